@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The project's one test command (README "Quick start"): installs everything the suite needs on a
+# fresh Debian 12 machine, then runs every check. Safe to re-run; installs are skipped when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec pnpm run check
