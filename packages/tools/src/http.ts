@@ -1,0 +1,111 @@
+/**
+ * A small HTTP client for the actions' own requests (webhooks, registry checks). The direct path uses
+ * node:http/https only, which keeps an action's start light; when the runner is configured for a
+ * proxy (https_proxy / http_proxy and friends), it hands the request to @actions/http-client, loaded
+ * on demand, which honours the proxy and no_proxy the way every official action does.
+ * Errors never carry the URL: callers may be holding a credential in it.
+ */
+import type { Env } from '@polyglot-cd/action-kit';
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  /** the body as text, at most MAX_BODY bytes */
+  body: string;
+}
+
+export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
+
+export class HttpTransportError extends Error {
+  override readonly name = 'HttpTransportError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 256 * 1024;
+const PROXY_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+
+export function proxyConfigured(env: Env): boolean {
+  return PROXY_VARS.some((k) => (env[k] ?? '') !== '');
+}
+
+export function createHttpSender(env: Env = process.env): HttpSend {
+  return proxyConfigured(env) ? sendViaHttpClient : sendDirect;
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+async function sendDirect(req: HttpRequest): Promise<HttpResponse> {
+  const mod = req.url.protocol === 'http:' ? await import('node:http') : await import('node:https');
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'user-agent': 'polyglot-cd', ...req.headers };
+    if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+    const r = mod.request(
+      req.url,
+      { method: req.method, headers, timeout: req.timeoutMs, signal: AbortSignal.timeout(req.timeoutMs) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_BODY) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: flattenHeaders(res.headers),
+            body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY),
+          }),
+        );
+        res.on('error', (err) => reject(transportError(err, req.timeoutMs)));
+      },
+    );
+    r.on('timeout', () => r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    r.on('error', (err) => reject(transportError(err, req.timeoutMs)));
+    r.end(req.body);
+  });
+}
+
+function transportError(err: unknown, timeoutMs: number): HttpTransportError {
+  const e = err as NodeJS.ErrnoException;
+  const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'ETIMEDOUT' : (e.code ?? 'EUNKNOWN');
+  if (code === 'ETIMEDOUT') return new HttpTransportError(`no response within ${Math.round(timeoutMs / 100) / 10}s`, code);
+  // Node's messages name host:port at most (e.g. "connect ECONNREFUSED 127.0.0.1:443"), never the path or query.
+  return new HttpTransportError(e.message.replace(/https?:\/\/\S+/g, '<url>'), code);
+}
+
+async function sendViaHttpClient(req: HttpRequest): Promise<HttpResponse> {
+  const { HttpClient } = await import('@actions/http-client');
+  const client = new HttpClient('polyglot-cd', undefined, { socketTimeout: req.timeoutMs, allowRetries: false, maxRetries: 0 });
+  try {
+    const res = await Promise.race([
+      client.request(req.method, req.url.href, req.body === undefined ? null : req.body.toString(), req.headers ?? {}),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new HttpTransportError(`no response within ${req.timeoutMs / 1000}s`, 'ETIMEDOUT')), req.timeoutMs).unref(),
+      ),
+    ]);
+    const body = await res.readBody();
+    return { status: res.message.statusCode ?? 0, headers: flattenHeaders(res.message.headers), body: body.slice(0, MAX_BODY) };
+  } catch (err) {
+    if (err instanceof HttpTransportError) throw err;
+    throw transportError(err, req.timeoutMs);
+  } finally {
+    client.dispose();
+  }
+}

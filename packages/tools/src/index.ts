@@ -1,0 +1,3 @@
+export * from './command-runner.js';
+export * from './tool-installer.js';
+export * from './http.js';

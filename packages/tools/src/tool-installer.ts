@@ -1,0 +1,279 @@
+/**
+ * ensureTool(name, version): a pinned, verified binary, found in this order:
+ *   0. `POLYGLOT_CD_<TOOL>_BIN` names a binary explicitly (baked into a runner image): used as-is,
+ *      with a notice and no hash check;
+ *   1. a binary on PATH, only if its SHA-256 is the manifest's for this version (so its version is
+ *      the pinned one);
+ *   2. the runner tool cache (`$RUNNER_TOOL_CACHE/<tool>/<version>/<platform>`, the layout of
+ *      @actions/tool-cache), re-verified: a cache hit makes no network call;
+ *   3. a download from the base URL (input, `POLYGLOT_CD_TOOLS_BASE_URL`, or the upstream default),
+ *      verified against the committed manifest before it is extracted, cached or run.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
+import { CommandRunner } from './command-runner.js';
+import defaultManifest from './versions.json' with { type: 'json' };
+
+export interface PlatformFile {
+  file: string;
+  format: 'tar.gz' | 'binary';
+  pathInArchive?: string;
+  sha256: string;
+  binarySha256?: string;
+}
+
+export interface ToolSpec {
+  binary: string;
+  defaultVersion: string;
+  defaultBaseUrl: string;
+  versionArgs?: string[];
+  source?: string;
+  /** versions that must never run, with the reason */
+  refused?: Record<string, string>;
+  versions: Record<string, Record<string, PlatformFile>>;
+}
+
+export interface ToolManifest {
+  tools: Record<string, ToolSpec>;
+}
+
+export type ToolSource = 'env' | 'path' | 'cache' | 'download';
+
+export interface InstalledTool {
+  name: string;
+  version: string;
+  path: string;
+  source: ToolSource;
+}
+
+export interface DownloadRetry {
+  attempts: number;
+  baseDelayMs: number;
+}
+
+export interface EnsureToolOptions {
+  log: Logger;
+  secrets: Secrets;
+  /** environment to read PATH, RUNNER_TOOL_CACHE, RUNNER_TEMP and POLYGLOT_CD_* from (default process.env) */
+  env?: Env;
+  /** mirror base URL; wins over POLYGLOT_CD_TOOLS_BASE_URL and the manifest default */
+  baseUrl?: string;
+  manifest?: ToolManifest;
+  /** e.g. linux-amd64 (default: this machine) */
+  platform?: string;
+  retry?: DownloadRetry;
+  /** per-request timeout */
+  requestTimeoutMs?: number;
+}
+
+export function currentPlatform(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const arch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
+  return `${os}-${arch}`;
+}
+
+export function binEnvName(tool: string): string {
+  return `POLYGLOT_CD_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Resolves the manifest entry for a tool version and platform; refuses unknown or refused versions. */
+export function resolveToolFile(
+  manifest: ToolManifest,
+  name: string,
+  version: string,
+  platform: string,
+): { spec: ToolSpec; entry: PlatformFile } {
+  const spec = manifest.tools[name];
+  if (!spec) throw new InputError(`No tool named "${name}" in the tool manifest; known: ${Object.keys(manifest.tools).join(', ')}`);
+  const v = version.replace(/^v/, '');
+  const refusal = spec.refused?.[v];
+  if (refusal) throw new InputError(`${name} ${v} is refused: ${refusal}. Pin another version.`);
+  const byPlatform = spec.versions[v];
+  if (!byPlatform) {
+    throw new InputError(
+      `${name} version "${version}" is not pinned in the tool manifest (pinned: ${Object.keys(spec.versions).join(', ')}); only versions with a recorded SHA-256 can be installed`,
+    );
+  }
+  const entry = byPlatform[platform];
+  if (!entry) {
+    throw new InputError(
+      `${name} ${v} has no pinned build for platform ${platform} (pinned platforms: ${Object.keys(byPlatform).join(', ')})`,
+    );
+  }
+  return { spec, entry };
+}
+
+function toolCacheDir(env: Env, name: string, version: string, platform: string): string | undefined {
+  const root = env['RUNNER_TOOL_CACHE'];
+  return root ? join(root, name, version, platform) : undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function ensureTool(name: string, version: string, opts: EnsureToolOptions): Promise<InstalledTool> {
+  const env = opts.env ?? process.env;
+  const log = opts.log;
+  const manifest = opts.manifest ?? (defaultManifest as ToolManifest);
+  const platform = opts.platform ?? currentPlatform();
+  const v = version.replace(/^v/, '');
+
+  const explicit = env[binEnvName(name)];
+  if (explicit) {
+    if (!(await isFile(explicit))) {
+      throw new InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
+    }
+    log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
+    return { name, version: v, path: explicit, source: 'env' };
+  }
+
+  const { spec, entry } = resolveToolFile(manifest, name, v, platform);
+
+  // 1. PATH, only with the pinned binary's hash
+  if (entry.binarySha256) {
+    for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+      const candidate = join(dir, spec.binary);
+      if (!(await isFile(candidate))) continue;
+      const got = await sha256File(candidate);
+      if (got === entry.binarySha256) {
+        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
+        return { name, version: v, path: candidate, source: 'path' };
+      }
+      log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${got})`);
+    }
+  }
+
+  // 2. tool cache
+  const cacheDir = toolCacheDir(env, name, v, platform);
+  if (cacheDir && existsSync(`${cacheDir}.complete`)) {
+    const cached = join(cacheDir, spec.binary);
+    if (await isFile(cached)) {
+      const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
+      if (ok) {
+        log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
+        return { name, version: v, path: cached, source: 'cache' };
+      }
+      log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+    }
+  }
+
+  // 3. download, verify, extract, cache
+  const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
+  const url = `${base}/${entry.file}`;
+  const temp = env['RUNNER_TEMP'] || (await import('node:os')).tmpdir();
+  const work = join(temp, `polyglot-cd-${name}-${randomUUID()}`);
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  try {
+    const downloaded = join(work, 'download');
+    await download(url, downloaded, opts, name, v, cacheDir);
+    const got = await sha256File(downloaded);
+    if (got !== entry.sha256) {
+      throw new ToolError(
+        `SHA-256 mismatch for ${name} ${v} (${platform}) downloaded from ${url}: expected ${entry.sha256}, got ${got}. The file was deleted and not run. Check the mirror for tampering or corruption.`,
+        { tool: name, argv: [url], exitCode: null, stderrTail: '' },
+      );
+    }
+    const staged = join(work, 'bin');
+    await mkdir(staged, { recursive: true });
+    const binPath = join(staged, spec.binary);
+    if (entry.format === 'binary') {
+      await copyFile(downloaded, binPath);
+    } else {
+      const runner = new CommandRunner({ log, secrets: opts.secrets, env });
+      const extractDir = join(work, 'x');
+      await mkdir(extractDir);
+      const member = entry.pathInArchive ?? spec.binary;
+      await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
+      await rename(join(extractDir, member), binPath);
+    }
+    if (entry.binarySha256) {
+      const binHash = await sha256File(binPath);
+      if (binHash !== entry.binarySha256) {
+        throw new ToolError(
+          `SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`,
+          { tool: name, argv: [url], exitCode: null, stderrTail: '' },
+        );
+      }
+    }
+    await chmod(binPath, 0o755);
+    if (!cacheDir) {
+      log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
+      const keep = join(temp, `polyglot-cd-${name}-${v}-${randomUUID()}`);
+      await rename(staged, keep);
+      return { name, version: v, path: join(keep, spec.binary), source: 'download' };
+    }
+    await rm(cacheDir, { recursive: true, force: true });
+    await mkdir(join(cacheDir, '..'), { recursive: true });
+    await rename(staged, cacheDir);
+    await writeFile(`${cacheDir}.complete`, '');
+    log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
+    return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+
+async function download(
+  url: string,
+  dest: string,
+  opts: EnsureToolOptions,
+  name: string,
+  version: string,
+  cacheDir: string | undefined,
+): Promise<void> {
+  const { HttpClient } = await import('@actions/http-client');
+  const retry = opts.retry ?? { attempts: 3, baseDelayMs: 2_000 };
+  const client = new HttpClient('polyglot-cd', undefined, {
+    allowRedirects: true,
+    maxRedirects: 5,
+    socketTimeout: opts.requestTimeoutMs ?? 60_000,
+  });
+  let lastError = '';
+  try {
+    for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+      let status = 0;
+      try {
+        const res = await client.get(url);
+        status = res.message.statusCode ?? 0;
+        if (status === 200) {
+          await pipeline(res.message, createWriteStream(dest, { mode: 0o600 }));
+          return;
+        }
+        res.message.resume();
+        lastError = `HTTP ${status}`;
+      } catch (err) {
+        lastError = (err as Error).message || String(err);
+      }
+      const retryable = status === 0 || RETRYABLE.has(status);
+      if (!retryable || attempt === retry.attempts) break;
+      const delay = retry.baseDelayMs * 2 ** (attempt - 1);
+      opts.log.warning(`Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  } finally {
+    client.dispose();
+  }
+  throw new ToolError(
+    `Could not download ${name} ${version} from ${url}: ${lastError}. It is not in the tool cache${
+      cacheDir ? ` (${cacheDir})` : ' (RUNNER_TOOL_CACHE is not set)'
+    }. On an offline or air-gapped runner, point the tools base URL (input or POLYGLOT_CD_TOOLS_BASE_URL) at a mirror, pre-seed the tool cache, or name a binary with ${binEnvName(name)}.`,
+    { tool: name, argv: [url], exitCode: null, stderrTail: '' },
+  );
+}
