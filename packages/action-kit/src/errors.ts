@@ -7,11 +7,11 @@
  */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  constructor(
-    message: string,
-    readonly input?: string,
-  ) {
+  /** the input the message is about */
+  readonly input: string | undefined;
+  constructor(message: string, input?: string) {
     super(message);
+    this.input = input;
   }
 }
 
@@ -29,11 +29,10 @@ export interface ToolErrorDetails {
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';
-  constructor(
-    message: string,
-    readonly details: ToolErrorDetails,
-  ) {
+  readonly details: ToolErrorDetails;
+  constructor(message: string, details: ToolErrorDetails) {
     super(message);
+    this.details = details;
   }
 }
 

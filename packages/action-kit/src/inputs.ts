@@ -52,10 +52,12 @@ export function parseList(text: string): string[] {
 }
 
 export class Inputs {
-  constructor(
-    private readonly runner: Runner,
-    private readonly secrets: Secrets,
-  ) {}
+  private readonly runner: Runner;
+  private readonly secrets: Secrets;
+  constructor(runner: Runner, secrets: Secrets) {
+    this.runner = runner;
+    this.secrets = secrets;
+  }
 
   #read(name: string, opts: ReadOptions): string {
     const value = this.runner.getInput(name);

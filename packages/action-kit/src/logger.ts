@@ -13,10 +13,12 @@ export interface Logger {
 }
 
 export class RunnerLogger implements Logger {
-  constructor(
-    private readonly runner: Runner,
-    private readonly secrets: Secrets,
-  ) {}
+  private readonly runner: Runner;
+  private readonly secrets: Secrets;
+  constructor(runner: Runner, secrets: Secrets) {
+    this.runner = runner;
+    this.secrets = secrets;
+  }
 
   debug(message: string): void {
     for (const line of this.secrets.redact(message).split(/\r?\n/)) this.runner.command('debug', {}, line);

@@ -32,7 +32,10 @@ export function link(text: string, url: string): string {
 
 /** Raw markup built by the caller from escaped parts (marks a cell as already safe). */
 export class Raw {
-  constructor(readonly html: string) {}
+  readonly html: string;
+  constructor(html: string) {
+    this.html = html;
+  }
 }
 
 export type Cell = string | number | boolean | Raw;
@@ -42,11 +45,14 @@ export class Summary {
   readonly #parts: string[] = [];
   #written = false;
 
-  constructor(
-    private readonly runner: Runner,
-    private readonly secrets: Secrets,
-    private readonly log: Logger,
-  ) {}
+  private readonly runner: Runner;
+  private readonly secrets: Secrets;
+  private readonly log: Logger;
+  constructor(runner: Runner, secrets: Secrets, log: Logger) {
+    this.runner = runner;
+    this.secrets = secrets;
+    this.log = log;
+  }
 
   /** secrets are redacted before escaping, so the marker renders as written */
   #md(text: string): string {

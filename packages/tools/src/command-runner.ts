@@ -115,7 +115,7 @@ export class CommandRunner {
         lineBuf[key] += chunk.toString('utf8');
         const lines = lineBuf[key].split(/\r?\n/);
         lineBuf[key] = lines.pop() ?? '';
-        for (const l of lines) this.#log.info(l);
+        for (const l of lines) this.#log.info(this.#secrets.redact(l));
       };
       child.stdout?.on('data', (c: Buffer) => {
         if (outLen < MAX_CAPTURE) out.push(c);
@@ -161,8 +161,8 @@ export class CommandRunner {
         if (killTimer) clearTimeout(killTimer);
         this.#untrack(child);
         if (opts.stream) {
-          if (lineBuf.out) this.#log.info(lineBuf.out);
-          if (lineBuf.err) this.#log.info(lineBuf.err);
+          if (lineBuf.out) this.#log.info(this.#secrets.redact(lineBuf.out));
+          if (lineBuf.err) this.#log.info(this.#secrets.redact(lineBuf.err));
         }
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(errb).toString('utf8');

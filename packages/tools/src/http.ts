@@ -26,11 +26,10 @@ export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
 
 export class HttpTransportError extends Error {
   override readonly name = 'HttpTransportError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
+  readonly code: string;
+  constructor(message: string, code: string) {
     super(message);
+    this.code = code;
   }
 }
 

