@@ -272,3 +272,21 @@ Args: dict "root" $ "name" <component name> "from" <value path, for the message>
 {{- end -}}
 {{- include "app.component" (dict "root" .root "name" .name "spec" $spec) -}}
 {{- end -}}
+
+{{/*
+A NetworkPolicy peer for a namespace of the cluster (the ingress controller's, Prometheus').
+Arg: {namespace, namespaceSelector, podSelector}: namespaceSelector, when set, replaces the match on the
+kubernetes.io/metadata.name label; podSelector narrows the peer to some of that namespace's pods.
+*/}}
+{{- define "app.networkPeer" -}}
+{{- $nsSel := .namespaceSelector -}}
+{{- if not $nsSel -}}
+{{- $nsSel = dict "matchLabels" (dict "kubernetes.io/metadata.name" .namespace) -}}
+{{- end -}}
+namespaceSelector:
+  {{- toYaml $nsSel | nindent 2 }}
+{{- with .podSelector }}
+podSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
