@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all, chartDir, helm, names, one, parseManifests, render, SHOP_DIGEST, shopValues, templateArgs, type K8sObject } from './chart.js';
+import { all, chartDir, helm, names, one, parseManifests, prodValues, render, SHOP_DIGEST, shopValues, templateArgs, type K8sObject } from './chart.js';
 
 const OTEL = { otel: { force: true } };
 const podOf = (objs: K8sObject[], name: string) => one(objs, 'Deployment', name).spec.template;
@@ -201,6 +201,23 @@ describe('defaults', () => {
     expect(podOf(objs, 'shop-frontend').spec.nodeSelector).toEqual({ pool: 'edge' });
     // 0 is a value, not "unset"
     expect(one(objs, 'Deployment', 'shop-frontend').spec.replicas).toBe(0);
+  });
+
+  it('lets minAvailable win over the profile\'s maxUnavailable, and offers a hard anti-affinity and a memory target', async () => {
+    const objs = await render({
+      files: [prodValues, shopValues],
+      values: { components: { backend: { pdb: { minAvailable: 2 }, podAntiAffinity: 'hard', autoscaling: { targetMemoryUtilizationPercentage: 75 } } } },
+    });
+    expect(one(objs, 'PodDisruptionBudget', 'shop-backend').spec).not.toHaveProperty('maxUnavailable');
+    expect(one(objs, 'PodDisruptionBudget', 'shop-backend').spec.minAvailable).toBe(2);
+    const d = one(objs, 'Deployment', 'shop-backend');
+    expect(d.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: d.spec.selector.matchLabels } },
+    ]);
+    expect(one(objs, 'HorizontalPodAutoscaler', 'shop-backend').spec.metrics[1]).toEqual({
+      type: 'Resource',
+      resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 75 } },
+    });
   });
 
   it('names objects after fullnameOverride', async () => {
