@@ -1,0 +1,30 @@
+// Bundles every action under actions/<name>/src/index.ts into dist/<name>/ with @vercel/ncc.
+// Usage: node scripts/build.mjs [name…]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const all = readdirSync(join(root, 'actions')).filter((n) => existsSync(join(root, 'actions', n, 'src', 'index.ts')));
+const names = process.argv.slice(2).length ? process.argv.slice(2) : all;
+const ncc = join(root, 'node_modules', '.bin', 'ncc');
+
+for (const name of names) {
+  if (!all.includes(name)) {
+    console.error(`build: no action named ${name} (have: ${all.join(', ')})`);
+    process.exit(2);
+  }
+  const out = join(root, 'dist', name);
+  rmSync(out, { recursive: true, force: true });
+  const r = spawnSync(ncc, ['build', join('actions', name, 'src', 'index.ts'), '-o', out, '--minify', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error(`build: ncc failed for ${name}`);
+    process.exit(r.status ?? 1);
+  }
+  // The bundle is ESM; this marker lets Node load dist/<name>/index.js as such.
+  writeFileSync(join(out, 'package.json'), '{\n  "type": "module"\n}\n');
+  console.log(`build: dist/${name}`);
+}
