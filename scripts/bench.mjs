@@ -1,0 +1,121 @@
+// pnpm bench: each action's cold start and peak RSS next to `node -e 0`, measured in the same run
+// under the same Node 24 and the same clean environment (PATH and runner variables only), as ratios.
+//   cold start = the bundle started with no inputs, up to its "input required" failure: module
+//                evaluation and input validation, the cost every step pays before doing work;
+//   teams-notify is also run end to end, delivering to a local server that answers 202.
+// Usage: node scripts/bench.mjs [--runs N]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
+const node = process.execPath;
+const work = mkdtempSync(join(tmpdir(), 'pcd-bench-'));
+for (const f of ['output', 'summary', 'state']) writeFileSync(join(work, f), '');
+
+// peak RSS: an exit hook loaded with --import writes maxRSS (KiB) to a file; used only for RSS runs
+const rssHook = join(work, 'rss-hook.mjs');
+const rssFile = join(work, 'rss');
+writeFileSync(rssHook, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+
+function cleanEnv(extra = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? '/root',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: work,
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_REPOSITORY: 'example-org/shop',
+    GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    GITHUB_RUN_ID: '1',
+    GITHUB_WORKFLOW: 'bench',
+    ...extra,
+  };
+}
+
+function timeOnce(args, env) {
+  const t = process.hrtime.bigint();
+  spawnSync(node, args, { env, stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function timeOnceAsync(args, env) {
+  const t = process.hrtime.bigint();
+  await new Promise((resolve) => spawn(node, args, { env, stdio: 'ignore' }).on('close', resolve));
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function rssOnce(args, env) {
+  spawnSync(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' });
+  return Number(readFileSync(rssFile, 'utf8')) / 1024;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+/** Alternates floor and subject runs so both see the same machine state. */
+async function measure(label, args, env, { async = false } = {}) {
+  const floor = [];
+  const subject = [];
+  const floorRss = [];
+  const subjectRss = [];
+  for (let i = 0; i < 2; i++) {
+    timeOnce(['-e', '0'], env);
+    if (async) await timeOnceAsync(args, env);
+    else timeOnce(args, env);
+  }
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(timeOnce(['-e', '0'], env));
+    subject.push(async ? await timeOnceAsync(args, env) : timeOnce(args, env));
+  }
+  for (let i = 0; i < 5; i++) {
+    floorRss.push(rssOnce(['-e', '0'], env));
+    if (!async) subjectRss.push(rssOnce(args, env));
+  }
+  return { label, floor: median(floor), subject: median(subject), floorRss: median(floorRss), subjectRss: subjectRss.length ? median(subjectRss) : undefined };
+}
+
+const rows = [];
+const bundles = readdirSync(join(root, 'dist')).filter((d) => existsSync(join(root, 'dist', d, 'index.js')));
+for (const name of bundles) rows.push(await measure(`${name} (cold start)`, [join(root, 'dist', name, 'index.js')], cleanEnv()));
+
+// teams-notify end to end against a local 202 server (the server runs in this process)
+if (bundles.includes('teams-notify')) {
+  const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(202).end()));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const env = cleanEnv({
+    'INPUT_WEBHOOK-URL': `http://127.0.0.1:${port}/workflows/bench?sig=bench-secret`,
+    INPUT_STATUS: 'success',
+    'INPUT_ALLOWED-HOSTS': '127.0.0.1',
+    INPUT_ENVIRONMENT: 'staging',
+  });
+  const args = [join(root, 'dist', 'teams-notify', 'index.js')];
+  const row = await measure('teams-notify (deliver to local 202)', args, env, { async: true });
+  // RSS for the end-to-end run: the server must answer while we wait, so spawn asynchronously
+  const rss = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => spawn(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' }).on('close', resolve));
+    rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+  }
+  row.subjectRss = median(rss);
+  rows.push(row);
+  server.close();
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
+console.log(`${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`);
+for (const r of rows) {
+  console.log(
+    `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}`,
+  );
+}

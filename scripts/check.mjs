@@ -1,0 +1,60 @@
+// Every check CI runs, in order: typecheck, lint, rebuild the bundles and prove dist/ is fresh, then
+// the whole test suite (unit, action, integration, kube, bundle smoke, metadata, actionlint).
+// Ends with a plain "tests: N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (n) => join(root, 'node_modules', '.bin', n);
+const started = Date.now();
+
+function step(title, cmd, args) {
+  const t = Date.now();
+  console.log(`\n=== ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const secs = ((Date.now() - t) / 1000).toFixed(1);
+  if (r.status !== 0) {
+    console.error(`=== ${title}: FAILED (${secs}s)`);
+    process.exit(r.status ?? 1);
+  }
+  console.log(`=== ${title}: ok (${secs}s)`);
+}
+
+step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+step('build bundles', process.execPath, ['scripts/build.mjs']);
+
+console.log('\n=== check-dist');
+const dirty = spawnSync('git', ['status', '--porcelain', '--', 'dist'], { cwd: root, encoding: 'utf8' });
+if (dirty.status !== 0) {
+  console.error(dirty.stderr);
+  process.exit(1);
+}
+if (dirty.stdout.trim() !== '') {
+  console.error('dist/ is not what the sources build. Run `pnpm build` and commit dist/ with the change:\n' + dirty.stdout);
+  process.exit(1);
+}
+console.log('=== check-dist: ok (dist/ matches the sources)');
+
+const report = join(root, '.tmp', 'vitest-report.json');
+mkdirSync(join(root, '.tmp'), { recursive: true });
+rmSync(report, { force: true });
+const t = Date.now();
+console.log('\n=== tests');
+const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+  cwd: root,
+  stdio: 'inherit',
+});
+let passed = 0;
+let failed = 0;
+try {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  passed = j.numPassedTests;
+  failed = j.numFailedTests;
+} catch {
+  failed = Math.max(failed, 1);
+}
+console.log(`=== tests: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s); all checks took ${((Date.now() - started) / 1000).toFixed(0)}s`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(r.status === 0 && passed > 0 ? 0 : 1);

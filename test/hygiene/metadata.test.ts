@@ -1,0 +1,95 @@
+/**
+ * Each action's public interface stays in sync: every input declared in <action>/action.yml is read
+ * in actions/<action>/src/inputs.ts and documented in <action>/README.md; nothing is read that is not
+ * declared; every declared output is set by the action and documented.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/action-env.js';
+
+interface ActionYml {
+  name: string;
+  description: string;
+  inputs?: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description: string }>;
+  runs: { using: string; main: string; post?: string };
+}
+
+const actions = readdirSync(repoRoot).filter((d) => existsSync(join(repoRoot, d, 'action.yml')));
+const READERS = 'required|optional|matching|bool|int|duration|oneOf|list|keyValues';
+
+export function inputsRead(source: string): Set<string> {
+  return new Set([...source.matchAll(new RegExp(`\\binputs\\.(?:${READERS})(?:<[^>]*>)?\\(\\s*'([^']+)'`, 'g'))].map((m) => m[1] as string));
+}
+
+function outputsSet(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.ts')) continue;
+    const src = readFileSync(join(dir, f), 'utf8');
+    for (const m of src.matchAll(/\boutputs\.set\(\s*'([^']+)'/g)) names.add(m[1] as string);
+  }
+  return names;
+}
+
+/** names in the first column of README tables: | `name` | … */
+function documented(readme: string): Set<string> {
+  return new Set([...readme.matchAll(/^\|\s*`([a-z0-9-]+)`\s*\|/gm)].map((m) => m[1] as string));
+}
+
+describe('action metadata', () => {
+  it('finds the actions', () => {
+    expect(actions).toContain('teams-notify');
+  });
+
+  it('the reader scan sees what it should', () => {
+    const src = "inputs.required('a', {}); inputs.oneOf<Mode>('b', X, 'y'); inputs.duration(\n 'c', {}); ctx.inputs.list('d'); notinputs.optional('e')";
+    expect([...inputsRead(src)].sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  describe.each(actions)('%s', (name) => {
+    const yml = load(readFileSync(join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYml;
+    const declaredIn = Object.keys(yml.inputs ?? {});
+    const declaredOut = Object.keys(yml.outputs ?? {});
+    const src = join(repoRoot, 'actions', name, 'src');
+
+    it('runs on node24 from its committed bundle', () => {
+      expect(yml.runs.using).toBe('node24');
+      expect(yml.runs.main).toBe(`../dist/${name}/index.js`);
+      expect(existsSync(join(repoRoot, 'dist', name, 'index.js'))).toBe(true);
+      if (yml.runs.post) expect(existsSync(join(repoRoot, name, yml.runs.post))).toBe(true);
+    });
+
+    it('every declared input is read in inputs.ts, and nothing else is', () => {
+      const read = inputsRead(readFileSync(join(src, 'inputs.ts'), 'utf8'));
+      expect([...read].sort()).toEqual([...declaredIn].sort());
+    });
+
+    it('inputs are only read in inputs.ts', () => {
+      for (const f of readdirSync(src).filter((f) => f.endsWith('.ts') && f !== 'inputs.ts')) {
+        expect([...inputsRead(readFileSync(join(src, f), 'utf8'))], f).toEqual([]);
+        expect(readFileSync(join(src, f), 'utf8'), f).not.toMatch(/getInput\(|INPUT_/);
+      }
+    });
+
+    it('every input has a description; required ones have no default', () => {
+      for (const [k, v] of Object.entries(yml.inputs ?? {})) {
+        expect(v.description, k).toBeTruthy();
+        if (v.required) expect(v.default, k).toBeUndefined();
+      }
+    });
+
+    it('every declared output is set, and only those', () => {
+      expect([...outputsSet(src)].sort()).toEqual([...declaredOut].sort());
+    });
+
+    it('the README documents every input and output, with a usage example', () => {
+      const readme = readFileSync(join(repoRoot, name, 'README.md'), 'utf8');
+      const doc = documented(readme);
+      for (const i of [...declaredIn, ...declaredOut]) expect(doc, `${name}/README.md documents ${i}`).toContain(i);
+      expect(readme).toContain(`uses: org/polyglot-cd/${name}@v1`);
+    });
+  });
+});
