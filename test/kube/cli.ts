@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killNow, startControlPlane, type ProcessInfo } from './controlplane.js';
-import { NodeSimulator } from './simulator.js';
+import { describeError, NodeSimulator } from './simulator.js';
 
 interface State {
   status: 'starting' | 'ready' | 'failed';
@@ -117,7 +117,7 @@ async function serve(): Promise<void> {
   try {
     await sim.start();
   } catch (e) {
-    await writeState({ status: 'failed', supervisorPid: process.pid, error: `node simulator: ${String(e)}` });
+    await writeState({ status: 'failed', supervisorPid: process.pid, error: `node simulator: ${describeError(e)}` });
     await cp.stop();
     process.exit(1);
   }

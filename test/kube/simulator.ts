@@ -97,6 +97,20 @@ function errorCode(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number' ? err.code : undefined;
 }
 
+/** One line for a client-node ApiException (`HTTP 409 Conflict: …`) or any other error. */
+export function describeError(err: unknown): string {
+  const code = errorCode(err);
+  if (code !== undefined && typeof err === 'object' && err !== null && 'body' in err) {
+    try {
+      const status = JSON.parse(String(err.body)) as { reason?: string; message?: string };
+      return `HTTP ${code} ${status.reason ?? ''}: ${status.message ?? ''}`;
+    } catch {
+      return `HTTP ${code}`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 export class NodeSimulator {
   readonly nodeName: string;
   private readonly core: CoreV1Api;
@@ -124,13 +138,13 @@ export class NodeSimulator {
     await this.registerNode();
     await this.renewLease();
     this.running = true;
-    this.leaseTimer = setInterval(() => void this.renewLease().catch((e: unknown) => this.log(`lease: ${String(e)}`)), 10_000);
+    this.leaseTimer = setInterval(() => void this.renewLease().catch((e: unknown) => this.log(`lease: ${describeError(e)}`)), 10_000);
     this.leaseTimer.unref();
     const tick = async () => {
       try {
         await this.reconcileAll();
       } catch (e) {
-        this.log(`reconcile: ${e instanceof Error ? e.message : String(e)}`);
+        this.log(`reconcile: ${describeError(e)}`);
       }
       if (this.running) this.timer = setTimeout(() => (this.loop = tick()), this.intervalMs);
     };
@@ -247,7 +261,12 @@ export class NodeSimulator {
       const uid = pod.metadata?.uid;
       if (!uid) continue;
       seen.add(uid);
-      work.push(this.reconcile(pod).catch((e: unknown) => this.log(`${pod.metadata?.namespace}/${pod.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`)));
+      work.push(
+        this.reconcile(pod).catch((e: unknown) => {
+          const msg = describeError(e);
+          if (!msg.includes('because it is being terminated')) this.log(`${pod.metadata?.namespace}/${pod.metadata?.name}: ${msg}`);
+        }),
+      );
     }
     await Promise.all(work);
     for (const uid of this.pods.keys()) if (!seen.has(uid)) this.pods.delete(uid);
@@ -523,7 +542,7 @@ export class NodeSimulator {
       m.signature = signature;
     } catch (e) {
       // A conflict or a pod deleted meanwhile: the next tick sees the fresh object.
-      if (errorCode(e) !== 409 && errorCode(e) !== 404) throw new Error(`${podKey}: status update failed: ${String(e)}`, { cause: e });
+      if (errorCode(e) !== 409 && errorCode(e) !== 404) throw new Error(`${podKey}: status update failed: ${describeError(e)}`, { cause: e });
     }
   }
 
@@ -567,7 +586,8 @@ export class NodeSimulator {
       });
       this.events.set(key, { event, count: 1 });
     } catch (e) {
-      this.log(`event ${reason} for ${namespace}/${pod.metadata?.name}: ${String(e)}`);
+      // A terminating namespace refuses new events (403), as it does for a real kubelet.
+      if (errorCode(e) !== 403 && errorCode(e) !== 404) this.log(`event ${reason} for ${namespace}/${pod.metadata?.name}: ${describeError(e)}`);
     }
   }
 }
