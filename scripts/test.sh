@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+bash test/kube/setup.sh  # binaries of the local Kubernetes control plane (cached; first run builds, ~5 min)
 exec pnpm run check
