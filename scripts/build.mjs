@@ -1,4 +1,5 @@
-// Bundles every action under actions/<name>/src/index.ts into dist/<name>/ with @vercel/ncc.
+// Bundles every action under actions/<name>/src/index.ts into dist/<name>/ with @vercel/ncc, and an
+// action's post step (actions/<name>/src/post.ts, if any) into dist/<name>/post/.
 // Usage: node scripts/build.mjs [name…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,15 +17,21 @@ for (const name of names) {
   }
   const out = join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
-  const r = spawnSync(ncc, ['build', join('actions', name, 'src', 'index.ts'), '-o', out, '--minify', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
+  bundle(name, join('actions', name, 'src', 'index.ts'), out);
+  const post = join('actions', name, 'src', 'post.ts');
+  if (existsSync(join(root, post))) bundle(name, post, join(out, 'post'));
+  console.log(`build: dist/${name}`);
+}
+
+function bundle(name, entry, out) {
+  const r = spawnSync(ncc, ['build', entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (r.status !== 0) {
-    console.error(`build: ncc failed for ${name}`);
+    console.error(`build: ncc failed for ${entry}`);
     process.exit(r.status ?? 1);
   }
-  // The bundle is ESM; this marker lets Node load dist/<name>/index.js as such.
+  // The bundle is ESM; this marker lets Node load it as such.
   writeFileSync(join(out, 'package.json'), '{\n  "type": "module"\n}\n');
-  console.log(`build: dist/${name}`);
 }

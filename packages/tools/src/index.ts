@@ -1,3 +1,4 @@
 export * from './command-runner.js';
 export * from './tool-installer.js';
 export * from './http.js';
+export * from './manifest.js';

@@ -16,7 +16,7 @@ import { delimiter, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
 import { CommandRunner } from './command-runner.js';
-import defaultManifest from './versions.json' with { type: 'json' };
+import { manifest as defaultManifest } from './manifest.js';
 
 export interface PlatformFile {
   file: string;
@@ -129,7 +129,7 @@ async function isFile(path: string): Promise<boolean> {
 export async function ensureTool(name: string, version: string, opts: EnsureToolOptions): Promise<InstalledTool> {
   const env = opts.env ?? process.env;
   const log = opts.log;
-  const manifest = opts.manifest ?? (defaultManifest as ToolManifest);
+  const manifest = opts.manifest ?? defaultManifest;
   const platform = opts.platform ?? currentPlatform();
   const v = version.replace(/^v/, '');
 
