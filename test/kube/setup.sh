@@ -44,31 +44,48 @@ apt_install() {
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod 755 "$policy" && added_policy=1
   fi
+  local out rc=0
+  out=$(mktemp)
   # shellcheck disable=SC2086
-  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
-    [ "$added_policy" = 1 ] && as_root rm -f "$policy"
-    die "apt-get install failed for: $missing"
-  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >"$out" 2>&1 || rc=$?
   [ "$added_policy" = 1 ] && as_root rm -f "$policy"
+  if [ "$rc" != 0 ]; then tail -n 20 "$out" >&2; rm -f "$out"; die "apt-get install failed for: $missing"; fi
+  rm -f "$out"
   return 0
 }
 
-have_deb_src() {
-  grep -rhsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/ >/dev/null
+have_kubernetes_source() {
+  apt-cache showsrc kubernetes 2>/dev/null | grep -q '^Package: kubernetes$'
 }
 
+# `apt-get source` needs a deb-src entry for the same archive: mirror the machine's own Debian
+# bookworm entries (deb822 or one-line format) as deb-src, falling back to deb.debian.org.
 ensure_deb_src() {
-  have_deb_src && return 0
-  local f=/etc/apt/sources.list.d/polyglot-cd-deb-src.sources
-  log "adding a deb-src entry for Debian bookworm ($f)"
-  as_root tee "$f" >/dev/null <<'SRC'
-Types: deb-src
+  have_kubernetes_source && return 0
+  local d822=/etc/apt/sources.list.d/polyglot-cd-deb-src.sources src
+  if [ ! -e "$d822" ]; then
+    src=$(awk 'BEGIN { RS = ""; ORS = "\n\n" }
+      /(^|\n)Types:[^\n]*deb([ \n]|$)/ && /bookworm/ && /debian/ && !/deb-src/ {
+        sub(/(^|\n)Types:[^\n]*/, "Types: deb-src"); sub(/^\n/, ""); print }' \
+      /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    if [ -z "$src" ]; then
+      src=$(grep -hsE '^deb[[:space:]].*debian.*bookworm' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+        sed 's/^deb[[:space:]]/deb-src /' || true)
+      [ -n "$src" ] && d822=/etc/apt/sources.list.d/polyglot-cd-deb-src.list
+    fi
+    if [ -z "$src" ]; then
+      src='Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: bookworm bookworm-updates
 Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  apt_updated=0
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+    fi
+    log "adding deb-src entries for Debian bookworm ($d822)"
+    printf '%s\n' "$src" | as_root tee "$d822" >/dev/null
+  fi
+  as_root apt-get update -qq || die "apt-get update failed"
+  apt_updated=1
+  have_kubernetes_source || die "no source package 'kubernetes' after adding $d822: is the Debian archive reachable?"
 }
 
 bin_ok() { # <path> <expected version or "">
@@ -84,6 +101,8 @@ else
   command -v etcd >/dev/null 2>&1 || [ -x /usr/bin/etcd ] || apt_install etcd-server
   [ -x /usr/bin/etcd ] || command -v etcd >/dev/null 2>&1 || die "etcd not found after installing etcd-server"
 fi
+
+command -v openssl >/dev/null 2>&1 || apt_install openssl   # the launcher's throwaway PKI
 
 # --- kube-apiserver, kube-controller-manager --------------------------------------------------------
 need_build=0
@@ -106,8 +125,7 @@ if [ "$need_build" = 1 ]; then
   else
     log "building kube-apiserver and kube-controller-manager $KUBE_VERSION from Debian's source package (first run only, about 5 min on 2 cores)"
     ensure_deb_src
-    apt_install dpkg-dev golang-go make rsync jq
-    if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq || die "apt-get update failed"; apt_updated=1; fi
+    apt_install dpkg-dev golang-go gcc libc6-dev make rsync jq
     work=$(mktemp -d "${TMPDIR:-/tmp}/polyglot-cd-kube-build.XXXXXX")
     cleanup() { chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; }
     trap cleanup EXIT
@@ -117,7 +135,7 @@ if [ "$need_build" = 1 ]; then
     src=$(find "$work" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n 1)
     [ -n "$src" ] && [ -f "$src/Makefile" ] || die "no kubernetes source tree found in $work"
     # Debian's Go 1.19 first on PATH (a runner's newer Go may not build 1.20). Caches stay in $work.
-    export PATH=/usr/lib/go/bin:$PATH GOCACHE=$work/gocache GOPATH=$work/gopath GOPROXY=off GOFLAGS=-mod=vendor GOTOOLCHAIN=local
+    export PATH=/usr/lib/go/bin:$PATH GOCACHE=$work/gocache GOPATH=$work/gopath GOPROXY=off GOTOOLCHAIN=local
     log "$(go version); building in $src"
     ( cd "$src" && KUBE_GIT_VERSION=$KUBE_VERSION KUBE_GIT_TREE_STATE=clean \
         make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$work/build.log" 2>&1 ) &
