@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { githubContext } from '@polyglot-cd/action-kit';
 import { adaptiveCard, buildModel, fitPayload, messageCard, render, TRUNCATION_MARKER, type ModelInput } from '../../../actions/teams-notify/src/card.js';
 import { baseEnv } from '../../helpers/action-env.js';
+import { fixtureJson } from '../../helpers/fixtures.js';
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/teams/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): Record<string, unknown> => fixtureJson(`teams/${name}`);
 
 const gh = githubContext(baseEnv());
 const input: ModelInput = {

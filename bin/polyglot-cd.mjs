@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+// polyglot-cd: run the project's actions on your machine, from their bundles, the way the GitHub
+// runner does (INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files, RUNNER_TEMP,
+// the post step), and show the log, the outputs and the job summary readably.
+//
+//   polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
+//   polyglot-cd list
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const c = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = (s) => c('1', s);
+const dim = (s) => c('2', s);
+const red = (s) => c('31', s);
+const yellow = (s) => c('33', s);
+const green = (s) => c('32', s);
+
+function usage(code = 2) {
+  const text = `usage:
+  polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
+      Runs dist/<action>/index.js (and its post step) with a temporary runner environment.
+      --input  an action input (repeat; use --input-file name=path to read a value from a file)
+      --env    an extra environment variable for the action (repeat)
+      --debug  show ::debug:: lines (RUNNER_DEBUG=1)
+      --keep   keep the temporary runner directory and print its path
+  polyglot-cd list
+      Lists the actions that have a bundle.`;
+  (code === 0 ? console.log : console.error)(text);
+  process.exit(code);
+}
+
+export function actions() {
+  return readdirSync(join(root, 'dist')).filter((d) => existsSync(join(root, 'dist', d, 'index.js')) && existsSync(join(root, d, 'action.yml')));
+}
+
+/** The Node 24 the actions run on: the `node` devDependency, or this Node if it is 24+. */
+export function node24() {
+  const dep = join(root, 'node_modules', 'node', 'bin', 'node');
+  if (existsSync(dep)) return dep;
+  if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
+  console.error('polyglot-cd: the actions need Node 24; run `bash scripts/bootstrap.sh` first (it installs it as a dependency).');
+  process.exit(2);
+}
+
+function git(args) {
+  const r = spawnSync('git', args, { cwd: process.cwd(), encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+/** GITHUB_* defaults from the current Git checkout, so cards, tags and labels look like a real run. */
+export function localGitHubEnv() {
+  const sha = git(['rev-parse', 'HEAD']) || '0'.repeat(40);
+  const branch = git(['rev-parse', '--abbrev-ref', 'HEAD']) || 'main';
+  const remote = git(['config', '--get', 'remote.origin.url']);
+  const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote);
+  return {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: m ? m[1] : `local/${basename(process.cwd())}`,
+    GITHUB_REPOSITORY_ID: '0',
+    GITHUB_SHA: sha,
+    GITHUB_REF: `refs/heads/${branch}`,
+    GITHUB_REF_NAME: branch,
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_ACTOR: process.env.USER || 'local',
+    GITHUB_WORKFLOW: 'local',
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKSPACE: process.cwd(),
+  };
+}
+
+export function parseFileCommands(text) {
+  const out = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    out[m[1]] = value.join('\n');
+  }
+  return out;
+}
+
+const unescapeData = (s) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+
+/** Turns one runner log line (workflow commands) into what the Actions UI would show. */
+export function renderLogLine(line, debug) {
+  const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
+  if (!m) return line;
+  const [, cmd, , data] = m;
+  const text = unescapeData(data);
+  switch (cmd) {
+    case 'add-mask':
+      return null;
+    case 'debug':
+      return debug ? dim(`debug: ${text}`) : null;
+    case 'group':
+      return bold(`▸ ${text}`);
+    case 'endgroup':
+      return null;
+    case 'error':
+      return red(`error: ${text}`);
+    case 'warning':
+      return yellow(`warning: ${text}`);
+    case 'notice':
+      return `notice: ${text}`;
+    default:
+      return line;
+  }
+}
+
+const entities = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** Renders the job-summary Markdown our actions write as plain, aligned terminal text. */
+export function renderSummary(md) {
+  const out = [];
+  const lines = md.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^\|.*\|$/.test(line)) {
+      const rows = [];
+      for (; i < lines.length && /^\|.*\|$/.test(lines[i]); i++) {
+        if (/^\|(\s*---\s*\|)+$/.test(lines[i])) continue;
+        rows.push(splitRow(lines[i]).map((cell) => plain(cell)));
+      }
+      i--;
+      const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
+      rows.forEach((r, n) => {
+        out.push('  ' + r.map((cell, k) => cell.padEnd(widths[k])).join('  ').trimEnd());
+        if (n === 0 && rows.length > 1) out.push('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
+      });
+      continue;
+    }
+    const h = /^(#{1,6}) (.*)$/.exec(line);
+    if (h) {
+      out.push(bold(plain(h[2])));
+      continue;
+    }
+    const d = /^<details(?: open)?><summary>(.*)<\/summary>$/.exec(line);
+    if (d) {
+      out.push(dim(`[${entities(d[1])}]`));
+      continue;
+    }
+    if (/^<\/details>$/.test(line)) continue;
+    out.push(plain(line.replace(/<\/?pre>/g, '')));
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function splitRow(row) {
+  const cells = [];
+  let cur = '';
+  for (let i = 1; i < row.length - 1; i++) {
+    if (row[i] === '\\' && i + 1 < row.length - 1) {
+      cur += row[i] + row[i + 1];
+      i++;
+    } else if (row[i] === '|') {
+      cells.push(cur.trim());
+      cur = '';
+    } else cur += row[i];
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+function plain(s) {
+  return entities(
+    s
+      .replace(/<br>/g, ' / ')
+      .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_, href, text) => `${text} (${entities(href)})`)
+      .replace(/<\/?(code|b|strong|em)>/g, '')
+      .replace(/\\([\\`*_[\]{}()#+!|~-])/g, '$1'),
+  );
+}
+
+function parseArgs(argv) {
+  const opts = { inputs: {}, env: {}, debug: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const kv = (v, flag) => {
+      const eq = (v ?? '').indexOf('=');
+      if (eq <= 0) {
+        console.error(`polyglot-cd: ${flag} expects name=value, got ${JSON.stringify(v ?? '')}`);
+        process.exit(2);
+      }
+      return [v.slice(0, eq), v.slice(eq + 1)];
+    };
+    if (a === '--input' || a === '-i') {
+      const [k, v] = kv(argv[++i], a);
+      opts.inputs[k] = v;
+    } else if (a === '--input-file') {
+      const [k, p] = kv(argv[++i], a);
+      opts.inputs[k] = readFileSync(p, 'utf8');
+    } else if (a === '--env' || a === '-e') {
+      const [k, v] = kv(argv[++i], a);
+      opts.env[k] = v;
+    } else if (a === '--debug') opts.debug = true;
+    else if (a === '--keep') opts.keep = true;
+    else if (a === '--help' || a === '-h') usage(0);
+    else {
+      console.error(`polyglot-cd: unknown option ${a}`);
+      usage();
+    }
+  }
+  return opts;
+}
+
+function runStep(file, env, debug) {
+  return new Promise((resolve) => {
+    const child = spawn(node24(), [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    const onData = (chunk) => {
+      buf += chunk.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const l of lines) {
+        const r = renderLogLine(l, debug);
+        if (r !== null) process.stdout.write(`  ${r}\n`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    const forward = (sig) => child.kill(sig);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('close', (code) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      if (buf) onData('\n');
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** Runs an action's bundle (and post step) like the runner. Resolves to { code, outputs, summary }. */
+export async function runAction(action, { inputs = {}, env = {}, debug = false, keep = false, quiet = false } = {}) {
+  if (!actions().includes(action)) {
+    console.error(`polyglot-cd: no action named ${JSON.stringify(action)} (have: ${actions().join(', ')})`);
+    return { code: 2, outputs: {}, summary: '' };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `polyglot-cd-${action}-`));
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
+  for (const f of Object.values(files)) writeFileSync(join(dir, f), '', { mode: 0o600 });
+  mkdirSync(join(dir, 'temp'));
+  mkdirSync(join(dir, 'tool-cache'), { recursive: true });
+  const base = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|POLYGLOT_CD_.*|KUBEBUILDER_ASSETS)$/.test(k))),
+    ...localGitHubEnv(),
+    RUNNER_TEMP: join(dir, 'temp'),
+    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || join(process.env.HOME || dir, '.cache', 'polyglot-cd', 'tool-cache'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ...(debug ? { RUNNER_DEBUG: '1' } : {}),
+    ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)])),
+    ...env,
+  };
+  for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  const started = Date.now();
+  if (!quiet) console.log(bold(`● ${action}`));
+  let code = await runStep(join(root, 'dist', action, 'index.js'), base, debug);
+  const post = join(root, 'dist', action, 'post', 'index.js');
+  if (existsSync(post)) {
+    const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
+    const postEnv = { ...base, ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) };
+    if (!quiet) console.log(bold(`● ${action} (post)`));
+    const postCode = await runStep(post, postEnv, debug);
+    if (code === 0) code = postCode;
+  }
+  const outputs = parseFileCommands(readFileSync(join(dir, 'output'), 'utf8'));
+  const summary = readFileSync(join(dir, 'summary'), 'utf8');
+  if (!quiet) {
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(code === 0 ? green(`✔ ${action} succeeded in ${secs}s`) : red(`✘ ${action} failed (exit ${code}) after ${secs}s`));
+    if (Object.keys(outputs).length) {
+      console.log(bold('\nOutputs'));
+      const w = Math.max(...Object.keys(outputs).map((k) => k.length));
+      for (const [k, v] of Object.entries(outputs)) console.log(`  ${k.padEnd(w)}  ${v.includes('\n') ? v.replace(/\n/g, '\n  ' + ' '.repeat(w + 2)) : v}`);
+    }
+    if (summary.trim()) console.log(`\n${bold('Job summary')}\n${renderSummary(summary)}`);
+  }
+  if (keep) console.log(dim(`\nrunner files kept in ${dir}`));
+  else rmSync(dir, { recursive: true, force: true });
+  return { code, outputs, summary };
+}
+
+async function main(argv) {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'list') {
+    for (const a of actions()) console.log(a);
+    return 0;
+  }
+  if (cmd === 'run') {
+    const [action, ...args] = rest;
+    if (!action || action.startsWith('-')) usage();
+    const r = await runAction(action, parseArgs(args));
+    return r.code;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') usage(0);
+  usage();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
+}
