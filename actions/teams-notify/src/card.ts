@@ -7,7 +7,7 @@
  * visible marker, then dropping trailing facts.
  */
 import type { GitHubContext } from '@polyglot-cd/action-kit';
-import type { Format, Status } from './inputs.js';
+import type { Format, Status, TeamsInputs } from './inputs.js';
 
 export interface CardModel {
   status: Status;
@@ -29,15 +29,8 @@ export function statusLabel(status: Status): string {
   return STATUS_STYLE[status].label;
 }
 
-export interface ModelInput {
-  status: Status;
-  title: string;
-  environment: string;
-  namespace: string;
-  image: string;
-  url: string;
-  facts: ReadonlyArray<readonly [string, string]>;
-}
+/** The inputs a card is made from. */
+export type ModelInput = Pick<TeamsInputs, 'status' | 'title' | 'environment' | 'namespace' | 'image' | 'url' | 'facts'>;
 
 export function buildModel(i: ModelInput, gh: GitHubContext): CardModel {
   const what = gh.workflow || 'Workflow';
