@@ -2,11 +2,11 @@
 // simulator for the whole run, stopped at the end. Vitest only runs this when a kube test is selected.
 // If POLYGLOT_CD_KUBECONFIG is already set (a control plane started with `test/kube/cluster.sh start`),
 // it is reused and left running.
-import { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { TestProject } from 'vitest/node';
 import { killNow, startControlPlane } from './controlplane.js';
 import { KUBECONFIG_ENV } from './harness.js';
-import { NodeSimulator } from './simulator.js';
+import { describeError, NodeSimulator } from './simulator.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +18,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const existing = process.env[KUBECONFIG_ENV];
   if (existing) {
     console.log(`[kube] reusing the control plane of ${KUBECONFIG_ENV}=${existing}`);
+    const kc = new KubeConfig();
+    kc.loadFromFile(existing);
+    try {
+      await kc.makeApiClient(CoreV1Api).listNamespace({ limit: 1 });
+    } catch (e) {
+      throw new Error(
+        `${KUBECONFIG_ENV}=${existing} is set but its API server does not answer (${describeError(e)}). ` +
+          'Unset it to let the test run start its own control plane, or run `bash test/kube/cluster.sh start`.',
+        { cause: e },
+      );
+    }
     project.provide('polyglotCdKubeconfig', existing);
     return async () => {};
   }
