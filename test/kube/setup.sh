@@ -127,8 +127,16 @@ if [ "$need_build" = 1 ]; then
     ensure_deb_src
     apt_install dpkg-dev golang-go gcc libc6-dev make rsync jq
     work=$(mktemp -d "${TMPDIR:-/tmp}/polyglot-cd-kube-build.XXXXXX")
-    cleanup() { chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; }
+    pid= sleep_pid=
+    cleanup() {
+      # Stop an interrupted build (its own process group), then remove the sources and Go caches.
+      if [ -n "$pid" ]; then kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+      if [ -n "$sleep_pid" ]; then kill "$sleep_pid" 2>/dev/null || true; fi
+      chmod -R u+w "$work" 2>/dev/null || true
+      rm -rf "$work"
+    }
     trap cleanup EXIT
+    trap 'exit 130' INT TERM HUP PIPE
     start=$(date +%s)
     log "downloading the source package into $work"
     (cd "$work" && apt-get source -qq kubernetes >"$work/source.log" 2>&1) || { tail -n 20 "$work/source.log" >&2; die "apt-get source kubernetes failed (is a deb-src entry reachable?)"; }
@@ -137,16 +145,22 @@ if [ "$need_build" = 1 ]; then
     # Debian's Go 1.19 first on PATH (a runner's newer Go may not build 1.20). Caches stay in $work.
     export PATH=/usr/lib/go/bin:$PATH GOCACHE=$work/gocache GOPATH=$work/gopath GOPROXY=off GOTOOLCHAIN=local
     log "$(go version); building in $src"
-    ( cd "$src" && KUBE_GIT_VERSION=$KUBE_VERSION KUBE_GIT_TREE_STATE=clean \
-        make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$work/build.log" 2>&1 ) &
+    (cd "$src" && KUBE_GIT_VERSION=$KUBE_VERSION KUBE_GIT_TREE_STATE=clean \
+      exec setsid make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$work/build.log" 2>&1) &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
-      sleep 30
+      sleep 30 &
+      sleep_pid=$!
+      wait "$sleep_pid" || true # interruptible, unlike a plain sleep
+      sleep_pid=
       kill -0 "$pid" 2>/dev/null || break
       last=$(grep -E '^\+\+\+|Building|Generating|go install' "$work/build.log" 2>/dev/null | tail -n 1 | cut -c1-100 || true)
       log "still building... $(( $(date +%s) - start ))s${last:+ — $last}"
     done
-    if ! wait "$pid"; then
+    rc=0
+    wait "$pid" || rc=$?
+    pid=
+    if [ "$rc" != 0 ]; then
       cp "$work/build.log" "$CACHE_DIR/build-failed.log" 2>/dev/null || true
       tail -n 40 "$work/build.log" >&2
       die "make failed; full log: $CACHE_DIR/build-failed.log"
