@@ -1,16 +1,12 @@
-// Checks the recorded API fixtures (test/fixtures/k8s, else /work/shared/fixtures/k8s; skipped when
-// neither exists) against what a real kube-apiserver returns, so unit tests that replay
-// them stay honest. Names are substituted; everything else must match exactly.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Checks the recorded API fixtures (the shared folder beside the checkout, ../shared/fixtures/k8s)
+// against what a real kube-apiserver returns, so unit tests that replay them stay honest. Names are
+// substituted; everything else must match exactly.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../helpers/fixtures.js';
 import { coreV1, uniqueName, waitFor } from './harness.js';
 
-const FIXTURES = [
-  process.env.POLYGLOT_CD_K8S_FIXTURES,
-  fileURLToPath(new URL('../fixtures/k8s', import.meta.url)),
-  '/work/shared/fixtures/k8s',
-].find((d) => d && existsSync(`${d}/SOURCES.md`));
+const FIXTURES = fixturePath('k8s');
 
 function fixture(file: string, names: Record<string, string>): unknown {
   let text = readFileSync(`${FIXTURES}/${file}`, 'utf8');
@@ -28,7 +24,7 @@ async function statusOf(call: Promise<unknown>): Promise<unknown> {
   throw new Error('the call succeeded');
 }
 
-describe.runIf(FIXTURES !== undefined)('recorded k8s fixtures match the real API server (v1.20.2)', () => {
+describe('recorded k8s fixtures match the real API server (v1.20.2)', () => {
   const core = coreV1();
 
   it('404 NotFound, 409 AlreadyExists and 409 Conflict Status bodies', async () => {
