@@ -7,9 +7,11 @@
  */
 import type { ToolManifest } from './tool-installer.js';
 import helm from '../manifest/helm.json' with { type: 'json' };
+import trivy from '../manifest/trivy.json' with { type: 'json' };
 
 export const manifest: ToolManifest = {
   tools: {
     helm,
+    trivy,
   } as ToolManifest['tools'],
 };
