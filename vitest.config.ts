@@ -8,6 +8,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Vitest runs a project's global setup only when one of its files is selected, so unit-only runs
 // never pay for the control plane.
 const KUBE_TESTS = 'test/**/*.kube.test.ts';
+// "registry" (`*.registry.test.ts`): one plain and one TLS+auth OCI registry + base image per run (test/registry/README.md)
+const REGISTRY_TESTS = 'test/**/*.registry.test.ts';
 
 export default defineConfig({
   test: {
@@ -22,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, KUBE_TESTS],
+          exclude: [...configDefaults.exclude, KUBE_TESTS, REGISTRY_TESTS],
         },
       },
       {
@@ -34,6 +36,10 @@ export default defineConfig({
           testTimeout: 120_000,
           // Suites share one API server; a file's tests run in order, files in parallel.
         },
+      },
+      {
+        extends: true,
+        test: { name: 'registry', include: [REGISTRY_TESTS], globalSetup: ['test/registry/global-setup.ts'], testTimeout: 180_000 },
       },
     ],
   },
