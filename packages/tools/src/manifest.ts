@@ -8,10 +8,12 @@
 import type { ToolManifest } from './tool-installer.js';
 import helm from '../manifest/helm.json' with { type: 'json' };
 import trivy from '../manifest/trivy.json' with { type: 'json' };
+import cosign from '../manifest/cosign.json' with { type: 'json' };
 
 export const manifest: ToolManifest = {
   tools: {
     helm,
     trivy,
+    cosign,
   } as ToolManifest['tools'],
 };
