@@ -1,0 +1,350 @@
+/**
+ * Cluster access, loaded explicitly and nothing else:
+ * - a kubeconfig given as an input's content (`loadKubeconfig`): inspected first (pure,
+ *   `inspectKubeconfig`), its credentials registered as secrets, then loaded;
+ * - or the in-cluster service account of a runner pod (`loadInCluster`).
+ * Never `loadFromDefault()`, `~/.kube/config`, `$KUBECONFIG` or an unauthenticated
+ * `http://localhost:8080` fallback.
+ *
+ * Tools that need a file (helm) get one from `writeKubeconfigFile`: 0600, written atomically in a
+ * fresh 0700 directory under RUNNER_TEMP, its path saved to the step's state with
+ * `rememberKubeconfig` so the action's `post:` step (`cleanupKubeconfig`) removes it even when the
+ * main step failed.
+ *
+ * `@kubernetes/client-node` and `js-yaml` are imported lazily inside the functions that need them:
+ * importing this module costs nothing at an action's start.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { InputError, type Env, type Logger, type Runner, type Secrets } from '@polyglot-cd/action-kit';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account';
+
+/** What was loaded, for logs and the summary (nothing secret in here except the KubeConfig itself). */
+export interface KubeAccess {
+  kubeConfig: KubeConfig;
+  source: 'kubeconfig' | 'in-cluster';
+  /** https://host:port of the API server */
+  server: string;
+  /** host[:port], to show in summaries */
+  host: string;
+  context: string;
+  user: string;
+  authMethod: AuthMethod;
+  warnings: string[];
+}
+
+export interface KubeconfigPolicy {
+  /** allow users with `exec` or `auth-provider` entries (they run code or call out on this runner) */
+  allowExecAuth: boolean;
+  /** use this context instead of current-context */
+  context?: string;
+  /** the input the content came from, for error messages (default `kubeconfig`) */
+  inputName?: string;
+}
+
+export interface KubeconfigFacts {
+  context: string;
+  cluster: string;
+  user: string;
+  server: string;
+  host: string;
+  authMethod: AuthMethod;
+  /** every credential value in the file (raw and decoded), to register as secrets */
+  secretValues: string[];
+  warnings: string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function named(list: unknown, key: string, input: string): Map<string, Obj> {
+  const out = new Map<string, Obj>();
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw new InputError(`Input "${input}": "${key}" must be a list`, input);
+  list.forEach((entry, i) => {
+    const name = isObj(entry) ? str(entry['name']) : '';
+    if (name === '') throw new InputError(`Input "${input}": ${key}[${i}] has no name`, input);
+    out.set(name, entry as Obj);
+  });
+  return out;
+}
+
+function decodeBase64(v: string): string | undefined {
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(v)) return undefined;
+  const text = Buffer.from(v, 'base64').toString('utf8');
+  return text.trim() === '' ? undefined : text;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Validates a parsed kubeconfig (pure) and says which context, cluster, user and server it will
+ * use. Throws an InputError that never quotes a credential.
+ * - the context is `policy.context`, else `current-context`, else the only context;
+ * - `exec` / `auth-provider` users are refused (anywhere in the file) unless allowExecAuth;
+ * - `token-file`, `client-certificate` and `client-key` file references are refused: a kubeconfig
+ *   from an input must embed its credentials (a file reference would send a file of this runner to
+ *   the server named in the input);
+ * - the user must carry credentials: no unauthenticated connection;
+ * - the server must be https (plain http only to a loopback address).
+ */
+export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): KubeconfigFacts {
+  const input = policy.inputName ?? 'kubeconfig';
+  const fail = (why: string): never => {
+    throw new InputError(`Input "${input}": ${why}`, input);
+  };
+  if (!isObj(doc)) return fail('expected a kubeconfig (YAML with clusters, users and contexts)');
+  const kind = str(doc['kind']);
+  if (kind !== '' && kind !== 'Config') fail(`expected kind: Config, got kind: ${JSON.stringify(kind.slice(0, 40))}`);
+  const clusters = named(doc['clusters'], 'clusters', input);
+  const users = named(doc['users'], 'users', input);
+  const contexts = named(doc['contexts'], 'contexts', input);
+
+  // credentials anywhere in the file are secrets, whichever context is used
+  const secretValues: string[] = [];
+  for (const [name, u] of users) {
+    const user = isObj(u['user']) ? u['user'] : {};
+    if (!policy.allowExecAuth) {
+      if (user['exec'] !== undefined && user['exec'] !== null) {
+        fail(`user "${name}" has an exec credential plugin, which runs a program on this runner; refused (set allow-exec-auth: true to allow it)`);
+      }
+      if (user['auth-provider'] !== undefined && user['auth-provider'] !== null) {
+        fail(`user "${name}" has an auth-provider entry; refused (set allow-exec-auth: true to allow it)`);
+      }
+    }
+    for (const key of ['token-file', 'client-certificate', 'client-key']) {
+      if (user[key] !== undefined && user[key] !== null) {
+        fail(`user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`);
+      }
+    }
+    for (const key of ['token', 'password']) if (str(user[key])) secretValues.push(str(user[key]));
+    for (const key of ['client-key-data', 'client-certificate-data']) {
+      const v = str(user[key]);
+      if (!v) continue;
+      secretValues.push(v);
+      const decoded = decodeBase64(v);
+      if (decoded) secretValues.push(decoded);
+    }
+    const ap = isObj(user['auth-provider']) && isObj(user['auth-provider']['config']) ? user['auth-provider']['config'] : {};
+    for (const key of ['access-token', 'id-token', 'refresh-token', 'client-secret']) if (str(ap[key])) secretValues.push(str(ap[key]));
+  }
+
+  let contextName = policy.context ?? str(doc['current-context']);
+  if (contextName === '') {
+    if (contexts.size === 1) contextName = [...contexts.keys()][0] as string;
+    else fail(`no current-context is set and there are ${contexts.size} contexts (${[...contexts.keys()].join(', ') || 'none'})`);
+  }
+  const ctxEntry = contexts.get(contextName);
+  if (!ctxEntry) fail(`context "${contextName}" does not exist (have: ${[...contexts.keys()].join(', ') || 'none'})`);
+  const ctx = isObj(ctxEntry?.['context']) ? (ctxEntry['context'] as Obj) : {};
+  const clusterName = str(ctx['cluster']);
+  const userName = str(ctx['user']);
+  const clusterEntry = clusters.get(clusterName);
+  if (!clusterEntry) fail(`context "${contextName}" names cluster "${clusterName}", which does not exist`);
+  const cluster = isObj(clusterEntry?.['cluster']) ? (clusterEntry['cluster'] as Obj) : {};
+  const userEntry = users.get(userName);
+  if (!userEntry) {
+    fail(`context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`);
+  }
+  const user = isObj(userEntry?.['user']) ? (userEntry['user'] as Obj) : {};
+
+  const server = str(cluster['server']).replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    fail(`cluster "${clusterName}" has no valid server URL (expected https://host[:port])`);
+  }
+  const u = url as URL;
+  if (u.username || u.password) fail(`cluster "${clusterName}": the server URL must not contain credentials`);
+  if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) {
+    fail(`cluster "${clusterName}" uses plain http (${u.host}); credentials would travel unencrypted. Use https`);
+  }
+  const warnings: string[] = [];
+  if (cluster['insecure-skip-tls-verify'] === true) {
+    warnings.push(`cluster "${clusterName}" sets insecure-skip-tls-verify: the API server's certificate is not checked`);
+  }
+
+  let authMethod: AuthMethod | undefined;
+  if (str(user['token'])) authMethod = 'token';
+  else if (str(user['client-certificate-data']) && str(user['client-key-data'])) authMethod = 'client-certificate';
+  else if (str(user['username']) && str(user['password'])) authMethod = 'basic';
+  else if (isObj(user['exec'])) authMethod = 'exec';
+  else if (isObj(user['auth-provider'])) authMethod = 'auth-provider';
+  if (!authMethod) {
+    fail(`user "${userName}" has no credentials (token, client certificate + key, or username + password); refusing an unauthenticated connection`);
+  }
+  return {
+    context: contextName,
+    cluster: clusterName,
+    user: userName,
+    server,
+    host: u.host,
+    authMethod: authMethod as AuthMethod,
+    secretValues,
+    warnings,
+  };
+}
+
+/** Parses kubeconfig text; a YAML error names the line only (the text may hold credentials). */
+export async function parseKubeconfigText(text: string, inputName = 'kubeconfig'): Promise<unknown> {
+  const yaml = await import('js-yaml');
+  try {
+    return yaml.load(text);
+  } catch (err) {
+    const line = (err as { mark?: { line?: number } }).mark?.line;
+    throw new InputError(
+      `Input "${inputName}" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}; pass the whole kubeconfig file's content`,
+      inputName,
+    );
+  }
+}
+
+/**
+ * Loads a kubeconfig from its content: parse, inspect (refusals above), register every credential
+ * as a secret, then build the KubeConfig with the chosen context.
+ */
+export async function loadKubeconfig(text: string, policy: KubeconfigPolicy & { secrets: Secrets }): Promise<KubeAccess> {
+  const doc = await parseKubeconfigText(text, policy.inputName);
+  const facts = inspectKubeconfig(doc, policy);
+  for (const v of facts.secretValues) policy.secrets.add(v);
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    // client-node's own validation messages name fields, not values; redact anyway
+    throw new InputError(
+      `Input "${policy.inputName ?? 'kubeconfig'}": ${policy.secrets.redact(err instanceof Error ? err.message : String(err))}`,
+      policy.inputName ?? 'kubeconfig',
+    );
+  }
+  kc.setCurrentContext(facts.context);
+  return {
+    kubeConfig: kc,
+    source: 'kubeconfig',
+    server: facts.server,
+    host: facts.host,
+    context: facts.context,
+    user: facts.user,
+    authMethod: facts.authMethod,
+    warnings: facts.warnings,
+  };
+}
+
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The in-cluster service account of a runner pod: KUBERNETES_SERVICE_HOST/PORT from `env`, token
+ * and CA from the service-account directory (`pathPrefix` for tests). The token file is re-read on
+ * each request (projected tokens rotate) and its current value is registered as a secret.
+ */
+export async function loadInCluster(opts: { env: Env; secrets: Secrets; pathPrefix?: string; inputName?: string }): Promise<KubeAccess> {
+  const input = opts.inputName ?? 'in-cluster';
+  const host = opts.env['KUBERNETES_SERVICE_HOST'] ?? '';
+  const port = opts.env['KUBERNETES_SERVICE_PORT'] ?? '';
+  const dir = `${opts.pathPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`;
+  const tokenFile = join(dir, 'token');
+  const caFile = join(dir, 'ca.crt');
+  if (!host || !/^\d{1,5}$/.test(port)) {
+    throw new InputError(
+      `Input "${input}" is true but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set: this runner is not a pod in a cluster. Pass a kubeconfig instead`,
+      input,
+    );
+  }
+  if (!existsSync(tokenFile) || !existsSync(caFile)) {
+    throw new InputError(
+      `Input "${input}" is true but ${dir} has no token and ca.crt: the runner pod has no service-account token mounted (automountServiceAccountToken: false?)`,
+      input,
+    );
+  }
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  if (token === '') throw new InputError(`Input "${input}" is true but ${tokenFile} is empty`, input);
+  opts.secrets.add(token);
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const server = `https://${hostPart}:${port}`;
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'in-cluster', server, caFile, skipTLSVerify: false }],
+    users: [{ name: 'service-account', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
+    contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'service-account' }],
+    currentContext: 'in-cluster',
+  });
+  return {
+    kubeConfig: kc,
+    source: 'in-cluster',
+    server,
+    host: new URL(server).host,
+    context: 'in-cluster',
+    user: 'service-account',
+    authMethod: 'service-account',
+    warnings: [],
+  };
+}
+
+const DIR_PREFIX = 'polyglot-cd-kube-';
+const FILE_NAME = 'kubeconfig';
+
+/**
+ * Writes kubeconfig content for tools that need a file: a fresh 0700 directory under RUNNER_TEMP,
+ * the content written to a 0600 temp file (created exclusively), fsynced and renamed into place, so
+ * no reader ever sees a partial or wider-permission file. Returns the path.
+ */
+export function writeKubeconfigFile(content: string, runnerTemp: string | undefined): string {
+  if (!runnerTemp || !isAbsolute(runnerTemp)) {
+    throw new Error('RUNNER_TEMP is not set to an absolute path: refusing to write the kubeconfig anywhere else');
+  }
+  const dir = mkdtempSync(join(runnerTemp, DIR_PREFIX));
+  const tmp = join(dir, `.${FILE_NAME}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const path = join(dir, FILE_NAME);
+  renameSync(tmp, path);
+  return path;
+}
+
+/**
+ * Removes a file written by writeKubeconfigFile, and its directory. Only paths of that shape under
+ * `runnerTemp` are touched. Returns whether something was removed; a missing file is not an error.
+ */
+export function removeKubeconfigFile(path: string, runnerTemp: string | undefined): boolean {
+  if (!path || !runnerTemp) return false;
+  const abs = resolve(path);
+  const dir = dirname(abs);
+  const rel = relative(resolve(runnerTemp), dir);
+  if (basename(abs) !== FILE_NAME || !basename(dir).startsWith(DIR_PREFIX) || rel !== basename(dir)) return false;
+  if (!existsSync(dir)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/** The state key under which the main step leaves the kubeconfig path for the post step. */
+export const KUBECONFIG_STATE = 'kubeconfig_path';
+
+export function rememberKubeconfig(runner: Runner, path: string): void {
+  runner.saveState(KUBECONFIG_STATE, path);
+}
+
+/** For an action's `post:` step: removes the kubeconfig the main step wrote, if any. Never throws. */
+export function cleanupKubeconfig(runner: Runner, log: Logger): void {
+  const path = runner.getState(KUBECONFIG_STATE);
+  if (!path) return;
+  try {
+    if (removeKubeconfigFile(path, runner.env['RUNNER_TEMP'])) log.info('Removed the kubeconfig written by this action');
+  } catch (err) {
+    log.warning(`Could not remove the kubeconfig written by this action: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './config.js';
+export * from './ownership.js';
+export * from './diagnostics.js';
+export * from './ensure-namespace.js';
