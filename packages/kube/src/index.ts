@@ -2,3 +2,4 @@ export * from './config.js';
 export * from './ownership.js';
 export * from './diagnostics.js';
 export * from './ensure-namespace.js';
+export * from './namespaces.js';
