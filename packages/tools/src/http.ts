@@ -13,6 +13,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs: number;
+  /**
+   * TLS for https: extra trusted CAs (PEM, added to Node's bundled roots) and/or no certificate check
+   * (an `insecure` registry). Through a proxy only `rejectUnauthorized: false` is honoured.
+   */
+  tls?: { ca?: string; rejectUnauthorized?: boolean };
 }
 
 export interface HttpResponse {
@@ -52,12 +57,20 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 
 async function sendDirect(req: HttpRequest): Promise<HttpResponse> {
   const mod = req.url.protocol === 'http:' ? await import('node:http') : await import('node:https');
+  const tls = req.tls?.ca !== undefined ? await import('node:tls') : { rootCertificates: [] as readonly string[] };
   return new Promise<HttpResponse>((resolve, reject) => {
     const headers: Record<string, string | number> = { 'user-agent': 'polyglot-cd', ...req.headers };
     if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
     const r = mod.request(
       req.url,
-      { method: req.method, headers, timeout: req.timeoutMs, signal: AbortSignal.timeout(req.timeoutMs) },
+      {
+        method: req.method,
+        headers,
+        timeout: req.timeoutMs,
+        signal: AbortSignal.timeout(req.timeoutMs),
+        ...(req.tls?.ca !== undefined ? { ca: [...tls.rootCertificates, req.tls.ca] } : {}),
+        ...(req.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -91,7 +104,12 @@ function transportError(err: unknown, timeoutMs: number): HttpTransportError {
 
 async function sendViaHttpClient(req: HttpRequest): Promise<HttpResponse> {
   const { HttpClient } = await import('@actions/http-client');
-  const client = new HttpClient('polyglot-cd', undefined, { socketTimeout: req.timeoutMs, allowRetries: false, maxRetries: 0 });
+  const client = new HttpClient('polyglot-cd', undefined, {
+    socketTimeout: req.timeoutMs,
+    allowRetries: false,
+    maxRetries: 0,
+    ...(req.tls?.rejectUnauthorized === false ? { ignoreSslError: true } : {}),
+  });
   try {
     const res = await Promise.race([
       client.request(req.method, req.url.href, req.body === undefined ? null : req.body.toString(), req.headers ?? {}),
