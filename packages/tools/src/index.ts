@@ -4,3 +4,5 @@ export * from './http.js';
 export * from './manifest.js';
 export * from './helm.js';
 export * from './cosign.js';
+export * from './retry.js';
+export * from './registry.js';
