@@ -6,3 +6,4 @@ export * from './helm.js';
 export * from './cosign.js';
 export * from './retry.js';
 export * from './registry.js';
+export * from './trivy.js';

@@ -1,0 +1,167 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  isDigestRef,
+  parseHttpUrl,
+  REPOSITORY_RE,
+  TAG_RE,
+  type ActionContext,
+} from '@polyglot-cd/action-kit';
+import { TRIVY_SCANNERS, TRIVY_SEVERITIES, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools';
+import type { FailOn } from './findings.js';
+
+export interface GateInputs {
+  /** exactly one of image / input */
+  image: string;
+  /** absolute path of an OCI (or docker-save) archive or OCI layout directory */
+  input: string;
+  failOn: FailOn;
+  severities: readonly TrivySeverity[];
+  ignoreUnfixed: boolean;
+  scanners: readonly TrivyScanner[];
+  timeoutMs: number;
+  /** absolute; '' = a file next to the report */
+  sarifFile: string;
+  /** absolute; '' = Trivy's default */
+  cacheDir: string;
+  dbRepositories: readonly string[];
+  skipDbUpdate: boolean;
+  /** 0 = no check */
+  maxDbAgeMs: number;
+  /** absolute paths of the ignore files to apply (given, or found in the workspace) */
+  ignoreFiles: readonly string[];
+  /** true when ignore-file was given (a missing file is then an error) */
+  ignoreFilesGiven: boolean;
+  requireExpiry: boolean;
+  version: string;
+  toolsBaseUrl: string;
+  maxAttempts: number;
+}
+
+const SEVERITY_LIST = TRIVY_SEVERITIES.join(', ');
+
+function kind(path: string): 'file' | 'dir' | 'missing' | 'other' {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Reads and validates every input before anything is installed or run. */
+export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
+  const { inputs, env } = ctx;
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
+
+  // the scan target: an image by digest, or an archive from build-push (push: false)
+  const rawInput = inputs.optional('input');
+  let image = '';
+  let input = '';
+  if (rawInput === '') {
+    image = inputs.required('image', {
+      hint: 'Pass the image by digest (repo@sha256:…, build-push\'s "image" output), or input: the path of an OCI archive (build-push with push: false).',
+    });
+    if (!isDigestRef(image)) {
+      const tagged = /^[^@\s]+:[^/@\s]+$/.test(image) || REPOSITORY_RE.test(image);
+      inputs.fail(
+        'image',
+        image,
+        tagged
+          ? 'expected an image by digest, repo@sha256:<64 hex>. A tag is refused (not a warning): it can move between the scan and the deploy, so the gate would vouch for an image nobody scanned. Use build-push\'s "image" output.'
+          : 'expected an image by digest, repo@sha256:<64 hex> (build-push\'s "image" output)',
+      );
+    }
+  } else {
+    if (inputs.optional('image') !== '') {
+      inputs.fail('input', rawInput, 'give either image or input, not both');
+    }
+    input = abs(rawInput);
+    const k = kind(input);
+    if (k === 'missing') inputs.fail('input', rawInput, `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`);
+    if (k === 'other') inputs.fail('input', rawInput, 'expected an OCI archive file or an OCI layout directory');
+  }
+
+  const severityOf = (name: string, value: string): TrivySeverity => {
+    const up = value.toUpperCase();
+    return TRIVY_SEVERITIES.find((s) => s === up) ?? inputs.fail(name, value, `expected severities from ${SEVERITY_LIST}`);
+  };
+
+  const rawFailOn = inputs.optional('fail-on', 'CRITICAL');
+  const failOn: FailOn =
+    rawFailOn.toUpperCase() === 'NONE'
+      ? 'NONE'
+      : (TRIVY_SEVERITIES.find((s) => s === rawFailOn.toUpperCase()) ??
+        inputs.fail('fail-on', rawFailOn, `expected one severity (${SEVERITY_LIST}; HIGH means HIGH and CRITICAL) or none (report only)`));
+
+  const sevList = inputs.list('severities');
+  const severities = sevList.length === 0 ? [...TRIVY_SEVERITIES] : [...new Set(sevList.map((s) => severityOf('severities', s)))];
+  if (failOn !== 'NONE') {
+    const missing = TRIVY_SEVERITIES.slice(TRIVY_SEVERITIES.indexOf(failOn)).filter((s) => !severities.includes(s));
+    if (missing.length > 0) {
+      inputs.fail(
+        'severities',
+        sevList.join(','),
+        `must list every severity that can fail the gate (fail-on ${failOn}): add ${missing.join(', ')}, or the gate could fail on findings the summary does not show`,
+      );
+    }
+  }
+
+  const scanList = inputs.list('scanners');
+  const scanners = scanList.length === 0 ? (['vuln'] as TrivyScanner[]) : [...new Set(scanList.map((s) => s.toLowerCase()))];
+  for (const s of scanners) {
+    if (!TRIVY_SCANNERS.includes(s as TrivyScanner)) inputs.fail('scanners', s, `expected ${TRIVY_SCANNERS.join(', ')}`);
+  }
+
+  const sarifRaw = inputs.optional('sarif-file');
+  const sarifFile = sarifRaw === '' ? '' : abs(sarifRaw);
+  if (sarifFile !== '' && kind(sarifFile) === 'dir') inputs.fail('sarif-file', sarifRaw, 'is a directory: expected a file path such as trivy.sarif');
+
+  const cacheRaw = inputs.optional('cache-dir');
+  const cacheDir = cacheRaw === '' ? '' : abs(cacheRaw);
+  if (cacheDir !== '' && !['dir', 'missing'].includes(kind(cacheDir))) inputs.fail('cache-dir', cacheRaw, 'exists and is not a directory');
+
+  const dbRepositories = inputs.list('db-repository');
+  for (const r of dbRepositories) {
+    const [repo, tag, ...rest] = r.split(/:(?=[^/:]+$)/);
+    const ok = rest.length === 0 && REPOSITORY_RE.test(repo ?? '') && (tag === undefined || TAG_RE.test(tag));
+    if (!ok) inputs.fail('db-repository', r, 'expected OCI repositories such as mirror.example.com/aquasec/trivy-db:2 (mirrors first, one per line)');
+  }
+
+  const ignoreRaw = inputs.list('ignore-file');
+  let ignoreFiles: string[];
+  if (ignoreRaw.length > 0) {
+    ignoreFiles = ignoreRaw.map(abs);
+    ignoreFiles.forEach((f, i) => {
+      if (kind(f) !== 'file') inputs.fail('ignore-file', ignoreRaw[i] as string, `no such file (${f})`);
+    });
+  } else {
+    ignoreFiles = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].map(abs).filter((f) => kind(f) === 'file');
+  }
+
+  const version = inputs.matching('version', /^v?\d+\.\d+\.\d+$/, 'expected an exact Trivy version such as 0.74.0 (no ranges, no latest)');
+  const toolsBaseUrl = inputs.optional('tools-base-url');
+  if (toolsBaseUrl !== '' && !parseHttpUrl(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s) URL of a mirror of the Trivy releases');
+
+  return Object.freeze({
+    image,
+    input,
+    failOn,
+    severities: Object.freeze(severities),
+    ignoreUnfixed: inputs.bool('ignore-unfixed', false),
+    scanners: Object.freeze(scanners as TrivyScanner[]),
+    timeoutMs: inputs.duration('timeout', { default: '10m', min: '30s', max: '2h' }),
+    sarifFile,
+    cacheDir,
+    dbRepositories: Object.freeze(dbRepositories),
+    skipDbUpdate: inputs.bool('skip-db-update', false),
+    maxDbAgeMs: inputs.duration('max-db-age', { default: '48h', max: '720h' }),
+    ignoreFiles: Object.freeze(ignoreFiles),
+    ignoreFilesGiven: ignoreRaw.length > 0,
+    requireExpiry: inputs.bool('require-expiry', false),
+    version: version.replace(/^v/, ''),
+    toolsBaseUrl,
+    maxAttempts: inputs.int('max-attempts', { default: 3, min: 1, max: 5 }),
+  });
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { GateError, InputError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
+import {
+  CommandRunner,
+  ensureTool,
+  manifest,
+  Trivy,
+  TrivyReportError,
+  type TrivyReport,
+  type TrivyScanOptions,
+} from '@polyglot-cd/tools';
+import {
+  countBySeverity,
+  extractFindings,
+  failing,
+  sortFindings,
+  summaryLine,
+} from './findings.js';
+import { appliesToSomething, applyIgnores, IgnoreFileError, parseTrivyignore, rulesFromYaml, type IgnoreRule } from './ignore.js';
+import { getInputs, type GateInputs } from './inputs.js';
+import { renderSummary, renderUndecided } from './render.js';
+import { toSarif } from './sarif.js';
+
+export interface Deps {
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Loads every ignore file; a file that does not parse is the user's to fix (an InputError). */
+export async function loadIgnoreRules(files: readonly string[], workspace: string): Promise<IgnoreRule[]> {
+  const rules: IgnoreRule[] = [];
+  for (const file of files) {
+    const label = file.startsWith(workspace + '/') ? file.slice(workspace.length + 1) : file;
+    const text = await readFile(file, 'utf8');
+    try {
+      if (/\.ya?ml$/i.test(file)) {
+        const { load } = await import('js-yaml');
+        let doc: unknown;
+        try {
+          doc = load(text, { filename: label });
+        } catch (err) {
+          throw new IgnoreFileError(`${label} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+        }
+        rules.push(...rulesFromYaml(doc, label));
+      } else {
+        rules.push(...parseTrivyignore(text, label));
+      }
+    } catch (err) {
+      if (err instanceof IgnoreFileError) throw new InputError(`Input "ignore-file": ${err.message}`, 'ignore-file');
+      throw err;
+    }
+  }
+  return rules;
+}
+
+/** The scan could not produce a decision: outputs and summary say so, then a ToolError. */
+class Undecided extends Error {
+  readonly details: ConstructorParameters<typeof ToolError>[1];
+  constructor(message: string, details: ConstructorParameters<typeof ToolError>[1]) {
+    super(message);
+    this.details = details;
+  }
+}
+
+const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
+
+export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
+  const { log, outputs, summary, env } = ctx;
+  const inputs = getInputs(ctx);
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const target = inputs.image || inputs.input;
+
+  const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
+  if (inputs.ignoreFiles.length > 0) log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`);
+  const noExpiry = rules.filter((r) => r.expiresAt === undefined && appliesToSomething(r));
+  if (inputs.requireExpiry && noExpiry.length > 0) {
+    throw new InputError(
+      `Input "require-expiry" is true, and ${noExpiry.length} ignore entr${noExpiry.length === 1 ? 'y has' : 'ies have'} no expiry: ${noExpiry
+        .map((r) => `${r.id} (${r.where})`)
+        .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`,
+      'require-expiry',
+    );
+  }
+
+  const work = join(env['RUNNER_TEMP'] || tmpdir(), `trivy-gate-${randomUUID().slice(0, 8)}`);
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  const reportPath = join(work, 'report.json');
+  const emptyIgnore = join(work, 'none.trivyignore');
+  await writeFile(emptyIgnore, '', { mode: 0o600 });
+  const sarifPath = inputs.sarifFile || join(work, 'trivy.sarif');
+
+  const undecided = (reason: string, extra: [string, string][] = []): void => {
+    outputs.set('passed', false);
+    outputs.set('summary', `not decided — ${reason}`);
+    outputs.set('report', existsSync(reportPath) ? reportPath : '');
+    summary.raw(renderUndecided(target, reason, extra));
+  };
+
+  try {
+    const version = inputs.version || (manifest.tools['trivy']?.defaultVersion as string);
+    const tool = await log.group(`Install trivy ${version}`, () =>
+      ensureTool('trivy', version, { log, secrets: ctx.secrets, env, ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}) }),
+    );
+    const runner = new CommandRunner({ log, secrets: ctx.secrets, env });
+    const trivy = new Trivy(tool.path, runner);
+    const cacheDir = inputs.cacheDir || undefined;
+
+    const info = await trivy.version(cacheDir);
+    const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
+    if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Use another version.`);
+    log.info(`trivy ${info.version} (${tool.source})`);
+
+    const scanOptions: TrivyScanOptions = {
+      target: inputs.image ? { image: inputs.image } : { input: inputs.input },
+      output: reportPath,
+      scanners: inputs.scanners,
+      timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+      ignoreUnfixed: inputs.ignoreUnfixed,
+      ignoreFile: emptyIgnore,
+      dbRepositories: inputs.dbRepositories,
+      skipDbUpdate: inputs.skipDbUpdate,
+      ...(cacheDir ? { cacheDir } : {}),
+    };
+
+    const report = await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
+      scanWithRetries(trivy, scanOptions, inputs, { log, sleep }),
+    );
+
+    // the report must be about the image we were asked to scan
+    if (inputs.image) {
+      const digest = inputs.image.slice(inputs.image.indexOf('@') + 1);
+      if (report.repoDigests.length === 0) {
+        log.warning(`The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`);
+      } else if (!report.repoDigests.some((d) => d.endsWith(`@${digest}`))) {
+        throw new Undecided(`the report is for ${report.repoDigests.join(', ')}, not ${inputs.image}`, {
+          tool: 'trivy',
+          argv: [],
+          exitCode: 0,
+          stderrTail: '',
+        });
+      }
+    }
+
+    // the vulnerability DB must be fresh enough to trust a clean result
+    let dbUpdatedAt: Date | undefined;
+    let dbAgeHours: number | undefined;
+    if (inputs.scanners.includes('vuln')) {
+      const after = await trivy.version(cacheDir);
+      dbUpdatedAt = after.vulnerabilityDb?.updatedAt;
+      if (dbUpdatedAt) dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
+      if (inputs.maxDbAgeMs > 0) {
+        if (!dbUpdatedAt) {
+          throw new Undecided(`trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`, {
+            tool: 'trivy', argv: Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '',
+          });
+        }
+        const maxH = inputs.maxDbAgeMs / 3_600_000;
+        if ((dbAgeHours as number) > maxH) {
+          throw new Undecided(
+            `the vulnerability DB was updated ${dbUpdatedAt.toISOString()}, ${(dbAgeHours as number).toFixed(1)} h ago: older than max-db-age (${maxH} h). A stale DB misses recent vulnerabilities; update it (drop skip-db-update, or refresh the mirror)`,
+            { tool: 'trivy', argv: Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '' },
+          );
+        }
+      }
+    }
+
+    const extracted = extractFindings(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
+    if (extracted.unknownSeverities.length > 0) {
+      log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
+    }
+    const outcome = applyIgnores(extracted.findings, rules, now());
+    const kept = sortFindings(outcome.kept);
+    const counts = countBySeverity(kept);
+    const failed = failing(kept, inputs.failOn);
+    const passed = failed.length === 0;
+    const line = summaryLine(counts, passed, inputs.failOn);
+
+    await mkdir(dirname(sarifPath), { recursive: true });
+    const sarif = toSarif(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
+    await writeFile(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+
+    outputs.set('passed', passed);
+    outputs.set('critical', counts.CRITICAL);
+    outputs.set('high', counts.HIGH);
+    outputs.set('medium', counts.MEDIUM);
+    outputs.set('low', counts.LOW);
+    outputs.set('unknown', counts.UNKNOWN);
+    outputs.set('total', counts.total);
+    outputs.set('report', reportPath);
+    outputs.set('sarif', sarifPath);
+    outputs.set('summary', line);
+
+    for (const e of outcome.expired) {
+      log.warning(
+        `Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`,
+      );
+    }
+    for (const r of outcome.noExpiry) log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
+
+    summary.raw(
+      renderSummary({
+        target,
+        passed,
+        failOn: inputs.failOn,
+        line,
+        counts,
+        findings: kept,
+        failingCount: failed.length,
+        severities: inputs.severities,
+        scanners: inputs.scanners,
+        suppressed: outcome.suppressed,
+        expired: outcome.expired,
+        noExpiry: outcome.noExpiry,
+        ignoreFile: inputs.ignoreFiles.map((f) => basename(f)).join(', '),
+        requireExpiry: inputs.requireExpiry,
+        ignoreUnfixed: inputs.ignoreUnfixed,
+        unfixedDropped: extracted.unfixedDropped,
+        trivyVersion: info.version,
+        ...(dbUpdatedAt ? { dbUpdatedAt } : {}),
+        ...(dbAgeHours !== undefined ? { dbAgeHours } : {}),
+        reportPath,
+        sarifPath,
+      }),
+    );
+
+    log.info(line);
+    if (!passed) {
+      const top = failed
+        .slice(0, 5)
+        .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
+      throw new GateError(`Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`);
+    }
+  } catch (err) {
+    if (err instanceof Undecided) {
+      undecided(err.message);
+      throw new ToolError(`Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`, err.details);
+    }
+    if (err instanceof ToolError && err.details.tool === 'trivy') {
+      const reason = Trivy.failureReason(err.details.stderrTail) || err.message;
+      undecided(reason);
+    }
+    throw err;
+  }
+}
+
+/**
+ * One scan, retried only when Trivy produced no report because the vulnerability DB could not be
+ * downloaded (a registry outage or rate limit). Any other failure, or a retry budget spent, is an
+ * infrastructure error carrying Trivy's own message: never a pass.
+ */
+async function scanWithRetries(
+  trivy: Trivy,
+  o: TrivyScanOptions,
+  inputs: GateInputs,
+  d: { log: ActionContext['log']; sleep: (ms: number) => Promise<void> },
+): Promise<TrivyReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await trivy.scan(o);
+      break;
+    } catch (err) {
+      if (!(err instanceof ToolError)) throw err;
+      const reason = Trivy.failureReason(err.details.stderrTail) || err.message;
+      const dbFailure = Trivy.isDbDownloadFailure(err.details.stderrTail);
+      if (dbFailure && attempt < inputs.maxAttempts && !err.details.cancelled) {
+        const delay = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)] as number;
+        d.log.warning(`Attempt ${attempt}: the vulnerability DB could not be downloaded (${reason}); retrying in ${delay / 1000}s`);
+        await d.sleep(delay);
+        continue;
+      }
+      const what = dbFailure
+        ? `the vulnerability DB could not be downloaded${attempt > 1 ? ` (${attempt} attempts)` : ''}`
+        : err.details.timedOut
+          ? 'Trivy timed out'
+          : 'Trivy failed';
+      const hint = dbFailure
+        ? inputs.dbRepositories.length
+          ? ' Check the db-repository mirrors.'
+          : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
+        : '';
+      throw new ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
+    }
+  }
+  let text: string;
+  try {
+    if (!statSync(o.output).isFile() || statSync(o.output).size === 0) throw new Error('empty');
+    text = await readFile(o.output, 'utf8');
+  } catch {
+    throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, { tool: 'trivy', argv: Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+  }
+  try {
+    return Trivy.parseReport(text);
+  } catch (err) {
+    if (err instanceof TrivyReportError) {
+      throw new Undecided(`the report cannot be used: ${err.message}`, { tool: 'trivy', argv: Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+/** Puts the fake trivy behind an executable, to be named by POLYGLOT_CD_TRIVY_BIN (the operator override). */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const fakeTrivyScript = new URL('./trivy.mjs', import.meta.url).pathname;
+
+/** Writes `<dir>/trivy`, a shell wrapper that runs the fake under this Node 24; returns its path. */
+export function fakeTrivyBin(dir = mkdtempSync(join(tmpdir(), 'pcd-fake-trivy-'))): string {
+  const bin = join(dir, 'trivy');
+  writeFileSync(bin, `#!/bin/sh\nexec '${process.execPath}' '${fakeTrivyScript}' "$@"\n`, { mode: 0o755 });
+  return bin;
+}
+
+/** The argv of every call the fake recorded. */
+export function recordedArgv(logFile: string): string[][] {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as string[]);
+}
