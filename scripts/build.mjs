@@ -2,7 +2,7 @@
 // action's post step (actions/<name>/src/post.ts, if any) into dist/<name>/post/.
 // Usage: node scripts/build.mjs [name…]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -15,21 +15,29 @@ for (const name of names) {
     console.error(`build: no action named ${name} (have: ${all.join(', ')})`);
     process.exit(2);
   }
+  // Build into a temporary folder and swap it in only when every entry built, so a failed build never
+  // leaves dist/<name> half-written or missing.
   const out = join(root, 'dist', name);
-  rmSync(out, { recursive: true, force: true });
-  bundle(name, join('actions', name, 'src', 'index.ts'), out);
+  const staging = join(root, 'dist', `.${name}.building`);
+  rmSync(staging, { recursive: true, force: true });
+  bundle(join('actions', name, 'src', 'index.ts'), staging);
   const post = join('actions', name, 'src', 'post.ts');
-  if (existsSync(join(root, post))) bundle(name, post, join(out, 'post'));
+  if (existsSync(join(root, post))) bundle(post, join(staging, 'post'));
+  rmSync(out, { recursive: true, force: true });
+  renameSync(staging, out);
   console.log(`build: dist/${name}`);
 }
 
-function bundle(name, entry, out) {
-  const r = spawnSync(ncc, ['build', entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
+function bundle(entry, out) {
+  // --transpile-only: types are checked once for the whole workspace by `tsc` (pnpm typecheck); here an
+  // unrelated action's type error must not stop this one from bundling.
+  const r = spawnSync(ncc, ['build', entry, '-o', out, '--minify', '--transpile-only', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (r.status !== 0) {
     console.error(`build: ncc failed for ${entry}`);
+    rmSync(out, { recursive: true, force: true });
     process.exit(r.status ?? 1);
   }
   // The bundle is ESM; this marker lets Node load it as such.

@@ -19,7 +19,7 @@ var __webpack_unused_export__;
 var net = __webpack_require__(9278);
 var tls = __webpack_require__(4756);
 var http = __webpack_require__(8611);
-var https = __webpack_require__(5692);
+var https = __webpack_require__(3311);
 var events = __webpack_require__(4434);
 var assert = __webpack_require__(2613);
 var util = __webpack_require__(9023);
@@ -306,7 +306,7 @@ const MockAgent = __webpack_require__(752)
 const MockPool = __webpack_require__(7995)
 const mockErrors = __webpack_require__(2802)
 const RetryHandler = __webpack_require__(3673)
-const { getGlobalDispatcher, setGlobalDispatcher } = __webpack_require__(6929)
+const { getGlobalDispatcher, setGlobalDispatcher } = __webpack_require__(9310)
 const DecoratorHandler = __webpack_require__(2570)
 const RedirectHandler = __webpack_require__(7425)
 const createRedirectInterceptor = __webpack_require__(4891)
@@ -8989,7 +8989,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 6929:
+/***/ 9310:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -14728,7 +14728,7 @@ const { isNetworkError } = __webpack_require__(4276)
 const { delay } = __webpack_require__(5868)
 const { kEnumerableProperty } = __webpack_require__(6293)
 const { environmentSettingsObject } = __webpack_require__(5651)
-const { getGlobalDispatcher } = __webpack_require__(6929)
+const { getGlobalDispatcher } = __webpack_require__(9310)
 
 let experimentalWarned = false
 
@@ -18397,7 +18397,7 @@ const EE = __webpack_require__(8474)
 const { Readable, pipeline, finished } = __webpack_require__(7075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __webpack_require__(6293)
 const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __webpack_require__(7223)
-const { getGlobalDispatcher } = __webpack_require__(6929)
+const { getGlobalDispatcher } = __webpack_require__(9310)
 const { webidl } = __webpack_require__(2894)
 const { STATUS_CODES } = __webpack_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
@@ -27797,7 +27797,7 @@ const {
 const { establishWebSocketConnection, closeWebSocketConnection } = __webpack_require__(8982)
 const { ByteParser } = __webpack_require__(3363)
 const { kEnumerableProperty, isBlobLike } = __webpack_require__(6293)
-const { getGlobalDispatcher } = __webpack_require__(6929)
+const { getGlobalDispatcher } = __webpack_require__(9310)
 const { types } = __webpack_require__(7975)
 const { ErrorEvent, CloseEvent } = __webpack_require__(4399)
 const { SendQueue } = __webpack_require__(351)
@@ -28386,7 +28386,7 @@ __webpack_require__.d(__webpack_exports__, {
 var external_http_ = __webpack_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__webpack_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __webpack_require__(5692);
+var external_https_ = __webpack_require__(3311);
 var external_https_namespaceObject = /*#__PURE__*/__webpack_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
