@@ -38,10 +38,12 @@ export async function loadIgnoreRules(files: readonly string[], workspace: strin
     const text = await readFile(file, 'utf8');
     try {
       if (/\.ya?ml$/i.test(file)) {
-        const { load } = await import('js-yaml');
+        const { load, CORE_SCHEMA } = await import('js-yaml');
         let doc: unknown;
         try {
-          doc = load(text, { filename: label });
+          // the YAML 1.2 core schema keeps dates as text, so an impossible date (2025-13-01) is an
+          // error here instead of js-yaml's silent roll-over to another day
+          doc = load(text, { filename: label, schema: CORE_SCHEMA });
         } catch (err) {
           throw new IgnoreFileError(`${label} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
         }
