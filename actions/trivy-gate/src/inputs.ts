@@ -7,7 +7,7 @@ import {
   TAG_RE,
   type ActionContext,
 } from '@polyglot-cd/action-kit';
-import { TRIVY_SCANNERS, TRIVY_SEVERITIES, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools';
+import { manifest, TRIVY_SCANNERS, TRIVY_SEVERITIES, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools';
 import type { FailOn } from './findings.js';
 
 export interface GateInputs {
@@ -141,6 +141,13 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
   }
 
   const version = inputs.matching('version', /^v?\d+\.\d+\.\d+$/, 'expected an exact Trivy version such as 0.74.0 (no ranges, no latest)');
+  const pinned = manifest.tools['trivy'];
+  const v = version.replace(/^v/, '');
+  if (v !== '' && pinned) {
+    const refusal = pinned.refused?.[v];
+    if (refusal) inputs.fail('version', version, `trivy ${v} is refused: ${refusal}`);
+    if (!pinned.versions[v]) inputs.fail('version', version, `not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`);
+  }
   const toolsBaseUrl = inputs.optional('tools-base-url');
   if (toolsBaseUrl !== '' && !parseHttpUrl(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s) URL of a mirror of the Trivy releases');
 

@@ -1,0 +1,187 @@
+/**
+ * trivy-gate's main() as the runner calls it (INPUT_* variables, temp GITHUB_OUTPUT/STEP_SUMMARY,
+ * RUNNER_TEMP), with the fake trivy through POLYGLOT_CD_TRIVY_BIN replaying recorded reports: hostile
+ * inputs fail before trivy runs, DB retries, refused versions, report checks, ignore files.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../actions/trivy-gate/src/main.js';
+import { runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { fixturePath, readFixture } from '../../helpers/fixtures.js';
+import { fakeTrivyBin, recordedArgv } from '../../fakes/trivy/install.js';
+
+const IMAGE = `registry.local:5000/shop/backend@sha256:${'a'.repeat(64)}`;
+const bin = fakeTrivyBin();
+
+interface Run {
+  run: ActionRun;
+  argv: string[][];
+  sleeps: number[];
+  dir: string;
+}
+
+async function gate(inputs: Record<string, string>, fake: Record<string, string> = {}, files: Record<string, string> = {}): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'pcd-trivy-action-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const argvLog = join(dir, 'argv.jsonl');
+  const ws = workspace(
+    { 'cache-dir': join(dir, 'cache'), ...inputs },
+    { POLYGLOT_CD_TRIVY_BIN: bin, FAKE_TRIVY_ARGV_LOG: argvLog, GITHUB_WORKSPACE: dir, FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39.json'), ...fake },
+  );
+  const sleeps: number[] = [];
+  const run = await runInProcess('trivy-gate', (ctx) => main(ctx, { sleep: async (ms) => void sleeps.push(ms) }), ws);
+  return { run, argv: recordedArgv(argvLog), sleeps, dir };
+}
+
+/** CRITICAL ids in a fixture, read here from the raw JSON */
+function criticalCount(rel: string, except: string[] = []): number {
+  const doc = JSON.parse(readFixture(`trivy/${rel}`)) as { Results?: { Vulnerabilities?: { Severity: string; VulnerabilityID: string }[] }[] };
+  return (doc.Results ?? []).flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Severity === 'CRITICAL' && !except.includes(v.VulnerabilityID)).length;
+}
+
+describe('hostile inputs: a clear error naming the input, and trivy never runs', () => {
+  const missingArchive = join(tmpdir(), 'pcd-no-such-dir', 'image.tar');
+  it.each([
+    ['an unknown severity', { image: IMAGE, severities: 'HIGH,SEVERE,CRITICAL' }, /Input "severities" has an invalid value "SEVERE": expected severities from UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/],
+    ['an unknown threshold', { image: IMAGE, 'fail-on': 'urgent' }, /Input "fail-on" has an invalid value "urgent": expected one severity/],
+    ['a tag instead of a digest (refused, and it says so)', { image: 'registry.local:5000/shop/backend:1.2.3' }, /Input "image" has an invalid value "registry.local:5000\/shop\/backend:1.2.3": expected an image by digest.*A tag is refused \(not a warning\)/],
+    ['a flag as image', { image: '--output=/etc/passwd' }, /Input "image" has an invalid value "--output=\/etc\/passwd"/],
+    ['a missing archive', { input: missingArchive }, /Input "input" has an invalid value ".*image.tar": no such file or directory/],
+    ['image and input together', { image: IMAGE, input: '/etc/hostname' }, /Input "input" .*give either image or input, not both/],
+    ['an unknown scanner', { image: IMAGE, scanners: 'vuln,license' }, /Input "scanners" has an invalid value "license": expected vuln, secret, misconfig/],
+    ['a DB repository URL', { image: IMAGE, 'db-repository': 'https://mirror.local/trivy-db' }, /Input "db-repository" has an invalid value "https:\/\/mirror.local\/trivy-db"/],
+    ['latest as version', { image: IMAGE, version: 'latest' }, /Input "version" has an invalid value "latest": expected an exact Trivy version/],
+    ['severities that hide a failing one', { image: IMAGE, 'fail-on': 'HIGH', severities: 'CRITICAL' }, /Input "severities" .*must list every severity that can fail the gate \(fail-on HIGH\): add HIGH/],
+    ['a bad duration', { image: IMAGE, 'max-db-age': 'forever' }, /Input "max-db-age" has an invalid value "forever"/],
+    ['a missing ignore file', { image: IMAGE, 'ignore-file': 'nope.yaml' }, /Input "ignore-file" has an invalid value "nope.yaml": no such file/],
+    ['an unpinned version', { image: IMAGE, version: '0.50.0' }, /Input "version" has an invalid value "0.50.0": not pinned in the tool manifest with its SHA-256 \(pinned: 0\.74\.0\)/],
+    ['a compromised version', { image: IMAGE, version: 'v0.69.4' }, /Input "version" has an invalid value "v0.69.4": trivy 0.69.4 is refused: compromised release/],
+  ])('%s', async (_, inputs, message) => {
+    const { run, argv } = await gate(inputs, { POLYGLOT_CD_TRIVY_BIN: '' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(message);
+    expect(run.stdout).toMatch(/^::error::/m);
+    expect(argv).toEqual([]);
+    expect(run.outputs['passed']).toBeUndefined();
+  });
+
+  it.each([
+    ['does not parse', 'vulnerabilities:\n  - id: [unclosed\n', /Input "ignore-file": \.trivyignore\.yaml is not valid YAML/],
+    ['has a misspelt section', 'vulnerability:\n  - id: CVE-2019-14697\n', /unknown section "vulnerability"/],
+    ['has an impossible date', 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2026-02-30\n', /expiry "2026-02-30" is not a date/],
+  ])('an ignore file that %s', async (_, text, message) => {
+    const { run, argv } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': text });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(message);
+    expect(argv).toEqual([]);
+  });
+
+  it('require-expiry refuses entries without expiry, naming them', async () => {
+    const { run, argv } = await gate({ image: IMAGE, 'require-expiry': 'true' }, {}, { '.trivyignore': 'CVE-2019-14697\nCVE-2019-1549 exp:2099-01-01\n' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Input "require-expiry" is true, and 1 ignore entry has no expiry: CVE-2019-14697 (.trivyignore:1)');
+    expect(argv).toEqual([]);
+  });
+});
+
+describe('ignore files in the workspace', () => {
+  it('an active entry suppresses, and the gate passes; the summary lists what it hid', async () => {
+    const yaml = 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2099-01-01\n    statement: musl is not used at runtime\n';
+    const { run } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': yaml });
+    expect(run.code).toBe(0);
+    expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', ['CVE-2019-14697'])));
+    expect(run.outputs['passed']).toBe('true');
+    expect(run.summary).toContain('### Suppressed by ignore entries');
+    expect(run.summary).toContain('musl is not used at runtime');
+    expect(run.summary).toContain('2099-01-01');
+  });
+
+  it('an expired entry suppresses nothing: the gate fails and says the entry expired', async () => {
+    const yaml = 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2024-01-01\n    statement: accepted until the base image update\n';
+    const { run } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': yaml });
+    expect(run.code).toBe(1);
+    expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json')));
+    expect(run.stdout).toMatch(/::warning::Ignore entry CVE-2019-14697 \(\.trivyignore\.yaml: vulnerabilities\[0\]\) expired on 2024-01-01 and no longer suppresses anything \(\d+ finding\(s\) counted again\)/);
+    expect(run.summary).toContain('### Expired ignore entries (1)');
+  });
+
+  it('an entry without expiry is a warning by default', async () => {
+    const { run } = await gate({ image: IMAGE }, {}, { '.trivyignore': 'CVE-2019-14697\n' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::warning::Ignore entry CVE-2019-14697 (.trivyignore:1) has no expiry');
+    expect(run.summary).toContain('### Ignore entries without expiry (1)');
+  });
+});
+
+describe('trivy and its report', () => {
+  it('a DB download failure is retried with backoff; the second scan decides', async () => {
+    const { run, argv, sleeps } = await gate({ image: IMAGE }, { FAKE_TRIVY_MODE: 'db-failure-once', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+    expect(run.code).toBe(0);
+    expect(argv.filter((a) => a[0] === 'image')).toHaveLength(2);
+    expect(sleeps).toEqual([10_000]);
+    expect(run.stdout).toMatch(/::warning::Attempt 1: the vulnerability DB could not be downloaded \(init error: DB error: failed to download vulnerability DB/);
+  });
+
+  it('the retry budget spent: not decided, passed=false, trivy ran max-attempts times', async () => {
+    const { run, argv, sleeps } = await gate({ image: IMAGE, 'max-attempts': '3' }, { FAKE_TRIVY_MODE: 'db-failure' });
+    expect(run.code).toBe(1);
+    expect(argv.filter((a) => a[0] === 'image')).toHaveLength(3);
+    expect(sleeps).toEqual([10_000, 30_000]);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.stdout).toContain('the vulnerability DB could not be downloaded (3 attempts)');
+  });
+
+  it('a binary that reports a compromised version is refused before it scans', async () => {
+    const { run, argv } = await gate({ image: IMAGE }, { FAKE_TRIVY_VERSION: '0.69.5' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/is trivy 0\.69\.5, which is refused: compromised release/);
+    expect(argv.map((a) => a[0])).toEqual(['version']);
+  });
+
+  it('a report for another image is refused (RepoDigests)', async () => {
+    const { run } = await gate({ image: IMAGE }, { FAKE_TRIVY_REPORT: fixturePath('trivy/securecodebox/juice-shop-v12.10.2.json') });
+    expect(run.code).toBe(1);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.outputs['summary']).toMatch(/^not decided — the report is for bkimminich\/juice-shop@sha256:33238f8c/);
+    expect(run.outputs['critical']).toBeUndefined();
+  });
+
+  it.each([
+    ['SchemaVersion 1', (d: Record<string, unknown>) => ({ ...d, SchemaVersion: 1 }), /SchemaVersion 1; only SchemaVersion 2/],
+    ['a legacy bare array', (d: Record<string, unknown>) => d['Results'], /bare JSON array/],
+  ])('a report with %s is not decided, never a pass', async (_, mutate, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-report-'));
+    const file = join(dir, 'report.json');
+    writeFileSync(file, JSON.stringify(mutate(JSON.parse(readFixture('trivy/ubuntu-1804.json')))));
+    const { run } = await gate({ image: IMAGE }, { FAKE_TRIVY_REPORT: file });
+    expect(run.code).toBe(1);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.stdout).toMatch(message);
+    expect(run.stdout).toContain('This is an infrastructure failure, not a pass.');
+  });
+
+  it('the secret scanner: real secrets report, CRITICAL and HIGH counted, gate fails', async () => {
+    const { run, argv } = await gate({ image: IMAGE, scanners: 'vuln,secret', 'fail-on': 'high' }, { FAKE_TRIVY_REPORT: fixturePath('trivy/secrets.json') });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ critical: '1', high: '1', total: '2', passed: 'false' });
+    expect(argv.find((a) => a[0] === 'image')).toContain('vuln,secret');
+  });
+
+  it('skip-db-update on a cache with no DB: Trivy\'s own first-run error, not decided', async () => {
+    const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-attempts': '1' });
+    expect(run.code).toBe(1);
+    expect(run.outputs['summary']).toBe('not decided — init error: DB error: --skip-db-update cannot be specified on the first run');
+  });
+
+  it('max-db-age 0 turns the age check off (a 100-hour-old DB passes)', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'pcd-cache-'));
+    mkdirSync(join(cache, 'db'));
+    const t = new Date(Date.now() - 100 * 3_600_000);
+    writeFileSync(join(cache, 'db', 'metadata.json'), JSON.stringify({ Version: 2, NextUpdate: t.toISOString(), UpdatedAt: t.toISOString(), DownloadedAt: t.toISOString() }));
+    const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-db-age': '0', 'cache-dir': cache }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+    expect(run.code).toBe(0);
+    expect(run.summary).toMatch(/\| Vulnerability DB \| updated .* \(100\.\d h old\) \|/);
+  });
+});
