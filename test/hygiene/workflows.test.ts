@@ -1,0 +1,232 @@
+/**
+ * The workflow contract (workflow-contract.ts) over every workflow in .github/workflows, and proof that
+ * each rule catches a workflow that breaks it.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/action-env.js';
+import { checkOwnRefs, checkWorkflow, interfaceOf, type Interface, type Rule } from './workflow-contract.js';
+
+const dir = join(repoRoot, '.github', 'workflows');
+const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+
+/** our actions from their action.yml, our reusable workflows from .github/workflows */
+export function repoResolver(name: string): Interface | undefined {
+  const file = name.startsWith('.github/workflows/') ? join(repoRoot, name) : join(repoRoot, name, 'action.yml');
+  return existsSync(file) ? interfaceOf(readFileSync(file, 'utf8')) : undefined;
+}
+
+const show = (fs: { at: string; rule: string; message: string }[]): string[] => fs.map((f) => `${f.at}: [${f.rule}] ${f.message}`);
+
+describe('the workflows in .github/workflows keep the contract', () => {
+  it.each(workflows)('%s', (file) => {
+    const findings = checkWorkflow(file, readFileSync(join(dir, file), 'utf8'), { resolve: repoResolver });
+    expect(show(findings)).toEqual([]);
+  });
+
+  it('use our own actions at one ref', () => {
+    const files = workflows.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+    expect(show(checkOwnRefs(files))).toEqual([]);
+  });
+});
+
+// ----- every rule catches a bad workflow -----
+
+/** A fixed set of interfaces, so these cases don't depend on which actions exist yet. */
+const IFACES: Record<string, Interface> = {
+  'build-push': { inputs: { image: { required: true }, context: { default: '.' }, password: { default: '' } }, outputs: { image: {}, digest: {} } },
+  'trivy-gate': { inputs: { image: { default: '' } }, outputs: { passed: {}, summary: {} } },
+  'cosign-sign': { inputs: { image: { required: true } }, outputs: { signed: {} } },
+  'helm-deploy': { inputs: { release: { required: true }, 'pr-number': { default: '' }, images: { default: '' }, kubeconfig: { default: '' } }, outputs: { url: {}, namespace: {} } },
+  'pr-namespace-cleanup': { inputs: { mode: { required: true }, 'pr-number': { default: '' } }, outputs: { deleted: {} } },
+  'teams-notify': { inputs: { 'webhook-url': { required: true }, status: { required: true } }, outputs: { delivered: {} } },
+  '.github/workflows/flow.yml': { inputs: { 'pr-number': { required: true }, domain: { default: 'x' } }, outputs: { url: {} }, secrets: { kubeconfig: { required: true }, 'teams-webhook-url': {} } },
+};
+const resolve = (n: string): Interface | undefined => IFACES[n];
+
+const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+const GOOD = `name: flow
+on:
+  workflow_call:
+    inputs:
+      pr-number: { type: string, required: true }
+    secrets:
+      kubeconfig: { required: true }
+    outputs:
+      url:
+        value: \${{ jobs.deploy.outputs.url }}
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+      packages: write
+    outputs:
+      image: \${{ steps.build.outputs.image }}
+      tag: \${{ steps.tag.outputs.tag }}
+    steps:
+      - uses: ${CHECKOUT}
+        with:
+          persist-credentials: false
+      - id: tag
+        env:
+          PR: \${{ inputs.pr-number }}
+        run: echo "tag=pr-$PR" >> "$GITHUB_OUTPUT"
+      - id: build
+        uses: org/polyglot-cd/build-push@v1
+        with:
+          image: registry.example/shop
+  sign:
+    needs: build
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      id-token: write
+    steps:
+      - uses: org/polyglot-cd/cosign-sign@v1
+        with:
+          image: \${{ needs.build.outputs.image }}
+  deploy:
+    needs: [build, sign]
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    concurrency:
+      group: deploy-\${{ github.repository }}-pr-\${{ inputs.pr-number }}
+      cancel-in-progress: false
+    outputs:
+      url: \${{ steps.deploy.outputs.url }}
+    steps:
+      - id: deploy
+        uses: org/polyglot-cd/helm-deploy@v1
+        with:
+          release: shop
+          pr-number: \${{ inputs.pr-number }}
+          images: "app: \${{ needs.build.outputs.image }}"
+          kubeconfig: \${{ secrets.kubeconfig }}
+      - run: echo "deployed in run $RUN"
+        env:
+          RUN: \${{ github.run_id }}
+  comment:
+    needs: deploy
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    permissions:
+      pull-requests: write
+    steps:
+      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+        env:
+          URL: \${{ needs.deploy.outputs.url }}
+        with:
+          script: |
+            core.info(process.env.URL)
+`;
+
+/** each case: a change to GOOD, and the one rule it must break */
+const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rule[] }[] = [
+  { name: 'a with: key the action does not declare', rule: 'unknown-input', edit: (s) => s.replace('image: registry.example/shop', 'image: registry.example/shop\n          tag: v1') },
+  { name: 'a required input left out', rule: 'missing-input', edit: (s) => s.replace('          release: shop\n', '') },
+  // the misspelt action no longer makes its job the signing job, so its id-token grant is flagged too
+  { name: 'an action that does not exist', rule: 'unknown-action', edit: (s) => s.replace('org/polyglot-cd/cosign-sign@v1', 'org/polyglot-cd/cosign-sing@v1'), also: ['permissions-job'] },
+  { name: 'needs.X.outputs.Y that X does not declare', rule: 'needs-output', edit: (s) => s.replace('image: ${{ needs.build.outputs.image }}', 'image: ${{ needs.build.outputs.digest }}') },
+  { name: 'needs.X.outputs.Y of a job not in needs', rule: 'needs-output', edit: (s) => s.replace('needs: [build, sign]', 'needs: [sign]') },
+  { name: 'a job output from a step id that does not exist', rule: 'step-output', edit: (s) => s.replace('image: ${{ steps.build.outputs.image }}', 'image: ${{ steps.push.outputs.image }}') },
+  { name: 'a job output our action does not declare', rule: 'step-output', edit: (s) => s.replace('url: ${{ steps.deploy.outputs.url }}', 'url: ${{ steps.deploy.outputs.app-url }}') },
+  { name: 'a step output a run step never writes', rule: 'step-output', edit: (s) => s.replace('tag: ${{ steps.tag.outputs.tag }}', 'tag: ${{ steps.tag.outputs.version }}') },
+  { name: 'a workflow_call output of a missing job output', rule: 'workflow-output', edit: (s) => s.replace('value: ${{ jobs.deploy.outputs.url }}', 'value: ${{ jobs.deploy.outputs.link }}') },
+  { name: 'an input the reusable workflow does not declare', rule: 'undeclared-context', edit: (s) => s.replace('pr-number: ${{ inputs.pr-number }}', 'pr-number: ${{ inputs.pr }}') },
+  { name: 'a secret the reusable workflow does not declare', rule: 'undeclared-context', edit: (s) => s.replace('${{ secrets.kubeconfig }}', '${{ secrets.KUBECONFIG_PROD }}') },
+  { name: 'top-level permissions not empty', rule: 'permissions-top', edit: (s) => s.replace('permissions: {}\njobs:', 'permissions:\n  contents: read\njobs:') },
+  { name: 'no top-level permissions', rule: 'permissions-top', edit: (s) => s.replace('permissions: {}\njobs:', 'jobs:') },
+  { name: 'id-token: write outside the signing job', rule: 'permissions-job', edit: (s) => s.replace('      contents: read\n      packages: write', '      contents: read\n      packages: write\n      id-token: write') },
+  { name: 'packages: write outside the build job', rule: 'permissions-job', edit: (s) => s.replace('      id-token: write', '      id-token: write\n      packages: write') },
+  { name: 'pull-requests: write outside the comment job', rule: 'permissions-job', edit: (s) => s.replace('      contents: read\n      packages: write', '      contents: read\n      packages: write\n      pull-requests: write') },
+  { name: 'a write grant no step needs', rule: 'permissions-job', edit: (s) => s.replace('      pull-requests: write', '      pull-requests: write\n      contents: write') },
+  { name: 'write-all', rule: 'permissions-job', edit: (s) => s.replace('    permissions:\n      pull-requests: write', '    permissions: write-all') },
+  { name: 'a third-party action by tag', rule: 'unpinned', edit: (s) => s.replace(CHECKOUT, 'actions/checkout@v4') },
+  { name: 'a pinned SHA without its version comment', rule: 'pin-comment', edit: (s) => s.replace(CHECKOUT, CHECKOUT.replace(' # v4.2.2', '')) },
+  { name: 'our actions at two refs', rule: 'own-ref', edit: (s) => s.replace('org/polyglot-cd/cosign-sign@v1', 'org/polyglot-cd/cosign-sign@main') },
+  { name: 'github.event.* inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "deployed in run $RUN"', 'run: echo "${{ github.event.pull_request.title }}"') },
+  { name: 'github.head_ref inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "deployed in run $RUN"', 'run: echo ${{ github.head_ref }}') },
+  { name: 'inputs.* inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "tag=pr-$PR" >> "$GITHUB_OUTPUT"', 'run: echo "tag=pr-${{ inputs.pr-number }}" >> "$GITHUB_OUTPUT"') },
+  { name: 'a step output inside a github-script script', rule: 'untrusted-in-run', edit: (s) => s.replace('core.info(process.env.URL)', "core.info('${{ needs.deploy.outputs.url }}')") },
+  { name: 'pull_request_target', rule: 'pull-request-target', edit: (s) => s.replace('on:\n  workflow_call:', 'on:\n  pull_request_target:\n  workflow_call:') },
+  { name: 'a deploy job without concurrency', rule: 'concurrency', edit: (s) => s.replace(/ {4}concurrency:\n.*\n.*cancel-in-progress: false\n/, '') },
+  { name: 'a deploy job with cancel-in-progress: true', rule: 'concurrency', edit: (s) => s.replace('cancel-in-progress: false', 'cancel-in-progress: true') },
+  { name: 'workflow-level cancel-in-progress over a deploy', rule: 'concurrency', edit: (s) => s.replace('permissions: {}\njobs:', 'permissions: {}\nconcurrency:\n  group: x\n  cancel-in-progress: true\njobs:') },
+  { name: 'a job without timeout-minutes', rule: 'timeout', edit: (s) => s.replace('    timeout-minutes: 15\n', '') },
+  { name: 'a deploy job that runs for fork PRs', rule: 'fork-guard', edit: (s) => s.replace("    if: github.event.pull_request.head.repo.full_name == github.repository\n", '') },
+  { name: 'checkout that keeps the token in .git/config', rule: 'persist-credentials', edit: (s) => s.replace('        with:\n          persist-credentials: false\n', '') },
+];
+
+describe('each contract rule catches a bad workflow', () => {
+  it('the good example keeps the contract', () => {
+    expect(show(checkWorkflow('good.yml', GOOD, { resolve }))).toEqual([]);
+  });
+
+  it.each(CASES)('$name → $rule', ({ edit, rule, also }) => {
+    const bad = edit(GOOD);
+    expect(bad, 'the edit changed the workflow').not.toBe(GOOD);
+    const findings = checkWorkflow('bad.yml', bad, { resolve });
+    expect([...new Set(findings.map((f) => f.rule))].sort(), show(findings).join('\n')).toEqual([rule, ...(also ?? [])].sort());
+  });
+
+  it('names the place and the fix in its message', () => {
+    const [f] = checkWorkflow('bad.yml', GOOD.replace('image: registry.example/shop', 'image: registry.example/shop\n          tag: v1'), { resolve });
+    expect(f).toMatchObject({ file: 'bad.yml', at: 'jobs.build.steps[2](build).with.tag', rule: 'unknown-input' });
+    expect(f?.message).toContain('org/polyglot-cd/build-push@v1 declares no input tag (it has: image, context, password)');
+  });
+
+  it('reads bracket syntax too', () => {
+    const bad = GOOD.replace('image: ${{ needs.build.outputs.image }}', "image: ${{ needs['build'].outputs['nope'] }}");
+    expect(checkWorkflow('bad.yml', bad, { resolve }).map((f) => f.rule)).toEqual(['needs-output']);
+  });
+
+  it('checks needs.X.outputs.Y in if: conditions, which are expressions without ${{ }}', () => {
+    const bad = GOOD.replace('    timeout-minutes: 5\n', "    timeout-minutes: 5\n    if: needs.deploy.outputs.ur != ''\n");
+    expect(checkWorkflow('bad.yml', bad, { resolve }).map((f) => f.rule)).toEqual(['needs-output']);
+  });
+
+  it('accepts the fork guard that lets non-PR events through', () => {
+    const ok = GOOD.replace(
+      'if: github.event.pull_request.head.repo.full_name == github.repository',
+      "if: github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
+    );
+    expect(show(checkWorkflow('ok.yml', ok, { resolve }))).toEqual([]);
+  });
+
+  describe('callers of a reusable workflow', () => {
+    const caller = (body: string): string => `on:\n  pull_request:\npermissions: {}\njobs:\n  preview:\n    uses: org/polyglot-cd/.github/workflows/flow.yml@v1\n${body}`;
+    const good = '    with:\n      pr-number: ${{ github.event.pull_request.number }}\n    secrets:\n      kubeconfig: ${{ secrets.PREVIEW_KUBECONFIG }}\n';
+    it('a caller that maps what the workflow declares is fine', () => {
+      expect(show(checkWorkflow('caller.yml', caller(good), { resolve }))).toEqual([]);
+    });
+    it.each<[string, string, Rule]>([
+      ['an unknown input', good.replace('    secrets:', '      namespace: x\n    secrets:'), 'unknown-input'],
+      ['a required input missing', good.replace('      pr-number: ${{ github.event.pull_request.number }}\n', '      domain: y\n'), 'missing-input'],
+      ['an unknown secret', good + '      token: ${{ secrets.X }}\n', 'unknown-input'],
+      ['a required secret missing', good.replace('    secrets:\n      kubeconfig: ${{ secrets.PREVIEW_KUBECONFIG }}\n', ''), 'missing-input'],
+      ['secrets: inherit', good.replace('    secrets:\n      kubeconfig: ${{ secrets.PREVIEW_KUBECONFIG }}\n', '    secrets: inherit\n'), 'secrets-inherit'],
+    ])('%s', (_name, body, rule) => {
+      expect(checkWorkflow('caller.yml', caller(body), { resolve }).map((f) => f.rule)).toEqual([rule]);
+    });
+    it('needs.<caller>.outputs.Y is checked against the workflow_call outputs', () => {
+      const next = '  after:\n    needs: preview\n    runs-on: ubuntu-latest\n    timeout-minutes: 1\n    steps:\n      - run: echo "$U"\n        env:\n          U: ${{ needs.preview.outputs.link }}\n';
+      expect(checkWorkflow('caller.yml', caller(good) + next, { resolve }).map((f) => f.rule)).toEqual(['needs-output']);
+    });
+  });
+
+  it('one ref across workflows', () => {
+    const a = { file: 'a.yml', text: 'jobs:\n  x:\n    steps:\n      - uses: org/polyglot-cd/helm-deploy@v1\n      - uses: org/polyglot-cd/teams-notify@v1\n' };
+    const b = { file: 'b.yml', text: 'jobs:\n  x:\n    steps:\n      - uses: org/polyglot-cd/helm-deploy@v2\n' };
+    expect(checkOwnRefs([a, b]).map((f) => [f.file, f.rule])).toEqual([['b.yml', 'own-ref']]);
+    expect(checkOwnRefs([a])).toEqual([]);
+  });
+
+  it('a file that is not YAML is a finding, not a crash', () => {
+    expect(checkWorkflow('x.yml', 'jobs: [unclosed', { resolve }).map((f) => f.rule)).toEqual(['yaml']);
+  });
+});
