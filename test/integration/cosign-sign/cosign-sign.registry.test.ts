@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../actions/cosign-sign/src/main.js';
 import { runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
-import { actionsJwt, fakeCosign, type FakeCosign, type FakeCosignScript } from '../../fakes/fake-cosign.js';
+import { actionsJwt, fakeCosign, type FakeCosign } from '../../fakes/fake-cosign.js';
 import { containersEnv, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
