@@ -7,3 +7,5 @@ export * from './cosign.js';
 export * from './retry.js';
 export * from './registry.js';
 export * from './trivy.js';
+export * from './buildah.js';
+export * from './docker.js';

@@ -8,6 +8,7 @@
  *       it has the manifest (cosign-sign: check a digest exists before signing)
  *   manifestDigest(ref, opts)     → the digest, or undefined when the registry says 404 (tag unknown)
  *   checkRegistryAccess('reg.example.com', opts) → resolves when /v2/ accepts us (credentials checked)
+ *   new RegistryClient(host, opts).fetchManifest(repo, tagOrDigest) → { digest, mediaType, body }
  *   parseImageRef(ref)            → { registry, repository, tag?, digest? }
  *
  *   opts: RegistryOptions = {
@@ -207,6 +208,14 @@ export class RegistryClient {
       throw new RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
     }
     return digest;
+  }
+
+  /** GET a manifest: its digest, media type and JSON text (manifests are small: at most 4 MB by spec). */
+  async fetchManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; body: string }> {
+    const res = await this.#request('GET', `/v2/${repository}/manifests/${reference}`, `repository:${repository}:pull`, { accept: MANIFEST_MEDIA_TYPES.join(', ') });
+    if (res.status !== 200) throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
+    const digest = res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(res.body, 'utf8').digest('hex')}`;
+    return { digest, mediaType: res.headers['content-type'] ?? '', body: res.body };
   }
 
   #statusError(res: HttpResponse, what: string): RegistryError {
