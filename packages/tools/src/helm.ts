@@ -296,6 +296,16 @@ export class Helm {
     return /another operation \(install\/upgrade\/rollback\) is in progress/.test(stderr);
   }
 
+  /**
+   * Another helm operation on the same release won the race: its pending lock ("another operation
+   * … is in progress"), or the revision record this run wanted to write already exists (two upgrades
+   * computed the same next revision; helm's optimistic lock), or a concurrent first install.
+   * Nothing was applied by the run that gets this error.
+   */
+  static isConcurrentOperation(stderr: string): boolean {
+    return Helm.isOperationInProgress(stderr) || /UPGRADE FAILED: release: already exists|cannot re-use a name that is still in use/.test(stderr);
+  }
+
   static isPending(status: string): boolean {
     return (PENDING_STATUSES as readonly string[]).includes(status);
   }

@@ -1,0 +1,141 @@
+import { DNS1123_LABEL_RE, HOST_PATTERN_RE, type ActionContext } from '@polyglot-cd/action-kit';
+import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube';
+import { manifest } from '@polyglot-cd/tools';
+import { parseImages, prHost, type ImageRef } from './values.js';
+
+export interface DeployInputs {
+  release: string;
+  /** '' = the bundled charts/app */
+  chart: string;
+  chartVersion: string;
+  namespace: string;
+  /** set when deploying a pull request */
+  pr: number | undefined;
+  /** pr-<N>.<domain> for PRs with a domain, else '' */
+  ingressHost: string;
+  createNamespace: boolean;
+  namespaceTtlMs: number;
+  terminatingTimeoutMs: number;
+  valuesFiles: readonly string[];
+  /** the `values` input, still YAML text (parsed, as a mapping, in main before any side effect) */
+  valuesYaml: string;
+  images: readonly ImageRef[];
+  /** kubeconfig content ('' with in-cluster) — registered as a secret at read */
+  kubeconfig: string;
+  inCluster: boolean;
+  allowExecAuth: boolean;
+  helmVersion: string;
+  toolsBaseUrl: string;
+  timeoutMs: number;
+  historyMax: number;
+  rollbackOnFailure: boolean;
+  stuckAfterMs: number;
+  dryRun: boolean;
+  logLines: number;
+}
+
+/** Release names: DNS-1123 label, at most 53 characters (Helm's own limit). */
+export const RELEASE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
+export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
+  const { inputs } = ctx;
+  const release = inputs.required('release', { hint: 'Name the Helm release, e.g. release: shop.' });
+  if (release.length > 53 || !RELEASE_RE.test(release)) {
+    inputs.fail('release', release, 'expected a Helm release name: lower-case letters, digits and -, starting and ending with a letter or digit, at most 53 characters');
+  }
+
+  const prText = inputs.optional('pr-number');
+  const nsText = inputs.optional('namespace');
+  let namespace: string;
+  let pr: number | undefined;
+  if (prText !== '' && nsText !== '') {
+    inputs.fail('namespace', nsText, 'set either namespace or pr-number, not both (pr-number deploys to pr-<N>)');
+  }
+  if (prText !== '') {
+    pr = parsePrNumber(prText);
+    if (pr === undefined) inputs.fail('pr-number', prText, 'expected a pull request number: digits only, 1 to 999999999, no leading zero (^[1-9][0-9]{0,8}$)');
+    namespace = prNamespace(pr as number);
+  } else if (nsText !== '') {
+    if (nsText.length > 63 || !DNS1123_LABEL_RE.test(nsText)) {
+      inputs.fail('namespace', nsText, 'expected a Kubernetes namespace name: lower-case letters, digits and -, at most 63 characters');
+    }
+    if (isSystemNamespace(nsText)) inputs.fail('namespace', nsText, 'default and kube-* namespaces are never deployed to');
+    namespace = nsText;
+  } else {
+    namespace = inputs.fail('namespace', '', 'set namespace (e.g. shop-staging) or pr-number (deploys to pr-<N>)');
+  }
+
+  const domain = inputs.optional('domain').toLowerCase();
+  if (domain !== '' && (domain.startsWith('*.') || !HOST_PATTERN_RE.test(domain))) {
+    inputs.fail('domain', domain, 'expected a DNS domain such as preview.example.com (no scheme, port, path or wildcard)');
+  }
+  if (domain !== '' && pr === undefined) inputs.fail('domain', domain, 'domain is only used with pr-number (the host becomes pr-<N>.<domain>)');
+  const ingressHost = pr !== undefined && domain !== '' ? prHost(namespace, domain) : '';
+  if (ingressHost.length > 253) inputs.fail('domain', domain, 'pr-<N>.<domain> must be at most 253 characters');
+
+  const chart = inputs.optional('chart');
+  if (chart.startsWith('-') || /[\0\r\n]/.test(chart)) {
+    inputs.fail('chart', chart, 'expected a chart path, repo/chart or oci:// reference (it may not start with -)');
+  }
+  const chartVersion = inputs.optional('chart-version');
+  if (chartVersion !== '' && !/^[vV]?[0-9A-Za-z.+\-^~<>=*| ,]{1,64}$/.test(chartVersion)) {
+    inputs.fail('chart-version', chartVersion, 'expected a chart version or SemVer constraint such as 1.4.2 or ^1.4');
+  }
+  if (chartVersion.startsWith('-')) inputs.fail('chart-version', chartVersion, 'a version may not start with -');
+
+  const valuesFiles = inputs.list('values-files');
+  for (const f of valuesFiles) {
+    if (f.startsWith('-') || /[\0]/.test(f)) inputs.fail('values-files', f, 'expected file paths (one per line); a path may not start with -');
+  }
+  const valuesYaml = inputs.optional('values');
+
+  const imagesText = inputs.optional('images');
+  const images = parseImages(imagesText);
+  if (!Array.isArray(images)) inputs.fail('images', images.value, images.reason);
+
+  const inCluster = inputs.bool('in-cluster', false);
+  const kubeconfig = inputs.optional('kubeconfig', '', { secret: true });
+  if (inCluster && kubeconfig !== '') {
+    inputs.fail('kubeconfig', kubeconfig, 'set either kubeconfig or in-cluster: true, not both', { secret: true });
+  }
+  if (!inCluster && kubeconfig === '') {
+    inputs.fail('kubeconfig', '', 'required: pass the kubeconfig content from a secret (kubeconfig: ${{ secrets.KUBECONFIG }}), or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used');
+  }
+
+  const helmVersion = inputs.matching('helm-version', /^v?\d+\.\d+\.\d+$/, `expected an exact pinned version (${Object.keys(manifest.tools['helm']?.versions ?? {}).join(', ')})`, {
+    default: manifest.tools['helm']?.defaultVersion ?? '',
+  });
+  const pinned = Object.keys(manifest.tools['helm']?.versions ?? {});
+  if (!pinned.includes(helmVersion.replace(/^v/, ''))) {
+    inputs.fail('helm-version', helmVersion, `only versions with a recorded SHA-256 can be installed: ${pinned.join(', ')}`);
+  }
+  const toolsBaseUrl = inputs.optional('tools-base-url');
+  if (toolsBaseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of https://get.helm.sh');
+
+  return Object.freeze({
+    release,
+    chart,
+    chartVersion,
+    namespace,
+    pr,
+    ingressHost,
+    createNamespace: inputs.bool('create-namespace', true),
+    namespaceTtlMs: inputs.duration('namespace-ttl', { default: '168h', min: '1h', max: '8760h' }),
+    terminatingTimeoutMs: inputs.duration('terminating-timeout', { default: '2m', min: '0s', max: '30m' }),
+    valuesFiles: Object.freeze(valuesFiles),
+    valuesYaml,
+    images: Object.freeze(images as ImageRef[]),
+    kubeconfig,
+    inCluster,
+    allowExecAuth: inputs.bool('allow-exec-auth', false),
+    helmVersion: helmVersion.replace(/^v/, ''),
+    toolsBaseUrl,
+    timeoutMs: inputs.duration('timeout', { default: '5m', min: '10s', max: '2h' }),
+    historyMax: inputs.int('history-max', { default: 10, min: 0, max: 1000 }),
+    rollbackOnFailure: inputs.bool('rollback-on-failure', true),
+    stuckAfterMs: inputs.duration('stuck-after', { default: '15m', min: '0s', max: '24h' }),
+    dryRun: inputs.bool('dry-run', false),
+    logLines: inputs.int('log-lines', { default: 20, min: 0, max: 500 }),
+  });
+}

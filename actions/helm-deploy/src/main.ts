@@ -1,0 +1,384 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  GateError,
+  githubContext,
+  InputError,
+  ToolError,
+  type ActionContext,
+  type Env,
+} from '@polyglot-cd/action-kit';
+import {
+  clientNodeNamespaceApi,
+  clientNodeSource,
+  collectDiagnostics,
+  ensureNamespace,
+  loadInCluster,
+  loadKubeconfig,
+  ownershipMetadata,
+  rememberKubeconfig,
+  removeKubeconfigFile,
+  renderDiagnostics,
+  writeKubeconfigFile,
+  LABEL_MANAGED_BY,
+  LABEL_REPOSITORY_ID,
+  MANAGED_BY,
+  ANNOTATION_COMMIT,
+  ANNOTATION_REPOSITORY,
+  REPOSITORY_ID_RE,
+  SERVICE_ACCOUNT_DIR,
+  type Diagnostics,
+  type KubeAccess,
+} from '@polyglot-cd/kube';
+import { CommandRunner, ensureTool, Helm, type HelmRelease } from '@polyglot-cd/tools';
+import { getInputs, type DeployInputs } from './inputs.js';
+import { diffManifests, ingressUrl, type LoadAll } from './manifest.js';
+import { decideRecovery } from './recover.js';
+import { renderSummary, type DeployReport } from './report.js';
+import { generatedValues, isMapping, type Values } from './values.js';
+
+export interface Deps {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** the chart used when the `chart` input is empty (default: charts/app next to the bundle) */
+  defaultChart?: string;
+  /** how often diagnostics are snapshotted while helm waits (default: timeout/4, at most 5 s) */
+  diagnosticsEveryMs?: number;
+}
+
+/** charts/app beside the bundle: <action root>/dist/helm-deploy/index.js → <action root>/charts/app */
+export function bundledChart(entry = process.argv[1] ?? ''): string {
+  return resolve(dirname(entry), '..', '..', 'charts', 'app');
+}
+
+/** The environment helm runs with: ours, minus anything that could point it at another cluster. */
+export function helmEnv(env: Env, kubeconfigPath: string, context: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || k === 'KUBECONFIG' || k.startsWith('HELM_KUBE') || k.startsWith('INPUT_')) continue;
+    out[k] = v;
+  }
+  out['KUBECONFIG'] = kubeconfigPath;
+  if (context) out['HELM_KUBECONTEXT'] = context;
+  return out;
+}
+
+/** In-cluster: a kubeconfig that points helm at the pod's service-account files (no token copied). */
+export function inClusterKubeconfig(server: string, dir = SERVICE_ACCOUNT_DIR): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'in-cluster', cluster: { server, 'certificate-authority': `${dir}/ca.crt` } }],
+    users: [{ name: 'service-account', user: { tokenFile: `${dir}/token` } }],
+    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account' } }],
+    'current-context': 'in-cluster',
+  });
+}
+
+async function yamlLoaders(): Promise<{ load: (t: string) => unknown; loadAll: LoadAll }> {
+  const yaml = await import('js-yaml');
+  return { load: (t) => yaml.load(t), loadAll: (t) => yaml.loadAll(t) };
+}
+
+function parseValuesInput(text: string, load: (t: string) => unknown): Values {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = load(text);
+  } catch (err) {
+    const line = (err as { mark?: { line?: number } }).mark?.line;
+    throw new InputError(`Input "values" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}: ${(err as Error).message.split('\n')[0]}`, 'values');
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isMapping(parsed)) throw new InputError('Input "values" must be a YAML mapping (key: value lines), e.g. "replicaCount: 2"', 'values');
+  return parsed;
+}
+
+function describeCause(err: ToolError): string {
+  const t = err.details.stderrTail;
+  if (Helm.isConcurrentOperation(t)) return 'another deploy of this release is running';
+  if (/being terminated/.test(t)) return 'the namespace is being deleted (Terminating); wait for it to go, or let helm-deploy create it (create-namespace: true)';
+  if (/timed out waiting for the condition|context deadline exceeded/.test(t)) return 'the release did not become ready within the timeout';
+  return (t.split('\n').filter((l) => /^Error:/.test(l)).pop() ?? t.split('\n').pop() ?? err.message).replace(/^Error:\s*/, '');
+}
+
+export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
+  const { log, outputs, summary, secrets, runner } = ctx;
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const inp: Readonly<DeployInputs> = getInputs(ctx);
+  const gh = githubContext(ctx.env);
+
+  // Everything that can be checked without the cluster is checked before it is contacted.
+  const { load, loadAll } = await yamlLoaders();
+  const userValues = parseValuesInput(inp.valuesYaml, load);
+  const workspace = ctx.env['GITHUB_WORKSPACE'] || process.cwd();
+  const valuesFiles = inp.valuesFiles.map((f) => resolve(workspace, f));
+  valuesFiles.forEach((f, i) => {
+    if (!existsSync(f)) throw new InputError(`Input "values-files" names ${JSON.stringify(inp.valuesFiles[i])}, which does not exist (looked at ${f})`, 'values-files');
+  });
+  const chart = inp.chart === '' ? (deps.defaultChart ?? bundledChart()) : /^(\.|\/)/.test(inp.chart) ? resolve(workspace, inp.chart) : inp.chart;
+  if (inp.pr !== undefined && inp.createNamespace && !inp.dryRun && !REPOSITORY_ID_RE.test(gh.repositoryId)) {
+    throw new InputError('GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership', 'pr-number');
+  }
+
+  const access: KubeAccess = inp.inCluster
+    ? await loadInCluster({ env: ctx.env, secrets })
+    : await loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets });
+  for (const w of access.warnings) log.warning(w);
+
+  const report: DeployReport = {
+    release: inp.release,
+    namespace: inp.namespace,
+    apiHost: access.host,
+    chart: inp.chart || 'charts/app (bundled)',
+    images: inp.images,
+    dryRun: inp.dryRun,
+    status: 'not started',
+  };
+  outputs.set('release', inp.release);
+  outputs.set('namespace', inp.namespace);
+
+  const runnerTemp = ctx.env['RUNNER_TEMP'];
+  const kubeconfigPath = writeKubeconfigFile(inp.inCluster ? inClusterKubeconfig(access.server) : inp.kubeconfig, runnerTemp);
+  rememberKubeconfig(runner, kubeconfigPath);
+  const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
+  try {
+    // ---- helm
+    const installed = await log.group(`Install helm ${inp.helmVersion}`, () =>
+      ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }),
+    );
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context);
+    const cmd = new CommandRunner({ log, secrets, env });
+    const helm = await Helm.open(installed.path, cmd, env);
+    report.helm = `${helm.version.raw} (${installed.source})`;
+    log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
+
+    // ---- namespace
+    if (inp.createNamespace && !inp.dryRun) {
+      await log.group(`Namespace ${inp.namespace}`, async () => {
+        const labels: Record<string, string> = { [LABEL_MANAGED_BY]: MANAGED_BY };
+        const annotations: Record<string, string> = {};
+        if (REPOSITORY_ID_RE.test(gh.repositoryId)) labels[LABEL_REPOSITORY_ID] = gh.repositoryId;
+        if (gh.repository) annotations[ANNOTATION_REPOSITORY] = gh.repository;
+        if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
+        const meta =
+          inp.pr !== undefined
+            ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs) })
+            : { labels, annotations };
+        const api = await clientNodeNamespaceApi(access.kubeConfig);
+        const res = await ensureNamespace(api, inp.namespace, {
+          labels: meta.labels,
+          annotations: meta.annotations,
+          ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
+          terminatingTimeoutMs: inp.terminatingTimeoutMs,
+          log: (l) => log.info(l),
+          sleep: deps.sleep,
+        }).catch((err: unknown) => {
+          throw new GateError(err instanceof Error ? err.message : String(err));
+        });
+        report.namespaceOutcome = res.outcome;
+        log.info(`namespace ${inp.namespace}: ${res.outcome}`);
+      });
+    } else if (!inp.createNamespace) {
+      log.info(`create-namespace is false: namespace ${inp.namespace} must exist; no cluster-scoped call is made`);
+    }
+
+    // ---- values
+    const generated = generatedValues(userValues, inp.images, inp.ingressHost || undefined);
+    const generatedFile = join(work, 'values.generated.json');
+    writeFileSync(generatedFile, JSON.stringify(generated, null, 2), { mode: 0o600 });
+    const upgradeOpts = {
+      release: inp.release,
+      chart,
+      namespace: inp.namespace,
+      chartVersion: inp.chartVersion || undefined,
+      valuesFiles: [...valuesFiles, generatedFile],
+      timeoutSeconds: Math.ceil(inp.timeoutMs / 1000),
+      historyMax: inp.historyMax,
+      rollbackOnFailure: inp.rollbackOnFailure,
+      wait: true,
+      description: gh.sha ? `polyglot-cd ${gh.shortSha}${gh.runId ? ` run ${gh.runId}` : ''}` : undefined,
+    };
+
+    if (inp.dryRun) {
+      await dryRun(ctx, helm, upgradeOpts, report, loadAll);
+      return;
+    }
+
+    // ---- a release stuck in pending-*
+    const current = await helm.status(inp.release, inp.namespace);
+    if (current && Helm.isPending(current.status)) {
+      const history = await helm.history(inp.release, inp.namespace);
+      const decision = decideRecovery(current, history, now(), inp.stuckAfterMs);
+      if (decision.action === 'refuse') {
+        report.status = current.status;
+        outputs.set('status', current.status);
+        outputs.set('revision', current.revision);
+        throw new GateError(decision.message);
+      }
+      if (decision.action !== 'none') {
+        await log.group(`Recover release ${inp.release} from ${current.status}`, async () => {
+          log.warning(decision.message);
+          const args =
+            decision.action === 'rollback'
+              ? Helm.rollbackArgs(inp.release, inp.namespace, decision.revision, { timeoutSeconds: upgradeOpts.timeoutSeconds, historyMax: inp.historyMax, wait: true }, helm.major)
+              : Helm.uninstallArgs(inp.release, inp.namespace, { timeoutSeconds: upgradeOpts.timeoutSeconds, wait: true }, helm.major);
+          await helm.run(args, { timeoutMs: inp.timeoutMs + 60_000 });
+          report.recovered = decision.message;
+        });
+      }
+    }
+
+    // ---- upgrade --install, with diagnostics snapshotted while helm waits
+    const argv = Helm.upgradeArgs(upgradeOpts, helm.version);
+    const every = deps.diagnosticsEveryMs ?? Math.min(5_000, Math.max(1_000, Math.floor(inp.timeoutMs / 4)));
+    const kc = access.kubeConfig;
+    let snapshot: Diagnostics | undefined;
+    let polling = true;
+    const collect = async (): Promise<Diagnostics> =>
+      collectDiagnostics(await clientNodeSource(kc), inp.namespace, { release: inp.release, logLines: inp.logLines });
+    const poller = (async () => {
+      const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+      await sleep(every);
+      while (polling) {
+        const d = await collect().catch(() => undefined);
+        if (polling && d && (d.pods.length > 0 || d.events.length > 0)) snapshot = d;
+        if (polling) await sleep(every);
+      }
+    })();
+
+    const title = `helm upgrade --install ${inp.release} (namespace ${inp.namespace}, timeout ${upgradeOpts.timeoutSeconds}s)`;
+    let release: HelmRelease;
+    try {
+      const res = await log.group(title, () => helm.run(argv, { timeoutMs: 2 * inp.timeoutMs + 120_000 }));
+      release = Helm.parseRelease(res.stdout);
+    } catch (err) {
+      polling = false;
+      if (!(err instanceof ToolError)) throw err;
+      await onUpgradeFailure(ctx, err, { helm, inp, report, snapshot, collect, started, now, installedPath: installed.path, env });
+      throw err; // not reached: onUpgradeFailure throws
+    } finally {
+      polling = false;
+      void poller;
+    }
+
+    report.status = release.status;
+    report.revision = release.revision;
+    report.chartVersion = release.chartVersion;
+    report.chartName = release.chartName;
+    report.url = ingressUrl(release.manifest, loadAll);
+    report.durationMs = now() - started;
+    outputs.set('revision', release.revision);
+    outputs.set('status', release.status);
+    outputs.set('url', report.url);
+    outputs.set('chart-version', release.chartVersion);
+    log.info(`Release ${release.name} revision ${release.revision} is ${release.status}${report.url ? `: ${report.url}` : ''}`);
+    renderSummary(summary, report);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    removeKubeconfigFile(kubeconfigPath, runnerTemp);
+    // the summary is written even when the action fails
+    if (!report.rendered) renderSummary(summary, report);
+  }
+}
+
+interface FailureCtx {
+  helm: Helm;
+  inp: Readonly<DeployInputs>;
+  report: DeployReport;
+  snapshot: Diagnostics | undefined;
+  collect: () => Promise<Diagnostics>;
+  started: number;
+  now: () => number;
+  installedPath: string;
+  env: Record<string, string>;
+}
+
+async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCtx): Promise<never> {
+  const { log, outputs, secrets } = ctx;
+  const { inp, report } = f;
+  report.durationMs = f.now() - f.started;
+  // the state the release is left in: a fresh runner, because a cancelled one starts nothing new
+  const probe = new CommandRunner({ log, secrets, env: f.env, killGraceMs: 2_000 });
+  const after = await new Helm(f.installedPath, f.helm.version, probe, f.env)
+    .run(Helm.statusArgs(inp.release, inp.namespace), { timeoutMs: 5_000 })
+    .then((r) => Helm.parseRelease(r.stdout))
+    .catch(() => undefined);
+  report.status = after?.status ?? 'unknown';
+  report.revision = after?.revision;
+  outputs.set('status', report.status);
+  if (after) outputs.set('revision', after.revision);
+
+  if (err.details.cancelled) {
+    const state = after ? `${after.status} (revision ${after.revision})` : 'unknown (helm status did not answer)';
+    const next = after && Helm.isPending(after.status)
+      ? ` The next deploy recovers it once it is older than stuck-after, or run: helm rollback ${inp.release} --namespace ${inp.namespace}`
+      : '';
+    report.failure = `cancelled; the release is ${state}`;
+    renderSummary(ctx.summary, report);
+    throw new GateError(`The deploy was cancelled while helm was running; release ${inp.release} is ${state}.${next}`);
+  }
+
+  const cause = describeCause(err);
+  if (Helm.isConcurrentOperation(err.details.stderrTail)) {
+    report.failure = cause;
+    renderSummary(ctx.summary, report);
+    const helmSaid = (err.details.stderrTail.split('\n').pop() ?? '').replace(/^Error:\s*/, '');
+    throw new GateError(`Another deploy of release ${inp.release} in ${inp.namespace} is running (helm: ${helmSaid}). Nothing was changed by this run; the release is ${report.status}${report.revision !== undefined ? ` at revision ${report.revision}` : ''}. Deploy one at a time per target (concurrency group, cancel-in-progress: false).`);
+  }
+
+  let diag = f.snapshot;
+  if (!diag || diag.pods.length === 0) diag = await f.collect().catch(() => diag);
+  const diagnostics = diag;
+  await log.group(`Diagnostics: why ${inp.release} did not become ready`, async () => {
+    if (diagnostics) log.info(renderDiagnostics(diagnostics));
+    else log.info('No diagnostics could be collected.');
+  });
+  if (diagnostics) {
+    outputs.set('diagnostics', {
+      culprit: diagnostics.culprit,
+      namespace: diagnostics.namespace,
+      pods: diagnostics.pods,
+      events: diagnostics.events,
+      errors: diagnostics.errors,
+    });
+  }
+  report.diagnostics = diagnostics;
+  const rolled = inp.rollbackOnFailure ? (after ? ` Rolled back: the release is ${after.status} at revision ${after.revision}.` : ' Rolled back.') : '';
+  report.failure = diagnostics ? `${cause}: ${diagnostics.culprit}` : cause;
+  renderSummary(ctx.summary, report);
+  log.error(`Culprit: ${diagnostics?.culprit ?? 'unknown'}`);
+  throw new ToolError(`helm upgrade of ${inp.release} failed: ${cause}.${diagnostics ? ` Culprit: ${diagnostics.culprit}.` : ''}${rolled}`, err.details);
+}
+
+async function dryRun(
+  ctx: ActionContext,
+  helm: Helm,
+  o: Parameters<typeof Helm.upgradeArgs>[0],
+  report: DeployReport,
+  loadAll: LoadAll,
+): Promise<void> {
+  const { log, outputs } = ctx;
+  const current = await helm.status(o.release, o.namespace);
+  const res = await log.group(`helm upgrade --install ${o.release} ${Helm.dryRunFlag(helm.version)} (nothing is changed)`, () =>
+    helm.run(Helm.upgradeArgs({ ...o, dryRun: true }, helm.version), { timeoutMs: 5 * 60_000 }),
+  );
+  const next = Helm.parseRelease(res.stdout);
+  const before = current ? (await helm.run(Helm.getManifestArgs(o.release, o.namespace), { timeoutMs: 60_000 })).stdout : '';
+  const diff = diffManifests(before, next.manifest, loadAll);
+  await log.group(`Diff: ${diff.added.length} new, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`, async () => {
+    log.info(diff.text || 'no change');
+  });
+  report.status = 'dry-run';
+  report.revision = next.revision;
+  report.chartVersion = next.chartVersion;
+  report.chartName = next.chartName;
+  report.url = ingressUrl(next.manifest, loadAll);
+  report.diff = diff;
+  outputs.set('status', 'dry-run');
+  outputs.set('revision', next.revision);
+  outputs.set('url', report.url);
+  outputs.set('chart-version', next.chartVersion);
+  renderSummary(ctx.summary, report);
+}

