@@ -316,6 +316,28 @@ describe('Sigstore outages', () => {
   });
 });
 
+describe('installing cosign', () => {
+  it('a mirror serving something else than the pinned cosign 3.1.3 binary: refused by SHA-256, never run', async () => {
+    const tampered = '#!/bin/sh\necho pwned > /tmp/pcd-cosign-pwned\n';
+    const mirror = await startServer((req) =>
+      req.url === '/cosign-mirror/v3.1.3/cosign-linux-amd64' ? { status: 200, body: tampered } : { status: 404, body: 'not found' },
+    );
+    try {
+      const ws = workspace(plainInputs({ 'tools-base-url': `${mirror.url}/cosign-mirror` }), oidcEnv());
+      const run = await runBundle('cosign-sign', ws);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        /::error::SHA-256 mismatch for cosign 3\.1\.3 \(linux-amd64\) downloaded from http:\/\/127\.0\.0\.1:\d+\/cosign-mirror\/v3\.1\.3\/cosign-linux-amd64: expected 4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71/,
+      );
+      expect(mirror.requests.map((r) => r.url)).toEqual(['/cosign-mirror/v3.1.3/cosign-linux-amd64']);
+      expect(existsSync(`${ws.dir}/toolcache/cosign`)).toBe(false);
+      expect(run.outputs).toMatchObject({ signed: 'false' });
+    } finally {
+      await mirror.close();
+    }
+  });
+});
+
 describe('hostile inputs: clear errors, cosign never runs', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   it.each<[string, Record<string, string>, Record<string, string> | undefined, RegExp]>([
