@@ -147,6 +147,15 @@ function roleOf(job: Job, own: (uses: string | undefined) => string | undefined)
 export function checkWorkflow(file: string, text: string, opts: ContractOptions): Finding[] {
   const prefix = opts.ownPrefix ?? OWN_PREFIX;
   const findings: Finding[] = [];
+  const broken = new Map<string, string>();
+  const resolveOrReport = (name: string): Interface | undefined => {
+    try {
+      return opts.resolve(name);
+    } catch (e) {
+      broken.set(name, (e as Error).message.split('\n')[0] as string);
+      return undefined;
+    }
+  };
   const add = (at: string, rule: Rule, message: string): void => {
     findings.push({ file, at, rule, message });
   };
@@ -190,7 +199,7 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     if (!isMap(job)) continue;
     const names = new Set(isObj(job.outputs) ? Object.keys(job.outputs) : []);
     const target = own(job.uses);
-    if (target) for (const o of Object.keys(opts.resolve(target)?.outputs ?? {})) names.add(o);
+    if (target) for (const o of Object.keys(resolveOrReport(target)?.outputs ?? {})) names.add(o);
     jobOutputs.set(id, names);
   }
 
@@ -266,8 +275,8 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       const target = own(job.uses);
       if (target) {
         if (job.uses.startsWith(prefix)) ownRefs.add(job.uses.replace(/^[^@]*@?/, ''));
-        const iface = opts.resolve(target);
-        if (!iface) add(at, 'unknown-action', `${job.uses}: no such reusable workflow`);
+        const iface = resolveOrReport(target);
+        if (!iface) add(at, 'unknown-action', `${job.uses}: ${broken.has(target) ? `its interface does not parse (${broken.get(target)})` : 'no such reusable workflow'}`);
         else {
           checkWith(at, job.uses, job.with, iface);
           if (job.secrets === 'inherit') add(`${at}.secrets`, 'secrets-inherit', 'secrets: inherit hands every secret to the called workflow: map the ones it declares');
@@ -307,7 +316,7 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
           }
           const target = own(step.uses);
           if (target) {
-            const iface = opts.resolve(target);
+            const iface = resolveOrReport(target);
             if (iface && !(o in iface.outputs)) add(where, 'step-output', `steps.${sid}.outputs.${o}: ${target} declares no output ${o} (it has: ${Object.keys(iface.outputs).join(', ')})`);
           } else if (step.run !== undefined && !new RegExp(`(^|[\\s"'{])${o.replace(/[-]/g, '\\-')}(=|<<)`, 'm').test(step.run)) {
             add(where, 'step-output', `steps.${sid}.outputs.${o}: the run step ${sid} never writes ${o} to $GITHUB_OUTPUT`);
@@ -330,8 +339,8 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       const target = own(step.uses);
       if (target) {
         if (step.uses.startsWith(prefix)) ownRefs.add(step.uses.replace(/^[^@]*@?/, ''));
-        const iface = opts.resolve(target);
-        if (!iface) add(sat, 'unknown-action', `${step.uses}: there is no ${target}/action.yml`);
+        const iface = resolveOrReport(target);
+        if (!iface) add(sat, 'unknown-action', `${step.uses}: ${broken.has(target) ? `${target}/action.yml does not parse (${broken.get(target)})` : `there is no ${target}/action.yml`}`);
         else checkWith(sat, step.uses, step.with, iface);
         return;
       }

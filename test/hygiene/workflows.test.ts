@@ -226,6 +226,15 @@ describe('each contract rule catches a bad workflow', () => {
     expect(checkOwnRefs([a])).toEqual([]);
   });
 
+  it('an action.yml that does not parse is a finding, not a crash', () => {
+    const throwing = (n: string): Interface | undefined => {
+      if (n === 'build-push') throw new Error('bad indentation of a mapping entry (16:84)');
+      return IFACES[n];
+    };
+    const findings = checkWorkflow('x.yml', GOOD, { resolve: throwing });
+    expect(show(findings)).toEqual(['jobs.build.steps[2](build): [unknown-action] org/polyglot-cd/build-push@v1: build-push/action.yml does not parse (bad indentation of a mapping entry (16:84))']);
+  });
+
   it('a file that is not YAML is a finding, not a crash', () => {
     expect(checkWorkflow('x.yml', 'jobs: [unclosed', { resolve }).map((f) => f.rule)).toEqual(['yaml']);
   });
