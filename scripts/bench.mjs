@@ -111,11 +111,33 @@ if (bundles.includes('teams-notify')) {
   server.close();
 }
 
+// trivy-gate end to end over the real 632 KB juice-shop report (../shared/fixtures), with a /bin/sh
+// stand-in for trivy (named by POLYGLOT_CD_TRIVY_BIN) that only copies the report, so the row measures
+// the gate (parse, count, ignore rules, SARIF, summary), not a scanner
+const juice = join(root, '..', 'shared', 'fixtures', 'trivy', 'securecodebox', 'juice-shop-v12.10.2.json');
+if (bundles.includes('trivy-gate') && existsSync(juice)) {
+  const now = Date.now();
+  const versionJson = JSON.stringify({ Version: '0.74.0', VulnerabilityDB: { Version: 2, NextUpdate: new Date(now + 6 * 3600e3).toISOString(), UpdatedAt: new Date(now - 3600e3).toISOString(), DownloadedAt: new Date(now).toISOString() } });
+  const fake = join(work, 'trivy');
+  writeFileSync(fake, `#!/bin/sh\ncase "$1" in\nversion) printf '%s\\n' '${versionJson}' ;;\nimage) prev=; for a in "$@"; do [ "$prev" = --output ] && out=$a; prev=$a; done; cp '${juice}' "$out" ;;\nesac\n`, { mode: 0o755 });
+  const env = cleanEnv({
+    POLYGLOT_CD_TRIVY_BIN: fake,
+    INPUT_IMAGE: 'docker.io/bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b',
+    'INPUT_FAIL-ON': 'none',
+    'INPUT_CACHE-DIR': join(work, 'trivy-cache'),
+    GITHUB_WORKSPACE: work,
+  });
+  const row = await measure('trivy-gate (gate, juice-shop 632 KB)', [join(root, 'dist', 'trivy-gate', 'index.js')], env);
+  rows.push(row);
+  const cold = rows.find((r) => r.label === 'trivy-gate (cold start)');
+  if (cold) row.note = `adds ${(((row.subject - cold.subject) / cold.subject) * 100).toFixed(0)} % to trivy-gate's cold start`;
+}
+
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
 console.log(`${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`);
 for (const r of rows) {
   console.log(
-    `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}`,
+    `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}${r.note ? `  (${r.note})` : ''}`,
   );
 }

@@ -21,14 +21,11 @@ import {
   summaryLine,
 } from './findings.js';
 import { appliesToSomething, applyIgnores, IgnoreFileError, parseTrivyignore, rulesFromYaml, type IgnoreRule } from './ignore.js';
-import { getInputs, type GateInputs } from './inputs.js';
+import type { GateInputs } from './inputs.js';
 import { renderSummary, renderUndecided } from './render.js';
 import { toSarif } from './sarif.js';
 
-export interface Deps {
-  now?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
-}
+import type { Deps } from './main.js';
 
 /** Loads every ignore file; a file that does not parse is the user's to fix (an InputError). */
 export async function loadIgnoreRules(files: readonly string[], workspace: string): Promise<IgnoreRule[]> {
@@ -70,13 +67,23 @@ class Undecided extends Error {
 
 const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
 
-export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
+/** Everything after input validation: loaded lazily by main, so a bad input costs no more than the inputs. */
+export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps = {}): Promise<void> {
   const { log, outputs, summary, env } = ctx;
-  const inputs = getInputs(ctx);
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const target = inputs.image || inputs.input;
+
+  // the version must be pinned (with its SHA-256) and not refused: checked before anything happens
+  const pinned = manifest.tools['trivy'];
+  if (inputs.version !== '' && pinned) {
+    const refusal = pinned.refused?.[inputs.version];
+    if (refusal) throw new InputError(`Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`, 'version');
+    if (!pinned.versions[inputs.version]) {
+      throw new InputError(`Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`, 'version');
+    }
+  }
 
   const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
   if (inputs.ignoreFiles.length > 0) log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`);
@@ -113,11 +120,6 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const trivy = new Trivy(tool.path, runner);
     const cacheDir = inputs.cacheDir || undefined;
 
-    const info = await trivy.version(cacheDir);
-    const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
-    if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Use another version.`);
-    log.info(`trivy ${info.version} (${tool.source})`);
-
     const scanOptions: TrivyScanOptions = {
       target: inputs.image ? { image: inputs.image } : { input: inputs.input },
       output: reportPath,
@@ -133,6 +135,15 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const report = await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
       scanWithRetries(trivy, scanOptions, inputs, { log, sleep }),
     );
+
+    // One `trivy version` after the scan: the version that produced the report, and the DB it used.
+    // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
+    // is caught here, and its report is not used. (Running it at all is the risk: installs through
+    // the manifest are SHA-256-verified and never run a refused version.)
+    const info = await trivy.version(cacheDir);
+    const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
+    if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
+    log.info(`trivy ${info.version} (${tool.source})`);
 
     // the report must be about the image we were asked to scan
     if (inputs.image) {
@@ -153,8 +164,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     let dbUpdatedAt: Date | undefined;
     let dbAgeHours: number | undefined;
     if (inputs.scanners.includes('vuln')) {
-      const after = await trivy.version(cacheDir);
-      dbUpdatedAt = after.vulnerabilityDb?.updatedAt;
+      dbUpdatedAt = info.vulnerabilityDb?.updatedAt;
       if (dbUpdatedAt) dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
       if (inputs.maxDbAgeMs > 0) {
         if (!dbUpdatedAt) {
@@ -243,6 +253,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       undecided(err.message);
       throw new ToolError(`Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`, err.details);
     }
+    if (err instanceof InputError) undecided(err.message);
     if (err instanceof ToolError && err.details.tool === 'trivy') {
       const reason = Trivy.failureReason(err.details.stderrTail) || err.message;
       undecided(reason);

@@ -57,7 +57,7 @@ describe('hostile inputs: a clear error naming the input, and trivy never runs',
     ['a bad duration', { image: IMAGE, 'max-db-age': 'forever' }, /Input "max-db-age" has an invalid value "forever"/],
     ['a missing ignore file', { image: IMAGE, 'ignore-file': 'nope.yaml' }, /Input "ignore-file" has an invalid value "nope.yaml": no such file/],
     ['an unpinned version', { image: IMAGE, version: '0.50.0' }, /Input "version" has an invalid value "0.50.0": not pinned in the tool manifest with its SHA-256 \(pinned: 0\.74\.0\)/],
-    ['a compromised version', { image: IMAGE, version: 'v0.69.4' }, /Input "version" has an invalid value "v0.69.4": trivy 0.69.4 is refused: compromised release/],
+    ['a compromised version', { image: IMAGE, version: 'v0.69.4' }, /Input "version" has an invalid value "0.69.4": trivy 0.69.4 is refused: compromised release/],
   ])('%s', async (_, inputs, message) => {
     const { run, argv } = await gate(inputs, { POLYGLOT_CD_TRIVY_BIN: '' });
     expect(run.code).toBe(1);
@@ -133,11 +133,13 @@ describe('trivy and its report', () => {
     expect(run.stdout).toContain('the vulnerability DB could not be downloaded (3 attempts)');
   });
 
-  it('a binary that reports a compromised version is refused before it scans', async () => {
-    const { run, argv } = await gate({ image: IMAGE }, { FAKE_TRIVY_VERSION: '0.69.5' });
+  it('a binary (POLYGLOT_CD_TRIVY_BIN) that reports a compromised version: its report is not used', async () => {
+    const { run, argv } = await gate({ image: IMAGE }, { FAKE_TRIVY_VERSION: '0.69.5', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/is trivy 0\.69\.5, which is refused: compromised release/);
-    expect(argv.map((a) => a[0])).toEqual(['version']);
+    expect(run.stdout).toMatch(/is trivy 0\.69\.5, which is refused: compromised release.*Its report is not used/);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.outputs['critical']).toBeUndefined();
+    expect(argv.map((a) => a[0])).toEqual(['image', 'version']);
   });
 
   it('a report for another image is refused (RepoDigests)', async () => {

@@ -133,3 +133,12 @@ describe('summary line', () => {
     expect(summaryLine(c, passed, failOn as FailOn)).toBe(want);
   });
 });
+
+describe('the input lists', () => {
+  it('are the tools package\'s lists (inputs.ts keeps its own copy off the start path)', async () => {
+    const { SEVERITIES, SCANNERS } = await import('../../../actions/trivy-gate/src/inputs.js');
+    const { TRIVY_SEVERITIES, TRIVY_SCANNERS } = await import('@polyglot-cd/tools');
+    expect([...SEVERITIES]).toEqual([...TRIVY_SEVERITIES]);
+    expect([...SCANNERS]).toEqual([...TRIVY_SCANNERS]);
+  });
+});

@@ -1,0 +1,2980 @@
+export const id = 986;
+export const ids = [986];
+export const modules = {
+
+/***/ 6399:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.severityRank = severityRank;
+exports.advisoryUrl = advisoryUrl;
+exports.extractFindings = extractFindings;
+exports.countBySeverity = countBySeverity;
+exports.failing = failing;
+exports.sortFindings = sortFindings;
+exports.summaryLine = summaryLine;
+/**
+ * From one parsed Trivy report to the gate: the findings of the requested scanners, per-severity
+ * counts, the decision against the `fail-on` threshold and the one-line summary. Pure.
+ */
+const tools_1 = __webpack_require__(6640);
+function severityRank(s) {
+    return tools_1.TRIVY_SEVERITIES.indexOf(s);
+}
+function normalizeSeverity(s, unknown) {
+    const found = tools_1.TRIVY_SEVERITIES.find((x) => x === s);
+    if (found)
+        return found;
+    unknown.add(s);
+    return 'UNKNOWN';
+}
+/** A link to the advisory: Trivy's PrimaryURL when it is http(s), else the usual home of the id. */
+function advisoryUrl(id, primaryUrl) {
+    if (/^https?:\/\//i.test(primaryUrl))
+        return primaryUrl;
+    if (/^CVE-\d{4}-\d+$/i.test(id))
+        return `https://avd.aquasec.com/nvd/${id.toLowerCase()}`;
+    if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i.test(id))
+        return `https://github.com/advisories/${id}`;
+    return '';
+}
+function extractFindings(report, opts) {
+    const unknown = new Set();
+    const findings = [];
+    let unfixedDropped = 0;
+    const base = { altIds: [], pkgName: '', pkgPath: '', purl: '', installedVersion: '', fixedVersion: '', status: '' };
+    for (const r of report.results) {
+        if (opts.scanners.includes('vuln')) {
+            for (const v of r.vulnerabilities) {
+                if (opts.ignoreUnfixed && v.fixedVersion === '') {
+                    unfixedDropped++;
+                    continue;
+                }
+                findings.push({
+                    ...base,
+                    kind: 'vulnerability',
+                    id: v.id,
+                    severity: normalizeSeverity(v.severity, unknown),
+                    target: r.target,
+                    resultClass: r.class,
+                    title: v.title,
+                    url: advisoryUrl(v.id, v.primaryUrl),
+                    pkgName: v.pkgName,
+                    pkgPath: v.pkgPath,
+                    purl: v.purl,
+                    installedVersion: v.installedVersion,
+                    fixedVersion: v.fixedVersion,
+                    status: v.status,
+                    ...(v.cvss3 !== undefined ? { cvss3: v.cvss3 } : {}),
+                });
+            }
+        }
+        if (opts.scanners.includes('secret')) {
+            for (const s of r.secrets) {
+                findings.push({
+                    ...base,
+                    kind: 'secret',
+                    id: s.ruleId,
+                    severity: normalizeSeverity(s.severity, unknown),
+                    target: r.target,
+                    resultClass: r.class,
+                    title: s.title || s.category,
+                    url: '',
+                    line: s.startLine,
+                });
+            }
+        }
+        if (opts.scanners.includes('misconfig')) {
+            for (const m of r.misconfigurations) {
+                if (m.status !== 'FAIL')
+                    continue;
+                findings.push({
+                    ...base,
+                    kind: 'misconfiguration',
+                    id: m.id,
+                    altIds: m.avdId && m.avdId !== m.id ? [m.avdId] : [],
+                    severity: normalizeSeverity(m.severity, unknown),
+                    target: r.target,
+                    resultClass: r.class,
+                    title: m.title,
+                    url: advisoryUrl(m.id, m.primaryUrl),
+                });
+            }
+        }
+    }
+    return { findings, unfixedDropped, unknownSeverities: [...unknown] };
+}
+function countBySeverity(findings) {
+    const c = { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0, total: 0 };
+    for (const f of findings) {
+        c[f.severity]++;
+        c.total++;
+    }
+    return c;
+}
+/** Findings at or above the threshold (`HIGH` = HIGH and CRITICAL; `UNKNOWN` = every finding). */
+function failing(findings, failOn) {
+    if (failOn === 'NONE')
+        return [];
+    const min = severityRank(failOn);
+    return findings.filter((f) => severityRank(f.severity) >= min);
+}
+/** Most severe first; then fixable before unfixable; then by id, for a stable order. */
+function sortFindings(findings) {
+    return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
+        (b.cvss3 ?? -1) - (a.cvss3 ?? -1) ||
+        Number(b.fixedVersion !== '') - Number(a.fixedVersion !== '') ||
+        a.id.localeCompare(b.id) ||
+        a.pkgName.localeCompare(b.pkgName) ||
+        a.target.localeCompare(b.target));
+}
+/**
+ * "2 CRITICAL, 0 HIGH, 4 MEDIUM — failed (threshold CRITICAL)": CRITICAL and HIGH always, lower
+ * severities when there are any.
+ */
+function summaryLine(counts, passed, failOn) {
+    const parts = [`${counts.CRITICAL} CRITICAL`, `${counts.HIGH} HIGH`];
+    for (const s of ['MEDIUM', 'LOW', 'UNKNOWN'])
+        if (counts[s] > 0)
+            parts.push(`${counts[s]} ${s}`);
+    const verdict = failOn === 'NONE' ? 'passed (report only, fail-on NONE)' : `${passed ? 'passed' : 'failed'} (threshold ${failOn})`;
+    return `${parts.join(', ')} — ${verdict}`;
+}
+
+
+/***/ }),
+
+/***/ 4986:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = loadIgnoreRules;
+exports.runGate = runGate;
+const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const node_os_1 = __webpack_require__(8161);
+const action_kit_1 = __webpack_require__(5092);
+const tools_1 = __webpack_require__(6640);
+const findings_js_1 = __webpack_require__(6399);
+const ignore_js_1 = __webpack_require__(6751);
+const render_js_1 = __webpack_require__(9685);
+const sarif_js_1 = __webpack_require__(4564);
+/** Loads every ignore file; a file that does not parse is the user's to fix (an InputError). */
+async function loadIgnoreRules(files, workspace) {
+    const rules = [];
+    for (const file of files) {
+        const label = file.startsWith(workspace + '/') ? file.slice(workspace.length + 1) : file;
+        const text = await (0, promises_1.readFile)(file, 'utf8');
+        try {
+            if (/\.ya?ml$/i.test(file)) {
+                const { load, CORE_SCHEMA } = await __webpack_require__.e(/* import() */ 580).then(__webpack_require__.bind(__webpack_require__, 2580));
+                let doc;
+                try {
+                    // the YAML 1.2 core schema keeps dates as text, so an impossible date (2025-13-01) is an
+                    // error here instead of js-yaml's silent roll-over to another day
+                    doc = load(text, { filename: label, schema: CORE_SCHEMA });
+                }
+                catch (err) {
+                    throw new ignore_js_1.IgnoreFileError(`${label} is not valid YAML: ${err.message.split('\n')[0]}`);
+                }
+                rules.push(...(0, ignore_js_1.rulesFromYaml)(doc, label));
+            }
+            else {
+                rules.push(...(0, ignore_js_1.parseTrivyignore)(text, label));
+            }
+        }
+        catch (err) {
+            if (err instanceof ignore_js_1.IgnoreFileError)
+                throw new action_kit_1.InputError(`Input "ignore-file": ${err.message}`, 'ignore-file');
+            throw err;
+        }
+    }
+    return rules;
+}
+/** The scan could not produce a decision: outputs and summary say so, then a ToolError. */
+class Undecided extends Error {
+    details;
+    constructor(message, details) {
+        super(message);
+        this.details = details;
+    }
+}
+const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
+/** Everything after input validation: loaded lazily by main, so a bad input costs no more than the inputs. */
+async function runGate(ctx, inputs, deps = {}) {
+    const { log, outputs, summary, env } = ctx;
+    const now = deps.now ?? (() => new Date());
+    const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+    const target = inputs.image || inputs.input;
+    // the version must be pinned (with its SHA-256) and not refused: checked before anything happens
+    const pinned = tools_1.manifest.tools['trivy'];
+    if (inputs.version !== '' && pinned) {
+        const refusal = pinned.refused?.[inputs.version];
+        if (refusal)
+            throw new action_kit_1.InputError(`Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`, 'version');
+        if (!pinned.versions[inputs.version]) {
+            throw new action_kit_1.InputError(`Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`, 'version');
+        }
+    }
+    const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
+    if (inputs.ignoreFiles.length > 0)
+        log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', ')}`);
+    const noExpiry = rules.filter((r) => r.expiresAt === undefined && (0, ignore_js_1.appliesToSomething)(r));
+    if (inputs.requireExpiry && noExpiry.length > 0) {
+        throw new action_kit_1.InputError(`Input "require-expiry" is true, and ${noExpiry.length} ignore entr${noExpiry.length === 1 ? 'y has' : 'ies have'} no expiry: ${noExpiry
+            .map((r) => `${r.id} (${r.where})`)
+            .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`, 'require-expiry');
+    }
+    const work = (0, node_path_1.join)(env['RUNNER_TEMP'] || (0, node_os_1.tmpdir)(), `trivy-gate-${(0, node_crypto_1.randomUUID)().slice(0, 8)}`);
+    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    const reportPath = (0, node_path_1.join)(work, 'report.json');
+    const emptyIgnore = (0, node_path_1.join)(work, 'none.trivyignore');
+    await (0, promises_1.writeFile)(emptyIgnore, '', { mode: 0o600 });
+    const sarifPath = inputs.sarifFile || (0, node_path_1.join)(work, 'trivy.sarif');
+    const undecided = (reason, extra = []) => {
+        outputs.set('passed', false);
+        outputs.set('summary', `not decided — ${reason}`);
+        outputs.set('report', (0, node_fs_1.existsSync)(reportPath) ? reportPath : '');
+        summary.raw((0, render_js_1.renderUndecided)(target, reason, extra));
+    };
+    try {
+        const version = inputs.version || tools_1.manifest.tools['trivy']?.defaultVersion;
+        const tool = await log.group(`Install trivy ${version}`, () => (0, tools_1.ensureTool)('trivy', version, { log, secrets: ctx.secrets, env, ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}) }));
+        const runner = new tools_1.CommandRunner({ log, secrets: ctx.secrets, env });
+        const trivy = new tools_1.Trivy(tool.path, runner);
+        const cacheDir = inputs.cacheDir || undefined;
+        const scanOptions = {
+            target: inputs.image ? { image: inputs.image } : { input: inputs.input },
+            output: reportPath,
+            scanners: inputs.scanners,
+            timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+            ignoreUnfixed: inputs.ignoreUnfixed,
+            ignoreFile: emptyIgnore,
+            dbRepositories: inputs.dbRepositories,
+            skipDbUpdate: inputs.skipDbUpdate,
+            ...(cacheDir ? { cacheDir } : {}),
+        };
+        const report = await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, { log, sleep }));
+        // One `trivy version` after the scan: the version that produced the report, and the DB it used.
+        // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
+        // is caught here, and its report is not used. (Running it at all is the risk: installs through
+        // the manifest are SHA-256-verified and never run a refused version.)
+        const info = await trivy.version(cacheDir);
+        const refusal = tools_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
+        if (refusal)
+            throw new action_kit_1.InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
+        log.info(`trivy ${info.version} (${tool.source})`);
+        // the report must be about the image we were asked to scan
+        if (inputs.image) {
+            const digest = inputs.image.slice(inputs.image.indexOf('@') + 1);
+            if (report.repoDigests.length === 0) {
+                log.warning(`The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`);
+            }
+            else if (!report.repoDigests.some((d) => d.endsWith(`@${digest}`))) {
+                throw new Undecided(`the report is for ${report.repoDigests.join(', ')}, not ${inputs.image}`, {
+                    tool: 'trivy',
+                    argv: [],
+                    exitCode: 0,
+                    stderrTail: '',
+                });
+            }
+        }
+        // the vulnerability DB must be fresh enough to trust a clean result
+        let dbUpdatedAt;
+        let dbAgeHours;
+        if (inputs.scanners.includes('vuln')) {
+            dbUpdatedAt = info.vulnerabilityDb?.updatedAt;
+            if (dbUpdatedAt)
+                dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
+            if (inputs.maxDbAgeMs > 0) {
+                if (!dbUpdatedAt) {
+                    throw new Undecided(`trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`, {
+                        tool: 'trivy', argv: tools_1.Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '',
+                    });
+                }
+                const maxH = inputs.maxDbAgeMs / 3_600_000;
+                if (dbAgeHours > maxH) {
+                    throw new Undecided(`the vulnerability DB was updated ${dbUpdatedAt.toISOString()}, ${dbAgeHours.toFixed(1)} h ago: older than max-db-age (${maxH} h). A stale DB misses recent vulnerabilities; update it (drop skip-db-update, or refresh the mirror)`, { tool: 'trivy', argv: tools_1.Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '' });
+                }
+            }
+        }
+        const extracted = (0, findings_js_1.extractFindings)(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
+        if (extracted.unknownSeverities.length > 0) {
+            log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
+        }
+        const outcome = (0, ignore_js_1.applyIgnores)(extracted.findings, rules, now());
+        const kept = (0, findings_js_1.sortFindings)(outcome.kept);
+        const counts = (0, findings_js_1.countBySeverity)(kept);
+        const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
+        const passed = failed.length === 0;
+        const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
+        await (0, promises_1.mkdir)((0, node_path_1.dirname)(sarifPath), { recursive: true });
+        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
+        await (0, promises_1.writeFile)(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+        outputs.set('passed', passed);
+        outputs.set('critical', counts.CRITICAL);
+        outputs.set('high', counts.HIGH);
+        outputs.set('medium', counts.MEDIUM);
+        outputs.set('low', counts.LOW);
+        outputs.set('unknown', counts.UNKNOWN);
+        outputs.set('total', counts.total);
+        outputs.set('report', reportPath);
+        outputs.set('sarif', sarifPath);
+        outputs.set('summary', line);
+        for (const e of outcome.expired) {
+            log.warning(`Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`);
+        }
+        for (const r of outcome.noExpiry)
+            log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
+        summary.raw((0, render_js_1.renderSummary)({
+            target,
+            passed,
+            failOn: inputs.failOn,
+            line,
+            counts,
+            findings: kept,
+            failingCount: failed.length,
+            severities: inputs.severities,
+            scanners: inputs.scanners,
+            suppressed: outcome.suppressed,
+            expired: outcome.expired,
+            noExpiry: outcome.noExpiry,
+            ignoreFile: inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', '),
+            requireExpiry: inputs.requireExpiry,
+            ignoreUnfixed: inputs.ignoreUnfixed,
+            unfixedDropped: extracted.unfixedDropped,
+            trivyVersion: info.version,
+            ...(dbUpdatedAt ? { dbUpdatedAt } : {}),
+            ...(dbAgeHours !== undefined ? { dbAgeHours } : {}),
+            reportPath,
+            sarifPath,
+        }));
+        log.info(line);
+        if (!passed) {
+            const top = failed
+                .slice(0, 5)
+                .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
+            throw new action_kit_1.GateError(`Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`);
+        }
+    }
+    catch (err) {
+        if (err instanceof Undecided) {
+            undecided(err.message);
+            throw new action_kit_1.ToolError(`Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`, err.details);
+        }
+        if (err instanceof action_kit_1.InputError)
+            undecided(err.message);
+        if (err instanceof action_kit_1.ToolError && err.details.tool === 'trivy') {
+            const reason = tools_1.Trivy.failureReason(err.details.stderrTail) || err.message;
+            undecided(reason);
+        }
+        throw err;
+    }
+}
+/**
+ * One scan, retried only when Trivy produced no report because the vulnerability DB could not be
+ * downloaded (a registry outage or rate limit). Any other failure, or a retry budget spent, is an
+ * infrastructure error carrying Trivy's own message: never a pass.
+ */
+async function scanWithRetries(trivy, o, inputs, d) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            await trivy.scan(o);
+            break;
+        }
+        catch (err) {
+            if (!(err instanceof action_kit_1.ToolError))
+                throw err;
+            const reason = tools_1.Trivy.failureReason(err.details.stderrTail) || err.message;
+            const dbFailure = tools_1.Trivy.isDbDownloadFailure(err.details.stderrTail);
+            if (dbFailure && attempt < inputs.maxAttempts && !err.details.cancelled) {
+                const delay = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)];
+                d.log.warning(`Attempt ${attempt}: the vulnerability DB could not be downloaded (${reason}); retrying in ${delay / 1000}s`);
+                await d.sleep(delay);
+                continue;
+            }
+            const what = dbFailure
+                ? `the vulnerability DB could not be downloaded${attempt > 1 ? ` (${attempt} attempts)` : ''}`
+                : err.details.timedOut
+                    ? 'Trivy timed out'
+                    : 'Trivy failed';
+            const hint = dbFailure
+                ? inputs.dbRepositories.length
+                    ? ' Check the db-repository mirrors.'
+                    : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
+                : '';
+            throw new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
+        }
+    }
+    let text;
+    try {
+        if (!(0, node_fs_1.statSync)(o.output).isFile() || (0, node_fs_1.statSync)(o.output).size === 0)
+            throw new Error('empty');
+        text = await (0, promises_1.readFile)(o.output, 'utf8');
+    }
+    catch {
+        throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, { tool: 'trivy', argv: tools_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+    }
+    try {
+        return tools_1.Trivy.parseReport(text);
+    }
+    catch (err) {
+        if (err instanceof tools_1.TrivyReportError) {
+            throw new Undecided(`the report cannot be used: ${err.message}`, { tool: 'trivy', argv: tools_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+        }
+        throw err;
+    }
+}
+
+
+/***/ }),
+
+/***/ 6751:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.IgnoreFileError = void 0;
+exports.parseExpiry = parseExpiry;
+exports.parseTrivyignore = parseTrivyignore;
+exports.rulesFromYaml = rulesFromYaml;
+exports.globToRegExp = globToRegExp;
+exports.ruleMatches = ruleMatches;
+exports.appliesToSomething = appliesToSomething;
+exports.isExpired = isExpired;
+exports.applyIgnores = applyIgnores;
+class IgnoreFileError extends Error {
+    name = 'IgnoreFileError';
+}
+exports.IgnoreFileError = IgnoreFileError;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** `YYYY-MM-DD` (or a Date from js-yaml) as UTC midnight; anything else is an error. */
+function parseExpiry(value, where) {
+    if (value instanceof Date) {
+        if (Number.isNaN(value.getTime()))
+            throw new IgnoreFileError(`${where}: expired_at is not a valid date`);
+        return value;
+    }
+    if (typeof value === 'string') {
+        const m = DATE_RE.exec(value.trim());
+        if (m) {
+            const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+            if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]))
+                return d;
+        }
+    }
+    throw new IgnoreFileError(`${where}: expiry ${JSON.stringify(value)} is not a date (expected YYYY-MM-DD)`);
+}
+/** The plain format: `ID [exp:YYYY-MM-DD] [other key:value…]`, `#` comments. */
+function parseTrivyignore(text, file) {
+    const rules = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `${file}:${i + 1}`;
+        const [id, ...fields] = line.split(/\s+/);
+        const rule = { id, kinds: 'any', paths: [], purls: [], statement: '', where };
+        for (const f of fields) {
+            if (f.startsWith('#'))
+                break;
+            if (f.startsWith('exp:'))
+                rule.expiresAt = parseExpiry(f.slice(4), where);
+        }
+        rules.push(rule);
+    });
+    return rules;
+}
+const SECTIONS = {
+    vulnerabilities: 'vulnerability',
+    misconfigurations: 'misconfiguration',
+    secrets: 'secret',
+    licenses: 'license',
+};
+function stringList(v, where, key) {
+    if (v === undefined || v === null)
+        return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+        throw new IgnoreFileError(`${where}: ${key} must be a list of strings`);
+    return v;
+}
+/**
+ * Rules from a parsed `.trivyignore.yaml`. Unknown sections and fields are errors (a typo such as
+ * `vulnerability:` would otherwise silently ignore nothing). License entries are read and checked
+ * but apply to nothing: the gate does not run the license scanner.
+ */
+function rulesFromYaml(doc, file) {
+    if (doc === undefined || doc === null)
+        return [];
+    if (typeof doc !== 'object' || Array.isArray(doc))
+        throw new IgnoreFileError(`${file}: expected a mapping with ${Object.keys(SECTIONS).join(', ')}`);
+    const rules = [];
+    for (const [section, entries] of Object.entries(doc)) {
+        const kind = SECTIONS[section];
+        if (!kind)
+            throw new IgnoreFileError(`${file}: unknown section "${section}" (expected ${Object.keys(SECTIONS).join(', ')})`);
+        if (entries === null || entries === undefined)
+            continue;
+        if (!Array.isArray(entries))
+            throw new IgnoreFileError(`${file}: ${section} must be a list of entries`);
+        entries.forEach((e, i) => {
+            const where = `${file}: ${section}[${i}]`;
+            if (typeof e !== 'object' || e === null || Array.isArray(e))
+                throw new IgnoreFileError(`${where}: expected an entry with an id`);
+            const entry = e;
+            for (const k of Object.keys(entry)) {
+                if (!['id', 'paths', 'purls', 'expired_at', 'statement'].includes(k))
+                    throw new IgnoreFileError(`${where}: unknown field "${k}"`);
+            }
+            if (typeof entry['id'] !== 'string' || entry['id'].trim() === '')
+                throw new IgnoreFileError(`${where}: id is required (a string)`);
+            if (entry['purls'] !== undefined && kind !== 'vulnerability')
+                throw new IgnoreFileError(`${where}: purls are only allowed for vulnerabilities`);
+            if (entry['statement'] !== undefined && typeof entry['statement'] !== 'string')
+                throw new IgnoreFileError(`${where}: statement must be text`);
+            const rule = {
+                id: entry['id'].trim(),
+                kinds: kind === 'license' ? [] : [kind],
+                paths: stringList(entry['paths'], where, 'paths'),
+                purls: stringList(entry['purls'], where, 'purls'),
+                statement: typeof entry['statement'] === 'string' ? entry['statement'] : '',
+                where,
+            };
+            if (entry['expired_at'] !== undefined && entry['expired_at'] !== null)
+                rule.expiresAt = parseExpiry(entry['expired_at'], where);
+            rules.push(rule);
+        });
+    }
+    return rules;
+}
+/** doublestar-style glob: `**` any path (also none), `*` within one segment, `?` one character. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+function pathMatches(paths, candidates) {
+    if (paths.length === 0)
+        return true;
+    return paths.some((p) => {
+        const re = globToRegExp(p.replace(/^\.?\//, ''));
+        return candidates.some((c) => c !== '' && re.test(c.replace(/^\//, '')));
+    });
+}
+function parsePurl(p) {
+    const noSub = p.split('#')[0];
+    const noQual = noSub.split('?')[0];
+    const at = noQual.lastIndexOf('@');
+    // an @ in the namespace (npm scopes are %40-encoded in purls) is not a version separator
+    if (at > noQual.lastIndexOf('/'))
+        return { base: noQual.slice(0, at), version: noQual.slice(at + 1) };
+    return { base: noQual, version: '' };
+}
+function purlMatches(purls, purl) {
+    if (purls.length === 0)
+        return true;
+    if (purl === '')
+        return false;
+    const have = parsePurl(purl);
+    return purls.some((p) => {
+        const want = parsePurl(p);
+        return want.base === have.base && (want.version === '' || want.version === have.version);
+    });
+}
+function ruleMatches(rule, f) {
+    if (rule.kinds !== 'any' && !rule.kinds.includes(f.kind))
+        return false;
+    if (rule.id !== f.id && !f.altIds.includes(rule.id))
+        return false;
+    if (!pathMatches(rule.paths, [f.pkgPath, f.target]))
+        return false;
+    return purlMatches(rule.purls, f.purl);
+}
+/** License entries are read and checked, but the gate runs no license scanner. */
+function appliesToSomething(rule) {
+    return rule.kinds === 'any' || rule.kinds.length > 0;
+}
+function isExpired(rule, now) {
+    return rule.expiresAt !== undefined && now.getTime() > rule.expiresAt.getTime();
+}
+function applyIgnores(findings, rules, now) {
+    const active = rules.filter((r) => !isExpired(r, now));
+    const expired = rules.filter((r) => isExpired(r, now)).map((rule) => ({ rule, matched: [] }));
+    const kept = [];
+    const suppressed = [];
+    for (const f of findings) {
+        const rule = active.find((r) => ruleMatches(r, f));
+        if (rule)
+            suppressed.push({ finding: f, rule });
+        else
+            kept.push(f);
+        for (const e of expired)
+            if (ruleMatches(e.rule, f))
+                e.matched.push(f);
+    }
+    return { kept, suppressed, expired, noExpiry: active.filter((r) => r.expiresAt === undefined && appliesToSomething(r)) };
+}
+
+
+/***/ }),
+
+/***/ 9685:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_ROWS = void 0;
+exports.renderSummary = renderSummary;
+exports.renderUndecided = renderUndecided;
+/**
+ * The job-summary section, as Markdown built from escaped parts: the decision, counts per severity
+ * (and per kind), the top findings with package, installed and fixed version and a linked id, the
+ * rest collapsed, what the ignore rules suppressed, which entries expired, which have no expiry.
+ * Pure: every report string is escaped here (report contents are attacker-influenced: package
+ * names, titles and paths come from the scanned image).
+ */
+const action_kit_1 = __webpack_require__(5092);
+const tools_1 = __webpack_require__(6640);
+/** Most rows in one collapsed table; the JSON report has them all. */
+exports.MAX_ROWS = 500;
+const md = (s) => (0, action_kit_1.escapeMarkdown)(s);
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const date = (d) => d.toISOString().slice(0, 10);
+const KIND_COLUMN = {
+    vuln: { kind: 'vulnerability', title: 'Vulnerabilities' },
+    secret: { kind: 'secret', title: 'Secrets' },
+    misconfig: { kind: 'misconfiguration', title: 'Misconfigurations' },
+};
+function idCell(f) {
+    return f.url ? (0, action_kit_1.link)(f.id, f.url) : md(f.id);
+}
+function findingRow(f) {
+    if (f.kind === 'vulnerability') {
+        return row([f.severity, idCell(f), md(f.pkgName), md(f.installedVersion), f.fixedVersion ? md(f.fixedVersion) : '_none_', md(f.pkgPath || f.target)]);
+    }
+    const where = f.line ? `${f.target}:${f.line}` : f.target;
+    return row([f.severity, idCell(f), md(f.title), '', '', md(where)]);
+}
+const FINDING_HEADER = [row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']), row(['---', '---', '---', '---', '---', '---'])];
+function findingTable(findings) {
+    const shown = findings.slice(0, exports.MAX_ROWS);
+    const more = findings.length - shown.length;
+    return [...FINDING_HEADER, ...shown.map(findingRow)].join('\n') + (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '');
+}
+function details(title, body) {
+    return `<details><summary>${(0, action_kit_1.escapeHtml)(title)}</summary>\n\n${body}\n\n</details>\n\n`;
+}
+function ruleLabel(r) {
+    return `${md(r.id)} (${md(r.where)})`;
+}
+function renderSummary(m) {
+    const top = m.top ?? 10;
+    const out = [];
+    out.push(`## Trivy gate: ${m.passed ? 'passed' : 'failed'}\n\n`);
+    out.push(`**${md(m.line)}**\n\n`);
+    const facts = [
+        ['Scanned', `<code>${(0, action_kit_1.escapeHtml)(m.target)}</code>`],
+        ['Fails on', m.failOn === 'NONE' ? 'nothing (report only)' : m.failOn === 'UNKNOWN' ? 'any finding' : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`],
+        ['Findings at or above the threshold', String(m.failingCount)],
+        ['Reported severities', m.severities.join(', ')],
+        ['Scanners', m.scanners.join(', ')],
+        ['Trivy', md(m.trivyVersion || 'unknown')],
+    ];
+    if (m.dbUpdatedAt)
+        facts.push(['Vulnerability DB', `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`]);
+    if (m.ignoreUnfixed)
+        facts.push(['Unfixed vulnerabilities', `left out (ignore-unfixed): ${m.unfixedDropped}`]);
+    facts.push(['Ignore file', m.ignoreFile ? `<code>${(0, action_kit_1.escapeHtml)(m.ignoreFile)}</code>` : 'none']);
+    facts.push(['JSON report', `<code>${(0, action_kit_1.escapeHtml)(m.reportPath)}</code>`]);
+    if (m.sarifPath)
+        facts.push(['SARIF', `<code>${(0, action_kit_1.escapeHtml)(m.sarifPath)}</code>`]);
+    out.push([row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k, v]))].join('\n') + '\n\n');
+    // counts per severity and kind
+    const cols = m.scanners.map((s) => KIND_COLUMN[s]);
+    const countRows = [...tools_1.TRIVY_SEVERITIES].reverse().map((sev) => {
+        const byKind = cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind && f.severity === sev).length));
+        const mark = m.severities.includes(sev) ? sev : `${sev} (not listed)`;
+        return row([mark, ...(cols.length > 1 ? byKind : []), `**${m.counts[sev]}**`]);
+    });
+    const header = ['Severity', ...(cols.length > 1 ? cols.map((c) => c.title) : []), 'Total'];
+    out.push([row(header), row(header.map(() => '---')), ...countRows, row(['**Total**', ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []), `**${m.counts.total}**`])].join('\n') + '\n\n');
+    const listed = m.findings.filter((f) => m.severities.includes(f.severity));
+    if (listed.length > 0) {
+        out.push(`### Top findings (${Math.min(top, listed.length)} of ${listed.length})\n\n`);
+        out.push(findingTable(listed.slice(0, top)) + '\n\n');
+        if (listed.length > top)
+            out.push(details(`All ${listed.length} findings`, findingTable(listed)));
+    }
+    else {
+        out.push(`No findings at ${m.severities.join(', ')}.\n\n`);
+    }
+    if (m.suppressed.length > 0) {
+        const header = [row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']), row(['---', '---', '---', '---', '---', '---'])];
+        const rows = m.suppressed.slice(0, exports.MAX_ROWS).map(({ finding: f, rule }) => row([f.severity, idCell(f), md(f.pkgName || f.target), md(rule.where), md(rule.statement || '—'), rule.expiresAt ? date(rule.expiresAt) : '**never**']));
+        out.push(`### Suppressed by ignore entries (${m.suppressed.length})\n\n`);
+        out.push(details(`${m.suppressed.length} suppressed finding(s)`, [...header, ...rows].join('\n')));
+    }
+    if (m.expired.length > 0) {
+        out.push(`### Expired ignore entries (${m.expired.length})\n\n`);
+        out.push('These entries have passed their expiry date and no longer suppress anything:\n\n');
+        for (const e of m.expired) {
+            const n = e.matched.length;
+            out.push(`- ${ruleLabel(e.rule)}, expired ${date(e.rule.expiresAt)}: ${n === 0 ? 'matches no finding in this report' : `${n} finding(s) it matches are counted again`}\n`);
+        }
+        out.push('\n');
+    }
+    if (m.noExpiry.length > 0) {
+        out.push(`### Ignore entries without expiry (${m.noExpiry.length})\n\n`);
+        out.push(m.requireExpiry
+            ? 'require-expiry is true: add `expired_at: YYYY-MM-DD` (or `exp:YYYY-MM-DD`) to each:\n\n'
+            : 'These never expire. Add `expired_at: YYYY-MM-DD` (or `exp:YYYY-MM-DD`) so accepted risks are reviewed again:\n\n');
+        for (const r of m.noExpiry.slice(0, exports.MAX_ROWS))
+            out.push(`- ${ruleLabel(r)}\n`);
+        out.push('\n');
+    }
+    return out.join('');
+}
+/** The summary when no decision could be made (no report, stale DB, unreadable report). */
+function renderUndecided(target, reason, extra = []) {
+    const facts = [['Scanned', `<code>${(0, action_kit_1.escapeHtml)(target)}</code>`], ['Result', 'not decided: infrastructure failure, **not a pass**'], ...extra.map(([k, v]) => [k, md(v)])];
+    return ('## Trivy gate: not decided\n\n' +
+        [row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k, v]))].join('\n') +
+        `\n\nReason: <code>${(0, action_kit_1.escapeHtml)(reason)}</code>\n\n`);
+}
+
+
+/***/ }),
+
+/***/ 4564:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SARIF_SCHEMA = void 0;
+exports.toSarif = toSarif;
+exports.SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
+const LEVEL = {
+    CRITICAL: 'error',
+    HIGH: 'error',
+    MEDIUM: 'warning',
+    LOW: 'note',
+    UNKNOWN: 'note',
+};
+/** Used when no CVSS v3 score is known (the values Trivy uses). */
+const DEFAULT_SCORE = {
+    CRITICAL: '9.5',
+    HIGH: '8.0',
+    MEDIUM: '5.5',
+    LOW: '2.0',
+    UNKNOWN: '0.0',
+};
+const RULE_NAME = {
+    'os-pkgs': 'OsPackageVulnerability',
+    'lang-pkgs': 'LanguageSpecificPackageVulnerability',
+    secret: 'Secret',
+    config: 'Misconfiguration',
+};
+function ruleId(f) {
+    return f.id || `${f.kind}-unknown`;
+}
+function location(f, artifactName) {
+    if (f.kind === 'vulnerability')
+        return { uri: (f.pkgPath || artifactName).replace(/^\/+/, ''), line: 1 };
+    return { uri: (f.target || artifactName).replace(/^\/+/, ''), line: f.line && f.line > 0 ? f.line : 1 };
+}
+function describe(f) {
+    if (f.kind === 'vulnerability') {
+        return [
+            `Package: ${f.pkgName}`,
+            `Installed Version: ${f.installedVersion}`,
+            `Vulnerability ${f.id}`,
+            `Severity: ${f.severity}`,
+            `Fixed Version: ${f.fixedVersion || '(none)'}`,
+            ...(f.url ? [`Link: [${f.id}](${f.url})`] : []),
+        ].join('\n');
+    }
+    if (f.kind === 'secret')
+        return `Artifact: ${f.target}\nType: ${f.title}\nSecret ${f.id}\nSeverity: ${f.severity}`;
+    return `Artifact: ${f.target}\nMisconfiguration ${f.id}\nSeverity: ${f.severity}\n${f.title}`;
+}
+function toSarif(kept, suppressed, o) {
+    const wanted = new Set(o.severities);
+    const rows = [
+        ...kept.map((f) => ({ f })),
+        ...suppressed.map((s) => ({ f: s.finding, s })),
+    ].filter((r) => wanted.has(r.f.severity));
+    const rules = [];
+    const index = new Map();
+    const results = rows.map(({ f, s }) => {
+        const id = ruleId(f);
+        let i = index.get(id);
+        if (i === undefined) {
+            i = rules.length;
+            index.set(id, i);
+            rules.push({
+                id,
+                name: RULE_NAME[f.resultClass] ?? (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
+                shortDescription: { text: f.title || id },
+                fullDescription: { text: f.title || id },
+                defaultConfiguration: { level: LEVEL[f.severity] },
+                ...(f.url ? { helpUri: f.url } : {}),
+                help: { text: describe(f), markdown: describe(f) },
+                properties: {
+                    precision: 'very-high',
+                    'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
+                    tags: [f.kind, 'security', f.severity],
+                },
+            });
+        }
+        const loc = location(f, o.artifactName);
+        const result = {
+            ruleId: id,
+            ruleIndex: i,
+            level: LEVEL[f.severity],
+            message: { text: describe(f) },
+            locations: [
+                {
+                    physicalLocation: {
+                        artifactLocation: { uri: loc.uri || 'image', uriBaseId: 'ROOTPATH' },
+                        region: { startLine: loc.line, startColumn: 1, endLine: loc.line, endColumn: 1 },
+                    },
+                    message: { text: f.kind === 'vulnerability' ? `${f.target}: ${f.pkgName}@${f.installedVersion}` : f.target },
+                },
+            ],
+        };
+        if (s) {
+            result['suppressions'] = [
+                {
+                    kind: 'external',
+                    status: 'accepted',
+                    justification: `${s.rule.statement || 'ignored'} (${s.rule.where}${s.rule.expiresAt ? `, until ${s.rule.expiresAt.toISOString().slice(0, 10)}` : ''})`,
+                },
+            ];
+        }
+        return result;
+    });
+    return {
+        version: '2.1.0',
+        $schema: exports.SARIF_SCHEMA,
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        fullName: 'Trivy Vulnerability Scanner',
+                        informationUri: 'https://github.com/aquasecurity/trivy',
+                        name: 'Trivy',
+                        rules,
+                        ...(o.trivyVersion ? { version: o.trivyVersion } : {}),
+                    },
+                },
+                results,
+                columnKind: 'utf16CodeUnits',
+                originalUriBaseIds: { ROOTPATH: { uri: 'file:///' } },
+                properties: { imageName: o.artifactName },
+            },
+        ],
+    };
+}
+
+
+/***/ }),
+
+/***/ 5953:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Skopeo = exports.Buildah = void 0;
+exports.classifyPushFailure = classifyPushFailure;
+const pairs = (m) => [...(m instanceof Map ? m.entries() : m)];
+class Buildah {
+    #runner;
+    #bin;
+    #env;
+    constructor(runner, opts = {}) {
+        this.#runner = runner;
+        this.#bin = opts.bin ?? 'buildah';
+        this.#env = opts.env ?? {};
+    }
+    static versionArgs() {
+        return ['version', '--json'];
+    }
+    /** `buildah version --json` → the version (its "version" field). */
+    static parseVersion(json) {
+        let v;
+        try {
+            v = JSON.parse(json).version;
+        }
+        catch {
+            throw new Error('buildah version --json printed something that is not JSON');
+        }
+        const m = typeof v === 'string' ? /^(\d+)\.(\d+)\.(\d+)/.exec(v) : null;
+        if (!m)
+            throw new Error(`buildah version --json has no usable "version" (${JSON.stringify(v)})`);
+        return { version: v, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+    }
+    /** Features used here (--retry, --digestfile, --iidfile, COPY --chmod) exist from buildah 1.24. */
+    static versionSatisfies(v, min = { major: 1, minor: 24 }) {
+        return v.major > min.major || (v.major === min.major && v.minor >= min.minor);
+    }
+    static buildArgs(o) {
+        const args = ['build', '--isolation', o.isolation ?? 'chroot', `--layers=${o.layers === true}`, '--iidfile', o.iidFile, '-f', o.file];
+        for (const t of o.tags)
+            args.push('--tag', t);
+        for (const [k, v] of pairs(o.labels))
+            args.push('--label', `${k}=${v}`);
+        for (const [k, v] of pairs(o.buildArgs))
+            args.push('--build-arg', `${k}=${v}`);
+        if (o.target)
+            args.push('--target', o.target);
+        if (o.platform)
+            args.push('--platform', o.platform);
+        if (o.authFile)
+            args.push('--authfile', o.authFile);
+        if (o.certDir)
+            args.push('--cert-dir', o.certDir);
+        args.push('--retry', '2', '--', o.context);
+        return args;
+    }
+    /** Push a local image to `docker://<ref>` (or any transport:destination given as `dest`). */
+    static pushArgs(image, dest, o = {}) {
+        const args = ['push', '--retry', '0'];
+        if (o.authFile)
+            args.push('--authfile', o.authFile);
+        if (o.certDir)
+            args.push('--cert-dir', o.certDir);
+        if (o.digestFile)
+            args.push('--digestfile', o.digestFile);
+        args.push('--', image, dest);
+        return args;
+    }
+    /** `buildah login` reading the password from stdin into `authFile`. */
+    static loginArgs(registry, username, authFile, certDir) {
+        const args = ['login', '--authfile', authFile, '--username', username, '--password-stdin'];
+        if (certDir)
+            args.push('--cert-dir', certDir);
+        args.push('--', registry);
+        return args;
+    }
+    static inspectSizeArgs(image) {
+        return ['inspect', '--type', 'image', '--format', '{{.FromImageID}} {{range .OCIv1.RootFS.DiffIDs}}{{.}} {{end}}', '--', image];
+    }
+    static rmiArgs(image) {
+        return ['rmi', '--force', '--', image];
+    }
+    run(args, opts = {}) {
+        return this.#runner.run(this.#bin, args, { tool: 'buildah', ...opts, env: { ...this.#env, ...opts.env } });
+    }
+    async version() {
+        const r = await this.run(Buildah.versionArgs(), { timeoutMs: 30_000 });
+        return Buildah.parseVersion(r.stdout);
+    }
+}
+exports.Buildah = Buildah;
+class Skopeo {
+    #runner;
+    #bin;
+    #env;
+    constructor(runner, opts = {}) {
+        this.#runner = runner;
+        this.#bin = opts.bin ?? 'skopeo';
+        this.#env = opts.env ?? {};
+    }
+    static versionArgs() {
+        return ['--version'];
+    }
+    /** `skopeo --version` → "skopeo version 1.9.3" (possibly followed by "commit: …"). */
+    static parseVersion(text) {
+        const m = /skopeo version (\d+)\.(\d+)\.(\d+)/.exec(text);
+        if (!m)
+            throw new Error(`unexpected skopeo --version output: ${JSON.stringify(text.slice(0, 100))}`);
+        return { version: `${m[1]}.${m[2]}.${m[3]}`, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+    }
+    /** --preserve-digests exists from skopeo 1.6. */
+    static versionSatisfies(v) {
+        return v.major > 1 || (v.major === 1 && v.minor >= 6);
+    }
+    /**
+     * Copy an OCI archive to `docker://<ref>` byte for byte: `--preserve-digests` refuses any change
+     * (recompression, format conversion) that would alter the manifest digest.
+     */
+    static copyArchiveArgs(archive, ref, o = {}) {
+        const args = ['copy', '--preserve-digests', '--retry-times', '0'];
+        if (o.tlsVerify === false)
+            args.push('--dest-tls-verify=false');
+        if (o.authFile)
+            args.push('--dest-authfile', o.authFile);
+        if (o.certDir)
+            args.push('--dest-cert-dir', o.certDir);
+        if (o.digestFile)
+            args.push('--digestfile', o.digestFile);
+        args.push('--', `oci-archive:${archive}`, `docker://${ref}`);
+        return args;
+    }
+    run(args, opts = {}) {
+        return this.#runner.run(this.#bin, args, { tool: 'skopeo', ...opts, env: { ...this.#env, ...opts.env } });
+    }
+    async version() {
+        const r = await this.run(Skopeo.versionArgs(), { timeoutMs: 30_000 });
+        return Skopeo.parseVersion(r.stdout);
+    }
+}
+exports.Skopeo = Skopeo;
+/**
+ * Classifies a failed push from containers/image's error text (buildah and skopeo share it):
+ * 5xx, 429, resets, EOFs and timeouts are transient; anything else (401/403, a rejected tag, a
+ * manifest the registry refuses) is permanent.
+ */
+function classifyPushFailure(stderr) {
+    const transient = [
+        /\b(500|502|503|504)\b/,
+        /\b429\b|too many requests|toomanyrequests/i,
+        /service unavailable|bad gateway|gateway time-?out|internal server error/i,
+        /connection reset by peer|broken pipe|unexpected EOF|: EOF\b|\bEOF$/im,
+        /i\/o timeout|TLS handshake timeout|context deadline exceeded|timeout awaiting response/i,
+        /connection refused/i,
+    ];
+    return transient.some((re) => re.test(stderr)) ? 'transient' : 'permanent';
+}
+
+
+/***/ }),
+
+/***/ 7988:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CommandRunner = void 0;
+/**
+ * CommandRunner: the only way the actions start a process.
+ * - argv arrays only (`shell: false`), so no value is ever parsed by a shell;
+ * - refuses to put a registered secret on argv (other jobs on a host can read argv with `ps`);
+ * - captures stdout/stderr, redacts secrets from anything it logs or puts in an error;
+ * - enforces a timeout (SIGTERM, then SIGKILL after a grace period);
+ * - forwards SIGINT/SIGTERM to running children and waits for them, so a cancelled job does not
+ *   leave a tool (e.g. `helm upgrade`) half-way.
+ */
+const node_child_process_1 = __webpack_require__(1421);
+const action_kit_1 = __webpack_require__(5092);
+const MAX_CAPTURE = 64 * 1024 * 1024;
+class CommandRunner {
+    #log;
+    #secrets;
+    #defaultTimeoutMs;
+    #killGraceMs;
+    #env;
+    #children = new Set();
+    #cancelSignal;
+    #onSignal = (signal) => this.#forward(signal);
+    constructor(opts) {
+        this.#log = opts.log;
+        this.#secrets = opts.secrets;
+        this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 10 * 60_000;
+        this.#killGraceMs = opts.killGraceMs ?? 7_000;
+        this.#env = opts.env ?? process.env;
+    }
+    /** argv as it may appear in a log line or an error */
+    display(file, args) {
+        return this.#secrets.redactAll([file, ...args]);
+    }
+    run(file, args, opts = {}) {
+        const tool = opts.tool ?? file.split('/').pop() ?? file;
+        const argv = this.display(file, args);
+        for (const a of [file, ...args]) {
+            if (this.#secrets.redact(a) !== a) {
+                return Promise.reject(new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`));
+            }
+        }
+        if (this.#cancelSignal) {
+            return Promise.reject(this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true }));
+        }
+        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
+        const timeoutMs = opts.timeoutMs ?? this.#defaultTimeoutMs;
+        const started = Date.now();
+        this.#log.debug(`run: ${argv.join(' ')}`);
+        return new Promise((resolve, reject) => {
+            let child;
+            try {
+                child = (0, node_child_process_1.spawn)(file, [...args], {
+                    cwd: opts.cwd,
+                    env: env,
+                    shell: false,
+                    stdio: ['pipe', 'pipe', 'pipe'],
+                    windowsHide: true,
+                });
+            }
+            catch (err) {
+                reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+                return;
+            }
+            this.#track(child);
+            const out = [];
+            const errb = [];
+            let outLen = 0;
+            let errLen = 0;
+            let timedOut = false;
+            let killTimer;
+            const lineBuf = { out: '', err: '' };
+            const streamLines = (key, chunk) => {
+                if (!opts.stream)
+                    return;
+                lineBuf[key] += chunk.toString('utf8');
+                const lines = lineBuf[key].split(/\r?\n/);
+                lineBuf[key] = lines.pop() ?? '';
+                for (const l of lines)
+                    this.#log.info(this.#secrets.redact(l));
+            };
+            child.stdout?.on('data', (c) => {
+                if (outLen < MAX_CAPTURE)
+                    out.push(c);
+                outLen += c.length;
+                streamLines('out', c);
+            });
+            child.stderr?.on('data', (c) => {
+                if (errLen < MAX_CAPTURE)
+                    errb.push(c);
+                errLen += c.length;
+                streamLines('err', c);
+            });
+            child.stdin?.on('error', () => {
+                // the child may exit before reading its stdin; its exit code tells what happened
+            });
+            if (opts.input !== undefined)
+                child.stdin?.end(opts.input);
+            else
+                child.stdin?.end();
+            const timer = setTimeout(() => {
+                timedOut = true;
+                this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
+                child.kill('SIGTERM');
+                killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
+                killTimer.unref();
+            }, timeoutMs);
+            timer.unref();
+            let settled = false;
+            child.on('error', (err) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                this.#untrack(child);
+                const msg = err.code === 'ENOENT'
+                    ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
+                    : `${tool} could not be started: ${err.message}`;
+                reject(this.#toolError(tool, argv, msg, null, null, ''));
+            });
+            child.on('close', (code, signal) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                if (killTimer)
+                    clearTimeout(killTimer);
+                this.#untrack(child);
+                if (opts.stream) {
+                    if (lineBuf.out)
+                        this.#log.info(this.#secrets.redact(lineBuf.out));
+                    if (lineBuf.err)
+                        this.#log.info(this.#secrets.redact(lineBuf.err));
+                }
+                const stdout = Buffer.concat(out).toString('utf8');
+                const stderr = Buffer.concat(errb).toString('utf8');
+                const durationMs = Date.now() - started;
+                const ok = opts.okExitCodes ?? [0];
+                if (timedOut) {
+                    reject(this.#toolError(tool, argv, `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true }));
+                }
+                else if (this.#cancelSignal && code !== 0) {
+                    reject(this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true }));
+                }
+                else if (code === null || !ok.includes(code)) {
+                    reject(this.#toolError(tool, argv, `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`, code, signal, stderr));
+                }
+                else {
+                    resolve({ exitCode: code, stdout, stderr, durationMs });
+                }
+            });
+        });
+    }
+    #toolError(tool, argv, message, exitCode, signal, stderr, extra = {}) {
+        return new action_kit_1.ToolError(this.#secrets.redact(message), {
+            tool,
+            argv,
+            exitCode,
+            signal,
+            stderrTail: this.#secrets.redact((0, action_kit_1.tail)(stderr)),
+            ...extra,
+        });
+    }
+    #track(child) {
+        if (this.#children.size === 0) {
+            process.on('SIGINT', this.#onSignal);
+            process.on('SIGTERM', this.#onSignal);
+        }
+        this.#children.add(child);
+    }
+    #untrack(child) {
+        this.#children.delete(child);
+        if (this.#children.size === 0) {
+            process.off('SIGINT', this.#onSignal);
+            process.off('SIGTERM', this.#onSignal);
+        }
+    }
+    #forward(signal) {
+        this.#cancelSignal = signal;
+        this.#log.warning(`Received ${signal}: passing it to ${this.#children.size} running tool(s) and waiting up to ${Math.round(this.#killGraceMs / 1000)}s for them to stop`);
+        for (const child of this.#children) {
+            child.kill(signal);
+            const t = setTimeout(() => {
+                if (child.exitCode === null && child.signalCode === null)
+                    child.kill('SIGKILL');
+            }, this.#killGraceMs);
+            t.unref();
+        }
+    }
+}
+exports.CommandRunner = CommandRunner;
+
+
+/***/ }),
+
+/***/ 3117:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Cosign = exports.GITHUB_OIDC_ISSUER = exports.PUBLIC_REKOR_URL = exports.PUBLIC_FULCIO_URL = void 0;
+exports.shellQuote = shellQuote;
+exports.PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
+exports.PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
+exports.GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+/** Rekor 409: an equivalent entry is already in the log (sigstore/cosign#4851, mongodb-atlas-kubernetes#2843). */
+const ALREADY_EXISTS = [/createLogEntryConflict/i, /equivalent entry already exists in the transparency log/i];
+/** Faults worth retrying: 5xx and 429 from Fulcio/Rekor/TUF/registry, timeouts, resets (THREATS #30). */
+const TRANSIENT = [
+    /\b(?:status|returned|code)[: ]+5\d\d\b/i,
+    /\b5\d\d (?:Bad Gateway|Service Unavailable|Gateway Time-?out|Internal Server Error)\b/i,
+    /\[5\d\d\]/,
+    /\b429\b|TOOMANYREQUESTS|Too Many Requests/i,
+    /giving up after \d+ attempt/i,
+    /context deadline exceeded/i,
+    /i\/o timeout/i,
+    /TLS handshake timeout/i,
+    /connection reset by peer/i,
+    /connection refused/i,
+    /unexpected EOF|: EOF\s*$/im,
+    /network timeout|Client\.Timeout exceeded/i,
+    /server misbehaving/i,
+];
+/** A TUF mirror answering 403 during an outage (THREATS #30, projectbluefin/bluefin#60) is transient. */
+const TUF_OUTAGE = [/\btuf\b.*(?:\b403\b|forbidden)|(?:\b403\b|forbidden).*\btuf\b/i];
+/** Failures that retrying cannot fix, even when a transient-looking phrase appears alongside. */
+const PERMANENT = [
+    /no such host/i,
+    /\b(?:401|403)\b|UNAUTHORIZED|DENIED|forbidden/i,
+    /none of the expected identities matched/i,
+    /no matching signatures/i,
+    /decrypt|incorrect password|invalid key/i,
+    /MANIFEST_UNKNOWN|manifest unknown/i,
+];
+function firstMatch(text, patterns) {
+    for (const line of text.split(/\r?\n/)) {
+        if (patterns.some((p) => p.test(line)))
+            return line.trim();
+    }
+    return undefined;
+}
+function registryFlags(r) {
+    const out = [];
+    if (r?.caFile)
+        out.push('--registry-cacert', r.caFile);
+    if (r?.insecure)
+        out.push('--allow-insecure-registry', '--allow-http-registry');
+    return out;
+}
+function assertPositional(name, value) {
+    if (value === '' || value.startsWith('-'))
+        throw new Error(`cosign: ${name} ${JSON.stringify(value)} must not be empty or start with "-"`);
+}
+class Cosign {
+    path;
+    #runner;
+    constructor(path, runner) {
+        this.path = path;
+        this.#runner = runner;
+    }
+    static signArgs(o) {
+        assertPositional('reference', o.ref);
+        const args = ['sign', '--yes'];
+        if (o.key !== undefined) {
+            assertPositional('key', o.key);
+            args.push('--key', o.key);
+        }
+        const tlog = o.tlogUpload ?? true;
+        if (o.fulcioUrl !== undefined || o.rekorUrl !== undefined || !tlog)
+            args.push('--use-signing-config=false');
+        if (o.fulcioUrl !== undefined && o.key === undefined)
+            args.push('--fulcio-url', o.fulcioUrl);
+        if (o.rekorUrl !== undefined && tlog)
+            args.push('--rekor-url', o.rekorUrl);
+        if (!tlog)
+            args.push('--tlog-upload=false');
+        if (o.trustedRoot)
+            args.push('--trusted-root', o.trustedRoot);
+        for (const [k, v] of o.annotations ?? [])
+            args.push('-a', `${k}=${v}`);
+        args.push(...registryFlags(o.registry));
+        args.push('--', o.ref);
+        return args;
+    }
+    static verifyArgs(o) {
+        assertPositional('reference', o.ref);
+        const args = ['verify'];
+        if (o.publicKey !== undefined) {
+            assertPositional('public key', o.publicKey);
+            args.push('--key', o.publicKey);
+        }
+        else {
+            if (!o.certificateIdentity || !o.certificateOidcIssuer) {
+                throw new Error('cosign verify: keyless verification needs an exact certificate identity and OIDC issuer');
+            }
+            args.push('--certificate-identity', o.certificateIdentity, '--certificate-oidc-issuer', o.certificateOidcIssuer);
+            if (o.githubWorkflowRepository)
+                args.push('--certificate-github-workflow-repository', o.githubWorkflowRepository);
+        }
+        const tlog = o.tlogUpload ?? true;
+        if (o.rekorUrl !== undefined && tlog)
+            args.push('--rekor-url', o.rekorUrl);
+        if (!tlog)
+            args.push('--insecure-ignore-tlog=true');
+        if (o.trustedRoot)
+            args.push('--trusted-root', o.trustedRoot);
+        args.push(...registryFlags(o.registry));
+        args.push('--', o.ref);
+        return args;
+    }
+    /**
+     * `cosign verify` prints one JSON array of verified signature payloads on stdout (simple-signing
+     * "critical" + "optional"); the human-readable check list goes to stderr. Every entry must name
+     * `digest`, or the signature is for something else.
+     */
+    static parseVerifyOutput(stdout, digest) {
+        const start = stdout.indexOf('[');
+        if (start < 0)
+            throw new Error('cosign verify printed no JSON array of verified signatures');
+        let parsed;
+        try {
+            parsed = JSON.parse(stdout.slice(start));
+        }
+        catch (err) {
+            throw new Error(`cosign verify printed JSON that does not parse: ${err.message}`);
+        }
+        if (!Array.isArray(parsed) || parsed.length === 0)
+            throw new Error('cosign verify reported no verified signatures');
+        return parsed.map((entry, i) => {
+            const e = entry;
+            const got = e.critical?.image?.['docker-manifest-digest'] ?? '';
+            if (got !== digest)
+                throw new Error(`cosign verify: signature ${i + 1} is for ${got || 'no digest'}, not ${digest}`);
+            return {
+                dockerReference: e.critical?.identity?.['docker-reference'] ?? '',
+                digest: got,
+                type: e.critical?.type ?? '',
+                optional: e.optional ?? {},
+            };
+        });
+    }
+    /**
+     * Where cosign says it stored the signature: `Uploading signature for [img] to [loc]` (OCI 1.1
+     * referrer, sigstore/cosign#5033) or `Pushing signature to: <repo>` (every 2.x/3.x keyless sign,
+     * dependabot/dependabot-core#9571). Undefined when it said neither.
+     */
+    static parseSignatureLocation(output) {
+        const upload = /Uploading signature for \[[^\]]+\] to \[([^\]]+)\]/.exec(output);
+        if (upload?.[1])
+            return upload[1];
+        const push = /^Pushing signature to: (\S+)/m.exec(output);
+        return push?.[1];
+    }
+    /** `tlog entry created with index: N` */
+    static parseTlogIndex(output) {
+        return /tlog entry created with index:\s*(\d+)/.exec(output)?.[1];
+    }
+    /** Decides what a failed cosign run means, from its stderr (and whether our own timeout fired). */
+    static classifyFailure(stderr, opts = {}) {
+        const exists = firstMatch(stderr, ALREADY_EXISTS);
+        if (exists)
+            return { kind: 'already-exists', reason: exists };
+        if (opts.timedOut)
+            return { kind: 'transient', reason: 'cosign did not finish within the attempt timeout' };
+        const tuf = firstMatch(stderr, TUF_OUTAGE);
+        if (tuf)
+            return { kind: 'transient', reason: tuf };
+        const permanent = firstMatch(stderr, PERMANENT);
+        if (permanent)
+            return { kind: 'permanent', reason: permanent };
+        const transient = firstMatch(stderr, TRANSIENT);
+        if (transient)
+            return { kind: 'transient', reason: transient };
+        const last = stderr.trim().split(/\r?\n/).filter(Boolean).pop() ?? 'no error output';
+        return { kind: 'permanent', reason: last.trim() };
+    }
+    /** `cosign version --json` → `3.1.3` (its gitVersion, without the v). */
+    static parseVersion(output) {
+        const start = output.indexOf('{');
+        if (start >= 0) {
+            try {
+                const v = JSON.parse(output.slice(start)).gitVersion;
+                if (v)
+                    return v.replace(/^v/, '');
+            }
+            catch {
+                // fall through to the text form
+            }
+        }
+        const m = /GitVersion:\s*v?(\S+)/.exec(output);
+        if (m?.[1])
+            return m[1];
+        throw new Error(`cannot read a cosign version from: ${output.trim().slice(0, 200)}`);
+    }
+    /** `major` matches and the version is at least `min` (x.y.z, pre-release suffix ignored). */
+    static versionSatisfies(version, min) {
+        const parse = (s) => s.replace(/^v/, '').split(/[-+]/)[0].split('.').map((n) => Number(n) || 0);
+        const [a, b] = [parse(version), parse(min)];
+        if (a[0] !== b[0])
+            return false;
+        for (let i = 1; i < 3; i++) {
+            if ((a[i] ?? 0) !== (b[i] ?? 0))
+                return (a[i] ?? 0) > (b[i] ?? 0);
+        }
+        return true;
+    }
+    async version() {
+        const r = await this.#runner.run(this.path, ['version', '--json'], { tool: 'cosign', timeoutMs: 30_000 });
+        return Cosign.parseVersion(r.stdout + r.stderr);
+    }
+}
+exports.Cosign = Cosign;
+/** POSIX-shell quoting for a copy-paste command line. */
+function shellQuote(arg) {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+
+/***/ }),
+
+/***/ 4570:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Docker = void 0;
+/**
+ * Docker (buildx): daemon detection, argv builders and the parser of buildx's --metadata-file.
+ *
+ * - `docker info --format '{{json .ServerVersion}}'` answers only when a daemon does: that is the
+ *   test `builder: auto` uses, together with `docker buildx version`.
+ * - Login writes to a temporary DOCKER_CONFIG directory through stdin (`--password-stdin`).
+ * - Positionals (the context) come after `--`; the context path is absolute.
+ */
+const node_fs_1 = __webpack_require__(3024);
+class Docker {
+    #runner;
+    #bin;
+    #env;
+    constructor(runner, opts = {}) {
+        this.#runner = runner;
+        this.#bin = opts.bin ?? 'docker';
+        this.#env = opts.env ?? {};
+    }
+    static infoArgs() {
+        return ['info', '--format', '{{json .ServerVersion}}'];
+    }
+    static buildxVersionArgs() {
+        return ['buildx', 'version'];
+    }
+    /** `docker buildx version` → "github.com/docker/buildx v0.24.0 d0e5e86…" → "0.24.0". */
+    static parseBuildxVersion(text) {
+        return /\bv?(\d+\.\d+\.\d+)\b/.exec(text)?.[1];
+    }
+    /** The metadata file needs buildx ≥ 0.6. */
+    static versionSatisfies(version) {
+        const [maj = 0, min = 0] = version.split('.').map(Number);
+        return maj > 0 || min >= 6;
+    }
+    static loginArgs(registry, username) {
+        return ['login', '--username', username, '--password-stdin', registry];
+    }
+    static buildArgs(o) {
+        const args = ['buildx', 'build', '--file', o.file, '--metadata-file', o.metadataFile, '--provenance=false'];
+        for (const t of o.tags)
+            args.push('--tag', t);
+        for (const [k, v] of o.labels)
+            args.push('--label', `${k}=${v}`);
+        for (const [k, v] of o.buildArgs)
+            args.push('--build-arg', `${k}=${v}`);
+        if (o.target)
+            args.push('--target', o.target);
+        if (o.platforms.length)
+            args.push('--platform', o.platforms.join(','));
+        if ('push' in o.output)
+            args.push('--push');
+        else
+            args.push('--output', `type=oci,dest=${o.output.archive}`);
+        args.push('--', o.context);
+        return args;
+    }
+    /** The digest buildx recorded (`containerimage.digest`), if any. */
+    static parseMetadata(json) {
+        const m = JSON.parse(json);
+        const digest = typeof m['containerimage.digest'] === 'string' ? m['containerimage.digest'] : undefined;
+        const imageName = typeof m['image.name'] === 'string' ? m['image.name'] : undefined;
+        return { ...(digest ? { digest } : {}), ...(imageName ? { imageName } : {}) };
+    }
+    run(args, opts = {}) {
+        return this.#runner.run(this.#bin, args, { tool: 'docker', ...opts, env: { ...this.#env, ...opts.env } });
+    }
+    /**
+     * Whether a daemon answers, and why not when it does not. Without DOCKER_HOST/DOCKER_CONTEXT and
+     * without /var/run/docker.sock there is nothing to ask: no process is started.
+     */
+    async daemon(env = process.env, socket = '/var/run/docker.sock') {
+        if (!env['DOCKER_HOST'] && !env['DOCKER_CONTEXT'] && !(0, node_fs_1.existsSync)(socket)) {
+            return { ok: false, reason: `no Docker daemon (no DOCKER_HOST, no DOCKER_CONTEXT, no ${socket})` };
+        }
+        try {
+            const info = await this.run(Docker.infoArgs(), { timeoutMs: 15_000 });
+            const serverVersion = String(JSON.parse(info.stdout.trim() || '""'));
+            if (!serverVersion)
+                return { ok: false, reason: 'docker info reported no server version' };
+            const bx = await this.run(Docker.buildxVersionArgs(), { timeoutMs: 15_000 }).catch(() => undefined);
+            const buildx = bx ? Docker.parseBuildxVersion(bx.stdout) : undefined;
+            if (!buildx)
+                return { ok: false, reason: `the Docker daemon ${serverVersion} answers but docker buildx is not installed` };
+            if (!Docker.versionSatisfies(buildx))
+                return { ok: false, reason: `docker buildx ${buildx} is too old (need 0.6 or later)` };
+            return { ok: true, serverVersion, buildx };
+        }
+        catch (e) {
+            const err = e;
+            const why = (err.details?.stderrTail || err.message).split('\n').filter(Boolean).pop() ?? 'no answer';
+            return { ok: false, reason: `no Docker daemon answered (${why.trim()})` };
+        }
+    }
+}
+exports.Docker = Docker;
+
+
+/***/ }),
+
+/***/ 2366:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Helm = exports.PENDING_STATUSES = void 0;
+exports.splitChartRef = splitChartRef;
+/**
+ * Helm: argv builders and parsers of helm's machine-readable output, for Helm 3 and Helm 4.
+ *
+ * Flags are chosen by the major version of the binary that actually runs (`helm version`), never by
+ * what was asked for:
+ * - Helm 3: `--wait` (bool) and `--atomic`;
+ * - Helm 4: `--wait=watcher` (an explicit strategy; Helm 4's default is `hookOnly`, which does not wait
+ *   for the workloads) and `--rollback-on-failure` (`--atomic` is deprecated).
+ * Every positional (release, chart, revision) comes after `--`, so a value can never be read as a flag.
+ * Values are passed only as files (`--values`), never through `--set`.
+ */
+const action_kit_1 = __webpack_require__(5092);
+exports.PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
+const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
+function str(v) {
+    return typeof v === 'string' ? v : '';
+}
+function int(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : 0;
+}
+/** `[a-z0-9]…` chart name and its SemVer, from history's `<name>-<version>` */
+function splitChartRef(chart) {
+    const m = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)$/.exec(chart);
+    return m ? { name: m[1], version: m[2] } : { name: chart, version: '' };
+}
+class Helm {
+    path;
+    version;
+    #runner;
+    #env;
+    constructor(path, version, runner, env = {}) {
+        this.path = path;
+        this.version = version;
+        this.#runner = runner;
+        this.#env = env;
+    }
+    get major() {
+        return this.version.major >= 4 ? 4 : 3;
+    }
+    /** Asks the binary for its version and returns a Helm bound to it. Refuses Helm 2 and unknown majors. */
+    static async open(path, runner, env = {}) {
+        const res = await runner.run(path, Helm.versionArgs(), { tool: 'helm', env, timeoutMs: 30_000 });
+        const version = Helm.parseVersion(res.stdout);
+        if (!version)
+            throw new Error(`helm printed an unexpected version: ${JSON.stringify(res.stdout.trim().slice(0, 80))}`);
+        if (version.major !== 3 && version.major !== 4) {
+            throw new Error(`helm ${version.raw} is not supported: use Helm 3 (>= 3.10) or Helm 4`);
+        }
+        return new Helm(path, version, runner, env);
+    }
+    static versionArgs() {
+        return ['version', '--template', '{{.Version}}'];
+    }
+    static parseVersion(text) {
+        const raw = text.trim();
+        const m = VERSION_RE.exec(raw);
+        if (!m)
+            return undefined;
+        return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: raw.startsWith('v') ? raw : `v${raw}` };
+    }
+    /**
+     * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
+     * or bare (equal); missing minor/patch count as 0.
+     */
+    static versionSatisfies(version, constraint) {
+        const v = typeof version === 'string' ? Helm.parseVersion(version) : version;
+        if (!v)
+            return false;
+        const cmp = (a, b) => {
+            for (let i = 0; i < 3; i++)
+                if ((a[i] ?? 0) !== (b[i] ?? 0))
+                    return (a[i] ?? 0) - (b[i] ?? 0);
+            return 0;
+        };
+        const have = [v.major, v.minor, v.patch];
+        return constraint
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .every((c) => {
+            const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
+            if (!m)
+                throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
+            const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
+            const d = cmp(have, want);
+            switch (m[1]) {
+                case '>=':
+                    return d >= 0;
+                case '>':
+                    return d > 0;
+                case '<=':
+                    return d <= 0;
+                case '<':
+                    return d < 0;
+                default:
+                    return d === 0;
+            }
+        });
+    }
+    /** `--wait` for this major: Helm 4 needs an explicit strategy, or it only waits for hooks. */
+    static waitFlag(major) {
+        return major >= 4 ? '--wait=watcher' : '--wait';
+    }
+    static rollbackOnFailureFlag(major) {
+        return major >= 4 ? '--rollback-on-failure' : '--atomic';
+    }
+    /** Server-side dry run: Helm 4 and Helm >= 3.13 take `--dry-run=server`; older Helm 3 only `--dry-run`. */
+    static dryRunFlag(version) {
+        return version.major >= 4 || Helm.versionSatisfies(version, '>=3.13.0') ? '--dry-run=server' : '--dry-run';
+    }
+    static upgradeArgs(o, version) {
+        const major = version.major >= 4 ? 4 : 3;
+        const args = ['upgrade', '--install', '--namespace', o.namespace, '--output', 'json', '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        if (o.chartVersion)
+            args.push('--version', o.chartVersion);
+        for (const f of o.valuesFiles)
+            args.push('--values', f);
+        if (o.dryRun) {
+            args.push(Helm.dryRunFlag(version));
+        }
+        else {
+            if (o.wait || o.rollbackOnFailure)
+                args.push(Helm.waitFlag(major));
+            if (o.waitForJobs)
+                args.push('--wait-for-jobs');
+            if (o.rollbackOnFailure)
+                args.push(Helm.rollbackOnFailureFlag(major));
+        }
+        if (o.description)
+            args.push('--description', o.description);
+        args.push('--', o.release, o.chart);
+        return args;
+    }
+    static templateArgs(o) {
+        const args = ['template', '--namespace', o.namespace];
+        if (o.chartVersion)
+            args.push('--version', o.chartVersion);
+        for (const f of o.valuesFiles)
+            args.push('--values', f);
+        args.push('--', o.release, o.chart);
+        return args;
+    }
+    static statusArgs(release, namespace) {
+        return ['status', '--namespace', namespace, '--output', 'json', '--', release];
+    }
+    static historyArgs(release, namespace, max = 20) {
+        return ['history', '--namespace', namespace, '--output', 'json', '--max', String(max), '--', release];
+    }
+    static getManifestArgs(release, namespace) {
+        return ['get', 'manifest', '--namespace', namespace, '--', release];
+    }
+    static rollbackArgs(release, namespace, revision, o, major) {
+        const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        if (o.wait)
+            args.push(Helm.waitFlag(major));
+        args.push('--', release, String(revision));
+        return args;
+    }
+    static uninstallArgs(release, namespace, o, major) {
+        const args = ['uninstall', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`];
+        if (o.wait)
+            args.push(Helm.waitFlag(major));
+        args.push('--', release);
+        return args;
+    }
+    /** Parses `helm status -o json` / `helm upgrade -o json` (Helm 3 and 4 shapes). */
+    static parseRelease(json) {
+        const start = json.indexOf('{');
+        if (start < 0)
+            throw new Error('helm printed no JSON release object');
+        const o = JSON.parse(json.slice(start));
+        if (o === null || typeof o !== 'object' || Array.isArray(o))
+            throw new Error('helm printed JSON that is not a release object');
+        const info = (o['info'] ?? {});
+        const chart = (o['chart'] ?? {});
+        const meta = (chart['metadata'] ?? {});
+        const name = str(o['name']);
+        const status = str(info['status']);
+        if (!name || !status)
+            throw new Error('helm printed a release without a name or status');
+        return {
+            name,
+            namespace: str(o['namespace']),
+            revision: int(o['version']),
+            status,
+            description: str(info['description']),
+            notes: str(info['notes']),
+            firstDeployed: str(info['first_deployed']),
+            lastDeployed: str(info['last_deployed']),
+            chartName: str(meta['name']),
+            chartVersion: str(meta['version']),
+            appVersion: str(meta['appVersion']),
+            manifest: str(o['manifest']),
+        };
+    }
+    /** Parses `helm history -o json`: oldest first, as helm prints it. */
+    static parseHistory(json) {
+        const data = JSON.parse(json.trim() === '' ? '[]' : json);
+        if (!Array.isArray(data))
+            throw new Error('helm history printed JSON that is not an array');
+        return data
+            .map((e) => {
+            const r = (e ?? {});
+            return {
+                revision: int(r['revision']),
+                updated: str(r['updated']),
+                status: str(r['status']),
+                chart: str(r['chart']),
+                appVersion: str(r['app_version']),
+                description: str(r['description']),
+            };
+        })
+            .sort((a, b) => a.revision - b.revision);
+    }
+    /** `Error: release: not found` (status/history of a release that does not exist). */
+    static isReleaseNotFound(stderr) {
+        return /release: not found/.test(stderr);
+    }
+    /** "another operation (install/upgrade/rollback) is in progress" */
+    static isOperationInProgress(stderr) {
+        return /another operation \(install\/upgrade\/rollback\) is in progress/.test(stderr);
+    }
+    /**
+     * Another helm operation on the same release won the race: its pending lock ("another operation
+     * … is in progress"), or the revision record this run wanted to write already exists (two upgrades
+     * computed the same next revision; helm's optimistic lock), or a concurrent first install.
+     * Nothing was applied by the run that gets this error.
+     */
+    static isConcurrentOperation(stderr) {
+        return Helm.isOperationInProgress(stderr) || /UPGRADE FAILED: release: already exists|cannot re-use a name that is still in use/.test(stderr);
+    }
+    static isPending(status) {
+        return exports.PENDING_STATUSES.includes(status);
+    }
+    /** The newest revision that was successfully deployed (deployed or superseded), if any. */
+    static lastGoodRevision(history) {
+        return [...history].reverse().find((h) => h.status === 'deployed' || h.status === 'superseded');
+    }
+    run(args, opts = {}) {
+        return this.#runner.run(this.path, args, { tool: 'helm', env: this.#env, ...opts });
+    }
+    async status(release, namespace) {
+        try {
+            const res = await this.run(Helm.statusArgs(release, namespace), { timeoutMs: 60_000 });
+            return Helm.parseRelease(res.stdout);
+        }
+        catch (err) {
+            if (err instanceof action_kit_1.ToolError && Helm.isReleaseNotFound(err.details.stderrTail))
+                return undefined;
+            throw err;
+        }
+    }
+    async history(release, namespace, max = 20) {
+        try {
+            const res = await this.run(Helm.historyArgs(release, namespace, max), { timeoutMs: 60_000 });
+            return Helm.parseHistory(res.stdout);
+        }
+        catch (err) {
+            if (err instanceof action_kit_1.ToolError && Helm.isReleaseNotFound(err.details.stderrTail))
+                return [];
+            throw err;
+        }
+    }
+}
+exports.Helm = Helm;
+
+
+/***/ }),
+
+/***/ 3946:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpTransportError = void 0;
+exports.proxyConfigured = proxyConfigured;
+exports.createHttpSender = createHttpSender;
+class HttpTransportError extends Error {
+    name = 'HttpTransportError';
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+    }
+}
+exports.HttpTransportError = HttpTransportError;
+const MAX_BODY = 256 * 1024;
+const PROXY_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+function proxyConfigured(env) {
+    return PROXY_VARS.some((k) => (env[k] ?? '') !== '');
+}
+function createHttpSender(env = process.env) {
+    return proxyConfigured(env) ? sendViaHttpClient : sendDirect;
+}
+function flattenHeaders(h) {
+    const out = {};
+    for (const [k, v] of Object.entries(h))
+        out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    return out;
+}
+async function sendDirect(req) {
+    const mod = req.url.protocol === 'http:' ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7067, 23)) : await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 4708, 23));
+    const tls = req.tls?.ca !== undefined ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1692, 23)) : { rootCertificates: [] };
+    return new Promise((resolve, reject) => {
+        const headers = { 'user-agent': 'polyglot-cd', ...req.headers };
+        if (req.body !== undefined)
+            headers['content-length'] = Buffer.byteLength(req.body);
+        const r = mod.request(req.url, {
+            method: req.method,
+            headers,
+            timeout: req.timeoutMs,
+            signal: AbortSignal.timeout(req.timeoutMs),
+            ...(req.tls?.ca !== undefined ? { ca: [...tls.rootCertificates, req.tls.ca] } : {}),
+            ...(req.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+        }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                if (size < MAX_BODY)
+                    chunks.push(c);
+                size += c.length;
+            });
+            res.on('end', () => resolve({
+                status: res.statusCode ?? 0,
+                headers: flattenHeaders(res.headers),
+                body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY),
+            }));
+            res.on('error', (err) => reject(transportError(err, req.timeoutMs)));
+        });
+        r.on('timeout', () => r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+        r.on('error', (err) => reject(transportError(err, req.timeoutMs)));
+        r.end(req.body);
+    });
+}
+function transportError(err, timeoutMs) {
+    const e = err;
+    const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'ETIMEDOUT' : (e.code ?? 'EUNKNOWN');
+    if (code === 'ETIMEDOUT')
+        return new HttpTransportError(`no response within ${Math.round(timeoutMs / 100) / 10}s`, code);
+    // Node's messages name host:port at most (e.g. "connect ECONNREFUSED 127.0.0.1:443"), never the path or query.
+    return new HttpTransportError(e.message.replace(/https?:\/\/\S+/g, '<url>'), code);
+}
+async function sendViaHttpClient(req) {
+    const { HttpClient } = await __webpack_require__.e(/* import() */ 920).then(__webpack_require__.bind(__webpack_require__, 2920));
+    const client = new HttpClient('polyglot-cd', undefined, {
+        socketTimeout: req.timeoutMs,
+        allowRetries: false,
+        maxRetries: 0,
+        ...(req.tls?.rejectUnauthorized === false ? { ignoreSslError: true } : {}),
+    });
+    try {
+        const res = await Promise.race([
+            client.request(req.method, req.url.href, req.body === undefined ? null : req.body.toString(), req.headers ?? {}),
+            new Promise((_, reject) => setTimeout(() => reject(new HttpTransportError(`no response within ${req.timeoutMs / 1000}s`, 'ETIMEDOUT')), req.timeoutMs).unref()),
+        ]);
+        const body = await res.readBody();
+        return { status: res.message.statusCode ?? 0, headers: flattenHeaders(res.message.headers), body: body.slice(0, MAX_BODY) };
+    }
+    catch (err) {
+        if (err instanceof HttpTransportError)
+            throw err;
+        throw transportError(err, req.timeoutMs);
+    }
+    finally {
+        client.dispose();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6640:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+__exportStar(__webpack_require__(7988), exports);
+__exportStar(__webpack_require__(145), exports);
+__exportStar(__webpack_require__(3946), exports);
+__exportStar(__webpack_require__(2879), exports);
+__exportStar(__webpack_require__(2366), exports);
+__exportStar(__webpack_require__(3117), exports);
+__exportStar(__webpack_require__(786), exports);
+__exportStar(__webpack_require__(181), exports);
+__exportStar(__webpack_require__(3252), exports);
+__exportStar(__webpack_require__(5953), exports);
+__exportStar(__webpack_require__(4570), exports);
+
+
+/***/ }),
+
+/***/ 2879:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.manifest = void 0;
+const helm_json_1 = __importDefault(__webpack_require__(1490));
+const trivy_json_1 = __importDefault(__webpack_require__(3894));
+const cosign_json_1 = __importDefault(__webpack_require__(9257));
+exports.manifest = {
+    tools: {
+        helm: helm_json_1.default,
+        trivy: trivy_json_1.default,
+        cosign: cosign_json_1.default,
+    },
+};
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RegistryClient = exports.RegistryError = exports.MANIFEST_MEDIA_TYPES = void 0;
+exports.parseImageRef = parseImageRef;
+exports.parseChallenge = parseChallenge;
+exports.registryErrorDetail = registryErrorDetail;
+exports.resolveDigest = resolveDigest;
+exports.manifestDigest = manifestDigest;
+exports.checkRegistryAccess = checkRegistryAccess;
+/**
+ * A small OCI distribution client: reads manifests' digests as the registry has them.
+ *
+ *   import { resolveDigest, manifestDigest, checkRegistryAccess, parseImageRef } from '@polyglot-cd/tools';
+ *
+ *   resolveDigest('reg.example.com/team/app:1.2.3', opts)  → 'sha256:…'   (throws RegistryError)
+ *   resolveDigest('reg.example.com/team/app@sha256:…', opts) → that digest, once the registry confirms
+ *       it has the manifest (cosign-sign: check a digest exists before signing)
+ *   manifestDigest(ref, opts)     → the digest, or undefined when the registry says 404 (tag unknown)
+ *   checkRegistryAccess('reg.example.com', opts) → resolves when /v2/ accepts us (credentials checked)
+ *   new RegistryClient(host, opts).fetchManifest(repo, tagOrDigest) → { digest, mediaType, body }
+ *   parseImageRef(ref)            → { registry, repository, tag?, digest? }
+ *
+ *   opts: RegistryOptions = {
+ *     auth?: { username, password } | { token },   // basic, or a bearer token used as-is
+ *     caFile?: string,        // PEM with extra CAs to trust (private CA), added to Node's roots
+ *     insecure?: boolean,     // no certificate check; plain http when the registry does not speak TLS
+ *     retry?: RetryPolicy,    // default 5 attempts, 1 s doubling, 30 s cap (Retry-After honoured)
+ *     timeoutMs?: number,     // per request, default 30 s
+ *     send?, sleep?, now?, random?, log?   // injectable for tests
+ *   }
+ *
+ * Digest: HEAD /v2/<repo>/manifests/<tag|digest> with the OCI and Docker manifest media types in
+ * Accept; the `Docker-Content-Digest` header is the answer. If a registry omits it, the manifest is
+ * fetched (GET) and its SHA-256 computed. A by-digest reference must come back with the same digest.
+ * Auth follows the registry's 401 challenge: `Basic` → the credentials; `Bearer realm=…,service=…,
+ * scope=…` → a token from the realm (credentials sent to it as basic auth), cached per scope.
+ * Retries: 408/429/5xx and connection resets/timeouts/refusals, bounded, with backoff; a 401 with
+ * credentials, a 403 or a 404 is never retried. Errors are RegistryError with a `kind` and never
+ * contain credentials or tokens.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const promises_1 = __webpack_require__(1455);
+const http_js_1 = __webpack_require__(3946);
+const retry_js_1 = __webpack_require__(786);
+exports.MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+class RegistryError extends Error {
+    name = 'RegistryError';
+    kind;
+    /** HTTP status of the last answer, 0 when none */
+    status;
+    attempts;
+    constructor(message, kind, status = 0, attempts = 1) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.attempts = attempts;
+    }
+}
+exports.RegistryError = RegistryError;
+const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * Splits `host[:port]/path[:tag][@sha256:…]`. The first component is a registry host when it has a
+ * `.` or `:` or is `localhost` (the Docker rule); otherwise the registry is docker.io.
+ */
+function parseImageRef(ref) {
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw new RegistryError(`"${ref}" has an invalid digest (expected sha256:<64 hex>)`, 'protocol');
+    }
+    let tag;
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw new RegistryError(`"${ref}" has an invalid tag`, 'protocol');
+    }
+    const first = rest.split('/')[0] ?? '';
+    let registry = 'docker.io';
+    let repository = rest;
+    if (rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+        registry = first;
+        repository = rest.slice(first.length + 1);
+    }
+    else if (!rest.includes('/')) {
+        repository = `library/${rest}`;
+    }
+    if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
+        throw new RegistryError(`"${ref}" has an invalid repository name (lower-case letters, digits and separators . _ - /)`, 'protocol');
+    }
+    return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+/** Parses one WWW-Authenticate challenge: `Bearer realm="…",service="…",scope="…"`. */
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*(Basic|Bearer)\b\s*(.*)$/i.exec(header);
+    if (!m)
+        return undefined;
+    const params = {};
+    const re = /([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+    let p;
+    while ((p = re.exec(m[2] ?? '')) !== null)
+        params[p[1].toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+    return { scheme: m[1].toLowerCase(), params };
+}
+const hostForUrl = (registry) => (registry === 'docker.io' ? 'registry-1.docker.io' : registry);
+/** One registry connection: scheme, TLS and auth state are remembered across requests. */
+class RegistryClient {
+    registry;
+    #opts;
+    #send;
+    #sleep;
+    #now;
+    #retry;
+    #scheme = 'https';
+    #ca;
+    #caLoaded = false;
+    /** Authorization header per scope ('' = registry-wide) */
+    #authHeaders = new Map();
+    constructor(registry, opts = {}) {
+        this.registry = registry;
+        this.#opts = opts;
+        this.#send = opts.send ?? (0, http_js_1.createHttpSender)(opts.env ?? process.env);
+        this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+        this.#now = opts.now ?? Date.now;
+        this.#retry = opts.retry ?? retry_js_1.DEFAULT_RETRY;
+        this.#ca = opts.ca;
+    }
+    async #tls() {
+        if (!this.#caLoaded) {
+            this.#caLoaded = true;
+            if (this.#opts.caFile) {
+                try {
+                    this.#ca = await (0, promises_1.readFile)(this.#opts.caFile, 'utf8');
+                }
+                catch (e) {
+                    throw new RegistryError(`cannot read the CA file ${this.#opts.caFile}: ${e.message}`, 'tls');
+                }
+            }
+        }
+        if (this.#opts.insecure)
+            return { rejectUnauthorized: false };
+        return this.#ca !== undefined ? { ca: this.#ca } : undefined;
+    }
+    /** GET /v2/: resolves when the registry accepts us (after any auth challenge). */
+    async ping() {
+        const res = await this.#request('GET', '/v2/', '', {});
+        if (res.status !== 200)
+            throw this.#statusError(res, 'GET /v2/');
+    }
+    /** HEAD (then GET if needed) a manifest: the digest, or undefined on 404. */
+    async manifestDigest(repository, reference) {
+        const scope = `repository:${repository}:pull`;
+        const path = `/v2/${repository}/manifests/${reference}`;
+        const accept = { accept: exports.MANIFEST_MEDIA_TYPES.join(', ') };
+        let res = await this.#request('HEAD', path, scope, accept);
+        if (res.status === 404)
+            return undefined;
+        if (res.status !== 200)
+            throw this.#statusError(res, `HEAD manifest ${repository}:${reference}`);
+        let digest = res.headers['docker-content-digest'];
+        if (!digest) {
+            res = await this.#request('GET', path, scope, accept);
+            if (res.status === 404)
+                return undefined;
+            if (res.status !== 200)
+                throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
+            digest = res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
+        }
+        if (!DIGEST.test(digest))
+            throw new RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
+        if (DIGEST.test(reference) && digest !== reference) {
+            throw new RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
+        }
+        return digest;
+    }
+    /** GET a manifest: its digest, media type and JSON text (manifests are small: at most 4 MB by spec). */
+    async fetchManifest(repository, reference) {
+        const res = await this.#request('GET', `/v2/${repository}/manifests/${reference}`, `repository:${repository}:pull`, { accept: exports.MANIFEST_MEDIA_TYPES.join(', ') });
+        if (res.status !== 200)
+            throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
+        const digest = res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
+        return { digest, mediaType: res.headers['content-type'] ?? '', body: res.body };
+    }
+    #statusError(res, what) {
+        const detail = registryErrorDetail(res.body);
+        const base = `${what} on ${this.registry}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`;
+        if (res.status === 401) {
+            return new RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
+        }
+        if (res.status === 403)
+            return new RegistryError(`${base}: access denied`, 'denied', 403);
+        if (res.status === 404)
+            return new RegistryError(`${base}: not found`, 'not-found', 404);
+        if (res.status >= 500 || res.status === 429 || res.status === 408)
+            return new RegistryError(base, 'server', res.status);
+        return new RegistryError(base, 'protocol', res.status);
+    }
+    /** One logical request: retries, scheme fallback for insecure registries, auth challenge. */
+    async #request(method, path, scope, headers) {
+        let authRetried = false;
+        for (let attempt = 1;; attempt++) {
+            let res;
+            try {
+                res = await this.#sendOnce(method, path, { ...headers, ...this.#authHeaderFor(scope) });
+            }
+            catch (err) {
+                if (err instanceof RegistryError)
+                    throw err;
+                const code = err instanceof http_js_1.HttpTransportError ? err.code : (err.code ?? 'EUNKNOWN');
+                const message = err.message;
+                if (isTlsError(code, message)) {
+                    throw new RegistryError(`TLS with ${this.registry} failed: ${message}. For a private CA pass its PEM file (ca-file); for a registry without valid TLS list it as insecure.`, 'tls', 0, attempt);
+                }
+                if ((0, retry_js_1.retryableTransport)(code) && attempt < this.#retry.attempts) {
+                    await this.#wait(attempt, undefined, `${method} ${path}: ${message}`);
+                    continue;
+                }
+                throw new RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
+            }
+            if (res.status === 401 && !authRetried) {
+                authRetried = true;
+                const challenge = parseChallenge(res.headers['www-authenticate']);
+                if (challenge && (await this.#authenticate(challenge, scope))) {
+                    attempt--; // the challenge round-trip is not a failed attempt
+                    continue;
+                }
+            }
+            if ((0, retry_js_1.retryableStatus)(res.status) && attempt < this.#retry.attempts) {
+                await this.#wait(attempt, (0, retry_js_1.parseRetryAfter)(res.headers['retry-after'], this.#now()), `${method} ${path}: HTTP ${res.status}`);
+                continue;
+            }
+            if ((0, retry_js_1.retryableStatus)(res.status)) {
+                const e = this.#statusError(res, `${method} ${path}`);
+                throw new RegistryError(`${e.message} (after ${attempt} attempts)`, e.kind, res.status, attempt);
+            }
+            return res;
+        }
+    }
+    async #wait(attempt, retryAfterMs, why) {
+        const ms = (0, retry_js_1.backoffDelay)(attempt, this.#retry, retryAfterMs, this.#opts.random);
+        this.#opts.log?.info(`${this.registry}: ${why}; retrying in ${(ms / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.#retry.attempts})`);
+        await this.#sleep(ms);
+    }
+    #authHeaderFor(scope) {
+        const h = this.#authHeaders.get(scope) ?? this.#authHeaders.get('');
+        return h ? { authorization: h } : {};
+    }
+    async #sendOnce(method, path, headers) {
+        const timeoutMs = this.#opts.timeoutMs ?? 30_000;
+        const tls = await this.#tls();
+        const url = new URL(`${this.#scheme}://${hostForUrl(this.registry)}${path}`);
+        try {
+            return await this.#send({ method, url, headers, timeoutMs, ...(tls && this.#scheme === 'https' ? { tls } : {}) });
+        }
+        catch (err) {
+            // an insecure registry that speaks plain HTTP: containers/image falls back the same way
+            const code = err instanceof http_js_1.HttpTransportError ? err.code : '';
+            if (this.#opts.insecure && this.#scheme === 'https' && (isTlsError(code, err.message) || code === 'ECONNRESET')) {
+                this.#scheme = 'http';
+                this.#opts.log?.debug(`${this.registry}: no TLS, using plain http (insecure registry)`);
+                return this.#send({ method, url: new URL(`http://${hostForUrl(this.registry)}${path}`), headers, timeoutMs });
+            }
+            throw err;
+        }
+    }
+    /** Answers a challenge; false when there is nothing to answer it with. */
+    async #authenticate(challenge, scope) {
+        const auth = this.#opts.auth;
+        if (challenge.scheme === 'basic') {
+            if (!auth)
+                return false;
+            const header = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+            this.#authHeaders.set('', header);
+            return true;
+        }
+        if (auth && 'token' in auth) {
+            this.#authHeaders.set(scope, `Bearer ${auth.token}`);
+            return true;
+        }
+        const realm = challenge.params['realm'];
+        let url;
+        try {
+            url = new URL(realm ?? '');
+        }
+        catch {
+            throw new RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
+        }
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.insecure)) {
+            throw new RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
+        }
+        if (challenge.params['service'])
+            url.searchParams.set('service', challenge.params['service']);
+        const wanted = challenge.params['scope'] ?? scope;
+        if (wanted)
+            url.searchParams.set('scope', wanted);
+        const headers = {};
+        if (auth)
+            headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+        const tls = await this.#tls();
+        let res;
+        for (let attempt = 1;; attempt++) {
+            try {
+                res = await this.#send({ method: 'GET', url, headers, timeoutMs: this.#opts.timeoutMs ?? 30_000, ...(tls && url.protocol === 'https:' ? { tls } : {}) });
+            }
+            catch (err) {
+                const code = err instanceof http_js_1.HttpTransportError ? err.code : '';
+                if ((0, retry_js_1.retryableTransport)(code) && attempt < this.#retry.attempts) {
+                    await this.#wait(attempt, undefined, `token request to ${url.host}: ${err.message}`);
+                    continue;
+                }
+                throw new RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${err.message}`, 'unreachable', 0, attempt);
+            }
+            if ((0, retry_js_1.retryableStatus)(res.status) && attempt < this.#retry.attempts) {
+                await this.#wait(attempt, (0, retry_js_1.parseRetryAfter)(res.headers['retry-after'], this.#now()), `token request to ${url.host}: HTTP ${res.status}`);
+                continue;
+            }
+            break;
+        }
+        if (res.status === 401 || res.status === 403) {
+            throw new RegistryError(`the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${auth ? '' : ' (none were given)'}`, res.status === 401 ? 'unauthorized' : 'denied', res.status);
+        }
+        if (res.status !== 200)
+            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
+        let token;
+        try {
+            const body = JSON.parse(res.body);
+            token = body.token ?? body.access_token;
+        }
+        catch {
+            token = undefined;
+        }
+        if (typeof token !== 'string' || token === '') {
+            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
+        }
+        this.#authHeaders.set(scope, `Bearer ${token}`);
+        return true;
+    }
+}
+exports.RegistryClient = RegistryClient;
+/** The registry's own error text (`{"errors":[{"code","message"}]}`), short and single-line. */
+function registryErrorDetail(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (!first)
+            return '';
+        return [first.code, first.message].filter(Boolean).join(': ').replace(/\s+/g, ' ').slice(0, 200);
+    }
+    catch {
+        return '';
+    }
+}
+function isTlsError(code, message) {
+    return (/^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|ERR_SSL_WRONG_VERSION_NUMBER)/.test(code) ||
+        /self[- ]signed certificate|unable to verify the first certificate|wrong version number|certificate has expired|Hostname\/IP does not match/i.test(message));
+}
+/** The digest of a manifest as the registry has it; a by-digest ref is confirmed to exist. */
+async function resolveDigest(ref, opts = {}) {
+    const r = parseImageRef(ref);
+    const reference = r.digest ?? r.tag ?? 'latest';
+    const digest = await new RegistryClient(r.registry, opts).manifestDigest(r.repository, reference);
+    if (digest === undefined) {
+        throw new RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
+    }
+    return digest;
+}
+/** The digest, or undefined when the registry answers 404 (the tag or digest does not exist). */
+async function manifestDigest(ref, opts = {}) {
+    const r = parseImageRef(ref);
+    return new RegistryClient(r.registry, opts).manifestDigest(r.repository, r.digest ?? r.tag ?? 'latest');
+}
+/** GET /v2/ with the credentials: the fastest check that a registry is there and accepts us. */
+async function checkRegistryAccess(registry, opts = {}) {
+    await new RegistryClient(registry, opts).ping();
+}
+
+
+/***/ }),
+
+/***/ 786:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Bounded retry policy shared by the registry client and the push loops: exponential backoff with
+ * jitter, capped, and a server's Retry-After honoured (never beyond `maxDelayMs`).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_RETRY = void 0;
+exports.parseRetryAfter = parseRetryAfter;
+exports.backoffDelay = backoffDelay;
+exports.retryableStatus = retryableStatus;
+exports.retryableTransport = retryableTransport;
+exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const v = value.trim();
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    const at = Date.parse(v);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/**
+ * The wait before attempt `attempt + 1` (attempt counts from 1): the server's Retry-After when it
+ * gave one, else base·2^(attempt-1) with equal jitter (between half and all of it) (`random` in [0,1)); both capped at maxDelayMs.
+ */
+function backoffDelay(attempt, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+/** HTTP statuses worth another try: 408, 429 and 5xx except 501 (not implemented) and 505. */
+function retryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** Transport errors worth another try (connection resets, timeouts, refused while a registry restarts). */
+function retryableTransport(code) {
+    return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+}
+
+
+/***/ }),
+
+/***/ 145:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.currentPlatform = currentPlatform;
+exports.binEnvName = binEnvName;
+exports.sha256File = sha256File;
+exports.resolveToolFile = resolveToolFile;
+exports.ensureTool = ensureTool;
+/**
+ * ensureTool(name, version): a pinned, verified binary, found in this order:
+ *   0. `POLYGLOT_CD_<TOOL>_BIN` names a binary explicitly (baked into a runner image): used as-is,
+ *      with a notice and no hash check;
+ *   1. a binary on PATH, only if its SHA-256 is the manifest's for this version (so its version is
+ *      the pinned one);
+ *   2. the runner tool cache (`$RUNNER_TOOL_CACHE/<tool>/<version>/<platform>`, the layout of
+ *      @actions/tool-cache), re-verified: a cache hit makes no network call;
+ *   3. a download from the base URL (input, `POLYGLOT_CD_TOOLS_BASE_URL`, or the upstream default),
+ *      verified against the committed manifest before it is extracted, cached or run.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const promises_2 = __webpack_require__(6466);
+const action_kit_1 = __webpack_require__(5092);
+const command_runner_js_1 = __webpack_require__(7988);
+const manifest_js_1 = __webpack_require__(2879);
+function currentPlatform() {
+    const os = process.platform === 'win32' ? 'windows' : process.platform;
+    const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm' }[process.arch] ?? process.arch;
+    return `${os}-${arch}`;
+}
+function binEnvName(tool) {
+    return `POLYGLOT_CD_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+}
+async function sha256File(path) {
+    const hash = (0, node_crypto_1.createHash)('sha256');
+    await (0, promises_2.pipeline)((0, node_fs_1.createReadStream)(path), hash);
+    return hash.digest('hex');
+}
+/** Resolves the manifest entry for a tool version and platform; refuses unknown or refused versions. */
+function resolveToolFile(manifest, name, version, platform) {
+    const spec = manifest.tools[name];
+    if (!spec)
+        throw new action_kit_1.InputError(`No tool named "${name}" in the tool manifest; known: ${Object.keys(manifest.tools).join(', ')}`);
+    const v = version.replace(/^v/, '');
+    const refusal = spec.refused?.[v];
+    if (refusal)
+        throw new action_kit_1.InputError(`${name} ${v} is refused: ${refusal}. Pin another version.`);
+    const byPlatform = spec.versions[v];
+    if (!byPlatform) {
+        throw new action_kit_1.InputError(`${name} version "${version}" is not pinned in the tool manifest (pinned: ${Object.keys(spec.versions).join(', ')}); only versions with a recorded SHA-256 can be installed`);
+    }
+    const entry = byPlatform[platform];
+    if (!entry) {
+        throw new action_kit_1.InputError(`${name} ${v} has no pinned build for platform ${platform} (pinned platforms: ${Object.keys(byPlatform).join(', ')})`);
+    }
+    return { spec, entry };
+}
+function toolCacheDir(env, name, version, platform) {
+    const root = env['RUNNER_TOOL_CACHE'];
+    return root ? (0, node_path_1.join)(root, name, version, platform) : undefined;
+}
+async function isFile(path) {
+    try {
+        return (await (0, promises_1.stat)(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+async function ensureTool(name, version, opts) {
+    const env = opts.env ?? process.env;
+    const log = opts.log;
+    const manifest = opts.manifest ?? manifest_js_1.manifest;
+    const platform = opts.platform ?? currentPlatform();
+    const v = version.replace(/^v/, '');
+    const explicit = env[binEnvName(name)];
+    if (explicit) {
+        if (!(await isFile(explicit))) {
+            throw new action_kit_1.InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
+        }
+        log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
+        return { name, version: v, path: explicit, source: 'env' };
+    }
+    const { spec, entry } = resolveToolFile(manifest, name, v, platform);
+    // 1. PATH, only with the pinned binary's hash
+    if (entry.binarySha256) {
+        for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
+            const candidate = (0, node_path_1.join)(dir, spec.binary);
+            if (!(await isFile(candidate)))
+                continue;
+            const got = await sha256File(candidate);
+            if (got === entry.binarySha256) {
+                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
+                return { name, version: v, path: candidate, source: 'path' };
+            }
+            log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${got})`);
+        }
+    }
+    // 2. tool cache
+    const cacheDir = toolCacheDir(env, name, v, platform);
+    if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
+        const cached = (0, node_path_1.join)(cacheDir, spec.binary);
+        if (await isFile(cached)) {
+            const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
+            if (ok) {
+                log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
+                return { name, version: v, path: cached, source: 'cache' };
+            }
+            log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+        }
+    }
+    // 3. download, verify, extract, cache
+    const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
+    const url = `${base}/${entry.file}`;
+    const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
+    const work = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${(0, node_crypto_1.randomUUID)()}`);
+    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    try {
+        const downloaded = (0, node_path_1.join)(work, 'download');
+        await download(url, downloaded, opts, name, v, cacheDir);
+        const got = await sha256File(downloaded);
+        if (got !== entry.sha256) {
+            throw new action_kit_1.ToolError(`SHA-256 mismatch for ${name} ${v} (${platform}) downloaded from ${url}: expected ${entry.sha256}, got ${got}. The file was deleted and not run. Check the mirror for tampering or corruption.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+        }
+        const staged = (0, node_path_1.join)(work, 'bin');
+        await (0, promises_1.mkdir)(staged, { recursive: true });
+        const binPath = (0, node_path_1.join)(staged, spec.binary);
+        if (entry.format === 'binary') {
+            await (0, promises_1.copyFile)(downloaded, binPath);
+        }
+        else {
+            const runner = new command_runner_js_1.CommandRunner({ log, secrets: opts.secrets, env });
+            const extractDir = (0, node_path_1.join)(work, 'x');
+            await (0, promises_1.mkdir)(extractDir);
+            const member = entry.pathInArchive ?? spec.binary;
+            await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
+            await (0, promises_1.rename)((0, node_path_1.join)(extractDir, member), binPath);
+        }
+        if (entry.binarySha256) {
+            const binHash = await sha256File(binPath);
+            if (binHash !== entry.binarySha256) {
+                throw new action_kit_1.ToolError(`SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+            }
+        }
+        await (0, promises_1.chmod)(binPath, 0o755);
+        if (!cacheDir) {
+            log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
+            const keep = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${v}-${(0, node_crypto_1.randomUUID)()}`);
+            await (0, promises_1.rename)(staged, keep);
+            return { name, version: v, path: (0, node_path_1.join)(keep, spec.binary), source: 'download' };
+        }
+        await (0, promises_1.rm)(cacheDir, { recursive: true, force: true });
+        await (0, promises_1.mkdir)((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
+        await (0, promises_1.rename)(staged, cacheDir);
+        await (0, promises_1.writeFile)(`${cacheDir}.complete`, '');
+        log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
+        return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
+    }
+    finally {
+        await (0, promises_1.rm)(work, { recursive: true, force: true });
+    }
+}
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+async function download(url, dest, opts, name, version, cacheDir) {
+    const { HttpClient } = await __webpack_require__.e(/* import() */ 920).then(__webpack_require__.bind(__webpack_require__, 2920));
+    const retry = opts.retry ?? { attempts: 3, baseDelayMs: 2_000 };
+    const client = new HttpClient('polyglot-cd', undefined, {
+        allowRedirects: true,
+        maxRedirects: 5,
+        socketTimeout: opts.requestTimeoutMs ?? 60_000,
+    });
+    let lastError = '';
+    try {
+        for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+            let status = 0;
+            try {
+                const res = await client.get(url);
+                status = res.message.statusCode ?? 0;
+                if (status === 200) {
+                    await (0, promises_2.pipeline)(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    return;
+                }
+                res.message.resume();
+                lastError = `HTTP ${status}`;
+            }
+            catch (err) {
+                lastError = err.message || String(err);
+            }
+            const retryable = status === 0 || RETRYABLE.has(status);
+            if (!retryable || attempt === retry.attempts)
+                break;
+            const delay = retry.baseDelayMs * 2 ** (attempt - 1);
+            opts.log.warning(`Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`);
+            await new Promise((r) => setTimeout(r, delay));
+        }
+    }
+    finally {
+        client.dispose();
+    }
+    throw new action_kit_1.ToolError(`Could not download ${name} ${version} from ${url}: ${lastError}. It is not in the tool cache${cacheDir ? ` (${cacheDir})` : ' (RUNNER_TOOL_CACHE is not set)'}. On an offline or air-gapped runner, point the tools base URL (input or POLYGLOT_CD_TOOLS_BASE_URL) at a mirror, pre-seed the tool cache, or name a binary with ${binEnvName(name)}.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+}
+
+
+/***/ }),
+
+/***/ 3252:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Trivy = exports.TrivyReportError = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
+exports.TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+exports.TRIVY_SCANNERS = ['vuln', 'secret', 'misconfig'];
+/** The report is not one the gate can decide from. */
+class TrivyReportError extends Error {
+    name = 'TrivyReportError';
+}
+exports.TrivyReportError = TrivyReportError;
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v) => (typeof v === 'string' ? v : '');
+function list(parent, key, where) {
+    const v = parent[key];
+    if (v === undefined || v === null)
+        return [];
+    if (!Array.isArray(v))
+        throw new TrivyReportError(`${where}.${key} is not an array`);
+    return v.map((item, i) => {
+        if (!isObj(item))
+            throw new TrivyReportError(`${where}.${key}[${i}] is not an object`);
+        return item;
+    });
+}
+function maxCvss3(cvss) {
+    if (!isObj(cvss))
+        return undefined;
+    let best;
+    for (const source of Object.values(cvss)) {
+        if (isObj(source) && typeof source['V3Score'] === 'number') {
+            best = best === undefined ? source['V3Score'] : Math.max(best, source['V3Score']);
+        }
+    }
+    return best;
+}
+function date(v) {
+    if (typeof v !== 'string' || v === '')
+        return undefined;
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) || d.getTime() <= 0 ? undefined : d;
+}
+function dbMeta(v) {
+    if (!isObj(v))
+        return undefined;
+    const updatedAt = date(v['UpdatedAt']);
+    if (!updatedAt)
+        return undefined;
+    const out = { version: typeof v['Version'] === 'number' ? v['Version'] : 0, updatedAt };
+    const next = date(v['NextUpdate']);
+    const downloaded = date(v['DownloadedAt']);
+    if (next)
+        out.nextUpdate = next;
+    if (downloaded)
+        out.downloadedAt = downloaded;
+    return out;
+}
+const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
+class Trivy {
+    path;
+    #runner;
+    #env;
+    constructor(path, runner, env = {}) {
+        this.path = path;
+        this.#runner = runner;
+        this.#env = env;
+    }
+    static scanArgs(o) {
+        const args = [
+            'image',
+            '--format', 'json',
+            '--output', o.output,
+            '--exit-code', '0',
+            '--severity', exports.TRIVY_SEVERITIES.join(','),
+            '--scanners', o.scanners.join(','),
+            '--timeout', `${o.timeoutSeconds}s`,
+            '--ignorefile', o.ignoreFile,
+            '--no-progress',
+        ];
+        if (o.ignoreUnfixed)
+            args.push('--ignore-unfixed');
+        if (o.cacheDir)
+            args.push('--cache-dir', o.cacheDir);
+        if (o.dbRepositories && o.dbRepositories.length > 0)
+            args.push('--db-repository', o.dbRepositories.join(','));
+        if (o.skipDbUpdate)
+            args.push('--skip-db-update', '--skip-java-db-update');
+        if ('input' in o.target) {
+            if (!o.target.input.startsWith('/'))
+                throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
+            args.push(`--input=${o.target.input}`);
+        }
+        else {
+            args.push('--', o.target.image);
+        }
+        return args;
+    }
+    static versionArgs(cacheDir) {
+        return ['version', '--format', 'json', ...(cacheDir ? ['--cache-dir', cacheDir] : [])];
+    }
+    static parseVersionInfo(stdout) {
+        let raw;
+        try {
+            raw = JSON.parse(stdout);
+        }
+        catch {
+            throw new TrivyReportError(`trivy version --format json printed no JSON: ${JSON.stringify(stdout.trim().slice(0, 120))}`);
+        }
+        if (!isObj(raw) || typeof raw['Version'] !== 'string') {
+            throw new TrivyReportError('trivy version --format json printed no "Version"');
+        }
+        const info = { version: raw['Version'] };
+        const vdb = dbMeta(raw['VulnerabilityDB']);
+        const jdb = dbMeta(raw['JavaDB']);
+        if (vdb)
+            info.vulnerabilityDb = vdb;
+        if (jdb)
+            info.javaDb = jdb;
+        return info;
+    }
+    /**
+     * Parses and checks a `--format json` report: SchemaVersion must be 2 (a bare array is the pre-0.20
+     * format); a missing `Results` or finding list means none; anything of the wrong type is an error,
+     * never a silently empty list.
+     */
+    static parseReport(text) {
+        let raw;
+        try {
+            raw = JSON.parse(text);
+        }
+        catch (err) {
+            throw new TrivyReportError(`the report is not valid JSON (${err.message})`);
+        }
+        if (Array.isArray(raw)) {
+            throw new TrivyReportError('the report is a bare JSON array: the legacy format of Trivy < 0.20, without SchemaVersion; use a current Trivy');
+        }
+        if (!isObj(raw))
+            throw new TrivyReportError('the report is not a JSON object');
+        if (raw['SchemaVersion'] !== 2) {
+            throw new TrivyReportError(`the report has SchemaVersion ${JSON.stringify(raw['SchemaVersion'] ?? null)}; only SchemaVersion 2 is understood`);
+        }
+        const meta = isObj(raw['Metadata']) ? raw['Metadata'] : {};
+        const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+        const report = {
+            schemaVersion: 2,
+            artifactName: str(raw['ArtifactName']),
+            artifactType: str(raw['ArtifactType']),
+            createdAt: str(raw['CreatedAt']),
+            trivyVersion: isObj(raw['Trivy']) ? str(raw['Trivy']['Version']) : '',
+            repoDigests: strings(meta['RepoDigests']),
+            repoTags: strings(meta['RepoTags']),
+            results: list(raw, 'Results', 'report').map((r, i) => {
+                const where = `Results[${i}]`;
+                return {
+                    target: str(r['Target']),
+                    class: str(r['Class']),
+                    type: str(r['Type']),
+                    vulnerabilities: list(r, 'Vulnerabilities', where).map((v) => ({
+                        id: str(v['VulnerabilityID']),
+                        pkgName: str(v['PkgName']),
+                        pkgPath: str(v['PkgPath']),
+                        purl: isObj(v['PkgIdentifier']) ? str(v['PkgIdentifier']['PURL']) : '',
+                        installedVersion: str(v['InstalledVersion']),
+                        fixedVersion: str(v['FixedVersion']),
+                        status: str(v['Status']),
+                        severity: str(v['Severity']),
+                        title: str(v['Title']),
+                        primaryUrl: str(v['PrimaryURL']),
+                        ...(maxCvss3(v['CVSS']) !== undefined ? { cvss3: maxCvss3(v['CVSS']) } : {}),
+                    })),
+                    secrets: list(r, 'Secrets', where).map((s) => ({
+                        ruleId: str(s['RuleID']),
+                        category: str(s['Category']),
+                        severity: str(s['Severity']),
+                        title: str(s['Title']),
+                        startLine: typeof s['StartLine'] === 'number' ? s['StartLine'] : 0,
+                    })),
+                    misconfigurations: list(r, 'Misconfigurations', where).map((m) => ({
+                        id: str(m['ID']),
+                        avdId: str(m['AVDID']),
+                        severity: str(m['Severity']),
+                        title: str(m['Title']),
+                        status: str(m['Status']),
+                        primaryUrl: str(m['PrimaryURL']),
+                    })),
+                };
+            }),
+        };
+        if (isObj(meta['OS'])) {
+            report.os = { family: str(meta['OS']['Family']), name: str(meta['OS']['Name']), eosl: meta['OS']['EOSL'] === true };
+        }
+        return report;
+    }
+    /**
+     * Trivy's own reason for a failed run: the text of its last FATAL log line (without the timestamp
+     * and the "Fatal error" prefix), or the last non-empty line.
+     */
+    static failureReason(stderr) {
+        const lines = stderr.split(/\r?\n/);
+        for (let i = lines.length - 1; i >= 0; i--) {
+            const line = lines[i];
+            const m = /\bFATAL\b\s*(.*)$/.exec(line);
+            if (m) {
+                // the message may continue on the next lines (multi-error lists)
+                const rest = lines.slice(i + 1).map((l) => l.trim()).filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
+                return [m[1].replace(/^Fatal error\s+/, '').trim(), ...rest].join(' ');
+            }
+        }
+        return lines.map((l) => l.trim()).filter(Boolean).pop() ?? '';
+    }
+    /** The vulnerability (or Java) DB could not be downloaded: a registry outage or rate limit. */
+    static isDbDownloadFailure(stderr) {
+        return /failed to download (?:vulnerability|Java) DB|DB error: failed to download|TOOMANYREQUESTS/i.test(stderr);
+    }
+    static parseVersion(text) {
+        const m = VERSION_RE.exec(text.trim());
+        return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+    }
+    /**
+     * Space-separated comparators (`>=0.50.0 <1`), each `>=`, `>`, `<=`, `<`, `=` or bare (equal); a
+     * version that does not parse (e.g. `dev`) satisfies nothing.
+     */
+    static versionSatisfies(version, constraint) {
+        const v = Trivy.parseVersion(version);
+        if (!v)
+            return false;
+        const have = [v.major, v.minor, v.patch];
+        return constraint
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .every((c) => {
+            const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
+            if (!m)
+                throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
+            const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
+            let d = 0;
+            for (let i = 0; i < 3 && d === 0; i++)
+                d = have[i] - want[i];
+            switch (m[1]) {
+                case '>=':
+                    return d >= 0;
+                case '>':
+                    return d > 0;
+                case '<=':
+                    return d <= 0;
+                case '<':
+                    return d < 0;
+                default:
+                    return d === 0;
+            }
+        });
+    }
+    async version(cacheDir) {
+        const res = await this.#runner.run(this.path, Trivy.versionArgs(cacheDir), { tool: 'trivy', env: this.#env, timeoutMs: 60_000 });
+        return Trivy.parseVersionInfo(res.stdout);
+    }
+    /** Runs one scan; the report is in `o.output`. Trivy's log lines are streamed to the job log. */
+    scan(o) {
+        return this.#runner.run(this.path, Trivy.scanArgs(o), {
+            tool: 'trivy',
+            env: this.#env,
+            stream: true,
+            // Trivy stops itself at --timeout; the extra minute is for writing the report
+            timeoutMs: (o.timeoutSeconds + 60) * 1000,
+        });
+    }
+}
+exports.Trivy = Trivy;
+
+
+/***/ }),
+
+/***/ 9257:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"cosign","defaultVersion":"3.1.3","defaultBaseUrl":"https://github.com/sigstore/cosign/releases/download","versionArgs":["version","--json"],"source":"cosign ships raw binaries; sha256 = the cosign-linux-<arch> lines of https://github.com/sigstore/cosign/releases/download/v<version>/cosign_checksums.txt. 3.1.3: amd64 4629c757… and arm64 c5d324e0… (quoted from that file, with its URL, by several public pins, e.g. Kubernetes release staging scripts and install scripts citing cosign_checksums.txt). 3.0.6: amd64 c956e5df… / arm64 bedac92e… (cosign_checksums.txt of v3.0.6 and the bootstrap_linux_*_sha of sigstore/cosign-installer, whose default is v3.0.6).","versions":{"3.1.3":{"linux-amd64":{"file":"v3.1.3/cosign-linux-amd64","format":"binary","sha256":"4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71","binarySha256":"4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71"},"linux-arm64":{"file":"v3.1.3/cosign-linux-arm64","format":"binary","sha256":"c5d324e091826b0d7a78eb16fef316450b4eb9aaec045611c08ba06f5e73220a","binarySha256":"c5d324e091826b0d7a78eb16fef316450b4eb9aaec045611c08ba06f5e73220a"}},"3.0.6":{"linux-amd64":{"file":"v3.0.6/cosign-linux-amd64","format":"binary","sha256":"c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74","binarySha256":"c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74"},"linux-arm64":{"file":"v3.0.6/cosign-linux-arm64","format":"binary","sha256":"bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8","binarySha256":"bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8"}}}}');
+
+/***/ }),
+
+/***/ 1490:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"helm","defaultVersion":"4.2.4","defaultBaseUrl":"https://get.helm.sh","versionArgs":["version","--template","{{.Version}}"],"source":"3.10.1: archive sha256 https://get.helm.sh/helm-v3.10.1-linux-amd64.tar.gz.sha256sum, binary sha256 of linux-amd64/helm from that archive. 4.2.4: archive sha256 values as published in the v4.2.4 release notes (https://github.com/helm/helm/releases/tag/v4.2.4, each also at https://get.helm.sh/helm-v4.2.4-<platform>.tar.gz.sha256sum); no binary sha256 is published, so a helm 4 on PATH is not trusted (the verified download or tool cache is used)","versions":{"3.10.1":{"linux-amd64":{"file":"helm-v3.10.1-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c12d2cd638f2d066fec123d0bd7f010f32c643afdf288d39a4610b1f9cb32af3","binarySha256":"8c375d1016b2c9754bad8da3ed07ce33c0f9af3bad8890e61737f5137be7396d"}},"4.2.4":{"linux-amd64":{"file":"helm-v4.2.4-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3"},"linux-arm64":{"file":"helm-v4.2.4-linux-arm64.tar.gz","format":"tar.gz","pathInArchive":"linux-arm64/helm","sha256":"564de2191b881e9f71b5606b25345821ea1682f06ab90499d3ab22b530176da1"},"darwin-amd64":{"file":"helm-v4.2.4-darwin-amd64.tar.gz","format":"tar.gz","pathInArchive":"darwin-amd64/helm","sha256":"6c163d687ca03c3b5c01928e53bbbcf9518278f47ce7a2f249a5a08e8bdaa2bc"},"darwin-arm64":{"file":"helm-v4.2.4-darwin-arm64.tar.gz","format":"tar.gz","pathInArchive":"darwin-arm64/helm","sha256":"d747eb4e28bd2727173d15b759fa0a17822291ec09db7ced3d55af290a3661a2"}}}}');
+
+/***/ }),
+
+/***/ 3894:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"trivy","defaultVersion":"0.74.0","defaultBaseUrl":"https://github.com/aquasecurity/trivy/releases/download","versionArgs":["version","--format","json"],"source":"archive sha256: trivy_0.74.0_checksums.txt of https://github.com/aquasecurity/trivy/releases/tag/v0.74.0 (the release\'s published checksums; the same values are pinned independently in many public repositories, e.g. scripts that install trivy_0.74.0_Linux-64bit.tar.gz with sha256sum -c). No binarySha256: upstream publishes no hash of the binary inside the archive, so a trivy already on PATH is never trusted; only a verified download or the tool cache is used.","refused":{"0.69.4":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)","0.69.5":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)","0.69.6":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)"},"versions":{"0.74.0":{"linux-amd64":{"file":"v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz","format":"tar.gz","pathInArchive":"trivy","sha256":"2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a"},"linux-arm64":{"file":"v0.74.0/trivy_0.74.0_Linux-ARM64.tar.gz","format":"tar.gz","pathInArchive":"trivy","sha256":"b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5"}}}}');
+
+/***/ })
+
+};
