@@ -151,7 +151,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     } else if (inputs.builder === 'buildah') {
       reason = 'builder: buildah was asked for';
     } else {
-      const state = await log.group('Look for a Docker daemon', () => new Docker(runner, { env: toolEnv }).daemon());
+      const state = await log.group('Look for a Docker daemon', () => new Docker(runner, { env: toolEnv }).daemon(env));
       if (state.ok) {
         builder = 'docker';
         reason = `${inputs.builder === 'docker' ? 'builder: docker was asked for; ' : ''}a Docker daemon answered (server ${state.serverVersion}, buildx ${state.buildx})`;

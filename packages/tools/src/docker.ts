@@ -6,6 +6,7 @@
  * - Login writes to a temporary DOCKER_CONFIG directory through stdin (`--password-stdin`).
  * - Positionals (the context) come after `--`; the context path is absolute.
  */
+import { existsSync } from 'node:fs';
 import type { CommandOptions, CommandRunner } from './command-runner.js';
 
 export interface DockerBuildOptions {
@@ -79,8 +80,14 @@ export class Docker {
     return this.#runner.run(this.#bin, args, { tool: 'docker', ...opts, env: { ...this.#env, ...opts.env } });
   }
 
-  /** Whether a daemon answers, and why not when it does not. */
-  async daemon(): Promise<{ ok: true; serverVersion: string; buildx: string } | { ok: false; reason: string }> {
+  /**
+   * Whether a daemon answers, and why not when it does not. Without DOCKER_HOST/DOCKER_CONTEXT and
+   * without /var/run/docker.sock there is nothing to ask: no process is started.
+   */
+  async daemon(env: Readonly<Record<string, string | undefined>> = process.env, socket = '/var/run/docker.sock'): Promise<{ ok: true; serverVersion: string; buildx: string } | { ok: false; reason: string }> {
+    if (!env['DOCKER_HOST'] && !env['DOCKER_CONTEXT'] && !existsSync(socket)) {
+      return { ok: false, reason: `no Docker daemon (no DOCKER_HOST, no DOCKER_CONTEXT, no ${socket})` };
+    }
     try {
       const info = await this.run(Docker.infoArgs(), { timeoutMs: 15_000 });
       const serverVersion = String(JSON.parse(info.stdout.trim() || '""'));

@@ -90,3 +90,23 @@ describe('classifyPushFailure', () => {
     expect(classifyPushFailure(stderr)).toBe(want);
   });
 });
+
+describe('Docker.daemon (the real docker CLI when installed)', () => {
+  it('no DOCKER_HOST, no DOCKER_CONTEXT and no socket: no process is started', async () => {
+    const { CommandRunner } = await import('@polyglot-cd/tools');
+    const { MemoryLogger, Secrets } = await import('@polyglot-cd/action-kit');
+    const log = new MemoryLogger();
+    const d = new Docker(new CommandRunner({ log, secrets: new Secrets() }), { bin: '/nonexistent/docker' });
+    expect(await d.daemon({}, '/nonexistent/docker.sock')).toEqual({ ok: false, reason: 'no Docker daemon (no DOCKER_HOST, no DOCKER_CONTEXT, no /nonexistent/docker.sock)' });
+  });
+
+  it('a DOCKER_HOST nobody answers on: not ok, with the CLI\'s reason', async () => {
+    const { CommandRunner } = await import('@polyglot-cd/tools');
+    const { MemoryLogger, Secrets } = await import('@polyglot-cd/action-kit');
+    const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/pcd-docker.sock' };
+    const d = new Docker(new CommandRunner({ log: new MemoryLogger(), secrets: new Secrets(), env }), {});
+    const r = await d.daemon(env);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toMatch(/^no Docker daemon answered \(.+\)$/);
+  });
+});
