@@ -6,7 +6,7 @@
  * time budget. Other 4xx are final. Nothing here ever sees the URL in a message it builds.
  */
 import type { Logger } from '@polyglot-cd/action-kit';
-import { HttpTransportError, type HttpSend } from '@polyglot-cd/tools';
+import { HttpTransportError, type HttpSend } from '@polyglot-cd/tools/http';
 
 export interface DeliveryDeps {
   send: HttpSend;

@@ -1,5 +1,5 @@
 import { code, githubContext, type ActionContext, GateError } from '@polyglot-cd/action-kit';
-import { createHttpSender, type HttpSend } from '@polyglot-cd/tools';
+import { createHttpSender, type HttpSend } from '@polyglot-cd/tools/http';
 import { buildModel, fitPayload, MAX_PAYLOAD_BYTES } from './card.js';
 import { deliver, type DeliveryDeps } from './deliver.js';
 import { getInputs } from './inputs.js';
