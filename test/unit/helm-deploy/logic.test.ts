@@ -13,7 +13,7 @@ import { Helm } from '@polyglot-cd/tools';
 import { helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
 import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
 import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
-import { generatedValues, mergeValues, parseImages, prHost } from '../../../actions/helm-deploy/src/values.js';
+import { generatedValues, mergeValues, parseImages, prHost, type ImageRef } from '../../../actions/helm-deploy/src/values.js';
 import { repoRoot } from '../../helpers/action-env.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
@@ -45,7 +45,7 @@ describe('images', () => {
 describe('generated values', () => {
   it('images and the PR host win over the values input; other values are kept', () => {
     const user = { components: { backend: { port: 8000, image: { repository: 'old', tag: '1' } } }, ingress: { host: 'x', className: 'nginx' } };
-    const images = parseImages(`backend: r/b@${D('a')}`) as ReturnType<typeof parseImages> & unknown[];
+    const images = parseImages(`backend: r/b@${D('a')}`) as ImageRef[];
     expect(generatedValues(user, images, prHost('pr-7', 'Preview.Example.com.'))).toEqual({
       components: { backend: { port: 8000, image: { repository: 'r/b', tag: '1', digest: D('a') } } },
       ingress: { host: 'pr-7.preview.example.com', className: 'nginx' },
