@@ -14,10 +14,9 @@
  * `@kubernetes/client-node` and `js-yaml` are imported lazily inside the functions that need them:
  * importing this module costs nothing at an action's start.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { InputError, type Env, type Logger, type Runner, type Secrets } from '@polyglot-cd/action-kit';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account';
@@ -290,61 +289,4 @@ export async function loadInCluster(opts: { env: Env; secrets: Secrets; pathPref
   };
 }
 
-const DIR_PREFIX = 'polyglot-cd-kube-';
-const FILE_NAME = 'kubeconfig';
-
-/**
- * Writes kubeconfig content for tools that need a file: a fresh 0700 directory under RUNNER_TEMP,
- * the content written to a 0600 temp file (created exclusively), fsynced and renamed into place, so
- * no reader ever sees a partial or wider-permission file. Returns the path.
- */
-export function writeKubeconfigFile(content: string, runnerTemp: string | undefined): string {
-  if (!runnerTemp || !isAbsolute(runnerTemp)) {
-    throw new Error('RUNNER_TEMP is not set to an absolute path: refusing to write the kubeconfig anywhere else');
-  }
-  const dir = mkdtempSync(join(runnerTemp, DIR_PREFIX));
-  const tmp = join(dir, `.${FILE_NAME}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  const path = join(dir, FILE_NAME);
-  renameSync(tmp, path);
-  return path;
-}
-
-/**
- * Removes a file written by writeKubeconfigFile, and its directory. Only paths of that shape under
- * `runnerTemp` are touched. Returns whether something was removed; a missing file is not an error.
- */
-export function removeKubeconfigFile(path: string, runnerTemp: string | undefined): boolean {
-  if (!path || !runnerTemp) return false;
-  const abs = resolve(path);
-  const dir = dirname(abs);
-  const rel = relative(resolve(runnerTemp), dir);
-  if (basename(abs) !== FILE_NAME || !basename(dir).startsWith(DIR_PREFIX) || rel !== basename(dir)) return false;
-  if (!existsSync(dir)) return false;
-  rmSync(dir, { recursive: true, force: true });
-  return true;
-}
-
-/** The state key under which the main step leaves the kubeconfig path for the post step. */
-export const KUBECONFIG_STATE = 'kubeconfig_path';
-
-export function rememberKubeconfig(runner: Runner, path: string): void {
-  runner.saveState(KUBECONFIG_STATE, path);
-}
-
-/** For an action's `post:` step: removes the kubeconfig the main step wrote, if any. Never throws. */
-export function cleanupKubeconfig(runner: Runner, log: Logger): void {
-  const path = runner.getState(KUBECONFIG_STATE);
-  if (!path) return;
-  try {
-    if (removeKubeconfigFile(path, runner.env['RUNNER_TEMP'])) log.info('Removed the kubeconfig written by this action');
-  } catch (err) {
-    log.warning(`Could not remove the kubeconfig written by this action: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
+export * from './kubeconfig-file.js';

@@ -1,0 +1,118 @@
+import { githubContext, InputError, parseHttpUrl, type ActionContext } from '@polyglot-cd/action-kit';
+import { parsePrNumber, protectedEntryProblem, REPOSITORY_ID_RE } from '@polyglot-cd/kube';
+
+export const MODES = ['pr', 'gc'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface CleanupInputs {
+  mode: Mode;
+  /** pr mode only */
+  pr: number | undefined;
+  /** kubeconfig content (masked credentials); '' when inCluster */
+  kubeconfig: string;
+  inCluster: boolean;
+  allowExecAuth: boolean;
+  context: string;
+  protectedNames: readonly string[];
+  /** gc: delete namespaces older than this even if their PR is open (0 = off) */
+  maxAgeMs: number;
+  waitTimeoutMs: number;
+  dryRun: boolean;
+  concurrency: number;
+  pageSize: number;
+  uninstallReleases: boolean;
+  helmVersion: string;
+  githubToken: string;
+  githubApiUrl: URL;
+  repository: { owner: string; repo: string; full: string };
+  repositoryId: string;
+}
+
+/** Reads and validates every input (and the runner variables they depend on) before any side effect. */
+export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
+  const { inputs, env } = ctx;
+  inputs.required('mode', { hint: 'Use mode: pr (on pull_request closed) or mode: gc (on a schedule).' });
+  const mode = inputs.oneOf('mode', MODES, 'pr');
+
+  const rawPr = inputs.optional('pr-number');
+  let pr: number | undefined;
+  if (mode === 'pr') {
+    if (rawPr === '') {
+      inputs.required('pr-number', { hint: 'In mode pr, pass the closed PR, e.g. pr-number: ${{ github.event.pull_request.number }}.' });
+    }
+    pr = parsePrNumber(rawPr) ?? inputs.fail('pr-number', rawPr, 'expected a PR number: digits only, 1 to 999999999, no sign, spaces or leading zero');
+  } else if (rawPr !== '') {
+    inputs.fail('pr-number', rawPr, 'pr-number is only used in mode pr; mode gc finds the namespaces by their labels');
+  }
+
+  const kubeconfig = inputs.optional('kubeconfig');
+  const inCluster = inputs.bool('in-cluster', false);
+  if (kubeconfig !== '' && inCluster) {
+    inputs.fail('in-cluster', 'true', 'give either kubeconfig or in-cluster: true, not both');
+  }
+  if (kubeconfig === '' && !inCluster) {
+    inputs.required('kubeconfig', {
+      hint: 'Pass the cluster credentials from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), or set in-cluster: true on a runner pod.',
+    });
+  }
+  const allowExecAuth = inputs.bool('allow-exec-auth', false);
+  const context = inputs.matching('context', /^[A-Za-z0-9][A-Za-z0-9_.@:/-]{0,252}$/, 'expected a kubeconfig context name');
+
+  const protectedNames = inputs.list('protected');
+  for (const entry of protectedNames) {
+    const problem = protectedEntryProblem(entry);
+    if (problem) inputs.fail('protected', entry, problem);
+  }
+
+  const rawMaxAge = inputs.optional('max-age');
+  let maxAgeMs = 0;
+  if (rawMaxAge !== '') {
+    if (mode !== 'gc') inputs.fail('max-age', rawMaxAge, 'max-age is only used in mode gc');
+    maxAgeMs = inputs.duration('max-age', { default: '0s', min: '1h', max: '8760h' });
+  }
+  const waitTimeoutMs = inputs.duration('wait-timeout', { default: '5m', min: '0s', max: '1h' });
+  const dryRun = inputs.bool('dry-run', false);
+  const concurrency = inputs.int('concurrency', { default: 8, min: 1, max: 32 });
+  const pageSize = inputs.int('page-size', { default: 500, min: 1, max: 5000 });
+  const uninstallReleases = inputs.bool('uninstall-releases', true);
+  const helmVersion = inputs.matching('helm-version', /^v?\d+\.\d+\.\d+$/, 'expected an exact helm version such as 3.10.1 or 4.2.4');
+
+  // gc asks GitHub which PRs are closed; pr mode needs no token
+  const githubToken = inputs.optional('github-token', '', { secret: true });
+  if (mode === 'gc' && githubToken === '') {
+    inputs.required('github-token', { secret: true, hint: 'Mode gc checks PR states through the GitHub API: github-token: ${{ github.token }} (pull-requests: read).' });
+  }
+
+  const gh = githubContext(env);
+  const [owner, repo, extra] = gh.repository.split('/');
+  if (!owner || !repo || extra !== undefined) {
+    throw new InputError(`GITHUB_REPOSITORY is ${JSON.stringify(gh.repository)}: run this action in a GitHub Actions job`);
+  }
+  if (!REPOSITORY_ID_RE.test(gh.repositoryId)) {
+    // namespaces are proven ours by this id: without it nothing may be deleted
+    throw new InputError(`GITHUB_REPOSITORY_ID is ${JSON.stringify(gh.repositoryId)}: run this action in a GitHub Actions job (the id proves which namespaces are this repository's)`);
+  }
+  const apiUrl = parseHttpUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
+  if (!apiUrl) throw new InputError(`GITHUB_API_URL is not an http(s) URL: ${JSON.stringify(env['GITHUB_API_URL'])}`);
+
+  return Object.freeze({
+    mode,
+    pr,
+    kubeconfig,
+    inCluster,
+    allowExecAuth,
+    context,
+    protectedNames: Object.freeze(protectedNames),
+    maxAgeMs,
+    waitTimeoutMs,
+    dryRun,
+    concurrency,
+    pageSize,
+    uninstallReleases,
+    helmVersion: helmVersion.replace(/^v/, ''),
+    githubToken,
+    githubApiUrl: apiUrl,
+    repository: { owner, repo, full: gh.repository },
+    repositoryId: gh.repositoryId,
+  });
+}
