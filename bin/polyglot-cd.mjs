@@ -5,6 +5,9 @@
 //
 //   polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
 //   polyglot-cd list
+//   polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
+//   polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
+//   polyglot-cd pipeline down
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +32,15 @@ function usage(code = 2) {
       --debug  show ::debug:: lines (RUNNER_DEBUG=1)
       --keep   keep the temporary runner directory and print its path
   polyglot-cd list
-      Lists the actions that have a bundle.`;
+      Lists the actions that have a bundle.
+  polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
+      Runs .github/workflows/pr-preview.yml for pull request N on the app in the current directory,
+      against a local registry, buildah, the local control plane and a Teams sink that prints the card.
+      Components: every subfolder with a Containerfile/Dockerfile (or --components '[{"name","context","file"}]').
+  polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
+      Runs .github/workflows/pr-cleanup.yml (mode pr): deletes namespace pr-<N>.
+  polyglot-cd pipeline down
+      Stops the local registry and the local control plane the pipeline started.`;
   (code === 0 ? console.log : console.error)(text);
   process.exit(code);
 }
@@ -306,7 +317,42 @@ async function main(argv) {
     const r = await runAction(action, parseArgs(args));
     return r.code;
   }
+  if (cmd === 'pipeline') return pipeline(rest);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') usage(0);
+  usage();
+}
+
+async function pipeline(argv) {
+  // the pipeline imports the test harness's TypeScript (base image) and runs the bundles: Node 24
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    const r = spawnSync(node24(), [fileURLToPath(import.meta.url), 'pipeline', ...argv], { stdio: 'inherit' });
+    return r.status ?? 1;
+  }
+  const [sub, ...args] = argv;
+  const opts = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--pr' || a === '--kubeconfig' || a === '--components') opts[a.slice(2)] = args[++i];
+    else if (a === '--keep') opts.keep = true;
+    else {
+      console.error(`polyglot-cd pipeline: unknown option ${a}`);
+      usage();
+    }
+  }
+  const lib = await import('./lib/pipeline.mjs');
+  const common = { ...opts, root, cwd: process.cwd(), runAction, renderSummary, localGitHubEnv };
+  try {
+    if (sub === 'pr') return (await lib.runPrPipeline(common)).code;
+    if (sub === 'cleanup') return (await lib.runCleanupPipeline(common)).code;
+    if (sub === 'down') {
+      const { stopRegistry } = await import('./lib/local-stack.mjs');
+      console.log(stopRegistry() ? 'local registry stopped' : 'no local registry recorded');
+      return spawnSync('bash', [join(root, 'test', 'kube', 'cluster.sh'), 'stop'], { stdio: 'inherit', cwd: root }).status ?? 1;
+    }
+  } catch (e) {
+    console.error(red(`polyglot-cd pipeline: ${e.message}`));
+    return 1;
+  }
   usage();
 }
 
