@@ -119,7 +119,7 @@ if (bundles.includes('trivy-gate') && existsSync(juice)) {
   const now = Date.now();
   const versionJson = JSON.stringify({ Version: '0.74.0', VulnerabilityDB: { Version: 2, NextUpdate: new Date(now + 6 * 3600e3).toISOString(), UpdatedAt: new Date(now - 3600e3).toISOString(), DownloadedAt: new Date(now).toISOString() } });
   const fake = join(work, 'trivy');
-  writeFileSync(fake, `#!/bin/sh\ncase "$1" in\nversion) printf '%s\\n' '${versionJson}' ;;\nimage) prev=; for a in "$@"; do [ "$prev" = --output ] && out=$a; prev=$a; done; cp '${juice}' "$out" ;;\nesac\n`, { mode: 0o755 });
+  writeFileSync(fake, `#!/bin/sh\ncase "$1" in\nversion) printf '%s\\n' '${versionJson}' ;;\nimage) prev=; for a in "$@"; do [ "$prev" = --output ] && out=$a; prev=$a; done; exec cp '${juice}' "$out" ;;\nesac\n`, { mode: 0o755 });
   const env = cleanEnv({
     POLYGLOT_CD_TRIVY_BIN: fake,
     INPUT_IMAGE: 'docker.io/bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b',

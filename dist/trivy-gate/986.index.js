@@ -120,14 +120,16 @@ function failing(findings, failOn) {
     const min = severityRank(failOn);
     return findings.filter((f) => severityRank(f.severity) >= min);
 }
+/** code-unit order: stable and cheap (localeCompare would load ICU collation for a few hundred rows) */
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /** Most severe first; then fixable before unfixable; then by id, for a stable order. */
 function sortFindings(findings) {
     return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) ||
         (b.cvss3 ?? -1) - (a.cvss3 ?? -1) ||
         Number(b.fixedVersion !== '') - Number(a.fixedVersion !== '') ||
-        a.id.localeCompare(b.id) ||
-        a.pkgName.localeCompare(b.pkgName) ||
-        a.target.localeCompare(b.target));
+        cmp(a.id, b.id) ||
+        cmp(a.pkgName, b.pkgName) ||
+        cmp(a.target, b.target));
 }
 /**
  * "2 CRITICAL, 0 HIGH, 4 MEDIUM — failed (threshold CRITICAL)": CRITICAL and HIGH always, lower

@@ -147,6 +147,9 @@ export function failing(findings: readonly Finding[], failOn: FailOn): Finding[]
   return findings.filter((f) => severityRank(f.severity) >= min);
 }
 
+/** code-unit order: stable and cheap (localeCompare would load ICU collation for a few hundred rows) */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Most severe first; then fixable before unfixable; then by id, for a stable order. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
@@ -154,9 +157,9 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
       severityRank(b.severity) - severityRank(a.severity) ||
       (b.cvss3 ?? -1) - (a.cvss3 ?? -1) ||
       Number(b.fixedVersion !== '') - Number(a.fixedVersion !== '') ||
-      a.id.localeCompare(b.id) ||
-      a.pkgName.localeCompare(b.pkgName) ||
-      a.target.localeCompare(b.target),
+      cmp(a.id, b.id) ||
+      cmp(a.pkgName, b.pkgName) ||
+      cmp(a.target, b.target),
   );
 }
 
