@@ -3,7 +3,8 @@
  * RUNNER_TEMP), with the fake trivy through POLYGLOT_CD_TRIVY_BIN replaying recorded reports: hostile
  * inputs fail before trivy runs, DB retries, refused versions, report checks, ignore files.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { main } from '../../../actions/trivy-gate/src/main.js';
 import { runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { fixturePath, readFixture } from '../../helpers/fixtures.js';
 import { fakeTrivyBin, recordedArgv } from '../../fakes/trivy/install.js';
+import { startServer } from '../../helpers/http-server.js';
+import { currentPlatform, manifest } from '@polyglot-cd/tools';
 
 const IMAGE = `registry.local:5000/shop/backend@sha256:${'a'.repeat(64)}`;
 const bin = fakeTrivyBin();
@@ -185,5 +188,30 @@ describe('trivy and its report', () => {
     const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-db-age': '0', 'cache-dir': cache }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/\| Vulnerability DB \| updated .* \(100\.\d h old\) \|/);
+  });
+});
+
+describe('installing trivy through the manifest', () => {
+  it('from a mirror: a tampered archive is refused before anything runs, nothing is cached, passed=false', async () => {
+    // a real tar.gz with a "trivy" inside that would leave a mark if it ever ran
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-tampered-'));
+    const mark = join(dir, 'ran');
+    writeFileSync(join(dir, 'trivy'), `#!/bin/sh\ntouch '${mark}'\n`, { mode: 0o755 });
+    execFileSync('tar', ['-czf', join(dir, 'a.tar.gz'), '-C', dir, 'trivy']);
+    const server = await startServer([{ status: 200, body: readFileSync(join(dir, 'a.tar.gz')) }]);
+    try {
+      const spec = manifest.tools['trivy'];
+      const entry = spec?.versions[spec.defaultVersion]?.[currentPlatform()];
+      expect(entry).toBeDefined();
+      const { run } = await gate({ image: IMAGE, 'tools-base-url': server.url }, { POLYGLOT_CD_TRIVY_BIN: '' });
+      expect(run.code).toBe(1);
+      expect(server.requests.map((r) => r.url)).toEqual([`/${entry?.file}`]);
+      expect(run.stdout).toContain(`SHA-256 mismatch for trivy ${spec?.defaultVersion} (${currentPlatform()}) downloaded from ${server.url}/${entry?.file}: expected ${entry?.sha256}`);
+      expect(run.outputs['passed']).toBe('false');
+      expect(existsSync(mark)).toBe(false);
+      expect(existsSync(join(run.dir, 'toolcache', 'trivy'))).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });
