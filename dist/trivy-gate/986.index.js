@@ -262,12 +262,16 @@ async function runGate(ctx, inputs, deps = {}) {
             skipDbUpdate: inputs.skipDbUpdate,
             ...(cacheDir ? { cacheDir } : {}),
         };
-        const report = await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, { log, sleep }));
+        await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, { log, sleep }));
         // One `trivy version` after the scan: the version that produced the report, and the DB it used.
         // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
         // is caught here, and its report is not used. (Running it at all is the risk: installs through
-        // the manifest are SHA-256-verified and never run a refused version.)
-        const info = await trivy.version(cacheDir);
+        // the manifest are SHA-256-verified and never run a refused version.) It runs while the report
+        // is read and parsed.
+        const versionInfo = trivy.version(cacheDir);
+        versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
+        const report = await readReport(scanOptions);
+        const info = await versionInfo;
         const refusal = tools_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
         if (refusal)
             throw new action_kit_1.InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
@@ -318,7 +322,7 @@ async function runGate(ctx, inputs, deps = {}) {
         const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
         await (0, promises_1.mkdir)((0, node_path_1.dirname)(sarifPath), { recursive: true });
         const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
-        await (0, promises_1.writeFile)(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+        await (0, promises_1.writeFile)(sarifPath, JSON.stringify(sarif) + '\n');
         outputs.set('passed', passed);
         outputs.set('critical', counts.CRITICAL);
         outputs.set('high', counts.HIGH);
@@ -388,7 +392,7 @@ async function scanWithRetries(trivy, o, inputs, d) {
     for (let attempt = 1;; attempt++) {
         try {
             await trivy.scan(o);
-            break;
+            return;
         }
         catch (err) {
             if (!(err instanceof action_kit_1.ToolError))
@@ -414,6 +418,9 @@ async function scanWithRetries(trivy, o, inputs, d) {
             throw new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
         }
     }
+}
+/** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
+async function readReport(o) {
     let text;
     try {
         if (!(0, node_fs_1.statSync)(o.output).isFile() || (0, node_fs_1.statSync)(o.output).size === 0)
@@ -2502,6 +2509,7 @@ const node_path_1 = __webpack_require__(6760);
 const promises_2 = __webpack_require__(6466);
 const action_kit_1 = __webpack_require__(5092);
 const command_runner_js_1 = __webpack_require__(7988);
+const retry_js_1 = __webpack_require__(786);
 const manifest_js_1 = __webpack_require__(2879);
 function currentPlatform() {
     const os = process.platform === 'win32' ? 'windows' : process.platform;
@@ -2640,7 +2648,6 @@ async function ensureTool(name, version, opts) {
         await (0, promises_1.rm)(work, { recursive: true, force: true });
     }
 }
-const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 async function download(url, dest, opts, name, version, cacheDir) {
     const { HttpClient } = await __webpack_require__.e(/* import() */ 920).then(__webpack_require__.bind(__webpack_require__, 2920));
     const retry = opts.retry ?? { attempts: 3, baseDelayMs: 2_000 };
@@ -2666,7 +2673,7 @@ async function download(url, dest, opts, name, version, cacheDir) {
             catch (err) {
                 lastError = err.message || String(err);
             }
-            const retryable = status === 0 || RETRYABLE.has(status);
+            const retryable = status === 0 || (0, retry_js_1.retryableStatus)(status);
             if (!retryable || attempt === retry.attempts)
                 break;
             const delay = retry.baseDelayMs * 2 ** (attempt - 1);

@@ -132,15 +132,19 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
       ...(cacheDir ? { cacheDir } : {}),
     };
 
-    const report = await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
+    await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
       scanWithRetries(trivy, scanOptions, inputs, { log, sleep }),
     );
 
     // One `trivy version` after the scan: the version that produced the report, and the DB it used.
     // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
     // is caught here, and its report is not used. (Running it at all is the risk: installs through
-    // the manifest are SHA-256-verified and never run a refused version.)
-    const info = await trivy.version(cacheDir);
+    // the manifest are SHA-256-verified and never run a refused version.) It runs while the report
+    // is read and parsed.
+    const versionInfo = trivy.version(cacheDir);
+    versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
+    const report = await readReport(scanOptions);
+    const info = await versionInfo;
     const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
     if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
     log.info(`trivy ${info.version} (${tool.source})`);
@@ -195,7 +199,7 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
 
     await mkdir(dirname(sarifPath), { recursive: true });
     const sarif = toSarif(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
-    await writeFile(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+    await writeFile(sarifPath, JSON.stringify(sarif) + '\n');
 
     outputs.set('passed', passed);
     outputs.set('critical', counts.CRITICAL);
@@ -272,11 +276,11 @@ async function scanWithRetries(
   o: TrivyScanOptions,
   inputs: GateInputs,
   d: { log: ActionContext['log']; sleep: (ms: number) => Promise<void> },
-): Promise<TrivyReport> {
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await trivy.scan(o);
-      break;
+      return;
     } catch (err) {
       if (!(err instanceof ToolError)) throw err;
       const reason = Trivy.failureReason(err.details.stderrTail) || err.message;
@@ -300,6 +304,10 @@ async function scanWithRetries(
       throw new ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
     }
   }
+}
+
+/** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
+async function readReport(o: TrivyScanOptions): Promise<TrivyReport> {
   let text: string;
   try {
     if (!statSync(o.output).isFile() || statSync(o.output).size === 0) throw new Error('empty');
