@@ -7,6 +7,9 @@
  */
 import type { Logger } from '@polyglot-cd/action-kit';
 import { HttpTransportError, type HttpSend } from '@polyglot-cd/tools/http';
+import { parseRetryAfter, retryableStatus } from '@polyglot-cd/tools/retry';
+
+export { parseRetryAfter };
 
 export interface DeliveryDeps {
   send: HttpSend;
@@ -35,23 +38,9 @@ export interface DeliveryResult {
 
 const MIN_GAP_MS = 1000;
 
-/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
-
 /** Connectors answer 200 with "Microsoft Teams endpoint returned HTTP error 429" in the body when throttled. */
 function throttledInBody(body: string): boolean {
   return /HTTP error 429/i.test(body);
-}
-
-function retryable(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
 }
 
 export async function deliver(url: URL, body: string, opts: DeliveryOptions, deps: DeliveryDeps): Promise<DeliveryResult> {
@@ -90,7 +79,7 @@ export async function deliver(url: URL, body: string, opts: DeliveryOptions, dep
         res.status >= 200 && res.status < 300
           ? `HTTP ${res.status} but the body reports throttling (${snippet})`
           : `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`;
-      canRetry = retryable(res.status) || (res.status < 300 && throttledInBody(res.body));
+      canRetry = retryableStatus(res.status) || (res.status < 300 && throttledInBody(res.body));
       retryAfterMs = parseRetryAfter(res.headers['retry-after'], deps.now());
     } catch (err) {
       statusCode = 0;

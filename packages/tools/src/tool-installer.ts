@@ -16,6 +16,7 @@ import { delimiter, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
 import { CommandRunner } from './command-runner.js';
+import { retryableStatus } from './retry.js';
 import { manifest as defaultManifest } from './manifest.js';
 
 export interface PlatformFile {
@@ -228,8 +229,6 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   }
 }
 
-const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
-
 async function download(
   url: string,
   dest: string,
@@ -261,7 +260,7 @@ async function download(
       } catch (err) {
         lastError = (err as Error).message || String(err);
       }
-      const retryable = status === 0 || RETRYABLE.has(status);
+      const retryable = status === 0 || retryableStatus(status);
       if (!retryable || attempt === retry.attempts) break;
       const delay = retry.baseDelayMs * 2 ** (attempt - 1);
       opts.log.warning(`Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`);
