@@ -5,7 +5,7 @@
 // && and || return an operand, == compares strings case-insensitively and coerces mixed types to numbers,
 // property names are case-insensitive, and reading a property of null gives null.
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]+)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|<=|>=|&&|\|\||[!<>()[\].,*]))/iy;
+const TOKEN = /\s*(?:(0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|<=|>=|&&|\|\||[!<>()[\].,*]))/iy;
 
 export class ExpressionError extends Error {}
 
