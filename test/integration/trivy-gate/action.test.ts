@@ -4,7 +4,7 @@
  * inputs fail before trivy runs, DB retries, refused versions, report checks, ignore files.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -213,5 +213,35 @@ describe('installing trivy through the manifest', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('every recorded report through the fake trivy', () => {
+  const reports = [
+    ...readdirSync(fixturePath('trivy')).filter((f) => f.endsWith('.json')),
+    ...readdirSync(fixturePath('trivy/securecodebox')).map((f) => `securecodebox/${f}`),
+  ];
+  const archive = join(mkdtempSync(join(tmpdir(), 'pcd-archive-')), 'image.tar');
+  writeFileSync(archive, '');
+  const ORDER = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+  it.each(reports)('%s: outputs match counts computed from the raw JSON (all scanners, fail-on HIGH)', async (rel) => {
+    type Raw = { Severity: string; Status?: string };
+    const doc = JSON.parse(readFixture(`trivy/${rel}`)) as { Results?: { Vulnerabilities?: Raw[]; Secrets?: Raw[]; Misconfigurations?: Raw[] }[] };
+    const sevs = (doc.Results ?? []).flatMap((r) => [
+      ...(r.Vulnerabilities ?? []).map((v) => v.Severity),
+      ...(r.Secrets ?? []).map((v) => v.Severity),
+      ...(r.Misconfigurations ?? []).filter((m) => m.Status === 'FAIL').map((v) => v.Severity),
+    ]);
+    const n = (s: string): string => String(sevs.filter((x) => x === s).length);
+    const failing = sevs.filter((s) => ORDER.indexOf(s) >= ORDER.indexOf('HIGH')).length;
+    const { run, argv } = await gate({ input: archive, scanners: 'vuln,secret,misconfig', 'fail-on': 'HIGH' }, { FAKE_TRIVY_REPORT: fixturePath(`trivy/${rel}`) });
+    expect(run.outputs).toMatchObject({
+      critical: n('CRITICAL'), high: n('HIGH'), medium: n('MEDIUM'), low: n('LOW'), unknown: n('UNKNOWN'),
+      total: String(sevs.length), passed: String(failing === 0),
+    });
+    expect(run.code).toBe(failing === 0 ? 0 : 1);
+    expect(argv.filter((a) => a[0] === 'image')).toHaveLength(1);
+    expect(JSON.parse(readFileSync(run.outputs['sarif'] as string, 'utf8')).runs[0].results).toHaveLength(sevs.length);
   });
 });
