@@ -3,22 +3,65 @@
  * real bundles: buildah builds both components from the busybox base image, pushes them to a real local
  * registry (docker-registry), helm-deploy installs charts/app into pr-<N> on the test control plane,
  * teams-notify posts to the pipeline's Teams sink. Then a second run upgrades in place, and
- * `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the namespace.
+ * `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the namespace. Deploy and cleanup run as the
+ * ServiceAccounts of examples/rbac (the RBAC the README tells users to grant), not as cluster admin.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-import { appsV1, coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
+import { appsV1, coreV1, helm, kubeConfig, kubeconfigPath, waitFor } from '../../kube/harness.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'pcd-pipeline-e2e-'));
 const pr = String(randomInt(100_000, 999_999));
 const ns = `pr-${pr}`;
 const shop = join(repoRoot, 'examples', 'shop');
 const hasTrivy = spawnSync('sh', ['-c', 'command -v trivy']).status === 0;
+
+/**
+ * Applies the RBAC the README documents (examples/rbac/*.yaml; the admission policies need Kubernetes
+ * >= 1.30 and are left out on this 1.20 API server) and returns a kubeconfig for the ServiceAccount,
+ * so the pipeline runs with exactly the rights we tell users to grant, not as cluster admin.
+ */
+async function serviceAccountKubeconfig(file: string, sa: string): Promise<string> {
+  const objects = (loadAll(readFileSync(join(repoRoot, 'examples', 'rbac', file), 'utf8')) as KubernetesObject[]).filter((o) => o && !/AdmissionPolicy/.test(o.kind ?? ''));
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig());
+  for (const o of objects) {
+    try {
+      await api.create(o);
+    } catch (e) {
+      if ((e as { code?: number }).code !== 409) throw e;
+    }
+  }
+  const token = await waitFor(`a token for ${sa}`, async () => {
+    const acct = await coreV1().readNamespacedServiceAccount({ name: sa, namespace: 'polyglot-cd' });
+    const secret = acct.secrets?.[0]?.name;
+    if (!secret) return undefined;
+    const data = (await coreV1().readNamespacedSecret({ name: secret, namespace: 'polyglot-cd' })).data?.['token'];
+    return data ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+  });
+  const admin = kubeConfig().getCurrentCluster();
+  const ca = admin?.caData;
+  const path = join(cache, `${sa}.kubeconfig`);
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${admin?.server}\n    certificate-authority-data: ${ca}\nusers:\n- name: ${sa}\n  user:\n    token: ${token}\ncontexts:\n- name: c\n  context: {cluster: c, user: ${sa}}\ncurrent-context: c\n`,
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+let previewKubeconfig = '';
+let cleanupKubeconfig = '';
+beforeAll(async () => {
+  previewKubeconfig = await serviceAccountKubeconfig('preview.yaml', 'preview-deployer');
+  cleanupKubeconfig = await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup');
+});
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -75,7 +118,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   let firstImages: Record<string, string> = {};
 
   it('builds, pushes, deploys into pr-<N> and posts the card', async () => {
-    const r = await cli(['pipeline', 'pr', '--pr', pr]);
+    const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
     expect(r.code, r.out).toBe(0);
     const host = registryHost();
 
@@ -114,7 +157,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   }, 240_000);
 
   it('a second run upgrades the release in place', async () => {
-    const r = await cli(['pipeline', 'pr', '--pr', pr]);
+    const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
     expect(r.code, r.out).toBe(0);
     const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
     expect(status).toMatchObject({ version: 2, info: { status: 'deployed' } });
@@ -128,7 +171,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   }, 240_000);
 
   it('cleanup (pr-cleanup.yml) removes the namespace', async () => {
-    const r = await cli(['pipeline', 'cleanup', '--pr', pr]);
+    const r = await cli(['pipeline', 'cleanup', '--pr', pr, '--kubeconfig', cleanupKubeconfig]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`deleted: ["${ns}"]`);
     await waitFor(
