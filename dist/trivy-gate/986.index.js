@@ -156,8 +156,9 @@ __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = loadIgnoreRules;
 exports.runGate = runGate;
 const node_crypto_1 = __webpack_require__(7598);
+// synchronous file calls on purpose: a few small files and one report, where the thread-pool round
+// trips of fs/promises cost more than the I/O (pnpm bench)
 const node_fs_1 = __webpack_require__(3024);
-const promises_1 = __webpack_require__(1455);
 const node_path_1 = __webpack_require__(6760);
 const node_os_1 = __webpack_require__(8161);
 const action_kit_1 = __webpack_require__(5092);
@@ -171,7 +172,7 @@ async function loadIgnoreRules(files, workspace) {
     const rules = [];
     for (const file of files) {
         const label = file.startsWith(workspace + '/') ? file.slice(workspace.length + 1) : file;
-        const text = await (0, promises_1.readFile)(file, 'utf8');
+        const text = (0, node_fs_1.readFileSync)(file, 'utf8');
         try {
             if (/\.ya?ml$/i.test(file)) {
                 const { load, CORE_SCHEMA } = await __webpack_require__.e(/* import() */ 580).then(__webpack_require__.bind(__webpack_require__, 2580));
@@ -234,10 +235,10 @@ async function runGate(ctx, inputs, deps = {}) {
             .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`, 'require-expiry');
     }
     const work = (0, node_path_1.join)(env['RUNNER_TEMP'] || (0, node_os_1.tmpdir)(), `trivy-gate-${(0, node_crypto_1.randomUUID)().slice(0, 8)}`);
-    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    (0, node_fs_1.mkdirSync)(work, { recursive: true, mode: 0o700 });
     const reportPath = (0, node_path_1.join)(work, 'report.json');
     const emptyIgnore = (0, node_path_1.join)(work, 'none.trivyignore');
-    await (0, promises_1.writeFile)(emptyIgnore, '', { mode: 0o600 });
+    (0, node_fs_1.writeFileSync)(emptyIgnore, '', { mode: 0o600 });
     const sarifPath = inputs.sarifFile || (0, node_path_1.join)(work, 'trivy.sarif');
     const undecided = (reason, extra = []) => {
         outputs.set('passed', false);
@@ -320,9 +321,9 @@ async function runGate(ctx, inputs, deps = {}) {
         const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
         const passed = failed.length === 0;
         const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
-        await (0, promises_1.mkdir)((0, node_path_1.dirname)(sarifPath), { recursive: true });
+        (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(sarifPath), { recursive: true });
         const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
-        await (0, promises_1.writeFile)(sarifPath, JSON.stringify(sarif) + '\n');
+        (0, node_fs_1.writeFileSync)(sarifPath, JSON.stringify(sarif) + '\n');
         outputs.set('passed', passed);
         outputs.set('critical', counts.CRITICAL);
         outputs.set('high', counts.HIGH);
@@ -423,9 +424,10 @@ async function scanWithRetries(trivy, o, inputs, d) {
 async function readReport(o) {
     let text;
     try {
-        if (!(0, node_fs_1.statSync)(o.output).isFile() || (0, node_fs_1.statSync)(o.output).size === 0)
+        const st = (0, node_fs_1.statSync)(o.output);
+        if (!st.isFile() || st.size === 0)
             throw new Error('empty');
-        text = await (0, promises_1.readFile)(o.output, 'utf8');
+        text = (0, node_fs_1.readFileSync)(o.output, 'utf8');
     }
     catch {
         throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, { tool: 'trivy', argv: tools_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
