@@ -44,6 +44,8 @@ export interface Interface {
   outputs: Record<string, unknown>;
   /** reusable workflows only */
   secrets?: Record<string, { required?: boolean }>;
+  /** reusable workflows only: the union of what its jobs grant themselves (write wins over read) */
+  permissions?: Record<string, 'read' | 'write'>;
 }
 
 export interface ContractOptions {
@@ -256,8 +258,19 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       checkContexts(`${at}.${path}`, path, s);
     }
 
-    // permissions of the job
-    if (job.permissions !== undefined) {
+    // permissions of the job (a caller of our reusable workflow: exactly what its jobs need)
+    const callee = job.uses && own(job.uses) ? resolveOrReport(own(job.uses) as string) : undefined;
+    if (callee?.permissions) {
+      const given = isObj(job.permissions) ? (job.permissions as Record<string, string>) : {};
+      if (job.permissions !== undefined && !isObj(job.permissions)) add(`${at}.permissions`, 'permissions-job', `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`);
+      for (const [scope, level] of Object.entries(callee.permissions)) {
+        if (given[scope] !== level && !(level === 'read' && given[scope] === 'write')) add(`${at}.permissions`, 'permissions-job', `${job.uses} has jobs that need ${scope}: ${level}; grant it here (a called job cannot get more than its caller)`);
+      }
+      for (const [scope, level] of Object.entries(given)) {
+        const need = callee.permissions[scope];
+        if (level !== 'none' && (!need || (level === 'write' && need === 'read'))) add(`${at}.permissions`, 'permissions-job', `${scope}: ${level} is more than ${job.uses} needs (${need ? `${scope}: ${need}` : 'nothing'})`);
+      }
+    } else if (job.permissions !== undefined) {
       if (!isObj(job.permissions)) {
         add(`${at}.permissions`, 'permissions-job', `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`);
       } else {
@@ -416,9 +429,18 @@ export function interfaceOf(text: string): Interface | undefined {
   const on = doc['on'];
   const call = isObj(on) && isObj(on['workflow_call']) ? (on['workflow_call'] as Obj) : isObj(on) && 'workflow_call' in on ? {} : undefined;
   if (!call) return undefined;
+  const permissions: Record<string, 'read' | 'write'> = {};
+  for (const job of Object.values(isObj(doc['jobs']) ? doc['jobs'] : {})) {
+    if (!isObj(job) || !isObj(job['permissions'])) continue;
+    for (const [scope, level] of Object.entries(job['permissions'])) {
+      if (level === 'write') permissions[scope] = 'write';
+      else if (level === 'read' && permissions[scope] !== 'write') permissions[scope] = 'read';
+    }
+  }
   return {
     inputs: (isObj(call['inputs']) ? call['inputs'] : {}) as Interface['inputs'],
     outputs: isObj(call['outputs']) ? call['outputs'] : {},
     secrets: (isObj(call['secrets']) ? call['secrets'] : {}) as Interface['secrets'],
+    permissions,
   };
 }

@@ -25,6 +25,13 @@ describe('the workflows in .github/workflows keep the contract', () => {
     expect(show(findings)).toEqual([]);
   });
 
+  it('the README\'s caller workflows call them with declared inputs, secrets and exactly the permissions their jobs need', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const callers = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string).filter((y) => y.includes('uses: org/polyglot-cd/.github/workflows/'));
+    expect(callers.map((y) => /uses: org\/polyglot-cd\/\.github\/workflows\/([\w-]+\.yml)/.exec(y)?.[1]).sort()).toEqual(['pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
+    for (const y of callers) expect(show(checkWorkflow('README.md', y, { resolve: repoResolver }))).toEqual([]);
+  });
+
   it('use our own actions at one ref', () => {
     const files = workflows.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
     expect(show(checkOwnRefs(files))).toEqual([]);
@@ -212,6 +219,16 @@ describe('each contract rule catches a bad workflow', () => {
       ['secrets: inherit', good.replace('    secrets:\n      kubeconfig: ${{ secrets.PREVIEW_KUBECONFIG }}\n', '    secrets: inherit\n'), 'secrets-inherit'],
     ])('%s', (_name, body, rule) => {
       expect(checkWorkflow('caller.yml', caller(body), { resolve }).map((f) => f.rule)).toEqual([rule]);
+    });
+    it('a caller grants exactly what the called jobs need', () => {
+      const withPerms: Record<string, Interface> = { '.github/workflows/flow.yml': { ...(IFACES['.github/workflows/flow.yml'] as Interface), permissions: { contents: 'read', 'id-token': 'write' } } };
+      const r = (n: string): Interface | undefined => withPerms[n] ?? IFACES[n];
+      const perms = (p: string): string => caller(`    permissions:\n${p}` + good);
+      expect(show(checkWorkflow('caller.yml', perms('      contents: read\n      id-token: write\n'), { resolve: r }))).toEqual([]);
+      const missing = checkWorkflow('caller.yml', perms('      contents: read\n'), { resolve: r });
+      expect(missing.map((f) => [f.rule, f.message])).toEqual([['permissions-job', 'org/polyglot-cd/.github/workflows/flow.yml@v1 has jobs that need id-token: write; grant it here (a called job cannot get more than its caller)']]);
+      const excess = checkWorkflow('caller.yml', perms('      contents: write\n      id-token: write\n      packages: write\n'), { resolve: r });
+      expect(excess.map((f) => f.message)).toEqual(['contents: write is more than org/polyglot-cd/.github/workflows/flow.yml@v1 needs (contents: read)', 'packages: write is more than org/polyglot-cd/.github/workflows/flow.yml@v1 needs (nothing)']);
     });
     it('needs.<caller>.outputs.Y is checked against the workflow_call outputs', () => {
       const next = '  after:\n    needs: preview\n    runs-on: ubuntu-latest\n    timeout-minutes: 1\n    steps:\n      - run: echo "$U"\n        env:\n          U: ${{ needs.preview.outputs.link }}\n';
