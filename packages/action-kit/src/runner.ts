@@ -5,7 +5,6 @@
  * alone costs more than an action's whole start budget. The wire format is the same one core writes.
  */
 import { appendFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +44,8 @@ export function formatCommand(cmd: string, props: Record<string, string>, messag
 }
 
 function fileCommandValue(name: string, value: string): string {
+  // node:crypto is loaded on first use, not at start: most steps set outputs only at the end.
+  const { randomUUID } = process.getBuiltinModule('node:crypto');
   let delimiter = `ghadelimiter_${randomUUID()}`;
   while (name.includes(delimiter) || value.includes(delimiter)) delimiter = `ghadelimiter_${randomUUID()}`;
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
