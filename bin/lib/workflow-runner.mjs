@@ -103,6 +103,7 @@ export async function runWorkflow(opts) {
   const call = wf?.on?.workflow_call ?? {};
   const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
   const mask = opts.mask ?? ((s) => s);
+  const wfName = typeof wf?.name === 'string' ? wf.name : basename(opts.file);
 
   // inputs with their declared defaults and types
   const inputs = {};
@@ -176,7 +177,7 @@ export async function runWorkflow(opts) {
         let outputs = {};
         try {
           if (step.run !== undefined) {
-            const r = await runScript(toText(interpolate(step.run, stepCtx)), { env: { ...opts.baseEnv, ...env, RUNNER_TEMP: temp }, dir: join(legDir, `step-${n}`), out: (l) => out(`    ${mask(l)}`) });
+            const r = await runScript(toText(interpolate(step.run, stepCtx)), { env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp }, dir: join(legDir, `step-${n}`), out: (l) => out(`    ${mask(l)}`) });
             outcome = r.code === 0 ? 'success' : 'failure';
             outputs = r.outputs;
             Object.assign(ctx.env, r.env);
@@ -191,7 +192,7 @@ export async function runWorkflow(opts) {
             } else {
               const withs = Object.fromEntries(Object.entries(interpolateDeep(step.with ?? {}, stepCtx)).map(([k, v]) => [k, toText(v)]));
               out(`  ● ${label}`);
-              const r = await opts.runAction(action, { inputs: withs, env: { ...env, RUNNER_TEMP: temp } });
+              const r = await opts.runAction(action, { inputs: withs, env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp } });
               outcome = r.code === 0 ? 'success' : 'failure';
               outputs = r.outputs;
               record.summary = r.summary;

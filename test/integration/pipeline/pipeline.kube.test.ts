@@ -11,7 +11,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { AuthorizationV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
@@ -144,6 +144,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(r.out).toMatch(/✔ deploy pr-\d+ +uses org\/polyglot-cd\/helm-deploy@v1 +\d+\.\ds/);
     expect(r.out).toContain('┌ Teams card received by the local sink');
     expect(r.out).toContain(`Environment: pr-${pr}`);
+    expect(r.out).toContain(`polyglot-cd PR preview to pr-${pr}: Succeeded`); // the card is titled with the workflow's name
     expect(r.out).toContain(`URL: http://pr-${pr}.preview.localhost`);
     expect(r.out).toContain(`Deployed: http://pr-${pr}.preview.localhost`);
     expect(r.out).toContain('Summary: deploy pr-');
@@ -187,6 +188,23 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
       { timeoutMs: 90_000 },
     );
   }, 240_000);
+
+  it('the documented RBAC grants no more than the flows need', async () => {
+    const api = kubeConfig().makeApiClient(AuthorizationV1Api);
+    const can = async (sa: string, verb: string, resource: string, namespace = '', group = ''): Promise<boolean> => {
+      const r = await api.createSubjectAccessReview({ body: { spec: { user: `system:serviceaccount:polyglot-cd:${sa}`, resourceAttributes: { verb, resource, namespace, group } } } });
+      return r.status?.allowed === true;
+    };
+    expect(await can('preview-deployer', 'create', 'namespaces')).toBe(true);
+    expect(await can('preview-deployer', 'delete', 'namespaces')).toBe(false);
+    expect(await can('preview-deployer', 'create', 'clusterrolebindings', '', 'rbac.authorization.k8s.io')).toBe(false);
+    expect(await can('preview-deployer', 'create', 'rolebindings', ns, 'rbac.authorization.k8s.io')).toBe(false);
+    expect(await can('preview-deployer', 'create', 'pods/exec', ns)).toBe(false);
+    expect(await can('pr-cleanup', 'delete', 'namespaces')).toBe(true);
+    expect(await can('pr-cleanup', 'create', 'namespaces')).toBe(false);
+    expect(await can('pr-cleanup', 'create', 'deployments', ns, 'apps')).toBe(false);
+    expect(await can('pr-cleanup', 'update', 'deployments', ns, 'apps')).toBe(false);
+  });
 
   it('refuses a hostile PR number before starting anything', async () => {
     for (const bad of ['0', '1 --all', '../x', '12a']) {
