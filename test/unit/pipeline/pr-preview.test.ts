@@ -1,0 +1,125 @@
+/**
+ * The logic of the real .github/workflows/pr-preview.yml, run by the local workflow runner with our
+ * actions answered by a recorder (the real bundles run in test/integration/pipeline): what reaches
+ * helm-deploy, the sticky comment and the card, and what a fork PR or a failed scan gate skips.
+ */
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../helpers/action-env.js';
+// @ts-expect-error: plain ESM module without type declarations
+import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
+
+interface Call { action: string; inputs: Record<string, string>; env: Record<string, string> }
+interface Step { job: string; step: string; outcome: string; reason: string; detail?: string }
+interface Result { result: string; jobs: { id: string; result: string; steps: Step[]; environment: { name: string; url: string } | null }[]; outputs: Record<string, string> }
+
+const D = (c: string): string => `sha256:${c.repeat(64)}`;
+
+async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string } = {}): Promise<{ r: Result; calls: Call[] }> {
+  const calls: Call[] = [];
+  const r = (await runWorkflow({
+    file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
+    inputs: {
+      'pr-number': '42',
+      components: '[{"name":"backend","context":"backend"},{"name":"frontend","context":"frontend","file":"frontend/Dockerfile"}]',
+      'image-prefix': 'registry.example/shop/',
+      domain: 'preview.example.com',
+      'values-files': 'deploy/values.yaml',
+    },
+    secrets: opts.secrets ?? { kubeconfig: 'apiVersion: v1', 'teams-webhook-url': 'https://x.logic.azure.com/hook?sig=s' },
+    github: {
+      event_name: 'pull_request',
+      repository: 'acme/shop',
+      actor: 'octocat',
+      token: opts.token ?? 'ghs_token',
+      run_id: '1',
+      server_url: 'https://github.com',
+      event: { pull_request: { number: 42, head: { repo: { full_name: opts.headRepo ?? 'acme/shop' } } }, repository: { name: 'shop' } },
+    },
+    runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
+    baseEnv: { PATH: process.env['PATH'] },
+    out: () => undefined,
+    runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
+      calls.push({ action, inputs: o.inputs, env: o.env });
+      const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
+      switch (action) {
+        case 'build-push':
+          return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}`, digest: D(c) }, summary: '' };
+        case 'trivy-gate':
+          return opts.failGate && o.inputs['image']?.includes(opts.failGate)
+            ? { code: 1, outputs: { passed: 'false', summary: '1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)', sarif: '' }, summary: '' }
+            : { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)', sarif: '/tmp/x.sarif' }, summary: '' };
+        case 'helm-deploy':
+          return { code: 0, outputs: { url: 'https://pr-42.preview.example.com', namespace: 'pr-42', revision: '3' }, summary: '' };
+        default:
+          return { code: 0, outputs: { delivered: 'true' }, summary: '' };
+      }
+    },
+  })) as Result;
+  return { r, calls };
+}
+
+const jobResult = (r: Result, id: string): string | undefined => r.jobs.find((j) => j.id === id)?.result;
+const comment = (r: Result): string => r.jobs.find((j) => j.id === 'comment')?.steps.find((s) => s.step === 'Post or update the sticky comment')?.detail ?? '';
+
+describe('pr-preview.yml', () => {
+  it('a same-repository PR: every digest is scanned and deployed into pr-<N>, commented and notified', async () => {
+    const { r, calls } = await preview();
+    expect(r.result).toBe('success');
+    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'helm-deploy', 'teams-notify']);
+    expect(calls[0]?.inputs).toMatchObject({ image: 'registry.example/shop/backend', context: 'backend', file: '', username: 'octocat', password: 'ghs_token' });
+    expect(calls[1]?.inputs).toMatchObject({ image: 'registry.example/shop/frontend', context: 'frontend', file: 'frontend/Dockerfile' });
+    expect(calls.filter((c) => c.action === 'trivy-gate').map((c) => c.inputs['image'])).toEqual([`registry.example/shop/backend@${D('b')}`, `registry.example/shop/frontend@${D('f')}`]);
+    expect(calls[2]?.env).toMatchObject({ TRIVY_USERNAME: 'octocat', TRIVY_PASSWORD: 'ghs_token', TRIVY_INSECURE: 'false' });
+    const deploy = calls.find((c) => c.action === 'helm-deploy');
+    expect(deploy?.inputs).toEqual({
+      release: 'shop',
+      'pr-number': '42',
+      domain: 'preview.example.com',
+      kubeconfig: 'apiVersion: v1',
+      images: `backend: registry.example/shop/backend@${D('b')}\nfrontend: registry.example/shop/frontend@${D('f')}`,
+      'values-files': 'deploy/values.yaml',
+      chart: '',
+      'helm-version': '',
+    });
+    expect(r.jobs.find((j) => j.id === 'deploy')?.environment).toEqual({ name: 'pr-42', url: 'https://pr-42.preview.example.com' });
+    expect(r.outputs['url']).toBe('https://pr-42.preview.example.com');
+    const notify = calls.find((c) => c.action === 'teams-notify');
+    expect(notify?.inputs).toMatchObject({ status: 'success', environment: 'pr-42', namespace: 'pr-42', url: 'https://pr-42.preview.example.com' });
+    expect(notify?.inputs['facts']?.split('\n')).toEqual([
+      `backend=registry.example/shop/backend@${D('b')}`,
+      `frontend=registry.example/shop/frontend@${D('f')}`,
+      'scan backend=0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)',
+      'scan frontend=0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)',
+    ]);
+    expect(comment(r)).toContain('<!-- polyglot-cd:pr-preview -->\n### Preview: https://pr-42.preview.example.com');
+    expect(comment(r)).toContain(`| \`backend\` | \`registry.example/shop/backend@${D('b')}\` | 0 CRITICAL, 0 HIGH — passed (threshold CRITICAL) |`);
+  });
+
+  it('a fork PR builds and scans but never deploys or comments; without secrets nothing is notified', async () => {
+    const { r, calls } = await preview({ headRepo: 'mallory/shop', secrets: { kubeconfig: '', 'teams-webhook-url': '' } });
+    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate']);
+    expect(calls[0]?.inputs).toMatchObject({ username: 'octocat', password: 'ghs_token' }); // the fork's read-only job token
+    expect([jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['skipped', 'skipped']);
+    const notify = r.jobs.find((j) => j.id === 'notify');
+    expect(notify?.steps.map((s) => [s.step, s.outcome])).toEqual([['Outcome of the run', 'success'], ['uses org/polyglot-cd/teams-notify@v1', 'skipped']]);
+  });
+
+  it('a failed scan gate stops the deploy; the comment and the card say so', async () => {
+    const { r, calls } = await preview({ failGate: 'frontend' });
+    expect(r.result).toBe('failure');
+    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'teams-notify']);
+    expect([jobResult(r, 'scan'), jobResult(r, 'collect'), jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['failure', 'success', 'skipped', 'success']);
+    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure', url: '' });
+    expect(calls.at(-1)?.inputs['facts']).toContain('scan frontend=1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)');
+    expect(comment(r)).toContain('### Preview: deploy skipped');
+    expect(comment(r)).toContain('| 1 CRITICAL, 0 HIGH — failed (threshold CRITICAL) |');
+  });
+
+  it('without a registry password or job token there is no login (a local registry)', async () => {
+    const { calls } = await preview({ secrets: { kubeconfig: 'k' }, token: '' });
+    expect(calls[0]?.inputs).toMatchObject({ username: '', password: '' });
+  });
+});
