@@ -1,0 +1,113 @@
+/**
+ * The logic of the real .github/workflows/production.yml on the local workflow runner, our actions
+ * answered by a recorder and GitHub's API by test/fakes/gh: the same digests go to staging, then
+ * production, then the tenants; production deploys only the newest commit; a failed signature stops
+ * every deploy.
+ */
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../helpers/action-env.js';
+// @ts-expect-error: plain ESM module without type declarations
+import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
+
+interface Call { action: string; inputs: Record<string, string> }
+interface Result { result: string; jobs: { id: string; result: string; outputs: Record<string, string>; environment: { name: string } | null }[] }
+
+const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+const D = (c: string): string => `sha256:${c.repeat(64)}`;
+
+async function release(opts: { head?: string; failSign?: boolean; tenants?: string } = {}): Promise<{ r: Result; calls: Call[]; gh: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'pcd-prod-'));
+  symlinkSync(join(repoRoot, 'test', 'fakes', 'gh'), join(dir, 'gh'));
+  const calls: Call[] = [];
+  const r = (await runWorkflow({
+    file: join(repoRoot, '.github', 'workflows', 'production.yml'),
+    inputs: {
+      components: '[{"name":"backend","context":"backend"},{"name":"frontend","context":"frontend"}]',
+      'image-prefix': 'ghcr.io/acme/shop-',
+      'values-files': 'deploy/values.yaml',
+      'production-values-files': 'charts/app/values-prod.yaml\ndeploy/values-prod.yaml',
+      ...(opts.tenants ? { tenants: opts.tenants } : {}),
+    },
+    secrets: { 'staging-kubeconfig': 'staging-kc', 'production-kubeconfig': 'prod-kc', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
+    github: {
+      event_name: 'push',
+      repository: 'acme/shop',
+      sha: SHA,
+      actor: 'octocat',
+      token: 'ghs_token',
+      event: { repository: { name: 'shop', default_branch: 'main' } },
+    },
+    runDir: join(dir, 'run'),
+    baseEnv: { PATH: `${dir}:${process.env['PATH']}`, FAKE_GH_HEAD_SHA: opts.head ?? SHA, FAKE_GH_LOG: join(dir, 'gh.log') },
+    out: () => undefined,
+    runAction: async (action: string, o: { inputs: Record<string, string> }) => {
+      calls.push({ action, inputs: o.inputs });
+      const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
+      if (action === 'build-push') return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}` }, summary: '' };
+      if (action === 'trivy-gate') return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
+      if (action === 'cosign-sign') return opts.failSign && c === 'f' ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' } : { code: 0, outputs: { signed: 'true', verified: 'true' }, summary: '' };
+      if (action === 'helm-deploy') return { code: 0, outputs: { url: `https://${o.inputs['namespace']}.shop.example.com` }, summary: '' };
+      return { code: 0, outputs: { delivered: 'true' }, summary: '' };
+    },
+  })) as Result;
+  let gh: string[] = [];
+  try {
+    gh = readFileSync(join(dir, 'gh.log'), 'utf8').trim().split('\n');
+  } catch {
+    // gh never ran
+  }
+  return { r, calls, gh };
+}
+
+const IMAGES = `backend: ghcr.io/acme/shop-backend@${D('b')}\nfrontend: ghcr.io/acme/shop-frontend@${D('f')}`;
+const deploys = (calls: Call[]): [string, string, string, string][] =>
+  calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.inputs['namespace'] ?? '', c.inputs['images'] ?? '', c.inputs['kubeconfig'] ?? '', c.inputs['values-files'] ?? '']);
+
+describe('production.yml', () => {
+  it('builds once, scans, signs and verifies each digest, then deploys the same digests to staging and production', async () => {
+    const { r, calls, gh } = await release();
+    expect(r.result).toBe('success');
+    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'cosign-sign', 'cosign-sign', 'helm-deploy', 'helm-deploy', 'teams-notify']);
+    expect(calls.filter((c) => c.action === 'cosign-sign').map((c) => c.inputs)).toEqual([
+      { image: `ghcr.io/acme/shop-backend@${D('b')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
+      { image: `ghcr.io/acme/shop-frontend@${D('f')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
+    ]);
+    expect(deploys(calls)).toEqual([
+      ['staging', IMAGES, 'staging-kc', 'deploy/values.yaml\n\n'],
+      ['production', IMAGES, 'prod-kc', 'deploy/values.yaml\ncharts/app/values-prod.yaml\ndeploy/values-prod.yaml\n'],
+    ]);
+    expect(calls.filter((c) => c.action === 'helm-deploy').every((c) => c.inputs['create-namespace'] === 'false')).toBe(true);
+    expect(r.jobs.find((j) => j.id === 'production')?.environment?.name).toBe('production');
+    expect(gh).toEqual(['api repos/acme/shop/commits/main --jq .sha']);
+    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'success', environment: 'production', url: 'https://production.shop.example.com' });
+  });
+
+  it('after the approval, an older commit does not overwrite production (runs are not ordered)', async () => {
+    const { r, calls } = await release({ head: 'f'.repeat(40), tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+    expect(deploys(calls).map((d) => d[0])).toEqual(['staging']);
+    expect(r.jobs.find((j) => j.id === 'production')?.outputs['newest']).toBe('false');
+    expect(r.jobs.find((j) => j.id === 'tenants')?.result).toBe('skipped');
+    expect(calls.at(-1)?.inputs['facts']).toContain('production=skipped: a newer commit is deployed by its own run');
+  });
+
+  it('deploys the same digests to every tenant', async () => {
+    const { calls } = await release({ tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"},{"namespace":"globex","values-file":"deploy/globex.yaml"}]' });
+    expect(deploys(calls).map((d) => [d[0], d[1] === IMAGES, d[2], d[3].split('\n').at(-2)])).toEqual([
+      ['staging', true, 'staging-kc', ''],
+      ['production', true, 'prod-kc', 'deploy/values-prod.yaml'],
+      ['acme', true, 'prod-kc', 'deploy/acme.yaml'],
+      ['globex', true, 'prod-kc', 'deploy/globex.yaml'],
+    ]);
+  });
+
+  it('an image that fails signing or verification is deployed nowhere, and the card says failure', async () => {
+    const { r, calls } = await release({ failSign: true });
+    expect(r.result).toBe('failure');
+    expect(deploys(calls)).toEqual([]);
+    expect(calls.at(-1)?.action).toBe('teams-notify');
+    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
+  });
+});
