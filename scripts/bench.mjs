@@ -136,6 +136,9 @@ if (bundles.includes('trivy-gate') && existsSync(juice)) {
 // build-push: build+push through the bundle vs buildah build + push run directly (scripts/bench-build-push.mjs)
 if (bundles.includes('build-push')) rows.push(...(await (await import('./bench-build-push.mjs')).default({ root, node, cleanEnv })));
 
+// helm-deploy: a no-op upgrade through the bundle vs the same helm upgrade run directly (scripts/bench-helm-deploy.mjs)
+if (bundles.includes('helm-deploy')) rows.push(...(await (await import('./bench-helm-deploy.mjs')).default({ root, node, cleanEnv })));
+
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
 console.log(`${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`);

@@ -4,6 +4,7 @@ import {
   GateError,
   githubContext,
   InputError,
+  MemoryLogger,
   ToolError,
   type ActionContext,
   type Env,
@@ -13,8 +14,12 @@ import {
   clientNodeSource,
   collectDiagnostics,
   ensureNamespace,
+  inspectKubeconfig,
   loadInCluster,
   loadKubeconfig,
+  parseKubeconfigText,
+  restConnection,
+  restNamespaceApi,
   ownershipMetadata,
   rememberKubeconfig,
   removeKubeconfigFile,
@@ -29,6 +34,7 @@ import {
   SERVICE_ACCOUNT_DIR,
   type Diagnostics,
   type KubeAccess,
+  type RestConnection,
 } from '@polyglot-cd/kube';
 import { CommandRunner, ensureTool, Helm, type HelmRelease } from '@polyglot-cd/tools';
 import { getInputs, type DeployInputs } from './inputs.js';
@@ -45,6 +51,8 @@ export interface Deps {
   /** how often diagnostics are snapshotted while helm waits (default: timeout/4, at most 5 s) */
   diagnosticsEveryMs?: number;
 }
+
+type KubeConfig = KubeAccess['kubeConfig'];
 
 /** charts/app beside the bundle: <action root>/dist/helm-deploy/index.js → <action root>/charts/app */
 export function bundledChart(entry = process.argv[1] ?? ''): string {
@@ -122,10 +130,26 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     throw new InputError('GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership', 'pr-number');
   }
 
-  const access: KubeAccess = inp.inCluster
-    ? await loadInCluster({ env: ctx.env, secrets })
-    : await loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets });
-  for (const w of access.warnings) log.warning(w);
+  // Cluster access. A kubeconfig is parsed and inspected here (exec/auth-provider refusal, credentials
+  // registered as secrets) without @kubernetes/client-node, which is only loaded when something needs it
+  // (diagnostics, in-cluster mode, credentials the small REST client does not handle).
+  let access: Pick<KubeAccess, 'server' | 'host' | 'context' | 'source' | 'authMethod'>;
+  let conn: RestConnection | undefined;
+  let kubeConfigLoader: () => Promise<KubeConfig>;
+  if (inp.inCluster) {
+    const ic = await loadInCluster({ env: ctx.env, secrets });
+    access = ic;
+    kubeConfigLoader = async () => ic.kubeConfig;
+  } else {
+    const doc = await parseKubeconfigText(inp.kubeconfig);
+    const facts = inspectKubeconfig(doc, { allowExecAuth: inp.allowExecAuth });
+    for (const v of facts.secretValues) secrets.add(v);
+    for (const w of facts.warnings) log.warning(w);
+    access = { server: facts.server, host: facts.host, context: facts.context, source: 'kubeconfig', authMethod: facts.authMethod };
+    conn = restConnection(doc, facts);
+    let loaded: Promise<KubeConfig> | undefined;
+    kubeConfigLoader = () => (loaded ??= loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets }).then((a) => a.kubeConfig));
+  }
 
   const report: DeployReport = {
     release: inp.release,
@@ -144,45 +168,55 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   rememberKubeconfig(runner, kubeconfigPath);
   const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
   try {
-    // ---- helm
-    const installed = await log.group(`Install helm ${inp.helmVersion}`, () =>
-      ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }),
-    );
-    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context);
-    const cmd = new CommandRunner({ log, secrets, env });
-    const helm = await Helm.open(installed.path, cmd, env);
-    report.helm = `${helm.version.raw} (${installed.source})`;
-    log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
-
-    // ---- namespace
-    if (inp.createNamespace && !inp.dryRun) {
-      await log.group(`Namespace ${inp.namespace}`, async () => {
-        const labels: Record<string, string> = { [LABEL_MANAGED_BY]: MANAGED_BY };
-        const annotations: Record<string, string> = {};
-        if (REPOSITORY_ID_RE.test(gh.repositoryId)) labels[LABEL_REPOSITORY_ID] = gh.repositoryId;
-        if (gh.repository) annotations[ANNOTATION_REPOSITORY] = gh.repository;
-        if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
-        const meta =
-          inp.pr !== undefined
-            ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs) })
-            : { labels, annotations };
-        const api = await clientNodeNamespaceApi(access.kubeConfig);
+    // ---- helm, and the namespace, concurrently (independent; the namespace logs are replayed after)
+    const nsLog = new MemoryLogger();
+    const namespaceStep = async (): Promise<string> => {
+      if (inp.dryRun) return 'not checked (dry run)';
+      if (!inp.createNamespace) return 'not checked (create-namespace: false: no cluster-scoped call)';
+      const labels: Record<string, string> = { [LABEL_MANAGED_BY]: MANAGED_BY };
+      const annotations: Record<string, string> = {};
+      if (REPOSITORY_ID_RE.test(gh.repositoryId)) labels[LABEL_REPOSITORY_ID] = gh.repositoryId;
+      if (gh.repository) annotations[ANNOTATION_REPOSITORY] = gh.repository;
+      if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
+      const meta =
+        inp.pr !== undefined
+          ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs) })
+          : { labels, annotations };
+      const api = conn ? restNamespaceApi(conn) : await clientNodeNamespaceApi(await kubeConfigLoader());
+      try {
         const res = await ensureNamespace(api, inp.namespace, {
           labels: meta.labels,
           annotations: meta.annotations,
           ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
           terminatingTimeoutMs: inp.terminatingTimeoutMs,
-          log: (l) => log.info(l),
+          log: (l) => nsLog.info(l),
           sleep: deps.sleep,
-        }).catch((err: unknown) => {
-          throw new GateError(err instanceof Error ? err.message : String(err));
         });
-        report.namespaceOutcome = res.outcome;
-        log.info(`namespace ${inp.namespace}: ${res.outcome}`);
-      });
-    } else if (!inp.createNamespace) {
-      log.info(`create-namespace is false: namespace ${inp.namespace} must exist; no cluster-scoped call is made`);
-    }
+        return res.outcome;
+      } catch (err) {
+        throw new GateError(err instanceof Error ? err.message : String(err));
+      }
+    };
+    const [installedResult, nsResult] = await Promise.allSettled([
+      log.group(`Install helm ${inp.helmVersion}`, () => ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined })),
+      namespaceStep(),
+    ]);
+    await log.group(`Namespace ${inp.namespace}`, async () => {
+      for (const l of nsLog.lines) log.info(l.message);
+      if (nsResult.status === 'fulfilled') log.info(`namespace ${inp.namespace}: ${nsResult.value}`);
+    });
+    if (installedResult.status === 'rejected') throw installedResult.reason;
+    if (nsResult.status === 'rejected') throw nsResult.reason;
+    report.namespaceOutcome = nsResult.value;
+    const installed = installedResult.value;
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context);
+    const cmd = new CommandRunner({ log, secrets, env });
+    // a binary found by its pinned SHA-256 (PATH, cache, download) is that version; one named by
+    // POLYGLOT_CD_HELM_BIN is asked
+    const pinned = Helm.parseVersion(installed.version);
+    const helm = installed.source !== 'env' && pinned ? new Helm(installed.path, pinned, cmd, env) : await Helm.open(installed.path, cmd, env);
+    report.helm = `${helm.version.raw} (${installed.source})`;
+    log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
 
     // ---- values
     const generated = generatedValues(userValues, inp.images, inp.ingressHost || undefined);
@@ -206,61 +240,80 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       return;
     }
 
-    // ---- a release stuck in pending-*
-    const current = await helm.status(inp.release, inp.namespace);
-    if (current && Helm.isPending(current.status)) {
-      const history = await helm.history(inp.release, inp.namespace);
-      const decision = decideRecovery(current, history, now(), inp.stuckAfterMs);
-      if (decision.action === 'refuse') {
-        report.status = current.status;
-        outputs.set('status', current.status);
-        outputs.set('revision', current.revision);
-        throw new GateError(decision.message);
-      }
-      if (decision.action !== 'none') {
-        await log.group(`Recover release ${inp.release} from ${current.status}`, async () => {
-          log.warning(decision.message);
-          const args =
-            decision.action === 'rollback'
-              ? Helm.rollbackArgs(inp.release, inp.namespace, decision.revision, { timeoutSeconds: upgradeOpts.timeoutSeconds, historyMax: inp.historyMax, wait: true }, helm.major)
-              : Helm.uninstallArgs(inp.release, inp.namespace, { timeoutSeconds: upgradeOpts.timeoutSeconds, wait: true }, helm.major);
-          await helm.run(args, { timeoutMs: inp.timeoutMs + 60_000 });
-          report.recovered = decision.message;
-        });
-      }
-    }
-
     // ---- upgrade --install, with diagnostics snapshotted while helm waits
     const argv = Helm.upgradeArgs(upgradeOpts, helm.version);
     const every = deps.diagnosticsEveryMs ?? Math.min(5_000, Math.max(1_000, Math.floor(inp.timeoutMs / 4)));
-    const kc = access.kubeConfig;
-    let snapshot: Diagnostics | undefined;
-    let polling = true;
     const collect = async (): Promise<Diagnostics> =>
-      collectDiagnostics(await clientNodeSource(kc), inp.namespace, { release: inp.release, logLines: inp.logLines });
-    const poller = (async () => {
-      const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-      await sleep(every);
-      while (polling) {
-        const d = await collect().catch(() => undefined);
-        if (polling && d && (d.pods.length > 0 || d.events.length > 0)) snapshot = d;
-        if (polling) await sleep(every);
-      }
-    })();
-
+      collectDiagnostics(await clientNodeSource(await kubeConfigLoader()), inp.namespace, { release: inp.release, logLines: inp.logLines });
     const title = `helm upgrade --install ${inp.release} (namespace ${inp.namespace}, timeout ${upgradeOpts.timeoutSeconds}s)`;
+
+    const attempt = async (): Promise<HelmRelease> => {
+      let snapshot: Diagnostics | undefined;
+      let polling = true;
+      const poller = (async () => {
+        const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+        await sleep(every);
+        while (polling) {
+          const d = await collect().catch(() => undefined);
+          if (polling && d && (d.pods.length > 0 || d.events.length > 0)) snapshot = d;
+          if (polling) await sleep(every);
+        }
+      })();
+      try {
+        const res = await log.group(title, () => helm.run(argv, { timeoutMs: 2 * inp.timeoutMs + 120_000 }));
+        return Helm.parseRelease(res.stdout);
+      } catch (err) {
+        polling = false;
+        if (err instanceof ToolError && !err.details.cancelled && Helm.isConcurrentOperation(err.details.stderrTail)) throw new Concurrent(err);
+        if (!(err instanceof ToolError)) throw err;
+        return await onUpgradeFailure(ctx, err, { helm, inp, report, snapshot, collect, started, now, installedPath: installed.path, env });
+      } finally {
+        polling = false;
+        void poller;
+      }
+    };
+
     let release: HelmRelease;
     try {
-      const res = await log.group(title, () => helm.run(argv, { timeoutMs: 2 * inp.timeoutMs + 120_000 }));
-      release = Helm.parseRelease(res.stdout);
+      release = await attempt();
     } catch (err) {
-      polling = false;
-      if (!(err instanceof ToolError)) throw err;
-      await onUpgradeFailure(ctx, err, { helm, inp, report, snapshot, collect, started, now, installedPath: installed.path, env });
-      throw err; // not reached: onUpgradeFailure throws
-    } finally {
-      polling = false;
-      void poller;
+      if (!(err instanceof Concurrent)) throw err;
+      // Another operation holds the release, or it is stuck pending-*: decide from its status and age.
+      const current = await helm.status(inp.release, inp.namespace);
+      const history = current ? await helm.history(inp.release, inp.namespace) : [];
+      const decision = decideRecovery(current, history, now(), inp.stuckAfterMs);
+      report.status = current?.status ?? 'unknown';
+      report.revision = current?.revision;
+      if (current) {
+        outputs.set('status', current.status);
+        outputs.set('revision', current.revision);
+      }
+      if (decision.action === 'none' || decision.action === 'refuse') {
+        report.failure = 'another deploy of this release is running';
+        renderSummary(summary, report);
+        const helmSaid = (err.cause.details.stderrTail.split('\n').pop() ?? '').replace(/^Error:\s*/, '');
+        throw new GateError(
+          decision.action === 'refuse'
+            ? decision.message
+            : `Another deploy of release ${inp.release} in ${inp.namespace} ran at the same time (helm: ${helmSaid}). Nothing was changed by this run; the release is ${report.status}${report.revision !== undefined ? ` at revision ${report.revision}` : ''}. Deploy one at a time per target (concurrency group, cancel-in-progress: false).`,
+        );
+      }
+      await log.group(`Recover release ${inp.release} from ${current?.status ?? '?'}`, async () => {
+        log.warning(decision.message);
+        const args =
+          decision.action === 'rollback'
+            ? Helm.rollbackArgs(inp.release, inp.namespace, decision.revision, { timeoutSeconds: upgradeOpts.timeoutSeconds, historyMax: inp.historyMax, wait: true }, helm.major)
+            : Helm.uninstallArgs(inp.release, inp.namespace, { timeoutSeconds: upgradeOpts.timeoutSeconds, wait: true }, helm.major);
+        await helm.run(args, { timeoutMs: inp.timeoutMs + 60_000 });
+        report.recovered = decision.message;
+      });
+      // retried once; a second concurrent failure is reported as such
+      try {
+        release = await attempt();
+      } catch (again) {
+        if (!(again instanceof Concurrent)) throw again;
+        throw new GateError(`Release ${inp.release} was recovered but another deploy took it again before this one could run. Nothing more was changed by this run.`);
+      }
     }
 
     report.status = release.status;
@@ -280,6 +333,15 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     removeKubeconfigFile(kubeconfigPath, runnerTemp);
     // the summary is written even when the action fails
     if (!report.rendered) renderSummary(summary, report);
+  }
+}
+
+/** helm lost a race with another operation on the release: nothing was applied by this run. */
+class Concurrent extends Error {
+  override readonly cause: ToolError;
+  constructor(cause: ToolError) {
+    super(cause.message);
+    this.cause = cause;
   }
 }
 
@@ -321,13 +383,6 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
   }
 
   const cause = describeCause(err);
-  if (Helm.isConcurrentOperation(err.details.stderrTail)) {
-    report.failure = cause;
-    renderSummary(ctx.summary, report);
-    const helmSaid = (err.details.stderrTail.split('\n').pop() ?? '').replace(/^Error:\s*/, '');
-    throw new GateError(`Another deploy of release ${inp.release} in ${inp.namespace} is running (helm: ${helmSaid}). Nothing was changed by this run; the release is ${report.status}${report.revision !== undefined ? ` at revision ${report.revision}` : ''}. Deploy one at a time per target (concurrency group, cancel-in-progress: false).`);
-  }
-
   let diag = f.snapshot;
   if (!diag || diag.pods.length === 0) diag = await f.collect().catch(() => diag);
   const diagnostics = diag;

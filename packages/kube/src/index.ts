@@ -3,3 +3,4 @@ export * from './ownership.js';
 export * from './diagnostics.js';
 export * from './ensure-namespace.js';
 export * from './namespaces.js';
+export * from './rest.js';

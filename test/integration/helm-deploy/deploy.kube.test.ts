@@ -185,7 +185,7 @@ describe('helm-deploy against the real API server', () => {
     const codes = [a?.code, b?.code].sort();
     expect(codes).toEqual([0, 1]);
     const loser = a?.code === 1 ? a : b;
-    expect(errors(loser as ActionRun)[0]).toMatch(/^::error::Another deploy (of release shop in pr-\d+ )?is running.*Nothing was changed/);
+    expect(errors(loser as ActionRun)[0]).toMatch(/^::error::Another deploy (is running: release shop is pending-upgrade|of release shop in pr-\d+ ran at the same time \(helm: .*\)\.).*Nothing was changed/);
     expect(loser?.outputs['diagnostics']).toBeUndefined();
     const h = await history(ns);
     expect(h.at(-1)?.status).toBe('deployed');

@@ -54,7 +54,8 @@ describe('helm-deploy with Helm 4', () => {
     expect(upgrade.at(-1)).toMatch(/charts\/app$/);
     // the parsed result of helm's recorded Helm 4 status output
     expect(run.outputs).toMatchObject({ status: 'deployed', release: 'shop', namespace: 'shop' });
-    expect(calls.map((c) => c[0])).toEqual(['version', 'status', 'upgrade']);
+    // POLYGLOT_CD_HELM_BIN is not hash-checked, so its version is asked; then straight to the upgrade
+    expect(calls.map((c) => c[0])).toEqual(['version', 'upgrade']);
     expect(api.requests).toHaveLength(0); // create-namespace: false and a quick success: no API call of ours
   });
 
