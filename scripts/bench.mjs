@@ -147,3 +147,11 @@ for (const r of rows) {
     `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}${r.note ? `  (${r.note})` : ''}`,
   );
 }
+
+// pr-namespace-cleanup: 200 stale namespaces deleted and waited on, bounded-parallel vs sequential, side
+// by side, on the local control plane. The sequential run takes ~20 minutes (the namespace controller
+// needs seconds per namespace): opt in with --kube (scripts/bench-pr-namespace-cleanup.mjs runs it alone).
+if (process.argv.includes('--kube') && bundles.includes('pr-namespace-cleanup')) {
+  const { benchCleanup, formatCleanupRow } = await import('./bench-pr-namespace-cleanup.mjs');
+  console.log('\n' + formatCleanupRow(await benchCleanup()));
+}

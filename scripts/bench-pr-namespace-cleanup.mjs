@@ -1,0 +1,136 @@
+// pnpm bench, pr-namespace-cleanup row: the committed bundle in mode gc deletes N stale PR namespaces
+// (PR closed, per a local GitHub API on 127.0.0.1) on the local Kubernetes control plane
+// (test/kube/README.md), and waits until each one is gone. Once with bounded parallelism, once
+// sequentially (concurrency 1), on two sets of N namespaces made the same way; the rows are printed
+// side by side. Uses POLYGLOT_CD_KUBECONFIG when set, else starts the control plane with
+// test/kube/cluster.sh (and stops it again if it started it).
+// Usage: node scripts/bench-pr-namespace-cleanup.mjs [--count N] [--concurrency C]   (or via pnpm bench)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+export async function benchCleanup({ count = 200, concurrency = 16, log = console.log } = {}) {
+  let kubeconfig = process.env.POLYGLOT_CD_KUBECONFIG;
+  let started = false;
+  if (!kubeconfig) {
+    const status = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'status'], { encoding: 'utf8' });
+    if (status.status !== 0) started = true;
+    const r = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('could not start the local control plane (test/kube/cluster.sh start)');
+    kubeconfig = r.stdout.trim();
+  }
+  const { KubeConfig, CoreV1Api } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+
+  // GitHub API: every PR is closed
+  const github = createServer((req, res) => {
+    const m = /\/pulls\/(\d+)$/.exec(req.url ?? '');
+    res.writeHead(m ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(m ? { number: Number(m[1]), state: 'closed' } : { message: 'Not Found' }));
+  });
+  await new Promise((r) => github.listen(0, '127.0.0.1', r));
+  const apiUrl = `http://127.0.0.1:${github.address().port}`;
+
+  const makeSet = async () => {
+    const repositoryId = String(randomInt(100_000_000, 999_999_999));
+    const base = randomInt(100_000_000, 900_000_000);
+    const names = [];
+    for (let i = 0; i < count; i += 25) {
+      await Promise.all(
+        Array.from({ length: Math.min(25, count - i) }, (_, j) => {
+          const pr = base + i + j;
+          names.push(`pr-${pr}`);
+          return core.createNamespace({
+            body: {
+              metadata: {
+                name: `pr-${pr}`,
+                labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': repositoryId, 'polyglot-cd/pr': String(pr) },
+                annotations: { 'polyglot-cd/repository': 'example-org/shop', 'polyglot-cd/expires-at': '2099-01-01T00:00:00Z' },
+              },
+            },
+          });
+        }),
+      );
+    }
+    return { repositoryId, names };
+  };
+  // let the controller-manager finish the per-namespace work namespace creation queues (service
+  // account, token, root CA), so both runs start from an idle control plane
+  const settle = async () => {
+    const probe = `bench-probe-${Date.now()}`;
+    await core.createNamespace({ body: { metadata: { name: probe } } });
+    for (let i = 0; i < 600; i++) {
+      const sas = await core.listNamespacedServiceAccount({ namespace: probe });
+      if (sas.items.some((sa) => sa.metadata?.name === 'default' && (sa.secrets ?? []).length > 0)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await core.deleteNamespace({ name: probe });
+  };
+
+  const work = mkdtempSync(join(tmpdir(), 'pcd-bench-cleanup-'));
+  const kubeconfigText = readFileSync(kubeconfig, 'utf8');
+  const runGc = async (set, conc) => {
+    for (const f of ['output', 'summary', 'state']) writeFileSync(join(work, f), '');
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME ?? '/root',
+      GITHUB_ACTIONS: 'true',
+      RUNNER_TEMP: work,
+      GITHUB_OUTPUT: join(work, 'output'),
+      GITHUB_STEP_SUMMARY: join(work, 'summary'),
+      GITHUB_STATE: join(work, 'state'),
+      GITHUB_REPOSITORY: 'example-org/shop',
+      GITHUB_REPOSITORY_ID: set.repositoryId,
+      GITHUB_API_URL: apiUrl,
+      INPUT_MODE: 'gc',
+      INPUT_KUBECONFIG: kubeconfigText,
+      'INPUT_GITHUB-TOKEN': 'ghs_bench',
+      INPUT_CONCURRENCY: String(conc),
+      'INPUT_WAIT-TIMEOUT': '10m',
+    };
+    const t = process.hrtime.bigint();
+    const code = await new Promise((resolve) =>
+      spawn(process.execPath, [join(root, 'dist/pr-namespace-cleanup/index.js')], { env, stdio: 'ignore' }).on('close', resolve),
+    );
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    const out = readFileSync(join(work, 'output'), 'utf8');
+    const deleted = (/deleted<<(\S+)\n(.*)\n/.exec(out)?.[2] ?? '[]');
+    const n = JSON.parse(deleted).length;
+    if (code !== 0 || n !== set.names.length) throw new Error(`gc run (concurrency ${conc}) exited ${code} and deleted ${n} of ${set.names.length}`);
+    return ms;
+  };
+
+  try {
+    const a = await makeSet();
+    const b = await makeSet();
+    await settle();
+    const parallel = await runGc(a, concurrency);
+    await settle();
+    const sequential = await runGc(b, 1);
+    return { count, concurrency, parallel, sequential };
+  } finally {
+    github.close();
+    if (started) spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'stop'], { stdio: 'inherit' });
+    else log(`(control plane left running: ${kubeconfig})`);
+  }
+}
+
+export function formatCleanupRow(r) {
+  return `pr-namespace-cleanup gc, ${r.count} stale namespaces deleted and waited on: concurrency ${r.concurrency} ${(r.parallel / 1000).toFixed(1)} s | sequential ${(r.sequential / 1000).toFixed(1)} s | ${(r.sequential / r.parallel).toFixed(1)}x faster`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchCleanup({ count: arg('--count', 200), concurrency: arg('--concurrency', 16) });
+  console.log(formatCleanupRow(r));
+}
