@@ -4,9 +4,11 @@
  * node simulator (test/kube). charts/app with two components, backend and frontend.
  * The simulator's image convention makes a component crash (`crashloop`) or fail to pull (`errimagepull`).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
@@ -49,6 +51,33 @@ async function deploy(inputs: Record<string, string>, env: Record<string, string
   const run = await runBundle('helm-deploy', ws, { timeoutMs: 110_000 });
   runs.push(run);
   return run;
+}
+
+let cert: { text: string; keyData: string; keyPem: string } | undefined;
+
+/** A kubeconfig whose user is a client certificate (O=system:masters) minted with the test cluster's CA. */
+function certKubeconfig(): { text: string; keyData: string; keyPem: string } {
+  if (cert) return cert;
+  const pki = join(dirname(kubeconfigPath()), 'pki');
+  const dir = mkdtempSync(join(tmpdir(), 'pcd-cert-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/O=system:masters/CN=pcd-cert-user',
+    '-CA', join(pki, 'ca.crt'), '-CAkey', join(pki, 'ca.key'),
+  ], { stdio: 'ignore' });
+  const keyPem = readFileSync(join(dir, 'k.pem'), 'utf8');
+  const keyData = Buffer.from(keyPem).toString('base64');
+  const admin = load(kubeconfig()) as { clusters: { cluster: Record<string, string> }[] };
+  const text = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: admin.clusters[0]?.cluster }],
+    users: [{ name: 'cert', user: { 'client-certificate-data': Buffer.from(readFileSync(join(dir, 'c.pem'))).toString('base64'), 'client-key-data': keyData } }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'cert' } }],
+    'current-context': 'x',
+  });
+  cert = { text, keyData, keyPem };
+  return cert;
 }
 
 function pr(i: number): string {
@@ -206,14 +235,26 @@ describe('helm-deploy against the real API server', () => {
     expect((await history(ns)).map((e) => e.revision)).toEqual([1]);
   });
 
-  it('the kubeconfig token never appears in any log, output, summary or state of any run', () => {
+  it('deploys with a client-certificate kubeconfig (system:masters cert signed by the cluster CA)', async () => {
+    const n = pr(7);
+    const run = await deploy({ 'pr-number': n, kubeconfig: certKubeconfig().text });
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'deployed', revision: '1' });
+    expect(run.stdout).toContain('(kubeconfig, client-certificate)');
+  });
+
+  it('the kubeconfig token and client key never appear in any log, output, summary or state of any run', () => {
     const token = tokenOf(kubeconfig());
+    const { keyData, keyPem } = certKubeconfig();
+    const keyLines = keyPem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
     expect(token.length).toBeGreaterThan(8);
-    expect(runs.length).toBeGreaterThan(5);
+    expect(keyLines.length).toBeGreaterThan(0);
+    expect(runs.length).toBeGreaterThan(6);
     for (const run of runs) {
-      expect(run.stdout).toContain(`::add-mask::${token}`);
       const visible = run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-      expect(visible).not.toContain(token);
+      for (const secret of [token, keyData, ...keyLines]) expect(visible).not.toContain(secret);
     }
+    const certRun = runs.find((r) => r.stdout.includes('(kubeconfig, client-certificate)'));
+    for (const l of keyLines) expect(certRun?.stdout).toContain(`::add-mask::${l}`);
   });
 });
