@@ -4,6 +4,7 @@ import {
   GateError,
   githubContext,
   InputError,
+  inputEnvName,
   MemoryLogger,
   ToolError,
   type ActionContext,
@@ -59,11 +60,16 @@ export function bundledChart(entry = process.argv[1] ?? ''): string {
   return resolve(dirname(entry), '..', '..', 'charts', 'app');
 }
 
-/** The environment helm runs with: ours, minus anything that could point it at another cluster. */
+const inputVarPrefix = inputEnvName('');
+
+/**
+ * The environment helm runs with: ours, minus anything that could point it at another cluster, and
+ * minus the step's inputs (the kubeconfig input is a secret helm has no use for).
+ */
 export function helmEnv(env: Env, kubeconfigPath: string, context: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k === 'KUBECONFIG' || k.startsWith('HELM_KUBE') || k.startsWith('INPUT_')) continue;
+    if (v === undefined || k === 'KUBECONFIG' || k.startsWith('HELM_KUBE') || k.startsWith(inputVarPrefix)) continue;
     out[k] = v;
   }
   out['KUBECONFIG'] = kubeconfigPath;
