@@ -206,6 +206,24 @@ describe('helm-deploy against the real API server', () => {
     expect((await deploy({ 'pr-number': n })).outputs).toMatchObject({ status: 'deployed', revision: '5' });
   });
 
+  it('a first install left pending-install by a killed helm is uninstalled and installed again', async () => {
+    const n = pr(8);
+    const ns = `pr-${n}`;
+    await coreV1().createNamespace({ body: { metadata: { name: ns } } });
+    const child = spawn(join(HELM_DIR, 'helm'), ['install', 'shop', join(repoRoot, 'charts/app'), '--namespace', ns, '--values', shopValues,
+      '--set', 'migrations.enabled=false', '--set', 'components.backend.image.repository=registry.example/x-notready', '--wait', '--timeout', '60s'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/tmp', KUBECONFIG: kubeconfigPath() }, stdio: 'ignore',
+    });
+    await waitFor('pending-install', async () => (await history(ns).catch(() => [])).at(-1)?.status === 'pending-install', { timeoutMs: 30_000 });
+    child.kill('SIGKILL');
+    const run = await deploy({ 'pr-number': n, 'stuck-after': '0s' });
+    expect(errors(run)).toEqual([]);
+    expect(run.stdout).toContain('release shop is pending-install (revision 1, for');
+    expect(run.stdout).toContain('older than stuck-after, and never deployed: uninstalling it, then deploying again');
+    expect(run.outputs).toMatchObject({ status: 'deployed', revision: '1' });
+    expect((await history(ns)).map((e) => e.status)).toEqual(['deployed']);
+  });
+
   it('two concurrent deploys of the same release: one succeeds, the other fails clearly, the release stays consistent', async () => {
     const n = pr(5);
     const ns = `pr-${n}`;
