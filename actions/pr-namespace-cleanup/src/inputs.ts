@@ -1,5 +1,5 @@
 import { githubContext, InputError, parseHttpUrl, type ActionContext } from '@polyglot-cd/action-kit';
-import { parsePrNumber, protectedEntryProblem, REPOSITORY_ID_RE } from '@polyglot-cd/kube';
+import { parsePrNumber, protectedEntryProblem, REPOSITORY_ID_RE } from '@polyglot-cd/kube/ownership';
 
 export const MODES = ['pr', 'gc'] as const;
 export type Mode = (typeof MODES)[number];

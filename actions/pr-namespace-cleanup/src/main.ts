@@ -1,28 +1,21 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { code, GateError, Raw, type ActionContext } from '@polyglot-cd/action-kit';
+import { loadInCluster, loadKubeconfig, SERVICE_ACCOUNT_DIR, type KubeAccess } from '@polyglot-cd/kube/config';
+import { rememberKubeconfig, removeKubeconfigFile, writeKubeconfigFile } from '@polyglot-cd/kube/kubeconfig-file';
 import {
   apiStatus,
   deleteNamespace,
   describeStatus,
   KubeApiError,
   listNamespaces,
-  loadInCluster,
-  loadKubeconfig,
   namespaceClient,
-  ownershipSelector,
-  prNamespace,
-  rememberKubeconfig,
-  removeKubeconfigFile,
-  SERVICE_ACCOUNT_DIR,
   waitForNamespaceGone,
-  writeKubeconfigFile,
-  type KubeAccess,
   type NamespaceClient,
   type NamespaceItem,
   type RetryOptions,
-} from '@polyglot-cd/kube';
-import { CommandRunner, ensureTool, Helm, manifest } from '@polyglot-cd/tools';
+} from '@polyglot-cd/kube/namespaces';
+import { ownershipSelector, prNamespace } from '@polyglot-cd/kube/ownership';
 import { githubPrLookup, type PrLookup } from './github.js';
 import { getInputs, type CleanupInputs } from './inputs.js';
 import { classify, classifyPr, decideByPr, mapLimit, namespaceAge, type Decision } from './plan.js';
@@ -173,6 +166,13 @@ async function uninstallReleases(ctx: ActionContext, inputs: Readonly<CleanupInp
     return;
   }
   await log.group(`Uninstall ${releases.length} Helm release(s) in ${namespace}: ${releases.join(', ')}`, async () => {
+    // loaded only on this path: most runs (gc, or no releases) never need helm
+    const [{ CommandRunner }, { Helm }, { manifest }, { ensureTool }] = await Promise.all([
+      import('@polyglot-cd/tools/command-runner'),
+      import('@polyglot-cd/tools/helm'),
+      import('@polyglot-cd/tools/manifest'),
+      import('@polyglot-cd/tools/tool-installer'),
+    ]);
     const version = inputs.helmVersion || manifest.tools['helm']?.defaultVersion || '';
     const tool = await ensureTool('helm', version, { log, secrets: ctx.secrets, env: ctx.env });
     const temp = ctx.env['RUNNER_TEMP'];

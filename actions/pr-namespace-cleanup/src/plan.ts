@@ -3,7 +3,7 @@
  * The ownership guard (packages/kube ownership.ts) runs first for every namespace; nothing that fails
  * it is ever a candidate for deletion.
  */
-import { checkDeletable, createdAt, expiresAt, formatTime, type GuardPolicy, type NamespaceFacts } from '@polyglot-cd/kube';
+import { checkDeletable, createdAt, expiresAt, formatTime, type GuardPolicy, type NamespaceFacts } from '@polyglot-cd/kube/ownership';
 
 export type PrState = 'open' | 'closed' | 'not-found' | 'unknown';
 

@@ -1,0 +1,506 @@
+export const id = 145;
+export const ids = [145,988,879];
+export const modules = {
+
+/***/ 7988:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CommandRunner = void 0;
+/**
+ * CommandRunner: the only way the actions start a process.
+ * - argv arrays only (`shell: false`), so no value is ever parsed by a shell;
+ * - refuses to put a registered secret on argv (other jobs on a host can read argv with `ps`);
+ * - captures stdout/stderr, redacts secrets from anything it logs or puts in an error;
+ * - enforces a timeout (SIGTERM, then SIGKILL after a grace period);
+ * - forwards SIGINT/SIGTERM to running children and waits for them, so a cancelled job does not
+ *   leave a tool (e.g. `helm upgrade`) half-way.
+ */
+const node_child_process_1 = __webpack_require__(1421);
+const action_kit_1 = __webpack_require__(5092);
+const MAX_CAPTURE = 64 * 1024 * 1024;
+class CommandRunner {
+    #log;
+    #secrets;
+    #defaultTimeoutMs;
+    #killGraceMs;
+    #env;
+    #children = new Set();
+    #cancelSignal;
+    #onSignal = (signal) => this.#forward(signal);
+    constructor(opts) {
+        this.#log = opts.log;
+        this.#secrets = opts.secrets;
+        this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 10 * 60_000;
+        this.#killGraceMs = opts.killGraceMs ?? 7_000;
+        this.#env = opts.env ?? process.env;
+    }
+    /** argv as it may appear in a log line or an error */
+    display(file, args) {
+        return this.#secrets.redactAll([file, ...args]);
+    }
+    run(file, args, opts = {}) {
+        const tool = opts.tool ?? file.split('/').pop() ?? file;
+        const argv = this.display(file, args);
+        for (const a of [file, ...args]) {
+            if (this.#secrets.redact(a) !== a) {
+                return Promise.reject(new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`));
+            }
+        }
+        if (this.#cancelSignal) {
+            return Promise.reject(this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true }));
+        }
+        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
+        const timeoutMs = opts.timeoutMs ?? this.#defaultTimeoutMs;
+        const started = Date.now();
+        this.#log.debug(`run: ${argv.join(' ')}`);
+        return new Promise((resolve, reject) => {
+            let child;
+            try {
+                child = (0, node_child_process_1.spawn)(file, [...args], {
+                    cwd: opts.cwd,
+                    env: env,
+                    shell: false,
+                    stdio: ['pipe', 'pipe', 'pipe'],
+                    windowsHide: true,
+                });
+            }
+            catch (err) {
+                reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+                return;
+            }
+            this.#track(child);
+            const out = [];
+            const errb = [];
+            let outLen = 0;
+            let errLen = 0;
+            let timedOut = false;
+            let killTimer;
+            const lineBuf = { out: '', err: '' };
+            const streamLines = (key, chunk) => {
+                if (!opts.stream)
+                    return;
+                lineBuf[key] += chunk.toString('utf8');
+                const lines = lineBuf[key].split(/\r?\n/);
+                lineBuf[key] = lines.pop() ?? '';
+                for (const l of lines)
+                    this.#log.info(this.#secrets.redact(l));
+            };
+            child.stdout?.on('data', (c) => {
+                if (outLen < MAX_CAPTURE)
+                    out.push(c);
+                outLen += c.length;
+                streamLines('out', c);
+            });
+            child.stderr?.on('data', (c) => {
+                if (errLen < MAX_CAPTURE)
+                    errb.push(c);
+                errLen += c.length;
+                streamLines('err', c);
+            });
+            child.stdin?.on('error', () => {
+                // the child may exit before reading its stdin; its exit code tells what happened
+            });
+            if (opts.input !== undefined)
+                child.stdin?.end(opts.input);
+            else
+                child.stdin?.end();
+            const timer = setTimeout(() => {
+                timedOut = true;
+                this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
+                child.kill('SIGTERM');
+                killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
+                killTimer.unref();
+            }, timeoutMs);
+            timer.unref();
+            let settled = false;
+            child.on('error', (err) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                this.#untrack(child);
+                const msg = err.code === 'ENOENT'
+                    ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
+                    : `${tool} could not be started: ${err.message}`;
+                reject(this.#toolError(tool, argv, msg, null, null, ''));
+            });
+            child.on('close', (code, signal) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                if (killTimer)
+                    clearTimeout(killTimer);
+                this.#untrack(child);
+                if (opts.stream) {
+                    if (lineBuf.out)
+                        this.#log.info(this.#secrets.redact(lineBuf.out));
+                    if (lineBuf.err)
+                        this.#log.info(this.#secrets.redact(lineBuf.err));
+                }
+                const stdout = Buffer.concat(out).toString('utf8');
+                const stderr = Buffer.concat(errb).toString('utf8');
+                const durationMs = Date.now() - started;
+                const ok = opts.okExitCodes ?? [0];
+                if (timedOut) {
+                    reject(this.#toolError(tool, argv, `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true }));
+                }
+                else if (this.#cancelSignal && code !== 0) {
+                    reject(this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true }));
+                }
+                else if (code === null || !ok.includes(code)) {
+                    reject(this.#toolError(tool, argv, `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`, code, signal, stderr));
+                }
+                else {
+                    resolve({ exitCode: code, stdout, stderr, durationMs });
+                }
+            });
+        });
+    }
+    #toolError(tool, argv, message, exitCode, signal, stderr, extra = {}) {
+        return new action_kit_1.ToolError(this.#secrets.redact(message), {
+            tool,
+            argv,
+            exitCode,
+            signal,
+            stderrTail: this.#secrets.redact((0, action_kit_1.tail)(stderr)),
+            ...extra,
+        });
+    }
+    #track(child) {
+        if (this.#children.size === 0) {
+            process.on('SIGINT', this.#onSignal);
+            process.on('SIGTERM', this.#onSignal);
+        }
+        this.#children.add(child);
+    }
+    #untrack(child) {
+        this.#children.delete(child);
+        if (this.#children.size === 0) {
+            process.off('SIGINT', this.#onSignal);
+            process.off('SIGTERM', this.#onSignal);
+        }
+    }
+    #forward(signal) {
+        this.#cancelSignal = signal;
+        this.#log.warning(`Received ${signal}: passing it to ${this.#children.size} running tool(s) and waiting up to ${Math.round(this.#killGraceMs / 1000)}s for them to stop`);
+        for (const child of this.#children) {
+            child.kill(signal);
+            const t = setTimeout(() => {
+                if (child.exitCode === null && child.signalCode === null)
+                    child.kill('SIGKILL');
+            }, this.#killGraceMs);
+            t.unref();
+        }
+    }
+}
+exports.CommandRunner = CommandRunner;
+
+
+/***/ }),
+
+/***/ 2879:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.manifest = void 0;
+const helm_json_1 = __importDefault(__webpack_require__(1490));
+const trivy_json_1 = __importDefault(__webpack_require__(3894));
+const cosign_json_1 = __importDefault(__webpack_require__(9257));
+exports.manifest = {
+    tools: {
+        helm: helm_json_1.default,
+        trivy: trivy_json_1.default,
+        cosign: cosign_json_1.default,
+    },
+};
+
+
+/***/ }),
+
+/***/ 786:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Bounded retry policy shared by the registry client and the push loops: exponential backoff with
+ * jitter, capped, and a server's Retry-After honoured (never beyond `maxDelayMs`).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_RETRY = void 0;
+exports.parseRetryAfter = parseRetryAfter;
+exports.backoffDelay = backoffDelay;
+exports.retryableStatus = retryableStatus;
+exports.retryableTransport = retryableTransport;
+exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const v = value.trim();
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    const at = Date.parse(v);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/**
+ * The wait before attempt `attempt + 1` (attempt counts from 1): the server's Retry-After when it
+ * gave one, else base·2^(attempt-1) with equal jitter (between half and all of it) (`random` in [0,1)); both capped at maxDelayMs.
+ */
+function backoffDelay(attempt, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+/** HTTP statuses worth another try: 408, 429 and 5xx except 501 (not implemented) and 505. */
+function retryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** Transport errors worth another try (connection resets, timeouts, refused while a registry restarts). */
+function retryableTransport(code) {
+    return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+}
+
+
+/***/ }),
+
+/***/ 145:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.currentPlatform = currentPlatform;
+exports.binEnvName = binEnvName;
+exports.sha256File = sha256File;
+exports.resolveToolFile = resolveToolFile;
+exports.ensureTool = ensureTool;
+/**
+ * ensureTool(name, version): a pinned, verified binary, found in this order:
+ *   0. `POLYGLOT_CD_<TOOL>_BIN` names a binary explicitly (baked into a runner image): used as-is,
+ *      with a notice and no hash check;
+ *   1. a binary on PATH, only if its SHA-256 is the manifest's for this version (so its version is
+ *      the pinned one);
+ *   2. the runner tool cache (`$RUNNER_TOOL_CACHE/<tool>/<version>/<platform>`, the layout of
+ *      @actions/tool-cache), re-verified: a cache hit makes no network call;
+ *   3. a download from the base URL (input, `POLYGLOT_CD_TOOLS_BASE_URL`, or the upstream default),
+ *      verified against the committed manifest before it is extracted, cached or run.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
+const promises_1 = __webpack_require__(1455);
+const node_path_1 = __webpack_require__(6760);
+const promises_2 = __webpack_require__(6466);
+const action_kit_1 = __webpack_require__(5092);
+const command_runner_js_1 = __webpack_require__(7988);
+const retry_js_1 = __webpack_require__(786);
+const manifest_js_1 = __webpack_require__(2879);
+function currentPlatform() {
+    const os = process.platform === 'win32' ? 'windows' : process.platform;
+    const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm' }[process.arch] ?? process.arch;
+    return `${os}-${arch}`;
+}
+function binEnvName(tool) {
+    return `POLYGLOT_CD_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+}
+async function sha256File(path) {
+    const hash = (0, node_crypto_1.createHash)('sha256');
+    await (0, promises_2.pipeline)((0, node_fs_1.createReadStream)(path), hash);
+    return hash.digest('hex');
+}
+/** Resolves the manifest entry for a tool version and platform; refuses unknown or refused versions. */
+function resolveToolFile(manifest, name, version, platform) {
+    const spec = manifest.tools[name];
+    if (!spec)
+        throw new action_kit_1.InputError(`No tool named "${name}" in the tool manifest; known: ${Object.keys(manifest.tools).join(', ')}`);
+    const v = version.replace(/^v/, '');
+    const refusal = spec.refused?.[v];
+    if (refusal)
+        throw new action_kit_1.InputError(`${name} ${v} is refused: ${refusal}. Pin another version.`);
+    const byPlatform = spec.versions[v];
+    if (!byPlatform) {
+        throw new action_kit_1.InputError(`${name} version "${version}" is not pinned in the tool manifest (pinned: ${Object.keys(spec.versions).join(', ')}); only versions with a recorded SHA-256 can be installed`);
+    }
+    const entry = byPlatform[platform];
+    if (!entry) {
+        throw new action_kit_1.InputError(`${name} ${v} has no pinned build for platform ${platform} (pinned platforms: ${Object.keys(byPlatform).join(', ')})`);
+    }
+    return { spec, entry };
+}
+function toolCacheDir(env, name, version, platform) {
+    const root = env['RUNNER_TOOL_CACHE'];
+    return root ? (0, node_path_1.join)(root, name, version, platform) : undefined;
+}
+async function isFile(path) {
+    try {
+        return (await (0, promises_1.stat)(path)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+async function ensureTool(name, version, opts) {
+    const env = opts.env ?? process.env;
+    const log = opts.log;
+    const manifest = opts.manifest ?? manifest_js_1.manifest;
+    const platform = opts.platform ?? currentPlatform();
+    const v = version.replace(/^v/, '');
+    const explicit = env[binEnvName(name)];
+    if (explicit) {
+        if (!(await isFile(explicit))) {
+            throw new action_kit_1.InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
+        }
+        log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
+        return { name, version: v, path: explicit, source: 'env' };
+    }
+    const { spec, entry } = resolveToolFile(manifest, name, v, platform);
+    // 1. PATH, only with the pinned binary's hash
+    if (entry.binarySha256) {
+        for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
+            const candidate = (0, node_path_1.join)(dir, spec.binary);
+            if (!(await isFile(candidate)))
+                continue;
+            const got = await sha256File(candidate);
+            if (got === entry.binarySha256) {
+                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
+                return { name, version: v, path: candidate, source: 'path' };
+            }
+            log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${got})`);
+        }
+    }
+    // 2. tool cache
+    const cacheDir = toolCacheDir(env, name, v, platform);
+    if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
+        const cached = (0, node_path_1.join)(cacheDir, spec.binary);
+        if (await isFile(cached)) {
+            const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
+            if (ok) {
+                log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
+                return { name, version: v, path: cached, source: 'cache' };
+            }
+            log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+        }
+    }
+    // 3. download, verify, extract, cache
+    const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
+    const url = `${base}/${entry.file}`;
+    const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
+    const work = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${(0, node_crypto_1.randomUUID)()}`);
+    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    try {
+        const downloaded = (0, node_path_1.join)(work, 'download');
+        await download(url, downloaded, opts, name, v, cacheDir);
+        const got = await sha256File(downloaded);
+        if (got !== entry.sha256) {
+            throw new action_kit_1.ToolError(`SHA-256 mismatch for ${name} ${v} (${platform}) downloaded from ${url}: expected ${entry.sha256}, got ${got}. The file was deleted and not run. Check the mirror for tampering or corruption.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+        }
+        const staged = (0, node_path_1.join)(work, 'bin');
+        await (0, promises_1.mkdir)(staged, { recursive: true });
+        const binPath = (0, node_path_1.join)(staged, spec.binary);
+        if (entry.format === 'binary') {
+            await (0, promises_1.copyFile)(downloaded, binPath);
+        }
+        else {
+            const runner = new command_runner_js_1.CommandRunner({ log, secrets: opts.secrets, env });
+            const extractDir = (0, node_path_1.join)(work, 'x');
+            await (0, promises_1.mkdir)(extractDir);
+            const member = entry.pathInArchive ?? spec.binary;
+            await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
+            await (0, promises_1.rename)((0, node_path_1.join)(extractDir, member), binPath);
+        }
+        if (entry.binarySha256) {
+            const binHash = await sha256File(binPath);
+            if (binHash !== entry.binarySha256) {
+                throw new action_kit_1.ToolError(`SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+            }
+        }
+        await (0, promises_1.chmod)(binPath, 0o755);
+        if (!cacheDir) {
+            log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
+            const keep = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${v}-${(0, node_crypto_1.randomUUID)()}`);
+            await (0, promises_1.rename)(staged, keep);
+            return { name, version: v, path: (0, node_path_1.join)(keep, spec.binary), source: 'download' };
+        }
+        await (0, promises_1.rm)(cacheDir, { recursive: true, force: true });
+        await (0, promises_1.mkdir)((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
+        await (0, promises_1.rename)(staged, cacheDir);
+        await (0, promises_1.writeFile)(`${cacheDir}.complete`, '');
+        log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
+        return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
+    }
+    finally {
+        await (0, promises_1.rm)(work, { recursive: true, force: true });
+    }
+}
+async function download(url, dest, opts, name, version, cacheDir) {
+    const { HttpClient } = await Promise.all(/* import() */[__webpack_require__.e(9), __webpack_require__.e(920)]).then(__webpack_require__.bind(__webpack_require__, 2920));
+    const retry = opts.retry ?? { attempts: 3, baseDelayMs: 2_000 };
+    const client = new HttpClient('polyglot-cd', undefined, {
+        allowRedirects: true,
+        maxRedirects: 5,
+        socketTimeout: opts.requestTimeoutMs ?? 60_000,
+    });
+    let lastError = '';
+    try {
+        for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+            let status = 0;
+            try {
+                const res = await client.get(url);
+                status = res.message.statusCode ?? 0;
+                if (status === 200) {
+                    await (0, promises_2.pipeline)(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    return;
+                }
+                res.message.resume();
+                lastError = `HTTP ${status}`;
+            }
+            catch (err) {
+                lastError = err.message || String(err);
+            }
+            const retryable = status === 0 || (0, retry_js_1.retryableStatus)(status);
+            if (!retryable || attempt === retry.attempts)
+                break;
+            const delay = retry.baseDelayMs * 2 ** (attempt - 1);
+            opts.log.warning(`Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`);
+            await new Promise((r) => setTimeout(r, delay));
+        }
+    }
+    finally {
+        client.dispose();
+    }
+    throw new action_kit_1.ToolError(`Could not download ${name} ${version} from ${url}: ${lastError}. It is not in the tool cache${cacheDir ? ` (${cacheDir})` : ' (RUNNER_TOOL_CACHE is not set)'}. On an offline or air-gapped runner, point the tools base URL (input or POLYGLOT_CD_TOOLS_BASE_URL) at a mirror, pre-seed the tool cache, or name a binary with ${binEnvName(name)}.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
+}
+
+
+/***/ }),
+
+/***/ 9257:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"cosign","defaultVersion":"3.1.3","defaultBaseUrl":"https://github.com/sigstore/cosign/releases/download","versionArgs":["version","--json"],"source":"cosign ships raw binaries; sha256 = the cosign-linux-<arch> lines of https://github.com/sigstore/cosign/releases/download/v<version>/cosign_checksums.txt. 3.1.3: amd64 4629c757… and arm64 c5d324e0… (quoted from that file, with its URL, by several public pins, e.g. Kubernetes release staging scripts and install scripts citing cosign_checksums.txt). 3.0.6: amd64 c956e5df… / arm64 bedac92e… (cosign_checksums.txt of v3.0.6 and the bootstrap_linux_*_sha of sigstore/cosign-installer, whose default is v3.0.6).","versions":{"3.1.3":{"linux-amd64":{"file":"v3.1.3/cosign-linux-amd64","format":"binary","sha256":"4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71","binarySha256":"4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71"},"linux-arm64":{"file":"v3.1.3/cosign-linux-arm64","format":"binary","sha256":"c5d324e091826b0d7a78eb16fef316450b4eb9aaec045611c08ba06f5e73220a","binarySha256":"c5d324e091826b0d7a78eb16fef316450b4eb9aaec045611c08ba06f5e73220a"}},"3.0.6":{"linux-amd64":{"file":"v3.0.6/cosign-linux-amd64","format":"binary","sha256":"c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74","binarySha256":"c956e5dfcac53d52bcf058360d579472f0c1d2d9b69f55209e256fe7783f4c74"},"linux-arm64":{"file":"v3.0.6/cosign-linux-arm64","format":"binary","sha256":"bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8","binarySha256":"bedac92e8c3729864e13d4a17048007cfafa79d5deca993a43a90ffe018ef2b8"}}}}');
+
+/***/ }),
+
+/***/ 1490:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"helm","defaultVersion":"4.2.4","defaultBaseUrl":"https://get.helm.sh","versionArgs":["version","--template","{{.Version}}"],"source":"3.10.1: archive sha256 https://get.helm.sh/helm-v3.10.1-linux-amd64.tar.gz.sha256sum, binary sha256 of linux-amd64/helm from that archive. 4.2.4: archive sha256 values as published in the v4.2.4 release notes (https://github.com/helm/helm/releases/tag/v4.2.4, each also at https://get.helm.sh/helm-v4.2.4-<platform>.tar.gz.sha256sum); no binary sha256 is published, so a helm 4 on PATH is not trusted (the verified download or tool cache is used)","versions":{"3.10.1":{"linux-amd64":{"file":"helm-v3.10.1-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c12d2cd638f2d066fec123d0bd7f010f32c643afdf288d39a4610b1f9cb32af3","binarySha256":"8c375d1016b2c9754bad8da3ed07ce33c0f9af3bad8890e61737f5137be7396d"}},"4.2.4":{"linux-amd64":{"file":"helm-v4.2.4-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3"},"linux-arm64":{"file":"helm-v4.2.4-linux-arm64.tar.gz","format":"tar.gz","pathInArchive":"linux-arm64/helm","sha256":"564de2191b881e9f71b5606b25345821ea1682f06ab90499d3ab22b530176da1"},"darwin-amd64":{"file":"helm-v4.2.4-darwin-amd64.tar.gz","format":"tar.gz","pathInArchive":"darwin-amd64/helm","sha256":"6c163d687ca03c3b5c01928e53bbbcf9518278f47ce7a2f249a5a08e8bdaa2bc"},"darwin-arm64":{"file":"helm-v4.2.4-darwin-arm64.tar.gz","format":"tar.gz","pathInArchive":"darwin-arm64/helm","sha256":"d747eb4e28bd2727173d15b759fa0a17822291ec09db7ced3d55af290a3661a2"}}}}');
+
+/***/ }),
+
+/***/ 3894:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"trivy","defaultVersion":"0.74.0","defaultBaseUrl":"https://github.com/aquasecurity/trivy/releases/download","versionArgs":["version","--format","json"],"source":"archive sha256: the values of trivy_0.74.0_checksums.txt at https://github.com/aquasecurity/trivy/releases/tag/v0.74.0. That file could not be fetched from this (offline) machine; the values were taken from independent public pins that check them with sha256sum -c against the release (linux-amd64 2ae6fe3e... in many repositories, e.g. a scanner script citing \'Official GitHub release asset SHA256 values\' of v0.74.0; linux-arm64 b94ce197... and the macOS values in a generated pin file listing all four assets). Re-check against the checksums file when bumping. No binarySha256: upstream publishes no hash of the binary inside the archive, so a trivy already on PATH is never trusted; only a verified download or the tool cache is used.","refused":{"0.69.4":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)","0.69.5":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)","0.69.6":"compromised release: published by an attacker with stolen release credentials during the Trivy supply-chain incident of March 2026 (GHSA-69fq-xp46-6x23; 0.69.4-0.69.6 are refused)"},"versions":{"0.74.0":{"linux-amd64":{"file":"v0.74.0/trivy_0.74.0_Linux-64bit.tar.gz","format":"tar.gz","pathInArchive":"trivy","sha256":"2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a"},"linux-arm64":{"file":"v0.74.0/trivy_0.74.0_Linux-ARM64.tar.gz","format":"tar.gz","pathInArchive":"trivy","sha256":"b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5"}}}}');
+
+/***/ })
+
+};

@@ -1,0 +1,281 @@
+export const id = 366;
+export const ids = [366];
+export const modules = {
+
+/***/ 2366:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Helm = exports.PENDING_STATUSES = void 0;
+exports.splitChartRef = splitChartRef;
+/**
+ * Helm: argv builders and parsers of helm's machine-readable output, for Helm 3 and Helm 4.
+ *
+ * Flags are chosen by the major version of the binary that actually runs (`helm version`), never by
+ * what was asked for:
+ * - Helm 3: `--wait` (bool) and `--atomic`;
+ * - Helm 4: `--wait=watcher` (an explicit strategy; Helm 4's default is `hookOnly`, which does not wait
+ *   for the workloads) and `--rollback-on-failure` (`--atomic` is deprecated).
+ * Every positional (release, chart, revision) comes after `--`, so a value can never be read as a flag.
+ * Values are passed only as files (`--values`), never through `--set`.
+ */
+const action_kit_1 = __webpack_require__(5092);
+exports.PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
+const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
+function str(v) {
+    return typeof v === 'string' ? v : '';
+}
+function int(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : 0;
+}
+/** `[a-z0-9]…` chart name and its SemVer, from history's `<name>-<version>` */
+function splitChartRef(chart) {
+    const m = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)$/.exec(chart);
+    return m ? { name: m[1], version: m[2] } : { name: chart, version: '' };
+}
+class Helm {
+    path;
+    version;
+    #runner;
+    #env;
+    constructor(path, version, runner, env = {}) {
+        this.path = path;
+        this.version = version;
+        this.#runner = runner;
+        this.#env = env;
+    }
+    get major() {
+        return this.version.major >= 4 ? 4 : 3;
+    }
+    /** Asks the binary for its version and returns a Helm bound to it. Refuses Helm 2 and unknown majors. */
+    static async open(path, runner, env = {}) {
+        const res = await runner.run(path, Helm.versionArgs(), { tool: 'helm', env, timeoutMs: 30_000 });
+        const version = Helm.parseVersion(res.stdout);
+        if (!version)
+            throw new Error(`helm printed an unexpected version: ${JSON.stringify(res.stdout.trim().slice(0, 80))}`);
+        if (version.major !== 3 && version.major !== 4) {
+            throw new Error(`helm ${version.raw} is not supported: use Helm 3 (>= 3.10) or Helm 4`);
+        }
+        return new Helm(path, version, runner, env);
+    }
+    static versionArgs() {
+        return ['version', '--template', '{{.Version}}'];
+    }
+    static parseVersion(text) {
+        const raw = text.trim();
+        const m = VERSION_RE.exec(raw);
+        if (!m)
+            return undefined;
+        return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: raw.startsWith('v') ? raw : `v${raw}` };
+    }
+    /**
+     * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
+     * or bare (equal); missing minor/patch count as 0.
+     */
+    static versionSatisfies(version, constraint) {
+        const v = typeof version === 'string' ? Helm.parseVersion(version) : version;
+        if (!v)
+            return false;
+        const cmp = (a, b) => {
+            for (let i = 0; i < 3; i++)
+                if ((a[i] ?? 0) !== (b[i] ?? 0))
+                    return (a[i] ?? 0) - (b[i] ?? 0);
+            return 0;
+        };
+        const have = [v.major, v.minor, v.patch];
+        return constraint
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .every((c) => {
+            const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
+            if (!m)
+                throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
+            const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
+            const d = cmp(have, want);
+            switch (m[1]) {
+                case '>=':
+                    return d >= 0;
+                case '>':
+                    return d > 0;
+                case '<=':
+                    return d <= 0;
+                case '<':
+                    return d < 0;
+                default:
+                    return d === 0;
+            }
+        });
+    }
+    /** `--wait` for this major: Helm 4 needs an explicit strategy, or it only waits for hooks. */
+    static waitFlag(major) {
+        return major >= 4 ? '--wait=watcher' : '--wait';
+    }
+    static rollbackOnFailureFlag(major) {
+        return major >= 4 ? '--rollback-on-failure' : '--atomic';
+    }
+    /** Server-side dry run: Helm 4 and Helm >= 3.13 take `--dry-run=server`; older Helm 3 only `--dry-run`. */
+    static dryRunFlag(version) {
+        return version.major >= 4 || Helm.versionSatisfies(version, '>=3.13.0') ? '--dry-run=server' : '--dry-run';
+    }
+    static upgradeArgs(o, version) {
+        const major = version.major >= 4 ? 4 : 3;
+        const args = ['upgrade', '--install', '--namespace', o.namespace, '--output', 'json', '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        if (o.chartVersion)
+            args.push('--version', o.chartVersion);
+        for (const f of o.valuesFiles)
+            args.push('--values', f);
+        if (o.dryRun) {
+            args.push(Helm.dryRunFlag(version));
+        }
+        else {
+            if (o.wait || o.rollbackOnFailure)
+                args.push(Helm.waitFlag(major));
+            if (o.waitForJobs)
+                args.push('--wait-for-jobs');
+            if (o.rollbackOnFailure)
+                args.push(Helm.rollbackOnFailureFlag(major));
+        }
+        if (o.description)
+            args.push('--description', o.description);
+        args.push('--', o.release, o.chart);
+        return args;
+    }
+    static templateArgs(o) {
+        const args = ['template', '--namespace', o.namespace];
+        if (o.chartVersion)
+            args.push('--version', o.chartVersion);
+        for (const f of o.valuesFiles)
+            args.push('--values', f);
+        args.push('--', o.release, o.chart);
+        return args;
+    }
+    static statusArgs(release, namespace) {
+        return ['status', '--namespace', namespace, '--output', 'json', '--', release];
+    }
+    static historyArgs(release, namespace, max = 20) {
+        return ['history', '--namespace', namespace, '--output', 'json', '--max', String(max), '--', release];
+    }
+    static getManifestArgs(release, namespace) {
+        return ['get', 'manifest', '--namespace', namespace, '--', release];
+    }
+    static rollbackArgs(release, namespace, revision, o, major) {
+        const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        if (o.wait)
+            args.push(Helm.waitFlag(major));
+        args.push('--', release, String(revision));
+        return args;
+    }
+    static uninstallArgs(release, namespace, o, major) {
+        const args = ['uninstall', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`];
+        if (o.wait)
+            args.push(Helm.waitFlag(major));
+        args.push('--', release);
+        return args;
+    }
+    /** Parses `helm status -o json` / `helm upgrade -o json` (Helm 3 and 4 shapes). */
+    static parseRelease(json) {
+        const start = json.indexOf('{');
+        if (start < 0)
+            throw new Error('helm printed no JSON release object');
+        const o = JSON.parse(json.slice(start));
+        if (o === null || typeof o !== 'object' || Array.isArray(o))
+            throw new Error('helm printed JSON that is not a release object');
+        const info = (o['info'] ?? {});
+        const chart = (o['chart'] ?? {});
+        const meta = (chart['metadata'] ?? {});
+        const name = str(o['name']);
+        const status = str(info['status']);
+        if (!name || !status)
+            throw new Error('helm printed a release without a name or status');
+        return {
+            name,
+            namespace: str(o['namespace']),
+            revision: int(o['version']),
+            status,
+            description: str(info['description']),
+            notes: str(info['notes']),
+            firstDeployed: str(info['first_deployed']),
+            lastDeployed: str(info['last_deployed']),
+            chartName: str(meta['name']),
+            chartVersion: str(meta['version']),
+            appVersion: str(meta['appVersion']),
+            manifest: str(o['manifest']),
+        };
+    }
+    /** Parses `helm history -o json`: oldest first, as helm prints it. */
+    static parseHistory(json) {
+        const data = JSON.parse(json.trim() === '' ? '[]' : json);
+        if (!Array.isArray(data))
+            throw new Error('helm history printed JSON that is not an array');
+        return data
+            .map((e) => {
+            const r = (e ?? {});
+            return {
+                revision: int(r['revision']),
+                updated: str(r['updated']),
+                status: str(r['status']),
+                chart: str(r['chart']),
+                appVersion: str(r['app_version']),
+                description: str(r['description']),
+            };
+        })
+            .sort((a, b) => a.revision - b.revision);
+    }
+    /** `Error: release: not found` (status/history of a release that does not exist). */
+    static isReleaseNotFound(stderr) {
+        return /release: not found/.test(stderr);
+    }
+    /** "another operation (install/upgrade/rollback) is in progress" */
+    static isOperationInProgress(stderr) {
+        return /another operation \(install\/upgrade\/rollback\) is in progress/.test(stderr);
+    }
+    /**
+     * Another helm operation on the same release won the race: its pending lock ("another operation
+     * … is in progress"), or the revision record this run wanted to write already exists (two upgrades
+     * computed the same next revision; helm's optimistic lock), or a concurrent first install.
+     * Nothing was applied by the run that gets this error.
+     */
+    static isConcurrentOperation(stderr) {
+        return Helm.isOperationInProgress(stderr) || /UPGRADE FAILED: release: already exists|cannot re-use a name that is still in use/.test(stderr);
+    }
+    static isPending(status) {
+        return exports.PENDING_STATUSES.includes(status);
+    }
+    /** The newest revision that was successfully deployed (deployed or superseded), if any. */
+    static lastGoodRevision(history) {
+        return [...history].reverse().find((h) => h.status === 'deployed' || h.status === 'superseded');
+    }
+    run(args, opts = {}) {
+        return this.#runner.run(this.path, args, { tool: 'helm', env: this.#env, ...opts });
+    }
+    async status(release, namespace) {
+        try {
+            const res = await this.run(Helm.statusArgs(release, namespace), { timeoutMs: 60_000 });
+            return Helm.parseRelease(res.stdout);
+        }
+        catch (err) {
+            if (err instanceof action_kit_1.ToolError && Helm.isReleaseNotFound(err.details.stderrTail))
+                return undefined;
+            throw err;
+        }
+    }
+    async history(release, namespace, max = 20) {
+        try {
+            const res = await this.run(Helm.historyArgs(release, namespace, max), { timeoutMs: 60_000 });
+            return Helm.parseHistory(res.stdout);
+        }
+        catch (err) {
+            if (err instanceof action_kit_1.ToolError && Helm.isReleaseNotFound(err.details.stderrTail))
+                return [];
+            throw err;
+        }
+    }
+}
+exports.Helm = Helm;
+
+
+/***/ })
+
+};
