@@ -372,14 +372,15 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
   const after = await new Helm(f.installedPath, f.helm.version, probe, f.env)
     .run(Helm.statusArgs(inp.release, inp.namespace), { timeoutMs: 5_000 })
     .then((r) => Helm.parseRelease(r.stdout))
-    .catch(() => undefined);
-  report.status = after?.status ?? 'unknown';
+    .catch((e: unknown) => (e instanceof ToolError && Helm.isReleaseNotFound(e.details.stderrTail) ? null : undefined));
+  // null: the release no longer exists (a failed first install, uninstalled by the rollback)
+  report.status = after === null ? 'uninstalled' : (after?.status ?? 'unknown');
   report.revision = after?.revision;
   outputs.set('status', report.status);
   if (after) outputs.set('revision', after.revision);
 
   if (err.details.cancelled) {
-    const state = after ? `${after.status} (revision ${after.revision})` : 'unknown (helm status did not answer)';
+    const state = after ? `${after.status} (revision ${after.revision})` : after === null ? 'uninstalled (a cancelled first install)' : 'unknown (helm status did not answer)';
     const next = after && Helm.isPending(after.status)
       ? ` The next deploy recovers it once it is older than stuck-after, or run: helm rollback ${inp.release} --namespace ${inp.namespace}`
       : '';
@@ -406,7 +407,13 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
     });
   }
   report.diagnostics = diagnostics;
-  const rolled = inp.rollbackOnFailure ? (after ? ` Rolled back: the release is ${after.status} at revision ${after.revision}.` : ' Rolled back.') : '';
+  const rolled = !inp.rollbackOnFailure
+    ? ''
+    : after
+      ? ` Rolled back: the release is ${after.status} at revision ${after.revision}.`
+      : after === null
+        ? ' The failed first install was uninstalled.'
+        : ' Rolled back.';
   report.failure = diagnostics ? `${cause}: ${diagnostics.culprit}` : cause;
   renderSummary(ctx.summary, report);
   log.error(`Culprit: ${diagnostics?.culprit ?? 'unknown'}`);

@@ -167,8 +167,10 @@ describe('helm-deploy against the real API server', () => {
     const diag = JSON.parse(run.outputs['diagnostics'] ?? '{}') as { culprit: string };
     expect(diag.culprit).toMatch(/^frontend: (ImagePullBackOff|ErrImagePull) — /);
     expect(diag.culprit).toContain('shop-frontend-errimagepull');
-    // a failed first install with --atomic is uninstalled
+    // a failed first install with --atomic is uninstalled, and the outputs say so
     await expect(helm(['status', 'shop', '--namespace', `pr-${n}`])).rejects.toThrow(/not found/);
+    expect(run.outputs['status']).toBe('uninstalled');
+    expect(errors(run).at(-1)).toContain('The failed first install was uninstalled.');
   });
 
   it('a release left pending-upgrade by a killed helm is rolled back and deployed again', async () => {
