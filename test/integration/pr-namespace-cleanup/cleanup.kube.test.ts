@@ -2,7 +2,8 @@
 // completes) and a local GitHub API server on 127.0.0.1 (GITHUB_API_URL, which @actions/github honours).
 // Every test uses its own repository id and random PR numbers: the cluster is shared with other files.
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,6 +279,34 @@ describe('mode pr', () => {
     // release the finalizer ourselves (the test's job, never the action's): the namespace then goes
     await core.replaceNamespacedConfigMap({ namespace: name, name: 'held', body: { ...cm, metadata: { ...cm.metadata, finalizers: [] } } });
     await waitFor('namespace gone', async () => !(await exists(name)), { timeoutMs: 60_000 });
+  });
+
+  it('in-cluster: the runner pod\'s service-account layout, for the API calls and for helm (tokenFile kubeconfig)', async () => {
+    const id = repoId();
+    const pr = prBase();
+    const name = `pr-${pr}`;
+    await createOwned(name, owned(id, pr));
+    await helm(['install', 'api', tinyChart, '--namespace', name, '--wait', '--timeout', '60s']);
+    // the service-account files a pod would have, made from the test control plane's admin credentials
+    const prefix = mkdtempSync(join(tmpdir(), 'pcd-sa-'));
+    const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(saDir, { recursive: true });
+    const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
+    writeFileSync(join(saDir, 'token'), token, { mode: 0o600 });
+    const ca = kubeconfigText.match(/certificate-authority-data: >-\s+(\S+)/)?.[1] ?? kubeconfigText.match(/certificate-authority-data: (\S+)/)?.[1];
+    writeFileSync(join(saDir, 'ca.crt'), Buffer.from(ca as string, 'base64'));
+    const server = new URL(kubeconfigText.match(/server: (\S+)/)?.[1] as string);
+    const w = workspace(
+      { mode: 'pr', 'pr-number': String(pr), 'in-cluster': 'true', 'wait-timeout': '60s' },
+      { GITHUB_REPOSITORY_ID: id, POLYGLOT_CD_HELM_BIN: helmBin, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
+    );
+    const r = await runInProcess('pr-namespace-cleanup', (ctx) => main(ctx, { serviceAccountPrefix: prefix }), w);
+    expect(r.stdout).not.toContain('::error::');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(context in-cluster, user service-account, service-account)');
+    expect(r.stdout).toContain('Uninstalled release api');
+    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
+    expect(visible(r)).not.toContain(token);
   });
 
   it('the bundle (dist) runs the same path under Node 24', async () => {
