@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Secrets } from '@polyglot-cd/action-kit';
 import { deleteNamespace, KubeApiError, listNamespaces, loadKubeconfig, namespaceClient, waitForNamespaceGone, type NamespaceClient } from '@polyglot-cd/kube';
-import { coreV1, kubeConfig, uniqueName, waitFor } from '../../kube/harness.js';
+import { coreV1, uniqueName } from '../../kube/harness.js';
+import { limitedIdentity } from './limited-identity.js';
 
 const core = coreV1();
 const api = core as unknown as NamespaceClient;
@@ -46,33 +47,11 @@ describe('namespaces against the real API server', () => {
 
   it('an identity without delete permission gets a fatal 403 with the API reason', async () => {
     // a service account that may list and get namespaces, not delete them
-    const sa = uniqueName('pcd-reader');
     const home = uniqueName('pcd-sa-home');
     await make(home);
-    await core.createNamespacedServiceAccount({ namespace: home, body: { metadata: { name: sa } } });
-    const { RbacAuthorizationV1Api } = await import('@kubernetes/client-node');
-    const rbac = kubeConfig().makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createClusterRole({ body: { metadata: { name: sa }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }] } });
-    await rbac.createClusterRoleBinding({
-      body: { metadata: { name: sa }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: sa }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: home }] },
-    });
+    const who = await limitedIdentity(core, home, [{ resources: ['namespaces'], verbs: ['get', 'list'] }]);
     try {
-      const token = await waitFor('the service account token', async () => {
-        const s = await core.readNamespacedServiceAccount({ namespace: home, name: sa });
-        const secretName = s.secrets?.[0]?.name;
-        if (!secretName) return undefined;
-        const secret = await core.readNamespacedSecret({ namespace: home, name: secretName });
-        return secret.data?.['token'] ? Buffer.from(secret.data['token'], 'base64').toString('utf8') : undefined;
-      }, { timeoutMs: 60_000 });
-      const admin = kubeConfig().getCurrentCluster();
-      const text = JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'c', cluster: { server: admin?.server, 'certificate-authority-data': admin?.caData } }],
-        users: [{ name: sa, user: { token } }],
-        contexts: [{ name: 'c', context: { cluster: 'c', user: sa } }],
-        'current-context': 'c',
-      });
+      const text = who.kubeconfig;
       const access = await loadKubeconfig(text, { allowExecAuth: false, secrets: new Secrets() });
       const limited = await namespaceClient(access.kubeConfig);
       const victim = uniqueName('pcd-victim');
@@ -83,12 +62,11 @@ describe('namespaces against the real API server', () => {
       expect(err).toBeInstanceOf(KubeApiError);
       expect((err as KubeApiError).status?.code).toBe(403);
       expect((err as Error).message).toMatch(
-        new RegExp(`delete namespace ${victim} is forbidden: HTTP 403 Forbidden: namespaces "${victim}" is forbidden: User "system:serviceaccount:${home}:${sa}" cannot delete resource "namespaces"`),
+        new RegExp(`delete namespace ${victim} is forbidden: HTTP 403 Forbidden: namespaces "${victim}" is forbidden: User "${who.user}" cannot delete resource "namespaces"`),
       );
       expect((await core.readNamespace({ name: victim })).status?.phase).toBe('Active');
     } finally {
-      await rbac.deleteClusterRoleBinding({ name: sa }).catch(() => undefined);
-      await rbac.deleteClusterRole({ name: sa }).catch(() => undefined);
+      await who.remove();
     }
   });
 });

