@@ -2,20 +2,11 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { code, GateError, githubContext, InputError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
-import {
-  backoffDelay,
-  Buildah,
-  checkRegistryAccess,
-  classifyPushFailure,
-  CommandRunner,
-  Docker,
-  manifestDigest,
-  RegistryClient,
-  RegistryError,
-  Skopeo,
-  type RegistryOptions,
-  type RetryPolicy,
-} from '@polyglot-cd/tools';
+import { Buildah, classifyPushFailure, Skopeo } from '@polyglot-cd/tools/buildah';
+import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { Docker } from '@polyglot-cd/tools/docker';
+import { checkRegistryAccess, manifestDigest, RegistryClient, RegistryError, type RegistryOptions } from '@polyglot-cd/tools/registry';
+import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import { readArchiveManifest } from './archive.js';
 import { registriesConf } from './containers-config.js';
 import { getInputs, type BuildPushInputs } from './inputs.js';

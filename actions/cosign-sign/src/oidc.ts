@@ -6,7 +6,7 @@
  * cosign an expired token. Both the request token and the ID token are registered as secrets.
  */
 import type { Env, Secrets } from '@polyglot-cd/action-kit';
-import { HttpTransportError, type HttpSend } from '@polyglot-cd/tools';
+import { HttpTransportError, type HttpSend } from '@polyglot-cd/tools/http';
 import { decodeClaims, type OidcClaims } from './identity.js';
 
 export const REQUEST_URL_ENV = 'ACTIONS_ID_TOKEN_REQUEST_URL';

@@ -1,6 +1,6 @@
 /** The job-summary section and the copy-paste verify command. Pure. */
 import { code, escapeHtml, Raw, type Summary } from '@polyglot-cd/action-kit';
-import { shellQuote } from '@polyglot-cd/tools';
+import { shellQuote } from '@polyglot-cd/tools/cosign';
 
 export interface SignReport {
   image: string;

@@ -1,6 +1,6 @@
 import { DNS1123_LABEL_RE, HOST_PATTERN_RE, type ActionContext } from '@polyglot-cd/action-kit';
 import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube';
-import { manifest } from '@polyglot-cd/tools';
+import { manifest } from '@polyglot-cd/tools/manifest';
 import { parseImages, prHost, type ImageRef } from './values.js';
 
 export interface DeployInputs {

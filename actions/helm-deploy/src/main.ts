@@ -37,7 +37,9 @@ import {
   type KubeAccess,
   type RestConnection,
 } from '@polyglot-cd/kube';
-import { CommandRunner, ensureTool, Helm, type HelmRelease } from '@polyglot-cd/tools';
+import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { Helm, type HelmRelease } from '@polyglot-cd/tools/helm';
+import { ensureTool } from '@polyglot-cd/tools/tool-installer';
 import { getInputs, type DeployInputs } from './inputs.js';
 import { diffManifests, ingressUrl, type LoadAll } from './manifest.js';
 import { decideRecovery } from './recover.js';

@@ -5,7 +5,7 @@
  * - older: roll back to the last deployed/superseded revision, or uninstall a release that never
  *   deployed; then the deploy is retried once. Release Secrets are never deleted by hand.
  */
-import { Helm, type HelmHistoryEntry, type HelmRelease } from '@polyglot-cd/tools';
+import { Helm, type HelmHistoryEntry, type HelmRelease } from '@polyglot-cd/tools/helm';
 
 export type Recovery =
   | { action: 'none' }

@@ -2,7 +2,7 @@
  * From one parsed Trivy report to the gate: the findings of the requested scanners, per-severity
  * counts, the decision against the `fail-on` threshold and the one-line summary. Pure.
  */
-import { TRIVY_SEVERITIES, type TrivyReport, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools';
+import { TRIVY_SEVERITIES, type TrivyReport, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools/trivy';
 
 export type FindingKind = 'vulnerability' | 'secret' | 'misconfiguration';
 

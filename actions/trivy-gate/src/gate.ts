@@ -5,15 +5,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { GateError, InputError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
-import {
-  CommandRunner,
-  ensureTool,
-  manifest,
-  Trivy,
-  TrivyReportError,
-  type TrivyReport,
-  type TrivyScanOptions,
-} from '@polyglot-cd/tools';
+import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { manifest } from '@polyglot-cd/tools/manifest';
+import { ensureTool } from '@polyglot-cd/tools/tool-installer';
+import { Trivy, TrivyReportError, type TrivyReport, type TrivyScanOptions } from '@polyglot-cd/tools/trivy';
 import {
   countBySeverity,
   extractFindings,

@@ -9,7 +9,7 @@ import {
 } from '@polyglot-cd/action-kit';
 // types only: @polyglot-cd/tools (child_process, crypto, the installer) is loaded with the gate, after
 // the inputs are valid, so a bad input costs no more than reading the inputs (pnpm bench)
-import type { TrivyScanner, TrivySeverity } from '@polyglot-cd/tools';
+import type { TrivyScanner, TrivySeverity } from '@polyglot-cd/tools/trivy';
 import type { FailOn } from './findings.js';
 
 export interface GateInputs {

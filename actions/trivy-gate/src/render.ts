@@ -6,7 +6,7 @@
  * names, titles and paths come from the scanned image).
  */
 import { escapeHtml, escapeMarkdown, link } from '@polyglot-cd/action-kit';
-import { TRIVY_SEVERITIES, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools';
+import { TRIVY_SEVERITIES, type TrivyScanner, type TrivySeverity } from '@polyglot-cd/tools/trivy';
 import type { Counts, FailOn, Finding, FindingKind } from './findings.js';
 import type { IgnoreRule, Suppression } from './ignore.js';
 

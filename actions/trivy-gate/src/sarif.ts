@@ -5,7 +5,7 @@
  * with an external suppression and its statement, so code scanning shows them as dismissed rather
  * than losing them. Pure.
  */
-import type { TrivySeverity } from '@polyglot-cd/tools';
+import type { TrivySeverity } from '@polyglot-cd/tools/trivy';
 import type { Finding } from './findings.js';
 import type { Suppression } from './ignore.js';
 
