@@ -240,6 +240,7 @@ export type WaitResult =
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** first poll interval (default 250 ms); it doubles up to 1 s (or up to this value if larger) */
   intervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -251,7 +252,8 @@ export async function waitForNamespaceGone(api: NamespaceClient, name: string, u
   const sleep = o.sleep ?? defaultSleep;
   const now = o.now ?? Date.now;
   const start = now();
-  let interval = Math.min(o.intervalMs ?? 250, 2000);
+  const maxInterval = Math.max(o.intervalMs ?? 250, 1000);
+  let interval = Math.min(o.intervalMs ?? 250, maxInterval);
   for (;;) {
     let ns: NamespaceItem | undefined;
     try {
@@ -274,6 +276,6 @@ export async function waitForNamespaceGone(api: NamespaceClient, name: string, u
       };
     }
     await sleep(Math.min(interval, Math.max(1, o.timeoutMs - waited)));
-    interval = Math.min(interval * 2, 2000);
+    interval = Math.min(interval * 2, maxInterval);
   }
 }
