@@ -56,6 +56,8 @@ class Buildah {
             args.push('--authfile', o.authFile);
         if (o.certDir)
             args.push('--cert-dir', o.certDir);
+        if (o.timestamp !== undefined)
+            args.push('--timestamp', String(o.timestamp));
         args.push('--retry', '2', '--', o.context);
         return args;
     }
@@ -78,12 +80,6 @@ class Buildah {
             args.push('--cert-dir', certDir);
         args.push('--', registry);
         return args;
-    }
-    static inspectSizeArgs(image) {
-        return ['inspect', '--type', 'image', '--format', '{{.FromImageID}} {{range .OCIv1.RootFS.DiffIDs}}{{.}} {{end}}', '--', image];
-    }
-    static rmiArgs(image) {
-        return ['rmi', '--force', '--', image];
     }
     run(args, opts = {}) {
         return this.#runner.run(this.#bin, args, { tool: 'buildah', ...opts, env: { ...this.#env, ...opts.env } });

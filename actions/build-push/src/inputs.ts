@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { REPOSITORY_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
+import { InputError, REPOSITORY_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
 
 export const BUILDERS = ['auto', 'docker', 'buildah'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
@@ -28,6 +28,8 @@ export interface BuildPushInputs {
   registry: string;
   username: string;
   password: string;
+  /** SOURCE_DATE_EPOCH from the environment (reproducible-builds.org): image timestamps, seconds */
+  sourceDateEpoch: number | undefined;
   caFile: string;
   insecureRegistries: readonly string[];
   pushAttempts: number;
@@ -138,6 +140,11 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
   const insecureRegistries = inputs.list('insecure-registries').map((h) => h.toLowerCase());
   for (const h of insecureRegistries) if (!HOSTPORT_RE.test(h)) inputs.fail('insecure-registries', h, 'expected registry host[:port] entries, e.g. registry.local:5000');
   const pushAttempts = inputs.int('push-attempts', { default: 5, min: 1, max: 10 });
+  const epochRaw = (env['SOURCE_DATE_EPOCH'] ?? '').trim();
+  if (epochRaw && !/^\d{1,11}$/.test(epochRaw)) {
+    throw new InputError(`SOURCE_DATE_EPOCH is ${JSON.stringify(epochRaw.slice(0, 40))}: expected whole seconds since 1970 (e.g. the commit time, git log -1 --format=%ct)`);
+  }
+  const sourceDateEpoch = epochRaw ? Number(epochRaw) : undefined;
 
   return Object.freeze({
     image,
@@ -159,5 +166,6 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     caFile,
     insecureRegistries: Object.freeze(insecureRegistries),
     pushAttempts,
+    sourceDateEpoch,
   });
 }

@@ -26,6 +26,8 @@ interface Result {
   pushed: boolean;
   archive: string;
   sizeBytes: number | undefined;
+  /** refs an immutable-tag registry refused to rewrite because they already pointed at this digest */
+  existing: string[];
 }
 
 /** Compressed size of an image from its manifest JSON (config + layers); undefined for an index. */
@@ -172,12 +174,14 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       await login('skopeo');
       const archive = await archiveManifest(inputs.fromArchive);
       const skopeo = new Skopeo(runner, { env: toolEnv });
+      const existing: string[] = [];
       for (const ref of refs) {
-        await pushTag(ctx, ref, archive.digest, regOpts, policy, sleep, () =>
+        const already = await pushTag(ctx, ref, archive.digest, regOpts, policy, sleep, () =>
           skopeo.run(Skopeo.copyArchiveArgs(inputs.fromArchive, ref, { ...pushOpts, ...(regOpts.insecure ? { tlsVerify: false } : {}) }), { timeoutMs: 30 * 60_000 }),
         );
+        if (already) existing.push(ref);
       }
-      result = { digest: archive.digest, pushed: true, archive: '', sizeBytes: undefined };
+      result = { digest: archive.digest, pushed: true, archive: '', sizeBytes: undefined, existing };
     } else {
       const buildah = new Buildah(runner, { env: toolEnv });
       await login('buildah');
@@ -194,6 +198,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
             ...(inputs.target ? { target: inputs.target } : {}),
             ...(inputs.platforms[0] ? { platform: inputs.platforms[0] } : {}),
             iidFile,
+            ...(inputs.sourceDateEpoch !== undefined ? { timestamp: inputs.sourceDateEpoch } : {}),
             ...(inputs.username ? { authFile } : {}),
             ...(certDir ? { certDir } : {}),
           }),
@@ -208,7 +213,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         await rm(archive, { force: true });
         await log.group(`Write the image as an OCI archive (push: false)`, () => buildah.run(Buildah.pushArgs(imageId, `oci-archive:${archive}`), { timeoutMs: 30 * 60_000 }));
         const m = await archiveManifest(archive);
-        result = { digest: m.digest, pushed: false, archive, sizeBytes: (await stat(archive)).size };
+        result = { digest: m.digest, pushed: false, archive, sizeBytes: (await stat(archive)).size, existing: [] };
       } else {
         let digest: string | undefined;
         const local = async (): Promise<string> => {
@@ -219,16 +224,18 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
           return index.manifests[0]?.digest ?? '';
         };
+        const existing: string[] = [];
         for (const ref of refs) {
           const digestFile = join(tmp, 'digest');
           await rm(digestFile, { force: true });
           const got = await pushTag(ctx, ref, digest ?? local, regOpts, policy, sleep, () =>
             buildah.run(Buildah.pushArgs(imageId, `docker://${ref}`, { ...pushOpts, digestFile }), { timeoutMs: 30 * 60_000 }),
           );
+          if (got) existing.push(ref);
           if (existsSync(digestFile)) digest ??= (await readFile(digestFile, 'utf8')).trim();
           digest ??= got;
         }
-        result = { digest: digest as string, pushed: true, archive: '', sizeBytes: undefined };
+        result = { digest: digest as string, pushed: true, archive: '', sizeBytes: undefined, existing };
       }
     }
 
@@ -261,7 +268,14 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
 
 function labelsFor(inputs: BuildPushInputs, gh: ReturnType<typeof githubContext>, version: string, now: () => number): Map<string, string> {
   return ociLabels(
-    { repositoryUrl: gh.repositoryUrl, sha: gh.sha, created: new Date(now()).toISOString(), version, title: inputs.image.split('/').pop() ?? '' },
+    {
+      repositoryUrl: gh.repositoryUrl,
+      sha: gh.sha,
+      // a reproducible build (SOURCE_DATE_EPOCH) must not carry the time of the run
+      created: new Date(inputs.sourceDateEpoch !== undefined ? inputs.sourceDateEpoch * 1000 : now()).toISOString(),
+      version,
+      title: inputs.image.split('/').pop() ?? '',
+    },
     inputs.labels,
   );
 }
@@ -310,16 +324,31 @@ async function pushTag(
         if (existing === undefined) throw e;
         const want = typeof expected === 'string' ? expected : await expected();
         if (existing === want) {
-          log.notice(`${ref} already exists and points at ${want}, the digest being pushed: the registry refused to rewrite it (immutable tags?), which is a success`);
+          log.notice(
+            `${ref} already exists and points at ${want}, the digest being pushed: the registry refused to rewrite it (immutable tags?), which is a success ` +
+              `(the registry said: ${registrySaid(e.details.stderrTail)})`,
+          );
           return want;
         }
         throw new GateError(
           `${ref} already exists and points at ${existing}, not at ${want}; the registry refused to overwrite it (immutable tags?) and build-push never forces it. ` +
-            `Use a new tag. Registry said: ${e.details.stderrTail.split('\n').pop() ?? ''}`,
+            `Use a new tag. Registry said: ${registrySaid(e.details.stderrTail)}`,
         );
       }
     }
   });
+}
+
+/**
+ * The registry's own words from a containers/image push failure: the last line repeats them once per
+ * manifest format tried ("…(writing manifest: uploading manifest <tag> to <repo>: <words>), …").
+ * The words are the registry's own (a refusal body's code and message), cut to 500 characters.
+ */
+export function registrySaid(stderrTail: string): string {
+  const last = stderrTail.trim().split('\n').pop() ?? '';
+  // buildah: "Error: … (…)"; skopeo (logrus): time="…" level=fatal msg="…"
+  const m = /uploading manifest \S+ to \S+?: (.+?)(?:\), application\/|\)?"?$)/.exec(last);
+  return (m?.[1] ?? last).slice(0, 500);
 }
 
 interface DockerPathOpts {
@@ -382,9 +411,9 @@ async function dockerPath(ctx: ActionContext, inputs: BuildPushInputs, o: Docker
   const meta = existsSync(metadataFile) ? Docker.parseMetadata(await readFile(metadataFile, 'utf8')) : {};
   if (!inputs.push) {
     const m = await readArchiveManifest(archive);
-    return { digest: m.digest, pushed: false, archive, sizeBytes: (await stat(archive)).size };
+    return { digest: m.digest, pushed: false, archive, sizeBytes: (await stat(archive)).size, existing: [] };
   }
-  return { digest: meta.digest ?? '', pushed: true, archive: '', sizeBytes: undefined };
+  return { digest: meta.digest ?? '', pushed: true, archive: '', sizeBytes: undefined, existing: [] };
 }
 
 function writeResults(ctx: ActionContext, inputs: BuildPushInputs, refs: string[], builder: Builder, reason: string, result: Result | undefined, seconds: string): void {
@@ -421,4 +450,10 @@ function writeResults(ctx: ActionContext, inputs: BuildPushInputs, refs: string[
     ...(result?.archive ? ([['Archive', result.archive]] as [string, string][]) : []),
   ]);
   if (refs.length) summary.raw(`**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${refs.map((r) => code(r)).join(' ')}\n\n`);
+  if (result?.existing.length) {
+    summary.raw(
+      `**Already in the registry**: the registry refused to rewrite ${result.existing.map((r) => code(r)).join(' ')} (immutable tags); ` +
+        `${result.existing.length > 1 ? 'they' : 'it'} already pointed at this digest ${code(result.digest)}, so nothing changed.\n\n`,
+    );
+  }
 }

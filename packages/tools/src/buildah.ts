@@ -41,6 +41,8 @@ export interface BuildahBuildOptions {
   isolation?: string;
   /** keep intermediate layers (default false: one build, no cache to fill) */
   layers?: boolean;
+  /** seconds since the epoch for every timestamp in the image, files included (a reproducible build) */
+  timestamp?: number;
 }
 
 export interface BuildahPushOptions {
@@ -94,6 +96,7 @@ export class Buildah {
     if (o.platform) args.push('--platform', o.platform);
     if (o.authFile) args.push('--authfile', o.authFile);
     if (o.certDir) args.push('--cert-dir', o.certDir);
+    if (o.timestamp !== undefined) args.push('--timestamp', String(o.timestamp));
     args.push('--retry', '2', '--', o.context);
     return args;
   }
@@ -114,14 +117,6 @@ export class Buildah {
     if (certDir) args.push('--cert-dir', certDir);
     args.push('--', registry);
     return args;
-  }
-
-  static inspectSizeArgs(image: string): string[] {
-    return ['inspect', '--type', 'image', '--format', '{{.FromImageID}} {{range .OCIv1.RootFS.DiffIDs}}{{.}} {{end}}', '--', image];
-  }
-
-  static rmiArgs(image: string): string[] {
-    return ['rmi', '--force', '--', image];
   }
 
   run(args: readonly string[], opts: CommandOptions = {}): ReturnType<CommandRunner['run']> {

@@ -46,6 +46,12 @@ describe('Buildah', () => {
     ]);
   });
 
+  it('build argv: a timestamp (SOURCE_DATE_EPOCH) makes the build reproducible', () => {
+    const args = Buildah.buildArgs({ context: '/ws', file: '/ws/Containerfile', tags: ['r/a:1'], labels: [], buildArgs: [], iidFile: '/i', timestamp: 1700000000 });
+    expect(args.slice(-6)).toEqual(['--timestamp', '1700000000', '--retry', '2', '--', '/ws']);
+    expect(Buildah.buildArgs({ context: '/ws', file: '/ws/Containerfile', tags: [], labels: [], buildArgs: [], iidFile: '/i' })).not.toContain('--timestamp');
+  });
+
   it('push and login argv: our retries only, password only on stdin', () => {
     expect(Buildah.pushArgs('sha256:abc', 'docker://r/a:1', { digestFile: '/d', authFile: '/a' })).toEqual(['push', '--retry', '0', '--authfile', '/a', '--digestfile', '/d', '--', 'sha256:abc', 'docker://r/a:1']);
     const login = Buildah.loginArgs('r.example:5000', 'ci', '/t/auth.json');
