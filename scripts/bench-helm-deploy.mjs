@@ -50,7 +50,9 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
   const helmEnv = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfigPath };
   const directArgs = [
     'upgrade', '--install', '--namespace', namespace, '--output', 'json', '--timeout', '60s', '--history-max', '10',
-    '--values', inputs['INPUT_VALUES-FILES'], '--values', generated, '--wait', '--atomic', '--', 'shop', join(root, 'charts', 'app'),
+    '--values', inputs['INPUT_VALUES-FILES'], '--values', generated, '--wait', '--atomic',
+    // what the action adds from GITHUB_SHA / GITHUB_RUN_ID (cleanEnv), so both store the same release
+    '--description', 'polyglot-cd a1b2c3d run 1', '--', 'shop', join(root, 'charts', 'app'),
   ];
   const timed = (fn) => {
     const t = process.hrtime.bigint();
@@ -80,11 +82,22 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     const d = [];
     const a = [];
     for (let i = 0; i < runs; i++) {
-      d.push(timed(direct));
-      a.push(timed(action));
+      // alternated, and in the opposite order every other pair, so a drift in the machine's load
+      // does not favour one side
+      if (i % 2 === 0) {
+        d.push(timed(direct));
+        a.push(timed(action));
+      } else {
+        a.push(timed(action));
+        d.push(timed(direct));
+      }
     }
+    const diffs = a.map((x, i) => x - d[i]).sort((x, y) => x - y);
+    const q = (p) => diffs[Math.round((diffs.length - 1) * p)];
     const row = { label: 'helm-deploy (no-op upgrade, helm 3)', subject: median(a), floor: median(d), floorRss: NaN, floorLabel: 'helm upgrade' };
-    row.note = `vs the same helm upgrade --install --wait --atomic run directly: overhead ${(((row.subject - row.floor) / row.floor) * 100).toFixed(1)} % (${runs} runs each, alternated)`;
+    row.note =
+      `vs the same helm upgrade --install --wait --atomic run directly: overhead ${(((row.subject - row.floor) / row.floor) * 100).toFixed(1)} % ` +
+      `(medians; per pair ${Math.round(median(diffs))} ms, quartiles ${Math.round(q(0.25))}..${Math.round(q(0.75))} ms; ${runs} runs each, alternated)`;
     return [row];
   } finally {
     spawnSync(helm, ['uninstall', 'shop', '--namespace', namespace], { env: helmEnv, stdio: 'ignore' });

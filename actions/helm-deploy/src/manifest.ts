@@ -29,7 +29,13 @@ export function splitManifest(manifest: string, loadAll: LoadAll): { key: string
 
 /** The first Ingress host of the release, as a URL: https when a TLS entry covers it, else http. */
 export function ingressUrl(manifest: string, loadAll: LoadAll): string {
-  for (const { obj } of splitManifest(manifest, loadAll)) {
+  // only the documents that can be an Ingress are parsed: YAML-parsing a whole release's manifest
+  // was most of the time between helm's exit and the action's
+  const candidates = manifest
+    .split(/^---\s*$/m)
+    .filter((doc) => doc.includes('Ingress'))
+    .join('\n---\n');
+  for (const { obj } of splitManifest(candidates, loadAll)) {
     if (obj.kind !== 'Ingress') continue;
     const spec = (obj.spec ?? {}) as { rules?: { host?: string }[]; tls?: { hosts?: string[] }[] };
     const host = spec.rules?.find((r) => typeof r.host === 'string' && r.host !== '')?.host;

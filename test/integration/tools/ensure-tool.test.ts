@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, MemoryLogger, Secrets, ToolError } from '@polyglot-cd/action-kit';
-import { ensureTool, type EnsureToolOptions, type ToolManifest } from '@polyglot-cd/tools';
+import { ensureTool, sha256File, type EnsureToolOptions, type ToolManifest } from '@polyglot-cd/tools';
 import { repoRoot } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 
@@ -180,5 +180,22 @@ describe('ensureTool', () => {
     const helm = await ensureTool('helm', '3.10.1', { ...o, manifest: undefined as unknown as ToolManifest });
     expect(helm.source).toBe('path');
     expect(execFileSync(helm.path, ['version', '--template', '{{.Version}}']).toString()).toBe('v3.10.1');
+  });
+});
+
+describe('sha256File', () => {
+  it('hashes files of any size, across its 1 MiB read boundaries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-sha-'));
+    for (const size of [0, 1, 1 << 20, (1 << 20) + 1, 2.5 * (1 << 20)]) {
+      const data = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = (i * 31 + (i >> 12)) & 0xff;
+      const f = join(dir, `f${size}`);
+      writeFileSync(f, data);
+      expect(await sha256File(f), `size ${size}`).toBe(sha(data));
+    }
+  });
+
+  it('rejects for a missing file', async () => {
+    await expect(sha256File(join(tmpdir(), 'pcd-no-such-file-for-sha'))).rejects.toThrow(/ENOENT/);
   });
 });
