@@ -160,6 +160,20 @@ class Helm {
     static getManifestArgs(release, namespace) {
         return ['get', 'manifest', '--namespace', namespace, '--', release];
     }
+    /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
+    static getValuesArgs(release, namespace, revision) {
+        return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+    }
+    /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
+    static parseValues(json) {
+        const text = json.trim();
+        const v = text === '' ? null : JSON.parse(text);
+        if (v === null)
+            return {};
+        if (typeof v !== 'object' || Array.isArray(v))
+            throw new Error('helm get values printed JSON that is not a mapping');
+        return v;
+    }
     static rollbackArgs(release, namespace, revision, o, major) {
         const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
         if (o.wait)
@@ -260,6 +274,10 @@ class Helm {
                 return undefined;
             throw err;
         }
+    }
+    async values(release, namespace, revision) {
+        const res = await this.run(Helm.getValuesArgs(release, namespace, revision), { timeoutMs: 60_000 });
+        return Helm.parseValues(res.stdout);
     }
     async history(release, namespace, max = 20) {
         try {

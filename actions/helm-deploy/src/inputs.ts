@@ -1,7 +1,7 @@
 import { DNS1123_LABEL_RE, HOST_PATTERN_RE, type ActionContext } from '@polyglot-cd/action-kit';
 import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube';
 import { manifest } from '@polyglot-cd/tools/manifest';
-import { parseImages, prHost, type ImageRef } from './values.js';
+import { COMPONENT_RE, parseImages, prHost, type ImageRef } from './values.js';
 
 export interface DeployInputs {
   release: string;
@@ -32,6 +32,10 @@ export interface DeployInputs {
   stuckAfterMs: number;
   dryRun: boolean;
   logLines: number;
+  /** with canaryWeight > 0: the component whose new image runs as a canary beside the stable track */
+  canaryComponent: string;
+  /** 0 = no canary */
+  canaryWeight: number;
 }
 
 /** Release names: DNS-1123 label, at most 53 characters (Helm's own limit). */
@@ -128,6 +132,20 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   const toolsBaseUrl = inputs.optional('tools-base-url');
   if (toolsBaseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of https://get.helm.sh');
 
+  const canaryWeight = inputs.int('canary-weight', { default: 0, min: 0, max: 100 });
+  const canaryComponent = inputs.optional('canary-component');
+  if (canaryComponent !== '' && !COMPONENT_RE.test(canaryComponent)) {
+    inputs.fail('canary-component', canaryComponent, 'expected a component name of charts/app (a DNS label of at most 23 characters, e.g. backend)');
+  }
+  if (canaryWeight > 0) {
+    if (canaryComponent === '') inputs.fail('canary-component', '', `required with canary-weight ${canaryWeight}: name the component whose new image runs as the canary`);
+    if (!(images as ImageRef[]).some((i) => i.component === canaryComponent)) {
+      inputs.fail('canary-component', canaryComponent, `must be one of the components in images (${(images as ImageRef[]).map((i) => i.component).join(', ') || 'images is empty'}): the canary runs that component's new digest`);
+    }
+  } else if (canaryComponent !== '') {
+    inputs.fail('canary-component', canaryComponent, 'is only used with canary-weight 1-100 (percent of its requests sent to the canary)');
+  }
+
   return Object.freeze({
     release,
     chart,
@@ -152,5 +170,7 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     stuckAfterMs: inputs.duration('stuck-after', { default: '15m', min: '0s', max: '24h' }),
     dryRun: inputs.bool('dry-run', false),
     logLines: inputs.int('log-lines', { default: 20, min: 0, max: 500 }),
+    canaryComponent,
+    canaryWeight,
   });
 }

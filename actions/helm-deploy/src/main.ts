@@ -44,7 +44,8 @@ import { getInputs, type DeployInputs } from './inputs.js';
 import { diffManifests, ingressUrl, type LoadAll } from './manifest.js';
 import { decideRecovery } from './recover.js';
 import { renderSummary, type DeployReport } from './report.js';
-import { generatedValues, isMapping, type Values } from './values.js';
+import { CanaryError, formatImages, planCanary, type CanaryPlan } from './canary.js';
+import { generatedValues, isMapping, mergeValues, type Values } from './values.js';
 
 export interface Deps {
   /** prefix of the service-account directory for in-cluster mode (tests; default: none) */
@@ -228,8 +229,34 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     report.helm = `${helm.version.raw} (${installed.source})`;
     log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
 
+    // ---- canary: the stable track keeps what the last deployed revision runs
+    let plan: CanaryPlan | undefined;
+    if (inp.canaryWeight > 0) {
+      plan = await log.group(`Canary of ${inp.canaryComponent} at ${inp.canaryWeight} %: read the stable images of ${inp.release}`, async () => {
+        const good = Helm.lastGoodRevision(await helm.history(inp.release, inp.namespace));
+        const deployed = good ? await helm.values(inp.release, inp.namespace, good.revision) : undefined;
+        let p: CanaryPlan;
+        try {
+          p = planCanary(deployed, inp.images, { component: inp.canaryComponent, weight: inp.canaryWeight });
+        } catch (err) {
+          if (err instanceof CanaryError) throw new GateError(`No canary deployed: ${err.message}`);
+          throw err;
+        }
+        for (const i of p.stable) log.info(`stable ${i.component}: ${i.ref}${good ? '' : ' (new)'}`);
+        if (p.deployed) log.info(`canary ${inp.canaryComponent}: ${inp.images.find((i) => i.component === inp.canaryComponent)?.ref} with ${inp.canaryWeight} % of its requests`);
+        else log.notice(`No canary: ${p.reason}`);
+        return p;
+      });
+      report.canary = plan.deployed
+        ? `${inp.canaryComponent} ${inp.images.find((i) => i.component === inp.canaryComponent)?.ref} at ${inp.canaryWeight} % of its requests`
+        : `none: ${plan.reason}`;
+      report.images = plan.stable;
+    }
+    const deployImages = plan ? plan.stable : inp.images;
+
     // ---- values
-    const generated = generatedValues(userValues, inp.images, inp.ingressHost || undefined);
+    let generated = generatedValues(userValues, deployImages, inp.ingressHost || undefined);
+    if (plan) generated = mergeValues(generated, { canary: plan.canary });
     const generatedFile = join(work, 'values.generated.json');
     writeFileSync(generatedFile, JSON.stringify(generated, null, 2), { mode: 0o600 });
     const upgradeOpts = {
@@ -336,6 +363,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     outputs.set('status', release.status);
     outputs.set('url', report.url);
     outputs.set('chart-version', release.chartVersion);
+    outputs.set('canary', plan?.deployed ? 'deployed' : 'none');
+    outputs.set('stable-images', formatImages(deployImages));
     log.info(`Release ${release.name} revision ${release.revision} is ${release.status}${report.url ? `: ${report.url}` : ''}`);
     renderSummary(summary, report);
   } finally {

@@ -24,6 +24,8 @@ export interface DeployReport {
   helm?: string;
   namespaceOutcome?: string;
   recovered?: string;
+  /** canary mode: what runs as the canary, or why none does */
+  canary?: string;
   failure?: string;
   diagnostics?: Diagnostics;
   diff?: ManifestDiff;
@@ -46,6 +48,7 @@ export function renderSummary(summary: Summary, r: DeployReport): void {
   if (r.revision !== undefined) rows.push(['Revision', String(r.revision)]);
   rows.push(['Chart', r.chartName && r.chartVersion ? `${r.chartName} ${r.chartVersion} (${r.chart})` : r.chart]);
   for (const i of r.images) rows.push([`Image: ${i.component}`, new Raw(code(i.ref))]);
+  if (r.canary) rows.push(['Canary', r.canary]);
   if (r.url) rows.push(['URL', new Raw(link(r.url, r.url))]);
   rows.push(['API server', r.apiHost]);
   if (r.helm) rows.push(['Helm', r.helm]);

@@ -219,6 +219,20 @@ export class Helm {
     return ['get', 'manifest', '--namespace', namespace, '--', release];
   }
 
+  /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
+  static getValuesArgs(release: string, namespace: string, revision: number): string[] {
+    return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+  }
+
+  /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
+  static parseValues(json: string): Record<string, unknown> {
+    const text = json.trim();
+    const v = text === '' ? null : (JSON.parse(text) as unknown);
+    if (v === null) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) throw new Error('helm get values printed JSON that is not a mapping');
+    return v as Record<string, unknown>;
+  }
+
   static rollbackArgs(
     release: string,
     namespace: string,
@@ -327,6 +341,11 @@ export class Helm {
       if (err instanceof ToolError && Helm.isReleaseNotFound(err.details.stderrTail)) return undefined;
       throw err;
     }
+  }
+
+  async values(release: string, namespace: string, revision: number): Promise<Record<string, unknown>> {
+    const res = await this.run(Helm.getValuesArgs(release, namespace, revision), { timeoutMs: 60_000 });
+    return Helm.parseValues(res.stdout);
   }
 
   async history(release: string, namespace: string, max = 20): Promise<HelmHistoryEntry[]> {

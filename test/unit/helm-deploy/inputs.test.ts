@@ -70,6 +70,12 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
     [{ timeout: '3 days' }, 'Input "timeout" has an invalid value "3 days": expected a duration'],
     [{ 'in-cluster': 'true' }, 'Input "kubeconfig" has an invalid value (secret value not shown): set either kubeconfig or in-cluster: true, not both'],
     [{ kubeconfig: '' }, 'Input "kubeconfig" has an invalid value "": required: pass the kubeconfig content from a secret'],
+    [{ 'canary-weight': '10', images: `backend: r/b@sha256:${'a'.repeat(64)}` }, 'Input "canary-component" has an invalid value "": required with canary-weight 10'],
+    [{ 'canary-weight': '10', 'canary-component': 'api', images: `backend: r/b@sha256:${'a'.repeat(64)}` }, 'Input "canary-component" has an invalid value "api": must be one of the components in images (backend)'],
+    [{ 'canary-weight': '101', 'canary-component': 'backend' }, 'Input "canary-weight" has an invalid value "101": expected an integer >= 0 and <= 100'],
+    [{ 'canary-weight': '12.5', 'canary-component': 'backend' }, 'Input "canary-weight" has an invalid value "12.5": expected an integer >= 0 and <= 100'],
+    [{ 'canary-component': 'backend' }, 'Input "canary-component" has an invalid value "backend": is only used with canary-weight 1-100'],
+    [{ 'canary-weight': '5', 'canary-component': '--set=x' }, 'Input "canary-component" has an invalid value "--set=x": expected a component name of charts/app'],
   ])('%j', async (bad, message) => {
     const res = await run(bad);
     expect(res.code).toBe(1);

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Helm } from '@polyglot-cd/tools';
 import { helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
 import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
+import { CanaryError, formatImages, planCanary } from '../../../actions/helm-deploy/src/canary.js';
 import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
 import { generatedValues, mergeValues, parseImages, prHost, type ImageRef } from '../../../actions/helm-deploy/src/values.js';
 import { repoRoot } from '../../helpers/action-env.js';
@@ -155,3 +156,65 @@ describe('kubeconfig credentials masked at read', () => {
     expect(kubeconfigCredentials(text)).toEqual(['abc.def-123', 'LS0tLS1CRUdJTg==', 'Q0VSVA==', 'hunter22']);
   });
 });
+
+describe('canary plan (from the values of the last deployed revision)', () => {
+  const imgs = parseImages(`backend: r.example/shop-backend@${D('c')}\nfrontend: r.example/shop-frontend@${D('d')}`) as ImageRef[];
+  const deployed = (backend: Record<string, string> | null, frontend: Record<string, string> | null = { repository: 'r.example/shop-frontend', digest: D('b') }) => ({
+    ingress: { host: 'shop.example.com' },
+    components: { ...(backend ? { backend: { port: 8000, image: backend } } : {}), ...(frontend ? { frontend: { image: frontend } } : {}) },
+  });
+  const req = { component: 'backend', weight: 10 };
+
+  it('keeps every stable image as deployed and runs the new digest of one component as the canary', () => {
+    const p = planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('a') }), imgs, req);
+    expect(p.deployed).toBe(true);
+    expect(formatImages(p.stable)).toBe(`backend: r.example/shop-backend@${D('a')}\nfrontend: r.example/shop-frontend@${D('b')}`);
+    expect(p.canary).toEqual({ enabled: true, component: 'backend', weight: 10, image: { repository: 'r.example/shop-backend', digest: D('c'), tag: '' } });
+    // the generated values: stable images on the components, the canary block beside them
+    const v = mergeValues(generatedValues({}, p.stable, undefined), { canary: p.canary }) as { components: Record<string, { image: { digest: string } }> };
+    expect(v.components['backend']?.image.digest).toBe(D('a'));
+    expect(v.components['frontend']?.image.digest).toBe(D('b'));
+  });
+
+  it('no deployed revision: no canary, the new images are deployed directly', () => {
+    const p = planCanary(undefined, imgs, req);
+    expect(p).toMatchObject({ deployed: false, canary: { enabled: false } });
+    expect(p.stable).toEqual(imgs);
+    expect(p.reason).toMatch(/no deployed revision/);
+  });
+
+  it('the same digest already runs: no canary needed', () => {
+    const p = planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('c') }), imgs, req);
+    expect(p).toMatchObject({ deployed: false, canary: { enabled: false } });
+    expect(p.reason).toBe(`backend already runs r.example/shop-backend@${D('c')}: no canary needed`);
+  });
+
+  it('a component new in this release starts on its new image; as the canary component it is deployed directly', () => {
+    const p = planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('a') }, null), imgs, req);
+    expect(p.deployed).toBe(true);
+    expect(p.stable.find((i) => i.component === 'frontend')?.digest).toBe(D('d'));
+    const q = planCanary(deployed(null), imgs, req);
+    expect(q.deployed).toBe(false);
+    expect(q.reason).toMatch(/backend is new in this release/);
+  });
+
+  it('a stable component deployed by tag is refused (the stable track is kept by digest)', () => {
+    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', tag: '1.2' }), imgs, req)).toThrow(CanaryError);
+    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', tag: '1.2' }), imgs, req)).toThrow(
+      'component backend of the deployed release runs r.example/shop-backend:1.2, not an image by digest',
+    );
+    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('a') }, { repository: 'r.example/shop-frontend', digest: 'sha256:short' }), imgs, req)).toThrow(/component frontend/);
+  });
+
+  it('a canary component that is not among the images is refused', () => {
+    expect(() => planCanary(undefined, imgs, { component: 'worker', weight: 5 })).toThrow('canary-component worker is not one of the images (backend, frontend)');
+  });
+
+  it('reads helm get values output (null when a release has no values)', () => {
+    expect(Helm.parseValues('null\n')).toEqual({});
+    expect(Helm.parseValues('{"components":{"backend":{"image":{"digest":"x"}}}}')).toEqual({ components: { backend: { image: { digest: 'x' } } } });
+    expect(() => Helm.parseValues('[1]')).toThrow(/not a mapping/);
+    expect(Helm.getValuesArgs('shop', 'prod', 3)).toEqual(['get', 'values', '--namespace', 'prod', '--revision', '3', '--output', 'json', '--', 'shop']);
+  });
+});
+
