@@ -95,7 +95,8 @@ function copyInto(src, destDir) {
 /**
  * Runs a workflow_call workflow.
  * opts: { file, inputs, secrets, github (context), runDir, runAction(action, { inputs, env }),
- *         skipAction(action) → reason | undefined, baseEnv, out (line printer), mask(text) }
+ *         skipAction(action) → reason | undefined, approve(environment) → false to reject a job's
+ *         deployment (default: approved), baseEnv, out (line printer), mask(text) }
  * Returns { result, jobs: [{ id, name, result, outputs, environment, steps: [...] }], outputs }.
  */
 export async function runWorkflow(opts) {
@@ -160,7 +161,17 @@ export async function runWorkflow(opts) {
       const jobEnv = isObj(job.env) ? interpolateDeep(job.env, { contexts: ctx }) : {};
       ctx.env = { ...jobEnv };
       let legFailed = false;
-      for (const [n, step] of (job.steps ?? []).entries()) {
+      // a protected environment: its reviewers approve (the default here) or reject the job, which
+      // then fails without running a step, as on GitHub
+      if (job.environment && opts.approve) {
+        const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
+        const envName = toText(interpolate(envDef.name, { contexts: ctx }));
+        if (opts.approve(envName) === false) {
+          out(`  ✘ deployment to environment ${envName} rejected`);
+          legFailed = true;
+        }
+      }
+      for (const [n, step] of (legFailed ? [] : (job.steps ?? [])).entries()) {
         const label = step.name ? toText(interpolate(step.name, { contexts: ctx })) : step.uses ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}` : `run ${String(step.run).split('\n')[0].slice(0, 60)}`;
         const record = { job: name, step: label, outcome: 'skipped', reason: '', secs: 0, summary: '', outputs: {}, action: null };
         entry.steps.push(record);

@@ -4,7 +4,7 @@
  * production, then the tenants; production deploys only the newest commit; a failed signature stops
  * every deploy.
  */
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,16 +12,32 @@ import { repoRoot } from '../../helpers/action-env.js';
 // @ts-expect-error: plain ESM module without type declarations
 import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
 
-interface Call { action: string; inputs: Record<string, string> }
+interface Call { action: string; inputs: Record<string, string>; job?: string }
 interface Result { result: string; jobs: { id: string; result: string; outputs: Record<string, string>; environment: { name: string } | null }[] }
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
 
-async function release(opts: { head?: string; failSign?: boolean; tenants?: string } = {}): Promise<{ r: Result; calls: Call[]; gh: string[] }> {
+interface ReleaseOptions {
+  head?: string;
+  failSign?: boolean;
+  tenants?: string;
+  canary?: { weight: number; component: string };
+  /** environments whose reviewers reject the deployment */
+  reject?: string[];
+  /** what helm-deploy answers for canary (default: deployed when asked for one) */
+  canaryOutput?: string;
+  /** helm-deploy fails in this job */
+  failDeployIn?: string;
+  /** the head of the default branch once the promote job asks (default: as for production) */
+  headAtPromote?: string;
+}
+
+async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: Call[]; gh: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-prod-'));
   symlinkSync(join(repoRoot, 'test', 'fakes', 'gh'), join(dir, 'gh'));
   const calls: Call[] = [];
+  writeFileSync(join(dir, 'head'), `${opts.head ?? SHA}\n`);
   const r = (await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'production.yml'),
     inputs: {
@@ -30,6 +46,7 @@ async function release(opts: { head?: string; failSign?: boolean; tenants?: stri
       'values-files': 'deploy/values.yaml',
       'production-values-files': 'charts/app/values-prod.yaml\ndeploy/values-prod.yaml',
       ...(opts.tenants ? { tenants: opts.tenants } : {}),
+      ...(opts.canary ? { 'canary-weight': String(opts.canary.weight), 'canary-component': opts.canary.component } : {}),
     },
     secrets: { 'staging-kubeconfig': 'staging-kc', 'production-kubeconfig': 'prod-kc', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
     github: {
@@ -41,15 +58,21 @@ async function release(opts: { head?: string; failSign?: boolean; tenants?: stri
       event: { repository: { name: 'shop', default_branch: 'main' } },
     },
     runDir: join(dir, 'run'),
-    baseEnv: { PATH: `${dir}:${process.env['PATH']}`, FAKE_GH_HEAD_SHA: opts.head ?? SHA, FAKE_GH_LOG: join(dir, 'gh.log') },
+    baseEnv: { PATH: `${dir}:${process.env['PATH']}`, FAKE_GH_HEAD_FILE: join(dir, 'head'), FAKE_GH_LOG: join(dir, 'gh.log') },
     out: () => undefined,
-    runAction: async (action: string, o: { inputs: Record<string, string> }) => {
-      calls.push({ action, inputs: o.inputs });
+    approve: (environment: string) => !(opts.reject ?? []).includes(environment),
+    runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
+      calls.push({ action, inputs: o.inputs, job: o.env['GITHUB_JOB'] });
+      if (opts.headAtPromote && o.env['GITHUB_JOB'] === 'production') writeFileSync(join(dir, 'head'), `${opts.headAtPromote}\n`);
       const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
       if (action === 'build-push') return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}` }, summary: '' };
       if (action === 'trivy-gate') return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
       if (action === 'cosign-sign') return opts.failSign && c === 'f' ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' } : { code: 0, outputs: { signed: 'true', verified: 'true' }, summary: '' };
-      if (action === 'helm-deploy') return { code: 0, outputs: { url: `https://${o.inputs['namespace']}.shop.example.com` }, summary: '' };
+      if (action === 'helm-deploy') {
+        if (opts.failDeployIn === o.env['GITHUB_JOB']) return { code: 1, outputs: {}, summary: '' };
+        const canary = Number(o.inputs['canary-weight'] ?? '0') > 0 ? (opts.canaryOutput ?? 'deployed') : 'none';
+        return { code: 0, outputs: { url: `https://${o.inputs['namespace']}.shop.example.com`, canary, 'stable-images': STABLE }, summary: '' };
+      }
       return { code: 0, outputs: { delivered: 'true' }, summary: '' };
     },
   })) as Result;
@@ -62,6 +85,7 @@ async function release(opts: { head?: string; failSign?: boolean; tenants?: stri
   return { r, calls, gh };
 }
 
+const STABLE = `backend: ghcr.io/acme/shop-backend@${'sha256:' + '0'.repeat(64)}\nfrontend: ghcr.io/acme/shop-frontend@${'sha256:' + '1'.repeat(64)}`;
 const IMAGES = `backend: ghcr.io/acme/shop-backend@${D('b')}\nfrontend: ghcr.io/acme/shop-frontend@${D('f')}`;
 const deploys = (calls: Call[]): [string, string, string, string][] =>
   calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.inputs['namespace'] ?? '', c.inputs['images'] ?? '', c.inputs['kubeconfig'] ?? '', c.inputs['values-files'] ?? '']);
@@ -109,5 +133,78 @@ describe('production.yml', () => {
     expect(deploys(calls)).toEqual([]);
     expect(calls.at(-1)?.action).toBe('teams-notify');
     expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
+  });
+
+  describe('canary (canary-weight)', () => {
+    const CANARY = { weight: 10, component: 'backend' };
+    const deploysByJob = (calls: Call[]): [string, string][] => calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.job ?? '', c.inputs['images'] ?? '']);
+
+    it('production gets the canary, then after approval on production-promote the new digests with the canary disabled', async () => {
+      const { r, calls, gh } = await release({ canary: CANARY, tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+      expect(r.result).toBe('success');
+      expect(deploysByJob(calls)).toEqual([
+        ['staging', IMAGES],
+        ['production', IMAGES],
+        ['promote', IMAGES],
+        ['tenants', IMAGES],
+      ]);
+      const [, prod, promote] = calls.filter((c) => c.action === 'helm-deploy');
+      expect(prod?.inputs).toMatchObject({ 'canary-weight': '10', 'canary-component': 'backend', namespace: 'production', kubeconfig: 'prod-kc' });
+      expect(promote?.inputs['canary-weight']).toBeUndefined();
+      expect(promote?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc', values: 'canary:\n  enabled: false\n' });
+      expect(r.jobs.find((j) => j.id === 'promote')?.environment?.name).toBe('production-promote');
+      expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
+      expect(gh).toHaveLength(2); // newest-commit check before the canary and again before the promotion
+      expect(calls.at(-1)?.inputs).toMatchObject({ status: 'success' });
+      expect(calls.at(-1)?.inputs['facts']).toContain('canary=promoted');
+    });
+
+    it('a rejected promotion rolls the canary back to the stable images it ran beside; tenants are not deployed', async () => {
+      const { r, calls } = await release({ canary: CANARY, reject: ['production-promote'], tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+      expect(r.jobs.find((j) => j.id === 'promote')?.result).toBe('failure');
+      expect(deploysByJob(calls)).toEqual([
+        ['staging', IMAGES],
+        ['production', IMAGES],
+        ['rollback', STABLE],
+      ]);
+      const rollback = calls.filter((c) => c.action === 'helm-deploy').at(-1);
+      expect(rollback?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc', values: 'canary:\n  enabled: false\n' });
+      expect(rollback?.inputs['canary-weight']).toBeUndefined();
+      expect(r.jobs.find((j) => j.id === 'rollback')?.environment?.name).toBe('production-rollback');
+      expect(r.jobs.find((j) => j.id === 'tenants')?.result).toBe('skipped');
+      expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
+      expect(calls.at(-1)?.inputs['facts']).toContain('canary=not promoted (failure): rolled back to the stable images');
+    });
+
+    it('a failed promotion is rolled back too', async () => {
+      const { calls } = await release({ canary: CANARY, failDeployIn: 'promote' });
+      expect(deploysByJob(calls).map((d) => d[0])).toEqual(['staging', 'production', 'promote', 'rollback']);
+      expect(deploysByJob(calls).at(-1)?.[1]).toBe(STABLE);
+    });
+
+    it('no canary was deployed (first install, same digest): nothing to roll back when the promotion is rejected', async () => {
+      const { calls } = await release({ canary: CANARY, canaryOutput: 'none', reject: ['production-promote'] });
+      expect(deploysByJob(calls).map((d) => d[0])).toEqual(['staging', 'production']);
+    });
+
+    it('a failed canary deploy (rolled back by helm-deploy itself) is neither promoted nor rolled back again', async () => {
+      const { r, calls } = await release({ canary: CANARY, failDeployIn: 'production' });
+      expect(r.result).toBe('failure');
+      expect(deploysByJob(calls).map((d) => d[0])).toEqual(['staging', 'production']);
+      expect(r.jobs.find((j) => j.id === 'promote')?.result).toBe('skipped');
+      expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
+    });
+
+    it('a newer commit on the default branch by the time of the approval: this run neither promotes nor rolls back', async () => {
+      const { r, calls } = await release({ canary: CANARY, headAtPromote: 'e'.repeat(40) });
+      expect(deploysByJob(calls).map((d) => d[0])).toEqual(['staging', 'production']);
+      expect(r.jobs.find((j) => j.id === 'promote')?.outputs['newest']).toBe('false');
+      expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
+    });
+
+    it('without canary-weight there is no promote or rollback job', async () => {
+      const { r } = await release();
+      expect(r.jobs.filter((j) => ['promote', 'rollback'].includes(j.id)).map((j) => j.result)).toEqual(['skipped', 'skipped']);
+    });
   });
 });
