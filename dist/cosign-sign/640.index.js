@@ -421,6 +421,20 @@ class Helm {
     static getManifestArgs(release, namespace) {
         return ['get', 'manifest', '--namespace', namespace, '--', release];
     }
+    /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
+    static getValuesArgs(release, namespace, revision) {
+        return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+    }
+    /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
+    static parseValues(json) {
+        const text = json.trim();
+        const v = text === '' ? null : JSON.parse(text);
+        if (v === null)
+            return {};
+        if (typeof v !== 'object' || Array.isArray(v))
+            throw new Error('helm get values printed JSON that is not a mapping');
+        return v;
+    }
     static rollbackArgs(release, namespace, revision, o, major) {
         const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
         if (o.wait)
@@ -521,6 +535,10 @@ class Helm {
                 return undefined;
             throw err;
         }
+    }
+    async values(release, namespace, revision) {
+        const res = await this.run(Helm.getValuesArgs(release, namespace, revision), { timeoutMs: 60_000 });
+        return Helm.parseValues(res.stdout);
     }
     async history(release, namespace, max = 20) {
         try {
@@ -974,9 +992,11 @@ async function checkRegistryAccess(registry, opts = {}) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Trivy = exports.TrivyReportError = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
+exports.Trivy = exports.TrivyReportError = exports.TRIVY_DB_SCHEMA_VERSION = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
 exports.TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 exports.TRIVY_SCANNERS = ['vuln', 'secret', 'misconfig'];
+/** The vulnerability DB schema trivy reads (trivy-db `db.SchemaVersion`, v2 since Trivy 0.23). */
+exports.TRIVY_DB_SCHEMA_VERSION = 2;
 /** The report is not one the gate can decide from. */
 class TrivyReportError extends Error {
     name = 'TrivyReportError';
@@ -1067,6 +1087,24 @@ class Trivy {
             args.push('--', o.target.image);
         }
         return args;
+    }
+    /**
+     * Whether `trivy image` (without --skip-db-update) may replace this vulnerability DB: trivy's own rule
+     * (pkg/db: NeedsUpdate/isNewDB) keeps a DB of the current schema whose NextUpdate is in the future or
+     * that was downloaded within the last hour, and downloads otherwise. Evaluated after a scan, with
+     * the time then, it errs on the side of "may have updated".
+     */
+    static dbMayUpdate(db, now, skipUpdate) {
+        if (skipUpdate)
+            return false;
+        if (!db || db.version !== exports.TRIVY_DB_SCHEMA_VERSION)
+            return true;
+        const t = now.getTime();
+        if (db.nextUpdate && t < db.nextUpdate.getTime())
+            return false;
+        if (db.downloadedAt && t < db.downloadedAt.getTime() + 3_600_000)
+            return false;
+        return true;
     }
     static versionArgs(cacheDir) {
         return ['version', '--format', 'json', ...(cacheDir ? ['--cache-dir', cacheDir] : [])];

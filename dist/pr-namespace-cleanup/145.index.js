@@ -296,13 +296,14 @@ exports.ensureTool = ensureTool;
  */
 const node_crypto_1 = __webpack_require__(7598);
 const node_fs_1 = __webpack_require__(3024);
-const promises_1 = __webpack_require__(1455);
 const node_path_1 = __webpack_require__(6760);
-const promises_2 = __webpack_require__(6466);
 const action_kit_1 = __webpack_require__(5092);
 const command_runner_js_1 = __webpack_require__(7988);
 const retry_js_1 = __webpack_require__(786);
 const manifest_js_1 = __webpack_require__(2879);
+// node:fs/promises (and node:stream/promises, for downloads) load on first use: a binary named by
+// POLYGLOT_CD_<TOOL>_BIN needs neither, and loading them costs more than the rest of that path.
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 function currentPlatform() {
     const os = process.platform === 'win32' ? 'windows' : process.platform;
     const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm' }[process.arch] ?? process.arch;
@@ -318,7 +319,7 @@ function binEnvName(tool) {
  */
 async function sha256File(path) {
     const hash = (0, node_crypto_1.createHash)('sha256');
-    const fh = await (0, promises_1.open)(path, 'r');
+    const fh = await fsp().open(path, 'r');
     try {
         const size = 1 << 20;
         const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
@@ -361,13 +362,8 @@ function toolCacheDir(env, name, version, platform) {
     const root = env['RUNNER_TOOL_CACHE'];
     return root ? (0, node_path_1.join)(root, name, version, platform) : undefined;
 }
-async function isFile(path) {
-    try {
-        return (await (0, promises_1.stat)(path)).isFile();
-    }
-    catch {
-        return false;
-    }
+function isFile(path) {
+    return (0, node_fs_1.statSync)(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 async function ensureTool(name, version, opts) {
     const env = opts.env ?? process.env;
@@ -377,7 +373,7 @@ async function ensureTool(name, version, opts) {
     const v = version.replace(/^v/, '');
     const explicit = env[binEnvName(name)];
     if (explicit) {
-        if (!(await isFile(explicit))) {
+        if (!isFile(explicit)) {
             throw new action_kit_1.InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
         }
         log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
@@ -388,7 +384,7 @@ async function ensureTool(name, version, opts) {
     if (entry.binarySha256) {
         for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
             const candidate = (0, node_path_1.join)(dir, spec.binary);
-            if (!(await isFile(candidate)))
+            if (!isFile(candidate))
                 continue;
             const got = await sha256File(candidate);
             if (got === entry.binarySha256) {
@@ -402,7 +398,7 @@ async function ensureTool(name, version, opts) {
     const cacheDir = toolCacheDir(env, name, v, platform);
     if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
         const cached = (0, node_path_1.join)(cacheDir, spec.binary);
-        if (await isFile(cached)) {
+        if (isFile(cached)) {
             const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
             if (ok) {
                 log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
@@ -416,7 +412,7 @@ async function ensureTool(name, version, opts) {
     const url = `${base}/${entry.file}`;
     const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
     const work = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${(0, node_crypto_1.randomUUID)()}`);
-    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    await fsp().mkdir(work, { recursive: true, mode: 0o700 });
     try {
         const downloaded = (0, node_path_1.join)(work, 'download');
         await download(url, downloaded, opts, name, v, cacheDir);
@@ -425,18 +421,18 @@ async function ensureTool(name, version, opts) {
             throw new action_kit_1.ToolError(`SHA-256 mismatch for ${name} ${v} (${platform}) downloaded from ${url}: expected ${entry.sha256}, got ${got}. The file was deleted and not run. Check the mirror for tampering or corruption.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
         }
         const staged = (0, node_path_1.join)(work, 'bin');
-        await (0, promises_1.mkdir)(staged, { recursive: true });
+        await fsp().mkdir(staged, { recursive: true });
         const binPath = (0, node_path_1.join)(staged, spec.binary);
         if (entry.format === 'binary') {
-            await (0, promises_1.copyFile)(downloaded, binPath);
+            await fsp().copyFile(downloaded, binPath);
         }
         else {
             const runner = new command_runner_js_1.CommandRunner({ log, secrets: opts.secrets, env });
             const extractDir = (0, node_path_1.join)(work, 'x');
-            await (0, promises_1.mkdir)(extractDir);
+            await fsp().mkdir(extractDir);
             const member = entry.pathInArchive ?? spec.binary;
             await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
-            await (0, promises_1.rename)((0, node_path_1.join)(extractDir, member), binPath);
+            await fsp().rename((0, node_path_1.join)(extractDir, member), binPath);
         }
         if (entry.binarySha256) {
             const binHash = await sha256File(binPath);
@@ -444,22 +440,22 @@ async function ensureTool(name, version, opts) {
                 throw new action_kit_1.ToolError(`SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
             }
         }
-        await (0, promises_1.chmod)(binPath, 0o755);
+        await fsp().chmod(binPath, 0o755);
         if (!cacheDir) {
             log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
             const keep = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${v}-${(0, node_crypto_1.randomUUID)()}`);
-            await (0, promises_1.rename)(staged, keep);
+            await fsp().rename(staged, keep);
             return { name, version: v, path: (0, node_path_1.join)(keep, spec.binary), source: 'download' };
         }
-        await (0, promises_1.rm)(cacheDir, { recursive: true, force: true });
-        await (0, promises_1.mkdir)((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
-        await (0, promises_1.rename)(staged, cacheDir);
-        await (0, promises_1.writeFile)(`${cacheDir}.complete`, '');
+        await fsp().rm(cacheDir, { recursive: true, force: true });
+        await fsp().mkdir((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
+        await fsp().rename(staged, cacheDir);
+        await fsp().writeFile(`${cacheDir}.complete`, '');
         log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
         return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
     }
     finally {
-        await (0, promises_1.rm)(work, { recursive: true, force: true });
+        await fsp().rm(work, { recursive: true, force: true });
     }
 }
 async function download(url, dest, opts, name, version, cacheDir) {
@@ -478,7 +474,7 @@ async function download(url, dest, opts, name, version, cacheDir) {
                 const res = await client.get(url);
                 status = res.message.statusCode ?? 0;
                 if (status === 200) {
-                    await (0, promises_2.pipeline)(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    await process.getBuiltinModule('node:stream/promises').pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
                     return;
                 }
                 res.message.resume();

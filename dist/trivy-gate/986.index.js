@@ -266,15 +266,36 @@ async function runGate(ctx, inputs, deps = {}) {
             skipDbUpdate: inputs.skipDbUpdate,
             ...(cacheDir ? { cacheDir } : {}),
         };
-        await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, { log, sleep }));
-        // One `trivy version` after the scan: the version that produced the report, and the DB it used.
-        // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
-        // is caught here, and its report is not used. (Running it at all is the risk: installs through
-        // the manifest are SHA-256-verified and never run a refused version.) It runs while the report
-        // is read and parsed.
-        const versionInfo = trivy.version(cacheDir);
+        // `trivy version` runs beside the scan: the binary's version (a binary named by POLYGLOT_CD_TRIVY_BIN
+        // is not hash-checked, so a refused, compromised version is caught by it and its report is not
+        // used; installs through the manifest are SHA-256-verified and never run a refused version), and
+        // the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule says it is
+        // due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked is the
+        // one the report came from.
+        let beside;
+        await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, {
+            log,
+            sleep,
+            // started once the scan runs (starting a process blocks this thread: the scan goes first)
+            started: () => {
+                beside ??= trivy.version(cacheDir);
+                beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
+            },
+        }));
+        const before = await beside;
+        const versionInfo = inputs.scanners.includes('vuln') && trivy_1.Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate) ? trivy.version(cacheDir) : Promise.resolve(before);
         versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
-        const report = await readReport(scanOptions);
+        // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
+        // used (no output, no file) until the version and the DB are checked.
+        const report = readReport(scanOptions);
+        const extracted = (0, findings_js_1.extractFindings)(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
+        const outcome = (0, ignore_js_1.applyIgnores)(extracted.findings, rules, now());
+        const kept = (0, findings_js_1.sortFindings)(outcome.kept);
+        const counts = (0, findings_js_1.countBySeverity)(kept);
+        const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
+        const passed = failed.length === 0;
+        const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
+        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: '', artifactName: report.artifactName || target, severities: inputs.severities });
         const info = await versionInfo;
         const refusal = manifest_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
         if (refusal)
@@ -314,18 +335,11 @@ async function runGate(ctx, inputs, deps = {}) {
                 }
             }
         }
-        const extracted = (0, findings_js_1.extractFindings)(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
         if (extracted.unknownSeverities.length > 0) {
             log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
         }
-        const outcome = (0, ignore_js_1.applyIgnores)(extracted.findings, rules, now());
-        const kept = (0, findings_js_1.sortFindings)(outcome.kept);
-        const counts = (0, findings_js_1.countBySeverity)(kept);
-        const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
-        const passed = failed.length === 0;
-        const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
+        sarif.runs[0].tool.driver.version = info.version;
         (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(sarifPath), { recursive: true });
-        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
         (0, node_fs_1.writeFileSync)(sarifPath, JSON.stringify(sarif) + '\n');
         outputs.set('passed', passed);
         outputs.set('critical', counts.CRITICAL);
@@ -395,7 +409,9 @@ async function runGate(ctx, inputs, deps = {}) {
 async function scanWithRetries(trivy, o, inputs, d) {
     for (let attempt = 1;; attempt++) {
         try {
-            await trivy.scan(o);
+            const scan = trivy.scan(o);
+            d.started();
+            await scan;
             return;
         }
         catch (err) {
@@ -424,7 +440,7 @@ async function scanWithRetries(trivy, o, inputs, d) {
     }
 }
 /** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
-async function readReport(o) {
+function readReport(o) {
     let text;
     try {
         const st = (0, node_fs_1.statSync)(o.output);
@@ -845,6 +861,7 @@ function toSarif(kept, suppressed, o) {
     const index = new Map();
     const results = rows.map(({ f, s }) => {
         const id = ruleId(f);
+        const text = describe(f);
         let i = index.get(id);
         if (i === undefined) {
             i = rules.length;
@@ -856,7 +873,7 @@ function toSarif(kept, suppressed, o) {
                 fullDescription: { text: f.title || id },
                 defaultConfiguration: { level: LEVEL[f.severity] },
                 ...(f.url ? { helpUri: f.url } : {}),
-                help: { text: describe(f), markdown: describe(f) },
+                help: { text, markdown: text },
                 properties: {
                     precision: 'very-high',
                     'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
@@ -869,7 +886,7 @@ function toSarif(kept, suppressed, o) {
             ruleId: id,
             ruleIndex: i,
             level: LEVEL[f.severity],
-            message: { text: describe(f) },
+            message: { text },
             locations: [
                 {
                     physicalLocation: {
@@ -1211,13 +1228,14 @@ exports.ensureTool = ensureTool;
  */
 const node_crypto_1 = __webpack_require__(7598);
 const node_fs_1 = __webpack_require__(3024);
-const promises_1 = __webpack_require__(1455);
 const node_path_1 = __webpack_require__(6760);
-const promises_2 = __webpack_require__(6466);
 const action_kit_1 = __webpack_require__(5092);
 const command_runner_js_1 = __webpack_require__(7988);
 const retry_js_1 = __webpack_require__(786);
 const manifest_js_1 = __webpack_require__(2879);
+// node:fs/promises (and node:stream/promises, for downloads) load on first use: a binary named by
+// POLYGLOT_CD_<TOOL>_BIN needs neither, and loading them costs more than the rest of that path.
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 function currentPlatform() {
     const os = process.platform === 'win32' ? 'windows' : process.platform;
     const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm' }[process.arch] ?? process.arch;
@@ -1233,7 +1251,7 @@ function binEnvName(tool) {
  */
 async function sha256File(path) {
     const hash = (0, node_crypto_1.createHash)('sha256');
-    const fh = await (0, promises_1.open)(path, 'r');
+    const fh = await fsp().open(path, 'r');
     try {
         const size = 1 << 20;
         const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
@@ -1276,13 +1294,8 @@ function toolCacheDir(env, name, version, platform) {
     const root = env['RUNNER_TOOL_CACHE'];
     return root ? (0, node_path_1.join)(root, name, version, platform) : undefined;
 }
-async function isFile(path) {
-    try {
-        return (await (0, promises_1.stat)(path)).isFile();
-    }
-    catch {
-        return false;
-    }
+function isFile(path) {
+    return (0, node_fs_1.statSync)(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 async function ensureTool(name, version, opts) {
     const env = opts.env ?? process.env;
@@ -1292,7 +1305,7 @@ async function ensureTool(name, version, opts) {
     const v = version.replace(/^v/, '');
     const explicit = env[binEnvName(name)];
     if (explicit) {
-        if (!(await isFile(explicit))) {
+        if (!isFile(explicit)) {
             throw new action_kit_1.InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
         }
         log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
@@ -1303,7 +1316,7 @@ async function ensureTool(name, version, opts) {
     if (entry.binarySha256) {
         for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
             const candidate = (0, node_path_1.join)(dir, spec.binary);
-            if (!(await isFile(candidate)))
+            if (!isFile(candidate))
                 continue;
             const got = await sha256File(candidate);
             if (got === entry.binarySha256) {
@@ -1317,7 +1330,7 @@ async function ensureTool(name, version, opts) {
     const cacheDir = toolCacheDir(env, name, v, platform);
     if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
         const cached = (0, node_path_1.join)(cacheDir, spec.binary);
-        if (await isFile(cached)) {
+        if (isFile(cached)) {
             const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
             if (ok) {
                 log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
@@ -1331,7 +1344,7 @@ async function ensureTool(name, version, opts) {
     const url = `${base}/${entry.file}`;
     const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
     const work = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${(0, node_crypto_1.randomUUID)()}`);
-    await (0, promises_1.mkdir)(work, { recursive: true, mode: 0o700 });
+    await fsp().mkdir(work, { recursive: true, mode: 0o700 });
     try {
         const downloaded = (0, node_path_1.join)(work, 'download');
         await download(url, downloaded, opts, name, v, cacheDir);
@@ -1340,18 +1353,18 @@ async function ensureTool(name, version, opts) {
             throw new action_kit_1.ToolError(`SHA-256 mismatch for ${name} ${v} (${platform}) downloaded from ${url}: expected ${entry.sha256}, got ${got}. The file was deleted and not run. Check the mirror for tampering or corruption.`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
         }
         const staged = (0, node_path_1.join)(work, 'bin');
-        await (0, promises_1.mkdir)(staged, { recursive: true });
+        await fsp().mkdir(staged, { recursive: true });
         const binPath = (0, node_path_1.join)(staged, spec.binary);
         if (entry.format === 'binary') {
-            await (0, promises_1.copyFile)(downloaded, binPath);
+            await fsp().copyFile(downloaded, binPath);
         }
         else {
             const runner = new command_runner_js_1.CommandRunner({ log, secrets: opts.secrets, env });
             const extractDir = (0, node_path_1.join)(work, 'x');
-            await (0, promises_1.mkdir)(extractDir);
+            await fsp().mkdir(extractDir);
             const member = entry.pathInArchive ?? spec.binary;
             await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
-            await (0, promises_1.rename)((0, node_path_1.join)(extractDir, member), binPath);
+            await fsp().rename((0, node_path_1.join)(extractDir, member), binPath);
         }
         if (entry.binarySha256) {
             const binHash = await sha256File(binPath);
@@ -1359,22 +1372,22 @@ async function ensureTool(name, version, opts) {
                 throw new action_kit_1.ToolError(`SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
             }
         }
-        await (0, promises_1.chmod)(binPath, 0o755);
+        await fsp().chmod(binPath, 0o755);
         if (!cacheDir) {
             log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
             const keep = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${v}-${(0, node_crypto_1.randomUUID)()}`);
-            await (0, promises_1.rename)(staged, keep);
+            await fsp().rename(staged, keep);
             return { name, version: v, path: (0, node_path_1.join)(keep, spec.binary), source: 'download' };
         }
-        await (0, promises_1.rm)(cacheDir, { recursive: true, force: true });
-        await (0, promises_1.mkdir)((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
-        await (0, promises_1.rename)(staged, cacheDir);
-        await (0, promises_1.writeFile)(`${cacheDir}.complete`, '');
+        await fsp().rm(cacheDir, { recursive: true, force: true });
+        await fsp().mkdir((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
+        await fsp().rename(staged, cacheDir);
+        await fsp().writeFile(`${cacheDir}.complete`, '');
         log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
         return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
     }
     finally {
-        await (0, promises_1.rm)(work, { recursive: true, force: true });
+        await fsp().rm(work, { recursive: true, force: true });
     }
 }
 async function download(url, dest, opts, name, version, cacheDir) {
@@ -1393,7 +1406,7 @@ async function download(url, dest, opts, name, version, cacheDir) {
                 const res = await client.get(url);
                 status = res.message.statusCode ?? 0;
                 if (status === 200) {
-                    await (0, promises_2.pipeline)(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    await process.getBuiltinModule('node:stream/promises').pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
                     return;
                 }
                 res.message.resume();
@@ -1424,9 +1437,11 @@ async function download(url, dest, opts, name, version, cacheDir) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Trivy = exports.TrivyReportError = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
+exports.Trivy = exports.TrivyReportError = exports.TRIVY_DB_SCHEMA_VERSION = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
 exports.TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 exports.TRIVY_SCANNERS = ['vuln', 'secret', 'misconfig'];
+/** The vulnerability DB schema trivy reads (trivy-db `db.SchemaVersion`, v2 since Trivy 0.23). */
+exports.TRIVY_DB_SCHEMA_VERSION = 2;
 /** The report is not one the gate can decide from. */
 class TrivyReportError extends Error {
     name = 'TrivyReportError';
@@ -1517,6 +1532,24 @@ class Trivy {
             args.push('--', o.target.image);
         }
         return args;
+    }
+    /**
+     * Whether `trivy image` (without --skip-db-update) may replace this vulnerability DB: trivy's own rule
+     * (pkg/db: NeedsUpdate/isNewDB) keeps a DB of the current schema whose NextUpdate is in the future or
+     * that was downloaded within the last hour, and downloads otherwise. Evaluated after a scan, with
+     * the time then, it errs on the side of "may have updated".
+     */
+    static dbMayUpdate(db, now, skipUpdate) {
+        if (skipUpdate)
+            return false;
+        if (!db || db.version !== exports.TRIVY_DB_SCHEMA_VERSION)
+            return true;
+        const t = now.getTime();
+        if (db.nextUpdate && t < db.nextUpdate.getTime())
+            return false;
+        if (db.downloadedAt && t < db.downloadedAt.getTime() + 3_600_000)
+            return false;
+        return true;
     }
     static versionArgs(cacheDir) {
         return ['version', '--format', 'json', ...(cacheDir ? ['--cache-dir', cacheDir] : [])];

@@ -8,7 +8,7 @@ import { GateError, InputError, ToolError, type ActionContext } from '@polyglot-
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { ensureTool } from '@polyglot-cd/tools/tool-installer';
-import { Trivy, TrivyReportError, type TrivyReport, type TrivyScanOptions } from '@polyglot-cd/tools/trivy';
+import { Trivy, TrivyReportError, type TrivyReport, type TrivyScanOptions, type TrivyVersionInfo } from '@polyglot-cd/tools/trivy';
 import {
   countBySeverity,
   extractFindings,
@@ -128,18 +128,41 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
       ...(cacheDir ? { cacheDir } : {}),
     };
 
+    // `trivy version` runs beside the scan: the binary's version (a binary named by POLYGLOT_CD_TRIVY_BIN
+    // is not hash-checked, so a refused, compromised version is caught by it and its report is not
+    // used; installs through the manifest are SHA-256-verified and never run a refused version), and
+    // the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule says it is
+    // due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked is the
+    // one the report came from.
+    let beside: Promise<TrivyVersionInfo> | undefined;
     await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
-      scanWithRetries(trivy, scanOptions, inputs, { log, sleep }),
+      scanWithRetries(trivy, scanOptions, inputs, {
+        log,
+        sleep,
+        // started once the scan runs (starting a process blocks this thread: the scan goes first)
+        started: () => {
+          beside ??= trivy.version(cacheDir);
+          beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
+        },
+      }),
     );
-
-    // One `trivy version` after the scan: the version that produced the report, and the DB it used.
-    // A binary named by POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused (compromised) version
-    // is caught here, and its report is not used. (Running it at all is the risk: installs through
-    // the manifest are SHA-256-verified and never run a refused version.) It runs while the report
-    // is read and parsed.
-    const versionInfo = trivy.version(cacheDir);
+    const before = await (beside as Promise<TrivyVersionInfo>);
+    const versionInfo =
+      inputs.scanners.includes('vuln') && Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate) ? trivy.version(cacheDir) : Promise.resolve(before);
     versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
-    const report = await readReport(scanOptions);
+
+    // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
+    // used (no output, no file) until the version and the DB are checked.
+    const report = readReport(scanOptions);
+    const extracted = extractFindings(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
+    const outcome = applyIgnores(extracted.findings, rules, now());
+    const kept = sortFindings(outcome.kept);
+    const counts = countBySeverity(kept);
+    const failed = failing(kept, inputs.failOn);
+    const passed = failed.length === 0;
+    const line = summaryLine(counts, passed, inputs.failOn);
+    const sarif = toSarif(kept, outcome.suppressed, { trivyVersion: '', artifactName: report.artifactName || target, severities: inputs.severities });
+
     const info = await versionInfo;
     const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
     if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
@@ -182,19 +205,11 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
       }
     }
 
-    const extracted = extractFindings(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
     if (extracted.unknownSeverities.length > 0) {
       log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
     }
-    const outcome = applyIgnores(extracted.findings, rules, now());
-    const kept = sortFindings(outcome.kept);
-    const counts = countBySeverity(kept);
-    const failed = failing(kept, inputs.failOn);
-    const passed = failed.length === 0;
-    const line = summaryLine(counts, passed, inputs.failOn);
-
+    sarif.runs[0].tool.driver.version = info.version;
     mkdirSync(dirname(sarifPath), { recursive: true });
-    const sarif = toSarif(kept, outcome.suppressed, { trivyVersion: info.version, artifactName: report.artifactName || target, severities: inputs.severities });
     writeFileSync(sarifPath, JSON.stringify(sarif) + '\n');
 
     outputs.set('passed', passed);
@@ -271,11 +286,13 @@ async function scanWithRetries(
   trivy: Trivy,
   o: TrivyScanOptions,
   inputs: GateInputs,
-  d: { log: ActionContext['log']; sleep: (ms: number) => Promise<void> },
+  d: { log: ActionContext['log']; sleep: (ms: number) => Promise<void>; started: () => void },
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await trivy.scan(o);
+      const scan = trivy.scan(o);
+      d.started();
+      await scan;
       return;
     } catch (err) {
       if (!(err instanceof ToolError)) throw err;
@@ -303,7 +320,7 @@ async function scanWithRetries(
 }
 
 /** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
-async function readReport(o: TrivyScanOptions): Promise<TrivyReport> {
+function readReport(o: TrivyScanOptions): TrivyReport {
   let text: string;
   try {
     const st = statSync(o.output);

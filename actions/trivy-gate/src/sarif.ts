@@ -43,6 +43,21 @@ export interface SarifOptions {
   severities: readonly TrivySeverity[];
 }
 
+export interface SarifDriver {
+  fullName: string;
+  informationUri: string;
+  name: string;
+  rules: unknown[];
+  /** the Trivy version; set once known (the gate learns it while the report is analysed) */
+  version?: string;
+}
+
+export interface SarifLog {
+  version: '2.1.0';
+  $schema: string;
+  runs: [{ tool: { driver: SarifDriver }; results: unknown[]; columnKind: string; originalUriBaseIds: Record<string, { uri: string }>; properties: { imageName: string } }];
+}
+
 function ruleId(f: Finding): string {
   return f.id || `${f.kind}-unknown`;
 }
@@ -67,7 +82,7 @@ function describe(f: Finding): string {
   return `Artifact: ${f.target}\nMisconfiguration ${f.id}\nSeverity: ${f.severity}\n${f.title}`;
 }
 
-export function toSarif(kept: readonly Finding[], suppressed: readonly Suppression[], o: SarifOptions): Record<string, unknown> {
+export function toSarif(kept: readonly Finding[], suppressed: readonly Suppression[], o: SarifOptions): SarifLog {
   const wanted = new Set(o.severities);
   const rows: { f: Finding; s?: Suppression }[] = [
     ...kept.map((f) => ({ f })),
@@ -78,6 +93,7 @@ export function toSarif(kept: readonly Finding[], suppressed: readonly Suppressi
   const index = new Map<string, number>();
   const results = rows.map(({ f, s }) => {
     const id = ruleId(f);
+    const text = describe(f);
     let i = index.get(id);
     if (i === undefined) {
       i = rules.length;
@@ -89,7 +105,7 @@ export function toSarif(kept: readonly Finding[], suppressed: readonly Suppressi
         fullDescription: { text: f.title || id },
         defaultConfiguration: { level: LEVEL[f.severity] },
         ...(f.url ? { helpUri: f.url } : {}),
-        help: { text: describe(f), markdown: describe(f) },
+        help: { text, markdown: text },
         properties: {
           precision: 'very-high',
           'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
@@ -102,7 +118,7 @@ export function toSarif(kept: readonly Finding[], suppressed: readonly Suppressi
       ruleId: id,
       ruleIndex: i,
       level: LEVEL[f.severity],
-      message: { text: describe(f) },
+      message: { text },
       locations: [
         {
           physicalLocation: {

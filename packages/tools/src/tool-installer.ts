@@ -10,14 +10,16 @@
  *      verified against the committed manifest before it is extracted, cached or run.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
 import { CommandRunner } from './command-runner.js';
 import { retryableStatus } from './retry.js';
 import { manifest as defaultManifest } from './manifest.js';
+
+// node:fs/promises (and node:stream/promises, for downloads) load on first use: a binary named by
+// POLYGLOT_CD_<TOOL>_BIN needs neither, and loading them costs more than the rest of that path.
+const fsp = (): typeof import('node:fs/promises') => process.getBuiltinModule('node:fs/promises');
 
 export interface PlatformFile {
   file: string;
@@ -88,7 +90,7 @@ export function binEnvName(tool: string): string {
  */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  const fh = await open(path, 'r');
+  const fh = await fsp().open(path, 'r');
   try {
     const size = 1 << 20;
     const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
@@ -139,12 +141,8 @@ function toolCacheDir(env: Env, name: string, version: string, platform: string)
   return root ? join(root, name, version, platform) : undefined;
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 export async function ensureTool(name: string, version: string, opts: EnsureToolOptions): Promise<InstalledTool> {
@@ -156,7 +154,7 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
 
   const explicit = env[binEnvName(name)];
   if (explicit) {
-    if (!(await isFile(explicit))) {
+    if (!isFile(explicit)) {
       throw new InputError(`${binEnvName(name)} is set to ${explicit}, which is not a file`);
     }
     log.notice(`Using ${name} from ${binEnvName(name)}=${explicit} as-is (no version or hash check)`);
@@ -169,7 +167,7 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   if (entry.binarySha256) {
     for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
       const candidate = join(dir, spec.binary);
-      if (!(await isFile(candidate))) continue;
+      if (!isFile(candidate)) continue;
       const got = await sha256File(candidate);
       if (got === entry.binarySha256) {
         log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
@@ -183,7 +181,7 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   const cacheDir = toolCacheDir(env, name, v, platform);
   if (cacheDir && existsSync(`${cacheDir}.complete`)) {
     const cached = join(cacheDir, spec.binary);
-    if (await isFile(cached)) {
+    if (isFile(cached)) {
       const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
       if (ok) {
         log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
@@ -198,7 +196,7 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   const url = `${base}/${entry.file}`;
   const temp = env['RUNNER_TEMP'] || (await import('node:os')).tmpdir();
   const work = join(temp, `polyglot-cd-${name}-${randomUUID()}`);
-  await mkdir(work, { recursive: true, mode: 0o700 });
+  await fsp().mkdir(work, { recursive: true, mode: 0o700 });
   try {
     const downloaded = join(work, 'download');
     await download(url, downloaded, opts, name, v, cacheDir);
@@ -210,17 +208,17 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
       );
     }
     const staged = join(work, 'bin');
-    await mkdir(staged, { recursive: true });
+    await fsp().mkdir(staged, { recursive: true });
     const binPath = join(staged, spec.binary);
     if (entry.format === 'binary') {
-      await copyFile(downloaded, binPath);
+      await fsp().copyFile(downloaded, binPath);
     } else {
       const runner = new CommandRunner({ log, secrets: opts.secrets, env });
       const extractDir = join(work, 'x');
-      await mkdir(extractDir);
+      await fsp().mkdir(extractDir);
       const member = entry.pathInArchive ?? spec.binary;
       await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
-      await rename(join(extractDir, member), binPath);
+      await fsp().rename(join(extractDir, member), binPath);
     }
     if (entry.binarySha256) {
       const binHash = await sha256File(binPath);
@@ -231,21 +229,21 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
         );
       }
     }
-    await chmod(binPath, 0o755);
+    await fsp().chmod(binPath, 0o755);
     if (!cacheDir) {
       log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
       const keep = join(temp, `polyglot-cd-${name}-${v}-${randomUUID()}`);
-      await rename(staged, keep);
+      await fsp().rename(staged, keep);
       return { name, version: v, path: join(keep, spec.binary), source: 'download' };
     }
-    await rm(cacheDir, { recursive: true, force: true });
-    await mkdir(join(cacheDir, '..'), { recursive: true });
-    await rename(staged, cacheDir);
-    await writeFile(`${cacheDir}.complete`, '');
+    await fsp().rm(cacheDir, { recursive: true, force: true });
+    await fsp().mkdir(join(cacheDir, '..'), { recursive: true });
+    await fsp().rename(staged, cacheDir);
+    await fsp().writeFile(`${cacheDir}.complete`, '');
     log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
     return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await fsp().rm(work, { recursive: true, force: true });
   }
 }
 
@@ -272,7 +270,7 @@ async function download(
         const res = await client.get(url);
         status = res.message.statusCode ?? 0;
         if (status === 200) {
-          await pipeline(res.message, createWriteStream(dest, { mode: 0o600 }));
+          await process.getBuiltinModule('node:stream/promises').pipeline(res.message, createWriteStream(dest, { mode: 0o600 }));
           return;
         }
         res.message.resume();

@@ -31,6 +31,9 @@ export interface TrivyScanOptions {
   skipDbUpdate?: boolean;
 }
 
+/** The vulnerability DB schema trivy reads (trivy-db `db.SchemaVersion`, v2 since Trivy 0.23). */
+export const TRIVY_DB_SCHEMA_VERSION = 2;
+
 export interface TrivyDbMetadata {
   version: number;
   updatedAt: Date;
@@ -185,6 +188,21 @@ export class Trivy {
       args.push('--', o.target.image);
     }
     return args;
+  }
+
+  /**
+   * Whether `trivy image` (without --skip-db-update) may replace this vulnerability DB: trivy's own rule
+   * (pkg/db: NeedsUpdate/isNewDB) keeps a DB of the current schema whose NextUpdate is in the future or
+   * that was downloaded within the last hour, and downloads otherwise. Evaluated after a scan, with
+   * the time then, it errs on the side of "may have updated".
+   */
+  static dbMayUpdate(db: TrivyDbMetadata | undefined, now: Date, skipUpdate: boolean): boolean {
+    if (skipUpdate) return false;
+    if (!db || db.version !== TRIVY_DB_SCHEMA_VERSION) return true;
+    const t = now.getTime();
+    if (db.nextUpdate && t < db.nextUpdate.getTime()) return false;
+    if (db.downloadedAt && t < db.downloadedAt.getTime() + 3_600_000) return false;
+    return true;
   }
 
   static versionArgs(cacheDir?: string): string[] {

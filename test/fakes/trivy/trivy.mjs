@@ -3,8 +3,10 @@
 //   trivy image …   parses the flags the way trivy's CLI does for the flags the gate uses (an unknown
 //                   flag is an error, like cobra's "unknown flag"), requires --format json and --output,
 //                   then copies the recorded report named by FAKE_TRIVY_REPORT to --output, byte for byte.
-//                   Like the real trivy, it "downloads" the DB into <cache-dir>/db/metadata.json unless
-//                   --skip-db-update, and refuses --skip-db-update when no DB was ever downloaded.
+//                   Like the real trivy, it "downloads" the DB into <cache-dir>/db/metadata.json when
+//                   trivy's rule says it is due (none, other schema, NextUpdate passed and not downloaded
+//                   within the hour) unless --skip-db-update, and refuses --skip-db-update when no DB was
+//                   ever downloaded. FAKE_TRIVY_DB_DOWNLOAD_MS makes the "download" take that long.
 //   trivy version --format json [--cache-dir d]   prints VersionInfo (pkg/types) from that metadata.
 // Every invocation appends its argv as one JSON line to FAKE_TRIVY_ARGV_LOG.
 // FAKE_TRIVY_MODE:
@@ -100,6 +102,16 @@ if (mode === 'db-failure' || (mode === 'db-failure-once' && imageRuns() === 1)) 
   process.exit(1);
 }
 
+// trivy's rule for downloading the DB (pkg/db NeedsUpdate/isNewDB): a DB of schema 2 whose NextUpdate
+// is in the future, or that was downloaded within the last hour, is kept
+function dbIsCurrent(path) {
+  if (!existsSync(path)) return false;
+  const m = JSON.parse(readFileSync(path, 'utf8'));
+  if (m.Version !== 2) return false;
+  const now = Date.now();
+  return now < Date.parse(m.NextUpdate) || now < Date.parse(m.DownloadedAt) + 3_600_000;
+}
+
 // the vulnerability DB, as trivy keeps it in the cache
 const meta = metadataPath(flags);
 if (flags.scanners?.split(',').includes('vuln')) {
@@ -108,7 +120,9 @@ if (flags.scanners?.split(',').includes('vuln')) {
       log('FATAL', 'Fatal error\tinit error: DB error: --skip-db-update cannot be specified on the first run');
       process.exit(1);
     }
-  } else {
+  } else if (!dbIsCurrent(meta)) {
+    // a download takes time: FAKE_TRIVY_DB_DOWNLOAD_MS holds the old metadata that long
+    if (env.FAKE_TRIVY_DB_DOWNLOAD_MS) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(env.FAKE_TRIVY_DB_DOWNLOAD_MS));
     log('INFO', '[vulndb] Need to update DB');
     log('INFO', `[vulndb] Downloading vulnerability DB...`);
     const updated = new Date(env.FAKE_TRIVY_DB_UPDATED_AT || Date.now() - 3 * 3_600_000);

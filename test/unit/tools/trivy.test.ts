@@ -112,6 +112,23 @@ describe('Trivy.parseVersionInfo', () => {
   });
 });
 
+describe('Trivy.dbMayUpdate (trivy pkg/db NeedsUpdate/isNewDB)', () => {
+  const now = new Date('2026-11-29T12:00:00Z');
+  const at = (h: number): Date => new Date(now.getTime() + h * 3_600_000);
+  const db = (next: number, downloaded: number, version = 2) => ({ version, updatedAt: at(-10), nextUpdate: at(next), downloadedAt: at(downloaded) });
+  it.each([
+    ['no DB yet', undefined, false, true],
+    ['NextUpdate ahead', db(2, -10), false, false],
+    ['NextUpdate passed, downloaded 30 minutes ago', db(-1, -0.5), false, false],
+    ['NextUpdate passed, downloaded 2 hours ago', db(-1, -2), false, true],
+    ['another schema version', db(2, -10, 1), false, true],
+    ['skip-db-update, even with no DB (trivy then fails on its own)', undefined, true, false],
+    ['skip-db-update with a stale DB', db(-40, -50), true, false],
+  ])('%s', (_name, meta, skip, expected) => {
+    expect(Trivy.dbMayUpdate(meta, now, skip)).toBe(expected);
+  });
+});
+
 describe('Trivy.scanArgs', () => {
   const base: TrivyScanOptions = {
     target: { image: `registry.local:5000/shop/api@sha256:${'b'.repeat(64)}` },
