@@ -28,6 +28,8 @@ function cleanEnv(extra = {}) {
     HOME: process.env.HOME ?? '/root',
     GITHUB_ACTIONS: 'true',
     RUNNER_TEMP: work,
+    // set by every runner: where tools are cached and verified binaries are stamped
+    RUNNER_TOOL_CACHE: join(work, 'toolcache'),
     GITHUB_OUTPUT: join(work, 'output'),
     GITHUB_STEP_SUMMARY: join(work, 'summary'),
     GITHUB_STATE: join(work, 'state'),

@@ -281,6 +281,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.currentPlatform = currentPlatform;
 exports.binEnvName = binEnvName;
 exports.sha256File = sha256File;
+exports.verifySha256 = verifySha256;
 exports.resolveToolFile = resolveToolFile;
 exports.ensureTool = ensureTool;
 /**
@@ -339,6 +340,52 @@ async function sha256File(path) {
     }
     return hash.digest('hex');
 }
+function stampOf(path, sha256, st) {
+    return { path, sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+}
+function sameStamp(a, b) {
+    return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+function stampPath(env, path) {
+    const root = env['RUNNER_TOOL_CACHE'];
+    return root ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
+}
+/**
+ * Whether `path` has the SHA-256 `want`: from a matching stamp, or by hashing it (then stamping it).
+ * Returns the hash it found ('' for an unreadable file) and whether the stamp answered.
+ */
+async function verifySha256(path, want, env) {
+    const before = (0, node_fs_1.statSync)(path, { bigint: true, throwIfNoEntry: false });
+    if (!before?.isFile())
+        return { ok: false, got: '', stamped: false };
+    const file = stampPath(env, path);
+    if (file) {
+        try {
+            const stored = JSON.parse((0, node_fs_1.readFileSync)(file, 'utf8'));
+            if (sameStamp(stored, stampOf(path, want, before)))
+                return { ok: true, got: want, stamped: true };
+        }
+        catch {
+            // no stamp, or an unreadable one: hash
+        }
+    }
+    const got = await sha256File(path);
+    if (got === want && file) {
+        const after = (0, node_fs_1.statSync)(path, { bigint: true, throwIfNoEntry: false });
+        if (after && sameStamp(stampOf(path, want, after), stampOf(path, want, before))) {
+            try {
+                (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(file), { recursive: true, mode: 0o700 });
+                const temp = `${file}.${process.pid}.tmp`;
+                (0, node_fs_1.writeFileSync)(temp, JSON.stringify(stampOf(path, want, after)), { mode: 0o600 });
+                (0, node_fs_1.renameSync)(temp, file);
+            }
+            catch {
+                // a read-only tool cache: the next step hashes again
+            }
+        }
+    }
+    return { ok: got === want, got, stamped: false };
+}
 /** Resolves the manifest entry for a tool version and platform; refuses unknown or refused versions. */
 function resolveToolFile(manifest, name, version, platform) {
     const spec = manifest.tools[name];
@@ -386,12 +433,12 @@ async function ensureTool(name, version, opts) {
             const candidate = (0, node_path_1.join)(dir, spec.binary);
             if (!isFile(candidate))
                 continue;
-            const got = await sha256File(candidate);
-            if (got === entry.binarySha256) {
-                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
+            const check = await verifySha256(candidate, entry.binarySha256, env);
+            if (check.ok) {
+                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier on this runner; the file is unchanged since' : ''})`);
                 return { name, version: v, path: candidate, source: 'path' };
             }
-            log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${got})`);
+            log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
         }
     }
     // 2. tool cache
@@ -399,9 +446,9 @@ async function ensureTool(name, version, opts) {
     if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
         const cached = (0, node_path_1.join)(cacheDir, spec.binary);
         if (isFile(cached)) {
-            const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
-            if (ok) {
-                log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
+            const check = entry.binarySha256 ? await verifySha256(cached, entry.binarySha256, env) : { ok: true, stamped: false };
+            if (check.ok) {
+                log.info(`Using ${name} ${v} from the tool cache (${cacheDir}${check.stamped ? '; SHA-256 verified earlier on this runner, the file is unchanged since' : ''})`);
                 return { name, version: v, path: cached, source: 'cache' };
             }
             log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);

@@ -2,8 +2,7 @@
  * The kubeconfig file for tools that need one (helm), and its removal in the action's post step.
  * No client-node import here, so a post step that only cleans up stays small.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Logger, Runner } from '@polyglot-cd/action-kit';
 
@@ -11,20 +10,20 @@ const DIR_PREFIX = 'polyglot-cd-kube-';
 const FILE_NAME = 'kubeconfig';
 
 /**
- * Writes kubeconfig content for tools that need a file: a fresh 0700 directory under RUNNER_TEMP,
- * the content written to a 0600 temp file (created exclusively), fsynced and renamed into place, so
- * no reader ever sees a partial or wider-permission file. Returns the path.
+ * Writes kubeconfig content for tools that need a file: a fresh 0700 directory under RUNNER_TEMP
+ * (its name is random and nobody else may enter it), the content written to a 0600 temp file created
+ * exclusively there, then renamed into place, so no reader ever sees a partial or wider-permission
+ * file. Not fsynced: the file lives for one step and is removed by it (or its post step). Returns the path.
  */
 export function writeKubeconfigFile(content: string, runnerTemp: string | undefined): string {
   if (!runnerTemp || !isAbsolute(runnerTemp)) {
     throw new Error('RUNNER_TEMP is not set to an absolute path: refusing to write the kubeconfig anywhere else');
   }
   const dir = mkdtempSync(join(runnerTemp, DIR_PREFIX));
-  const tmp = join(dir, `.${FILE_NAME}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${FILE_NAME}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
     writeSync(fd, content);
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

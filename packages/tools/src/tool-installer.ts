@@ -10,8 +10,8 @@
  *      verified against the committed manifest before it is extracted, cached or run.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
 import { CommandRunner } from './command-runner.js';
 import { retryableStatus } from './retry.js';
@@ -109,6 +109,74 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Verified once per file, not once per step. After a binary's SHA-256 matched its pin, a stamp under
+ * the runner's tool cache (`$RUNNER_TOOL_CACHE/polyglot-cd-verified/`, 0700, stamps 0600) records the
+ * file's device, inode, size, modification and change times (nanoseconds). A later step whose stat of
+ * the same path gives the same five values uses it without reading its 45-100 MB again: any write,
+ * truncation, chmod or replacement of the file changes its change time or inode, and the kernel sets
+ * the change time (a user cannot set it back). A stamp is written only when the file's stat was the
+ * same before and after hashing, and only for the pinned hash; anything that does not match exactly
+ * means hashing again. Whoever can write the stamps (the runner's own user) could as well replace
+ * the action itself, so they protect no less than the hash does. Without RUNNER_TOOL_CACHE nothing is
+ * stamped and every step hashes.
+ */
+interface VerifiedStamp {
+  path: string;
+  sha256: string;
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+function stampOf(path: string, sha256: string, st: BigIntStats): VerifiedStamp {
+  return { path, sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+}
+
+function sameStamp(a: VerifiedStamp, b: VerifiedStamp): boolean {
+  return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+function stampPath(env: Env, path: string): string | undefined {
+  const root = env['RUNNER_TOOL_CACHE'];
+  return root ? join(root, 'polyglot-cd-verified', `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
+}
+
+/**
+ * Whether `path` has the SHA-256 `want`: from a matching stamp, or by hashing it (then stamping it).
+ * Returns the hash it found ('' for an unreadable file) and whether the stamp answered.
+ */
+export async function verifySha256(path: string, want: string, env: Env): Promise<{ ok: boolean; got: string; stamped: boolean }> {
+  const before = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!before?.isFile()) return { ok: false, got: '', stamped: false };
+  const file = stampPath(env, path);
+  if (file) {
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as VerifiedStamp;
+      if (sameStamp(stored, stampOf(path, want, before))) return { ok: true, got: want, stamped: true };
+    } catch {
+      // no stamp, or an unreadable one: hash
+    }
+  }
+  const got = await sha256File(path);
+  if (got === want && file) {
+    const after = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (after && sameStamp(stampOf(path, want, after), stampOf(path, want, before))) {
+      try {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        const temp = `${file}.${process.pid}.tmp`;
+        writeFileSync(temp, JSON.stringify(stampOf(path, want, after)), { mode: 0o600 });
+        renameSync(temp, file);
+      } catch {
+        // a read-only tool cache: the next step hashes again
+      }
+    }
+  }
+  return { ok: got === want, got, stamped: false };
+}
+
 /** Resolves the manifest entry for a tool version and platform; refuses unknown or refused versions. */
 export function resolveToolFile(
   manifest: ToolManifest,
@@ -168,12 +236,12 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
     for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
       const candidate = join(dir, spec.binary);
       if (!isFile(candidate)) continue;
-      const got = await sha256File(candidate);
-      if (got === entry.binarySha256) {
-        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified)`);
+      const check = await verifySha256(candidate, entry.binarySha256, env);
+      if (check.ok) {
+        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier on this runner; the file is unchanged since' : ''})`);
         return { name, version: v, path: candidate, source: 'path' };
       }
-      log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${got})`);
+      log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
     }
   }
 
@@ -182,9 +250,9 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   if (cacheDir && existsSync(`${cacheDir}.complete`)) {
     const cached = join(cacheDir, spec.binary);
     if (isFile(cached)) {
-      const ok = entry.binarySha256 ? (await sha256File(cached)) === entry.binarySha256 : true;
-      if (ok) {
-        log.info(`Using ${name} ${v} from the tool cache (${cacheDir})`);
+      const check = entry.binarySha256 ? await verifySha256(cached, entry.binarySha256, env) : { ok: true, stamped: false };
+      if (check.ok) {
+        log.info(`Using ${name} ${v} from the tool cache (${cacheDir}${check.stamped ? '; SHA-256 verified earlier on this runner, the file is unchanged since' : ''})`);
         return { name, version: v, path: cached, source: 'cache' };
       }
       log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);

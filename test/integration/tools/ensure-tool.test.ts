@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, MemoryLogger, Secrets, ToolError } from '@polyglot-cd/action-kit';
 import { ensureTool, sha256File, type EnsureToolOptions, type ToolManifest } from '@polyglot-cd/tools';
@@ -149,6 +149,84 @@ describe('ensureTool', () => {
     expect(again.source).toBe('download');
     expect(execFileSync(again.path).toString()).toBe('faketool v1.2.3\n');
     expect(log.text()).toContain('does not match its pinned SHA-256');
+  });
+
+  describe('verified once per file: a stamp under the tool cache, trusted only while the file is unchanged', () => {
+    const stamps = (cache: string): string[] => {
+      const d = join(cache, 'polyglot-cd-verified');
+      return existsSync(d) ? readdirSync(d).map((f) => join(d, f)) : [];
+    };
+
+    it('a PATH binary: hashed and stamped (0600 in a 0700 folder), then trusted; a rewrite or another inode means hashing again', async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
+      const tool = join(bin, 'faketool');
+      writeFileSync(tool, binary, { mode: 0o755 });
+      const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
+      const cache = o.env.RUNNER_TOOL_CACHE;
+      expect((await ensureTool('faketool', '1.2.3', o)).source).toBe('path');
+      expect(log.text()).toContain(`found on PATH at ${tool} (SHA-256 verified)`);
+      const [stamp] = stamps(cache);
+      expect(stamps(cache)).toHaveLength(1);
+      expect(statSync(stamp as string).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(stamp as string)).mode & 0o777).toBe(0o700);
+      expect(JSON.parse(readFileSync(stamp as string, 'utf8'))).toMatchObject({ path: tool, sha256: sha(binary), ino: String(statSync(tool).ino) });
+
+      const { o: o2, log: log2 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('path');
+      expect(log2.text()).toContain('(SHA-256 verified earlier on this runner; the file is unchanged since)');
+
+      // the same bytes written again: its change time moved, so it is hashed (and stamped) again
+      writeFileSync(tool, binary);
+      const { o: o3, log: log3 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      expect((await ensureTool('faketool', '1.2.3', o3)).source).toBe('path');
+      expect(log3.text()).toContain('(SHA-256 verified)');
+      expect(log3.text()).not.toContain('earlier');
+
+      // a patched binary of the same length, even right after a stamp was written for the file: refused
+      writeFileSync(tool, binary.replace('faketool', 'evil-too'));
+      const { o: o4, log: log4 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      expect((await ensureTool('faketool', '1.2.3', o4)).source).toBe('download');
+      expect(log4.text()).toContain(`Ignoring ${tool}: not the pinned faketool 1.2.3 build`);
+
+      // a stamp that is right in all but the inode is not trusted
+      writeFileSync(tool, binary);
+      const forged = { ...JSON.parse(readFileSync(stamp as string, 'utf8')), ino: '1' };
+      const st = statSync(tool, { bigint: true });
+      writeFileSync(stamp as string, JSON.stringify({ ...forged, size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), dev: String(st.dev) }));
+      const { o: o5, log: log5 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      expect((await ensureTool('faketool', '1.2.3', o5)).source).toBe('path');
+      expect(log5.text()).not.toContain('earlier');
+    });
+
+    it('a tool-cache hit is stamped too, and a binary poisoned after its stamp is still caught', async () => {
+      const { o } = opts();
+      const first = await ensureTool('faketool', '1.2.3', o);
+      expect(first.source).toBe('download');
+      const { o: o2, log: log2 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('cache');
+      expect(stamps(o.env.RUNNER_TOOL_CACHE)).toHaveLength(1);
+      const { o: o3, log: log3 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      expect((await ensureTool('faketool', '1.2.3', o3)).source).toBe('cache');
+      expect(log3.text()).toContain('SHA-256 verified earlier on this runner, the file is unchanged since');
+      expect(log2.text()).not.toContain('earlier');
+      writeFileSync(first.path, '#!/bin/sh\necho poisoned\n');
+      const { o: o4, log: log4 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      const again = await ensureTool('faketool', '1.2.3', o4);
+      expect(again.source).toBe('download');
+      expect(log4.text()).toContain('does not match its pinned SHA-256');
+    });
+
+    it('without RUNNER_TOOL_CACHE nothing is stamped: every call hashes', async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
+      writeFileSync(join(bin, 'faketool'), binary, { mode: 0o755 });
+      for (let i = 0; i < 2; i++) {
+        const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
+        const env = { ...o.env } as Record<string, string>;
+        delete env['RUNNER_TOOL_CACHE'];
+        expect((await ensureTool('faketool', '1.2.3', { ...o, env })).source).toBe('path');
+        expect(log.text()).toContain('(SHA-256 verified)');
+      }
+    });
   });
 
   it('POLYGLOT_CD_<TOOL>_BIN is used as-is, with a notice', async () => {
