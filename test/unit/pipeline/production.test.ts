@@ -31,6 +31,7 @@ interface ReleaseOptions {
   failDeployIn?: string;
   /** the head of the default branch once the promote job asks (default: as for production) */
   headAtPromote?: string;
+  out?: (line: string) => void;
 }
 
 async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: Call[]; gh: string[] }> {
@@ -59,7 +60,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
     },
     runDir: join(dir, 'run'),
     baseEnv: { PATH: `${dir}:${process.env['PATH']}`, FAKE_GH_HEAD_FILE: join(dir, 'head'), FAKE_GH_LOG: join(dir, 'gh.log') },
-    out: () => undefined,
+    out: opts.out ?? (() => undefined),
     approve: (environment: string) => !(opts.reject ?? []).includes(environment),
     runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
       calls.push({ action, inputs: o.inputs, job: o.env['GITHUB_JOB'] });
@@ -200,6 +201,18 @@ describe('production.yml', () => {
       expect(deploysByJob(calls).map((d) => d[0])).toEqual(['staging', 'production']);
       expect(r.jobs.find((j) => j.id === 'promote')?.outputs['newest']).toBe('false');
       expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
+    });
+
+    it.each([
+      [{ weight: 10, component: 'worker' }, 'canary-component worker is not one of the components'],
+      [{ weight: 10, component: '' }, 'canary-component must name one of the components'],
+      [{ weight: 101, component: 'backend' }, 'canary-weight must be 0 (no canary) or 1-100, not 101'],
+    ])('wrong canary inputs %j fail before anything is built or deployed', async (canary, message) => {
+      const lines: string[] = [];
+      const { r, calls } = await release({ canary, out: (l: string) => lines.push(l) });
+      expect(r.result).toBe('failure');
+      expect(calls.filter((c) => c.action !== 'teams-notify')).toEqual([]);
+      expect(lines.join('\n')).toContain(`::error::${message}`);
     });
 
     it('without canary-weight there is no promote or rollback job', async () => {
