@@ -264,7 +264,7 @@ describe('helm-deploy against the real API server', () => {
   });
 
   it('canary: stable Deployments keep their images beside the canary; a crashing canary is rolled back; stable-images rolls a canary back; a plain deploy promotes', async () => {
-    const n = pr(8);
+    const n = pr(9);
     const ns = `pr-${n}`;
     const v1 = `backend: registry.example/shop-backend@${D('a')}\nfrontend: registry.example/shop-frontend@${D('b')}`;
     const v2 = `backend: registry.example/shop-backend@${D('c')}\nfrontend: registry.example/shop-frontend@${D('d')}`;
