@@ -113,10 +113,10 @@ if (bundles.includes('teams-notify')) {
   server.close();
 }
 
-// trivy-gate end to end over the real 632 KB juice-shop report (../shared/fixtures), with a /bin/sh
+// trivy-gate end to end over the real 632 KB juice-shop report (test/fixtures), with a /bin/sh
 // stand-in for trivy (named by POLYGLOT_CD_TRIVY_BIN) that only copies the report, so the row measures
 // the gate (parse, count, ignore rules, SARIF, summary), not a scanner
-const juice = join(root, '..', 'shared', 'fixtures', 'trivy', 'securecodebox', 'juice-shop-v12.10.2.json');
+const juice = join(root, 'test', 'fixtures', 'trivy', 'securecodebox', 'juice-shop-v12.10.2.json');
 if (bundles.includes('trivy-gate') && existsSync(juice)) {
   const now = Date.now();
   const versionJson = JSON.stringify({ Version: '0.74.0', VulnerabilityDB: { Version: 2, NextUpdate: new Date(now + 6 * 3600e3).toISOString(), UpdatedAt: new Date(now - 3600e3).toISOString(), DownloadedAt: new Date(now).toISOString() } });

@@ -1,5 +1,5 @@
 // A stand-in for Helm 4 (v4.2.4), which cannot be downloaded here. It replays helm's own recorded
-// output (shared/fixtures/helm, copied from helm's golden files) and records every argv it is called
+// output (test/fixtures/helm, copied from helm's golden files) and records every argv it is called
 // with (one JSON line per call in $FAKE_HELM_ARGV_LOG), so a test can check the flags it was given.
 // Usage: node test/fakes/helm4.mjs <helm args…>   (FAKE_HELM_FIXTURES = the fixtures/helm directory)
 import { appendFileSync, readFileSync } from 'node:fs';

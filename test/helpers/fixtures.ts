@@ -1,15 +1,15 @@
 /**
- * The recorded real outputs (trivy, helm, Kubernetes API, Teams payloads) live in the project's
- * shared folder beside the checkout (`../shared/fixtures`), each with a SOURCES.md.
+ * The recorded real outputs (trivy, helm, Kubernetes API, Teams payloads) live in `test/fixtures/`,
+ * each folder with a SOURCES.md naming where they come from.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './action-env.js';
 
-export const sharedFixtures = join(repoRoot, '..', 'shared', 'fixtures');
+export const recordedFixtures = join(repoRoot, 'test', 'fixtures');
 
 export function fixturePath(rel: string): string {
-  return join(sharedFixtures, rel);
+  return join(recordedFixtures, rel);
 }
 
 export function readFixture(rel: string): string {

@@ -1,4 +1,4 @@
-// Checks the recorded API fixtures (the shared folder beside the checkout, ../shared/fixtures/k8s)
+// Checks the recorded API fixtures (test/fixtures/k8s)
 // against what a real kube-apiserver returns, so unit tests that replay them stay honest. Names are
 // substituted; everything else must match exactly.
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * trivy-gate from its committed bundle (dist/trivy-gate/index.js) under Node 24, with the fake trivy
  * (test/fakes/trivy) put in place through POLYGLOT_CD_TRIVY_BIN, the documented operator override. The
- * fake replays the real recorded reports in ../shared/fixtures/trivy and records its argv.
+ * fake replays the real recorded reports in test/fixtures/trivy and records its argv.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 // namespaces.ts decisions, driven by a scripted NamespaceClient that throws client-node's real
-// ApiException carrying the recorded API Status bodies (shared/fixtures/k8s). The real API server
+// ApiException carrying the recorded API Status bodies (test/fixtures/k8s). The real API server
 // paths (paging, UID precondition, deletion completing) are in test/integration/pr-namespace-cleanup.
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';

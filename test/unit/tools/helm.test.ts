@@ -1,6 +1,6 @@
 /**
  * Helm argv builders and parsers: flags follow the major version that runs; parsers are fed helm's
- * own recorded JSON output (shared/fixtures/helm, copied from helm's golden files).
+ * own recorded JSON output (test/fixtures/helm, copied from helm's golden files).
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Trivy's argv builders and parsers, fed the real recorded reports in ../shared/fixtures/trivy and the
+ * Trivy's argv builders and parsers, fed the real recorded reports in test/fixtures/trivy and the
  * real shapes of `trivy version --format json` and of a failed DB download.
  */
 import { readdirSync, readFileSync } from 'node:fs';

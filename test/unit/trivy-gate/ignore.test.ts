@@ -1,5 +1,5 @@
 /**
- * Ignore files: Trivy's real test files and documented example (../shared/fixtures/trivy), in both
+ * Ignore files: Trivy's real test files and documented example (test/fixtures/trivy), in both
  * formats, parsed by js-yaml's default schema (unquoted dates become Date objects) and by a YAML 1.2
  * core schema (they stay strings); expiry, matching, and files that do not parse.
  */
