@@ -3,7 +3,7 @@
 # runner) on the example app in examples/shop, as pull request 1 (or the number given as $1).
 # On a fresh Debian 12 machine with Node.js >= 20 and npm, the first run installs what it needs:
 # Debian packages, pnpm and the workspace (scripts/bootstrap.sh) and the local Kubernetes control plane's
-# binaries (test/kube/setup.sh, ~5 min once). The local registry and the control plane keep running
+# binaries (test/kube/setup.sh, ~9 min once). The local registry and the control plane keep running
 # afterwards; `node bin/polyglot-cd.mjs pipeline down` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."

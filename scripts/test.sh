@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-bash test/kube/setup.sh  # binaries of the local Kubernetes control plane (cached; first run builds, ~5 min)
+bash test/kube/setup.sh  # binaries of the local Kubernetes control plane (cached; first run builds, ~9 min once)
 exec pnpm run check

@@ -1,4 +1,4 @@
-// charts/app against a real Kubernetes API server (v1.20.2, from test/kube's global setup): every
+// charts/app against a real Kubernetes API server (v1.34, from test/kube's global setup): every
 // manifest of the PR and production profiles, hooks included, must be accepted by the API server, and the
 // chart must pick the API versions that server actually serves.
 //
@@ -71,7 +71,7 @@ async function collectionPath(kc: KubeConfig, apiVersion: string, kind: string, 
   return `${base}/namespaces/${namespace}/${res.name}`;
 }
 
-describe('charts/app on a real API server (v1.20)', () => {
+describe('charts/app on a real API server (v1.34)', () => {
   let kc: KubeConfig;
   let core: CoreV1Api;
   const namespace = uniqueName('chart');
@@ -136,7 +136,7 @@ describe('charts/app on a real API server (v1.20)', () => {
       expect(release.info.notes).toContain(profile === 'pr' ? 'URL: http://pr-42.preview.example.com' : 'URL: https://shop.example.com');
     });
 
-    it('falls back to the APIs a 1.20 server serves', () => {
+    it('uses the current APIs the server serves (autoscaling/v2, policy/v1)', () => {
       // no opentelemetry.io CRD on this server: no Instrumentation, no inject annotations
       expect(all.filter((o) => o.kind === 'Instrumentation')).toEqual([]);
       for (const d of all.filter((o) => o.kind === 'Deployment')) expect(d.spec.template.metadata.annotations).toBeUndefined();
@@ -144,8 +144,8 @@ describe('charts/app on a real API server (v1.20)', () => {
       const hpas = all.filter((o) => o.kind === 'HorizontalPodAutoscaler');
       const pdbs = all.filter((o) => o.kind === 'PodDisruptionBudget');
       if (profile !== 'pr') {
-        expect(hpas.map((o) => o.apiVersion)).toEqual(['autoscaling/v2beta2', 'autoscaling/v2beta2']); // none for the canary
-        expect(pdbs.map((o) => o.apiVersion)).toEqual(['policy/v1beta1', 'policy/v1beta1']);
+        expect(hpas.map((o) => o.apiVersion)).toEqual(['autoscaling/v2', 'autoscaling/v2']); // none for the canary
+        expect(pdbs.map((o) => o.apiVersion)).toEqual(['policy/v1', 'policy/v1']);
       } else {
         expect([...hpas, ...pdbs]).toEqual([]);
       }

@@ -1,20 +1,36 @@
-// Where the control plane's binaries come from. Mirrors test/kube/setup.sh, which provides them:
-// $KUBEBUILDER_ASSETS (envtest layout) first, then the version cache, then (etcd only) the system.
-import { accessSync, constants } from 'node:fs';
+// Where the Kubernetes binaries come from. Mirrors scripts/setup/kube.sh, which provides them:
+// $KUBEBUILDER_ASSETS (envtest layout) first, then the version cache, whose entries are symlinks to one
+// multi-call binary, polyglot-cd-kube (test/kube/go).
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 
-export const KUBE_VERSION = 'v1.20.2';
+/** The Kubernetes version: the k8s.io/kubernetes requirement of test/kube/go/go.mod. */
+export const KUBE_VERSION: string = (() => {
+  const goMod = new URL('./go/go.mod', import.meta.url);
+  const m = /^\s*k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(readFileSync(goMod, 'utf8'));
+  if (!m) throw new Error(`no k8s.io/kubernetes vX.Y.Z requirement in ${goMod.pathname}`);
+  return m[1]!;
+})();
 
 export interface ControlPlaneBinaries {
   etcd: string;
   kubeApiserver: string;
   kubeControllerManager: string;
+  kubeScheduler: string;
 }
+
+/** Every component the multi-call binary holds. */
+export type KubeComponent = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy' | 'kubectl';
 
 export function kubeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const root = env.POLYGLOT_CD_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
   return join(root, 'kube', KUBE_VERSION);
+}
+
+/** The directory scripts/setup/kube.sh fills: polyglot-cd-kube and a symlink per component. */
+export function kubeBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(kubeCacheDir(env), 'bin');
 }
 
 function executable(path: string): boolean {
@@ -26,37 +42,30 @@ function executable(path: string): boolean {
   }
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && executable(join(dir, name))) return join(dir, name);
+function lookup(names: KubeComponent[], env: NodeJS.ProcessEnv): string[] {
+  const assets = env.KUBEBUILDER_ASSETS;
+  const cacheBin = kubeBinDir(env);
+  const missing: string[] = [];
+  const found = names.map((name) => {
+    for (const c of [assets ? join(assets, name) : undefined, join(cacheBin, name)]) if (c && executable(c)) return c;
+    missing.push(name);
+    return '';
+  });
+  if (missing.length > 0) {
+    throw new Error(
+      `Kubernetes binaries not found: ${missing.join(', ')} (looked in ${assets ? `$KUBEBUILDER_ASSETS=${assets}, ` : ''}${cacheBin}). ` +
+        `Run \`bash scripts/setup/kube.sh\` once (builds ${KUBE_VERSION} from the Go module proxy, ~9 min on 2 cores) or set KUBEBUILDER_ASSETS.`,
+    );
   }
-  return undefined;
+  return found;
+}
+
+/** The path of one component (kubelet, kube-proxy, kubectl, ...), or an error saying how to build it. */
+export function resolveBinary(name: KubeComponent, env: NodeJS.ProcessEnv = process.env): string {
+  return lookup([name], env)[0]!;
 }
 
 export function resolveBinaries(env: NodeJS.ProcessEnv = process.env): ControlPlaneBinaries {
-  const assets = env.KUBEBUILDER_ASSETS;
-  const cacheBin = join(kubeCacheDir(env), 'bin');
-  const missing: string[] = [];
-  const find = (name: string, system: boolean): string => {
-    const candidates = [assets ? join(assets, name) : undefined, join(cacheBin, name)];
-    for (const c of candidates) if (c && executable(c)) return c;
-    if (system) {
-      const found = onPath(name, env) ?? (executable(`/usr/bin/${name}`) ? `/usr/bin/${name}` : undefined);
-      if (found) return found;
-    }
-    missing.push(name);
-    return '';
-  };
-  const bins = {
-    etcd: find('etcd', true),
-    kubeApiserver: find('kube-apiserver', false),
-    kubeControllerManager: find('kube-controller-manager', false),
-  };
-  if (missing.length > 0) {
-    throw new Error(
-      `control plane binaries not found: ${missing.join(', ')} (looked in ${assets ? `$KUBEBUILDER_ASSETS=${assets}, ` : ''}${cacheBin}). ` +
-        `Run \`bash test/kube/setup.sh\` once (builds ${KUBE_VERSION} from Debian's source, ~5 min) or set KUBEBUILDER_ASSETS.`,
-    );
-  }
-  return bins;
+  const [etcd, kubeApiserver, kubeControllerManager, kubeScheduler] = lookup(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], env);
+  return { etcd: etcd!, kubeApiserver: kubeApiserver!, kubeControllerManager: kubeControllerManager!, kubeScheduler: kubeScheduler! };
 }

@@ -1,8 +1,9 @@
 // The control plane as a background service for developers and the local pipeline.
 //   node --import ./test/kube/ts-hooks.mjs test/kube/cli.ts start|stop|status   (see cluster.sh)
-// `start` forks a detached supervisor that owns etcd, kube-apiserver, kube-controller-manager and the
-// node simulator, waits until all are ready and prints the admin kubeconfig's path on stdout (progress
-// goes to stderr). `stop` signals the supervisor, which stops everything and removes the data dir.
+// `start` forks a detached supervisor that owns etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler and the node simulator, waits until all are ready and prints the admin kubeconfig's
+// path on stdout (progress goes to stderr). `stop` signals the supervisor, which stops everything and
+// removes the data dir.
 import { KubeConfig } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
@@ -69,7 +70,7 @@ async function start(): Promise<number> {
   const child = spawn(process.execPath, ['--import', hooks, self, 'serve'], { detached: true, stdio: ['ignore', fd, fd], env: process.env });
   closeSync(fd);
   child.unref();
-  say(`starting etcd, kube-apiserver, kube-controller-manager and the node simulator (log: ${supervisorLog})`);
+  say(`starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the node simulator (log: ${supervisorLog})`);
   for (;;) {
     await sleep(100);
     const s = readState();

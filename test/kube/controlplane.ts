@@ -1,6 +1,8 @@
 // Starts and stops a real, throwaway Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver
-// (RBAC, TLS from a throwaway CA, service-account keys, a static admin token in system:masters) and
-// kube-controller-manager. There is no kubelet and no scheduler: see simulator.ts.
+// (Node+RBAC authorization, TLS from a throwaway CA, service-account keys, a static admin token in
+// system:masters, a client certificate for kubelets), kube-controller-manager and kube-scheduler, all
+// from the one multi-call binary of scripts/setup/kube.sh. There is no kubelet here: see simulator.ts
+// (a simulated node) and node.ts (a real one, which gets its certificates from caCert/caKey).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -10,8 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { dump } from 'js-yaml';
-import { resolveBinaries, type ControlPlaneBinaries } from './binaries.js';
-import { createPki } from './pki.js';
+import { KUBE_VERSION, resolveBinaries, type ControlPlaneBinaries } from './binaries.js';
+import { createPki, SERVICE_CLUSTER_IP_RANGE } from './pki.js';
+
+export { SERVICE_CLUSTER_IP_RANGE } from './pki.js';
+
+/** The service-account token issuer, also the API server's audience. */
+export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 export interface ControlPlaneOptions {
   /** Parent of the data directory (default: the OS temp dir). */
@@ -22,6 +29,8 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Overall start timeout in ms (default 90 s). */
   timeoutMs?: number;
+  /** Run kube-scheduler (default true). */
+  scheduler?: boolean;
 }
 
 export interface ProcessInfo {
@@ -32,13 +41,22 @@ export interface ProcessInfo {
 
 export interface ControlPlaneInfo {
   dataDir: string;
+  /** The Kubernetes version the API server reports (binaries.ts: test/kube/go/go.mod). */
+  version: string;
   server: string;
+  /** The admin kubeconfig (static token in system:masters). */
   kubeconfig: string;
+  /** The throwaway CA: it signs the API server's serving cert and is its --client-ca-file. */
   caCert: string;
+  /** The CA's key: pki.ts's issueCert(info, ...) signs a kubelet's serving and client certificates with it. */
+  caKey: string;
+  /** The admin token (system:masters). */
   token: string;
+  /** The API server's --service-cluster-ip-range. */
+  serviceClusterIpRange: string;
   processes: ProcessInfo[];
-  /** Start timings in ms. */
-  timings: { pki: number; etcd: number; apiserverReady: number; controllerManagerReady: number; total: number };
+  /** Start timings in ms (controllerManagerReady and schedulerReady overlap: both start together). */
+  timings: { pki: number; etcd: number; apiserverReady: number; controllerManagerReady: number; schedulerReady: number; total: number };
 }
 
 export interface ControlPlane extends ControlPlaneInfo {
@@ -78,7 +96,7 @@ interface Spawned {
 function startProcess(name: string, bin: string, args: string[], dataDir: string, detached: boolean): Spawned {
   const log = join(dataDir, `${name}.log`);
   const fd = openSync(log, 'a');
-  // The child gets a clean environment: Debian's etcd reads ETCD_* variables, client-go reads KUBECONFIG.
+  // The child gets a clean environment: etcd reads ETCD_* variables, client-go reads KUBECONFIG.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TMPDIR: tmpdir() };
   const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env, detached });
   closeSync(fd);
@@ -115,6 +133,21 @@ async function stopProcess(p: Spawned, graceMs = 10_000): Promise<void> {
 export function apiGet(server: string, ca: string, token: string, path: string): Promise<[number, string]> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, server), { ca, headers: { authorization: `Bearer ${token}` }, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve([res.statusCode ?? 0, body]));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** GET a URL without verifying the server's certificate (kube-scheduler's self-signed /readyz). */
+function httpsGetInsecure(url: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -175,15 +208,19 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
 
     const adminToken = randomBytes(24).toString('hex');
     const kcmToken = randomBytes(24).toString('hex');
+    const schedulerToken = randomBytes(24).toString('hex');
     const tokenFile = join(pkiDir, 'tokens.csv');
     await writeFile(
       tokenFile,
       `${adminToken},polyglot-cd-admin,polyglot-cd-admin,"system:masters"\n` +
-        `${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n`,
+        `${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n` +
+        // The scheduler's own user: the bootstrap RBAC policy grants system:kube-scheduler what it needs.
+        `${schedulerToken},system:kube-scheduler,system:kube-scheduler\n`,
       { mode: 0o600 },
     );
 
-    const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const withScheduler = opts.scheduler ?? true;
+    const [etcdClient, etcdPeer, apiPort, schedulerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
     procs.push(
@@ -198,7 +235,8 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           `--listen-peer-urls=${peerUrl}`,
           `--initial-advertise-peer-urls=${peerUrl}`,
           `--initial-cluster=default=${peerUrl}`,
-          '--logger=zap',
+          // Throwaway data: no fsync (much faster on slow disks; a crash loses nothing we keep).
+          '--unsafe-no-fsync=true',
           '--log-level=warn',
         ],
         dataDir,
@@ -221,19 +259,28 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           '--bind-address=127.0.0.1',
           '--advertise-address=127.0.0.1',
           `--secure-port=${apiPort}`,
-          '--insecure-port=0',
           `--cert-dir=${join(dataDir, 'apiserver')}`,
           `--tls-cert-file=${pki.serverCert}`,
           `--tls-private-key-file=${pki.serverKey}`,
           `--client-ca-file=${pki.caCert}`,
           `--token-auth-file=${tokenFile}`,
-          '--authorization-mode=RBAC',
+          // Node: kubelets (client cert CN system:node:<name>, O system:nodes) get exactly their node's rights.
+          '--authorization-mode=Node,RBAC',
+          // The default plugins, plus NodeRestriction (as kubeadm): a kubelet may only edit its own Node and pods.
+          '--enable-admission-plugins=NodeRestriction',
           `--service-account-key-file=${pki.saPub}`,
           `--service-account-signing-key-file=${pki.saKey}`,
-          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-          '--service-cluster-ip-range=10.0.0.0/24',
+          `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+          `--api-audiences=${SERVICE_ACCOUNT_ISSUER}`,
+          `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+          // How the API server reaches kubelets (logs, exec, port-forward); kubelets' serving certs come
+          // from the same CA, but it is not pinned (no --kubelet-certificate-authority).
+          `--kubelet-client-certificate=${pki.kubeletClientCert}`,
+          `--kubelet-client-key=${pki.kubeletClientKey}`,
           // 127.0.0.1 is not a valid Endpoints address: don't publish the `kubernetes` Service endpoints.
           '--endpoint-reconciler-type=none',
+          // a node's Hostname would be resolved through the machine's DNS: dial the InternalIP only
+          '--kubelet-preferred-address-types=InternalIP',
           '--allow-privileged=true',
           '--profiling=false',
         ],
@@ -257,7 +304,6 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           `--kubeconfig=${kcmKubeconfig}`,
           '--leader-elect=false',
           '--secure-port=0',
-          '--port=0',
           `--service-account-private-key-file=${pki.saKey}`,
           `--root-ca-file=${pki.caCert}`,
           `--cluster-signing-cert-file=${pki.caCert}`,
@@ -268,24 +314,62 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
         opts.detached ?? false,
       ),
     );
-    // The controller manager is working once the `default` ServiceAccount has its token secret
-    // (service-account and token controllers); pods can't be admitted before that.
-    await waitUntil('kube-controller-manager (default ServiceAccount token)', async () => {
-      const [status, body] = await apiGet(server, caPem, adminToken, '/api/v1/namespaces/default/serviceaccounts/default');
-      return status === 200 && ((JSON.parse(body) as { secrets?: unknown[] }).secrets?.length ?? 0) > 0;
-    });
-    const tKcm = Date.now();
+    let schedulerReady: Promise<number> = Promise.resolve(Date.now());
+    if (withScheduler) {
+      const schedKubeconfig = join(pkiDir, 'kube-scheduler.kubeconfig');
+      await writeFile(schedKubeconfig, kubeconfigYaml(server, caPem, 'system:kube-scheduler', schedulerToken), { mode: 0o600 });
+      procs.push(
+        startProcess(
+          'kube-scheduler',
+          bins.kubeScheduler,
+          [
+            // No --authentication-/--authorization-kubeconfig: its port serves only /readyz (always
+            // allowed) here, and delegated authn would complain forever about the missing front-proxy CA.
+            `--kubeconfig=${schedKubeconfig}`,
+            '--leader-elect=false',
+            '--bind-address=127.0.0.1',
+            `--secure-port=${schedulerPort}`,
+            `--cert-dir=${join(dataDir, 'kube-scheduler')}`,
+            '--profiling=false',
+          ],
+          dataDir,
+          opts.detached ?? false,
+        ),
+      );
+      // /readyz is always allowed without credentials; the scheduler serves a self-signed certificate.
+      schedulerReady = waitUntil('kube-scheduler /readyz', async () => (await httpsGetInsecure(`https://127.0.0.1:${schedulerPort}/readyz`))[0] === 200).then(() => Date.now());
+    }
+    // The controller manager is working once the `default` ServiceAccount exists (serviceaccount
+    // controller) and the namespace has the kube-root-ca.crt ConfigMap (root-ca-cert-publisher): a pod's
+    // projected service-account volume needs both.
+    const kcmReady = waitUntil('kube-controller-manager (default ServiceAccount, kube-root-ca.crt)', async () => {
+      const [sa] = await apiGet(server, caPem, adminToken, '/api/v1/namespaces/default/serviceaccounts/default');
+      const [cm] = await apiGet(server, caPem, adminToken, '/api/v1/namespaces/default/configmaps/kube-root-ca.crt');
+      return sa === 200 && cm === 200;
+    }).then(() => Date.now());
+    const [tKcm, tSched] = await Promise.all([kcmReady, schedulerReady]);
+    const tEnd = Math.max(tKcm, tSched);
 
     const info: ControlPlaneInfo = {
       dataDir,
+      version: KUBE_VERSION,
       server,
       kubeconfig,
       caCert: pki.caCert,
+      caKey: pki.caKey,
       token: adminToken,
+      serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
       processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })),
-      timings: { pki: tPki - t0, etcd: tEtcd - tPki, apiserverReady: tApi - tEtcd, controllerManagerReady: tKcm - tApi, total: tKcm - t0 },
+      timings: {
+        pki: tPki - t0,
+        etcd: tEtcd - tPki,
+        apiserverReady: tApi - tEtcd,
+        controllerManagerReady: tKcm - tApi,
+        schedulerReady: withScheduler ? tSched - tApi : 0,
+        total: tEnd - t0,
+      },
     };
-    log(`control plane ready in ${info.timings.total} ms at ${server} (kubeconfig ${kubeconfig})`);
+    log(`control plane ${KUBE_VERSION} ready in ${info.timings.total} ms at ${server} (kubeconfig ${kubeconfig})`);
     let stopped: Promise<void> | undefined;
     return {
       ...info,

@@ -17,12 +17,10 @@ export async function limitedIdentity(core: CoreV1Api, home: string, rules: { re
   await rbac.createClusterRoleBinding({
     body: { metadata: { name: sa }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: sa }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: home }] },
   });
+  // Kubernetes >= 1.24 makes no token Secrets: ask the TokenRequest API (1 h)
   const token = await waitFor('the service account token', async () => {
-    const s = await core.readNamespacedServiceAccount({ namespace: home, name: sa });
-    const secretName = s.secrets?.[0]?.name;
-    if (!secretName) return undefined;
-    const secret = await core.readNamespacedSecret({ namespace: home, name: secretName });
-    return secret.data?.['token'] ? Buffer.from(secret.data['token'], 'base64').toString('utf8') : undefined;
+    const r = await core.createNamespacedServiceAccountToken({ namespace: home, name: sa, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+    return r.status?.token;
   }, { timeoutMs: 60_000 });
   const cluster = kubeConfig().getCurrentCluster();
   return {
