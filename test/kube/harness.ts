@@ -85,3 +85,38 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }
 }
+
+/**
+ * Applies examples/rbac/<file> (RBAC and the ValidatingAdmissionPolicies: everything the README tells
+ * users to apply; objects that exist already are kept) and writes a kubeconfig for the ServiceAccount
+ * `polyglot-cd/<sa>` with a token from the TokenRequest API (valid 1 h), so a test acts with exactly
+ * the rights we tell users to grant, not as cluster admin. Returns the kubeconfig's path (0600).
+ */
+export async function serviceAccountKubeconfig(file: string, sa: string, dir: string): Promise<string> {
+  const { KubernetesObjectApi } = await import('@kubernetes/client-node');
+  const { loadAll } = await import('js-yaml');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const text = readFileSync(fileURLToPath(new URL(`../../examples/rbac/${file}`, import.meta.url)), 'utf8');
+  const objects = (loadAll(text) as ({ kind?: string } | null)[]).filter((o): o is { kind: string } => Boolean(o?.kind));
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig());
+  for (const o of objects) {
+    try {
+      await api.create(o as Parameters<typeof api.create>[0]);
+    } catch (e) {
+      if ((e as { code?: number }).code !== 409) throw e;
+    }
+  }
+  const token = await waitFor(`a token for ${sa}`, async () => {
+    const r = await coreV1().createNamespacedServiceAccountToken({ name: sa, namespace: 'polyglot-cd', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+    return r.status?.token;
+  });
+  const cluster = kubeConfig().getCurrentCluster();
+  const path = join(dir, `${sa}.kubeconfig`);
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${cluster?.server}\n    certificate-authority-data: ${cluster?.caData}\nusers:\n- name: ${sa}\n  user:\n    token: ${token}\ncontexts:\n- name: c\n  context: {cluster: c, user: ${sa}}\ncurrent-context: c\n`,
+    { mode: 0o600 },
+  );
+  return path;
+}
