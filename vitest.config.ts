@@ -4,7 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // `node` devDependency (node@24) first on PATH for every script.
 //
 // Two projects: "unit" (everything that needs no cluster) and "kube" (`*.kube.test.ts`), whose
-// global setup starts one local Kubernetes control plane + node simulator per run (test/kube/README.md).
+// global setup starts one local Kubernetes cluster per run: registry, control plane and a real node
+// (test/kube/README.md).
 // Vitest runs a project's global setup only when one of its files is selected, so unit-only runs
 // never pay for the control plane.
 const KUBE_TESTS = 'test/**/*.kube.test.ts';

@@ -1,18 +1,18 @@
-// The control plane as a background service for developers and the local pipeline.
+// The local cluster (stack.ts) as a background service for developers and the local pipeline.
 //   node --import ./test/kube/ts-hooks.mjs test/kube/cli.ts start|stop|status   (see cluster.sh)
-// `start` forks a detached supervisor that owns etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler and the node simulator, waits until all are ready and prints the admin kubeconfig's
-// path on stdout (progress goes to stderr). `stop` signals the supervisor, which stops everything and
-// removes the data dir.
-import { KubeConfig } from '@kubernetes/client-node';
+// `start` forks a detached supervisor that owns the registry, etcd, kube-apiserver,
+// kube-controller-manager, kube-scheduler and the real node (containerd, kubelet, kube-proxy), waits
+// until all are ready and prints the admin kubeconfig's path on stdout (progress goes to stderr); the
+// stack's stack.json lies beside it. `stop` signals the supervisor, which stops everything and removes
+// the data dir.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killNow, startControlPlane, type ProcessInfo } from './controlplane.js';
-import { describeError, NodeSimulator } from './simulator.js';
+import { killNow, type ProcessInfo } from './controlplane.js';
+import { startStack } from './stack.js';
 
 interface State {
   status: 'starting' | 'ready' | 'failed';
@@ -70,7 +70,7 @@ async function start(): Promise<number> {
   const child = spawn(process.execPath, ['--import', hooks, self, 'serve'], { detached: true, stdio: ['ignore', fd, fd], env: process.env });
   closeSync(fd);
   child.unref();
-  say(`starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the node simulator (log: ${supervisorLog})`);
+  say(`starting the registry, etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the real node (log: ${supervisorLog})`);
   for (;;) {
     await sleep(100);
     const s = readState();
@@ -79,7 +79,7 @@ async function start(): Promise<number> {
       process.stdout.write(`${s.kubeconfig}\n`);
       return 0;
     }
-    if (s?.status === 'failed' || child.exitCode !== null || Date.now() - t0 > 150_000) {
+    if (s?.status === 'failed' || child.exitCode !== null || Date.now() - t0 > 600_000) {
       say(`failed to start: ${s?.error ?? 'supervisor exited or timed out'}`);
       say(`supervisor log: ${supervisorLog}`);
       if (alive(child.pid ?? -1, SELF)) process.kill(child.pid!, 'SIGTERM');
@@ -91,47 +91,37 @@ async function start(): Promise<number> {
 async function serve(): Promise<void> {
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
   await writeState({ status: 'starting', supervisorPid: process.pid });
-  let cp;
+  let stack;
   try {
-    cp = await startControlPlane({ log, keepData: process.env.POLYGLOT_CD_KUBE_KEEP === '1' });
+    stack = await startStack({ log, keepData: process.env.POLYGLOT_CD_KUBE_KEEP === '1' });
   } catch (e) {
     await writeState({ status: 'failed', supervisorPid: process.pid, error: e instanceof Error ? e.message : String(e) });
     process.exitCode = 1;
     return;
   }
-  process.once('exit', () => killNow(cp.processes));
-  const kc = new KubeConfig();
-  kc.loadFromFile(cp.kubeconfig);
-  const sim = new NodeSimulator(kc, { log: (l) => log(`simulator: ${l}`) });
+  const running = stack;
+  process.once('exit', () => killNow(running.processes));
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    await sim.stop();
-    await cp.stop();
+    await running.stop();
     await rm(stateFile, { force: true });
     log('stopped');
     process.exit(0);
   };
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
-  try {
-    await sim.start();
-  } catch (e) {
-    await writeState({ status: 'failed', supervisorPid: process.pid, error: `node simulator: ${describeError(e)}` });
-    await cp.stop();
-    process.exit(1);
-  }
   await writeState({
     status: 'ready',
     supervisorPid: process.pid,
-    kubeconfig: cp.kubeconfig,
-    server: cp.server,
-    dataDir: cp.dataDir,
-    processes: cp.processes,
-    startMs: cp.timings.total,
+    kubeconfig: running.kubeconfig,
+    server: running.server,
+    dataDir: running.dataDir,
+    processes: running.processes,
+    startMs: running.timings.total,
   });
-  log(`ready: ${JSON.stringify(cp.timings)}`);
+  log(`ready: ${JSON.stringify(running.timings)}`);
 }
 
 async function stop(): Promise<number> {
@@ -143,7 +133,7 @@ async function stop(): Promise<number> {
   const t0 = Date.now();
   if (alive(s.supervisorPid, SELF)) {
     process.kill(s.supervisorPid, 'SIGTERM');
-    while (alive(s.supervisorPid, SELF) && Date.now() - t0 < 30_000) await sleep(100);
+    while (alive(s.supervisorPid, SELF) && Date.now() - t0 < 90_000) await sleep(100);
   }
   if (alive(s.supervisorPid, SELF)) process.kill(s.supervisorPid, 'SIGKILL');
   // Whatever the supervisor could not stop (it was killed, or crashed): only our own binaries.

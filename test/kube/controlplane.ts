@@ -1,19 +1,16 @@
 // Starts and stops a real, throwaway Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver
 // (Node+RBAC authorization, TLS from a throwaway CA, service-account keys, a static admin token in
 // system:masters, a client certificate for kubelets), kube-controller-manager and kube-scheduler, all
-// from the one multi-call binary of scripts/setup/kube.sh. There is no kubelet here: see simulator.ts
-// (a simulated node) and node.ts (a real one, which gets its certificates from caCert/caKey).
-import { spawn, type ChildProcess } from 'node:child_process';
+// from the one multi-call binary of scripts/setup/kube.sh. The node is node.ts (a real kubelet, which
+// gets its certificates from caCert/caKey); stack.ts starts both.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:https';
 import { dump } from 'js-yaml';
 import { KUBE_VERSION, resolveBinaries, type ControlPlaneBinaries } from './binaries.js';
 import { createPki, SERVICE_CLUSTER_IP_RANGE } from './pki.js';
+import { freePort, httpsRequest, sleep, startProcess, stopProcess, tail, type Spawned } from './proc.js';
 
 export { SERVICE_CLUSTER_IP_RANGE } from './pki.js';
 
@@ -63,100 +60,11 @@ export interface ControlPlane extends ControlPlaneInfo {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function tail(file: string, lines = 25): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-interface Spawned {
-  name: string;
-  child: ChildProcess;
-  log: string;
-  exited: Promise<number | null>;
-  done: boolean;
-}
-
-function startProcess(name: string, bin: string, args: string[], dataDir: string, detached: boolean): Spawned {
-  const log = join(dataDir, `${name}.log`);
-  const fd = openSync(log, 'a');
-  // The child gets a clean environment: etcd reads ETCD_* variables, client-go reads KUBECONFIG.
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TMPDIR: tmpdir() };
-  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env, detached });
-  closeSync(fd);
-  const s: Spawned = {
-    name,
-    child,
-    log,
-    done: false,
-    exited: new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        s.done = true;
-        resolve(code ?? (signal ? 128 : null));
-      });
-      child.on('error', () => {
-        s.done = true;
-        resolve(127);
-      });
-    }),
-  };
-  return s;
-}
-
-async function stopProcess(p: Spawned, graceMs = 10_000): Promise<void> {
-  if (p.done || p.child.pid === undefined) return;
-  p.child.kill('SIGTERM');
-  const timer = sleep(graceMs).then(() => 'timeout' as const);
-  if ((await Promise.race([p.exited, timer])) === 'timeout' && !p.done) {
-    p.child.kill('SIGKILL');
-    await p.exited;
-  }
-}
+export { freePort, killNow } from './proc.js';
 
 /** GET an API path with the admin token; resolves to [status, body] or rejects on connection errors. */
 export function apiGet(server: string, ca: string, token: string, path: string): Promise<[number, string]> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server), { ca, headers: { authorization: `Bearer ${token}` }, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve([res.statusCode ?? 0, body]));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** GET a URL without verifying the server's certificate (kube-scheduler's self-signed /readyz). */
-function httpsGetInsecure(url: string): Promise<[number, string]> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve([res.statusCode ?? 0, body]));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsRequest(new URL(path, server), { ca, token });
 }
 
 function kubeconfigYaml(server: string, caPem: string, user: string, token: string): string {
@@ -240,7 +148,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           '--log-level=warn',
         ],
         dataDir,
-        opts.detached ?? false,
+        { detached: opts.detached ?? false },
       ),
     );
     await waitUntil('etcd', async () => {
@@ -285,7 +193,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           '--profiling=false',
         ],
         dataDir,
-        opts.detached ?? false,
+        { detached: opts.detached ?? false },
       ),
     );
     const caPem = await readFile(pki.caCert, 'utf8');
@@ -311,7 +219,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           '--use-service-account-credentials=false',
         ],
         dataDir,
-        opts.detached ?? false,
+        { detached: opts.detached ?? false },
       ),
     );
     let schedulerReady: Promise<number> = Promise.resolve(Date.now());
@@ -333,11 +241,11 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
             '--profiling=false',
           ],
           dataDir,
-          opts.detached ?? false,
+          { detached: opts.detached ?? false },
         ),
       );
       // /readyz is always allowed without credentials; the scheduler serves a self-signed certificate.
-      schedulerReady = waitUntil('kube-scheduler /readyz', async () => (await httpsGetInsecure(`https://127.0.0.1:${schedulerPort}/readyz`))[0] === 200).then(() => Date.now());
+      schedulerReady = waitUntil('kube-scheduler /readyz', async () => (await httpsRequest(`https://127.0.0.1:${schedulerPort}/readyz`, { insecure: true }))[0] === 200).then(() => Date.now());
     }
     // The controller manager is working once the `default` ServiceAccount exists (serviceaccount
     // controller) and the namespace has the kube-root-ca.crt ConfigMap (root-ca-cert-publisher): a pod's
@@ -382,16 +290,5 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
       await removeData();
     }
     throw err;
-  }
-}
-
-/** Synchronous last resort (process 'exit' handlers): SIGKILL whatever is still running. */
-export function killNow(processes: ProcessInfo[]): void {
-  for (const p of processes) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
   }
 }

@@ -24,7 +24,7 @@ async function statusOf(call: Promise<unknown>): Promise<unknown> {
   throw new Error('the call succeeded');
 }
 
-describe('recorded k8s fixtures match the real API server (v1.20.2)', () => {
+describe('recorded k8s fixtures match the real API server', () => {
   const core = coreV1();
 
   it('404 NotFound, 409 AlreadyExists and 409 Conflict Status bodies', async () => {

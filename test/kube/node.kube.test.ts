@@ -1,58 +1,25 @@
-// The real node (node.ts): kubelet + containerd + runc + CNI against its own control plane and
-// registry, so these pods really run. Needs root and the Debian packages of node-setup.sh; skipped
-// otherwise. It starts its own control plane (not the run's shared one, whose node simulator owns the
-// name polyglot-cd-node there) and stops everything it started, then checks nothing is left behind.
+// The real node of the run's stack (stack.ts: kubelet + containerd + runc + CNI + kube-proxy): pods
+// really run. Pull by digest from the stack's registry, the API server's service proxy, ClusterIP through
+// kube-proxy, a real CrashLoopBackOff with the container's own log, a real pull failure, Jobs, Pod
+// Security "restricted" with seccomp really on, and namespace deletion that really removes the sandboxes.
+// That the node's stop() leaves nothing behind is checked by the global teardown (global-setup.ts).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBaseImage, startRegistry, storageConf, type RunningRegistry } from '../registry/registry.js';
 import { resolveBinary } from './binaries.js';
-import { startControlPlane, type ControlPlane } from './controlplane.js';
-import { uniqueName } from './harness.js';
-import { certIssuer } from './pki.js';
-import { BRIDGE, bridgeExists, startNode, type RunningNode } from './node.js';
+import { kubeconfigPath, stackInfo, uniqueName } from './harness.js';
+import { CriClient } from './node.js';
+import { CRASH_LOG, WEB_INDEX } from './workload-images.js';
 
-const run = promisify(execFile);
-
-function prerequisites(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root';
-  for (const b of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/buildah', '/usr/bin/gcc']) {
-    if (!existsSync(b)) return `missing ${b} (bash test/kube/node-setup.sh)`;
-  }
-  try {
-    resolveBinary('kubelet');
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
-
-const skip = prerequisites();
 const timings: Record<string, number> = {};
 
-describe.skipIf(skip !== undefined)(`real node (kubelet + containerd)${skip ? ` — skipped: ${skip}` : ''}`, () => {
-  let cp: ControlPlane;
-  let registry: RunningRegistry;
-  let node: RunningNode;
-  let dir: string;
-  let httpd: string;
-  let busybox: string;
-  /**
-   * logs/exec go API server → kubelet. Without --kubelet-preferred-address-types=InternalIP the API
-   * server dials the node's Hostname address first, i.e. asks the machine's DNS server for
-   * "polyglot-cd-node": traffic off the machine. Those tests are skipped then.
-   */
-  let kubeletReachable = false;
+describe('real node (kubelet + containerd)', () => {
+  const stack = stackInfo();
+  const web = stack.images.web;
   const ns = uniqueName('node');
 
   const kubectl = async (args: string[], opts: { input?: string; allowFail?: boolean } = {}): Promise<string> => {
     const p = new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      const child = execFile(resolveBinary('kubectl'), ['--kubeconfig', cp.kubeconfig, ...args], { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      const child = execFile(resolveBinary('kubectl'), ['--kubeconfig', kubeconfigPath(), ...args], { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
         resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
       );
       child.stdin?.end(opts.input ?? '');
@@ -76,64 +43,16 @@ describe.skipIf(skip !== undefined)(`real node (kubelet + containerd)${skip ? ` 
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pcd-node-test-'));
-    const log = (l: string) => console.log(`[node-test] ${l}`);
-    cp = await startControlPlane({ log });
-    const apiserver = cp.processes.find((p) => p.name === 'kube-apiserver');
-    const args = apiserver ? readFileSync(`/proc/${apiserver.pid}/cmdline`, 'utf8').split('\0') : [];
-    kubeletReachable = args.some((a) => /^--kubelet-preferred-address-types=InternalIP\b/.test(a));
-    if (!kubeletReachable) log('kube-apiserver has no --kubelet-preferred-address-types=InternalIP: skipping the logs/exec tests');
-    registry = await startRegistry({ dir: join(dir, 'registry') });
-    const storage = await storageConf(join(dir, 'storage'));
-    await buildBaseImage({ storageConf: storage, refs: [{ ref: `${registry.host}/polyglot-cd/busybox:1`, tlsVerify: false }] });
-    const env = { ...process.env, CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: 'chroot' };
-    const context = fileURLToPath(new URL('./images/httpd/', import.meta.url));
-    await run('buildah', ['build', '--isolation', 'chroot', '--tls-verify=false', '--build-arg', `BASE=${registry.host}/polyglot-cd/busybox:1`, '-t', 'localhost/pcd-httpd:1', context], { env });
-    await run('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'httpd.digest'), 'localhost/pcd-httpd:1', `docker://${registry.host}/polyglot-cd/httpd:1`], { env });
-    httpd = `${registry.host}/polyglot-cd/httpd@${readFileSync(join(dir, 'httpd.digest'), 'utf8').trim()}`;
-    await run('buildah', ['push', '--tls-verify=false', '--digestfile', join(dir, 'bb.digest'), `${registry.host}/polyglot-cd/busybox:1`, `docker://${registry.host}/polyglot-cd/busybox:1`], { env });
-    busybox = `${registry.host}/polyglot-cd/busybox@${readFileSync(join(dir, 'bb.digest'), 'utf8').trim()}`;
-
-    const t0 = Date.now();
-    node = await startNode({
-      apiServer: cp.server,
-      caCertPath: cp.caCert,
-      issueCert: certIssuer({ caCert: cp.caCert, caKey: cp.caKey }),
-      registryHost: registry.host,
-      storageConf: storage,
-      log,
-    });
-    timings.nodeStartToReady = Date.now() - t0;
     await kubectl(['create', 'namespace', ns]);
     await waitFor('the default ServiceAccount', async () => (await kubectl(['get', 'sa', 'default', '-n', ns], { allowFail: true })).includes('default'));
-  }, 240_000);
+  }, 60_000);
 
   afterAll(async () => {
-    const t0 = Date.now();
-    await node?.stop();
-    timings.stop = Date.now() - t0;
-    await registry?.stop();
-    await cp?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await kubectl(['delete', 'namespace', ns, '--wait=false'], { allowFail: true });
     console.log(`[node-test] timings (ms): ${JSON.stringify(timings)}`);
-    // Nothing left behind: no bridge, no shim, no container process, no mount of the node.
-    expect(bridgeExists()).toBe(false);
-    const shims = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map((d) => {
-        try {
-          return readFileSync(`/proc/${d}/cmdline`, 'utf8');
-        } catch {
-          return '';
-        }
-      })
-      .filter((c) => node && c.includes(node.criSocket));
-    expect(shims).toEqual([]);
-    if (node) expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(node.dataDir);
-    if (node) expect(existsSync(node.dataDir)).toBe(false);
-  }, 120_000);
+  });
 
-  it('(a) runs busybox httpd by digest from the local registry; the API server proxies to its Service', async () => {
+  it('(a) runs the web image by digest from the local registry; the API server proxies to its Service', async () => {
     await apply(`
 apiVersion: v1
 kind: Pod
@@ -142,7 +61,7 @@ spec:
   terminationGracePeriodSeconds: 1
   containers:
   - name: web
-    image: ${httpd}
+    image: ${web}
     ports: [{containerPort: 8080}]
     readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 ---
@@ -153,7 +72,7 @@ spec: {selector: {app: web}, ports: [{port: 8080, targetPort: 8080}]}
 `);
     await kubectl(['wait', '-n', ns, '--for=condition=Ready', 'pod/web', '--timeout=90s']);
     const body = await kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/services/web:8080/proxy/`]);
-    expect(body).toContain('hello from a polyglot-cd pod');
+    expect(body).toContain(WEB_INDEX);
     // pod start to Ready with the image cached (the first pod pulled it)
     await apply(`
 apiVersion: v1
@@ -163,7 +82,7 @@ spec:
   terminationGracePeriodSeconds: 1
   containers:
   - name: web
-    image: ${httpd}
+    image: ${web}
     readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 `);
     const t0 = Date.now();
@@ -171,19 +90,18 @@ spec:
     timings.cachedPodToReady = Date.now() - t0;
   });
 
-  it('kube-proxy: a pod reaches the Service ClusterIP (and its own Service, hairpin)', async (ctx) => {
-    if (!kubeletReachable) ctx.skip();
+  it('kube-proxy: a pod reaches the Service ClusterIP (and its own Service, hairpin)', async () => {
     const ip = (await kubectl(['get', 'svc', '-n', ns, 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
     const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 8080`;
-    expect(await kubectl(['exec', '-n', ns, 'web2', '--', 'sh', '-c', get])).toContain('hello from a polyglot-cd pod');
-    expect(await kubectl(['exec', '-n', ns, 'web', '--', 'sh', '-c', get])).toContain('hello from a polyglot-cd pod');
+    expect(await kubectl(['exec', '-n', ns, 'web2', '--', 'sh', '-c', get])).toContain(WEB_INDEX);
+    expect(await kubectl(['exec', '-n', ns, 'web', '--', 'sh', '-c', get])).toContain(WEB_INDEX);
     // No default route in a pod: the outside is unreachable.
     const out = await kubectl(['exec', '-n', ns, 'web2', '--', 'sh', '-c', 'ip route; echo x | nc -w 2 192.0.2.1 80; echo rc=$?'], { allowFail: true });
     expect(out).not.toMatch(/^default/m);
     expect(out).toContain('rc=1');
   });
 
-  it('(b) a container that exits 1 goes CrashLoopBackOff; logs --previous returns its real last lines', async (ctx) => {
+  it('(b) a container that exits 1 goes CrashLoopBackOff; logs --previous returns its real last lines', async () => {
     await apply(`
 apiVersion: v1
 kind: Pod
@@ -192,21 +110,18 @@ spec:
   terminationGracePeriodSeconds: 1
   containers:
   - name: app
-    image: ${busybox}
-    command: ["sh", "-c", "echo 'crash: starting'; echo 'fatal: cannot connect to db:5432'; exit 1"]
+    image: ${stack.images.crash}
 `);
     await waitFor('CrashLoopBackOff', async () => {
       const s = (await podJson('crash')).status.containerStatuses?.[0];
       return s && s.restartCount >= 1 && s.state.waiting?.reason === 'CrashLoopBackOff';
     });
-    if (!kubeletReachable) ctx.skip();
     const logs = await kubectl(['logs', '-n', ns, 'crash', '--previous']);
-    expect(logs).toContain('crash: starting');
-    expect(logs).toContain('fatal: cannot connect to db:5432');
+    for (const line of CRASH_LOG) expect(logs).toContain(line);
   }, 120_000);
 
   it('(c) a digest that is not in the registry: ErrImagePull/ImagePullBackOff with containerd\'s error in the events', async () => {
-    const missing = `${registry.host}/polyglot-cd/busybox@sha256:${'0'.repeat(64)}`;
+    const missing = `${stack.registryHost}/polyglot-cd/test-web@sha256:${'0'.repeat(64)}`;
     await apply(`
 apiVersion: v1
 kind: Pod
@@ -232,12 +147,12 @@ spec:
   template:
     spec:
       restartPolicy: Never
-      containers: [{name: j, image: "${busybox}", command: ["sh", "-c", "${script}"]}]
+      containers: [{name: j, image: "${web}", command: ["sh", "-c", "${script}"]}]
 `;
     await apply(job('ok', 'echo job done') + '---' + job('bad', 'echo failing; exit 3'));
     await kubectl(['wait', '-n', ns, '--for=condition=Complete', 'job/ok', '--timeout=90s']);
     await kubectl(['wait', '-n', ns, '--for=condition=Failed', 'job/bad', '--timeout=90s']);
-    if (kubeletReachable) expect(await kubectl(['logs', '-n', ns, 'job/ok'])).toContain('job done');
+    expect(await kubectl(['logs', '-n', ns, 'job/ok'])).toContain('job done');
   });
 
   it('(e) Pod Security "restricted": a compliant pod runs with seccomp RuntimeDefault really on', async () => {
@@ -256,13 +171,12 @@ spec:
   securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
   containers:
   - name: web
-    image: ${httpd}
+    image: ${web}
     securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}
     readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 `,
       });
       await kubectl(['wait', '-n', restricted, '--for=condition=Ready', 'pod/web', '--timeout=90s']);
-      if (!kubeletReachable) return;
       const status = await kubectl(['exec', '-n', restricted, 'web', '--', 'sh', '-c', 'id -u; grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; unshare -U true; echo unshare=$?'], { allowFail: true });
       expect(status).toMatch(/^10001$/m);
       expect(status).toMatch(/^Seccomp:\s+2$/m); // filter mode: the RuntimeDefault profile is loaded
@@ -274,12 +188,12 @@ spec:
     }
   });
 
-  it('(f) deleting the namespace really removes its pods', async () => {
+  it('(f) deleting the namespace really removes its pods: no sandbox of it is left in containerd', async () => {
+    const cri = new CriClient(stack.node.criSocket);
+    expect((await cri.listPodSandboxes()).filter((p) => p.namespace === ns).length).toBeGreaterThan(0);
     const t0 = Date.now();
     await kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
     timings.namespaceDeletion = Date.now() - t0;
-    // The kubelet stopped the sandboxes: their veths are gone from the bridge.
-    const ports = readdirSync(`/sys/class/net/${BRIDGE}/brif`);
-    expect(ports.length).toBeLessThanOrEqual(1); // at most the restricted namespace's pod, still terminating
+    await waitFor('the sandboxes removed', async () => (await cri.listPodSandboxes()).every((p) => p.namespace !== ns), 60_000);
   }, 150_000);
 });

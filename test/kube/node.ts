@@ -31,12 +31,11 @@
 //
 // One node per machine at a time: a state file (/run/polyglot-cd-node.json) records what a running
 // node owns; a start that finds a stale one (its owner is dead) cleans it up first.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect as http2Connect } from 'node:http2';
-import { request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,7 +43,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { resolveBinary } from './binaries.js';
-import { SERVICE_CLUSTER_IP_RANGE } from './pki.js';
+import { certIssuer, SERVICE_CLUSTER_IP_RANGE, type CertRequest, type IssuedCert } from './pki.js';
+import { freePort, httpsRequest, killNow, startProcess, tail, type HttpsAuth, type Spawned } from './proc.js';
+export { freePort } from './proc.js';
+import { trustRegistry } from './registry-hosts.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,20 +55,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // ---------------------------------------------------------------------------------------------
 // Public API
 
-export interface CertRequest {
-  /** file base name, e.g. `kubelet-client` → <dir>/kubelet-client.crt and .key */
-  name: string;
-  cn: string;
-  organizations?: string[];
-  ips?: string[];
-  dns?: string[];
-  usage: 'client' | 'server';
-}
-
-export interface IssuedCert {
-  cert: string;
-  key: string;
-}
+export type { CertRequest, IssuedCert } from './pki.js';
 
 /** Issues a certificate signed by the cluster CA into `dir`; returns the file paths. */
 export type CertIssuer = (req: CertRequest, dir: string) => Promise<IssuedCert>;
@@ -150,6 +139,8 @@ export interface RunningNode {
   snapshotter: 'overlayfs' | 'native';
   /** containerd's CRI socket (unix path) */
   criSocket: string;
+  /** containerd's registry hosts directory (trustRegistry() adds a registry while the node runs) */
+  certsDir: string;
   kubeletPort: number;
   processes: NodeProcess[];
   timings: NodeTimings;
@@ -190,28 +181,6 @@ async function trySh(file: string, args: string[], timeoutMs = 30_000): Promise<
   }
 }
 
-function tail(file: string, lines = 25): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** 10.244.0.0/24 → { base: [10,244,0,0], bits: 24 } */
 function parseCidr(cidr: string): { octets: number[]; bits: number } {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
   if (!m) throw new Error(`not an IPv4 CIDR: ${cidr}`);
@@ -282,46 +251,6 @@ async function killPids(pids: number[], graceMs: number): Promise<void> {
 /** The node's user-visible root for cached build outputs (the pause binary). */
 function cacheRoot(): string {
   return process.env.POLYGLOT_CD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'polyglot-cd');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Certificates (openssl CLI; Node can't issue X.509)
-
-const CERT_CNF = `[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-`;
-
-/** A CertIssuer that signs with the CA's key file (openssl, P-256, 7 days). */
-export function opensslIssuer(caCert: string, caKey: string): CertIssuer {
-  return async (req, dir) => {
-    const cert = join(dir, `${req.name}.crt`);
-    const key = join(dir, `${req.name}.key`);
-    const cnf = join(dir, `${req.name}.cnf`);
-    const sans = [...(req.ips ?? []).map((i) => `IP:${i}`), ...(req.dns ?? []).map((d) => `DNS:${d}`)];
-    const ext = [
-      '[ext]',
-      'basicConstraints = critical,CA:FALSE',
-      'keyUsage = critical,digitalSignature,keyEncipherment',
-      `extendedKeyUsage = ${req.usage === 'server' ? 'serverAuth' : 'clientAuth'}`,
-      'authorityKeyIdentifier = keyid',
-      ...(sans.length ? [`subjectAltName = ${sans.join(',')}`] : []),
-    ].join('\n');
-    await writeFile(cnf, `${CERT_CNF}${ext}\n`);
-    const subj = `/${(req.organizations ?? []).map((o) => `O=${o}/`).join('')}CN=${req.cn}`;
-    await sh('openssl', [
-      'req', '-new', '-x509',
-      '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-subj', subj,
-      '-CA', caCert, '-CAkey', caKey,
-      '-config', cnf, '-extensions', 'ext', '-days', '7',
-      '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    ]);
-    await rm(cnf, { force: true });
-    return { cert, key };
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -847,15 +776,8 @@ async function cleanupStale(log: (l: string) => void): Promise<void> {
 }
 
 /** Synchronous last resort for process 'exit' handlers: SIGKILL the node's processes. */
-export function killNodeNow(processes: NodeProcess[]): void {
-  for (const p of processes) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
+/** Synchronous last resort (process 'exit' handlers): SIGKILL the node's processes. */
+export const killNodeNow: (processes: NodeProcess[]) => void = killNow;
 
 // ---------------------------------------------------------------------------------------------
 // Config files
@@ -935,25 +857,6 @@ disabled_plugins = [
 `;
 }
 
-function hostsToml(registryHost: string, caFile?: string): string {
-  if (caFile) {
-    return `# HTTPS with the test registry's throwaway CA (test/registry) on loopback
-server = "https://${registryHost}"
-
-[host."https://${registryHost}"]
-  capabilities = ["pull", "resolve"]
-  ca = ${JSON.stringify(caFile)}
-`;
-  }
-  return `# plain HTTP, no TLS: a local test registry (test/registry) on loopback
-server = "http://${registryHost}"
-
-[host."http://${registryHost}"]
-  capabilities = ["pull", "resolve"]
-  skip_verify = true
-`;
-}
-
 function cniConflist(o: { bridge: string; podCIDR: string; gateway: string; serviceCIDR: string; ipamDir: string }): string {
   return JSON.stringify(
     {
@@ -999,70 +902,8 @@ function kubeconfigYaml(server: string, caPem: string, user: string, cert: strin
 // ---------------------------------------------------------------------------------------------
 // API access with a client certificate
 
-function apiRequest(
-  server: string,
-  tls: { ca: string; cert?: string; key?: string; token?: string },
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<[number, string]> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (tls.token) headers.authorization = `Bearer ${tls.token}`;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload) headers['content-type'] = 'application/json';
-    const req = httpsRequest(
-      new URL(path, server),
-      { method, ca: tls.ca, ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}), headers, timeout: 5000 },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (data += c));
-        res.on('end', () => resolve([res.statusCode ?? 0, data]));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-interface Spawned {
-  name: string;
-  child: ChildProcess;
-  log: string;
-  exited: Promise<number | null>;
-  done: boolean;
-}
-
-function startProcess(name: string, bin: string, args: string[], logDir: string): Spawned {
-  const log = join(logDir, `${name}.log`);
-  const fd = openSync(log, 'a');
-  // A clean environment: no KUBECONFIG, no CONTAINERD_* from the caller.
-  const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', TMPDIR: tmpdir() };
-  if (!env.PATH.includes('/usr/sbin')) env.PATH = `${env.PATH}:/usr/sbin:/sbin`;
-  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env });
-  closeSync(fd);
-  const s: Spawned = {
-    name,
-    child,
-    log,
-    done: false,
-    exited: new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        s.done = true;
-        resolve(code ?? (signal ? 128 : null));
-      });
-      child.on('error', () => {
-        s.done = true;
-        resolve(127);
-      });
-    }),
-  };
-  return s;
+function apiRequest(server: string, auth: HttpsAuth, method: string, path: string, body?: unknown): Promise<[number, string]> {
+  return httpsRequest(new URL(path, server), auth, method, body);
 }
 
 async function canMountOverlay(dir: string): Promise<boolean> {
@@ -1091,7 +932,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const kubeletBin = opts.runtimeOnly ? '' : opts.binDir ? join(opts.binDir, 'kubelet') : resolveBinary('kubelet');
   const kubeProxyBin = opts.kubeProxy === false || opts.runtimeOnly ? null : opts.binDir ? join(opts.binDir, 'kube-proxy') : resolveBinary('kube-proxy');
   if (!opts.issueCert && !opts.caKeyPath) throw new Error('startNode needs caKeyPath or issueCert to issue the kubelet certificates');
-  const issue = opts.issueCert ?? opensslIssuer(opts.caCertPath, opts.caKeyPath!);
+  const issue = opts.issueCert ?? certIssuer({ caCert: opts.caCertPath, caKey: opts.caKeyPath! });
 
   await cleanupStale(log);
   if (existsSync(`/sys/class/net/${BRIDGE}`)) throw new Error(`bridge ${BRIDGE} exists but no node owns it: delete it (ip link del ${BRIDGE}) and retry`);
@@ -1240,15 +1081,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     const certsDir = d('containerd', 'certs.d');
     await mkdir(cniConfDir, { recursive: true });
     for (const r of [opts.registryHost, ...(opts.extraRegistries ?? [])]) {
-      const host = typeof r === 'string' ? r : r.host;
-      const hostDir = join(certsDir, host);
-      await mkdir(hostDir, { recursive: true });
-      let ca: string | undefined;
-      if (typeof r !== 'string') {
-        ca = join(hostDir, 'ca.crt');
-        await copyFile(r.caFile, ca);
-      }
-      await writeFile(join(hostDir, 'hosts.toml'), hostsToml(host, ca));
+      await trustRegistry(certsDir, typeof r === 'string' ? r : r.host, typeof r === 'string' ? undefined : r.caFile);
     }
     await writeFile(
       join(cniConfDir, '10-polyglot-cd.conflist'),
@@ -1268,7 +1101,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         certsDir,
       }),
     );
-    const containerd = startProcess('containerd', 'containerd', ['--config', containerdToml], logDir);
+    const containerd = startProcess('containerd', 'containerd', ['--config', containerdToml], logDir, { sbin: true });
     procs.push(containerd);
     st.pids.containerd = containerd.child.pid ?? -1;
     await saveState();
@@ -1292,7 +1125,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
 
     if (opts.runtimeOnly) {
       const timings: NodeTimings = { pauseImage: tPause - t0, containerd: tContainerd - tPause, kubeletReady: 0, total: tContainerd - t0 };
-      return { nodeName, nodeIP, dataDir, kubeconfig, pauseImage, snapshotter, criSocket, kubeletPort: 0, timings, stop, processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })) };
+      return { nodeName, nodeIP, dataDir, kubeconfig, pauseImage, snapshotter, criSocket, certsDir, kubeletPort: 0, timings, stop, processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })) };
     }
 
     // 5. kubelet.
@@ -1374,6 +1207,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         `--v=${opts.verbosity ?? 1}`,
       ],
       logDir,
+      { sbin: true },
     );
     procs.push(kubelet);
     st.pids.kubelet = kubelet.child.pid ?? -1;
@@ -1405,7 +1239,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           iptables: { localhostNodePorts: false, masqueradeAll: false, syncPeriod: '30s', minSyncPeriod: '0s' },
         }),
       );
-      const proxy = startProcess('kube-proxy', kubeProxyBin, [`--config=${st.kubeProxyConfig}`, `--v=${opts.verbosity ?? 1}`], logDir);
+      const proxy = startProcess('kube-proxy', kubeProxyBin, [`--config=${st.kubeProxyConfig}`, `--v=${opts.verbosity ?? 1}`], logDir, { sbin: true });
       procs.push(proxy);
       st.pids['kube-proxy'] = proxy.child.pid ?? -1;
       await saveState();
@@ -1437,6 +1271,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       pauseImage,
       snapshotter,
       criSocket,
+      certsDir,
       kubeletPort,
       processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })),
       timings,

@@ -1,7 +1,7 @@
 /**
  * Rollout diagnostics, pure part: which pods are not ready, what their containers say, and the one-line
- * culprit. Pod and event shapes are the ones the kubelet writes (the node simulator of test/kube writes
- * the same; diagnostics.kube.test.ts checks them against the real API server).
+ * culprit. Pod and event shapes are the ones the kubelet writes (recorded; helm-deploy's kube suite sees
+ * the same from the real node of test/kube).
  */
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one setup of the project, run by both README "Quick start" commands (scripts/test.sh and
+# scripts/pipeline.sh). On a fresh Debian 12 machine with Node.js >= 20, npm and Go it installs and
+# builds everything the suite and the local pipeline use; every step skips what is already there, so a
+# second run on the same machine takes seconds.
+#
+#   1. scripts/bootstrap.sh    Debian packages of scripts/system-packages.txt, pnpm, the workspace
+#   2. test/kube/setup.sh      Kubernetes v1.34 + etcd 3.6, one binary built from the Go module proxy
+#                              (~9 min once), cached under ~/.cache/polyglot-cd/kube/<version>
+#   3. test/kube/node-setup.sh containerd, runc, CNI plugins and host tools of the real test node
+#   4. scripts/setup/helm.sh   Helm 4.2.4 and Helm 3.22.0 built from the Go module proxy (~3 min each
+#                              once), cached under ~/.cache/polyglot-cd/helm/<version>
+#
+# The cache root is $POLYGLOT_CD_CACHE (default $XDG_CACHE_HOME/polyglot-cd or ~/.cache/polyglot-cd).
+# A line of progress reaches stderr at least every 30 s, however quiet a step is.
+# Usage: bash scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "setup: $*" >&2; }
+
+# Runs one step, printing "still running" every 25 s while the step itself says nothing.
+step() { # <name> <command…>
+  local name=$1 pid rc=0 start=$SECONDS ticker
+  shift
+  log "$name …"
+  (
+    # sleep gets no inherited stdout/stderr: a pipe reading this script must not wait for it
+    while sleep 25 </dev/null >/dev/null 2>&1; do echo "setup: $name: still running ($(( SECONDS - start ))s)" >&2; done
+  ) &
+  ticker=$!
+  "$@" || rc=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    log "error: $name failed (exit $rc)"
+    exit "$rc"
+  fi
+  log "$name: done in $(( SECONDS - start ))s"
+}
+
+total=$SECONDS
+step "packages and workspace (scripts/bootstrap.sh)" bash scripts/bootstrap.sh
+step "Kubernetes binaries (test/kube/setup.sh)" bash test/kube/setup.sh
+step "real node packages (test/kube/node-setup.sh)" bash test/kube/node-setup.sh
+step "Helm 4 and Helm 3 (scripts/setup/helm.sh)" bash scripts/setup/helm.sh
+log "ready in $(( SECONDS - total ))s"
