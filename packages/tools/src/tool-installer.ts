@@ -5,9 +5,14 @@
  *   1. a binary on PATH, only if its SHA-256 is the manifest's for this version (so its version is
  *      the pinned one);
  *   2. the runner tool cache (`$RUNNER_TOOL_CACHE/<tool>/<version>/<platform>`, the layout of
- *      @actions/tool-cache), re-verified: a cache hit makes no network call;
+ *      @actions/tool-cache), checked against the committed pin in every job that uses it: the binary's
+ *      own SHA-256 where the manifest has one; otherwise the cached archive's SHA-256, and the binary
+ *      is taken again from that verified archive into a folder of this job (`RUNNER_TEMP`). A binary
+ *      that only sits in the cache is never run. A cache hit makes no network call;
  *   3. a download from the base URL (input, `POLYGLOT_CD_TOOLS_BASE_URL`, or the upstream default),
  *      verified against the committed manifest before it is extracted, cached or run.
+ * Whoever can write the tool cache (other jobs of a self-hosted runner, a previous workflow) can plant
+ * files there, so nothing in it is trusted without a check made in this job.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
@@ -110,16 +115,16 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Verified once per file, not once per step. After a binary's SHA-256 matched its pin, a stamp under
- * the runner's tool cache (`$RUNNER_TOOL_CACHE/polyglot-cd-verified/`, 0700, stamps 0600) records the
- * file's device, inode, size, modification and change times (nanoseconds). A later step whose stat of
- * the same path gives the same five values uses it without reading its 45-100 MB again: any write,
- * truncation, chmod or replacement of the file changes its change time or inode, and the kernel sets
- * the change time (a user cannot set it back). A stamp is written only when the file's stat was the
- * same before and after hashing, and only for the pinned hash; anything that does not match exactly
- * means hashing again. Whoever can write the stamps (the runner's own user) could as well replace
- * the action itself, so they protect no less than the hash does. Without RUNNER_TOOL_CACHE nothing is
- * stamped and every step hashes.
+ * Verified once per file per job, not once per step. After a file's SHA-256 matched its pin, a stamp in
+ * the job's own temporary folder (`$RUNNER_TEMP/polyglot-cd-verified/`, 0700, stamps 0600) records the
+ * file's device, inode, size, modification and change times (nanoseconds). A later step of the same job
+ * whose stat of the same path gives the same five values uses it without reading its 45-100 MB again:
+ * any write, truncation, chmod or replacement of the file changes its change time or inode, and the
+ * kernel sets the change time (a user cannot set it back). A stamp is written only when the file's stat
+ * was the same before and after hashing, and only for the pinned hash; anything that does not match
+ * exactly means hashing again. Stamps never live in the tool cache: the runner empties RUNNER_TEMP for
+ * every job, so only this job can have written them, and a stamp planted by another job or workflow is
+ * never read. Without RUNNER_TEMP nothing is stamped and every step hashes.
  */
 interface VerifiedStamp {
   path: string;
@@ -140,7 +145,7 @@ function sameStamp(a: VerifiedStamp, b: VerifiedStamp): boolean {
 }
 
 function stampPath(env: Env, path: string): string | undefined {
-  const root = env['RUNNER_TOOL_CACHE'];
+  const root = env['RUNNER_TEMP'];
   return root ? join(root, 'polyglot-cd-verified', `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
 }
 
@@ -238,25 +243,18 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
       if (!isFile(candidate)) continue;
       const check = await verifySha256(candidate, entry.binarySha256, env);
       if (check.ok) {
-        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier on this runner; the file is unchanged since' : ''})`);
+        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`);
         return { name, version: v, path: candidate, source: 'path' };
       }
       log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
     }
   }
 
-  // 2. tool cache
+  // 2. tool cache: checked against the pin in this job
   const cacheDir = toolCacheDir(env, name, v, platform);
   if (cacheDir && existsSync(`${cacheDir}.complete`)) {
-    const cached = join(cacheDir, spec.binary);
-    if (isFile(cached)) {
-      const check = entry.binarySha256 ? await verifySha256(cached, entry.binarySha256, env) : { ok: true, stamped: false };
-      if (check.ok) {
-        log.info(`Using ${name} ${v} from the tool cache (${cacheDir}${check.stamped ? '; SHA-256 verified earlier on this runner, the file is unchanged since' : ''})`);
-        return { name, version: v, path: cached, source: 'cache' };
-      }
-      log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
-    }
+    const hit = await fromToolCache(name, v, spec, entry, cacheDir, opts, env);
+    if (hit) return hit;
   }
 
   // 3. download, verify, extract, cache
@@ -298,6 +296,8 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
       }
     }
     await fsp().chmod(binPath, 0o755);
+    // the verified download stays beside the binary: a later job re-checks it against the pin
+    await fsp().rename(downloaded, join(staged, cachedFileName(entry)));
     if (!cacheDir) {
       log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
       const keep = join(temp, `polyglot-cd-${name}-${v}-${randomUUID()}`);
@@ -309,10 +309,111 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
     await fsp().rename(staged, cacheDir);
     await fsp().writeFile(`${cacheDir}.complete`, '');
     log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
-    return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
+    if (entry.binarySha256) return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
+    // no pin for the binary itself: this job runs the copy it extracted, never the cache's
+    const path = await extractForJob(name, v, spec, entry, join(cacheDir, cachedFileName(entry)), opts, env);
+    return { name, version: v, path, source: 'download' };
   } finally {
     await fsp().rm(work, { recursive: true, force: true });
   }
+}
+
+/** The name the verified download keeps in the tool cache, beside the binary. */
+function cachedFileName(entry: PlatformFile): string {
+  return `download.${entry.format === 'binary' ? 'bin' : entry.format}`;
+}
+
+/**
+ * A tool-cache hit, or undefined (the caller downloads again). With a pin for the binary, the cached
+ * binary's hash must match it. Without one, the cached download must match the archive's pin, and the
+ * binary is extracted again from it into this job's temporary folder: the cache's own copy of the
+ * binary, which anyone who can write the cache could have replaced, is never run.
+ */
+async function fromToolCache(
+  name: string,
+  v: string,
+  spec: ToolSpec,
+  entry: PlatformFile,
+  cacheDir: string,
+  opts: EnsureToolOptions,
+  env: Env,
+): Promise<InstalledTool | undefined> {
+  const log = opts.log;
+  if (entry.binarySha256) {
+    const cached = join(cacheDir, spec.binary);
+    if (!isFile(cached)) return undefined;
+    const check = await verifySha256(cached, entry.binarySha256, env);
+    if (check.ok) {
+      log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; SHA-256 of the binary verified${check.stamped ? ' earlier in this job, the file is unchanged since' : ''})`);
+      return { name, version: v, path: cached, source: 'cache' };
+    }
+    log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+    return undefined;
+  }
+  const archive = join(cacheDir, cachedFileName(entry));
+  if (!isFile(archive)) {
+    log.info(`The tool cache has ${name} ${v} without its verified download (${archive}): downloading again, since the binary alone cannot be checked against a pin`);
+    return undefined;
+  }
+  const check = await verifySha256(archive, entry.sha256, env);
+  if (!check.ok) {
+    log.warning(`The cached download of ${name} ${v} at ${archive} does not match its pinned SHA-256: ignoring it and downloading again`);
+    return undefined;
+  }
+  const path = await extractForJob(name, v, spec, entry, archive, opts, env);
+  log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; the archive's SHA-256 verified${check.stamped ? ' earlier in this job' : ''}, the binary taken from it into this job's ${path})`);
+  return { name, version: v, path, source: 'cache' };
+}
+
+/**
+ * Takes the binary out of a verified download into `$RUNNER_TEMP/polyglot-cd-tools/<tool>-<version>/`
+ * (0700), once per job: a later step of the job reuses that copy while its stamp (stat at extraction)
+ * still matches, and extracts again otherwise.
+ */
+async function extractForJob(name: string, v: string, spec: ToolSpec, entry: PlatformFile, archive: string, opts: EnsureToolOptions, env: Env): Promise<string> {
+  const temp = env['RUNNER_TEMP'] || (await import('node:os')).tmpdir();
+  const root = join(temp, 'polyglot-cd-tools');
+  await fsp().mkdir(root, { recursive: true, mode: 0o700 });
+  await fsp().chmod(root, 0o700);
+  const dir = join(root, `${name}-${v}`);
+  const binPath = join(dir, spec.binary);
+  const stamp = jobExtractStamp(env, binPath);
+  if (stamp && isFile(binPath)) {
+    const st = statSync(binPath, { bigint: true });
+    try {
+      const stored = JSON.parse(readFileSync(stamp, 'utf8')) as VerifiedStamp;
+      if (sameStamp(stored, stampOf(binPath, `extracted:${entry.sha256}`, st))) return binPath;
+    } catch {
+      // no stamp yet: extract
+    }
+  }
+  await fsp().rm(dir, { recursive: true, force: true });
+  const work = await fsp().mkdtemp(join(root, `.${name}-`));
+  try {
+    if (entry.format === 'binary') {
+      await fsp().copyFile(archive, join(work, spec.binary));
+    } else {
+      const runner = new CommandRunner({ log: opts.log, secrets: opts.secrets, env });
+      const member = entry.pathInArchive ?? spec.binary;
+      await runner.run('tar', ['-xzf', archive, '-C', work, '--no-same-owner', '--', member], { tool: 'tar' });
+      if (member !== spec.binary) await fsp().rename(join(work, member), join(work, spec.binary));
+    }
+    await fsp().chmod(join(work, spec.binary), 0o755);
+    await fsp().rename(work, dir);
+  } catch (err) {
+    await fsp().rm(work, { recursive: true, force: true });
+    throw err;
+  }
+  if (stamp) {
+    mkdirSync(dirname(stamp), { recursive: true, mode: 0o700 });
+    writeFileSync(stamp, JSON.stringify(stampOf(binPath, `extracted:${entry.sha256}`, statSync(binPath, { bigint: true }))), { mode: 0o600 });
+  }
+  return binPath;
+}
+
+function jobExtractStamp(env: Env, binPath: string): string | undefined {
+  const file = stampPath(env, binPath);
+  return file ? file.replace(/\.json$/, '.extracted.json') : undefined;
 }
 
 async function download(

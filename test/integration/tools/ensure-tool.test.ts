@@ -151,40 +151,46 @@ describe('ensureTool', () => {
     expect(log.text()).toContain('does not match its pinned SHA-256');
   });
 
-  describe('verified once per file: a stamp under the tool cache, trusted only while the file is unchanged', () => {
-    const stamps = (cache: string): string[] => {
-      const d = join(cache, 'polyglot-cd-verified');
-      return existsSync(d) ? readdirSync(d).map((f) => join(d, f)) : [];
+  describe('verified once per file per job: a stamp in the job\'s RUNNER_TEMP, trusted only while the file is unchanged', () => {
+    const stamps = (runnerTemp: string): string[] => {
+      const d = join(runnerTemp, 'polyglot-cd-verified');
+      return existsSync(d) ? readdirSync(d).filter((f) => !f.endsWith('.extracted.json')).map((f) => join(d, f)) : [];
     };
 
-    it('a PATH binary: hashed and stamped (0600 in a 0700 folder), then trusted; a rewrite or another inode means hashing again', async () => {
+    it('a PATH binary: hashed and stamped (0600 in a 0700 folder), then trusted in the same job; a rewrite or another inode means hashing again', async () => {
       const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
       const tool = join(bin, 'faketool');
       writeFileSync(tool, binary, { mode: 0o755 });
       const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
-      const cache = o.env.RUNNER_TOOL_CACHE;
+      const job = { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TEMP: o.env.RUNNER_TEMP, RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE };
       expect((await ensureTool('faketool', '1.2.3', o)).source).toBe('path');
       expect(log.text()).toContain(`found on PATH at ${tool} (SHA-256 verified)`);
-      const [stamp] = stamps(cache);
-      expect(stamps(cache)).toHaveLength(1);
+      const [stamp] = stamps(job.RUNNER_TEMP);
+      expect(stamps(job.RUNNER_TEMP)).toHaveLength(1);
+      expect(existsSync(join(job.RUNNER_TOOL_CACHE, 'polyglot-cd-verified'))).toBe(false);
       expect(statSync(stamp as string).mode & 0o777).toBe(0o600);
       expect(statSync(dirname(stamp as string)).mode & 0o777).toBe(0o700);
       expect(JSON.parse(readFileSync(stamp as string, 'utf8'))).toMatchObject({ path: tool, sha256: sha(binary), ino: String(statSync(tool).ino) });
 
-      const { o: o2, log: log2 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      const { o: o2, log: log2 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('path');
-      expect(log2.text()).toContain('(SHA-256 verified earlier on this runner; the file is unchanged since)');
+      expect(log2.text()).toContain('(SHA-256 verified earlier in this job; the file is unchanged since)');
+
+      // another job (its own RUNNER_TEMP): hashed again
+      const { o: other, log: otherLog } = opts({ env: { PATH: job.PATH, RUNNER_TOOL_CACHE: job.RUNNER_TOOL_CACHE } });
+      expect((await ensureTool('faketool', '1.2.3', other)).source).toBe('path');
+      expect(otherLog.text()).toContain('(SHA-256 verified)');
 
       // the same bytes written again: its change time moved, so it is hashed (and stamped) again
       writeFileSync(tool, binary);
-      const { o: o3, log: log3 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      const { o: o3, log: log3 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o3)).source).toBe('path');
       expect(log3.text()).toContain('(SHA-256 verified)');
       expect(log3.text()).not.toContain('earlier');
 
       // a patched binary of the same length, even right after a stamp was written for the file: refused
       writeFileSync(tool, binary.replace('faketool', 'evil-too'));
-      const { o: o4, log: log4 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      const { o: o4, log: log4 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o4)).source).toBe('download');
       expect(log4.text()).toContain(`Ignoring ${tool}: not the pinned faketool 1.2.3 build`);
 
@@ -193,39 +199,120 @@ describe('ensureTool', () => {
       const forged = { ...JSON.parse(readFileSync(stamp as string, 'utf8')), ino: '1' };
       const st = statSync(tool, { bigint: true });
       writeFileSync(stamp as string, JSON.stringify({ ...forged, size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), dev: String(st.dev) }));
-      const { o: o5, log: log5 } = opts({ env: { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TOOL_CACHE: cache } });
+      const { o: o5, log: log5 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o5)).source).toBe('path');
       expect(log5.text()).not.toContain('earlier');
     });
 
-    it('a tool-cache hit is stamped too, and a binary poisoned after its stamp is still caught', async () => {
+    it('a planted binary on PATH with a forged stamp in the tool cache (where stamps used to live) is not run', async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
+      const tool = join(bin, 'faketool');
+      writeFileSync(tool, '#!/bin/sh\necho planted\n', { mode: 0o755 });
+      const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
+      const st = statSync(tool, { bigint: true });
+      const forged = { path: tool, sha256: sha(binary), dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+      const name = `${createHash('sha256').update(tool).digest('hex').slice(0, 40)}.json`;
+      for (const root of [o.env.RUNNER_TOOL_CACHE]) {
+        mkdirSync(join(root, 'polyglot-cd-verified'), { recursive: true });
+        writeFileSync(join(root, 'polyglot-cd-verified', name), JSON.stringify(forged));
+      }
+      const got = await ensureTool('faketool', '1.2.3', o);
+      expect(got.source).toBe('download');
+      expect(execFileSync(got.path).toString()).toBe('faketool v1.2.3\n');
+      expect(log.text()).toContain(`Ignoring ${tool}: not the pinned faketool 1.2.3 build`);
+    });
+
+    it('a tool-cache hit is stamped in the job, and a binary poisoned after its stamp is still caught', async () => {
       const { o } = opts();
       const first = await ensureTool('faketool', '1.2.3', o);
       expect(first.source).toBe('download');
-      const { o: o2, log: log2 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      const job = { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE, RUNNER_TEMP: o.env.RUNNER_TEMP };
+      const { o: o2, log: log2 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('cache');
-      expect(stamps(o.env.RUNNER_TOOL_CACHE)).toHaveLength(1);
-      const { o: o3, log: log3 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      expect(stamps(job.RUNNER_TEMP)).toHaveLength(1);
+      const { o: o3, log: log3 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o3)).source).toBe('cache');
-      expect(log3.text()).toContain('SHA-256 verified earlier on this runner, the file is unchanged since');
+      expect(log3.text()).toContain('SHA-256 of the binary verified earlier in this job, the file is unchanged since');
       expect(log2.text()).not.toContain('earlier');
       writeFileSync(first.path, '#!/bin/sh\necho poisoned\n');
-      const { o: o4, log: log4 } = opts({ env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      const { o: o4, log: log4 } = opts({ env: job });
       const again = await ensureTool('faketool', '1.2.3', o4);
       expect(again.source).toBe('download');
       expect(log4.text()).toContain('does not match its pinned SHA-256');
     });
 
-    it('without RUNNER_TOOL_CACHE nothing is stamped: every call hashes', async () => {
+    it('without RUNNER_TEMP nothing is stamped: every call hashes', async () => {
       const bin = mkdtempSync(join(tmpdir(), 'pcd-path-'));
       writeFileSync(join(bin, 'faketool'), binary, { mode: 0o755 });
       for (let i = 0; i < 2; i++) {
         const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
         const env = { ...o.env } as Record<string, string>;
-        delete env['RUNNER_TOOL_CACHE'];
+        delete env['RUNNER_TEMP'];
         expect((await ensureTool('faketool', '1.2.3', { ...o, env })).source).toBe('path');
         expect(log.text()).toContain('(SHA-256 verified)');
       }
+    });
+  });
+
+  describe('a tool pinned only by its archive (no binary SHA-256: helm 4, trivy)', () => {
+    const archiveOnly = (): ToolManifest => {
+      const spec = manifest.tools['faketool']!;
+      const { binarySha256: _drop, ...entry } = spec.versions['1.2.3']!['linux-amd64']!;
+      return { tools: { faketool: { ...spec, versions: { '1.2.3': { 'linux-amd64': entry } } } } };
+    };
+
+    it('runs the binary this job took from the verified archive, never the one sitting in the tool cache', async () => {
+      const m = archiveOnly();
+      const { o } = opts({ manifest: m });
+      const first = await ensureTool('faketool', '1.2.3', o);
+      expect(first.source).toBe('download');
+      expect(first.path.startsWith(join(o.env.RUNNER_TEMP, 'polyglot-cd-tools'))).toBe(true);
+      expect(statSync(join(o.env.RUNNER_TEMP, 'polyglot-cd-tools')).mode & 0o777).toBe(0o700);
+      expect(execFileSync(first.path).toString()).toBe('faketool v1.2.3\n');
+
+      // another job: plant a binary in the cache, next to a forged stamp where stamps used to live
+      const cached = join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64', 'faketool');
+      writeFileSync(cached, '#!/bin/sh\necho planted\n');
+      const before = server.requests.length;
+      const { o: o2, log: log2 } = opts({ manifest: m, env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      const hit = await ensureTool('faketool', '1.2.3', o2);
+      expect(hit.source).toBe('cache');
+      expect(server.requests.length).toBe(before);
+      expect(hit.path).not.toBe(cached);
+      expect(execFileSync(hit.path).toString()).toBe('faketool v1.2.3\n');
+      expect(log2.text()).toContain("the archive's SHA-256 verified, the binary taken from it into this job's");
+
+      // a later step of the same job reuses its copy; a copy changed after extraction is extracted again
+      const { o: o3 } = opts({ manifest: m, env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE, RUNNER_TEMP: o2.env.RUNNER_TEMP } });
+      expect((await ensureTool('faketool', '1.2.3', o3)).path).toBe(hit.path);
+      writeFileSync(hit.path, '#!/bin/sh\necho changed-in-job\n');
+      const again = await ensureTool('faketool', '1.2.3', o3);
+      expect(execFileSync(again.path).toString()).toBe('faketool v1.2.3\n');
+    });
+
+    it('a tampered archive in the tool cache is not used: downloaded again', async () => {
+      const m = archiveOnly();
+      const { o } = opts({ manifest: m });
+      await ensureTool('faketool', '1.2.3', o);
+      writeFileSync(join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64', 'download.tar.gz'), tampered);
+      const { o: o2, log: log2 } = opts({ manifest: m, env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE } });
+      const got = await ensureTool('faketool', '1.2.3', o2);
+      expect(got.source).toBe('download');
+      expect(execFileSync(got.path).toString()).toBe('faketool v1.2.3\n');
+      expect(log2.text()).toContain('does not match its pinned SHA-256');
+    });
+
+    it('a cache entry with only a binary (no verified download beside it) is not trusted', async () => {
+      const m = archiveOnly();
+      const { o, log } = opts({ manifest: m });
+      const dir = join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'faketool'), '#!/bin/sh\necho planted\n', { mode: 0o755 });
+      writeFileSync(`${dir}.complete`, '');
+      const got = await ensureTool('faketool', '1.2.3', o);
+      expect(got.source).toBe('download');
+      expect(execFileSync(got.path).toString()).toBe('faketool v1.2.3\n');
+      expect(log.text()).toContain('without its verified download');
     });
   });
 
