@@ -41,6 +41,9 @@ export function getInputs(ctx: ActionContext): Readonly<TeamsInputs> {
     if (!HOST_PATTERN_RE.test(h)) {
       inputs.fail('allowed-hosts', h, 'expected host names such as relay.example.com or *.example.com (no scheme, port or path)');
     }
+    if (h.startsWith('*.') && /^[\d.]+$/.test(h.slice(2))) {
+      inputs.fail('allowed-hosts', h, 'a wildcard must cover names, not addresses; name an IP address exactly, e.g. 10.0.0.5');
+    }
   }
   const webhookUrl = parseHttpUrl(rawUrl) ?? inputs.fail('webhook-url', rawUrl, 'expected an https:// URL', secret);
   const check = checkWebhookUrl(webhookUrl, allowedHosts);

@@ -1,14 +1,22 @@
-import { code, githubContext, type ActionContext, GateError } from '@polyglot-cd/action-kit';
-import { createHttpSender, type HttpSend } from '@polyglot-cd/tools/http';
+import { code, githubContext, type ActionContext, GateError, InputError } from '@polyglot-cd/action-kit';
+import { createHttpSender, proxyConfigured, type HttpSend } from '@polyglot-cd/tools/http';
 import { buildModel, fitPayload, MAX_PAYLOAD_BYTES } from './card.js';
 import { deliver, type DeliveryDeps } from './deliver.js';
 import { getInputs } from './inputs.js';
+import { checkResolvedAddresses } from './webhook.js';
 
 export interface Deps {
   send?: HttpSend;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** the addresses a host name resolves to (default: the system resolver) */
+  resolve?: (host: string) => Promise<string[]>;
+}
+
+async function systemResolve(host: string): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
+  return (await lookup(host, { all: true })).map((a) => a.address);
 }
 
 export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
@@ -16,6 +24,15 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const inputs = getInputs(ctx);
   const gh = githubContext(ctx.env);
   const host = inputs.webhookUrl.hostname;
+
+  // Without a proxy this runner connects to the host itself: refuse a name that resolves to this machine
+  // or a link-local address (cloud metadata) unless allowed-hosts names it exactly. A name that does not
+  // resolve is left to the delivery, which reports it.
+  if (!proxyConfigured(ctx.env) && !/^[\d.]+$|^\[/.test(host)) {
+    const addresses = await (deps.resolve ?? systemResolve)(host).catch(() => [] as string[]);
+    const check = checkResolvedAddresses(host, addresses, inputs.allowedHosts);
+    if (!check.ok) throw new InputError(`Input "webhook-url" is refused: ${check.reason}`, 'webhook-url');
+  }
 
   const model = buildModel(inputs, gh);
   const fitted = fitPayload(model, inputs.format);

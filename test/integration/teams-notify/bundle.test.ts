@@ -115,7 +115,7 @@ describe('teams-notify bundle', () => {
     const notAllowed = await notify({ 'webhook-url': hookUrl(s) });
     expect(notAllowed.code).toBe(1);
     expect(notAllowed.stdout).toContain(
-      '::error::Input "webhook-url" has an invalid value (secret value not shown): plain http is refused for host 127.0.0.1; use https, or list the host in allowed-hosts (for a local relay)',
+      '::error::Input "webhook-url" has an invalid value (secret value not shown): 127.0.0.1 is an IP address; it is used only when allowed-hosts names it exactly (wildcards never match an address or localhost)',
     );
     const other = await notify({ 'webhook-url': 'https://hooks.attacker.example/x?sig=abcdef123' });
     expect(other.stdout).toContain('host hooks.attacker.example is not a Teams Workflows webhook host (*.logic.azure.com, *.environment.api.powerplatform.com)');
