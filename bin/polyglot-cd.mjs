@@ -35,12 +35,15 @@ function usage(code = 2) {
       Lists the actions that have a bundle.
   polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
       Runs .github/workflows/pr-preview.yml for pull request N on the app in the current directory,
-      against a local registry, buildah, the local control plane and a Teams sink that prints the card.
+      against a local registry, buildah, the local cluster (control plane and a real node; the one
+      in $POLYGLOT_CD_KUBECONFIG or test/kube/cluster.sh's, else started), real Helm 4 and a Teams
+      sink that prints the card.
       Components: every subfolder with a Containerfile/Dockerfile (or --components '[{"name","context","file"}]').
   polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
       Runs .github/workflows/pr-cleanup.yml (mode pr): deletes namespace pr-<N>.
   polyglot-cd pipeline down
-      Stops the local registry and the local control plane the pipeline started.`;
+      Stops the local registry, and the local cluster if the pipeline started it (one started with
+      test/kube/cluster.sh start, or by a test run, keeps running).`;
   (code === 0 ? console.log : console.error)(text);
   process.exit(code);
 }
@@ -345,9 +348,12 @@ async function pipeline(argv) {
     if (sub === 'pr') return (await lib.runPrPipeline(common)).code;
     if (sub === 'cleanup') return (await lib.runCleanupPipeline(common)).code;
     if (sub === 'down') {
-      const { stopRegistry } = await import('./lib/local-stack.mjs');
-      console.log(stopRegistry() ? 'local registry stopped' : 'no local registry recorded');
-      return spawnSync('bash', [join(root, 'test', 'kube', 'cluster.sh'), 'stop'], { stdio: 'inherit', cwd: root }).status ?? 1;
+      const { stopClusterIfStarted, stopRegistry, untrustRegistryOnLocalNode } = await import('./lib/local-stack.mjs');
+      const host = stopRegistry();
+      console.log(host ? `local registry ${host} stopped` : 'no local registry recorded');
+      if (host && untrustRegistryOnLocalNode(root, host)) console.log(`the local node no longer pulls from ${host}`);
+      console.log(stopClusterIfStarted(root));
+      return 0;
     }
   } catch (e) {
     console.error(red(`polyglot-cd pipeline: ${e.message}`));

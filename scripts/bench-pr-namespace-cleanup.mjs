@@ -1,9 +1,9 @@
 // pnpm bench, pr-namespace-cleanup row: the committed bundle in mode gc deletes N stale PR namespaces
-// (PR closed, per a local GitHub API on 127.0.0.1) on the local Kubernetes control plane
-// (test/kube/README.md), and waits until each one is gone. Once with bounded parallelism, once
+// (PR closed, per a local GitHub API on 127.0.0.1) on the local Kubernetes cluster (test/kube/README.md:
+// control plane and a real node), and waits until each one is gone. Once with bounded parallelism, once
 // sequentially (concurrency 1), on two sets of N namespaces made the same way; the rows are printed
-// side by side. Uses POLYGLOT_CD_KUBECONFIG when set, else starts the control plane with
-// test/kube/cluster.sh (and stops it again if it started it).
+// side by side. Uses POLYGLOT_CD_KUBECONFIG when set, else the cluster test/kube/cluster.sh runs or
+// starts (and stops it again if it started it).
 // Usage: node scripts/bench-pr-namespace-cleanup.mjs [--count N] [--concurrency C]   (or via pnpm bench)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -25,8 +25,8 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     const status = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'status'], { encoding: 'utf8' });
     if (status.status !== 0) started = true;
     const r = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (r.status !== 0) throw new Error('could not start the local control plane (test/kube/cluster.sh start)');
-    kubeconfig = r.stdout.trim();
+    if (r.status !== 0) throw new Error('could not start the local cluster (test/kube/cluster.sh start)');
+    kubeconfig = r.stdout.trim().split('\n').at(-1);
   }
   const { KubeConfig, CoreV1Api } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
@@ -65,15 +65,19 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     }
     return { repositoryId, names };
   };
-  // let the controller-manager finish the per-namespace work namespace creation queues (service
-  // account, token, root CA), so both runs start from an idle control plane
+  // let the controller-manager finish the per-namespace work namespace creation queues (the default
+  // ServiceAccount, the kube-root-ca.crt ConfigMap; Kubernetes >= 1.24 makes no token Secrets), so both
+  // runs start from an idle control plane: a namespace created after the sets gets both
   const settle = async () => {
     const probe = `bench-probe-${Date.now()}`;
     await core.createNamespace({ body: { metadata: { name: probe } } });
-    for (let i = 0; i < 600; i++) {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
       const sas = await core.listNamespacedServiceAccount({ namespace: probe });
-      if (sas.items.some((sa) => sa.metadata?.name === 'default' && (sa.secrets ?? []).length > 0)) break;
-      await new Promise((r) => setTimeout(r, 500));
+      const cms = await core.listNamespacedConfigMap({ namespace: probe });
+      if (sas.items.some((sa) => sa.metadata?.name === 'default') && cms.items.some((cm) => cm.metadata?.name === 'kube-root-ca.crt')) break;
+      if (Date.now() > deadline) throw new Error(`the controller-manager did not set up namespace ${probe} in 5 min`);
+      await new Promise((r) => setTimeout(r, 250));
     }
     await core.deleteNamespace({ name: probe });
   };
@@ -111,9 +115,12 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     return ms;
   };
 
+  const sets = [];
   try {
     const a = await makeSet();
+    sets.push(a);
     const b = await makeSet();
+    sets.push(b);
     await settle();
     const parallel = await runGc(a, concurrency);
     await settle();
@@ -121,8 +128,10 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     return { count, concurrency, parallel, sequential };
   } finally {
     github.close();
+    // whatever a failed run left behind (a namespace already gone answers 404)
+    for (const name of sets.flatMap((x) => x.names)) await core.deleteNamespace({ name }).catch(() => undefined);
     if (started) spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'stop'], { stdio: 'inherit' });
-    else log(`(control plane left running: ${kubeconfig})`);
+    else log(`(local cluster left running: ${kubeconfig})`);
   }
 }
 

@@ -2,15 +2,17 @@
 // - an OCI registry: Debian's `docker-registry` on 127.0.0.1, started once and kept running (data
 //   and state under ~/.cache/polyglot-cd/pipeline/registry), with the busybox base image pushed to it;
 // - the container store for buildah (vfs driver, chroot isolation, under the same cache dir);
-// - the Kubernetes control plane of test/kube/cluster.sh (or a kubeconfig you name);
+// - the local Kubernetes cluster of test/kube/cluster.sh, control plane and a real node (or a kubeconfig
+//   you name), and the real Helm 4 of scripts/setup/helm.sh;
 // - a Teams webhook sink on 127.0.0.1 that prints every card it receives.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { load } from 'js-yaml';
 
 export function cacheDir(root) {
   const base = process.env.POLYGLOT_CD_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
@@ -53,7 +55,7 @@ export async function ensureRegistry(log) {
   const stateFile = join(dir, 'state.json');
   if (existsSync(stateFile)) {
     const s = JSON.parse(readFileSync(stateFile, 'utf8'));
-    if (await probe(s.url)) return { ...s, started: false };
+    if (s.url && (await probe(s.url))) return { ...s, started: false };
   }
   if (!which('docker-registry')) throw new Error('docker-registry is not installed (Debian package docker-registry; bash scripts/bootstrap.sh installs it)');
   const port = await freePort();
@@ -78,17 +80,20 @@ export async function ensureRegistry(log) {
   return { host, url, pid: child.pid, started: true };
 }
 
+/** Stops the registry ensureRegistry started (by its PID, if that is still docker-registry). Returns its host, or undefined. */
 export function stopRegistry() {
   const stateFile = join(cacheDir('registry'), 'state.json');
-  if (!existsSync(stateFile)) return false;
-  const { pid } = JSON.parse(readFileSync(stateFile, 'utf8'));
+  if (!existsSync(stateFile)) return undefined;
+  const { pid, host } = JSON.parse(readFileSync(stateFile, 'utf8'));
+  let cmdline = '';
   try {
-    process.kill(pid, 'SIGTERM');
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    // already gone
+    // gone
   }
+  if (pid && cmdline.includes('docker-registry')) process.kill(pid, 'SIGTERM');
   writeFileSync(stateFile, '{}');
-  return true;
+  return host;
 }
 
 /** The container store buildah and skopeo use for the pipeline (vfs, chroot): env for the actions. */
@@ -115,14 +120,126 @@ export async function ensureBaseImage(root, registry, log) {
   return ref;
 }
 
-/** The local control plane: a kubeconfig you name, the test run's, or test/kube/cluster.sh start. */
+/**
+ * The real Helm the local pipeline deploys with: $POLYGLOT_CD_HELM_BIN, else the Helm 4 that
+ * scripts/setup/helm.sh built from the Go module proxy (helm-deploy's default major). Returns
+ * { bin, version } (version without the leading v).
+ */
+export function localHelm(root) {
+  let bin = process.env.POLYGLOT_CD_HELM_BIN;
+  if (!bin) {
+    const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'helm.sh'), '--print', '4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`scripts/setup/helm.sh --print 4 failed (exit ${r.status})`);
+    bin = r.stdout.trim();
+  }
+  const v = spawnSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' });
+  if (v.status !== 0) throw new Error(`${bin} version failed: ${v.stderr.trim()}`);
+  return { bin, version: v.stdout.trim().replace(/^v/, '') };
+}
+
+/** The API server URL of `kubeconfig`'s current context (or of its only cluster), or undefined. */
+export function kubeconfigServer(kubeconfig) {
+  let config;
+  try {
+    config = load(readFileSync(kubeconfig, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const clusters = config?.clusters ?? [];
+  const context = (config?.contexts ?? []).find((c) => c?.name === config?.['current-context'])?.context;
+  const cluster = context ? clusters.find((c) => c?.name === context.cluster) : clusters.length === 1 ? clusters[0] : undefined;
+  return cluster?.cluster?.server;
+}
+
+function clusterScript(root, cmd, stdio) {
+  return spawnSync('bash', [join(root, 'test', 'kube', 'cluster.sh'), cmd], { cwd: root, encoding: 'utf8', stdio });
+}
+
+/** The kubeconfig of the local cluster if `bash test/kube/cluster.sh` runs one, else undefined. */
+function runningLocalCluster(root) {
+  const r = clusterScript(root, 'status', ['ignore', 'pipe', 'ignore']);
+  return r.status === 0 ? r.stdout.trim().split('\n').at(-1) : undefined;
+}
+
+/**
+ * The local cluster (test/kube/stack.ts) that `kubeconfig` talks to, as written in its stack.json, or
+ * undefined when it is another cluster. `kubeconfig` may be any identity on it (e.g. a ServiceAccount's
+ * kubeconfig made elsewhere): the local cluster is recognised by its API server URL.
+ */
+export function localStackOf(root, kubeconfig) {
+  const server = kubeconfigServer(kubeconfig);
+  if (!server) return undefined;
+  const stackOf = (admin) => {
+    const file = admin && join(dirname(admin), 'stack.json');
+    if (!file || !existsSync(file)) return undefined;
+    const info = JSON.parse(readFileSync(file, 'utf8'));
+    return info.server === server ? info : undefined;
+  };
+  return stackOf(kubeconfig) ?? stackOf(process.env.POLYGLOT_CD_KUBECONFIG) ?? stackOf(runningLocalCluster(root));
+}
+
+/**
+ * When `kubeconfig` points at the local cluster, lets its node pull from `registry` (containerd's
+ * registry hosts directory, read at every pull). Returns the node's name, or undefined for a cluster
+ * you name yourself: its nodes must already be able to pull from the registry.
+ */
+export async function trustRegistryOnLocalNode(root, kubeconfig, registry) {
+  const stack = localStackOf(root, kubeconfig);
+  if (!stack) return undefined;
+  const { trustRegistry } = await import(pathToFileURL(join(root, 'test', 'kube', 'registry-hosts.ts')).href);
+  await trustRegistry(stack.node.certsDir, registry.host);
+  return stack.node.name;
+}
+
+/** Removes what trustRegistryOnLocalNode wrote for `host` on the running local cluster's node, if any. */
+export function untrustRegistryOnLocalNode(root, host) {
+  const admin = runningLocalCluster(root);
+  const file = admin && join(dirname(admin), 'stack.json');
+  if (!host || !file || !existsSync(file)) return false;
+  const dir = join(JSON.parse(readFileSync(file, 'utf8')).node.certsDir, host);
+  if (!existsSync(dir)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+/**
+ * The local cluster: a kubeconfig you name, $POLYGLOT_CD_KUBECONFIG (e.g. a test run's), the one
+ * test/kube/cluster.sh already runs, or a new one it starts (recorded, so `pipeline down` stops only a
+ * cluster the pipeline started).
+ */
 export function ensureCluster(root, { kubeconfig, log } = {}) {
-  if (kubeconfig) return kubeconfig;
-  if (process.env.POLYGLOT_CD_KUBECONFIG) return process.env.POLYGLOT_CD_KUBECONFIG;
-  log?.('starting the local Kubernetes control plane (bash test/kube/cluster.sh start; the first run builds it, ~5 min)');
-  const r = spawnSync('bash', [join(root, 'test', 'kube', 'cluster.sh'), 'start'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const named = kubeconfig || process.env.POLYGLOT_CD_KUBECONFIG;
+  if (named) {
+    if (!existsSync(named)) throw new Error(`no kubeconfig at ${named}${kubeconfig ? ' (--kubeconfig)' : ' (POLYGLOT_CD_KUBECONFIG)'}`);
+    return named;
+  }
+  const running = runningLocalCluster(root);
+  if (running) return running;
+  log?.('starting the local cluster: registry, control plane and a real node (bash test/kube/cluster.sh start)');
+  const r = clusterScript(root, 'start', ['ignore', 'pipe', 'inherit']);
   if (r.status !== 0) throw new Error(`test/kube/cluster.sh start failed (exit ${r.status})`);
-  return r.stdout.trim().split('\n').at(-1);
+  const started = r.stdout.trim().split('\n').at(-1);
+  writeFileSync(join(cacheDir('cluster'), 'started.json'), JSON.stringify({ kubeconfig: started }));
+  return started;
+}
+
+/**
+ * Stops the local cluster if the pipeline started it (ensureCluster) and it still runs; a cluster
+ * started otherwise (by you, or a test run) is left alone. Returns a sentence saying what happened.
+ */
+export function stopClusterIfStarted(root) {
+  const file = join(cacheDir('cluster'), 'started.json');
+  const started = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).kubeconfig : undefined;
+  const running = runningLocalCluster(root);
+  if (!running) {
+    writeFileSync(file, '{}');
+    return 'no local cluster runs';
+  }
+  if (!started || started !== running) return `the local cluster was not started by the pipeline: left running (${running}); stop it with bash test/kube/cluster.sh stop`;
+  const r = clusterScript(root, 'stop', ['ignore', 'inherit', 'inherit']);
+  if (r.status !== 0) throw new Error(`test/kube/cluster.sh stop failed (exit ${r.status})`);
+  writeFileSync(file, '{}');
+  return 'local cluster stopped';
 }
 
 /**

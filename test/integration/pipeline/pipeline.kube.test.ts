@@ -1,76 +1,57 @@
 /**
  * End to end: `polyglot-cd pipeline pr` runs .github/workflows/pr-preview.yml on examples/shop with the
- * real bundles: buildah builds both components from the busybox base image, pushes them to a real local
- * registry (docker-registry), helm-deploy installs charts/app into pr-<N> on the test control plane,
- * teams-notify posts to the pipeline's Teams sink. Then a second run upgrades in place, and
- * `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the namespace. Deploy and cleanup run as the
- * ServiceAccounts of examples/rbac (the RBAC the README tells users to grant), not as cluster admin.
+ * real bundles: buildah builds both components from the busybox base image and pushes them to the
+ * pipeline's own registry (docker-registry, not the stack's), helm-deploy installs charts/app with the
+ * real Helm 4 into pr-<N> on the local cluster, where the real node pulls those digests from that
+ * registry and runs them, and teams-notify posts to the pipeline's Teams sink. The app's own answers
+ * come back through the API server's service proxy. A second run with a new backend version upgrades in
+ * place and rolls the new build out; `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the
+ * namespace. Deploy and cleanup run as the ServiceAccounts of examples/rbac (RBAC and admission
+ * policies, what the README tells users to apply), not as cluster admin.
+ *
+ * The app is a copy of examples/shop in the test's temp dir, so the second run can change the backend's
+ * VERSION without touching the checkout.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthorizationV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
-import { loadAll } from 'js-yaml';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-import { appsV1, coreV1, helm, kubeConfig, kubeconfigPath, waitFor } from '../../kube/harness.js';
+import { appsV1, coreV1, helm, helmOf, kubeConfig, kubeconfigPath, serviceAccountKubeconfig, stackInfo, waitFor } from '../../kube/harness.js';
 
-const cache = mkdtempSync(join(tmpdir(), 'pcd-pipeline-e2e-'));
+const work = mkdtempSync(join(tmpdir(), 'pcd-pipeline-e2e-'));
+const cache = join(work, 'cache');
+const app = join(work, 'shop'); // the release is named after the folder: shop
 const pr = String(randomInt(100_000, 999_999));
 const ns = `pr-${pr}`;
 const shop = join(repoRoot, 'examples', 'shop');
 const hasTrivy = spawnSync('sh', ['-c', 'command -v trivy']).status === 0;
-
-/**
- * Applies the RBAC the README documents (examples/rbac/*.yaml, without the admission policies,
- * which test/kube/admission tests cover) and returns a kubeconfig for the ServiceAccount,
- * so the pipeline runs with exactly the rights we tell users to grant, not as cluster admin.
- */
-async function serviceAccountKubeconfig(file: string, sa: string): Promise<string> {
-  const objects = (loadAll(readFileSync(join(repoRoot, 'examples', 'rbac', file), 'utf8')) as KubernetesObject[]).filter((o) => o && !/AdmissionPolicy/.test(o.kind ?? ''));
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig());
-  for (const o of objects) {
-    try {
-      await api.create(o);
-    } catch (e) {
-      if ((e as { code?: number }).code !== 409) throw e;
-    }
-  }
-  // Kubernetes >= 1.24 makes no token Secrets: ask the TokenRequest API (1 h)
-  const token = await waitFor(`a token for ${sa}`, async () => {
-    const r = await coreV1().createNamespacedServiceAccountToken({ name: sa, namespace: 'polyglot-cd', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
-    return r.status?.token;
-  });
-  const admin = kubeConfig().getCurrentCluster();
-  const ca = admin?.caData;
-  const path = join(cache, `${sa}.kubeconfig`);
-  writeFileSync(
-    path,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${admin?.server}\n    certificate-authority-data: ${ca}\nusers:\n- name: ${sa}\n  user:\n    token: ${token}\ncontexts:\n- name: c\n  context: {cluster: c, user: ${sa}}\ncurrent-context: c\n`,
-    { mode: 0o600 },
-  );
-  return path;
-}
+const VERSION = readFileSync(join(shop, 'backend', 'app', 'VERSION'), 'utf8').trim();
 
 let previewKubeconfig = '';
 let cleanupKubeconfig = '';
 beforeAll(async () => {
-  previewKubeconfig = await serviceAccountKubeconfig('preview.yaml', 'preview-deployer');
-  cleanupKubeconfig = await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup');
+  cpSync(shop, app, { recursive: true });
+  mkdirSync(cache);
+  previewKubeconfig = await serviceAccountKubeconfig('preview.yaml', 'preview-deployer', work);
+  cleanupKubeconfig = await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup', work);
 });
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [join(repoRoot, 'bin', 'polyglot-cd.mjs'), ...args], {
-      cwd: shop,
+      cwd: app,
       env: {
         PATH: process.env['PATH'] ?? '',
         HOME: process.env['HOME'] ?? '/root',
         NO_COLOR: '1',
         POLYGLOT_CD_CACHE: cache, // a registry and container store of this test's own
         POLYGLOT_CD_KUBECONFIG: kubeconfigPath(),
+        POLYGLOT_CD_HELM_BIN: helmOf('4').bin, // the stack's Helm 4, instead of a copy in this cache
       },
     });
     let out = '';
@@ -96,10 +77,55 @@ async function deployedImages(): Promise<Record<string, string>> {
   return Object.fromEntries(list.items.map((d) => [d.metadata?.labels?.['app.kubernetes.io/component'] ?? d.metadata?.name ?? '', d.spec?.template.spec?.containers[0]?.image ?? '']));
 }
 
-afterAll(() => {
+interface PodView {
+  name: string;
+  component: string;
+  terminating: boolean;
+  ready: boolean;
+  /** what the pod spec asks for */
+  image: string;
+  /** what the node's containerd reports it runs (repo@digest of the pulled image) */
+  imageID: string;
+}
+
+async function pods(): Promise<PodView[]> {
+  const list = await coreV1().listNamespacedPod({ namespace: ns });
+  return list.items.map((p) => ({
+    name: p.metadata?.name ?? '',
+    component: p.metadata?.labels?.['app.kubernetes.io/component'] ?? '',
+    terminating: Boolean(p.metadata?.deletionTimestamp),
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    image: p.spec?.containers[0]?.image ?? '',
+    imageID: p.status?.containerStatuses?.[0]?.imageID ?? '',
+  }));
+}
+
+/** GET through the API server's service proxy, as the admin kubeconfig: the app's own answer. */
+async function viaServiceProxy(service: string, path: string): Promise<string> {
+  const kc = kubeConfig();
+  const url = new URL(`${kc.getCurrentCluster()?.server ?? ''}/api/v1/namespaces/${ns}/services/${service}/proxy/${path}`);
+  const opts: Parameters<typeof request>[1] = { method: 'GET', timeout: 15_000 };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    const req = request(url, opts, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url.pathname}: HTTP ${res.statusCode}: ${body.slice(0, 500)}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: no answer in 15 s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+afterAll(async () => {
+  await coreV1()
+    .deleteNamespace({ name: ns })
+    .catch(() => undefined); // gone already when the cleanup test passed
   const state = join(cache, 'pipeline', 'registry', 'state.json');
   if (existsSync(state)) {
-    const { pid } = JSON.parse(readFileSync(state, 'utf8')) as { pid?: number };
+    const { pid, host } = JSON.parse(readFileSync(state, 'utf8')) as { pid?: number; host?: string };
     if (pid) {
       try {
         process.kill(pid, 'SIGTERM');
@@ -107,15 +133,17 @@ afterAll(() => {
         // already gone
       }
     }
+    // the node's trust for this test's registry goes with it
+    if (host) rmSync(join(stackInfo().node.certsDir, host), { recursive: true, force: true });
   }
-  rmSync(cache, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('polyglot-cd pipeline pr on examples/shop', () => {
   let firstUid = '';
   let firstImages: Record<string, string> = {};
 
-  it('builds, pushes, deploys into pr-<N> and posts the card', async () => {
+  it('builds, pushes, deploys into pr-<N> on the real node, serves the app and posts the card', async () => {
     const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
     expect(r.code, r.out).toBe(0);
     const host = registryHost();
@@ -125,11 +153,30 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     for (const c of ['backend', 'frontend']) {
       const digest = registryDigest(`${host}/shop/${c}:pr-${pr}`);
       expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(Object.values(images)).toContain(`${host}/shop/${c}@${digest}`);
+      expect(images[c]).toBe(`${host}/shop/${c}@${digest}`);
       expect(r.out).toContain(`${c}: ${host}/shop/${c}@${digest}`); // the card's facts
     }
     expect(Object.keys(images)).toHaveLength(2);
     firstImages = images;
+
+    // the node pulled exactly those digests from the pipeline's registry (not the stack's), which the
+    // pipeline made it trust, and runs them: one Ready pod per component
+    expect(host).not.toBe(stackInfo().registryHost);
+    expect(r.out).toContain(`the local node pulls from ${host}`);
+    expect(readFileSync(join(stackInfo().node.certsDir, host, 'hosts.toml'), 'utf8')).toContain(`server = "http://${host}"`);
+    const running = (await pods()).filter((p) => !p.terminating);
+    expect(running.map((p) => p.component).sort()).toEqual(['backend', 'frontend']);
+    for (const p of running) {
+      expect(p.ready, `${p.name} Ready`).toBe(true);
+      expect(p.image).toBe(images[p.component]);
+      expect(p.imageID).toMatch(/@sha256:[0-9a-f]{64}$/);
+      expect(p.imageID).toBe(images[p.component]);
+    }
+
+    // the app's own answers, through the API server's service proxy
+    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({ service: 'backend', version: VERSION });
+    expect(await viaServiceProxy('shop-backend:http', 'api/items')).toBe(readFileSync(join(shop, 'backend', 'app', 'api', 'items'), 'utf8'));
+    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'));
 
     const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
     expect(status).toMatchObject({ version: 1, info: { status: 'deployed' } });
@@ -138,6 +185,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(namespace.metadata?.labels?.['polyglot-cd/pr']).toBe(pr);
 
     // the step list, the card, the URL
+    expect(r.out).toContain(`Helm ${helmOf('4').version}: ${helmOf('4').bin}`);
     expect(r.out).toMatch(/✔ build backend +uses org\/polyglot-cd\/build-push@v1 +\d+\.\ds/);
     expect(r.out).toMatch(/✔ deploy pr-\d+ +uses org\/polyglot-cd\/helm-deploy@v1 +\d+\.\ds/);
     expect(r.out).toContain('┌ Teams card received by the local sink');
@@ -153,9 +201,11 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     }
     expect(r.out).toMatch(/○ sticky PR comment +Post or update the sticky comment +it calls the GitHub REST API/);
     expect(r.out).toContain(`### Preview: http://pr-${pr}.preview.localhost`);
-  }, 240_000);
+  }, 300_000);
 
-  it('a second run upgrades the release in place', async () => {
+  it('a second run with a new backend version upgrades the release in place and rolls the new build out', async () => {
+    const next = `${VERSION}-pr${pr}.2`;
+    writeFileSync(join(app, 'backend', 'app', 'VERSION'), `${next}\n`);
     const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
     expect(r.code, r.out).toBe(0);
     const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
@@ -165,9 +215,23 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     const images = await deployedImages();
     expect(Object.keys(images).sort()).toEqual(Object.keys(firstImages).sort());
     const host = registryHost();
-    for (const c of ['backend', 'frontend']) expect(Object.values(images)).toContain(`${host}/shop/${c}@${registryDigest(`${host}/shop/${c}:pr-${pr}`)}`);
+    for (const c of ['backend', 'frontend']) expect(images[c]).toBe(`${host}/shop/${c}@${registryDigest(`${host}/shop/${c}:pr-${pr}`)}`);
+    expect(images['backend']).not.toBe(firstImages['backend']); // a new build, a new digest
     expect(r.out).not.toContain('started a local registry'); // the registry of the first run is reused
-  }, 240_000);
+
+    // the new backend answers; the old pods stop on SIGTERM (no wait for the grace period) and are gone
+    const t0 = Date.now();
+    await waitFor('the old pods to be gone', async () => {
+      const now = await pods();
+      return now.length === 2 && now.every((p) => p.ready && !p.terminating && p.imageID === images[p.component]);
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+    const stopSecs = (Date.now() - t0) / 1000;
+    console.log(`[pipeline-test] the replaced pods were gone ${stopSecs.toFixed(1)} s after the run ended`);
+    // with httpd as PID 1 (deaf to SIGTERM) they would linger until the 30 s grace period ends
+    expect(stopSecs, 'the replaced pods should stop on SIGTERM, long before the 30 s grace period').toBeLessThan(15);
+    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({ service: 'backend', version: next });
+    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'));
+  }, 300_000);
 
   it('cleanup (pr-cleanup.yml) removes the namespace', async () => {
     const r = await cli(['pipeline', 'cleanup', '--pr', pr, '--kubeconfig', cleanupKubeconfig]);
