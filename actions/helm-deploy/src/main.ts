@@ -292,7 +292,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         await sleep(every);
         while (polling) {
           const d = await collect().catch(() => undefined);
-          if (polling && d && (d.pods.length > 0 || d.events.length > 0)) snapshot = d;
+          // a snapshot without pods (none created yet, or the list failed) never replaces one with pods
+          if (polling && d && (d.pods.length > 0 || (d.events.length > 0 && !snapshot?.pods.length))) snapshot = d;
           if (polling) await sleep(every);
         }
       })();
@@ -423,9 +424,11 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
   }
 
   const cause = describeCause(err);
-  let diag = f.snapshot;
-  if (!diag || diag.pods.length === 0) diag = await f.collect().catch(() => diag);
-  const diagnostics = diag;
+  // The namespace as it is now, if it still shows a pod that is not ready (a failed hook Job, a release
+  // that was not rolled back): it is newer than any snapshot. A rollback deletes the failing pods: then
+  // the last snapshot taken while helm waited is the evidence.
+  const fresh = await f.collect().catch(() => undefined);
+  const diagnostics = fresh && fresh.pods.length > 0 ? fresh : (f.snapshot ?? fresh);
   await log.group(`Diagnostics: why ${inp.release} did not become ready`, async () => {
     if (diagnostics) log.info(renderDiagnostics(diagnostics));
     else log.info('No diagnostics could be collected.');

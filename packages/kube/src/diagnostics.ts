@@ -148,7 +148,9 @@ function describeContainers(pod: V1Pod): ContainerDiagnosis[] {
   ];
   const out: ContainerDiagnosis[] = statuses.map(({ s, init }) => {
     const st = s.state ?? {};
-    const base = { name: s.name, init, image: s.image || images.get(s.name) || '', ready: s.ready === true, restartCount: s.restartCount ?? 0 };
+    // the image as the pod spec names it: containerd reports an image pulled by digest as its bare
+    // config digest (sha256:…) in status.image, which names nothing the user deployed
+    const base = { name: s.name, init, image: images.get(s.name) || s.image || '', ready: s.ready === true, restartCount: s.restartCount ?? 0 };
     const last = s.lastState?.terminated;
     const lastTermination = last
       ? { reason: last.reason ?? '', exitCode: last.exitCode ?? 0, message: (last.message ?? '').trim() }
@@ -365,7 +367,10 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
     const wanted = diagnosed.flatMap((p) => p.containers.filter(isCrashing).map((c) => ({ p, c }))).slice(0, opts.maxLogs ?? 5);
     await Promise.all(
       wanted.map(async ({ p, c }) => {
-        const previous = c.restartCount > 0 || c.reason === 'CrashLoopBackOff';
+        // a container that is terminated right now is the crashed instance itself; once it waits to be
+        // restarted (CrashLoopBackOff) or runs again, the crashed one is the previous instance (the kubelet
+        // keeps one dead instance per container, so `previous` of a terminated one is already gone)
+        const previous = c.state !== 'terminated' && (c.restartCount > 0 || c.reason === 'CrashLoopBackOff');
         try {
           const text = await withTimeout(source.podLog(namespace, p.name, c.name, { previous, tailLines: logLines }), timeoutMs, 'read log');
           c.logTail = text.split(/\r?\n/).filter((l, i, a) => l !== '' || i < a.length - 1).slice(-logLines);
