@@ -113,11 +113,16 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
       ensureTool('trivy', version, { log, secrets: ctx.secrets, env, ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}) }),
     );
     const runner = new CommandRunner({ log, secrets: ctx.secrets, env });
-    const trivy = new Trivy(tool.path, runner);
+    // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
+    // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
+    const runDir = join(work, 'run');
+    mkdirSync(runDir, { mode: 0o700 });
+    const trivy = new Trivy(tool.path, runner, {}, runDir);
     const cacheDir = inputs.cacheDir || undefined;
+    const scanTarget = inputs.image ? { image: inputs.image } : { input: await ociLayoutOf(inputs.input, work, runner) };
 
     const scanOptions: TrivyScanOptions = {
-      target: inputs.image ? { image: inputs.image } : { input: inputs.input },
+      target: scanTarget,
       output: reportPath,
       scanners: inputs.scanners,
       timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
@@ -338,3 +343,24 @@ function readReport(o: TrivyScanOptions): TrivyReport {
     throw err;
   }
 }
+
+/**
+ * trivy's --input opens a docker-save tar or an OCI layout directory, not an OCI archive (the tar of a
+ * layout that build-push writes with push: false): such a file is unpacked into the gate's work
+ * directory first. trivy splits an --input path at ':' and '@', so the directory must have neither.
+ */
+async function ociLayoutOf(input: string, work: string, runner: CommandRunner): Promise<string> {
+  if (statSync(input).isDirectory()) return input;
+  const layout = join(work, 'oci-layout');
+  if (/[:@]/.test(layout)) {
+    throw new InputError(`Input "input": the work directory ${layout} contains ':' or '@', which trivy cannot read as a path; set RUNNER_TEMP to a plain path`, 'input');
+  }
+  mkdirSync(layout, { mode: 0o700 });
+  await runner.run('tar', ['-xf', input, '-C', layout, '--no-same-owner', '--no-same-permissions'], { tool: 'tar', timeoutMs: 300_000 });
+  if (!existsSync(join(layout, 'index.json')) && !existsSync(join(layout, 'manifest.json'))) {
+    throw new InputError(`Input "input": ${input} is a tar file but neither an OCI archive (index.json) nor a docker-save tar (manifest.json)`, 'input');
+  }
+  // a docker-save tar is read by trivy as it is; only an OCI archive needs the unpacked layout
+  return existsSync(join(layout, 'index.json')) ? layout : input;
+}
+

@@ -143,6 +143,14 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
     ignoreFiles.forEach((f, i) => {
       if (kind(f) !== 'file') inputs.fail('ignore-file', ignoreRaw[i] as string, `no such file (${f})`);
     });
+  } else if (/^pull_request/.test(env['GITHUB_EVENT_NAME'] ?? '')) {
+    // a pull request must not exempt itself: its own .trivyignore is not picked up by default. Name an
+    // ignore file taken from the base branch (the reusable workflows do) to use one.
+    ignoreFiles = [];
+    const found = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].filter((f) => kind(abs(f)) === 'file');
+    if (found.length > 0) {
+      ctx.log.notice(`${found.join(', ')} in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies`);
+    }
   } else {
     ignoreFiles = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].map(abs).filter((f) => kind(f) === 'file');
   }

@@ -7,6 +7,12 @@
  * code 0 (the gate decides from the report, never from the exit code), and an explicit ignore file (so
  * a `.trivyignore` in the working directory is never applied silently). The image reference comes
  * after `--`, and an archive path is passed as `--input=<absolute path>`, so no value is read as a flag.
+ *
+ * The scanned repository gives no orders either: every run (scan and version) happens in a working
+ * directory of its own (`workDir`, empty) with an explicit, empty `--config`, so a `trivy.yaml`,
+ * `.trivyignore` or policy file a pull request adds is never read. The version check and telemetry
+ * request trivy makes by default are switched off through the environment (TRIVY_SKIP_VERSION_CHECK,
+ * TRIVY_DISABLE_TELEMETRY: a flag would break a binary too old to know it).
  */
 import type { CommandResult, CommandRunner } from './command-runner.js';
 
@@ -158,11 +164,25 @@ export class Trivy {
   readonly path: string;
   readonly #runner: CommandRunner;
   readonly #env: Record<string, string | undefined>;
+  readonly #workDir: string | undefined;
 
-  constructor(path: string, runner: CommandRunner, env: Record<string, string | undefined> = {}) {
+  /**
+   * `workDir`: an empty directory the caller owns. trivy runs there with `--config <workDir>/trivy.yaml`
+   * (written empty here), never in the checkout.
+   */
+  constructor(path: string, runner: CommandRunner, env: Record<string, string | undefined> = {}, workDir?: string) {
     this.path = path;
     this.#runner = runner;
-    this.#env = env;
+    this.#env = { TRIVY_SKIP_VERSION_CHECK: 'true', TRIVY_DISABLE_TELEMETRY: 'true', ...env };
+    this.#workDir = workDir;
+  }
+
+  /** cwd and the explicit empty config of every run */
+  #isolation(): { cwd?: string; config: string[] } {
+    if (!this.#workDir) return { config: [] };
+    const config = `${this.#workDir}/trivy.yaml`;
+    process.getBuiltinModule('node:fs').writeFileSync(config, '', { mode: 0o600 });
+    return { cwd: this.#workDir, config: ['--config', config] };
   }
 
   static scanArgs(o: TrivyScanOptions): string[] {
@@ -180,7 +200,8 @@ export class Trivy {
     if (o.ignoreUnfixed) args.push('--ignore-unfixed');
     if (o.cacheDir) args.push('--cache-dir', o.cacheDir);
     if (o.dbRepositories && o.dbRepositories.length > 0) args.push('--db-repository', o.dbRepositories.join(','));
-    if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update');
+    // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
+    if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
     if ('input' in o.target) {
       if (!o.target.input.startsWith('/')) throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
       args.push(`--input=${o.target.input}`);
@@ -361,15 +382,25 @@ export class Trivy {
   }
 
   async version(cacheDir?: string): Promise<TrivyVersionInfo> {
-    const res = await this.#runner.run(this.path, Trivy.versionArgs(cacheDir), { tool: 'trivy', env: this.#env, timeoutMs: 60_000 });
+    const iso = this.#isolation();
+    const args = Trivy.versionArgs(cacheDir);
+    const res = await this.#runner.run(this.path, [args[0] as string, ...iso.config, ...args.slice(1)], {
+      tool: 'trivy',
+      env: this.#env,
+      timeoutMs: 60_000,
+      ...(iso.cwd ? { cwd: iso.cwd } : {}),
+    });
     return Trivy.parseVersionInfo(res.stdout);
   }
 
   /** Runs one scan; the report is in `o.output`. Trivy's log lines are streamed to the job log. */
   scan(o: TrivyScanOptions): Promise<CommandResult> {
-    return this.#runner.run(this.path, Trivy.scanArgs(o), {
+    const iso = this.#isolation();
+    const args = Trivy.scanArgs(o);
+    return this.#runner.run(this.path, [args[0] as string, ...iso.config, ...args.slice(1)], {
       tool: 'trivy',
       env: this.#env,
+      ...(iso.cwd ? { cwd: iso.cwd } : {}),
       stream: true,
       // Trivy stops itself at --timeout; the extra minute is for writing the report
       timeoutMs: (o.timeoutSeconds + 60) * 1000,

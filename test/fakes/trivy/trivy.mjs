@@ -14,7 +14,7 @@
 //   db-failure-once   the same for the first invocation of `image` (counted in FAKE_TRIVY_ARGV_LOG), then ok.
 // FAKE_TRIVY_VERSION (default 0.74.0), FAKE_TRIVY_DB_UPDATED_AT (ISO time the "downloaded" DB was built;
 // default three hours ago).
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -22,6 +22,8 @@ const here = dirname(new URL(import.meta.url).pathname);
 const argv = process.argv.slice(2);
 const env = process.env;
 if (env.FAKE_TRIVY_ARGV_LOG) appendFileSync(env.FAKE_TRIVY_ARGV_LOG, JSON.stringify(argv) + '\n');
+// where it ran and what it could have read there (trivy reads trivy.yaml, .trivyignore from its cwd)
+if (env.FAKE_TRIVY_CWD_LOG) appendFileSync(env.FAKE_TRIVY_CWD_LOG, JSON.stringify({ cwd: process.cwd(), files: readdirSync(process.cwd()).sort() }) + '\n');
 
 const log = (level, msg) => process.stderr.write(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\t${level}\t${msg}\n`);
 const die = (msg) => {
@@ -32,10 +34,10 @@ const die = (msg) => {
 // flags of `trivy image` / `trivy version` the gate may pass: name -> takes a value
 const IMAGE_FLAGS = {
   format: true, output: true, 'exit-code': true, severity: true, scanners: true, timeout: true,
-  ignorefile: true, 'cache-dir': true, 'db-repository': true, input: true,
-  'no-progress': false, 'ignore-unfixed': false, 'skip-db-update': false, 'skip-java-db-update': false, quiet: false,
+  ignorefile: true, 'cache-dir': true, 'db-repository': true, input: true, config: true,
+  'no-progress': false, 'ignore-unfixed': false, 'skip-db-update': false, 'skip-java-db-update': false, 'skip-check-update': false, quiet: false,
 };
-const VERSION_FLAGS = { format: true, 'cache-dir': true };
+const VERSION_FLAGS = { format: true, 'cache-dir': true, config: true };
 
 function parse(args, known) {
   const flags = {};

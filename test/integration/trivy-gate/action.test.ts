@@ -263,8 +263,12 @@ describe('every recorded report through the fake trivy', () => {
     ...readdirSync(fixturePath('trivy')).filter((f) => f.endsWith('.json')),
     ...readdirSync(fixturePath('trivy/securecodebox')).map((f) => `securecodebox/${f}`),
   ];
+  // an OCI archive as build-push writes it with push: false: the tar of an OCI layout (index.json, oci-layout)
+  const layoutSrc = mkdtempSync(join(tmpdir(), 'pcd-archive-'));
+  writeFileSync(join(layoutSrc, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(layoutSrc, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
   const archive = join(mkdtempSync(join(tmpdir(), 'pcd-archive-')), 'image.tar');
-  writeFileSync(archive, '');
+  execFileSync('tar', ['-cf', archive, '-C', layoutSrc, 'oci-layout', 'index.json']);
   const ORDER = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
   it.each(reports)('%s: outputs match counts computed from the raw JSON (all scanners, fail-on HIGH)', async (rel) => {
@@ -283,7 +287,42 @@ describe('every recorded report through the fake trivy', () => {
       total: String(sevs.length), passed: String(failing === 0),
     });
     expect(run.code).toBe(failing === 0 ? 0 : 1);
-    expect(argv.filter((a) => a[0] === 'image')).toHaveLength(1);
+    const scans = argv.filter((a) => a[0] === 'image');
+    expect(scans).toHaveLength(1);
+    // trivy reads an OCI layout directory, not the archive: the gate unpacked it into its work directory
+    const layout = scans[0]?.find((a) => a.startsWith('--input='))?.slice('--input='.length) ?? '';
+    expect(layout).toMatch(/\/oci-layout$/);
+    expect(JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'))).toEqual({ schemaVersion: 2, manifests: [] });
     expect(JSON.parse(readFileSync(run.outputs['sarif'] as string, 'utf8')).runs[0].results).toHaveLength(sevs.length);
   });
 });
+
+describe('the scanned repository gives the gate no orders', () => {
+  it('trivy runs in an empty directory of its own with an explicit empty config, never in the checkout', async () => {
+    const files = { 'trivy.yaml': 'severity: [LOW]\nexit-code: 0\nvulnerability:\n  ignore-unfixed: true\n', '.trivyignore': 'CVE-2019-14697\n' };
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-trivy-cwd-'));
+    const cwdLog = join(dir, 'cwd.jsonl');
+    const { run, argv, dir: ws } = await gate({ image: IMAGE, 'ignore-file': '' }, { FAKE_TRIVY_CWD_LOG: cwdLog, GITHUB_EVENT_NAME: 'pull_request' }, files);
+    expect(run.code).toBe(1); // the CRITICALs of the report count: the checkout's .trivyignore is not applied
+    expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', [])));
+    expect(run.stdout).toContain(".trivyignore in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies");
+    const runs = readFileSync(cwdLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cwd: string; files: string[] });
+    expect(runs.length).toBeGreaterThanOrEqual(2); // version and image
+    for (const r of runs) {
+      expect(r.cwd).not.toBe(ws);
+      expect(r.files).toEqual(['trivy.yaml']);
+      expect(readFileSync(join(r.cwd, 'trivy.yaml'), 'utf8')).toBe('');
+    }
+    for (const a of argv) {
+      const i = a.indexOf('--config');
+      expect(i).toBe(1);
+      expect(a[i + 1]).toBe(join(runs[0]?.cwd ?? '', 'trivy.yaml'));
+    }
+  });
+
+  it('outside pull requests the workspace ignore file is still the default', async () => {
+    const { run } = await gate({ image: IMAGE }, { GITHUB_EVENT_NAME: 'push' }, { '.trivyignore': 'CVE-2019-14697 exp:2099-01-01\n' });
+    expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', ['CVE-2019-14697'])));
+  });
+});
+

@@ -3,6 +3,7 @@
  * (test/fakes/trivy) put in place through POLYGLOT_CD_TRIVY_BIN, the documented operator override. The
  * fake replays the real recorded reports in test/fixtures/trivy and records its argv.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,15 +93,22 @@ describe('trivy-gate bundle', () => {
     expect(fail.run.outputs['summary']).toMatch(/— failed \(threshold MEDIUM\)$/);
   });
 
-  it('an OCI archive from build-push (push: false) is scanned with --input=<absolute path>', async () => {
+  it('an OCI archive from build-push (push: false) is unpacked and its layout scanned with --input=<absolute path>', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcd-oci-'));
-    writeFileSync(join(dir, 'image.tar'), 'not read by the fake');
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+    execFileSync('tar', ['-cf', join(dir, 'image.tar'), '-C', dir, 'oci-layout', 'index.json']);
     const { run, argv } = await gate({ input: join(dir, 'image.tar') }, { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') });
     expect(run.code).toBe(0);
     expect(run.outputs['total']).toBe('0');
     const scan = argv.find((a) => a[0] === 'image') as string[];
-    expect(scan.at(-1)).toBe(`--input=${join(dir, 'image.tar')}`);
+    expect(scan.at(-1)).toMatch(/^--input=\/.*\/oci-layout$/);
     expect(scan).not.toContain('--');
+    // a file that is no archive at all is refused, naming the input
+    writeFileSync(join(dir, 'junk.tar'), 'not a tar');
+    const junk = await gate({ input: join(dir, 'junk.tar') }, { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') });
+    expect(junk.run.code).toBe(1);
+    expect(junk.argv.filter((a) => a[0] === 'image')).toEqual([]);
   });
 
   it('a DB download failure is an infrastructure error with trivy\'s own message, never a pass', async () => {

@@ -159,7 +159,7 @@ describe('Trivy.scanArgs', () => {
     });
     expect(args.slice(16)).toEqual([
       '--ignore-unfixed', '--cache-dir', '/cache/trivy', '--db-repository', 'mirror.local/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
-      '--skip-db-update', '--skip-java-db-update', '--input=/work/-image.tar',
+      '--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--input=/work/-image.tar',
     ]);
     expect(args).toContain('vuln,secret');
     expect(args).not.toContain('--');
