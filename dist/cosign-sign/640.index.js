@@ -509,11 +509,12 @@ class Helm {
     /**
      * Another helm operation on the same release won the race: its pending lock ("another operation
      * … is in progress"), or the revision record this run wanted to write already exists (two upgrades
-     * computed the same next revision; helm's optimistic lock), or a concurrent first install.
-     * Nothing was applied by the run that gets this error.
+     * computed the same next revision; helm's optimistic lock), or a concurrent first install (Helm 3:
+     * "cannot re-use a name that is still in use"; Helm 4: "cannot reuse a name …", or the bare
+     * "release: already exists" of the record write). Nothing was applied by the run that gets this error.
      */
     static isConcurrentOperation(stderr) {
-        return Helm.isOperationInProgress(stderr) || /UPGRADE FAILED: release: already exists|cannot re-use a name that is still in use/.test(stderr);
+        return Helm.isOperationInProgress(stderr) || /release: already exists|cannot re-?use a name that is still in use/.test(stderr);
     }
     static isPending(status) {
         return exports.PENDING_STATUSES.includes(status);
@@ -1053,10 +1054,24 @@ class Trivy {
     path;
     #runner;
     #env;
-    constructor(path, runner, env = {}) {
+    #workDir;
+    /**
+     * `workDir`: an empty directory the caller owns. trivy runs there with `--config <workDir>/trivy.yaml`
+     * (written empty here), never in the checkout.
+     */
+    constructor(path, runner, env = {}, workDir) {
         this.path = path;
         this.#runner = runner;
-        this.#env = env;
+        this.#env = { TRIVY_SKIP_VERSION_CHECK: 'true', TRIVY_DISABLE_TELEMETRY: 'true', ...env };
+        this.#workDir = workDir;
+    }
+    /** cwd and the explicit empty config of every run */
+    #isolation() {
+        if (!this.#workDir)
+            return { config: [] };
+        const config = `${this.#workDir}/trivy.yaml`;
+        process.getBuiltinModule('node:fs').writeFileSync(config, '', { mode: 0o600 });
+        return { cwd: this.#workDir, config: ['--config', config] };
     }
     static scanArgs(o) {
         const args = [
@@ -1076,8 +1091,9 @@ class Trivy {
             args.push('--cache-dir', o.cacheDir);
         if (o.dbRepositories && o.dbRepositories.length > 0)
             args.push('--db-repository', o.dbRepositories.join(','));
+        // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
         if (o.skipDbUpdate)
-            args.push('--skip-db-update', '--skip-java-db-update');
+            args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
         if ('input' in o.target) {
             if (!o.target.input.startsWith('/'))
                 throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
@@ -1263,14 +1279,24 @@ class Trivy {
         });
     }
     async version(cacheDir) {
-        const res = await this.#runner.run(this.path, Trivy.versionArgs(cacheDir), { tool: 'trivy', env: this.#env, timeoutMs: 60_000 });
+        const iso = this.#isolation();
+        const args = Trivy.versionArgs(cacheDir);
+        const res = await this.#runner.run(this.path, [args[0], ...iso.config, ...args.slice(1)], {
+            tool: 'trivy',
+            env: this.#env,
+            timeoutMs: 60_000,
+            ...(iso.cwd ? { cwd: iso.cwd } : {}),
+        });
         return Trivy.parseVersionInfo(res.stdout);
     }
     /** Runs one scan; the report is in `o.output`. Trivy's log lines are streamed to the job log. */
     scan(o) {
-        return this.#runner.run(this.path, Trivy.scanArgs(o), {
+        const iso = this.#isolation();
+        const args = Trivy.scanArgs(o);
+        return this.#runner.run(this.path, [args[0], ...iso.config, ...args.slice(1)], {
             tool: 'trivy',
             env: this.#env,
+            ...(iso.cwd ? { cwd: iso.cwd } : {}),
             stream: true,
             // Trivy stops itself at --timeout; the extra minute is for writing the report
             timeoutMs: (o.timeoutSeconds + 60) * 1000,

@@ -291,9 +291,14 @@ exports.ensureTool = ensureTool;
  *   1. a binary on PATH, only if its SHA-256 is the manifest's for this version (so its version is
  *      the pinned one);
  *   2. the runner tool cache (`$RUNNER_TOOL_CACHE/<tool>/<version>/<platform>`, the layout of
- *      @actions/tool-cache), re-verified: a cache hit makes no network call;
+ *      @actions/tool-cache), checked against the committed pin in every job that uses it: the binary's
+ *      own SHA-256 where the manifest has one; otherwise the cached archive's SHA-256, and the binary
+ *      is taken again from that verified archive into a folder of this job (`RUNNER_TEMP`). A binary
+ *      that only sits in the cache is never run. A cache hit makes no network call;
  *   3. a download from the base URL (input, `POLYGLOT_CD_TOOLS_BASE_URL`, or the upstream default),
  *      verified against the committed manifest before it is extracted, cached or run.
+ * Whoever can write the tool cache (other jobs of a self-hosted runner, a previous workflow) can plant
+ * files there, so nothing in it is trusted without a check made in this job.
  */
 const node_crypto_1 = __webpack_require__(7598);
 const node_fs_1 = __webpack_require__(3024);
@@ -347,7 +352,7 @@ function sameStamp(a, b) {
     return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 function stampPath(env, path) {
-    const root = env['RUNNER_TOOL_CACHE'];
+    const root = env['RUNNER_TEMP'];
     return root ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
 }
 /**
@@ -435,24 +440,18 @@ async function ensureTool(name, version, opts) {
                 continue;
             const check = await verifySha256(candidate, entry.binarySha256, env);
             if (check.ok) {
-                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier on this runner; the file is unchanged since' : ''})`);
+                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`);
                 return { name, version: v, path: candidate, source: 'path' };
             }
             log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
         }
     }
-    // 2. tool cache
+    // 2. tool cache: checked against the pin in this job
     const cacheDir = toolCacheDir(env, name, v, platform);
     if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
-        const cached = (0, node_path_1.join)(cacheDir, spec.binary);
-        if (isFile(cached)) {
-            const check = entry.binarySha256 ? await verifySha256(cached, entry.binarySha256, env) : { ok: true, stamped: false };
-            if (check.ok) {
-                log.info(`Using ${name} ${v} from the tool cache (${cacheDir}${check.stamped ? '; SHA-256 verified earlier on this runner, the file is unchanged since' : ''})`);
-                return { name, version: v, path: cached, source: 'cache' };
-            }
-            log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
-        }
+        const hit = await fromToolCache(name, v, spec, entry, cacheDir, opts, env);
+        if (hit)
+            return hit;
     }
     // 3. download, verify, extract, cache
     const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
@@ -488,6 +487,8 @@ async function ensureTool(name, version, opts) {
             }
         }
         await fsp().chmod(binPath, 0o755);
+        // the verified download stays beside the binary: a later job re-checks it against the pin
+        await fsp().rename(downloaded, (0, node_path_1.join)(staged, cachedFileName(entry)));
         if (!cacheDir) {
             log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
             const keep = (0, node_path_1.join)(temp, `polyglot-cd-${name}-${v}-${(0, node_crypto_1.randomUUID)()}`);
@@ -499,11 +500,107 @@ async function ensureTool(name, version, opts) {
         await fsp().rename(staged, cacheDir);
         await fsp().writeFile(`${cacheDir}.complete`, '');
         log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
-        return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
+        if (entry.binarySha256)
+            return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
+        // no pin for the binary itself: this job runs the copy it extracted, never the cache's
+        const path = await extractForJob(name, v, spec, entry, (0, node_path_1.join)(cacheDir, cachedFileName(entry)), opts, env);
+        return { name, version: v, path, source: 'download' };
     }
     finally {
         await fsp().rm(work, { recursive: true, force: true });
     }
+}
+/** The name the verified download keeps in the tool cache, beside the binary. */
+function cachedFileName(entry) {
+    return `download.${entry.format === 'binary' ? 'bin' : entry.format}`;
+}
+/**
+ * A tool-cache hit, or undefined (the caller downloads again). With a pin for the binary, the cached
+ * binary's hash must match it. Without one, the cached download must match the archive's pin, and the
+ * binary is extracted again from it into this job's temporary folder: the cache's own copy of the
+ * binary, which anyone who can write the cache could have replaced, is never run.
+ */
+async function fromToolCache(name, v, spec, entry, cacheDir, opts, env) {
+    const log = opts.log;
+    if (entry.binarySha256) {
+        const cached = (0, node_path_1.join)(cacheDir, spec.binary);
+        if (!isFile(cached))
+            return undefined;
+        const check = await verifySha256(cached, entry.binarySha256, env);
+        if (check.ok) {
+            log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; SHA-256 of the binary verified${check.stamped ? ' earlier in this job, the file is unchanged since' : ''})`);
+            return { name, version: v, path: cached, source: 'cache' };
+        }
+        log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+        return undefined;
+    }
+    const archive = (0, node_path_1.join)(cacheDir, cachedFileName(entry));
+    if (!isFile(archive)) {
+        log.info(`The tool cache has ${name} ${v} without its verified download (${archive}): downloading again, since the binary alone cannot be checked against a pin`);
+        return undefined;
+    }
+    const check = await verifySha256(archive, entry.sha256, env);
+    if (!check.ok) {
+        log.warning(`The cached download of ${name} ${v} at ${archive} does not match its pinned SHA-256: ignoring it and downloading again`);
+        return undefined;
+    }
+    const path = await extractForJob(name, v, spec, entry, archive, opts, env);
+    log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; the archive's SHA-256 verified${check.stamped ? ' earlier in this job' : ''}, the binary taken from it into this job's ${path})`);
+    return { name, version: v, path, source: 'cache' };
+}
+/**
+ * Takes the binary out of a verified download into `$RUNNER_TEMP/polyglot-cd-tools/<tool>-<version>/`
+ * (0700), once per job: a later step of the job reuses that copy while its stamp (stat at extraction)
+ * still matches, and extracts again otherwise.
+ */
+async function extractForJob(name, v, spec, entry, archive, opts, env) {
+    const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
+    const root = (0, node_path_1.join)(temp, 'polyglot-cd-tools');
+    await fsp().mkdir(root, { recursive: true, mode: 0o700 });
+    await fsp().chmod(root, 0o700);
+    const dir = (0, node_path_1.join)(root, `${name}-${v}`);
+    const binPath = (0, node_path_1.join)(dir, spec.binary);
+    const stamp = jobExtractStamp(env, binPath);
+    if (stamp && isFile(binPath)) {
+        const st = (0, node_fs_1.statSync)(binPath, { bigint: true });
+        try {
+            const stored = JSON.parse((0, node_fs_1.readFileSync)(stamp, 'utf8'));
+            if (sameStamp(stored, stampOf(binPath, `extracted:${entry.sha256}`, st)))
+                return binPath;
+        }
+        catch {
+            // no stamp yet: extract
+        }
+    }
+    await fsp().rm(dir, { recursive: true, force: true });
+    const work = await fsp().mkdtemp((0, node_path_1.join)(root, `.${name}-`));
+    try {
+        if (entry.format === 'binary') {
+            await fsp().copyFile(archive, (0, node_path_1.join)(work, spec.binary));
+        }
+        else {
+            const runner = new command_runner_js_1.CommandRunner({ log: opts.log, secrets: opts.secrets, env });
+            const member = entry.pathInArchive ?? spec.binary;
+            await runner.run('tar', ['-xzf', archive, '-C', work, '--no-same-owner', '--', member], { tool: 'tar' });
+            if (member !== spec.binary)
+                await fsp().rename((0, node_path_1.join)(work, member), (0, node_path_1.join)(work, spec.binary));
+        }
+        await fsp().chmod((0, node_path_1.join)(work, spec.binary), 0o755);
+        await fsp().rename(work, dir);
+    }
+    catch (err) {
+        await fsp().rm(work, { recursive: true, force: true });
+        throw err;
+    }
+    if (stamp) {
+        (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(stamp), { recursive: true, mode: 0o700 });
+        (0, node_fs_1.writeFileSync)(stamp, JSON.stringify(stampOf(binPath, `extracted:${entry.sha256}`, (0, node_fs_1.statSync)(binPath, { bigint: true }))), { mode: 0o600 });
+    }
+    return binPath;
+}
+function jobExtractStamp(env, binPath) {
+    const file = stampPath(env, binPath);
+    return file ? file.replace(/\.json$/, '.extracted.json') : undefined;
 }
 async function download(url, dest, opts, name, version, cacheDir) {
     const { HttpClient } = await Promise.all(/* import() */[__webpack_require__.e(9), __webpack_require__.e(920)]).then(__webpack_require__.bind(__webpack_require__, 2920));
@@ -557,7 +654,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"binary":"cosign","defaultVersion":"3
 /***/ 1490:
 /***/ ((module) => {
 
-module.exports = /*#__PURE__*/JSON.parse('{"binary":"helm","defaultVersion":"4.2.4","defaultBaseUrl":"https://get.helm.sh","versionArgs":["version","--template","{{.Version}}"],"source":"3.10.1: archive sha256 https://get.helm.sh/helm-v3.10.1-linux-amd64.tar.gz.sha256sum, binary sha256 of linux-amd64/helm from that archive. 4.2.4: archive sha256 values as published in the v4.2.4 release notes (https://github.com/helm/helm/releases/tag/v4.2.4, each also at https://get.helm.sh/helm-v4.2.4-<platform>.tar.gz.sha256sum); no binary sha256 is published, so a helm 4 on PATH is not trusted (the verified download or tool cache is used)","versions":{"3.10.1":{"linux-amd64":{"file":"helm-v3.10.1-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c12d2cd638f2d066fec123d0bd7f010f32c643afdf288d39a4610b1f9cb32af3","binarySha256":"8c375d1016b2c9754bad8da3ed07ce33c0f9af3bad8890e61737f5137be7396d"}},"4.2.4":{"linux-amd64":{"file":"helm-v4.2.4-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3"},"linux-arm64":{"file":"helm-v4.2.4-linux-arm64.tar.gz","format":"tar.gz","pathInArchive":"linux-arm64/helm","sha256":"564de2191b881e9f71b5606b25345821ea1682f06ab90499d3ab22b530176da1"},"darwin-amd64":{"file":"helm-v4.2.4-darwin-amd64.tar.gz","format":"tar.gz","pathInArchive":"darwin-amd64/helm","sha256":"6c163d687ca03c3b5c01928e53bbbcf9518278f47ce7a2f249a5a08e8bdaa2bc"},"darwin-arm64":{"file":"helm-v4.2.4-darwin-arm64.tar.gz","format":"tar.gz","pathInArchive":"darwin-arm64/helm","sha256":"d747eb4e28bd2727173d15b759fa0a17822291ec09db7ced3d55af290a3661a2"}}}}');
+module.exports = /*#__PURE__*/JSON.parse('{"binary":"helm","defaultVersion":"4.2.4","defaultBaseUrl":"https://get.helm.sh","versionArgs":["version","--template","{{.Version}}"],"source":"3.10.1: archive sha256 https://get.helm.sh/helm-v3.10.1-linux-amd64.tar.gz.sha256sum, binary sha256 of linux-amd64/helm from that archive. 4.2.4: archive sha256 values as published in the v4.2.4 release notes (https://github.com/helm/helm/releases/tag/v4.2.4, each also at https://get.helm.sh/helm-v4.2.4-<platform>.tar.gz.sha256sum); no binary sha256 is published, so a helm 4 on PATH is not trusted (the verified download or tool cache is used). 3.22.0 (the newest Helm 3): archive sha256 values as published in the v3.22.0 release notes (https://github.com/helm/helm/releases/tag/v3.22.0), linux only","versions":{"3.10.1":{"linux-amd64":{"file":"helm-v3.10.1-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c12d2cd638f2d066fec123d0bd7f010f32c643afdf288d39a4610b1f9cb32af3","binarySha256":"8c375d1016b2c9754bad8da3ed07ce33c0f9af3bad8890e61737f5137be7396d"}},"4.2.4":{"linux-amd64":{"file":"helm-v4.2.4-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3"},"linux-arm64":{"file":"helm-v4.2.4-linux-arm64.tar.gz","format":"tar.gz","pathInArchive":"linux-arm64/helm","sha256":"564de2191b881e9f71b5606b25345821ea1682f06ab90499d3ab22b530176da1"},"darwin-amd64":{"file":"helm-v4.2.4-darwin-amd64.tar.gz","format":"tar.gz","pathInArchive":"darwin-amd64/helm","sha256":"6c163d687ca03c3b5c01928e53bbbcf9518278f47ce7a2f249a5a08e8bdaa2bc"},"darwin-arm64":{"file":"helm-v4.2.4-darwin-arm64.tar.gz","format":"tar.gz","pathInArchive":"darwin-arm64/helm","sha256":"d747eb4e28bd2727173d15b759fa0a17822291ec09db7ced3d55af290a3661a2"}},"3.22.0":{"linux-amd64":{"file":"helm-v3.22.0-linux-amd64.tar.gz","format":"tar.gz","pathInArchive":"linux-amd64/helm","sha256":"1e4ab49e429626cf6c6958d914248b78c9730803c2751b87627e171dc800e7bb"},"linux-arm64":{"file":"helm-v3.22.0-linux-arm64.tar.gz","format":"tar.gz","pathInArchive":"linux-arm64/helm","sha256":"f14e804dfee240f55525b667488fe9adca349e63e00c9af634c0beb1421ac310"}}}}');
 
 /***/ }),
 

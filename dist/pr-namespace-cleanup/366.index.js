@@ -248,11 +248,12 @@ class Helm {
     /**
      * Another helm operation on the same release won the race: its pending lock ("another operation
      * … is in progress"), or the revision record this run wanted to write already exists (two upgrades
-     * computed the same next revision; helm's optimistic lock), or a concurrent first install.
-     * Nothing was applied by the run that gets this error.
+     * computed the same next revision; helm's optimistic lock), or a concurrent first install (Helm 3:
+     * "cannot re-use a name that is still in use"; Helm 4: "cannot reuse a name …", or the bare
+     * "release: already exists" of the record write). Nothing was applied by the run that gets this error.
      */
     static isConcurrentOperation(stderr) {
-        return Helm.isOperationInProgress(stderr) || /UPGRADE FAILED: release: already exists|cannot re-use a name that is still in use/.test(stderr);
+        return Helm.isOperationInProgress(stderr) || /release: already exists|cannot re-?use a name that is still in use/.test(stderr);
     }
     static isPending(status) {
         return exports.PENDING_STATUSES.includes(status);
