@@ -10,6 +10,8 @@
 #   3. test/kube/node-setup.sh containerd, runc, CNI plugins and host tools of the real test node
 #   4. scripts/setup/helm.sh   Helm 4.2.4 and Helm 3.22.0 built from the Go module proxy (~3 min each
 #                              once), cached under ~/.cache/polyglot-cd/helm/<version>
+#   5. scripts/setup/trivy.sh  trivy 0.74.0 built from the Go module proxy (~8 min once) and the tool
+#                              that writes the tests' vulnerability DB, under ~/.cache/polyglot-cd/trivy
 #
 # The cache root is $POLYGLOT_CD_CACHE (default $XDG_CACHE_HOME/polyglot-cd or ~/.cache/polyglot-cd).
 # A line of progress reaches stderr at least every 30 s, however quiet a step is.
@@ -44,4 +46,5 @@ step "packages and workspace (scripts/bootstrap.sh)" bash scripts/bootstrap.sh
 step "Kubernetes binaries (test/kube/setup.sh)" bash test/kube/setup.sh
 step "real node packages (test/kube/node-setup.sh)" bash test/kube/node-setup.sh
 step "Helm 4 and Helm 3 (scripts/setup/helm.sh)" bash scripts/setup/helm.sh
+step "trivy and its test DB writer (scripts/setup/trivy.sh)" bash scripts/setup/trivy.sh
 log "ready in $(( SECONDS - total ))s"
