@@ -12,6 +12,8 @@
 #                              once), cached under ~/.cache/polyglot-cd/helm/<version>
 #   5. scripts/setup/trivy.sh  trivy 0.74.0 built from the Go module proxy (~8 min once) and the tool
 #                              that writes the tests' vulnerability DB, under ~/.cache/polyglot-cd/trivy
+#   6. scripts/setup/cosign.sh cosign 3.1.3 built from the Go module proxy (~5 min once)
+#   7. test/sigstore/fulcio.sh Fulcio 1.8.8 (the keyless tests' certificate authority; ~1 min once)
 #
 # The cache root is $POLYGLOT_CD_CACHE (default $XDG_CACHE_HOME/polyglot-cd or ~/.cache/polyglot-cd).
 # A line of progress reaches stderr at least every 30 s, however quiet a step is.
@@ -47,4 +49,6 @@ step "Kubernetes binaries (test/kube/setup.sh)" bash test/kube/setup.sh
 step "real node packages (test/kube/node-setup.sh)" bash test/kube/node-setup.sh
 step "Helm 4 and Helm 3 (scripts/setup/helm.sh)" bash scripts/setup/helm.sh
 step "trivy and its test DB writer (scripts/setup/trivy.sh)" bash scripts/setup/trivy.sh
+step "cosign (scripts/setup/cosign.sh)" bash scripts/setup/cosign.sh
+step "Fulcio (test/sigstore/fulcio.sh)" bash test/sigstore/fulcio.sh
 log "ready in $(( SECONDS - total ))s"

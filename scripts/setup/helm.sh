@@ -22,6 +22,8 @@ HELM3_VERSION=3.22.0
 
 log() { echo "helm-setup: $*" >&2; }
 die() { echo "helm-setup: error: $*" >&2; exit 1; }
+# shellcheck source=scripts/setup/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CACHE_ROOT=${POLYGLOT_CD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polyglot-cd}/helm
 TMP_DIRS=()
@@ -61,27 +63,6 @@ is_current() { # <dir> <version> <hash>
   [ -x "$1/helm" ] && [ -f "$1/stamp" ] && [ "$(cat "$1/stamp")" = "version=$2 recipe=$3" ]
 }
 
-# Runs a command in the background, printing a progress line every 30 s; returns its exit code.
-run_with_progress() { # <what> <log file> <command…>
-  local what=$1 logf=$2 pid start now elapsed line last=0 rc=0
-  shift 2
-  "$@" >"$logf" 2>&1 &
-  pid=$!
-  trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
-  start=$SECONDS
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    now=$SECONDS; elapsed=$(( now - start ))
-    if [ $(( elapsed - last )) -ge 30 ]; then
-      last=$elapsed
-      line=$(tail -n1 "$logf" 2>/dev/null | cut -c1-100)
-      log "$what: still building (${elapsed}s)${line:+; $line}"
-    fi
-  done
-  wait "$pid" || rc=$?
-  trap - INT TERM
-  return "$rc"
-}
 
 build_helm() { # <major> <version> <dir>
   local major=$1 version=$2 dir=$3 mod="helm.sh/helm/v$1" tmp gomod kv="" ldflags got start=$SECONDS
@@ -111,24 +92,14 @@ build_helm() { # <major> <version> <dir>
 }
 
 ensure() { # <major>; prints nothing, leaves the binary at $CACHE_ROOT/<version>/helm
-  local major=$1 version dir hash
-  version=$(version_of "$major")
-  dir=$CACHE_ROOT/$version
-  hash=$(recipe_hash "$major" "$version")
-  is_current "$dir" "$version" "$hash" && return 0
-  mkdir -p "$CACHE_ROOT"
-  exec {lock_fd}>"$CACHE_ROOT/$version.lock"
-  if command -v flock >/dev/null 2>&1; then
-    flock -n "$lock_fd" || { log "waiting for another run building Helm $version"; flock "$lock_fd"; }
-  else
-    log "warning: flock not found; concurrent runs are not serialised"
-  fi
-  # shellcheck disable=SC2015
-  is_current "$dir" "$version" "$hash" && { exec {lock_fd}>&-; return 0; } || true
-  rm -f "$dir/stamp"
-  build_helm "$major" "$version" "$dir"
-  exec {lock_fd}>&-
+  local major=$1
+  H_VERSION=$(version_of "$major")
+  H_DIR=$CACHE_ROOT/$H_VERSION
+  H_HASH=$(recipe_hash "$major" "$H_VERSION")
+  helm_current && return 0
+  locked "$H_VERSION" helm_current build_helm "$major" "$H_VERSION" "$H_DIR"
 }
+helm_current() { is_current "$H_DIR" "$H_VERSION" "$H_HASH"; }
 
 case "${1:-}" in
   "")

@@ -32,6 +32,8 @@ TRIVY_DB_MOD=github.com/aquasecurity/trivy-db
 
 log() { echo "trivy-setup: $*" >&2; }
 die() { echo "trivy-setup: error: $*" >&2; exit 1; }
+# shellcheck source=scripts/setup/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CACHE_ROOT=${POLYGLOT_CD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polyglot-cd}/trivy
 TMP_DIRS=()
@@ -63,27 +65,6 @@ is_current() { # <binary> <stamp file> <expected stamp>
   [ -x "$1" ] && [ -f "$2" ] && [ "$(cat "$2")" = "$3" ]
 }
 
-# Runs a command in the background, printing a progress line every 30 s; returns its exit code.
-run_with_progress() { # <what> <log file> <command…>
-  local what=$1 logf=$2 pid start now elapsed line last=0 rc=0
-  shift 2
-  "$@" >"$logf" 2>&1 &
-  pid=$!
-  trap 'kill "$pid" 2>/dev/null; exit 130' INT TERM
-  start=$SECONDS
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    now=$SECONDS; elapsed=$(( now - start ))
-    if [ $(( elapsed - last )) -ge 30 ]; then
-      last=$elapsed
-      line=$(tail -n1 "$logf" 2>/dev/null | cut -c1-100)
-      log "$what: still building (${elapsed}s)${line:+; $line}"
-    fi
-  done
-  wait "$pid" || rc=$?
-  trap - INT TERM
-  return "$rc"
-}
 
 need_go() {
   command -v go >/dev/null 2>&1 || die "go is not on PATH ($1 needs Go >= the module's 'go' line and the Go module proxy)"
@@ -148,20 +129,6 @@ build_dbgen() { # <dir>
   log "trivy-dbgen ready in $(( SECONDS - start ))s: $dir/trivy-dbgen"
 }
 
-# Takes the lock <name>; runs <check…> again under it, and <build…> if it still fails.
-locked() { # <lock name> <check command> <build command…>
-  local name=$1 check=$2
-  shift 2
-  mkdir -p "$CACHE_ROOT"
-  exec {lock_fd}>"$CACHE_ROOT/$name.lock"
-  if command -v flock >/dev/null 2>&1; then
-    flock -n "$lock_fd" || { log "waiting for another run building $name"; flock "$lock_fd"; }
-  else
-    log "warning: flock not found; concurrent runs are not serialised"
-  fi
-  if ! $check; then "$@"; fi
-  exec {lock_fd}>&-
-}
 
 trivy_current() {
   is_current "$CACHE_ROOT/$TRIVY_VERSION/trivy" "$CACHE_ROOT/$TRIVY_VERSION/stamp" \
