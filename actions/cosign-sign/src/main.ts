@@ -269,7 +269,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     if (signed.outcome.kind === 'ok') {
       report.signed = 'signed';
       const out = signed.outcome.value;
-      report.signature = Cosign.parseSignatureLocation(out) ?? `${i.repository} (OCI referrer of ${i.digest})`;
+      // cosign 3.1 names only the repository it pushed the signature bundle to: say what in it
+      const where = Cosign.parseSignatureLocation(out);
+      report.signature = where && /@sha256:|:sha256-/.test(where) ? where : `${where ?? i.repository} (OCI referrer of ${i.digest})`;
       const index = Cosign.parseTlogIndex(out);
       if (index && tlog.upload) report.transparencyLog += `, entry ${index}`;
       log.info(`Signed ${i.image} in ${signed.attempts} attempt(s); signature at ${report.signature}`);

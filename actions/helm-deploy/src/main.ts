@@ -6,6 +6,7 @@ import {
   InputError,
   inputEnvName,
   MemoryLogger,
+  resolveInWorkspace,
   ToolError,
   type ActionContext,
   type Env,
@@ -68,18 +69,43 @@ export function bundledChart(entry = process.argv[1] ?? ''): string {
 const inputVarPrefix = inputEnvName('');
 
 /**
- * The environment helm runs with: ours, minus anything that could point it at another cluster, and
- * minus the step's inputs (the kubeconfig input is a secret helm has no use for).
+ * The environment helm runs with: ours, minus anything that could point it at another cluster, minus
+ * the step's inputs (the kubeconfig input is a secret helm has no use for), and with a HOME of its own:
+ * `helmHome`, an empty directory of this step, holds helm's config, cache, data and plugins, so no
+ * plugin, repository or stored registry credential of the runner's user (or of an earlier step) is
+ * used. Every HELM_* variable of the caller is dropped for the same reason.
  */
-export function helmEnv(env: Env, kubeconfigPath: string, context: string): Record<string, string> {
+export function helmEnv(env: Env, kubeconfigPath: string, context: string, helmHome: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k === 'KUBECONFIG' || k.startsWith('HELM_KUBE') || k.startsWith(inputVarPrefix)) continue;
+    if (v === undefined || k === 'KUBECONFIG' || k === 'HOME' || k.startsWith('HELM_') || k.startsWith('XDG_') || k.startsWith(inputVarPrefix)) continue;
     out[k] = v;
   }
+  out['HOME'] = helmHome;
+  out['HELM_CONFIG_HOME'] = join(helmHome, 'config');
+  out['HELM_CACHE_HOME'] = join(helmHome, 'cache');
+  out['HELM_DATA_HOME'] = join(helmHome, 'data');
+  out['HELM_PLUGINS'] = join(helmHome, 'data', 'plugins');
+  out['HELM_REGISTRY_CONFIG'] = join(helmHome, 'config', 'registry', 'config.json');
+  out['HELM_REPOSITORY_CONFIG'] = join(helmHome, 'config', 'repositories.yaml');
+  out['HELM_REPOSITORY_CACHE'] = join(helmHome, 'cache', 'repository');
   out['KUBECONFIG'] = kubeconfigPath;
   if (context) out['HELM_KUBECONTEXT'] = context;
   return out;
+}
+
+/**
+ * The chart helm gets: a path inside the workspace (absolute), or an oci:// reference. A `repo/chart`
+ * name needs a repository added to helm's configuration, and helm runs with an empty one of its own.
+ */
+export function chartReference(chart: string, workspace: string): string {
+  if (chart.startsWith('oci://')) return chart;
+  const path = resolveInWorkspace(workspace, chart, 'chart');
+  if (existsSync(path) || /^(\.|\/)/.test(chart)) return path;
+  throw new InputError(
+    `Input "chart" has an invalid value ${JSON.stringify(chart)}: no such chart in the workspace, and a repo/chart name is not used (helm runs with its own empty configuration: no repositories, plugins or stored credentials); give a chart path in the workspace or an oci:// reference`,
+    'chart',
+  );
 }
 
 /** In-cluster: a kubeconfig that points helm at the pod's service-account files (no token copied). */
@@ -132,11 +158,11 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const { load, loadAll } = await yamlLoaders();
   const userValues = parseValuesInput(inp.valuesYaml, load);
   const workspace = ctx.env['GITHUB_WORKSPACE'] || process.cwd();
-  const valuesFiles = inp.valuesFiles.map((f) => resolve(workspace, f));
+  const valuesFiles = inp.valuesFiles.map((f) => resolveInWorkspace(workspace, f, 'values-files'));
   valuesFiles.forEach((f, i) => {
     if (!existsSync(f)) throw new InputError(`Input "values-files" names ${JSON.stringify(inp.valuesFiles[i])}, which does not exist (looked at ${f})`, 'values-files');
   });
-  const chart = inp.chart === '' ? (deps.defaultChart ?? bundledChart()) : /^(\.|\/)/.test(inp.chart) ? resolve(workspace, inp.chart) : inp.chart;
+  const chart = inp.chart === '' ? (deps.defaultChart ?? bundledChart()) : chartReference(inp.chart, workspace);
   if (inp.pr !== undefined && inp.createNamespace && !inp.dryRun && !REPOSITORY_ID_RE.test(gh.repositoryId)) {
     throw new InputError('GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership', 'pr-number');
   }
@@ -220,7 +246,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     if (nsResult.status === 'rejected') throw nsResult.reason;
     report.namespaceOutcome = nsResult.value;
     const installed = installedResult.value;
-    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context);
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context, join(work, 'helm-home'));
     const cmd = new CommandRunner({ log, secrets, env });
     // a binary found by its pinned SHA-256 (PATH, cache, download) is that version; one named by
     // POLYGLOT_CD_HELM_BIN is asked
@@ -281,7 +307,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const argv = Helm.upgradeArgs(upgradeOpts, helm.version);
     const every = deps.diagnosticsEveryMs ?? Math.min(5_000, Math.max(1_000, Math.floor(inp.timeoutMs / 4)));
     const collect = async (): Promise<Diagnostics> =>
-      collectDiagnostics(await clientNodeSource(await kubeConfigLoader()), inp.namespace, { release: inp.release, logLines: inp.logLines });
+      collectDiagnostics(await clientNodeSource(await kubeConfigLoader()), inp.namespace, { release: inp.release, logLines: inp.logLines, redact: (t) => ctx.secrets.redact(t) });
     const title = `helm upgrade --install ${inp.release} (namespace ${inp.namespace}, timeout ${upgradeOpts.timeoutSeconds}s)`;
 
     const attempt = async (): Promise<HelmRelease> => {

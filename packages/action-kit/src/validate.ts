@@ -1,4 +1,5 @@
 /** Shared grammars (OCI distribution spec, Kubernetes names), so every action validates alike. */
+import { InputError } from './errors.js';
 
 /** OCI repository path component grammar, with an optional registry host[:port] in front. */
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -36,4 +37,29 @@ export function hostMatches(host: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
   return h === p;
+}
+
+/**
+ * `path` (absolute, or relative to `workspace`) as an absolute path, refused unless it lies inside the
+ * workspace: lexically, and, when it exists, after resolving symbolic links (a link in the checkout
+ * must not reach /etc or the runner's home). `input` names the input in the error.
+ */
+export function resolveInWorkspace(workspace: string, path: string, input: string): string {
+  const { isAbsolute, relative, resolve } = process.getBuiltinModule('node:path');
+  const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
+  const inside = (root: string, p: string): boolean => {
+    const rel = relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  const abs = resolve(workspace, path);
+  if (!inside(resolve(workspace), abs)) {
+    throw new InputError(`Input "${input}" names ${JSON.stringify(path)}, which is outside the workspace (${resolve(workspace)}); only files in the workspace can be used`, input);
+  }
+  if (existsSync(abs) && existsSync(workspace)) {
+    const real = realpathSync(abs);
+    if (!inside(realpathSync(workspace), real)) {
+      throw new InputError(`Input "${input}" names ${JSON.stringify(path)}, a link to ${real}, outside the workspace; only files in the workspace can be used`, input);
+    }
+  }
+  return abs;
 }

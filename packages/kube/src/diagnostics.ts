@@ -96,6 +96,50 @@ export interface CollectOptions {
   maxEvents?: number;
   /** per API call */
   timeoutMs?: number;
+  /** replaces registered secrets in a log line (the action's Secrets.redact); applied before redactCredentials */
+  redact?: (text: string) => string;
+}
+
+const REDACTED = '***';
+
+/**
+ * Log tails end up in job logs, summaries and outputs that anyone who can read the run sees. Besides the
+ * registered secrets, hide what looks like a credential in an app's log: the password of a URL
+ * (`postgres://app:s3cret@db`), `password=`/`token=`/`secret=`/`api_key=` values (also `:` and JSON
+ * `"password": "…"`), `Bearer`/`Basic` authorization values, and PEM private-key blocks (every line
+ * from BEGIN to END, which a tail may cut).
+ */
+export function redactCredentials(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let inKey = false;
+  for (const line of lines) {
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(line)) {
+      inKey = !/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(line);
+      out.push(line.replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*$/, '-----BEGIN $1PRIVATE KEY----- [redacted]'));
+      continue;
+    }
+    if (inKey) {
+      if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(line)) {
+        inKey = false;
+        out.push(line.replace(/^.*(-----END [A-Z0-9 ]*PRIVATE KEY-----)/, '$1'));
+      } else {
+        out.push('[redacted]');
+      }
+      continue;
+    }
+    // a tail that starts inside a key block: base64 lines of PEM length with nothing else on them
+    if (/^\s*[A-Za-z0-9+/]{60,}={0,2}\s*$/.test(line)) {
+      out.push('[redacted]');
+      continue;
+    }
+    out.push(
+      line
+        .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi, `$1:${REDACTED}@`)
+        .replace(/("?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)"?\s*[:=]\s*"?)([^\s",;&]+)/gi, `$1${REDACTED}`)
+        .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`),
+    );
+  }
+  return out;
 }
 
 /** Reasons ranked by how surely they explain a failed rollout (higher first). */
@@ -373,7 +417,8 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
         const previous = c.state !== 'terminated' && (c.restartCount > 0 || c.reason === 'CrashLoopBackOff');
         try {
           const text = await withTimeout(source.podLog(namespace, p.name, c.name, { previous, tailLines: logLines }), timeoutMs, 'read log');
-          c.logTail = text.split(/\r?\n/).filter((l, i, a) => l !== '' || i < a.length - 1).slice(-logLines);
+          const tail = text.split(/\r?\n/).filter((l, i, a) => l !== '' || i < a.length - 1).slice(-logLines);
+          c.logTail = redactCredentials(opts.redact ? tail.map(opts.redact) : tail);
         } catch (err) {
           c.logError = `not available (${describeApiError(err)})`;
         }

@@ -99,6 +99,9 @@ const PERMANENT = [
   /\b(?:401|403)\b|UNAUTHORIZED|DENIED|forbidden/i,
   /none of the expected identities matched/i,
   /no matching signatures/i,
+  // cosign 3.1: a bundle signed by another key / for another digest, and an image never signed
+  /no matching attestations/i,
+  /no signatures found/i,
   /decrypt|incorrect password|invalid key/i,
   /MANIFEST_UNKNOWN|manifest unknown/i,
 ];

@@ -4,13 +4,14 @@
  * shapes, Ingress URL and manifest diff.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { Helm } from '@polyglot-cd/tools';
-import { helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
+import { chartReference, helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
+import { resolveInWorkspace } from '@polyglot-cd/action-kit';
 import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
 import { CanaryError, formatImages, planCanary } from '../../../actions/helm-deploy/src/canary.js';
 import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
@@ -125,9 +126,39 @@ describe('manifests', () => {
 });
 
 describe('cluster access for helm', () => {
-  it('helm sees only our kubeconfig: KUBECONFIG replaced, HELM_KUBE* and INPUT_* dropped', () => {
-    const env = helmEnv({ PATH: '/bin', KUBECONFIG: '/home/u/.kube/config', HELM_KUBETOKEN: 'x', HELM_KUBEAPISERVER: 'https://evil', 'INPUT_KUBECONFIG': 'secret', HELM_CACHE_HOME: '/c' }, '/rt/k/kubeconfig', 'ctx');
-    expect(env).toEqual({ PATH: '/bin', HELM_CACHE_HOME: '/c', KUBECONFIG: '/rt/k/kubeconfig', HELM_KUBECONTEXT: 'ctx' });
+  it('helm sees only our kubeconfig and a HOME of its own: KUBECONFIG replaced; HOME, XDG_*, every HELM_* and INPUT_* dropped', () => {
+    const env = helmEnv(
+      { PATH: '/bin', HOME: '/home/u', XDG_CONFIG_HOME: '/home/u/.config', KUBECONFIG: '/home/u/.kube/config', HELM_KUBETOKEN: 'x', HELM_KUBEAPISERVER: 'https://evil', 'INPUT_KUBECONFIG': 'secret', HELM_CACHE_HOME: '/c', HELM_PLUGINS: '/home/u/evil-plugins', HELM_REGISTRY_CONFIG: '/home/u/.docker/config.json' },
+      '/rt/k/kubeconfig',
+      'ctx',
+      '/rt/w/helm-home',
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      HOME: '/rt/w/helm-home',
+      HELM_CONFIG_HOME: '/rt/w/helm-home/config',
+      HELM_CACHE_HOME: '/rt/w/helm-home/cache',
+      HELM_DATA_HOME: '/rt/w/helm-home/data',
+      HELM_PLUGINS: '/rt/w/helm-home/data/plugins',
+      HELM_REGISTRY_CONFIG: '/rt/w/helm-home/config/registry/config.json',
+      HELM_REPOSITORY_CONFIG: '/rt/w/helm-home/config/repositories.yaml',
+      HELM_REPOSITORY_CACHE: '/rt/w/helm-home/cache/repository',
+      KUBECONFIG: '/rt/k/kubeconfig',
+      HELM_KUBECONTEXT: 'ctx',
+    });
+  });
+
+  it('charts and values files come from the workspace (symbolic links included) or oci://; repo/chart names are refused', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'pcd-ws-'));
+    mkdirSync(join(ws, 'charts', 'app'), { recursive: true });
+    symlinkSync('/etc', join(ws, 'escape'));
+    expect(chartReference('charts/app', ws)).toBe(join(ws, 'charts', 'app'));
+    expect(chartReference('oci://registry.example/charts/app', ws)).toBe('oci://registry.example/charts/app');
+    expect(() => chartReference('bitnami/nginx', ws)).toThrow(/Input "chart" has an invalid value "bitnami\/nginx": no such chart in the workspace, and a repo\/chart name is not used/);
+    expect(() => chartReference('../../etc', ws)).toThrow(/Input "chart" names "..\/..\/etc", which is outside the workspace/);
+    expect(() => chartReference('/etc', ws)).toThrow(/outside the workspace/);
+    expect(() => chartReference('escape', ws)).toThrow(/Input "chart" names "escape", a link to \/etc, outside the workspace/);
+    expect(() => resolveInWorkspace(ws, 'escape/passwd', 'values-files')).toThrow(/Input "values-files" names "escape\/passwd", a link to \/etc\/passwd/);
   });
 
   it('in-cluster: a kubeconfig that references the service-account files, holding no token', () => {

@@ -5,7 +5,7 @@
  */
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { collectDiagnostics, culprit, diagnosePods, renderDiagnostics, warningEvents, type DiagnosticsSource } from '@polyglot-cd/kube';
+import { collectDiagnostics, culprit, diagnosePods, redactCredentials, renderDiagnostics, warningEvents, type DiagnosticsSource } from '@polyglot-cd/kube';
 
 const cond = (type: string, status: string, reason?: string, message?: string) => ({ type, status, reason, message });
 
@@ -130,5 +130,47 @@ describe('collectDiagnostics', () => {
   it('falls back to all pods of the namespace when none carries the release label', async () => {
     const d = await collectDiagnostics(source({ listPods: async (_ns, sel) => (sel ? [] : [pod('x-1', 'x', { phase: 'Pending', containers: [pull('x')] })]) }), 'ns', { release: 'shop' });
     expect(d.culprit).toMatch(/^x: ImagePullBackOff/);
+  });
+});
+
+describe('redactCredentials: log tails never carry a credential into a job log or summary', () => {
+  it('hides URL passwords, key=value secrets, authorization values and private-key blocks; keeps the rest', () => {
+    const key = ['-----BEGIN EC PRIVATE KEY-----', 'MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oqEqNJBJpLy6oAoGCCqGSM49', 'AwEHoUQDQgAE7wd3ZsG+fake+line+only+for+the+test+of+the+redaction+x', '-----END EC PRIVATE KEY-----'];
+    const lines = [
+      'connecting to postgres://app:s3cr3t-Pa55@db.internal:5432/shop',
+      'config: password=hunter2hunter2 user=app',
+      '{"db": {"password": "p@ss-word-1", "user": "app"}}',
+      'API_KEY: sk_live_0123456789abcdef token=ghp_0123456789abcdefghij',
+      'GET /x Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig',
+      ...key,
+      'fatal: cannot connect to database at db:5432',
+    ];
+    const out = redactCredentials(lines).join('\n');
+    for (const secret of ['s3cr3t-Pa55', 'hunter2hunter2', 'p@ss-word-1', 'sk_live_0123456789abcdef', 'ghp_0123456789abcdefghij', 'eyJhbGciOiJSUzI1NiJ9', key[1], key[2]]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('postgres://app:***@db.internal:5432/shop');
+    expect(out).toContain('Bearer ***');
+    expect(out).toContain('fatal: cannot connect to database at db:5432');
+    expect(out).toContain('-----BEGIN EC PRIVATE KEY----- [redacted]');
+  });
+
+  it('a tail cut inside a key block still hides its base64 lines', () => {
+    expect(redactCredentials(['AwEHoUQDQgAE7wd3ZsG+fake+line+only+for+the+test+of+the+redaction+x', '-----END EC PRIVATE KEY-----', 'next'])).toEqual(['[redacted]', '-----END EC PRIVATE KEY-----', 'next']);
+  });
+
+  it('collectDiagnostics redacts registered secrets and credential shapes in the log tails it reads', async () => {
+    const pod = {
+      metadata: { name: 'shop-backend-1', labels: { 'app.kubernetes.io/component': 'backend' } },
+      status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, restartCount: 2, image: 'x', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }] },
+    } as unknown as V1Pod;
+    const source: DiagnosticsSource = {
+      listPods: async () => [pod],
+      listWarningEvents: async () => [],
+      podLog: async () => 'starting with registered-secret-value-42\nDATABASE_URL=postgres://app:pw-123456@db/x\nfatal: boom\n',
+    };
+    const d = await collectDiagnostics(source, 'ns', { redact: (t) => t.split('registered-secret-value-42').join('***') });
+    const tail = d.pods[0]?.containers[0]?.logTail ?? [];
+    expect(tail).toEqual(['starting with ***', 'DATABASE_URL=postgres://app:***@db/x', 'fatal: boom']);
   });
 });

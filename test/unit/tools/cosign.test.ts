@@ -152,6 +152,13 @@ describe('Cosign.classifyFailure on recorded failures', () => {
     expect(c.reason).toMatch(reason);
   });
 
+  it('cosign 3.1.3\'s verify failures (recorded from the real cosign in real-cosign.registry.test.ts) are permanent, with their own line as the reason', () => {
+    const wrongKey = 'Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\nmain.go:74: error during command execution: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n';
+    expect(Cosign.classifyFailure(wrongKey)).toMatchObject({ kind: 'permanent', reason: expect.stringMatching(/^Error: no matching attestations/) });
+    const unsigned = 'Error: no signatures found\nmain.go:74: error during command execution: no signatures found\n';
+    expect(Cosign.classifyFailure(unsigned)).toMatchObject({ kind: 'permanent', reason: 'Error: no signatures found' });
+  });
+
   it('our own attempt timeout is transient; DNS failure and unknown errors are permanent; TUF 403 is transient', () => {
     expect(Cosign.classifyFailure('', { timedOut: true }).kind).toBe('transient');
     expect(Cosign.classifyFailure('Error: Post "https://rekor.corp/api/v1/log/entries": dial tcp: lookup rekor.corp: no such host').kind).toBe('permanent');
