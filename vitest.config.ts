@@ -16,6 +16,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     pool: 'forks',
+    // The kube and registry suites mostly wait on real servers and pods: three files at a time keep the
+    // 2-core CI machine busy without starving it (Vitest's default here is one).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],

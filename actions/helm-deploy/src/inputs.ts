@@ -14,6 +14,8 @@ export interface DeployInputs {
   /** pr-<N>.<domain> for PRs with a domain, else '' */
   ingressHost: string;
   createNamespace: boolean;
+  /** Pod Security level: the enforce label of namespaces this action creates, and the chart's security.podSecurity */
+  podSecurity: 'restricted' | 'baseline' | 'privileged';
   namespaceTtlMs: number;
   terminatingTimeoutMs: number;
   valuesFiles: readonly string[];
@@ -154,6 +156,7 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     pr,
     ingressHost,
     createNamespace: inputs.bool('create-namespace', true),
+    podSecurity: inputs.oneOf('pod-security', ['restricted', 'baseline', 'privileged'] as const, 'restricted'),
     namespaceTtlMs: inputs.duration('namespace-ttl', { default: '168h', min: '1h', max: '8760h' }),
     terminatingTimeoutMs: inputs.duration('terminating-timeout', { default: '2m', min: '0s', max: '30m' }),
     valuesFiles: Object.freeze(valuesFiles),

@@ -69,6 +69,27 @@ export function bundledChart(entry = process.argv[1] ?? ''): string {
 const inputVarPrefix = inputEnvName('');
 
 /**
+ * `helm template` with the values the upgrade will use (every values file, the `values` input, the
+ * images and the workflow's pod-security level last). A render the chart refuses (its schema or its
+ * checks, e.g. security.podSecurity) is an input error; helm failing for another reason (an oci://
+ * chart it cannot fetch yet) is left to the upgrade, which reports it.
+ */
+async function renderCheck(helm: Helm, inp: DeployInputs, chart: string, valuesFiles: readonly string[], userValues: Values, work: string): Promise<void> {
+  const file = join(work, 'values.render-check.json');
+  const values = mergeValues(generatedValues(userValues, inp.images, inp.ingressHost || undefined), { security: { podSecurity: inp.podSecurity } });
+  writeFileSync(file, JSON.stringify(values), { mode: 0o600 });
+  try {
+    await helm.run(Helm.templateArgs({ release: inp.release, chart, namespace: inp.namespace, chartVersion: inp.chartVersion || undefined, valuesFiles: [...valuesFiles, file] }), { timeoutMs: 120_000 });
+  } catch (err) {
+    const tail = err instanceof ToolError ? err.details.stderrTail : '';
+    const refused = /execution error at \([^)]*\): (.*)|(values don't meet the specifications of the schema[\s\S]*)/.exec(tail);
+    if (refused) {
+      throw new InputError(`The chart refuses these values (nothing was created): ${(refused[1] ?? refused[2] ?? '').trim()}`, inp.valuesFiles.length > 0 ? 'values-files' : 'values');
+    }
+  }
+}
+
+/**
  * The environment helm runs with: ours, minus anything that could point it at another cluster, minus
  * the step's inputs (the kubeconfig input is a secret helm has no use for), and with a HOME of its own:
  * `helmHome`, an empty directory of this step, holds helm's config, cache, data and plugins, so no
@@ -220,9 +241,12 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs) })
           : { labels, annotations };
       const api = conn ? restNamespaceApi(conn) : await clientNodeNamespaceApi(await kubeConfigLoader());
+      // Pod Security admission enforces the workflow's level on a namespace this action creates
+      const podSecurityLabels = { 'pod-security.kubernetes.io/enforce': inp.podSecurity, 'pod-security.kubernetes.io/enforce-version': 'latest' };
       try {
         const res = await ensureNamespace(api, inp.namespace, {
-          labels: meta.labels,
+          labels: { ...meta.labels, ...podSecurityLabels },
+          refuseOtherRepository: inp.pr !== undefined,
           annotations: meta.annotations,
           ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
           terminatingTimeoutMs: inp.terminatingTimeoutMs,
@@ -234,24 +258,33 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         throw new GateError(err instanceof Error ? err.message : String(err));
       }
     };
-    const [installedResult, nsResult] = await Promise.allSettled([
-      log.group(`Install helm ${inp.helmVersion}`, () => ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined })),
-      namespaceStep(),
-    ]);
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context, join(work, 'helm-home'));
+    const cmd = new CommandRunner({ log, secrets, env });
+    const helmP = log
+      .group(`Install helm ${inp.helmVersion}`, () => ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }))
+      .then(async (installed) => {
+        // a binary found by its pinned SHA-256 (PATH, cache, download) is that version; one named by
+        // POLYGLOT_CD_HELM_BIN is asked
+        const pinned = Helm.parseVersion(installed.version);
+        const h = installed.source !== 'env' && pinned ? new Helm(installed.path, pinned, cmd, env) : await Helm.open(installed.path, cmd, env);
+        return { installed, helm: h };
+      });
+    // Before the namespace (the first object this action creates), the chart renders with every values
+    // file and the workflow's pod-security level: values a pull request may not use (a privileged
+    // container, a hostPath volume, root…) are refused before anything exists in the cluster.
+    const nsP = helmP.then(async ({ helm: h }) => {
+      if (!inp.dryRun && inp.createNamespace) await renderCheck(h, inp, chart, valuesFiles, userValues, work);
+      return namespaceStep();
+    });
+    const [helmResult, nsResult] = await Promise.allSettled([helmP, nsP]);
     await log.group(`Namespace ${inp.namespace}`, async () => {
       for (const l of nsLog.lines) log.info(l.message);
       if (nsResult.status === 'fulfilled') log.info(`namespace ${inp.namespace}: ${nsResult.value}`);
     });
-    if (installedResult.status === 'rejected') throw installedResult.reason;
+    if (helmResult.status === 'rejected') throw helmResult.reason;
     if (nsResult.status === 'rejected') throw nsResult.reason;
     report.namespaceOutcome = nsResult.value;
-    const installed = installedResult.value;
-    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context, join(work, 'helm-home'));
-    const cmd = new CommandRunner({ log, secrets, env });
-    // a binary found by its pinned SHA-256 (PATH, cache, download) is that version; one named by
-    // POLYGLOT_CD_HELM_BIN is asked
-    const pinned = Helm.parseVersion(installed.version);
-    const helm = installed.source !== 'env' && pinned ? new Helm(installed.path, pinned, cmd, env) : await Helm.open(installed.path, cmd, env);
+    const { installed, helm } = helmResult.value;
     report.helm = `${helm.version.raw} (${installed.source})`;
     log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
 
@@ -281,7 +314,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const deployImages = plan ? plan.stable : inp.images;
 
     // ---- values
-    let generated = generatedValues(userValues, deployImages, inp.ingressHost || undefined);
+    // the workflow's pod-security level goes last: no values file (a pull request's) can raise it
+    let generated = mergeValues(generatedValues(userValues, deployImages, inp.ingressHost || undefined), { security: { podSecurity: inp.podSecurity } });
     if (plan) generated = mergeValues(generated, { canary: plan.canary });
     const generatedFile = join(work, 'values.generated.json');
     writeFileSync(generatedFile, JSON.stringify(generated, null, 2), { mode: 0o600 });

@@ -237,7 +237,57 @@ Resolution:
 {{- $_ := set $otel $ek $ev -}}
 {{- end -}}
 {{- $_ := set $out "otel" $otel -}}
+{{- include "app.checkSecurity" (dict "root" $root "c" $out) -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+Refuses what a pod of this app may not ask for at the level security.podSecurity (restricted by
+default; helm-deploy sets it from its pod-security input, after every values file, so a values file in
+a pull request cannot raise it): privileged containers, hostPath volumes, added capabilities (baseline:
+only Pod Security's baseline list) and running as UID 0 or with runAsNonRoot false (allowed from
+baseline on); privileged allows everything. Host namespaces are not settable at all (the schema).
+Args: dict "root" $ "c" <resolved component>
+*/}}
+{{- define "app.checkSecurity" -}}
+{{- $level := (($.root.Values.security | default dict).podSecurity | default "restricted") -}}
+{{- $c := .c -}}
+{{- if ne $level "privileged" -}}
+{{- $why := printf "not allowed at security.podSecurity %s (the workflow's pod-security)" $level -}}
+{{- $sc := $c.securityContext | default dict -}}
+{{- $psc := $c.podSecurityContext | default dict -}}
+{{- if $sc.privileged -}}
+{{- fail (printf "%s.securityContext.privileged: true is %s" $c.key $why) -}}
+{{- end -}}
+{{- if $sc.allowPrivilegeEscalation -}}
+{{- if eq $level "restricted" -}}
+{{- fail (printf "%s.securityContext.allowPrivilegeEscalation: true is %s" $c.key $why) -}}
+{{- end -}}
+{{- end -}}
+{{- $baselineCaps := list "AUDIT_WRITE" "CHOWN" "DAC_OVERRIDE" "FOWNER" "FSETID" "KILL" "MKNOD" "NET_BIND_SERVICE" "SETFCAP" "SETGID" "SETPCAP" "SETUID" "SYS_CHROOT" -}}
+{{- range $cap := (($sc.capabilities | default dict).add | default list) -}}
+{{- $name := upper (trimPrefix "CAP_" (toString $cap)) -}}
+{{- if or (eq $level "restricted") (not (has $name $baselineCaps)) -}}
+{{- fail (printf "%s.securityContext.capabilities.add %s is %s" $c.key (toString $cap) $why) -}}
+{{- end -}}
+{{- end -}}
+{{- range $v := ($c.extraVolumes | default list) -}}
+{{- if hasKey $v "hostPath" -}}
+{{- fail (printf "%s.extraVolumes %s: hostPath volumes are %s" $c.key (toString ($v.name | default "")) $why) -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $level "restricted" -}}
+{{- range $ctx := list (list "securityContext" $sc) (list "podSecurityContext" $psc) -}}
+{{- $v := index $ctx 1 -}}
+{{- if and (hasKey $v "runAsUser") (eq (int64 (toString $v.runAsUser)) 0) -}}
+{{- fail (printf "%s.%s.runAsUser: 0 (root) is %s" $c.key (index $ctx 0) $why) -}}
+{{- end -}}
+{{- if and (hasKey $v "runAsNonRoot") (not $v.runAsNonRoot) -}}
+{{- fail (printf "%s.%s.runAsNonRoot: false is %s" $c.key (index $ctx 0) $why) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

@@ -13,6 +13,7 @@
  */
 import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
 import { describeApiError } from './diagnostics.js';
+import { ANNOTATION_REPOSITORY, LABEL_MANAGED_BY, LABEL_REPOSITORY_ID, MANAGED_BY } from './ownership.js';
 
 export interface NamespaceApi {
   /** undefined when the namespace does not exist (404) */
@@ -27,6 +28,12 @@ export interface EnsureNamespaceOptions {
   annotations: Record<string, string>;
   /** labels that prove the namespace is ours (all must match) before its annotations are refreshed */
   ownerLabels: Record<string, string>;
+  /**
+   * Refuse a namespace that another repository's polyglot-cd owns (managed-by polyglot-cd, another
+   * repository-id): a pr-<N> namespace belongs to one repository. Default false (a foreign namespace
+   * is deployed into without touching its labels).
+   */
+  refuseOtherRepository?: boolean;
   /** how long to wait for a Terminating namespace to go away */
   terminatingTimeoutMs: number;
   pollMs?: number;
@@ -133,6 +140,13 @@ export async function ensureNamespace(api: NamespaceApi, name: string, o: Ensure
         log(`could not refresh the annotations of namespace ${name}: ${describeApiError(err)}`);
       }
       return { outcome: 'exists-owned', uid: ns.metadata?.uid ?? '', waitedMs: now() - started };
+    }
+    const theirs = ns.metadata?.labels ?? {};
+    const ourId = o.ownerLabels[LABEL_REPOSITORY_ID];
+    if (o.refuseOtherRepository && theirs[LABEL_MANAGED_BY] === MANAGED_BY && ourId && theirs[LABEL_REPOSITORY_ID] && theirs[LABEL_REPOSITORY_ID] !== ourId) {
+      throw new NamespaceError(
+        `Namespace ${name} belongs to another repository (${LABEL_REPOSITORY_ID}=${theirs[LABEL_REPOSITORY_ID]}${ns.metadata?.annotations?.[ANNOTATION_REPOSITORY] ? `, ${ns.metadata.annotations[ANNOTATION_REPOSITORY]}` : ''}; this repository is ${ourId}): nothing was deployed. Two repositories share this cluster's pr-<N> names: give each its own cluster or namespace prefix.`,
+      );
     }
     log(`namespace ${name} exists and was not created by this repository's polyglot-cd: deploying into it without changing its labels`);
     return { outcome: 'exists-foreign', uid: ns.metadata?.uid ?? '', waitedMs: now() - started };

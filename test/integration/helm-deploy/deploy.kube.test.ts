@@ -9,7 +9,7 @@
  */
 import { BatchV1Api } from '@kubernetes/client-node';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
@@ -381,6 +381,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         'app.kubernetes.io/managed-by': 'polyglot-cd',
         'polyglot-cd/repository-id': '123456789',
         'polyglot-cd/pr': n,
+        // Pod Security admission enforces the workflow's level (pod-security: restricted by default)
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
       });
       expect(namespace.metadata?.annotations).toMatchObject({
         'polyglot-cd/repository': 'example-org/shop',
@@ -495,6 +498,49 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       // pre-install: the Deployments were created only after the Job completed
       const created = (await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).metadata?.creationTimestamp;
       expect(new Date(created ?? 0).getTime()).toBeGreaterThanOrEqual(Math.floor(Date.parse(hook?.last_run.completed_at ?? '') / 1000) * 1000);
+    });
+
+    it('a values file asking for more than the pod-security level (privileged, hostPath, root, added capabilities) is refused before anything is created', async () => {
+      const dir = join(repoRoot, '.tmp', `pcd-pr-values-${major}`);
+      mkdirSync(dir, { recursive: true });
+      const asks: [string, unknown, RegExp][] = [
+        ['privileged', { securityContext: { privileged: true } }, /components\.backend\.securityContext\.privileged: true is not allowed at security\.podSecurity restricted/],
+        ['hostpath', { extraVolumes: [{ name: 'host', hostPath: { path: '/etc' } }] }, /components\.backend\.extraVolumes host: hostPath volumes are not allowed/],
+        ['root', { podSecurityContext: { runAsUser: 0 } }, /components\.backend\.podSecurityContext\.runAsUser: 0 \(root\) is not allowed/],
+        ['caps', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }, /capabilities\.add NET_ADMIN is not allowed/],
+        // a values file cannot raise the level itself: helm-deploy sets security.podSecurity after it
+        ['raise', { securityContext: { privileged: true }, __level: 'privileged' }, /privileged: true is not allowed at security\.podSecurity restricted/],
+      ];
+      for (const [name, backend, message] of asks) {
+        const n = pr(20 + asks.findIndex((a) => a[0] === name));
+        const { __level: level, ...component } = backend as Record<string, unknown>;
+        const file = join(dir, `${name}.yaml`);
+        writeFileSync(file, dump({ ...(level ? { security: { podSecurity: level } } : {}), components: { backend: component } }));
+        const run = await deploy({ 'pr-number': n, 'values-files': `${shopValues}\n${file}` });
+        expect(run.code).toBe(1);
+        expect(errors(run)[0]).toMatch(/^::error::The chart refuses these values \(nothing was created\): /);
+        expect(errors(run)[0]).toMatch(message);
+        await expect(coreV1().readNamespace({ name: `pr-${n}` })).rejects.toMatchObject({ code: 404 });
+      }
+      // the workflow may allow more: pod-security privileged renders the same values and labels the namespace so
+      const n = pr(29);
+      const ok = await deploy({ 'pr-number': n, 'pod-security': 'privileged', 'values-files': `${shopValues}\n${join(dir, 'caps.yaml')}` });
+      expect(errors(ok)).toEqual([]);
+      expect(ok.outputs).toMatchObject({ status: 'deployed', revision: '1' });
+      expect((await coreV1().readNamespace({ name: `pr-${n}` })).metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    });
+
+    it('a pr-<N> namespace that another repository owns is refused, not deployed into', async () => {
+      const n = pr(30);
+      const ns = `pr-${n}`;
+      await coreV1().createNamespace({
+        body: { metadata: { name: ns, labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': '987654321', 'polyglot-cd/pr': n }, annotations: { 'polyglot-cd/repository': 'other-org/other' } } },
+      });
+      const run = await deploy({ 'pr-number': n });
+      expect(run.code).toBe(1);
+      expect(errors(run)[0]).toContain(`Namespace ${ns} belongs to another repository (polyglot-cd/repository-id=987654321, other-org/other; this repository is 123456789): nothing was deployed.`);
+      await expect(helm(['status', 'shop', '--namespace', ns], { major })).rejects.toThrow(/not found/);
+      expect((await coreV1().readNamespace({ name: ns })).metadata?.labels?.['polyglot-cd/repository-id']).toBe('987654321');
     });
 
     it('deploys with a client-certificate kubeconfig (system:masters cert signed by the cluster CA)', async () => {
