@@ -78,6 +78,25 @@ function decodeBase64(v: string): string | undefined {
   return text.trim() === '' ? undefined : text;
 }
 
+/**
+ * Keys of a kubeconfig user that make a client read a file or run a program, in every spelling the
+ * clients we hand the kubeconfig to accept: client-go (helm) decodes `tokenFile`, `client-certificate`,
+ * `client-key`, `exec`, `auth-provider` (case-sensitively, but a spelling it ignores today could be
+ * honoured by another decoder), @kubernetes/client-node reads `token-file`. Compared without case,
+ * '-' or '_', so `token-file`, `tokenFile`, `TokenFile` and `token_file` are all refused.
+ */
+const USER_KEYS_REFUSED = new Map<string, 'file' | 'program'>([
+  ['tokenfile', 'file'],
+  ['clientcertificate', 'file'],
+  ['clientkey', 'file'],
+  ['exec', 'program'],
+  ['authprovider', 'program'],
+]);
+
+function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
@@ -107,16 +126,13 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
   const secretValues: string[] = [];
   for (const [name, u] of users) {
     const user = isObj(u['user']) ? u['user'] : {};
-    if (!policy.allowExecAuth) {
-      if (user['exec'] !== undefined && user['exec'] !== null) {
-        fail(`user "${name}" has an exec credential plugin, which runs a program on this runner; refused (set allow-exec-auth: true to allow it)`);
+    for (const key of Object.keys(user)) {
+      const kind = USER_KEYS_REFUSED.get(normalizeKey(key));
+      if (kind === undefined || user[key] === undefined || user[key] === null) continue;
+      if (kind === 'program' && !policy.allowExecAuth) {
+        fail(`user "${name}" has ${key === 'exec' || normalizeKey(key) === 'exec' ? 'an exec credential plugin, which runs a program on this runner' : `an ${key} entry`}; refused (set allow-exec-auth: true to allow it)`);
       }
-      if (user['auth-provider'] !== undefined && user['auth-provider'] !== null) {
-        fail(`user "${name}" has an auth-provider entry; refused (set allow-exec-auth: true to allow it)`);
-      }
-    }
-    for (const key of ['token-file', 'client-certificate', 'client-key']) {
-      if (user[key] !== undefined && user[key] !== null) {
+      if (kind === 'file') {
         fail(`user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`);
       }
     }
@@ -145,6 +161,14 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
   const clusterEntry = clusters.get(clusterName);
   if (!clusterEntry) fail(`context "${contextName}" names cluster "${clusterName}", which does not exist`);
   const cluster = isObj(clusterEntry?.['cluster']) ? (clusterEntry['cluster'] as Obj) : {};
+  for (const [cname, c] of clusters) {
+    const body = isObj(c['cluster']) ? c['cluster'] : {};
+    for (const key of Object.keys(body)) {
+      if (normalizeKey(key) === 'certificateauthority' && body[key] !== undefined && body[key] !== null) {
+        fail(`cluster "${cname}" references a file (${key}); embed the CA instead (certificate-authority-data)`);
+      }
+    }
+  }
   const userEntry = users.get(userName);
   if (!userEntry) {
     fail(`context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`);
