@@ -217,6 +217,11 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           `--cluster-signing-cert-file=${pki.caCert}`,
           `--cluster-signing-key-file=${pki.caKey}`,
           '--use-service-account-credentials=false',
+          // The suites create namespaces by the hundred: at the default client rate (20/s, burst 30) the
+          // default ServiceAccount of a new namespace can take minutes, and pods cannot be created
+          // before it exists.
+          '--kube-api-qps=200',
+          '--kube-api-burst=400',
         ],
         dataDir,
         { detached: opts.detached ?? false },

@@ -5,6 +5,7 @@ import {
   githubContext,
   InputError,
   inputEnvName,
+  checkYamlExpansion,
   MemoryLogger,
   resolveInWorkspace,
   ToolError,
@@ -156,6 +157,7 @@ function parseValuesInput(text: string, load: (t: string) => unknown): Values {
     throw new InputError(`Input "values" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}: ${(err as Error).message.split('\n')[0]}`, 'values');
   }
   if (parsed === null || parsed === undefined) return {};
+  checkYamlExpansion('values', parsed);
   if (!isMapping(parsed)) throw new InputError('Input "values" must be a YAML mapping (key: value lines), e.g. "replicaCount: 2"', 'values');
   return parsed;
 }

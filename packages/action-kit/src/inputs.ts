@@ -13,6 +13,46 @@ export interface ReadOptions {
   url?: boolean;
 }
 
+/**
+ * No input is larger: a kubeconfig or a values document is a few KiB; anything bigger is a mistake or an
+ * attack. (Linux refuses a single environment variable over 128 KiB anyway, and inputs travel as
+ * INPUT_* variables.)
+ */
+export const MAX_INPUT_BYTES = 96 * 1024;
+
+/** How many values a parsed YAML input may expand to, aliases counted as the copies they stand for. */
+export const MAX_YAML_NODES = 100_000;
+
+/**
+ * Refuses a parsed YAML document whose aliases expand it beyond MAX_YAML_NODES values (a "billion
+ * laughs" document: aliases of aliases, each multiplying the size). The YAML parser keeps an alias as a
+ * reference, so parsing is cheap; whatever walks or serialises the result (JSON.stringify, helm) would
+ * expand it. Counted with one visit per distinct node, so the check itself stays small.
+ */
+export function checkYamlExpansion(name: string, doc: unknown, max = MAX_YAML_NODES): void {
+  const sizes = new Map<object, number>();
+  const onPath = new Set<object>();
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    if (onPath.has(v)) throw new InputError(`Input "${name}" is a YAML document that contains itself (a recursive alias): refused`, name);
+    onPath.add(v);
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      n += size(child);
+      if (n > max) break;
+    }
+    onPath.delete(v);
+    sizes.set(v, n);
+    return n;
+  };
+  const n = size(doc);
+  if (n > max) {
+    throw new InputError(`Input "${name}" expands to more than ${max} YAML values through its aliases (*name): refused before anything uses it (an alias bomb)`, name);
+  }
+}
+
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
 
@@ -62,6 +102,12 @@ export class Inputs {
   #read(name: string, opts: ReadOptions): string {
     const value = this.runner.getInput(name);
     if (opts.secret && value !== '') this.secrets.add(value, { url: opts.url === true });
+    if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
+      throw new InputError(
+        `Input "${name}" is ${Buffer.byteLength(value)} bytes, more than the ${MAX_INPUT_BYTES / 1024} KiB any input may have; pass a file (e.g. values-files) instead`,
+        name,
+      );
+    }
     return value;
   }
 

@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
+import { checkYamlExpansion, InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account';
@@ -219,8 +219,9 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
 /** Parses kubeconfig text; a YAML error names the line only (the text may hold credentials). */
 export async function parseKubeconfigText(text: string, inputName = 'kubeconfig'): Promise<unknown> {
   const yaml = await import('js-yaml');
+  let doc: unknown;
   try {
-    return yaml.load(text);
+    doc = yaml.load(text);
   } catch (err) {
     const line = (err as { mark?: { line?: number } }).mark?.line;
     throw new InputError(
@@ -228,6 +229,8 @@ export async function parseKubeconfigText(text: string, inputName = 'kubeconfig'
       inputName,
     );
   }
+  checkYamlExpansion(inputName, doc);
+  return doc;
 }
 
 /**

@@ -222,11 +222,11 @@ describe.skipIf(!cosign.bin)(title, () => {
     );
     expect(run.stdout).toContain(`Attempt 1: cosign verify --key ${keys}/signer.pub --insecure-ignore-tlog=true --allow-insecure-registry --allow-http-registry -- ${signedImage}`);
     expect(run.stdout).toContain(`Verified 1 signature(s) on ${digest}`);
-    // cosign 3.1.3 names only the repository ("Pushing signature to: <repo>"), so that is the output
+    // cosign 3.1.3 names only the repository ("Pushing signature to: <repo>"): the output says which referrer
     expect(run.outputs).toEqual({
       signed: 'true',
       verified: 'true',
-      signature: signedImage.split('@')[0],
+      signature: `${signedImage.split('@')[0]} (OCI referrer of ${digest})`,
       'certificate-identity': '',
       'certificate-oidc-issuer': '',
     });
