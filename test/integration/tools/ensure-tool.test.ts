@@ -364,3 +364,32 @@ describe('sha256File', () => {
     await expect(sha256File(join(tmpdir(), 'pcd-no-such-file-for-sha'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('every default tool of the committed manifest: a binary planted in the tool cache never runs', () => {
+  it.each(['helm', 'trivy', 'cosign'])('%s at its default version', async (name) => {
+    const { manifest: real } = await import('@polyglot-cd/tools');
+    const spec = real.tools[name]!;
+    const version = spec.defaultVersion;
+    const platform = 'linux-amd64';
+    const entry = spec.versions[version]![platform]!;
+    const { o, log, dir: home } = opts({ manifest: real, baseUrl: `${server.url}/nothing-here` });
+    // the tool cache as @actions/tool-cache lays it out, with a planted binary, its completion marker, a
+    // forged stamp where stamps used to live and, for archive-pinned tools, a download that is not the pinned one
+    const dir = join(o.env.RUNNER_TOOL_CACHE, name, version, platform);
+    mkdirSync(dir, { recursive: true });
+    const marker = join(home, `${name}-ran`);
+    writeFileSync(join(dir, spec.binary), `#!/bin/sh\ntouch ${marker}\necho planted\n`, { mode: 0o755 });
+    writeFileSync(`${dir}.complete`, '');
+    writeFileSync(join(dir, `download.${entry.format === 'binary' ? 'bin' : entry.format}`), 'not the pinned archive');
+    mkdirSync(join(o.env.RUNNER_TOOL_CACHE, 'polyglot-cd-verified'), { recursive: true });
+    const st = statSync(join(dir, spec.binary), { bigint: true });
+    writeFileSync(
+      join(o.env.RUNNER_TOOL_CACHE, 'polyglot-cd-verified', `${createHash('sha256').update(join(dir, spec.binary)).digest('hex').slice(0, 40)}.json`),
+      JSON.stringify({ path: join(dir, spec.binary), sha256: entry.binarySha256 ?? entry.sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) }),
+    );
+    // nothing valid in the cache, and the mirror has nothing: ensureTool must fail, not run the plant
+    await expect(ensureTool(name, version, { ...o, platform })).rejects.toThrow(ToolError);
+    expect(existsSync(marker)).toBe(false);
+    expect(log.text()).toMatch(/does not match its pinned SHA-256|without its verified download/);
+  });
+});
