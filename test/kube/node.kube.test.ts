@@ -116,7 +116,15 @@ spec:
       const s = (await podJson('crash')).status.containerStatuses?.[0];
       return s && s.restartCount >= 1 && s.state.waiting?.reason === 'CrashLoopBackOff';
     });
-    const logs = await kubectl(['logs', '-n', ns, 'crash', '--previous']);
+    // The kubelet keeps one dead instance: `--previous` is it while the container waits in back-off;
+    // in the moment it has just crashed again, the current (terminated) instance is. Ask until one answers.
+    const logs = await waitFor('the crashed instance\'s log', async () => {
+      for (const args of [['--previous'], []]) {
+        const out = await kubectl(['logs', '-n', ns, 'crash', ...args], { allowFail: true });
+        if (out.includes(CRASH_LOG[0] as string)) return out;
+      }
+      return undefined;
+    }, 60_000);
     for (const line of CRASH_LOG) expect(logs).toContain(line);
   }, 120_000);
 

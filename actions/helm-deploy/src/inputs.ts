@@ -38,6 +38,21 @@ export interface DeployInputs {
   canaryComponent: string;
   /** 0 = no canary */
   canaryWeight: number;
+  /** verify every image's cosign signature before anything is created; undefined = off */
+  verify: SignatureVerification | undefined;
+}
+
+export interface SignatureVerification {
+  /** key mode: the public key (PEM) */
+  publicKey?: string;
+  /** keyless: the exact certificate identity (the signing workflow's job_workflow_ref URL) and issuer */
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  /** require the transparency log (false only for signatures made without one, e.g. air-gapped) */
+  tlog: boolean;
+  /** registries reached over plain http or with an untrusted certificate */
+  insecureRegistries: readonly string[];
+  cosignVersion: string;
 }
 
 /** Release names: DNS-1123 label, at most 53 characters (Helm's own limit). */
@@ -175,5 +190,44 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     logLines: inputs.int('log-lines', { default: 20, min: 0, max: 500 }),
     canaryComponent,
     canaryWeight,
+    verify: signatureVerification(inputs),
   });
+}
+
+const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+
+function signatureVerification(inputs: ActionContext['inputs']): SignatureVerification | undefined {
+  const on = inputs.bool('verify-signatures', false);
+  const publicKey = inputs.optional('verify-key');
+  const certificateIdentity = inputs.optional('certificate-identity');
+  const issuerRaw = inputs.optional('certificate-oidc-issuer');
+  const insecureRegistries = inputs.list('insecure-registries');
+  for (const r of insecureRegistries) {
+    if (!/^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$/.test(r)) inputs.fail('insecure-registries', r, 'expected registry hosts such as registry.local:5000, one per line');
+  }
+  if (!on) {
+    for (const [name, v] of [['verify-key', publicKey], ['certificate-identity', certificateIdentity]] as const) {
+      if (v !== '') inputs.fail(name, name === 'verify-key' ? '(a key)' : v, 'only used with verify-signatures: true');
+    }
+    return undefined;
+  }
+  if (publicKey === '' && certificateIdentity === '') {
+    inputs.fail('verify-signatures', 'true', 'needs verify-key (a cosign public key, PEM) or certificate-identity (the signing workflow, e.g. https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main)');
+  }
+  if (publicKey !== '' && certificateIdentity !== '') inputs.fail('certificate-identity', certificateIdentity, 'give either verify-key or certificate-identity, not both');
+  if (publicKey !== '' && !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(publicKey.trim() + '\n')) {
+    inputs.fail('verify-key', '(the value)', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- …), as cosign generate-key-pair writes to cosign.pub');
+  }
+  if (certificateIdentity !== '' && !/^https:\/\/\S+@\S+$/.test(certificateIdentity)) {
+    inputs.fail('certificate-identity', certificateIdentity, 'expected the exact signing workflow identity, https://github.com/<owner>/<repo>/.github/workflows/<file>@<ref>');
+  }
+  const version = inputs.optional('cosign-version', manifest.tools['cosign']?.defaultVersion ?? '');
+  if (!/^v?\d+\.\d+\.\d+$/.test(version)) inputs.fail('cosign-version', version, 'expected an exact cosign version such as 3.1.3');
+  return {
+    ...(publicKey !== '' ? { publicKey } : {}),
+    ...(certificateIdentity !== '' ? { certificateIdentity, certificateOidcIssuer: issuerRaw || GITHUB_OIDC_ISSUER } : {}),
+    tlog: inputs.bool('verify-tlog', true),
+    insecureRegistries: Object.freeze(insecureRegistries),
+    cosignVersion: version.replace(/^v/, ''),
+  };
 }

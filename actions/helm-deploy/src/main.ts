@@ -40,6 +40,7 @@ import {
   type RestConnection,
 } from '@polyglot-cd/kube';
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { Cosign } from '@polyglot-cd/tools/cosign';
 import { Helm, type HelmRelease } from '@polyglot-cd/tools/helm';
 import { ensureTool } from '@polyglot-cd/tools/tool-installer';
 import { getInputs, type DeployInputs } from './inputs.js';
@@ -68,6 +69,47 @@ export function bundledChart(entry = process.argv[1] ?? ''): string {
 }
 
 const inputVarPrefix = inputEnvName('');
+
+/**
+ * `cosign verify` of every image, by digest, against the workflow's public key or exact keyless
+ * identity and issuer, before anything is created. One that does not verify stops the deploy.
+ * Returns one line per image for the summary.
+ */
+async function verifySignatures(ctx: ActionContext, inp: DeployInputs, work: string): Promise<string[]> {
+  const v = inp.verify as NonNullable<DeployInputs['verify']>;
+  const { log, secrets, env } = ctx;
+  const tool = await ensureTool('cosign', v.cosignVersion, { log, secrets, env, baseUrl: inp.toolsBaseUrl || undefined });
+  const runner = new CommandRunner({ log, secrets, env });
+  let publicKey: string | undefined;
+  if (v.publicKey) {
+    publicKey = join(work, 'verify.pub');
+    writeFileSync(publicKey, `${v.publicKey.trim()}\n`, { mode: 0o600 });
+  }
+  const against = publicKey ? 'the verify-key public key' : `identity ${v.certificateIdentity} (issuer ${v.certificateOidcIssuer})`;
+  const lines: string[] = [];
+  for (const img of inp.images) {
+    const host = img.repository.split('/')[0] ?? '';
+    const args = Cosign.verifyArgs({
+      ref: img.ref,
+      ...(publicKey ? { publicKey } : { certificateIdentity: v.certificateIdentity, certificateOidcIssuer: v.certificateOidcIssuer }),
+      tlogUpload: v.tlog,
+      registry: { insecure: v.insecureRegistries.includes(host) },
+    });
+    let why = '';
+    try {
+      const res = await runner.run(tool.path, args, { tool: 'cosign', timeoutMs: 120_000 });
+      const sigs = Cosign.parseVerifyOutput(res.stdout, img.digest);
+      const line = `${img.component}: ${sigs.length} signature(s) verified against ${against}${v.tlog ? '' : ' (transparency log not checked)'}`;
+      log.info(line);
+      lines.push(line);
+      continue;
+    } catch (err) {
+      why = err instanceof ToolError ? Cosign.classifyFailure(err.details.stderrTail).reason : (err as Error).message;
+    }
+    throw new GateError(`Image ${img.ref} (${img.component}) is not deployed: its signature does not verify against ${against}: ${why}. Nothing was created.`);
+  }
+  return lines;
+}
 
 /**
  * `helm template` with the values the upgrade will use (every values file, the `values` input, the
@@ -276,6 +318,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     // container, a hostPath volume, root…) are refused before anything exists in the cluster.
     const nsP = helmP.then(async ({ helm: h }) => {
       if (!inp.dryRun && inp.createNamespace) await renderCheck(h, inp, chart, valuesFiles, userValues, work);
+      // signatures: an image that does not verify is not deployed, and nothing is created for it
+      if (inp.verify) report.signatures = await log.group('Verify image signatures (cosign)', () => verifySignatures(ctx, inp, work));
       return namespaceStep();
     });
     const [helmResult, nsResult] = await Promise.allSettled([helmP, nsP]);

@@ -26,6 +26,8 @@ export interface DeployReport {
   recovered?: string;
   /** canary mode: what runs as the canary, or why none does */
   canary?: string;
+  /** verify-signatures: one line per image */
+  signatures?: string[];
   failure?: string;
   diagnostics?: Diagnostics;
   diff?: ManifestDiff;
@@ -49,6 +51,7 @@ export function renderSummary(summary: Summary, r: DeployReport): void {
   rows.push(['Chart', r.chartName && r.chartVersion ? `${r.chartName} ${r.chartVersion} (${r.chart})` : r.chart]);
   for (const i of r.images) rows.push([`Image: ${i.component}`, new Raw(code(i.ref))]);
   if (r.canary) rows.push(['Canary', r.canary]);
+  for (const line of r.signatures ?? []) rows.push(['Signature', line]);
   if (r.url) rows.push(['URL', new Raw(link(r.url, r.url))]);
   rows.push(['API server', r.apiHost]);
   if (r.helm) rows.push(['Helm', r.helm]);

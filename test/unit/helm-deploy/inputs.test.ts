@@ -76,6 +76,12 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
     [{ 'canary-weight': '12.5', 'canary-component': 'backend' }, 'Input "canary-weight" has an invalid value "12.5": expected an integer >= 0 and <= 100'],
     [{ 'canary-component': 'backend' }, 'Input "canary-component" has an invalid value "backend": is only used with canary-weight 1-100'],
     [{ 'canary-weight': '5', 'canary-component': '--set=x' }, 'Input "canary-component" has an invalid value "--set=x": expected a component name of charts/app'],
+    [{ 'verify-signatures': 'true' }, 'Input "verify-signatures" has an invalid value "true": needs verify-key (a cosign public key, PEM) or certificate-identity'],
+    [{ 'verify-signatures': 'true', 'verify-key': 'not a key' }, 'Input "verify-key" has an invalid value "(the value)": expected a PEM public key'],
+    [{ 'verify-signatures': 'true', 'certificate-identity': 'release.yml' }, 'Input "certificate-identity" has an invalid value "release.yml": expected the exact signing workflow identity'],
+    [{ 'certificate-identity': 'https://github.com/a/b/.github/workflows/r.yml@refs/heads/main' }, 'Input "certificate-identity" has an invalid value "https://github.com/a/b/.github/workflows/r.yml@refs/heads/main": only used with verify-signatures: true'],
+    [{ 'pod-security': 'root' }, 'Input "pod-security" has an invalid value "root"'],
+    [{ 'insecure-registries': 'http://reg.local' }, 'Input "insecure-registries" has an invalid value "http://reg.local": expected registry hosts'],
   ])('%j', async (bad, message) => {
     const res = await run(bad);
     expect(res.code).toBe(1);

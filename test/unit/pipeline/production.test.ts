@@ -68,7 +68,11 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
       if (action === 'build-push') return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}` }, summary: '' };
       if (action === 'trivy-gate') return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
-      if (action === 'cosign-sign') return opts.failSign && c === 'f' ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' } : { code: 0, outputs: { signed: 'true', verified: 'true' }, summary: '' };
+      if (action === 'cosign-sign') {
+        return opts.failSign && c === 'f'
+          ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' }
+          : { code: 0, outputs: { signed: 'true', verified: 'true', 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com' }, summary: '' };
+      }
       if (action === 'helm-deploy') {
         if (opts.failDeployIn === o.env['GITHUB_JOB']) return { code: 1, outputs: {}, summary: '' };
         const canary = Number(o.inputs['canary-weight'] ?? '0') > 0 ? (opts.canaryOutput ?? 'deployed') : 'none';
@@ -86,6 +90,8 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
   return { r, calls, gh };
 }
 
+/** what cosign-sign reports for a keyless signature made by this reusable workflow */
+const IDENTITY = 'https://github.com/org/polyglot-cd/.github/workflows/production.yml@refs/tags/v1';
 const STABLE = `backend: ghcr.io/acme/shop-backend@${'sha256:' + '0'.repeat(64)}\nfrontend: ghcr.io/acme/shop-frontend@${'sha256:' + '1'.repeat(64)}`;
 const IMAGES = `backend: ghcr.io/acme/shop-backend@${D('b')}\nfrontend: ghcr.io/acme/shop-frontend@${D('f')}`;
 const deploys = (calls: Call[]): [string, string, string, string][] =>
@@ -105,6 +111,11 @@ describe('production.yml', () => {
       ['production', IMAGES, 'prod-kc', 'deploy/values.yaml\ncharts/app/values-prod.yaml\ndeploy/values-prod.yaml\n'],
     ]);
     expect(calls.filter((c) => c.action === 'helm-deploy').every((c) => c.inputs['create-namespace'] === 'false')).toBe(true);
+    // every deploy verifies the signatures against the identity the sign job used, before anything changes
+    expect(calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.inputs['verify-signatures'], c.inputs['certificate-identity']])).toEqual([
+      ['true', IDENTITY],
+      ['true', IDENTITY],
+    ]);
     expect(r.jobs.find((j) => j.id === 'production')?.environment?.name).toBe('production');
     expect(gh).toEqual(['api repos/acme/shop/commits/main --jq .sha']);
     expect(calls.at(-1)?.inputs).toMatchObject({ status: 'success', environment: 'production', url: 'https://production.shop.example.com' });
