@@ -14,9 +14,8 @@
 // Every pod runs the stack's web image (busybox httpd as UID 10001), by digest; the backend's
 // DATABASE_URL comes from the Secret shop-db that charts/app/examples/shop.yaml refers to.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { request, type RequestOptions } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appsV1, coreV1, helm, helmOf, HELM_MAJORS, type HelmMajor, kubeConfig, stackInfo, uniqueName, waitFor } from '../kube/harness.js';
+import { appsV1, coreV1, helm, helmOf, HELM_MAJORS, type HelmMajor, kubeConfig, rawApi, stackInfo, uniqueName, waitFor } from '../kube/harness.js';
 import { imageVariant } from '../kube/workload-images.js';
 import { chartDir, type K8sObject, parseManifests, prodValues, shopValues, valuesFile } from './chart.js';
 
@@ -47,29 +46,7 @@ function droppedFields(sent: unknown, got: unknown, path = ''): string[] {
   return sent === got ? [] : [`${path} (sent ${JSON.stringify(sent)}, got ${JSON.stringify(got)})`];
 }
 
-/**
- * A raw JSON call to the API server, authenticated from the kubeconfig. Raw because the typed client
- * renames fields (NetworkPolicy `from` → `_from`), which would hide what the server really returned.
- */
-async function api(kc: KubeConfig, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('the kubeconfig has no current cluster');
-  const url = new URL(path, server);
-  const opts: RequestOptions = { method, hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: {} };
-  await kc.applyToHTTPSOptions(opts);
-  opts.headers = { ...opts.headers, accept: 'application/json', 'content-type': 'application/json' };
-  return new Promise((resolve, reject) => {
-    const req = request(opts, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: data ? JSON.parse(data) : undefined }));
-    });
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path}: timeout`)));
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const api = rawApi;
 
 /** The collection URL of a namespaced kind, found through the server's discovery (not a guessed plural). */
 async function collectionPath(kc: KubeConfig, apiVersion: string, kind: string, namespace: string): Promise<string> {

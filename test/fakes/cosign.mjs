@@ -1,5 +1,9 @@
-// A stand-in for cosign 3 (which cannot reach Sigstore from here), put in place through
-// POLYGLOT_CD_COSIGN_BIN by a wrapper script that test/fakes/fake-cosign.ts writes.
+// A stand-in for cosign 3 where a case needs Sigstore's public instance (Fulcio, Rekor, TUF: outages,
+// rate limits, conflicts), which cannot be reached from here; put in place through
+// POLYGLOT_CD_COSIGN_BIN by a wrapper script that test/fakes/fake-cosign.ts writes. The real cosign
+// 3.1.3 (scripts/setup/cosign.sh) covers the happy path: key-mode sign and verify through the action in
+// test/integration/cosign-sign/real-cosign.registry.test.ts, keyless signing against a local Fulcio in
+// test/sigstore/keyless.registry.test.ts.
 //
 // - Records every call (argv and the full environment) as a JSON line in $FAKE_COSIGN_LOG, so tests
 //   can prove what was (and was not) on the command line and in the environment.

@@ -7,14 +7,13 @@
 // says `<resource> "<name>" is forbidden: ValidatingAdmissionPolicy '…' … denied request: <message>`.
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coreV1, kubeConfig, serviceAccountKubeconfig, uniqueName, waitFor } from './harness.js';
+import { coreV1, kubeConfig, rawApi, serviceAccountKubeconfig, uniqueName, waitFor } from './harness.js';
 
 const rbacDir = fileURLToPath(new URL('../../examples/rbac/', import.meta.url));
 
@@ -59,23 +58,8 @@ interface Reply {
 
 /** A raw JSON call as the kubeconfig's user: the status code and body exactly as the server sent them. */
 async function call(kc: KubeConfig, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Reply> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('the kubeconfig has no current cluster');
-  const url = new URL(path, server);
-  const opts: RequestOptions = { method, hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: {} };
-  await kc.applyToHTTPSOptions(opts);
-  opts.headers = { ...opts.headers, accept: 'application/json', 'content-type': 'application/json' };
-  return new Promise((resolve, reject) => {
-    const req = request(opts, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? (JSON.parse(data) as Reply['body']) : {} }));
-    });
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path}: timeout`)));
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  const r = await rawApi(kc, method, path, body);
+  return { status: r.status, body: (r.json ?? {}) as Reply['body'] };
 }
 
 const prName = (): string => `pr-${randomInt(100_000_000, 999_999_999)}`;

@@ -140,3 +140,29 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
   );
   return path;
 }
+
+/**
+ * A raw JSON call to the API server as the kubeconfig's user: the status code and the body exactly as
+ * the server sent them (the typed client renames fields, e.g. NetworkPolicy `from` → `_from`, and
+ * turns error bodies into exceptions).
+ */
+export async function rawApi(kc: KubeConfig, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const { request } = await import('node:https');
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  const url = new URL(path, server);
+  const opts: import('node:https').RequestOptions = { method, hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  opts.headers = { ...opts.headers, accept: 'application/json', 'content-type': 'application/json' };
+  return new Promise((resolve, reject) => {
+    const req = request(opts, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: data ? JSON.parse(data) : undefined }));
+    });
+    req.on('error', reject);
+    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path}: timeout`)));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}

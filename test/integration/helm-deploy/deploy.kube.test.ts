@@ -209,6 +209,12 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       });
     }
 
+    it(`runs on the real Helm ${version}`, async () => {
+      const got = execFileSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' });
+      expect(got).toBe(`v${version}`);
+      expect(version.split('.')[0]).toBe(major);
+    });
+
     it('canary: stable Deployments keep their images beside the canary; a crashing canary is rolled back; stable-images rolls a canary back; a plain deploy promotes', async () => {
       const n = pr(9);
       const ns = `pr-${n}`;
