@@ -64,7 +64,18 @@ export const OWN_PREFIX = 'org/polyglot-cd/';
 export const TRUSTED_IN_RUN = /^(github\.(sha|run_id|run_number|run_attempt|repository_id|job|workspace)|runner\.(temp|os|arch|tool_cache)|job\.status|strategy\.job-index)$/;
 
 /** The fork guard every deploy job's `if:` must carry: the PR's head is this repository (or no PR at all). */
-export const FORK_GUARD = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/;
+/**
+ * A deploy job's `if:` must compare the pull request's head repository with its base repository (or
+ * github.repository), and refuse pull_request_target, under which a fork's code would run with the base
+ * repository's secrets. Trusting the event name alone (`github.event_name != 'pull_request' || …`) lets
+ * pull_request_target through, so that escape is not accepted.
+ */
+export function forkGuarded(cond: string): boolean {
+  const compares = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*(github\.event\.pull_request\.base\.repo\.full_name|github\.repository)/.test(cond);
+  const refusesTarget = /github\.event_name\s*!=\s*'pull_request_target'/.test(cond);
+  const trustsEventName = /github\.event_name\s*!=\s*'pull_request'(?!_)/.test(cond);
+  return compares && refusesTarget && !trustsEventName;
+}
 
 /** write grants and the job role that may hold each one (any other write is a finding) */
 const WRITE_GRANTS: Record<string, { role: Role; why: string }> = {
@@ -313,8 +324,12 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
         add(`${at}.concurrency`, 'concurrency', 'a job that changes a deploy target needs concurrency: { group: <per PR or target>, cancel-in-progress: false } (a cancelled helm upgrade leaves the release pending)');
       }
     }
-    if (roles.has('deploy') && !FORK_GUARD.test(typeof job.if === 'string' ? job.if : '')) {
-      add(`${at}.if`, 'fork-guard', 'a deploy job must skip fork PRs: if: github.event.pull_request.head.repo.full_name == github.repository (or github.event_name != \'pull_request\' || …)');
+    if (roles.has('deploy') && !forkGuarded(typeof job.if === 'string' ? job.if : '')) {
+      add(
+        `${at}.if`,
+        'fork-guard',
+        "a deploy job must skip fork PRs and pull_request_target: if: github.event_name != 'pull_request_target' && (github.event.pull_request == null || github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name)",
+      );
     }
 
     // steps

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 import { checkOwnRefs, checkWorkflow, interfaceOf, type Interface, type Rule } from './workflow-contract.js';
 
+const FORK_IF = "if: github.event_name != 'pull_request_target' && (github.event.pull_request == null || github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name)";
 const dir = join(repoRoot, '.github', 'workflows');
 const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 
@@ -98,7 +99,7 @@ jobs:
           image: \${{ needs.build.outputs.image }}
   deploy:
     needs: [build, sign]
-    if: github.event.pull_request.head.repo.full_name == github.repository
+    if: github.event_name != 'pull_request_target' && (github.event.pull_request == null || github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name)
     runs-on: ubuntu-latest
     timeout-minutes: 20
     concurrency:
@@ -165,7 +166,9 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
   { name: 'a deploy job with cancel-in-progress: true', rule: 'concurrency', edit: (s) => s.replace('cancel-in-progress: false', 'cancel-in-progress: true') },
   { name: 'workflow-level cancel-in-progress over a deploy', rule: 'concurrency', edit: (s) => s.replace('permissions: {}\njobs:', 'permissions: {}\nconcurrency:\n  group: x\n  cancel-in-progress: true\njobs:') },
   { name: 'a job without timeout-minutes', rule: 'timeout', edit: (s) => s.replace('    timeout-minutes: 15\n', '') },
-  { name: 'a deploy job that runs for fork PRs', rule: 'fork-guard', edit: (s) => s.replace("    if: github.event.pull_request.head.repo.full_name == github.repository\n", '') },
+  { name: 'a deploy job that runs for fork PRs', rule: 'fork-guard', edit: (s) => s.replace(`    ${FORK_IF}\n`, '') },
+  // the event name alone lets pull_request_target (a fork's code with the base repository's secrets) through
+  { name: 'a fork guard that trusts the event name', rule: 'fork-guard', edit: (s) => s.replace(`    ${FORK_IF}\n`, "    if: github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository\n") },
   { name: 'checkout that keeps the token in .git/config', rule: 'persist-credentials', edit: (s) => s.replace('        with:\n          persist-credentials: false\n', '') },
 ];
 
@@ -197,11 +200,8 @@ describe('each contract rule catches a bad workflow', () => {
     expect(checkWorkflow('bad.yml', bad, { resolve }).map((f) => f.rule)).toEqual(['needs-output']);
   });
 
-  it('accepts the fork guard that lets non-PR events through', () => {
-    const ok = GOOD.replace(
-      'if: github.event.pull_request.head.repo.full_name == github.repository',
-      "if: github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
-    );
+  it('accepts the fork guard that compares head with base and refuses pull_request_target', () => {
+    const ok = GOOD.replace(`${FORK_IF}`, "if: github.event_name != 'pull_request_target' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(show(checkWorkflow('ok.yml', ok, { resolve }))).toEqual([]);
   });
 

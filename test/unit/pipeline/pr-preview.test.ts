@@ -17,7 +17,7 @@ interface Result { result: string; jobs: { id: string; result: string; steps: St
 
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
 
-async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string } = {}): Promise<{ r: Result; calls: Call[] }> {
+async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string; eventName?: string } = {}): Promise<{ r: Result; calls: Call[] }> {
   const calls: Call[] = [];
   const r = (await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
@@ -30,13 +30,13 @@ async function preview(opts: { headRepo?: string; failGate?: string; secrets?: R
     },
     secrets: opts.secrets ?? { kubeconfig: 'apiVersion: v1', 'teams-webhook-url': 'https://x.logic.azure.com/hook?sig=s' },
     github: {
-      event_name: 'pull_request',
+      event_name: opts.eventName ?? 'pull_request',
       repository: 'acme/shop',
       actor: 'octocat',
       token: opts.token ?? 'ghs_token',
       run_id: '1',
       server_url: 'https://github.com',
-      event: { pull_request: { number: 42, head: { repo: { full_name: opts.headRepo ?? 'acme/shop' } } }, repository: { name: 'shop' } },
+      event: { pull_request: { number: 42, head: { repo: { full_name: opts.headRepo ?? 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } }, repository: { name: 'shop' } },
     },
     runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
     baseEnv: { PATH: process.env['PATH'] },
@@ -105,6 +105,13 @@ describe('pr-preview.yml', () => {
     expect([jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['skipped', 'skipped']);
     const notify = r.jobs.find((j) => j.id === 'notify');
     expect(notify?.steps.map((s) => [s.step, s.outcome])).toEqual([['Outcome of the run', 'success'], ['uses org/polyglot-cd/teams-notify@v1', 'skipped']]);
+  });
+
+  it('called from pull_request_target, nothing is built and nothing is deployed, even for a fork', async () => {
+    const { r, calls } = await preview({ eventName: 'pull_request_target', headRepo: 'mallory/shop' });
+    expect(r.result).toBe('failure');
+    expect(calls.map((c) => c.action).filter((a) => a !== 'teams-notify')).toEqual([]);
+    expect(r.jobs.find((j) => j.id === 'deploy')?.result).toBe('skipped');
   });
 
   it('a failed scan gate stops the deploy; the comment and the card say so', async () => {
