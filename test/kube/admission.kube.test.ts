@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindNamespaceRole } from '@polyglot-cd/kube';
 import { coreV1, kubeConfig, rawApi, serviceAccountKubeconfig, uniqueName, waitFor } from './harness.js';
 
 const rbacDir = fileURLToPath(new URL('../../examples/rbac/', import.meta.url));
@@ -142,6 +143,8 @@ describe('polyglot-cd-preview-only-pr-namespaces (preview.yaml): the preview dep
     const r = await call(as(), 'POST', '/api/v1/namespaces', namespaceBody(ns, { 'app.kubernetes.io/managed-by': 'polyglot-cd' }));
     expect(r.status).toBe(201);
     expect(r.body.metadata?.name).toBe(ns);
+    // its rights inside come from the RoleBinding it makes there (helm-deploy's namespace-role)
+    await bindNamespaceRole(as(), ns, 'polyglot-cd-preview-namespace');
     const cm = await call(as(), 'POST', `/api/v1/namespaces/${ns}/configmaps`, configMapBody('shop-config'));
     expect(cm.status).toBe(201);
     expect(await namespaceExists(ns)).toBe(true);
@@ -160,11 +163,22 @@ describe('polyglot-cd-preview-only-pr-namespaces (preview.yaml): the preview dep
 
   it('denies writing inside a namespace not named pr-<N>', async () => {
     const ns = await adminNamespace(uniqueName('production'));
-    const r = await call(as(), 'POST', `/api/v1/namespaces/${ns}/configmaps`, configMapBody('shop-config'));
+    // RBAC lets it create RoleBindings anywhere (to bind itself inside the pr-<N> it creates): the
+    // policy is what keeps it from granting itself rights in any other namespace
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'polyglot-cd-deployer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'polyglot-cd-preview-namespace' },
+      subjects: [{ kind: 'ServiceAccount', name: 'preview-deployer', namespace: 'polyglot-cd' }],
+    };
+    const r = await call(as(), 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, binding);
     expect(r.status).toBe(422);
     expect(r.body.reason).toBe('Invalid');
-    expect(r.body.message).toBe(`configmaps "shop-config" is forbidden: ${denial(p, 0)}`);
-    expect((await call(admin, 'GET', `/api/v1/namespaces/${ns}/configmaps/shop-config`)).status).toBe(404);
+    expect(r.body.message).toBe(`rolebindings.rbac.authorization.k8s.io "polyglot-cd-deployer" is forbidden: ${denial(p, 0)}`);
+    expect((await call(admin, 'GET', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/polyglot-cd-deployer`)).status).toBe(404);
+    // and without a binding there it has no rights at all (RBAC answers first)
+    expect((await call(as(), 'POST', `/api/v1/namespaces/${ns}/configmaps`, configMapBody('shop-config'))).status).toBe(403);
     // the policy is about the preview deployer only: the cluster admin may
     expect((await call(admin, 'POST', `/api/v1/namespaces/${ns}/configmaps?dryRun=All`, configMapBody('shop-config'))).status).toBe(201);
   });

@@ -16,6 +16,8 @@ export interface DeployInputs {
   createNamespace: boolean;
   /** Pod Security level: the enforce label of namespaces this action creates, and the chart's security.podSecurity */
   podSecurity: 'restricted' | 'baseline' | 'privileged';
+  /** a ClusterRole this identity binds itself to inside a namespace it creates ('' = none) */
+  namespaceRole: string;
   namespaceTtlMs: number;
   terminatingTimeoutMs: number;
   valuesFiles: readonly string[];
@@ -172,6 +174,7 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     ingressHost,
     createNamespace: inputs.bool('create-namespace', true),
     podSecurity: inputs.oneOf('pod-security', ['restricted', 'baseline', 'privileged'] as const, 'restricted'),
+    namespaceRole: inputs.matching('namespace-role', /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/, 'expected a ClusterRole name such as polyglot-cd-preview-namespace'),
     namespaceTtlMs: inputs.duration('namespace-ttl', { default: '168h', min: '1h', max: '8760h' }),
     terminatingTimeoutMs: inputs.duration('terminating-timeout', { default: '2m', min: '0s', max: '30m' }),
     valuesFiles: Object.freeze(valuesFiles),

@@ -21,6 +21,7 @@ import {
   loadInCluster,
   loadKubeconfig,
   parseKubeconfigText,
+  bindNamespaceRole,
   restConnection,
   restNamespaceApi,
   ownershipMetadata,
@@ -297,6 +298,10 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           log: (l) => nsLog.info(l),
           sleep: deps.sleep,
         });
+        // the identity's rights inside the namespace come from a RoleBinding it makes there itself
+        if (inp.namespaceRole && res.outcome !== 'exists-foreign') {
+          await bindNamespaceRole(await kubeConfigLoader(), inp.namespace, inp.namespaceRole, { log: (l) => nsLog.info(l) });
+        }
         return res.outcome;
       } catch (err) {
         throw new GateError(err instanceof Error ? err.message : String(err));

@@ -260,8 +260,13 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(await can('preview-deployer', 'create', 'namespaces')).toBe(true);
     expect(await can('preview-deployer', 'delete', 'namespaces')).toBe(false);
     expect(await can('preview-deployer', 'create', 'clusterrolebindings', '', 'rbac.authorization.k8s.io')).toBe(false);
-    expect(await can('preview-deployer', 'create', 'rolebindings', ns, 'rbac.authorization.k8s.io')).toBe(false);
+    // it binds itself to polyglot-cd-preview-namespace inside pr-<N> (namespace-role), and to nothing else
+    expect(await can('preview-deployer', 'bind', 'clusterroles', '', 'rbac.authorization.k8s.io')).toBe(false);
+    expect(await can('preview-deployer', 'escalate', 'clusterroles', '', 'rbac.authorization.k8s.io')).toBe(false);
     expect(await can('preview-deployer', 'create', 'pods/exec', ns)).toBe(false);
+    // no cluster-wide read of Secrets or pod logs
+    expect(await can('preview-deployer', 'list', 'secrets')).toBe(false);
+    expect(await can('preview-deployer', 'get', 'pods/log', 'kube-system')).toBe(false);
     expect(await can('pr-cleanup', 'delete', 'namespaces')).toBe(true);
     expect(await can('pr-cleanup', 'create', 'namespaces')).toBe(false);
     expect(await can('pr-cleanup', 'create', 'deployments', ns, 'apps')).toBe(false);

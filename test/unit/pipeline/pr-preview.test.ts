@@ -83,6 +83,8 @@ describe('pr-preview.yml', () => {
       'values-files': 'deploy/values.yaml',
       chart: '',
       'helm-version': '',
+      // the preview identity binds itself to examples/rbac/preview.yaml's namespaced role inside pr-<N>
+      'namespace-role': 'polyglot-cd-preview-namespace',
     });
     expect(r.jobs.find((j) => j.id === 'deploy')?.environment).toEqual({ name: 'pr-42', url: 'https://pr-42.preview.example.com' });
     expect(r.outputs['url']).toBe('https://pr-42.preview.example.com');
