@@ -132,3 +132,21 @@ describe('pr-preview.yml', () => {
     expect(calls[0]?.inputs).toMatchObject({ username: '', password: '' });
   });
 });
+
+describe('pr-preview.yml: the scan gate takes no orders from the pull request', () => {
+  it('the ignore rules come from a checkout of the base commit, never from the PR checkout', async () => {
+    const { load } = await import('js-yaml');
+    const { readFileSync } = await import('node:fs');
+    type Step = { id?: string; uses?: string; if?: string; run?: string; with?: Record<string, string> };
+    const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const steps = wf.jobs['scan']?.steps ?? [];
+    const base = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(base?.with).toMatchObject({ ref: '${{ github.event.pull_request.base.sha }}', path: 'polyglot-cd-base', 'persist-credentials': false });
+    expect(base?.with?.['sparse-checkout']?.split('\n').filter(Boolean)).toEqual(['.trivyignore.yaml', '.trivyignore']);
+    // no other checkout in the scan job: the PR's own files are not there at all
+    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@'))).toHaveLength(1);
+    const gate = steps.find((s) => s.uses?.includes('/trivy-gate@'));
+    expect(gate?.with?.['ignore-file']).toBe('${{ steps.ignore.outputs.files }}');
+    expect(steps.find((s) => s.id === 'ignore')?.run).toContain('polyglot-cd-base/.trivyignore.yaml');
+  });
+});
