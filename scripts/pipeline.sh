@@ -3,7 +3,7 @@
 # runner) on the example app in examples/shop, as pull request 1 (or the number given as $1).
 # On a fresh Debian 12 machine with Node.js >= 20 and npm, the first run installs what it needs:
 # Debian packages, pnpm and the workspace, Kubernetes, the real node's runtime and Helm 4 and 3
-# (scripts/setup.sh, ~16 min once). The local registry and the local cluster (control plane + real
+# (scripts/setup.sh, 20-30 min once). The local registry and the local cluster (control plane + real
 # node; needs root) keep running afterwards; `node bin/polyglot-cd.mjs pipeline down` stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,5 +3,5 @@
 # fresh Debian 12 machine, then runs every check. Safe to re-run; installs are skipped when present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh  # packages, workspace, Kubernetes, the real node's runtime, Helm 4 and 3 (cached; ~16 min once)
+bash scripts/setup.sh  # packages, workspace, Kubernetes, the real node's runtime, Helm 4 and 3, trivy, cosign, Fulcio (cached; 20-30 min once)
 exec pnpm run check
