@@ -283,7 +283,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
       const meta =
         inp.pr !== undefined
-          ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs) })
+          ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs), deployedAt: new Date(now()) })
           : { labels, annotations };
       const api = conn ? restNamespaceApi(conn) : await clientNodeNamespaceApi(await kubeConfigLoader());
       // Pod Security admission enforces the workflow's level on a namespace this action creates

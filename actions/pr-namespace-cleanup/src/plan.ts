@@ -3,7 +3,7 @@
  * The ownership guard (packages/kube ownership.ts) runs first for every namespace; nothing that fails
  * it is ever a candidate for deletion.
  */
-import { checkDeletable, createdAt, expiresAt, formatTime, type GuardPolicy, type NamespaceFacts } from '@polyglot-cd/kube/ownership';
+import { checkDeletable, createdAt, deployedAt, expiresAt, formatTime, type GuardPolicy, type NamespaceFacts } from '@polyglot-cd/kube/ownership';
 
 export type PrState = 'open' | 'closed' | 'not-found' | 'unknown';
 
@@ -16,7 +16,16 @@ export interface GcPolicy extends GuardPolicy {
   /** 0 = off */
   maxAgeMs: number;
   now: Date;
+  /** a namespace a deploy started in less than this ago is left for the next run (default DEPLOY_GRACE_MS) */
+  deployGraceMs?: number;
 }
+
+/**
+ * gc runs outside the deploy's concurrency group (one group per PR would serialise every scheduled run
+ * behind every preview), so it must not delete a namespace a deploy may still be working in: the
+ * longest a deploy job may run (pr-preview.yml's deploy job: 20 min) plus a margin.
+ */
+export const DEPLOY_GRACE_MS = 30 * 60_000;
 
 function ageMs(ns: NamespaceFacts, now: Date): number | undefined {
   const c = createdAt(ns);
@@ -49,6 +58,18 @@ export function classify(ns: NamespaceFacts, policy: GcPolicy): Decision {
     const pr = /^pr-([1-9][0-9]{0,8})$/.exec(name)?.[1];
     // keep=true and protected names are deliberate; anything else the selector matched is suspicious
     return { kind: 'skip', name, uid, pr: pr ? Number(pr) : undefined, reason: g.reason, refused: g.code !== 'keep' && g.code !== 'protected' };
+  }
+  const deployed = deployedAt(ns);
+  const grace = policy.deployGraceMs ?? DEPLOY_GRACE_MS;
+  if (deployed && policy.now.getTime() - deployed.getTime() < grace) {
+    return {
+      kind: 'skip',
+      name,
+      uid,
+      pr: g.pr,
+      reason: `a deploy started ${formatAge(policy.now.getTime() - deployed.getTime())} ago (annotation polyglot-cd/deployed-at): kept for the next run, never deleted while it may be deployed into`,
+      refused: false,
+    };
   }
   const exp = expiresAt(ns);
   if (exp && policy.now.getTime() >= exp.getTime()) {

@@ -23,6 +23,8 @@ export const LABEL_KEEP = 'polyglot-cd/keep';
 export const ANNOTATION_REPOSITORY = 'polyglot-cd/repository';
 export const ANNOTATION_COMMIT = 'polyglot-cd/commit';
 export const ANNOTATION_EXPIRES_AT = 'polyglot-cd/expires-at';
+/** when the last deploy into the namespace started (helm-deploy) */
+export const ANNOTATION_DEPLOYED_AT = 'polyglot-cd/deployed-at';
 
 export const PR_NUMBER_RE = /^[1-9][0-9]{0,8}$/;
 export const PR_NAMESPACE_RE = /^pr-([1-9][0-9]{0,8})$/;
@@ -66,6 +68,8 @@ export interface OwnershipInput {
   commit: string;
   /** when the namespace may be garbage-collected even if the PR stays open */
   expiresAt: Date;
+  /** when this deploy started: gc leaves a namespace alone while a deploy may still be running in it */
+  deployedAt?: Date;
 }
 
 export interface OwnershipMetadata {
@@ -91,6 +95,7 @@ export function ownershipMetadata(o: OwnershipInput): OwnershipMetadata {
       [ANNOTATION_REPOSITORY]: o.repository,
       [ANNOTATION_COMMIT]: o.commit,
       [ANNOTATION_EXPIRES_AT]: formatTime(o.expiresAt),
+      ...(o.deployedAt && !Number.isNaN(o.deployedAt.getTime()) ? { [ANNOTATION_DEPLOYED_AT]: formatTime(o.deployedAt) } : {}),
     },
   };
 }
@@ -201,8 +206,17 @@ export function checkDeletable(ns: NamespaceFacts, policy: GuardPolicy): GuardRe
 }
 
 /** The `polyglot-cd/expires-at` annotation as a Date, or undefined when absent or unparsable. */
+/** The polyglot-cd/deployed-at annotation as a Date (undefined when absent or malformed). */
+export function deployedAt(ns: NamespaceFacts): Date | undefined {
+  return timeAnnotation(ns, ANNOTATION_DEPLOYED_AT);
+}
+
 export function expiresAt(ns: NamespaceFacts): Date | undefined {
-  const raw = ns.metadata?.annotations?.[ANNOTATION_EXPIRES_AT];
+  return timeAnnotation(ns, ANNOTATION_EXPIRES_AT);
+}
+
+function timeAnnotation(ns: NamespaceFacts, key: string): Date | undefined {
+  const raw = ns.metadata?.annotations?.[key];
   if (!raw || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(raw)) return undefined;
   const d = new Date(raw);
   return Number.isNaN(d.getTime()) ? undefined : d;

@@ -9,8 +9,15 @@ const ID = '42424242';
 const NOW = new Date('2025-03-20T12:00:00Z');
 const HOUR = 3_600_000;
 
-function ns(pr: number, o: { created?: string; expires?: string; keep?: boolean; repo?: string } = {}): NamespaceFacts {
-  const m = ownershipMetadata({ repositoryId: o.repo ?? ID, repository: 'o/r', pr, commit: 'abcdef1', expiresAt: new Date(o.expires ?? '2025-04-01T00:00:00Z') });
+function ns(pr: number, o: { created?: string; expires?: string; keep?: boolean; repo?: string; deployed?: string } = {}): NamespaceFacts {
+  const m = ownershipMetadata({
+    repositoryId: o.repo ?? ID,
+    repository: 'o/r',
+    pr,
+    commit: 'abcdef1',
+    expiresAt: new Date(o.expires ?? '2025-04-01T00:00:00Z'),
+    ...(o.deployed ? { deployedAt: new Date(o.deployed) } : {}),
+  });
   return {
     metadata: {
       name: `pr-${pr}`,
@@ -28,6 +35,9 @@ describe('classify (gc)', () => {
   it.each<[string, NamespaceFacts, typeof policy, { kind: string; reason?: RegExp; refused?: boolean }]>([
     ['fresh: ask GitHub', ns(1), policy, { kind: 'check-pr' }],
     ['expired annotation', ns(2, { expires: '2025-03-20T11:59:59Z' }), policy, { kind: 'delete', reason: /^expired at 2025-03-20T11:59:59Z/ }],
+    // gc runs outside the deploy's concurrency group: a deploy that started 10 minutes ago may still run
+    ['a deploy started 10 min ago, even if expired', ns(3, { expires: '2025-03-20T11:59:59Z', deployed: '2025-03-20T11:50:00Z' }), policy, { kind: 'skip', reason: /^a deploy started 10m ago \(annotation polyglot-cd\/deployed-at\): kept for the next run/, refused: false }],
+    ['a deploy started 31 min ago: gc may go on', ns(4, { expires: '2025-03-20T11:59:59Z', deployed: '2025-03-20T11:29:00Z' }), policy, { kind: 'delete', reason: /^expired at/ }],
     ['expires exactly now', ns(2, { expires: '2025-03-20T12:00:00Z' }), policy, { kind: 'delete', reason: /^expired at/ }],
     ['older than max-age', ns(3, { created: '2025-03-13T11:00:00Z' }), { ...policy, maxAgeMs: 168 * HOUR }, { kind: 'delete', reason: /^older than max-age \(7d 1h > 7d 0h\)$/ }],
     ['younger than max-age', ns(3, { created: '2025-03-13T13:00:00Z' }), { ...policy, maxAgeMs: 168 * HOUR }, { kind: 'check-pr' }],
