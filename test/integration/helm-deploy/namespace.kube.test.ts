@@ -204,7 +204,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       const t0 = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((r) => child.on('close', r));
-      expect(Date.now() - t0).toBeLessThan(10_000);
+      // the action gives helm a few seconds' grace after forwarding the signal; well under the 90 s the
+      // rollout would otherwise wait (bounded loosely: three suites share two cores here)
+      expect(Date.now() - t0).toBeLessThan(30_000);
       expect(code).toBe(1);
       expect(stdout).toContain('::warning::Received SIGTERM: passing it to 1 running tool(s)');
       // helm answers SIGTERM by cancelling its wait (and, with --atomic / --rollback-on-failure, may roll
