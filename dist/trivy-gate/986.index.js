@@ -1425,25 +1425,13 @@ async function ensureTool(name, version, opts) {
         }
         const staged = (0, node_path_1.join)(work, 'bin');
         await fsp().mkdir(staged, { recursive: true });
-        const binPath = (0, node_path_1.join)(staged, spec.binary);
-        if (entry.format === 'binary') {
-            await fsp().copyFile(downloaded, binPath);
-        }
-        else {
-            const runner = new command_runner_js_1.CommandRunner({ log, secrets: opts.secrets, env });
-            const extractDir = (0, node_path_1.join)(work, 'x');
-            await fsp().mkdir(extractDir);
-            const member = entry.pathInArchive ?? spec.binary;
-            await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
-            await fsp().rename((0, node_path_1.join)(extractDir, member), binPath);
-        }
+        const binPath = await takeBinary(downloaded, spec, entry, staged, opts, env);
         if (entry.binarySha256) {
             const binHash = await sha256File(binPath);
             if (binHash !== entry.binarySha256) {
                 throw new action_kit_1.ToolError(`SHA-256 mismatch for the ${name} binary inside ${entry.file}: expected ${entry.binarySha256}, got ${binHash}`, { tool: name, argv: [url], exitCode: null, stderrTail: '' });
             }
         }
-        await fsp().chmod(binPath, 0o755);
         // the verified download stays beside the binary: a later job re-checks it against the pin
         await fsp().rename(downloaded, (0, node_path_1.join)(staged, cachedFileName(entry)));
         if (!cacheDir) {
@@ -1506,6 +1494,26 @@ async function fromToolCache(name, v, spec, entry, cacheDir, opts, env) {
     return { name, version: v, path, source: 'cache' };
 }
 /**
+ * The binary of a verified download as `<dir>/<binary>` (0755): the download itself for a raw binary,
+ * else the one archive member `pathInArchive` (tar, no owners, `--` before the member name).
+ */
+async function takeBinary(download, spec, entry, dir, opts, env) {
+    const binPath = (0, node_path_1.join)(dir, spec.binary);
+    if (entry.format === 'binary') {
+        await fsp().copyFile(download, binPath);
+    }
+    else {
+        const runner = new command_runner_js_1.CommandRunner({ log: opts.log, secrets: opts.secrets, env });
+        const extractDir = await fsp().mkdtemp((0, node_path_1.join)(dir, '.x-'));
+        const member = entry.pathInArchive ?? spec.binary;
+        await runner.run('tar', ['-xzf', download, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
+        await fsp().rename((0, node_path_1.join)(extractDir, member), binPath);
+        await fsp().rm(extractDir, { recursive: true, force: true });
+    }
+    await fsp().chmod(binPath, 0o755);
+    return binPath;
+}
+/**
  * Takes the binary out of a verified download into `$RUNNER_TEMP/polyglot-cd-tools/<tool>-<version>/`
  * (0700), once per job: a later step of the job reuses that copy while its stamp (stat at extraction)
  * still matches, and extracts again otherwise.
@@ -1532,17 +1540,7 @@ async function extractForJob(name, v, spec, entry, archive, opts, env) {
     await fsp().rm(dir, { recursive: true, force: true });
     const work = await fsp().mkdtemp((0, node_path_1.join)(root, `.${name}-`));
     try {
-        if (entry.format === 'binary') {
-            await fsp().copyFile(archive, (0, node_path_1.join)(work, spec.binary));
-        }
-        else {
-            const runner = new command_runner_js_1.CommandRunner({ log: opts.log, secrets: opts.secrets, env });
-            const member = entry.pathInArchive ?? spec.binary;
-            await runner.run('tar', ['-xzf', archive, '-C', work, '--no-same-owner', '--', member], { tool: 'tar' });
-            if (member !== spec.binary)
-                await fsp().rename((0, node_path_1.join)(work, member), (0, node_path_1.join)(work, spec.binary));
-        }
-        await fsp().chmod((0, node_path_1.join)(work, spec.binary), 0o755);
+        await takeBinary(archive, spec, entry, work, opts, env);
         await fsp().rename(work, dir);
     }
     catch (err) {

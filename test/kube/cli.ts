@@ -11,7 +11,8 @@ import { rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killNow, type ProcessInfo } from './controlplane.js';
+import type { ProcessInfo } from './controlplane.js';
+import { killNow } from './proc.js';
 import { startStack } from './stack.js';
 
 interface State {

@@ -60,7 +60,6 @@ export interface ControlPlane extends ControlPlaneInfo {
   stop(): Promise<void>;
 }
 
-export { freePort, killNow } from './proc.js';
 
 /** GET an API path with the admin token; resolves to [status, body] or rejects on connection errors. */
 export function apiGet(server: string, ca: string, token: string, path: string): Promise<[number, string]> {

@@ -5,7 +5,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { killNow } from './controlplane.js';
+import { killNow } from './proc.js';
 import { KUBECONFIG_ENV } from './harness.js';
 import { leftoversOf, stackFileOf, startStack } from './stack.js';
 

@@ -44,8 +44,7 @@ import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { resolveBinary } from './binaries.js';
 import { certIssuer, SERVICE_CLUSTER_IP_RANGE, type CertRequest, type IssuedCert } from './pki.js';
-import { freePort, httpsRequest, killNow, startProcess, tail, type HttpsAuth, type Spawned } from './proc.js';
-export { freePort } from './proc.js';
+import { freePort, httpsRequest, startProcess, tail, type HttpsAuth, type Spawned } from './proc.js';
 import { trustRegistry } from './registry-hosts.js';
 
 const run = promisify(execFile);
@@ -776,9 +775,6 @@ async function cleanupStale(log: (l: string) => void): Promise<void> {
 }
 
 /** Synchronous last resort for process 'exit' handlers: SIGKILL the node's processes. */
-/** Synchronous last resort (process 'exit' handlers): SIGKILL the node's processes. */
-export const killNodeNow: (processes: NodeProcess[]) => void = killNow;
-
 // ---------------------------------------------------------------------------------------------
 // Config files
 

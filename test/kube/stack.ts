@@ -15,7 +15,6 @@ import { startRegistry, storageConf, type RunningRegistry } from '../registry/re
 import { resolveBinary } from './binaries.js';
 import { startControlPlane, type ControlPlane, type ProcessInfo } from './controlplane.js';
 import { BRIDGE, bridgeExists, buildPauseImage, startNode, type RunningNode } from './node.js';
-export { trustRegistry } from './registry-hosts.js';
 import { certIssuer } from './pki.js';
 import { buildWorkloadImages } from './workload-images.js';
 

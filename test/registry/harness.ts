@@ -93,3 +93,19 @@ export async function buildah(args: string[], opts: { timeoutMs?: number } = {})
     throw new Error(`buildah ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
   }
 }
+
+/**
+ * Copies `from` (any registry of the run) into `<plain or tls registry>/<toRepo>:1` with skopeo, with
+ * the TLS registry's CA and credentials when `tls`; returns the copy by digest.
+ */
+export async function copyImage(from: string, toRepo: string, tls = false): Promise<string> {
+  const info = registryInfo();
+  const host = tls ? info.tls.host : info.plain.host;
+  const dest = `${host}/${toRepo}:1`;
+  const args = ['copy', '--src-tls-verify=false'];
+  if (tls) args.push('--dest-cert-dir', info.tls.certDir, '--dest-authfile', info.tls.authFile, '--src-authfile', info.tls.authFile, '--src-cert-dir', info.tls.certDir);
+  else args.push('--dest-tls-verify=false');
+  await promisify(execFile)('skopeo', [...args, `docker://${from}`, `docker://${dest}`], { env: { ...process.env, ...containersEnv() }, timeout: 60_000 });
+  const { Digest } = await skopeoInspect(dest);
+  return `${host}/${toRepo}@${Digest}`;
+}

@@ -37,6 +37,7 @@ import {
   REPOSITORY_ID_RE,
   SERVICE_ACCOUNT_DIR,
   type Diagnostics,
+  type NamespaceApi,
   type KubeAccess,
   type RestConnection,
 } from '@polyglot-cd/kube';
@@ -70,6 +71,49 @@ export function bundledChart(entry = process.argv[1] ?? ''): string {
 }
 
 const inputVarPrefix = inputEnvName('');
+
+/**
+ * The namespace step: create (or adopt) the namespace with its ownership labels and annotations (PR
+ * namespaces), Pod Security enforcement at the workflow's level, and, with namespace-role, this
+ * identity's RoleBinding inside it. Returns the outcome for the summary; a refusal is a GateError.
+ */
+async function ensureDeployNamespace(
+  inp: DeployInputs,
+  gh: ReturnType<typeof githubContext>,
+  o: { api: () => Promise<NamespaceApi>; kubeConfig: () => Promise<KubeConfig>; now: () => number; log: (line: string) => void; sleep?: (ms: number) => Promise<void> },
+): Promise<string> {
+  if (inp.dryRun) return 'not checked (dry run)';
+  if (!inp.createNamespace) return 'not checked (create-namespace: false: no cluster-scoped call)';
+  const labels: Record<string, string> = { [LABEL_MANAGED_BY]: MANAGED_BY };
+  const annotations: Record<string, string> = {};
+  if (REPOSITORY_ID_RE.test(gh.repositoryId)) labels[LABEL_REPOSITORY_ID] = gh.repositoryId;
+  if (gh.repository) annotations[ANNOTATION_REPOSITORY] = gh.repository;
+  if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
+  const meta =
+    inp.pr !== undefined
+      ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(o.now() + inp.namespaceTtlMs), deployedAt: new Date(o.now()) })
+      : { labels, annotations };
+  // Pod Security admission enforces the workflow's level on a namespace this action creates
+  const podSecurityLabels = { 'pod-security.kubernetes.io/enforce': inp.podSecurity, 'pod-security.kubernetes.io/enforce-version': 'latest' };
+  try {
+    const res = await ensureNamespace(await o.api(), inp.namespace, {
+      labels: { ...meta.labels, ...podSecurityLabels },
+      refuseOtherRepository: inp.pr !== undefined,
+      annotations: meta.annotations,
+      ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
+      terminatingTimeoutMs: inp.terminatingTimeoutMs,
+      log: o.log,
+      sleep: o.sleep,
+    });
+    // the identity's rights inside the namespace come from a RoleBinding it makes there itself
+    if (inp.namespaceRole && res.outcome !== 'exists-foreign') {
+      await bindNamespaceRole(await o.kubeConfig(), inp.namespace, inp.namespaceRole, { log: o.log });
+    }
+    return res.outcome;
+  } catch (err) {
+    throw new GateError(err instanceof Error ? err.message : String(err));
+  }
+}
 
 /**
  * `cosign verify` of every image, by digest, against the workflow's public key or exact keyless
@@ -271,42 +315,17 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   rememberKubeconfig(runner, kubeconfigPath);
   const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
   try {
-    // ---- helm, and the namespace, concurrently (independent; the namespace logs are replayed after)
+    // ---- helm; then, before anything exists in the cluster, the render check and the signatures; then
+    // the namespace (its log lines are replayed after)
     const nsLog = new MemoryLogger();
-    const namespaceStep = async (): Promise<string> => {
-      if (inp.dryRun) return 'not checked (dry run)';
-      if (!inp.createNamespace) return 'not checked (create-namespace: false: no cluster-scoped call)';
-      const labels: Record<string, string> = { [LABEL_MANAGED_BY]: MANAGED_BY };
-      const annotations: Record<string, string> = {};
-      if (REPOSITORY_ID_RE.test(gh.repositoryId)) labels[LABEL_REPOSITORY_ID] = gh.repositoryId;
-      if (gh.repository) annotations[ANNOTATION_REPOSITORY] = gh.repository;
-      if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
-      const meta =
-        inp.pr !== undefined
-          ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(now() + inp.namespaceTtlMs), deployedAt: new Date(now()) })
-          : { labels, annotations };
-      const api = conn ? restNamespaceApi(conn) : await clientNodeNamespaceApi(await kubeConfigLoader());
-      // Pod Security admission enforces the workflow's level on a namespace this action creates
-      const podSecurityLabels = { 'pod-security.kubernetes.io/enforce': inp.podSecurity, 'pod-security.kubernetes.io/enforce-version': 'latest' };
-      try {
-        const res = await ensureNamespace(api, inp.namespace, {
-          labels: { ...meta.labels, ...podSecurityLabels },
-          refuseOtherRepository: inp.pr !== undefined,
-          annotations: meta.annotations,
-          ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
-          terminatingTimeoutMs: inp.terminatingTimeoutMs,
-          log: (l) => nsLog.info(l),
-          sleep: deps.sleep,
-        });
-        // the identity's rights inside the namespace come from a RoleBinding it makes there itself
-        if (inp.namespaceRole && res.outcome !== 'exists-foreign') {
-          await bindNamespaceRole(await kubeConfigLoader(), inp.namespace, inp.namespaceRole, { log: (l) => nsLog.info(l) });
-        }
-        return res.outcome;
-      } catch (err) {
-        throw new GateError(err instanceof Error ? err.message : String(err));
-      }
-    };
+    const namespaceStep = (): Promise<string> =>
+      ensureDeployNamespace(inp, gh, {
+        api: async () => (conn ? restNamespaceApi(conn) : clientNodeNamespaceApi(await kubeConfigLoader())),
+        kubeConfig: kubeConfigLoader,
+        now,
+        log: (l) => nsLog.info(l),
+        sleep: deps.sleep,
+      });
     const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context, join(work, 'helm-home'));
     const cmd = new CommandRunner({ log, secrets, env });
     const helmP = log

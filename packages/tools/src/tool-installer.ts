@@ -275,17 +275,7 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
     }
     const staged = join(work, 'bin');
     await fsp().mkdir(staged, { recursive: true });
-    const binPath = join(staged, spec.binary);
-    if (entry.format === 'binary') {
-      await fsp().copyFile(downloaded, binPath);
-    } else {
-      const runner = new CommandRunner({ log, secrets: opts.secrets, env });
-      const extractDir = join(work, 'x');
-      await fsp().mkdir(extractDir);
-      const member = entry.pathInArchive ?? spec.binary;
-      await runner.run('tar', ['-xzf', downloaded, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
-      await fsp().rename(join(extractDir, member), binPath);
-    }
+    const binPath = await takeBinary(downloaded, spec, entry, staged, opts, env);
     if (entry.binarySha256) {
       const binHash = await sha256File(binPath);
       if (binHash !== entry.binarySha256) {
@@ -295,7 +285,6 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
         );
       }
     }
-    await fsp().chmod(binPath, 0o755);
     // the verified download stays beside the binary: a later job re-checks it against the pin
     await fsp().rename(downloaded, join(staged, cachedFileName(entry)));
     if (!cacheDir) {
@@ -366,6 +355,26 @@ async function fromToolCache(
 }
 
 /**
+ * The binary of a verified download as `<dir>/<binary>` (0755): the download itself for a raw binary,
+ * else the one archive member `pathInArchive` (tar, no owners, `--` before the member name).
+ */
+async function takeBinary(download: string, spec: ToolSpec, entry: PlatformFile, dir: string, opts: EnsureToolOptions, env: Env): Promise<string> {
+  const binPath = join(dir, spec.binary);
+  if (entry.format === 'binary') {
+    await fsp().copyFile(download, binPath);
+  } else {
+    const runner = new CommandRunner({ log: opts.log, secrets: opts.secrets, env });
+    const extractDir = await fsp().mkdtemp(join(dir, '.x-'));
+    const member = entry.pathInArchive ?? spec.binary;
+    await runner.run('tar', ['-xzf', download, '-C', extractDir, '--no-same-owner', '--', member], { tool: 'tar' });
+    await fsp().rename(join(extractDir, member), binPath);
+    await fsp().rm(extractDir, { recursive: true, force: true });
+  }
+  await fsp().chmod(binPath, 0o755);
+  return binPath;
+}
+
+/**
  * Takes the binary out of a verified download into `$RUNNER_TEMP/polyglot-cd-tools/<tool>-<version>/`
  * (0700), once per job: a later step of the job reuses that copy while its stamp (stat at extraction)
  * still matches, and extracts again otherwise.
@@ -390,15 +399,7 @@ async function extractForJob(name: string, v: string, spec: ToolSpec, entry: Pla
   await fsp().rm(dir, { recursive: true, force: true });
   const work = await fsp().mkdtemp(join(root, `.${name}-`));
   try {
-    if (entry.format === 'binary') {
-      await fsp().copyFile(archive, join(work, spec.binary));
-    } else {
-      const runner = new CommandRunner({ log: opts.log, secrets: opts.secrets, env });
-      const member = entry.pathInArchive ?? spec.binary;
-      await runner.run('tar', ['-xzf', archive, '-C', work, '--no-same-owner', '--', member], { tool: 'tar' });
-      if (member !== spec.binary) await fsp().rename(join(work, member), join(work, spec.binary));
-    }
-    await fsp().chmod(join(work, spec.binary), 0o755);
+    await takeBinary(archive, spec, entry, work, opts, env);
     await fsp().rename(work, dir);
   } catch (err) {
     await fsp().rm(work, { recursive: true, force: true });

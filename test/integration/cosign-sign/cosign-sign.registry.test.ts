@@ -5,15 +5,13 @@
  * service, and the fake cosign (test/fakes/cosign.mjs) replaying recorded real cosign output. The
  * retry tests run main() in-process with a virtual clock, so a 10-minute outage takes no time.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../actions/cosign-sign/src/main.js';
 import { runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 import { actionsJwt, fakeCosign, type FakeCosign } from '../../fakes/fake-cosign.js';
-import { containersEnv, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
+import { copyImage, registryInfo, uniqueRepo } from '../../registry/harness.js';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const DIRECT = 'example-org/shop/.github/workflows/deploy.yml@refs/heads/main';
@@ -26,18 +24,6 @@ let visibility = 'public';
 let plainImage: string;
 let tlsImage: string;
 
-async function copyImage(from: string, toRepo: string, tls: boolean): Promise<string> {
-  const info = registryInfo();
-  const host = tls ? info.tls.host : info.plain.host;
-  const dest = `${host}/${toRepo}:1`;
-  const args = ['copy', '--src-tls-verify=false'];
-  if (tls) args.push('--dest-cert-dir', info.tls.certDir, '--dest-authfile', info.tls.authFile, '--src-authfile', info.tls.authFile, '--src-cert-dir', info.tls.certDir);
-  else args.push('--dest-tls-verify=false');
-  args.push(`docker://${from}`, `docker://${dest}`);
-  await promisify(execFile)('skopeo', args, { env: { ...process.env, ...containersEnv() }, timeout: 60_000 });
-  const { Digest } = await skopeoInspect(dest);
-  return `${host}/${toRepo}@${Digest}`;
-}
 
 beforeAll(async () => {
   const info = registryInfo();

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
-import { buildah, containersEnv, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
+import { buildah, copyImage, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
 
 const COSIGN_VERSION = (JSON.parse(readFileSync(join(repoRoot, 'packages/tools/manifest/cosign.json'), 'utf8')) as { defaultVersion: string }).defaultVersion;
 const KEY_PASSWORD = 'real-k3y-Passw0rd';
@@ -93,17 +93,6 @@ function verifyArgs(publicKey: string, image: string): string[] {
   return ['verify', '--key', publicKey, '--insecure-ignore-tlog=true', '--allow-insecure-registry', '--allow-http-registry', '--', image];
 }
 
-async function copyImage(from: string, toRepo: string, tls = false): Promise<string> {
-  const info = registryInfo();
-  const host = tls ? info.tls.host : info.plain.host;
-  const dest = `${host}/${toRepo}:1`;
-  const args = ['copy', '--src-tls-verify=false'];
-  if (tls) args.push('--dest-cert-dir', info.tls.certDir, '--dest-authfile', info.tls.authFile, '--src-authfile', info.tls.authFile, '--src-cert-dir', info.tls.certDir);
-  else args.push('--dest-tls-verify=false');
-  await promisify(execFile)('skopeo', [...args, `docker://${from}`, `docker://${dest}`], { env: { ...process.env, ...containersEnv() }, timeout: 60_000 });
-  const { Digest } = await skopeoInspect(dest);
-  return `${host}/${toRepo}@${Digest}`;
-}
 
 /** A second, never signed image: an empty one whose label makes its digest unique to this run. */
 async function buildOtherImage(toRepo: string): Promise<string> {
