@@ -22,6 +22,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // Secret canaries (test/README.md): makes the run directory every worker registers canaries and
+    // captures in, and scans the captures at the end; one leaked canary fails the run. A root global
+    // setup runs whatever files are selected (the projects inherit it; it acts once per run).
+    globalSetup: ['test/canary/global-setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,10 +1,12 @@
 /**
  * Puts the fake cosign (test/fakes/cosign.mjs) in place for one test: a wrapper script that runs it
- * under this Node 24, its scenario file and its call log. Pass `env()` to the action's workspace.
+ * under this Node 24 (and records each call for the secret canary scan), its scenario file and its
+ * call log. Pass `env()` to the action's workspace.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolWrapper } from '../helpers/canary.js';
 
 export interface FakeCosignScript {
   sign?: string[];
@@ -29,8 +31,7 @@ export function fakeCosign(script: FakeCosignScript = {}): FakeCosign {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-fake-cosign-'));
   const bin = join(dir, 'cosign');
   const fake = new URL('./cosign.mjs', import.meta.url).pathname;
-  writeFileSync(bin, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(fake)} "$@"\n`);
-  chmodSync(bin, 0o755);
+  toolWrapper(bin, 'cosign', [process.execPath, fake]);
   const scriptFile = join(dir, 'script.json');
   writeFileSync(scriptFile, JSON.stringify(script));
   const log = join(dir, 'calls.jsonl');

@@ -2,12 +2,18 @@
  * Drives an action the way the runner does: INPUT_* variables, and temp GITHUB_OUTPUT,
  * GITHUB_STEP_SUMMARY, GITHUB_STATE and RUNNER_TEMP files. Works for the bundle (a real Node 24
  * process) and for main() in-process.
+ *
+ * During a suite run everything a user or another job could see is kept for the secret canary scan
+ * (test/README.md, "Secret canaries"): the workspace lives under the run's captures directory, each
+ * run's step log is written beside it, and a file an output names outside the workspace is copied.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { createRunner, inputEnvName, runAction, type ActionMain } from '@polyglot-cd/action-kit';
+import { canaryRunDir, capturesDir } from '../canary/run.js';
+import { currentTestFile } from './canary.js';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 
@@ -48,7 +54,9 @@ export interface Workspace {
 }
 
 export function workspace(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'pcd-action-'));
+  const run = canaryRunDir();
+  const test = basename(currentTestFile() ?? 'action').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9.-]+/g, '-');
+  const dir = mkdtempSync(run ? join(capturesDir(run), `ws-${test}-`) : join(tmpdir(), 'pcd-action-'));
   const env: Record<string, string> = {
     ...baseEnv(),
     RUNNER_TEMP: dir,
@@ -78,15 +86,39 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
+const runsPerWorkspace = new Map<string, number>();
+
+/** Keeps the step log, and any file an output names outside the workspace, for the canary scan. */
+function capture(ws: Workspace, stdout: string, stderr: string, outputs: Record<string, string>): void {
+  const run = canaryRunDir();
+  if (!run) return;
+  const n = (runsPerWorkspace.get(ws.dir) ?? 0) + 1;
+  runsPerWorkspace.set(ws.dir, n);
+  const name = `${basename(ws.dir)}-${n}`;
+  const captures = capturesDir(run);
+  writeFileSync(join(captures, 'steps', `${name}.stdout.log`), stdout);
+  if (stderr) writeFileSync(join(captures, 'steps', `${name}.stderr.log`), stderr);
+  for (const [output, value] of Object.entries(outputs)) {
+    if (!isAbsolute(value) || value.includes('\n') || !relative(captures, value).startsWith('..')) continue;
+    try {
+      if (statSync(value).isFile()) copyFileSync(value, join(captures, 'files', `${name}-${output.replace(/[^A-Za-z0-9_-]/g, '_')}`));
+    } catch {
+      // not a file (or gone): nothing to keep
+    }
+  }
+}
+
 function collect(ws: Workspace, code: number, stdout: string, stderr: string): ActionRun {
   const read = (f: string): string => readFileSync(join(ws.dir, f), 'utf8');
   const outputText = read('output');
   const summary = read('summary');
+  const outputs = parseFileCommands(outputText);
+  capture(ws, stdout, stderr, outputs);
   return {
     code,
     stdout,
     stderr,
-    outputs: parseFileCommands(outputText),
+    outputs,
     summary,
     everything: [stdout, stderr, outputText, summary, read('state')].join('\n'),
     dir: ws.dir,

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
+import { canary, captureText } from '../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../helpers/http-server.js';
 // @ts-expect-error: plain ESM script without type declarations
 import { parseFileCommands, renderLogLine, renderSummary } from '../../bin/polyglot-cd.mjs';
@@ -17,7 +18,11 @@ function cli(args: string[]): Promise<{ code: number; out: string; err: string }
     let err = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    p.on('close', (code) => {
+      // what the terminal showed, for the secret canary scan
+      captureText(`cli-${args[1] ?? args[0] ?? ''}`, `${out}\n${err}`);
+      resolve({ code: code ?? -1, out, err });
+    });
   });
 }
 
@@ -29,11 +34,12 @@ afterAll(() => server.close());
 
 describe('polyglot-cd run', () => {
   it('runs an action from its bundle and prints the log, outputs and summary', async () => {
+    const sig = canary('cli webhook sig');
     const r = await cli([
       'run',
       'teams-notify',
       '--input',
-      `webhook-url=${server.url}/hook?sig=cli-secret-value`,
+      `webhook-url=${server.url}/hook?sig=${sig}`,
       '--input',
       'status=success',
       '--input',
@@ -46,7 +52,7 @@ describe('polyglot-cd run', () => {
     expect(r.out).toMatch(/✔ teams-notify succeeded in \d+\.\ds/);
     expect(r.out).toMatch(/Outputs\n {2}delivered {4}true\n {2}status-code {2}202\n {2}attempts {5}1/);
     expect(r.out).toMatch(/Webhook host +127\.0\.0\.1/);
-    expect(r.out).not.toContain('cli-secret-value');
+    expect(r.out).not.toContain(sig);
     expect(r.out).not.toContain('add-mask');
     expect(JSON.parse(server.requests[0]?.body ?? '{}').attachments[0].content.body[1].facts).toContainEqual({ title: 'Tier', value: 'gold' });
   });

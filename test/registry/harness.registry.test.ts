@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { canary } from '../helpers/canary.js';
 import { startFlakyProxy } from './flaky-proxy.js';
 import { buildah, containersEnv, registryInfo, skopeoInspect, uniqueRepo } from './harness.js';
 
@@ -37,7 +38,7 @@ describe('registry harness', () => {
     const ca = readFileSync(tls.caFile, 'utf8');
     await expect(status(`${tls.url}/v2/`)).rejects.toThrow(/self.signed|unable to verify|certificate/i);
     expect(await status(`${tls.url}/v2/`, { ca })).toBe(401);
-    expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:wrong-password` })).toBe(401);
+    expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:${canary('wrong registry password')}` })).toBe(401);
     expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:${tls.password}` })).toBe(200);
   });
 

@@ -5,7 +5,11 @@
  * - captures stdout/stderr, redacts secrets from anything it logs or puts in an error;
  * - enforces a timeout (SIGTERM, then SIGKILL after a grace period);
  * - forwards SIGINT/SIGTERM to running children and waits for them, so a cancelled job does not
- *   leave a tool (e.g. `helm upgrade`) half-way.
+ *   leave a tool (e.g. `helm upgrade`) half-way;
+ * - never hands a child the step's inputs (INPUT_*: a password input is a secret) or the runner's
+ *   tokens (ACTIONS_ID_TOKEN_REQUEST_*, ACTIONS_RUNTIME_TOKEN) from the base environment: a tool gets
+ *   a secret only through the channel the action chose for it (stdin, a 0600 file, a variable passed
+ *   per call, or a name the action lists in `passThrough`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tail, ToolError, type Logger, type Secrets } from '@polyglot-cd/action-kit';
@@ -43,6 +47,13 @@ export interface CommandRunnerOptions {
   killGraceMs?: number;
   /** base environment (default: process.env) */
   env?: Readonly<Record<string, string | undefined>>;
+  /** names kept from the base environment although they are withheld by default (see `withheld`) */
+  passThrough?: readonly string[];
+}
+
+/** Variables of the base environment a child never gets unless passed on purpose. */
+export function withheld(name: string): boolean {
+  return name.startsWith('INPUT_') || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_') || name === 'ACTIONS_RUNTIME_TOKEN';
 }
 
 const MAX_CAPTURE = 64 * 1024 * 1024;
@@ -62,7 +73,9 @@ export class CommandRunner {
     this.#secrets = opts.secrets;
     this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 10 * 60_000;
     this.#killGraceMs = opts.killGraceMs ?? 7_000;
-    this.#env = opts.env ?? process.env;
+    const base = opts.env ?? process.env;
+    const keep = new Set(opts.passThrough ?? []);
+    this.#env = Object.fromEntries(Object.entries(base).filter(([k]) => keep.has(k) || !withheld(k)));
   }
 
   /** argv as it may appear in a log line or an error */

@@ -1,15 +1,17 @@
 /** Puts the fake trivy behind an executable, to be named by POLYGLOT_CD_TRIVY_BIN (the operator override). */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolWrapper } from '../../helpers/canary.js';
 
 export const fakeTrivyScript = new URL('./trivy.mjs', import.meta.url).pathname;
 
-/** Writes `<dir>/trivy`, a shell wrapper that runs the fake under this Node 24; returns its path. */
+/**
+ * Writes `<dir>/trivy`, a shell wrapper that runs the fake under this Node 24 and records each call for
+ * the secret canary scan; returns its path.
+ */
 export function fakeTrivyBin(dir = mkdtempSync(join(tmpdir(), 'pcd-fake-trivy-'))): string {
-  const bin = join(dir, 'trivy');
-  writeFileSync(bin, `#!/bin/sh\nexec '${process.execPath}' '${fakeTrivyScript}' "$@"\n`, { mode: 0o755 });
-  return bin;
+  return toolWrapper(join(dir, 'trivy'), 'trivy', [process.execPath, fakeTrivyScript]);
 }
 
 /** The argv of every call the fake recorded. */

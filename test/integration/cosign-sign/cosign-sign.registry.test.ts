@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../actions/cosign-sign/src/main.js';
 import { runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { canary, registerSecret } from '../../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 import { actionsJwt, fakeCosign, type FakeCosign } from '../../fakes/fake-cosign.js';
 import { copyImage, registryInfo, uniqueRepo } from '../../registry/harness.js';
@@ -16,7 +17,7 @@ import { copyImage, registryInfo, uniqueRepo } from '../../registry/harness.js';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const DIRECT = 'example-org/shop/.github/workflows/deploy.yml@refs/heads/main';
 const REUSABLE = 'org/polyglot-cd/.github/workflows/production.yml@refs/tags/v1';
-const REQUEST_TOKEN = 'request-token-Zq81xLmN0pQ';
+const REQUEST_TOKEN = canary('ACTIONS_ID_TOKEN_REQUEST_TOKEN');
 
 let oidc: ScriptedServer;
 let jobWorkflowRef = DIRECT;
@@ -43,6 +44,8 @@ beforeAll(async () => {
       workflow_ref: DIRECT,
       job_workflow_ref: jobWorkflowRef,
     });
+    // the job's ID token is a secret too: it may reach cosign only by SIGSTORE_ID_TOKEN (allow-list.ts)
+    registerSecret('job OIDC ID token', jwt);
     return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, value: jwt }) };
   });
 });
@@ -215,7 +218,7 @@ describe('key mode', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(`${ws.dir}/cosign.key`, '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nfake\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n');
     writeFileSync(`${ws.dir}/cosign.pub`, '-----BEGIN PUBLIC KEY-----\nfake\n-----END PUBLIC KEY-----\n');
-    const password = 'k3y-Passw0rd-Secret';
+    const password = canary('cosign key password');
     const run = await runBundle(
       'cosign-sign',
       workspace(

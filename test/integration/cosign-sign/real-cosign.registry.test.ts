@@ -26,10 +26,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { canary, toolWrapper } from '../../helpers/canary.js';
 import { buildah, copyImage, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
 
 const COSIGN_VERSION = (JSON.parse(readFileSync(join(repoRoot, 'packages/tools/manifest/cosign.json'), 'utf8')) as { defaultVersion: string }).defaultVersion;
-const KEY_PASSWORD = 'real-k3y-Passw0rd';
+const KEY_PASSWORD = canary('real cosign key password');
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -54,6 +55,8 @@ const title = cosign.bin
   ? `real cosign ${COSIGN_VERSION}: key mode without a transparency log, offline`
   : `real cosign ${COSIGN_VERSION} (skipped: ${cosign.why})`;
 if (!cosign.bin) console.log(`[real-cosign] skipped: ${cosign.why}`);
+// what the action runs: the real cosign behind a wrapper that records each call for the secret canary scan
+const actionCosign = cosign.bin ? toolWrapper(join(mkdtempSync(join(tmpdir(), 'pcd-real-cosign-bin-')), 'cosign'), 'cosign', [cosign.bin]) : '';
 
 interface CosignResult {
   code: number;
@@ -168,7 +171,7 @@ function keyInputs(image: string, publicKey = 'signer.pub'): Record<string, stri
 }
 
 async function signWithAction(inputs: Record<string, string>, opts: { proxy?: boolean } = {}): Promise<ActionRun> {
-  const env: Record<string, string> = { ...offlineEnv(), POLYGLOT_CD_COSIGN_BIN: cosign.bin, GITHUB_WORKSPACE: keys };
+  const env: Record<string, string> = { ...offlineEnv(), POLYGLOT_CD_COSIGN_BIN: actionCosign, GITHUB_WORKSPACE: keys };
   if (opts.proxy === false) for (const k of Object.keys(env)) if (/_proxy$/i.test(k)) delete env[k];
   return runBundle('cosign-sign', workspace(inputs, env), { timeoutMs: 150_000 });
 }

@@ -3,28 +3,29 @@
  * (a fake replaying helm's recorded output, test/fakes/helm4.mjs, since Helm 4 cannot be downloaded
  * here) it passes --wait=watcher and --rollback-on-failure, never --atomic or a bare --wait.
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runBundle, workspace } from '../../helpers/action-env.js';
+import { fakeHelm4Bin } from '../../fakes/fake-helm.js';
+import { runBundle, workspace } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 
 let api: ScriptedServer;
 let dir: string;
+const TOKEN = canary('helm4 kubeconfig token');
 
 beforeAll(async () => {
   api = await startServer(() => ({ status: 500, body: 'no call expected' }));
   dir = mkdtempSync(join(tmpdir(), 'pcd-helm4-'));
-  const wrapper = join(dir, 'helm');
-  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/fakes/helm4.mjs')}" "$@"\n`);
-  chmodSync(wrapper, 0o755);
+  fakeHelm4Bin(dir);
 });
 afterAll(async () => api.close());
 
 function kubeconfig(): string {
-  return `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${api.url}"}\nusers:\n- name: u\n  user: {token: fake-token-1234}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`;
+  return `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${api.url}"}\nusers:\n- name: u\n  user: {token: ${TOKEN}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`;
 }
 
 async function deploy(extra: Record<string, string>) {

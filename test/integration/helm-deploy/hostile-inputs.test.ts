@@ -5,32 +5,33 @@
  * stand-in that records every request: neither may see one. (The happy path with the real helm is
  * deploy.kube.test.ts.)
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INPUT_BYTES } from '@polyglot-cd/action-kit';
-import { repoRoot, runBundle, workspace } from '../../helpers/action-env.js';
+import { fakeHelm4Bin } from '../../fakes/fake-helm.js';
+import { runBundle, workspace } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 import { fixturePath } from '../../helpers/fixtures.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 
 let api: ScriptedServer;
 let dir: string;
 let ws: string;
+const TOKEN = canary('hostile-inputs kubeconfig token');
 
 beforeAll(async () => {
   api = await startServer(() => ({ status: 500, body: 'no call expected' }));
   dir = mkdtempSync(join(tmpdir(), 'pcd-hostile-'));
   ws = join(dir, 'workspace');
   mkdirSync(ws);
-  const wrapper = join(dir, 'helm');
-  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test/fakes/helm4.mjs')}" "$@"\n`);
-  chmodSync(wrapper, 0o755);
+  fakeHelm4Bin(dir);
 });
 afterAll(async () => api.close());
 
 const kubeconfig = (extra = ''): string =>
-  `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${api?.url}"}\nusers:\n- name: u\n  user: {token: fake-token-1234}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n${extra}`;
+  `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${api?.url}"}\nusers:\n- name: u\n  user: {token: ${TOKEN}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n${extra}`;
 
 /** A "billion laughs" document: 10 levels of 10 aliases each. */
 function aliasBomb(): string {

@@ -15,9 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '@polyglot-cd/action-kit';
 import { inspectKubeconfig } from '@polyglot-cd/kube';
 import { helmBinary } from '../../chart/chart.js';
+import { canary } from '../../helpers/canary.js';
 import { createCertificates } from '../../registry/registry.js';
 
-const FILE_CONTENT = 'token-read-from-a-runner-file';
+const FILE_CONTENT = canary('runner file a kubeconfig names as a token file');
 const dir = mkdtempSync(join(tmpdir(), 'pcd-kubeconfig-files-'));
 const file = join(dir, 'secret');
 writeFileSync(file, FILE_CONTENT);

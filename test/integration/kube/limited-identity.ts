@@ -1,6 +1,7 @@
 // A real, limited identity on the test control plane: a ServiceAccount bound to a ClusterRole with
 // only the verbs given, and a kubeconfig (token + the cluster's CA) for it. For 403 tests.
 import { RbacAuthorizationV1Api, type CoreV1Api } from '@kubernetes/client-node';
+import { registerSecret } from '../../helpers/canary.js';
 import { kubeConfig, uniqueName, waitFor } from '../../kube/harness.js';
 
 export interface LimitedIdentity {
@@ -22,6 +23,8 @@ export async function limitedIdentity(core: CoreV1Api, home: string, rules: { re
     const r = await core.createNamespacedServiceAccountToken({ namespace: home, name: sa, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
     return r.status?.token;
   }, { timeoutMs: 60_000 });
+  // a secret canary (test/README.md): it must show nowhere the suite captures
+  registerSecret(`service-account token of ${sa}`, token);
   const cluster = kubeConfig().getCurrentCluster();
   return {
     user: `system:serviceaccount:${home}:${sa}`,

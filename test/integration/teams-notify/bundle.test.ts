@@ -4,10 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
 
-const SIG = 'Zx9SigSecretValue0123456789';
-const PATH_SECRET = 'c0ffee5ecretw0rkflowid';
+const SIG = canary('teams webhook sig');
+const PATH_SECRET = canary('teams webhook workflow id');
 let server: ScriptedServer | undefined;
 const runs: ActionRun[] = [];
 

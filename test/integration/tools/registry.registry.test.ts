@@ -2,6 +2,7 @@
 // TLS with a private CA, htpasswd basic auth, and the flaky proxy. skopeo is the independent witness.
 import { describe, expect, it } from 'vitest';
 import { checkRegistryAccess, manifestDigest, RegistryError, resolveDigest } from '@polyglot-cd/tools';
+import { canary } from '../../helpers/canary.js';
 import { startFlakyProxy } from '../../registry/flaky-proxy.js';
 import { registryInfo, skopeoInspect } from '../../registry/harness.js';
 
@@ -54,7 +55,7 @@ describe('registry client against docker-registry', () => {
 
   it('TLS registry: a wrong password or none is "unauthorized", and the password is nowhere in the error', async () => {
     const { tls, tlsBaseImage } = registryInfo();
-    const wrong = 'definitely-Wrong-pw-123';
+    const wrong = canary('wrong registry password');
     const e = await caught(checkRegistryAccess(tls.host, { caFile: tls.caFile, auth: { username: tls.username, password: wrong }, retry: fast }));
     expect(e.kind).toBe('unauthorized');
     expect(`${e.message}\n${e.stack}`).not.toContain(wrong);

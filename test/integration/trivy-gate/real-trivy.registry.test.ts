@@ -89,9 +89,8 @@ describe.skipIf(skipReason !== undefined)(`trivy-gate with the real trivy ${TRIV
     const ws = tempDir('pcd-real-trivy-ws-');
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(ws, name), text);
     const env = { POLYGLOT_CD_TRIVY_BIN: builtTrivy() as string, GITHUB_WORKSPACE: ws, ...trivyEnv(), ...opts.env };
-    const w = workspace(inputs, env);
-    dirs.push(w.dir);
-    return runBundle('trivy-gate', w, { timeoutMs: 150_000 });
+    // the workspace (report, SARIF, summary) stays for the secret canary scan, which removes the run's captures
+    return runBundle('trivy-gate', workspace(inputs, env), { timeoutMs: 150_000 });
   }
 
   const offline = (): Record<string, string> => ({ 'cache-dir': cache, 'skip-db-update': 'true' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRunner, formatCommand, GateError, InputError, runAction, ToolError } from '@polyglot-cd/action-kit';
 import { parseFileCommands } from '../../helpers/action-env.js';
+import { canary, captureText } from '../../helpers/canary.js';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-run-'));
@@ -74,17 +75,19 @@ describe('runAction', () => {
 
   it('secrets registered during the run are redacted from every log line', async () => {
     const { lines, runner } = setup();
+    const secret = canary('run secret');
     await runAction(
       't',
       async (ctx) => {
-        ctx.secrets.add('p4ssw0rd-value');
-        ctx.log.info('using p4ssw0rd-value');
-        throw new InputError('bad p4ssw0rd-value');
+        ctx.secrets.add(secret);
+        ctx.log.info(`using ${secret}`);
+        throw new InputError(`bad ${secret}`);
       },
       { runner, setExitCode: false },
     );
-    expect(lines).toContain('::add-mask::p4ssw0rd-value');
-    expect(lines.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('p4ssw0rd-value');
+    captureText('redacted-run', lines.join('\n'), { stepLog: true });
+    expect(lines).toContain(`::add-mask::${secret}`);
+    expect(lines.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(secret);
   });
 });
 

@@ -15,8 +15,11 @@ import {
   writeKubeconfigFile,
 } from '@polyglot-cd/kube';
 import { parseFileCommands } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 
-const TOKEN = 'sha256~s3cr3t-token-value-0123456789';
+const TOKEN = canary('kubeconfig token');
+const OTHER_TOKEN = canary('kubeconfig token of another user');
+const ID_TOKEN = canary('auth-provider id-token');
 const KEY_PEM = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPrivateKeyMaterialLine1xxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END EC PRIVATE KEY-----\n';
 const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBcertificateMaterialLine1yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n-----END CERTIFICATE-----\n';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -62,8 +65,8 @@ describe('inspectKubeconfig', () => {
   });
 
   it('registers credentials of users other than the current one too', () => {
-    const f = inspectKubeconfig(doc({ token: TOKEN }, { extraUsers: [{ name: 'other', user: { token: 'other-token-abcdef' } }] }), policy);
-    expect(f.secretValues).toContain('other-token-abcdef');
+    const f = inspectKubeconfig(doc({ token: TOKEN }, { extraUsers: [{ name: 'other', user: { token: OTHER_TOKEN } }] }), policy);
+    expect(f.secretValues).toContain(OTHER_TOKEN);
   });
 
   it('uses the only context when current-context is not set, and refuses ambiguity', () => {
@@ -106,9 +109,9 @@ describe('inspectKubeconfig', () => {
 
   it('allows exec / auth-provider when asked', () => {
     expect(inspectKubeconfig(doc({ exec: { command: 'aws' } }), { allowExecAuth: true }).authMethod).toBe('exec');
-    const ap = inspectKubeconfig(doc({ 'auth-provider': { name: 'oidc', config: { 'id-token': 'id-token-value-xyz' } } }), { allowExecAuth: true });
+    const ap = inspectKubeconfig(doc({ 'auth-provider': { name: 'oidc', config: { 'id-token': ID_TOKEN } } }), { allowExecAuth: true });
     expect(ap.authMethod).toBe('auth-provider');
-    expect(ap.secretValues).toContain('id-token-value-xyz');
+    expect(ap.secretValues).toContain(ID_TOKEN);
   });
 
   it('plain http to loopback is allowed (local clusters)', () => {

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApiError, ensureNamespace, restConnection, restNamespaceApi, restRequest, RestError } from '@polyglot-cd/kube';
 import { fixtureJson, readFixture } from '../../helpers/fixtures.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
+import { canary } from '../../helpers/canary.js';
+
+const BEARER = canary('rest bearer token');
+const DEAD_SERVER_TOKEN = canary('rest token for a dead server');
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const doc = (user: Record<string, unknown>, cluster: Record<string, unknown> = { server: 'https://k:6443', 'certificate-authority-data': b64('CA PEM') }) => ({
@@ -42,7 +46,7 @@ describe('restRequest / restNamespaceApi against a scripted server', () => {
   afterAll(async () => api.close());
 
   it('sends the bearer token and JSON, and maps the recorded Status answers: 404 → missing, 409 → exists, 403 → error with reason', async () => {
-    const conn = { server: api.url, token: 'tok-123' };
+    const conn = { server: api.url, token: BEARER };
     const ns = restNamespaceApi(conn);
     script.push({ status: 404, body: readFixture('k8s/status-404-namespace-notfound.json') });
     expect(await ns.read('pr-42')).toBeUndefined();
@@ -58,7 +62,7 @@ describe('restRequest / restNamespaceApi against a scripted server', () => {
     const [r404, r409, , patch] = api.requests;
     expect(r404?.method).toBe('GET');
     expect(r404?.url).toBe('/api/v1/namespaces/pr-42');
-    expect(r404?.headers['authorization']).toBe('Bearer tok-123');
+    expect(r404?.headers['authorization']).toBe(`Bearer ${BEARER}`);
     expect(r409?.method).toBe('POST');
     expect(JSON.parse(r409?.body ?? '{}')).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pr-42', labels: { a: 'b' }, annotations: {} } });
     expect(patch?.method).toBe('PATCH');
@@ -91,8 +95,8 @@ describe('restRequest / restNamespaceApi against a scripted server', () => {
   });
 
   it('a request to a dead server fails with the method and path, not the token', async () => {
-    const err = await restRequest({ server: 'http://127.0.0.1:1', token: 'secret-tok' }, 'GET', 'api/v1/namespaces/x', { timeoutMs: 2000 }).catch((e: Error) => e);
+    const err = await restRequest({ server: 'http://127.0.0.1:1', token: DEAD_SERVER_TOKEN }, 'GET', 'api/v1/namespaces/x', { timeoutMs: 2000 }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/^GET \/api\/v1\/namespaces\/x: connect ECONNREFUSED/);
-    expect((err as Error).message).not.toContain('secret-tok');
+    expect((err as Error).message).not.toContain(DEAD_SERVER_TOKEN);
   });
 });

@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../actions/pr-namespace-cleanup/src/main.js';
 import { runInProcess, workspace } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 
-const TOKEN = 'kube-token-never-shown-0123456789';
+const TOKEN = canary('cleanup kubeconfig token');
+const GITHUB_TOKEN = canary('cleanup github-token');
 let server: ScriptedServer;
 let kubeconfig: string;
 
@@ -26,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function run(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const ws = workspace({ kubeconfig, 'github-token': 'ghs_x0123456789', ...inputs }, { GITHUB_API_URL: server.url, ...env });
+  const ws = workspace({ kubeconfig, 'github-token': GITHUB_TOKEN, ...inputs }, { GITHUB_API_URL: server.url, ...env });
   return runInProcess('pr-namespace-cleanup', (ctx) => main(ctx), ws);
 }
 

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../actions/teams-notify/src/main.js';
 import { checkResolvedAddresses, checkWebhookUrl, isLocalAddress } from '../../../actions/teams-notify/src/webhook.js';
 import { runInProcess, workspace } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
+
+const SIG = canary('webhook test sig');
 
 describe('webhook host allow-list', () => {
   it.each([
@@ -71,7 +74,7 @@ describe('addresses: loopback, link-local and IP literals only when allowed-host
 
   it('the action refuses, before sending anything, a webhook host that resolves to the runner itself', async () => {
     const sent: string[] = [];
-    const ws = workspace({ status: 'success', 'webhook-url': 'https://hook.corp.example/x?sig=abc', 'allowed-hosts': '*.corp.example' });
+    const ws = workspace({ status: 'success', 'webhook-url': `https://hook.corp.example/x?sig=${SIG}`, 'allowed-hosts': '*.corp.example' });
     const run = await runInProcess('teams-notify', (ctx) =>
       main(ctx, {
         resolve: async (h) => (h === 'hook.corp.example' ? ['127.0.0.1'] : []),
@@ -94,7 +97,7 @@ describe('addresses: loopback, link-local and IP literals only when allowed-host
           return { status: 202, headers: {}, body: '' };
         },
       }),
-    workspace({ status: 'success', 'webhook-url': 'https://hook.corp.example/x?sig=abc', 'allowed-hosts': '*.corp.example' }));
+    workspace({ status: 'success', 'webhook-url': `https://hook.corp.example/x?sig=${SIG}`, 'allowed-hosts': '*.corp.example' }));
     expect(ok.code).toBe(0);
     expect(sent).toHaveLength(1);
   });

@@ -6,6 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLogger, Secrets, ToolError } from '@polyglot-cd/action-kit';
 import { CommandRunner } from '@polyglot-cd/tools';
 import { repoRoot } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
+
+const STDIN_SECRET = canary('command-runner stdin password');
+const ARGV_SECRET = canary('command-runner argv token');
+const STREAMED_SECRET = canary('command-runner streamed secret');
 
 const node = process.execPath;
 
@@ -26,6 +31,24 @@ async function toolError(p: Promise<unknown>): Promise<ToolError> {
 }
 
 describe('CommandRunner', () => {
+  it('never hands a child the step\'s inputs or the runner\'s tokens from the base environment', async () => {
+    const password = canary('INPUT_PASSWORD of the step');
+    const request = canary('ACTIONS_ID_TOKEN_REQUEST_TOKEN');
+    const runtime = canary('ACTIONS_RUNTIME_TOKEN');
+    const base = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', INPUT_PASSWORD: password, 'INPUT_KEY-PASSWORD': password, ACTIONS_ID_TOKEN_REQUEST_TOKEN: request, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/_apis/token', ACTIONS_RUNTIME_TOKEN: runtime, KEPT: 'yes' };
+    const printEnv = ['-e', 'console.log(JSON.stringify(process.env))'];
+    const log = new MemoryLogger();
+    const seen = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv)).stdout) as Record<string, string>;
+    expect(seen['KEPT']).toBe('yes');
+    for (const k of ['INPUT_PASSWORD', 'INPUT_KEY-PASSWORD', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_RUNTIME_TOKEN']) expect(seen[k], k).toBeUndefined();
+    // only on purpose: a variable passed for one call, or a name the action lists
+    const perCall = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv, { env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: request } })).stdout) as Record<string, string>;
+    expect(perCall['ACTIONS_ID_TOKEN_REQUEST_TOKEN']).toBe(request);
+    const listed = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base, passThrough: ['ACTIONS_ID_TOKEN_REQUEST_URL'] }).run(node, printEnv)).stdout) as Record<string, string>;
+    expect(listed['ACTIONS_ID_TOKEN_REQUEST_URL']).toBe('https://runner/_apis/token');
+    expect(listed['ACTIONS_ID_TOKEN_REQUEST_TOKEN']).toBeUndefined();
+  });
+
   it('passes argv literally: no shell ever parses a value', async () => {
     const { runner } = make();
     const tricky = ['$(touch /tmp/pwned)', 'a;b', '`id`', '--flag=x y', "it's", '*'];
@@ -43,11 +66,11 @@ describe('CommandRunner', () => {
 
   it('a failure carries the tool, redacted argv, exit code and redacted stderr tail', async () => {
     const { runner, secrets } = make();
-    secrets.add('registry-password-123');
+    secrets.add(STDIN_SECRET);
     const e = await toolError(
       runner.run(node, ['-e', 'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{console.error("line1\\nauth failed for "+s);process.exit(3)})'], {
         tool: 'fake',
-        input: 'registry-password-123',
+        input: STDIN_SECRET,
       }),
     );
     expect(e.details.tool).toBe('fake');
@@ -58,8 +81,8 @@ describe('CommandRunner', () => {
 
   it('refuses to put a registered secret on the command line', async () => {
     const { runner, secrets } = make();
-    secrets.add('super-secret-token');
-    await expect(runner.run(node, ['-e', '0', '--password=super-secret-token'])).rejects.toThrow(
+    secrets.add(ARGV_SECRET);
+    await expect(runner.run(node, ['-e', '0', `--password=${ARGV_SECRET}`])).rejects.toThrow(
       /refusing to run node: a secret would appear on its command line \(argv: .* --password=\*\*\*\)/,
     );
   });
@@ -89,8 +112,8 @@ describe('CommandRunner', () => {
 
   it('streams output lines to the log, redacted', async () => {
     const { runner, secrets, log } = make();
-    secrets.add('streamed-secret');
-    await runner.run(node, ['-e', 'console.log("step 1"); console.log("token " + process.env.S)'], { stream: true, env: { S: 'streamed-secret' } });
+    secrets.add(STREAMED_SECRET);
+    await runner.run(node, ['-e', 'console.log("step 1"); console.log("token " + process.env.S)'], { stream: true, env: { S: STREAMED_SECRET } });
     expect(log.lines.filter((l) => l.level === 'info').map((l) => l.message)).toEqual(['step 1', 'token ***']);
   });
 

@@ -17,10 +17,12 @@ import {
   type RegistryOptions,
 } from '@polyglot-cd/tools';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
+import { canary } from '../../helpers/canary.js';
 
 const D1 = `sha256:${'a'.repeat(64)}`;
 const D2 = `sha256:${'b'.repeat(64)}`;
-const SECRET = 'Sup3r-Secret-Pa55';
+const SECRET = canary('registry client password');
+const BEARER = canary('registry bearer token');
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -160,8 +162,8 @@ describe('RegistryClient over real HTTP', () => {
 
   it('bearer challenge: fetches a token for the scope with basic credentials, then uses it', async () => {
     server = await startServer((req) => {
-      if (req.url?.startsWith('/token')) return { status: 200, body: JSON.stringify({ token: 'tok-123' }) };
-      if (req.headers.authorization === 'Bearer tok-123') return ok();
+      if (req.url?.startsWith('/token')) return { status: 200, body: JSON.stringify({ token: BEARER }) };
+      if (req.headers.authorization === `Bearer ${BEARER}`) return ok();
       return { status: 401, headers: { 'www-authenticate': `Bearer realm="http://127.0.0.1:${server?.port}/token",service="test-registry",scope="repository:team/app:pull"` } };
     });
     const o = opts({ auth: { username: 'ci', password: SECRET } });
