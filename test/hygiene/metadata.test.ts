@@ -3,6 +3,7 @@
  * in actions/<action>/src/inputs.ts and documented in <action>/README.md; nothing is read that is not
  * declared; every declared output is set by the action and documented.
  */
+import { AUDIENCE_INPUT, CA_INPUT, SERVER_INPUT } from '@polyglot-cd/kube/github-oidc';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -20,8 +21,15 @@ interface ActionYml {
 const actions = readdirSync(repoRoot).filter((d) => existsSync(join(repoRoot, d, 'action.yml')));
 const READERS = 'required|optional|matching|bool|int|duration|oneOf|list|keyValues';
 
+/** Inputs read by a shared reader that an action's inputs.ts calls (packages/kube/src/github-oidc.ts). */
+const SHARED_READERS: Record<string, readonly string[]> = {
+  readGithubOidcInputs: [AUDIENCE_INPUT, SERVER_INPUT, CA_INPUT],
+};
+
 export function inputsRead(source: string): Set<string> {
-  return new Set([...source.matchAll(new RegExp(`\\binputs\\.(?:${READERS})(?:<[^>]*>)?\\(\\s*'([^']+)'`, 'g'))].map((m) => m[1] as string));
+  const names = new Set([...source.matchAll(new RegExp(`\\binputs\\.(?:${READERS})(?:<[^>]*>)?\\(\\s*'([^']+)'`, 'g'))].map((m) => m[1] as string));
+  for (const [reader, read] of Object.entries(SHARED_READERS)) if (new RegExp(`\\b${reader}\\(\\s*inputs\\b`).test(source)) for (const n of read) names.add(n);
+  return names;
 }
 
 function outputsSet(dir: string): Set<string> {

@@ -211,16 +211,28 @@ describe('polyglot-cd-cleanup-guard (cleanup.yaml): the cleanup identity deletes
     expect((await call(admin, 'DELETE', `/api/v1/namespaces/${unlabelled}?dryRun=All`)).status).toBe(200);
   });
 
-  it('allows changing objects inside pr-<N>, denies it anywhere else', async () => {
+  it('allows changing objects inside pr-<N> once it bound itself there, denies binding itself anywhere else', async () => {
     const inside = await adminNamespace(prName(), owned);
     const outside = await adminNamespace(uniqueName('production'));
     for (const ns of [inside, outside]) await coreV1().createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'sh.helm.release.v1.shop.v1' }, data: { k: 'v' } } });
+    // no cluster-wide rights inside namespaces: RBAC says no before admission is asked
+    expect((await call(as(), 'DELETE', `/api/v1/namespaces/${inside}/configmaps/sh.helm.release.v1.shop.v1`)).status).toBe(403);
+    // what pr-namespace-cleanup's namespace-role does, then the delete goes through
+    await bindNamespaceRole(as(), inside, 'polyglot-cd-pr-cleanup-namespace', { bindingName: 'polyglot-cd-cleanup', check: { verb: 'delete', resource: 'secrets' } });
     const ok = await call(as(), 'DELETE', `/api/v1/namespaces/${inside}/configmaps/sh.helm.release.v1.shop.v1`);
     expect(ok.status).toBe(200);
-    const denied = await call(as(), 'DELETE', `/api/v1/namespaces/${outside}/configmaps/sh.helm.release.v1.shop.v1`);
-    expect(denied.status).toBe(422);
-    expect(denied.body.reason).toBe('Invalid');
-    expect(denied.body.message).toBe(`configmaps "sh.helm.release.v1.shop.v1" is forbidden: ${denial(p, 1)}`);
+    // binding itself outside pr-<N> is what RBAC would allow and the policy refuses
+    const bind = await call(as(), 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${outside}/rolebindings`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'polyglot-cd-cleanup' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'polyglot-cd-pr-cleanup-namespace' },
+      subjects: [{ kind: 'ServiceAccount', name: 'pr-cleanup', namespace: 'polyglot-cd' }],
+    });
+    expect(bind.status).toBe(422);
+    expect(bind.body.reason).toBe('Invalid');
+    expect(bind.body.message).toBe(`rolebindings.rbac.authorization.k8s.io "polyglot-cd-cleanup" is forbidden: ${denial(p, 1)}`);
+    expect((await call(as(), 'DELETE', `/api/v1/namespaces/${outside}/configmaps/sh.helm.release.v1.shop.v1`)).status).toBe(403);
     expect((await call(admin, 'GET', `/api/v1/namespaces/${inside}/configmaps/sh.helm.release.v1.shop.v1`)).status).toBe(404);
     expect((await call(admin, 'GET', `/api/v1/namespaces/${outside}/configmaps/sh.helm.release.v1.shop.v1`)).status).toBe(200);
   });

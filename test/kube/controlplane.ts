@@ -3,11 +3,12 @@
 // system:masters, a client certificate for kubelets), kube-controller-manager and kube-scheduler, all
 // from the one multi-call binary of scripts/setup/kube.sh. The node is node.ts (a real kubelet, which
 // gets its certificates from caCert/caKey); stack.ts starts both.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dump } from 'js-yaml';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dump, load } from 'js-yaml';
 import { KUBE_VERSION, resolveBinaries, type ControlPlaneBinaries } from './binaries.js';
 import { createPki, SERVICE_CLUSTER_IP_RANGE } from './pki.js';
 import { freePort, httpsRequest, sleep, startProcess, stopProcess, tail, type Spawned } from './proc.js';
@@ -51,15 +52,61 @@ export interface ControlPlaneInfo {
   token: string;
   /** The API server's --service-cluster-ip-range. */
   serviceClusterIpRange: string;
+  /** GitHub Actions' OIDC issuer as this cluster trusts it (keyless cluster access; github-oidc.ts mints tokens) */
+  githubOidc: GithubOidcIssuerInfo;
   processes: ProcessInfo[];
   /** Start timings in ms (controllerManagerReady and schedulerReady overlap: both start together). */
   timings: { pki: number; etcd: number; apiserverReady: number; controllerManagerReady: number; schedulerReady: number; total: number };
+}
+
+export interface GithubOidcIssuerInfo {
+  /** https://127.0.0.1:<port>: `iss` of the tokens */
+  issuer: string;
+  /** the audience examples/rbac/github-oidc-authentication.yaml accepts */
+  audience: string;
+  /** PKCS#8 PEM of the RS256 signing key (0600) */
+  keyFile: string;
+  kid: string;
+  /** the --authentication-config file the API server runs with */
+  authenticationConfig: string;
 }
 
 export interface ControlPlane extends ControlPlaneInfo {
   stop(): Promise<void>;
 }
 
+
+const ISSUER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'oidc-issuer.ts');
+const AUTHENTICATION_EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'rbac', 'github-oidc-authentication.yaml');
+
+/**
+ * The signing key, discovery document and JWKS of the local GitHub issuer, and the API server's
+ * authentication configuration: the documented example itself (examples/rbac/github-oidc-authentication.yaml),
+ * with only the issuer URL and its CA changed, so the tests exercise the claim rules users copy.
+ */
+async function prepareGithubOidc(pkiDir: string, port: number, caPem: string): Promise<GithubOidcIssuerInfo> {
+  const dir = join(pkiDir, 'oidc');
+  await mkdir(dir, { mode: 0o700 });
+  const issuer = `https://127.0.0.1:${port}`;
+  const kid = randomBytes(8).toString('hex');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyFile = join(dir, 'signing-key.pem');
+  await writeFile(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid, alg: 'RS256', use: 'sig' };
+  await writeFile(join(dir, 'jwks'), JSON.stringify({ keys: [jwk] }));
+  await writeFile(
+    join(dir, 'openid-configuration'),
+    JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }),
+  );
+  const config = load(await readFile(AUTHENTICATION_EXAMPLE, 'utf8')) as { jwt: { issuer: { url: string; audiences: string[]; certificateAuthority?: string } }[] };
+  const jwt = config.jwt[0];
+  if (!jwt || config.jwt.length !== 1) throw new Error(`${AUTHENTICATION_EXAMPLE}: expected exactly one jwt authenticator`);
+  jwt.issuer.url = issuer;
+  jwt.issuer.certificateAuthority = caPem;
+  const authenticationConfig = join(dir, 'authentication-config.yaml');
+  await writeFile(authenticationConfig, dump(config), { mode: 0o600 });
+  return { issuer, audience: jwt.issuer.audiences[0] ?? '', keyFile, kid, authenticationConfig };
+}
 
 /** GET an API path with the admin token; resolves to [status, body] or rejects on connection errors. */
 export function apiGet(server: string, ca: string, token: string, path: string): Promise<[number, string]> {
@@ -127,7 +174,13 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
     );
 
     const withScheduler = opts.scheduler ?? true;
-    const [etcdClient, etcdPeer, apiPort, schedulerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, schedulerPort, oidcPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const githubOidc = await prepareGithubOidc(pkiDir, oidcPort, await readFile(pki.caCert, 'utf8'));
+    procs.push(
+      startProcess('oidc-issuer', process.execPath, [ISSUER_SCRIPT, String(oidcPort), pki.serverCert, pki.serverKey, join(pkiDir, 'oidc')], dataDir, {
+        detached: opts.detached ?? false,
+      }),
+    );
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
     procs.push(
@@ -156,6 +209,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
     });
     const tEtcd = Date.now();
 
+    await waitUntil('the OIDC issuer', async () => (await httpsRequest(`${githubOidc.issuer}/.well-known/openid-configuration`, { ca: await readFile(pki.caCert, 'utf8') }))[0] === 200);
     const server = `https://127.0.0.1:${apiPort}`;
     procs.push(
       startProcess(
@@ -171,6 +225,9 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
           `--tls-private-key-file=${pki.serverKey}`,
           `--client-ca-file=${pki.caCert}`,
           `--token-auth-file=${tokenFile}`,
+          // keyless cluster access: GitHub Actions' issuer (a local stand-in) with the claim rules of
+          // examples/rbac/github-oidc-authentication.yaml
+          `--authentication-config=${githubOidc.authenticationConfig}`,
           // Node: kubelets (client cert CN system:node:<name>, O system:nodes) get exactly their node's rights.
           '--authorization-mode=Node,RBAC',
           // The default plugins, plus NodeRestriction (as kubeadm): a kubelet may only edit its own Node and pods.
@@ -271,6 +328,7 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
       caKey: pki.caKey,
       token: adminToken,
       serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
+      githubOidc,
       processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })),
       timings: {
         pki: tPki - t0,

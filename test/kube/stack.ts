@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startRegistry, storageConf, type RunningRegistry } from '../registry/registry.js';
 import { resolveBinary } from './binaries.js';
-import { startControlPlane, type ControlPlane, type ProcessInfo } from './controlplane.js';
+import { startControlPlane, type ControlPlane, type GithubOidcIssuerInfo, type ProcessInfo } from './controlplane.js';
 import { BRIDGE, bridgeExists, buildPauseImage, startNode, type RunningNode } from './node.js';
 import { certIssuer } from './pki.js';
 import { buildWorkloadImages } from './workload-images.js';
@@ -50,6 +50,9 @@ export interface StackInfo {
   };
   /** Real Helm binaries built by scripts/setup/helm.sh, by major version */
   helm: { '4': { version: string; bin: string }; '3': { version: string; bin: string } };
+  /** the API server's CA (PEM path) and the GitHub OIDC issuer it trusts (keyless access; github-oidc.ts) */
+  caCert: string;
+  githubOidc: GithubOidcIssuerInfo;
 }
 
 export interface RunningStack extends StackInfo {
@@ -142,6 +145,8 @@ export async function startStack(opts: { log?: (line: string) => void; keepData?
       images,
       node: { name: node.nodeName, ip: node.nodeIP, certsDir: node.certsDir, criSocket: node.criSocket, dataDir: node.dataDir },
       helm,
+      caCert: cp.caCert,
+      githubOidc: cp.githubOidc,
     };
     const file = stackFileOf(cp.kubeconfig);
     await writeFile(`${file}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });

@@ -10,19 +10,10 @@
  * The identity is `<GITHUB_SERVER_URL>/<job_workflow_ref>`, exactly the SAN Fulcio issues
  * (sigstore/fulcio docs/oid-info.md; smallstep/cli#1070 shows the reusable-workflow case).
  */
-export interface OidcClaims {
-  iss: string;
-  sub?: string;
-  aud?: string | string[];
-  exp?: number;
-  repository?: string;
-  repository_visibility?: string;
-  ref?: string;
-  sha?: string;
-  workflow_ref?: string;
-  job_workflow_ref?: string;
-  [claim: string]: unknown;
-}
+
+import type { OidcClaims } from '@polyglot-cd/tools/oidc-token';
+
+export { decodeClaims, type OidcClaims } from '@polyglot-cd/tools/oidc-token';
 
 export interface SignerIdentity {
   /** exact `--certificate-identity` */
@@ -37,21 +28,6 @@ export interface SignerIdentity {
   callerWorkflowRef: string;
 }
 
-/** Decodes a JWT's payload without verifying it: Fulcio verifies the token; we only read claims. */
-export function decodeClaims(jwt: string): OidcClaims {
-  const parts = jwt.split('.');
-  if (parts.length !== 3 || !parts[1]) throw new Error('the OIDC token is not a JWT (expected three dot-separated parts)');
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  } catch {
-    throw new Error('the OIDC token payload is not JSON');
-  }
-  if (typeof claims !== 'object' || claims === null || typeof (claims as OidcClaims).iss !== 'string') {
-    throw new Error('the OIDC token has no "iss" claim');
-  }
-  return claims as OidcClaims;
-}
 
 export function signerIdentity(claims: OidcClaims, serverUrl: string): SignerIdentity {
   const jwr = claims.job_workflow_ref;

@@ -1,5 +1,6 @@
-import { DNS1123_LABEL_RE, HOST_PATTERN_RE, type ActionContext } from '@polyglot-cd/action-kit';
-import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube';
+import { DNS1123_LABEL_RE, githubContext, HOST_PATTERN_RE, InputError, type ActionContext } from '@polyglot-cd/action-kit';
+import { isSystemNamespace, parsePrNumber, prNamespace, workflowPath, type DeployRun } from '@polyglot-cd/kube';
+import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { COMPONENT_RE, parseImages, prHost, type ImageRef } from './values.js';
 
@@ -27,6 +28,12 @@ export interface DeployInputs {
   /** kubeconfig content ('' with in-cluster) — registered as a secret at read */
   kubeconfig: string;
   inCluster: boolean;
+  /** keyless access with the job's GitHub OIDC token (cluster-oidc-audience, cluster-server, cluster-ca) */
+  githubOidc: GithubOidcInputs | undefined;
+  /** run-number: refuse a run older than the newest its workflow deployed to this release; off */
+  ordering: 'run-number' | 'off';
+  /** this run, for the order check (undefined outside GitHub Actions: no GITHUB_RUN_NUMBER) */
+  orderRun: DeployRun | undefined;
   allowExecAuth: boolean;
   helmVersion: string;
   toolsBaseUrl: string;
@@ -137,8 +144,14 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   if (inCluster && kubeconfig !== '') {
     inputs.fail('kubeconfig', kubeconfig, 'set either kubeconfig or in-cluster: true, not both', { secret: true });
   }
-  if (!inCluster && kubeconfig === '') {
-    inputs.fail('kubeconfig', '', 'required: pass the kubeconfig content from a secret (kubeconfig: ${{ secrets.KUBECONFIG }}), or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used');
+  const ordering = inputs.oneOf('ordering', ['run-number', 'off'] as const, 'run-number');
+  const githubOidc = readGithubOidcInputs(inputs, { kubeconfig: kubeconfig !== '', inCluster });
+  if (!inCluster && !githubOidc && kubeconfig === '') {
+    inputs.fail(
+      'kubeconfig',
+      '',
+      'required: pass the kubeconfig content from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), set cluster-oidc-audience and cluster-server for keyless access with the job\'s GitHub OIDC token, or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used',
+    );
   }
 
   const helmVersion = inputs.matching('helm-version', /^v?\d+\.\d+\.\d+$/, `expected an exact pinned version (${Object.keys(manifest.tools['helm']?.versions ?? {}).join(', ')})`, {
@@ -182,6 +195,9 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     images: Object.freeze(images as ImageRef[]),
     kubeconfig,
     inCluster,
+    githubOidc,
+    ordering,
+    orderRun: ordering === 'run-number' ? orderRun(ctx) : undefined,
     allowExecAuth: inputs.bool('allow-exec-auth', false),
     helmVersion: helmVersion.replace(/^v/, ''),
     toolsBaseUrl,
@@ -233,4 +249,15 @@ function signatureVerification(inputs: ActionContext['inputs']): SignatureVerifi
     insecureRegistries: Object.freeze(insecureRegistries),
     cosignVersion: version.replace(/^v/, ''),
   };
+}
+
+/** This run as the deploy order sees it; undefined outside GitHub Actions (no GITHUB_RUN_NUMBER). */
+function orderRun(ctx: ActionContext): DeployRun | undefined {
+  const raw = ctx.env['GITHUB_RUN_NUMBER'] ?? '';
+  if (raw === '') return undefined;
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) {
+    throw new InputError(`GITHUB_RUN_NUMBER is ${JSON.stringify(raw)}, not a run number: the deploy order cannot be checked (set ordering: off to deploy without it)`, 'ordering');
+  }
+  const gh = githubContext(ctx.env);
+  return { workflow: workflowPath(ctx.env['GITHUB_WORKFLOW_REF'] || `${gh.repository}/${gh.workflow}`), runNumber: Number(raw), runId: gh.runId, sha: gh.sha };
 }

@@ -22,6 +22,10 @@ import {
   loadKubeconfig,
   parseKubeconfigText,
   bindNamespaceRole,
+  claimDeployOrder,
+  clientNodeOrderApi,
+  OlderRunError,
+  restOrderApi,
   restConnection,
   restNamespaceApi,
   ownershipMetadata,
@@ -41,7 +45,8 @@ import {
   type KubeAccess,
   type RestConnection,
 } from '@polyglot-cd/kube';
-import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { loadGithubOidc, selfPlugin } from '@polyglot-cd/kube/github-oidc';
+import { CommandRunner, withheld } from '@polyglot-cd/tools/command-runner';
 import { Cosign } from '@polyglot-cd/tools/cosign';
 import { Helm, type HelmRelease } from '@polyglot-cd/tools/helm';
 import { ensureTool } from '@polyglot-cd/tools/tool-installer';
@@ -61,6 +66,8 @@ export interface Deps {
   defaultChart?: string;
   /** how often diagnostics are snapshotted while helm waits (default: timeout/4, at most 5 s) */
   diagnosticsEveryMs?: number;
+  /** keyless mode: the credential plugin the kubeconfig runs (default: this bundle, `selfPlugin`) */
+  credentialPlugin?: { command: string; args: readonly string[] };
 }
 
 type KubeConfig = KubeAccess['kubeConfig'];
@@ -184,10 +191,12 @@ async function renderCheck(helm: Helm, inp: DeployInputs, chart: string, valuesF
  * plugin, repository or stored registry credential of the runner's user (or of an earlier step) is
  * used. Every HELM_* variable of the caller is dropped for the same reason.
  */
-export function helmEnv(env: Env, kubeconfigPath: string, context: string, helmHome: string): Record<string, string> {
+export function helmEnv(env: Env, kubeconfigPath: string, context: string, helmHome: string, o: { idTokenRequest?: boolean } = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined || k === 'KUBECONFIG' || k === 'HOME' || k.startsWith('HELM_') || k.startsWith('XDG_') || k.startsWith(inputVarPrefix)) continue;
+    // the runner's token service is for the credential plugin of keyless access only
+    if (withheld(k) && !(o.idTokenRequest && k.startsWith('ACTIONS_ID_TOKEN_REQUEST_'))) continue;
     out[k] = v;
   }
   out['HOME'] = helmHome;
@@ -257,6 +266,69 @@ function describeCause(err: ToolError): string {
   return (t.split('\n').filter((l) => /^Error:/.test(l)).pop() ?? t.split('\n').pop() ?? err.message).replace(/^Error:\s*/, '');
 }
 
+/**
+ * Claims the release for this run (packages/kube/src/deploy-order.ts); a run older than the newest of
+ * its workflow is refused by policy (GateError) before anything is deployed. Outside a GitHub run
+ * (no GITHUB_RUN_NUMBER) nothing is checked, and the summary says so.
+ */
+async function claimOrder(ctx: ActionContext, inp: Readonly<DeployInputs>, conn: RestConnection | undefined, kubeConfigLoader: () => Promise<KubeConfig>): Promise<string> {
+  const run = inp.orderRun;
+  if (!run) {
+    ctx.log.info('GITHUB_RUN_NUMBER is not set (not a GitHub Actions run): the deploy order is not checked');
+    return 'not checked (no GITHUB_RUN_NUMBER)';
+  }
+  const api = conn ? restOrderApi(conn) : await clientNodeOrderApi(await kubeConfigLoader());
+  try {
+    const { previousRun } = await claimDeployOrder(api, inp.namespace, inp.release, run);
+    const line = `run #${run.runNumber} of ${run.workflow}${previousRun === undefined ? ' (first recorded)' : previousRun === run.runNumber ? ' (again: a re-run or a later step of the same run)' : ` (after run #${previousRun})`}`;
+    ctx.log.info(`deploy order: ${line}`);
+    return line;
+  } catch (err) {
+    if (err instanceof OlderRunError) throw new GateError(`Not deployed: ${err.message}. Nothing was changed.`);
+    throw err;
+  }
+}
+
+interface ClusterAccess {
+  access: Pick<KubeAccess, 'server' | 'host' | 'context' | 'source' | 'authMethod' | 'user'>;
+  /** the small REST client, for a kubeconfig it can serve */
+  conn: RestConnection | undefined;
+  kubeConfigLoader: () => Promise<KubeConfig>;
+  /** the kubeconfig helm gets */
+  kubeconfigText: string;
+}
+
+/**
+ * Cluster access, one of three. A kubeconfig is parsed and inspected here (exec/auth-provider refusal,
+ * credentials registered as secrets) without @kubernetes/client-node, which is only loaded when
+ * something needs it (diagnostics, in-cluster or keyless mode, credentials the small REST client does
+ * not handle). Keyless (cluster-oidc-audience) fetches the job's OIDC token once now, so a job without
+ * `id-token: write` fails before anything is created.
+ */
+async function clusterAccess(inp: Readonly<DeployInputs>, ctx: ActionContext, deps: Deps): Promise<ClusterAccess> {
+  const { secrets, log } = ctx;
+  if (inp.inCluster) {
+    const ic = await loadInCluster({ env: ctx.env, secrets, pathPrefix: deps.serviceAccountPrefix });
+    return { access: ic, conn: undefined, kubeConfigLoader: async () => ic.kubeConfig, kubeconfigText: inClusterKubeconfig(ic.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`) };
+  }
+  if (inp.githubOidc) {
+    const plugin = deps.credentialPlugin ?? selfPlugin(inp.githubOidc.audience);
+    const a = await loadGithubOidc(inp.githubOidc, { env: ctx.env, secrets, plugin });
+    return { access: a, conn: undefined, kubeConfigLoader: async () => a.kubeConfig, kubeconfigText: a.kubeconfigText };
+  }
+  const doc = await parseKubeconfigText(inp.kubeconfig);
+  const facts = inspectKubeconfig(doc, { allowExecAuth: inp.allowExecAuth });
+  for (const v of facts.secretValues) secrets.add(v);
+  for (const w of facts.warnings) log.warning(w);
+  let loaded: Promise<KubeConfig> | undefined;
+  return {
+    access: { server: facts.server, host: facts.host, context: facts.context, source: 'kubeconfig', authMethod: facts.authMethod, user: facts.user },
+    conn: restConnection(doc, facts),
+    kubeConfigLoader: () => (loaded ??= loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets }).then((a) => a.kubeConfig)),
+    kubeconfigText: inp.kubeconfig,
+  };
+}
+
 export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const { log, outputs, summary, secrets, runner } = ctx;
   const now = deps.now ?? Date.now;
@@ -277,26 +349,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     throw new InputError('GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership', 'pr-number');
   }
 
-  // Cluster access. A kubeconfig is parsed and inspected here (exec/auth-provider refusal, credentials
-  // registered as secrets) without @kubernetes/client-node, which is only loaded when something needs it
-  // (diagnostics, in-cluster mode, credentials the small REST client does not handle).
-  let access: Pick<KubeAccess, 'server' | 'host' | 'context' | 'source' | 'authMethod'>;
-  let conn: RestConnection | undefined;
-  let kubeConfigLoader: () => Promise<KubeConfig>;
-  if (inp.inCluster) {
-    const ic = await loadInCluster({ env: ctx.env, secrets, pathPrefix: deps.serviceAccountPrefix });
-    access = ic;
-    kubeConfigLoader = async () => ic.kubeConfig;
-  } else {
-    const doc = await parseKubeconfigText(inp.kubeconfig);
-    const facts = inspectKubeconfig(doc, { allowExecAuth: inp.allowExecAuth });
-    for (const v of facts.secretValues) secrets.add(v);
-    for (const w of facts.warnings) log.warning(w);
-    access = { server: facts.server, host: facts.host, context: facts.context, source: 'kubeconfig', authMethod: facts.authMethod };
-    conn = restConnection(doc, facts);
-    let loaded: Promise<KubeConfig> | undefined;
-    kubeConfigLoader = () => (loaded ??= loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets }).then((a) => a.kubeConfig));
-  }
+  const { access, conn, kubeConfigLoader, kubeconfigText } = await clusterAccess(inp, ctx, deps);
+  if (inp.githubOidc) log.info(`Cluster access: the job's GitHub OIDC token (audience ${inp.githubOidc.audience}) as ${access.user}`);
 
   const report: DeployReport = {
     release: inp.release,
@@ -311,7 +365,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   outputs.set('namespace', inp.namespace);
 
   const runnerTemp = ctx.env['RUNNER_TEMP'];
-  const kubeconfigPath = writeKubeconfigFile(inp.inCluster ? inClusterKubeconfig(access.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`) : inp.kubeconfig, runnerTemp);
+  const kubeconfigPath = writeKubeconfigFile(kubeconfigText, runnerTemp);
   rememberKubeconfig(runner, kubeconfigPath);
   const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
   try {
@@ -326,7 +380,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         log: (l) => nsLog.info(l),
         sleep: deps.sleep,
       });
-    const env = helmEnv(ctx.env, kubeconfigPath, inp.inCluster ? '' : access.context, join(work, 'helm-home'));
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.kubeconfig === '' ? '' : access.context, join(work, 'helm-home'), { idTokenRequest: inp.githubOidc !== undefined });
     const cmd = new CommandRunner({ log, secrets, env });
     const helmP = log
       .group(`Install helm ${inp.helmVersion}`, () => ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }))
@@ -357,6 +411,14 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const { installed, helm } = helmResult.value;
     report.helm = `${helm.version.raw} (${installed.source})`;
     log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
+
+    // ---- order: an older run of this workflow never overwrites a newer one
+    if (!inp.dryRun && inp.ordering === 'run-number') {
+      report.order = await log.group(`Deploy order of ${inp.release} in ${inp.namespace}`, () => claimOrder(ctx, inp, conn, kubeConfigLoader)).catch((err: unknown) => {
+        if (err instanceof GateError) report.failure = err.message;
+        throw err;
+      });
+    }
 
     // ---- canary: the stable track keeps what the last deployed revision runs
     let plan: CanaryPlan | undefined;

@@ -28,6 +28,8 @@ export interface DeployReport {
   canary?: string;
   /** verify-signatures: one line per image */
   signatures?: string[];
+  /** the deploy order claimed (run number of the workflow), or why it was not checked */
+  order?: string;
   failure?: string;
   diagnostics?: Diagnostics;
   diff?: ManifestDiff;
@@ -52,6 +54,7 @@ export function renderSummary(summary: Summary, r: DeployReport): void {
   for (const i of r.images) rows.push([`Image: ${i.component}`, new Raw(code(i.ref))]);
   if (r.canary) rows.push(['Canary', r.canary]);
   for (const line of r.signatures ?? []) rows.push(['Signature', line]);
+  if (r.order) rows.push(['Order', r.order]);
   if (r.url) rows.push(['URL', new Raw(link(r.url, r.url))]);
   rows.push(['API server', r.apiHost]);
   if (r.helm) rows.push(['Helm', r.helm]);

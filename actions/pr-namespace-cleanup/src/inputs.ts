@@ -1,4 +1,5 @@
 import { githubContext, InputError, parseHttpUrl, type ActionContext } from '@polyglot-cd/action-kit';
+import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
 import { parsePrNumber, protectedEntryProblem, REPOSITORY_ID_RE } from '@polyglot-cd/kube/ownership';
 
 export const MODES = ['pr', 'gc'] as const;
@@ -11,6 +12,8 @@ export interface CleanupInputs {
   /** kubeconfig content (masked credentials); '' when inCluster */
   kubeconfig: string;
   inCluster: boolean;
+  /** keyless access with the job's GitHub OIDC token (cluster-oidc-audience, cluster-server, cluster-ca) */
+  githubOidc: GithubOidcInputs | undefined;
   allowExecAuth: boolean;
   context: string;
   protectedNames: readonly string[];
@@ -21,6 +24,8 @@ export interface CleanupInputs {
   concurrency: number;
   pageSize: number;
   uninstallReleases: boolean;
+  /** a ClusterRole to bind this identity to inside each pr-<N> before its releases are uninstalled */
+  namespaceRole: string;
   helmVersion: string;
   githubToken: string;
   githubApiUrl: URL;
@@ -50,9 +55,10 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
   if (kubeconfig !== '' && inCluster) {
     inputs.fail('in-cluster', 'true', 'give either kubeconfig or in-cluster: true, not both');
   }
-  if (kubeconfig === '' && !inCluster) {
+  const githubOidc = readGithubOidcInputs(inputs, { kubeconfig: kubeconfig !== '', inCluster });
+  if (kubeconfig === '' && !inCluster && !githubOidc) {
     inputs.required('kubeconfig', {
-      hint: 'Pass the cluster credentials from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), or set in-cluster: true on a runner pod.',
+      hint: "Pass the cluster credentials from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), set cluster-oidc-audience and cluster-server for keyless access with the job's GitHub OIDC token, or set in-cluster: true on a runner pod.",
     });
   }
   const allowExecAuth = inputs.bool('allow-exec-auth', false);
@@ -100,6 +106,7 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     pr,
     kubeconfig,
     inCluster,
+    githubOidc,
     allowExecAuth,
     context,
     protectedNames: Object.freeze(protectedNames),
@@ -109,6 +116,7 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     concurrency,
     pageSize,
     uninstallReleases,
+    namespaceRole: inputs.matching('namespace-role', /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/, 'expected a ClusterRole name such as polyglot-cd-pr-cleanup-namespace'),
     helmVersion: helmVersion.replace(/^v/, ''),
     githubToken,
     githubApiUrl: apiUrl,

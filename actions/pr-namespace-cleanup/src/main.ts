@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { code, GateError, Raw, type ActionContext } from '@polyglot-cd/action-kit';
 import { loadInCluster, loadKubeconfig, SERVICE_ACCOUNT_DIR, type KubeAccess } from '@polyglot-cd/kube/config';
+import { bindNamespaceRole } from '@polyglot-cd/kube/ensure-namespace';
+import { loadGithubOidc, selfPlugin } from '@polyglot-cd/kube/github-oidc';
 import { rememberKubeconfig, removeKubeconfigFile, writeKubeconfigFile } from '@polyglot-cd/kube/kubeconfig-file';
 import {
   apiStatus,
@@ -38,6 +40,13 @@ export interface Deps {
   prLookup?: (inputs: Readonly<CleanupInputs>) => Promise<PrLookup>;
   /** root for the in-cluster service-account files (tests) */
   serviceAccountPrefix?: string;
+  /** keyless mode: the credential plugin the kubeconfig runs (default: this bundle, `selfPlugin`) */
+  credentialPlugin?: { command: string; args: readonly string[] };
+}
+
+function accessKind(inputs: Readonly<CleanupInputs>): string {
+  if (inputs.inCluster) return 'in-cluster service account';
+  return inputs.githubOidc ? `the job's GitHub OIDC token, audience ${inputs.githubOidc.audience}` : 'kubeconfig input';
 }
 
 export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
@@ -52,10 +61,12 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   let access: KubeAccess | undefined;
   let fatal: string | undefined;
   try {
-    access = await log.group(`Load cluster access (${inputs.inCluster ? 'in-cluster service account' : 'kubeconfig input'})`, async () => {
+    access = await log.group(`Load cluster access (${accessKind(inputs)})`, async () => {
       const a = inputs.inCluster
         ? await loadInCluster({ env: ctx.env, secrets: ctx.secrets, ...(deps.serviceAccountPrefix ? { pathPrefix: deps.serviceAccountPrefix } : {}) })
-        : await loadKubeconfig(inputs.kubeconfig, { allowExecAuth: inputs.allowExecAuth, secrets: ctx.secrets, ...(inputs.context ? { context: inputs.context } : {}) });
+        : inputs.githubOidc
+          ? await loadGithubOidc(inputs.githubOidc, { env: ctx.env, secrets: ctx.secrets, plugin: deps.credentialPlugin ?? selfPlugin(inputs.githubOidc.audience) })
+          : await loadKubeconfig(inputs.kubeconfig, { allowExecAuth: inputs.allowExecAuth, secrets: ctx.secrets, ...(inputs.context ? { context: inputs.context } : {}) });
       log.info(`API server ${a.host} (context ${a.context}, user ${a.user}, ${a.authMethod})`);
       for (const w of a.warnings) log.warning(w);
       return a;
@@ -157,6 +168,17 @@ async function runPr(
 
 async function uninstallReleases(ctx: ActionContext, inputs: Readonly<CleanupInputs>, access: KubeAccess, namespace: string, deps: Deps): Promise<void> {
   const { log } = ctx;
+  if (inputs.namespaceRole) {
+    // the cleanup identity reads no Secrets outside the pr-<N> it is about to delete (examples/rbac/cleanup.yaml)
+    const bound = await bindNamespaceRole(access.kubeConfig, namespace, inputs.namespaceRole, { bindingName: 'polyglot-cd-cleanup', check: { verb: 'delete', resource: 'secrets' }, log: (l) => log.info(l) }).then(
+      () => true,
+      (err: unknown) => {
+        log.warning(`Could not bind ClusterRole ${inputs.namespaceRole} in ${namespace} (${err instanceof Error ? err.message : String(err)}); its Helm releases are not uninstalled, deleting the namespace removes them anyway, without their hooks`);
+        return false;
+      },
+    );
+    if (!bound) return;
+  }
   const releases = await listHelmReleases(access.kubeConfig, namespace).catch((err: unknown) => {
     log.warning(`Could not list the Helm releases in ${namespace} (${describeStatus(err)}); deleting the namespace removes them anyway, without their hooks`);
     return [] as string[];
@@ -180,11 +202,15 @@ async function uninstallReleases(ctx: ActionContext, inputs: Readonly<CleanupInp
     mkdirSync(helmHome, { recursive: true, mode: 0o700 });
     const text = inputs.inCluster
       ? inClusterKubeconfigText(access.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`)
-      : inputs.kubeconfig;
+      : 'kubeconfigText' in access && typeof access.kubeconfigText === 'string'
+        ? access.kubeconfigText
+        : inputs.kubeconfig;
     const path = writeKubeconfigFile(text, temp);
     rememberKubeconfig(ctx.runner, path);
     try {
-      const env = {
+      const env: Record<string, string> = {
+        // keyless access: the credential plugin in the kubeconfig asks the runner's token service
+        ...(inputs.githubOidc ? idTokenRequestEnv(ctx.env) : {}),
         KUBECONFIG: path,
         HELM_KUBECONTEXT: inputs.context || '',
         HOME: helmHome,
@@ -323,4 +349,10 @@ function defaultLookup(ctx: ActionContext, deps: Deps): (inputs: Readonly<Cleanu
       log: ctx.log,
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
+}
+
+function idTokenRequestEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']) if (env[k]) out[k] = env[k] as string;
+  return out;
 }

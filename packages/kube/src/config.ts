@@ -19,12 +19,12 @@ import { join } from 'node:path';
 import { checkYamlExpansion, InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account';
+export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account' | 'github-oidc';
 
 /** What was loaded, for logs and the summary (nothing secret in here except the KubeConfig itself). */
 export interface KubeAccess {
   kubeConfig: KubeConfig;
-  source: 'kubeconfig' | 'in-cluster';
+  source: 'kubeconfig' | 'in-cluster' | 'github-oidc';
   /** https://host:port of the API server */
   server: string;
   /** host[:port], to show in summaries */

@@ -184,12 +184,18 @@ export async function clientNodeNamespaceApi(kc: KubeConfig): Promise<NamespaceA
 
 /**
  * Binds this identity (whoever the kubeconfig authenticates as, asked with a SelfSubjectReview) to the
- * ClusterRole `role` inside `namespace` with a RoleBinding `polyglot-cd-deployer`, then waits until the
- * API server authorizes it (a SelfSubjectAccessReview for `create secrets`, which helm's release records
- * need). So a preview identity needs cluster-wide rights only to create namespaces and bind that one
- * role, not to read every namespace's Secrets and logs. An existing binding is kept.
+ * ClusterRole `role` inside `namespace` with a RoleBinding (`polyglot-cd-deployer` unless `bindingName`),
+ * then waits until the API server authorizes it (a SelfSubjectAccessReview for `check`, default
+ * `create secrets`, which helm's release records need). So a preview identity needs cluster-wide
+ * rights only to create namespaces and bind that one role, and the cleanup identity only to delete
+ * namespaces and bind its own, not to read every namespace's Secrets and logs. An existing binding is kept.
  */
-export async function bindNamespaceRole(kc: KubeConfig, namespace: string, role: string, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<string> {
+export async function bindNamespaceRole(
+  kc: KubeConfig,
+  namespace: string,
+  role: string,
+  opts: { timeoutMs?: number; log?: (line: string) => void; bindingName?: string; check?: { verb: string; resource: string } } = {},
+): Promise<string> {
   const { AuthenticationV1Api, AuthorizationV1Api, RbacAuthorizationV1Api } = await import('@kubernetes/client-node');
   const who = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
   const username = who.status?.userInfo?.username ?? '';
@@ -201,7 +207,7 @@ export async function bindNamespaceRole(kc: KubeConfig, namespace: string, role:
     await rbac.createNamespacedRoleBinding({
       namespace,
       body: {
-        metadata: { name: 'polyglot-cd-deployer', labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+        metadata: { name: opts.bindingName ?? 'polyglot-cd-deployer', labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
         subjects: [subject],
       },
@@ -210,19 +216,20 @@ export async function bindNamespaceRole(kc: KubeConfig, namespace: string, role:
   } catch (err) {
     if (httpCode(err) !== 409) {
       throw new NamespaceError(
-        `Could not bind ClusterRole ${role} in namespace ${namespace}: ${describeApiError(err)}. The identity needs create on rolebindings and bind on that ClusterRole (examples/rbac/preview.yaml).`,
+        `Could not bind ClusterRole ${role} in namespace ${namespace}: ${describeApiError(err)}. The identity needs create on rolebindings and bind on that ClusterRole (examples/rbac/preview.yaml, cleanup.yaml).`,
         httpCode(err),
       );
     }
   }
   const authz = kc.makeApiClient(AuthorizationV1Api);
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  const check = opts.check ?? { verb: 'create', resource: 'secrets' };
   for (;;) {
     const r = await authz.createSelfSubjectAccessReview({
-      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: 'create', resource: 'secrets' } } },
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, ...check } } },
     });
     if (r.status?.allowed) return username;
-    if (Date.now() > deadline) throw new NamespaceError(`${username} still may not create secrets in ${namespace} after binding ClusterRole ${role}: does that ClusterRole grant it?`);
+    if (Date.now() > deadline) throw new NamespaceError(`${username} still may not ${check.verb} ${check.resource} in ${namespace} after binding ClusterRole ${role}: does that ClusterRole grant it?`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }

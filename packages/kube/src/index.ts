@@ -4,3 +4,4 @@ export * from './diagnostics.js';
 export * from './ensure-namespace.js';
 export * from './namespaces.js';
 export * from './rest.js';
+export * from './deploy-order.js';

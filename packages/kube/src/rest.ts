@@ -70,7 +70,7 @@ export class RestError extends Error {
 
 export async function restRequest(
   conn: RestConnection,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   o: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
 ): Promise<unknown> {

@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../actions/helm-deploy/src/main.js';
 import { runInProcess, workspace } from '../../helpers/action-env.js';
+import { canary } from '../../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';
 
 let api: ScriptedServer;
-const TOKEN = 'tok-3f9a1c7e5b2d4a6c8e0f';
+const TOKEN = canary('helm-deploy kubeconfig token');
 
 function kubeconfig(user: string = `token: ${TOKEN}`): string {
   return [
@@ -24,8 +25,8 @@ function kubeconfig(user: string = `token: ${TOKEN}`): string {
   ].join('\n');
 }
 
-async function run(inputs: Record<string, string>) {
-  const ws = workspace({ release: 'shop', 'pr-number': '42', kubeconfig: kubeconfig(), ...inputs });
+async function run(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const ws = workspace({ release: 'shop', 'pr-number': '42', kubeconfig: kubeconfig(), ...inputs }, env);
   return runInProcess('helm-deploy', (ctx) => main(ctx, { defaultChart: '/nonexistent' }), ws);
 }
 
@@ -69,7 +70,8 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
     [{ 'helm-version': 'latest' }, 'Input "helm-version" has an invalid value "latest": expected an exact pinned version'],
     [{ timeout: '3 days' }, 'Input "timeout" has an invalid value "3 days": expected a duration'],
     [{ 'in-cluster': 'true' }, 'Input "kubeconfig" has an invalid value (secret value not shown): set either kubeconfig or in-cluster: true, not both'],
-    [{ kubeconfig: '' }, 'Input "kubeconfig" has an invalid value "": required: pass the kubeconfig content from a secret'],
+    [{ ordering: 'newest' }, 'Input "ordering" has an invalid value "newest"'],
+    [{ kubeconfig: '' }, 'Input "kubeconfig" has an invalid value "": required: pass the kubeconfig content from an environment secret'],
     [{ 'canary-weight': '10', images: `backend: r/b@sha256:${'a'.repeat(64)}` }, 'Input "canary-component" has an invalid value "": required with canary-weight 10'],
     [{ 'canary-weight': '10', 'canary-component': 'api', images: `backend: r/b@sha256:${'a'.repeat(64)}` }, 'Input "canary-component" has an invalid value "api": must be one of the components in images (backend)'],
     [{ 'canary-weight': '101', 'canary-component': 'backend' }, 'Input "canary-weight" has an invalid value "101": expected an integer >= 0 and <= 100'],
@@ -90,6 +92,15 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
     expect(errs[0]?.startsWith(`::error::${message}`), errs[0]).toBe(true);
     expect(api.requests).toHaveLength(0);
     expect(res.outputs).toEqual({});
+  });
+
+  it('a malformed GITHUB_RUN_NUMBER is refused before the cluster is contacted (the deploy order needs it)', async () => {
+    for (const bad of ['0', '-1', '1e3', '42; rm -rf /']) {
+      const res = await run({}, { GITHUB_RUN_NUMBER: bad });
+      expect(res.code).toBe(1);
+      expect(res.stdout).toContain(`::error::GITHUB_RUN_NUMBER is ${JSON.stringify(bad)}, not a run number`);
+    }
+    expect(api.requests).toEqual([]);
   });
 
   it('a kubeconfig with an exec plugin is refused, and neither the plugin nor the API server is called', async () => {
