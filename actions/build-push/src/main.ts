@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { code, GateError, githubContext, InputError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
@@ -207,8 +207,7 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       );
       const imageId = (await readFile(iidFile, 'utf8')).trim();
       if (!inputs.push) {
-        const dir = join(runnerTemp, 'build-push');
-        await mkdir(dir, { recursive: true });
+        const dir = await privateDir(join(runnerTemp, 'build-push'));
         const archive = join(dir, `${inputs.image.split('/').pop() ?? 'image'}-${gh.shortSha || 'local'}-${imageId.replace(/^sha256:/, '').slice(0, 12)}.oci.tar`);
         await rm(archive, { force: true });
         await log.group(`Write the image as an OCI archive (push: false)`, () => buildah.run(Buildah.pushArgs(imageId, `oci-archive:${archive}`), { timeoutMs: 30 * 60_000 }));
@@ -379,8 +378,7 @@ async function dockerPath(ctx: ActionContext, inputs: BuildPushInputs, o: Docker
   const metadataFile = join(o.tmp, 'metadata.json');
   let archive = '';
   if (!inputs.push) {
-    const dir = join(o.runnerTemp, 'build-push');
-    await mkdir(dir, { recursive: true });
+    const dir = await privateDir(join(o.runnerTemp, 'build-push'));
     archive = join(dir, `${inputs.image.split('/').pop() ?? 'image'}-${o.shortSha || 'local'}.oci.tar`);
   }
   const args = Docker.buildArgs({
@@ -456,4 +454,14 @@ function writeResults(ctx: ActionContext, inputs: BuildPushInputs, refs: string[
         `${result.existing.length > 1 ? 'they' : 'it'} already pointed at this digest ${code(result.digest)}, so nothing changed.\n\n`,
     );
   }
+}
+
+/**
+ * The directory the OCI archives of push: false go to: 0700, also when an earlier step made it with
+ * another mode (an image about to be scanned is nobody else's to read or swap).
+ */
+async function privateDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  return dir;
 }

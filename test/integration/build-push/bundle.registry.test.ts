@@ -1,10 +1,11 @@
 // build-push from its bundle (dist/build-push/index.js, real Node 24) with the real buildah, skopeo
 // and docker-registry (test/registry). skopeo is the independent witness of digests, tags and labels.
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { baseEnv, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { canary, recordingPath } from '../../helpers/canary.js';
 import { startFlakyProxy } from '../../registry/flaky-proxy.js';
 import { containersEnv, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
 
@@ -20,8 +21,12 @@ function context(base: string, extra = ''): string {
   return dir;
 }
 
+// buildah and skopeo (found on PATH) record every call for the secret canary scan
+const recording = recordingPath(['buildah', 'skopeo']);
+
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, ...env }), { timeoutMs: 170_000 });
+  const PATH = `${recording}:${baseEnv()['PATH']}`;
+  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, PATH, ...env }), { timeoutMs: 170_000 });
 }
 
 /** everything a user could see, except the ::add-mask:: commands that register the secret */
@@ -93,6 +98,8 @@ describe('build-push bundle against a real registry', () => {
     expectOk(built);
     const archive = built.outputs['archive'] as string;
     expect(existsSync(archive)).toBe(true);
+    // the archive waits for the scan in a directory nobody else may read or write
+    expect(statSync(dirname(archive)).mode & 0o777).toBe(0o700);
     expect(built.outputs['image']).toBeUndefined();
     expect(JSON.parse(built.outputs['tags'] as string)).toEqual([]);
     // nothing reached the registry
@@ -114,7 +121,7 @@ describe('build-push bundle against a real registry', () => {
     expect(visible(ok)).not.toContain(info.tls.password);
     expect(ok.stdout).toContain(`::add-mask::${info.tls.password}`);
 
-    const wrong = 'Wr0ng-Passw0rd-For-Test';
+    const wrong = canary('wrong registry password');
     const image2 = `${info.tls.host}/${uniqueRepo('tls-wrong')}`;
     const bad = await run({ image: image2, context: ctx, 'ca-file': info.tls.caFile, username: info.tls.username, password: wrong });
     expect(bad.code).toBe(1);
