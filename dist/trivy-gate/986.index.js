@@ -965,6 +965,7 @@ function toSarif(kept, suppressed, o) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CommandRunner = void 0;
+exports.withheld = withheld;
 /**
  * CommandRunner: the only way the actions start a process.
  * - argv arrays only (`shell: false`), so no value is ever parsed by a shell;
@@ -972,10 +973,18 @@ exports.CommandRunner = void 0;
  * - captures stdout/stderr, redacts secrets from anything it logs or puts in an error;
  * - enforces a timeout (SIGTERM, then SIGKILL after a grace period);
  * - forwards SIGINT/SIGTERM to running children and waits for them, so a cancelled job does not
- *   leave a tool (e.g. `helm upgrade`) half-way.
+ *   leave a tool (e.g. `helm upgrade`) half-way;
+ * - never hands a child the step's inputs (INPUT_*: a password input is a secret) or the runner's
+ *   tokens (ACTIONS_ID_TOKEN_REQUEST_*, ACTIONS_RUNTIME_TOKEN) from the base environment: a tool gets
+ *   a secret only through the channel the action chose for it (stdin, a 0600 file, a variable passed
+ *   per call, or a name the action lists in `passThrough`).
  */
 const node_child_process_1 = __webpack_require__(1421);
 const action_kit_1 = __webpack_require__(5092);
+/** Variables of the base environment a child never gets unless passed on purpose. */
+function withheld(name) {
+    return name.startsWith('INPUT_') || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_') || name === 'ACTIONS_RUNTIME_TOKEN';
+}
 const MAX_CAPTURE = 64 * 1024 * 1024;
 class CommandRunner {
     #log;
@@ -991,7 +1000,9 @@ class CommandRunner {
         this.#secrets = opts.secrets;
         this.#defaultTimeoutMs = opts.defaultTimeoutMs ?? 10 * 60_000;
         this.#killGraceMs = opts.killGraceMs ?? 7_000;
-        this.#env = opts.env ?? process.env;
+        const base = opts.env ?? process.env;
+        const keep = new Set(opts.passThrough ?? []);
+        this.#env = Object.fromEntries(Object.entries(base).filter(([k]) => keep.has(k) || !withheld(k)));
     }
     /** argv as it may appear in a log line or an error */
     display(file, args) {
