@@ -8,6 +8,7 @@
 //   polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
 //   polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
 //   polyglot-cd pipeline down
+//   polyglot-cd release --dry-run [--version X.Y.Z]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,13 @@ function usage(code = 2) {
       Runs .github/workflows/pr-cleanup.yml (mode pr): deletes namespace pr-<N>.
   polyglot-cd pipeline down
       Stops the local registry, and the local cluster if the pipeline started it (one started with
-      test/kube/cluster.sh start, or by a test run, keeps running).`;
+      test/kube/cluster.sh start, or by a test run, keeps running).
+  polyglot-cd release --dry-run [--version X.Y.Z]
+      Runs .github/workflows/release.yml here as a dispatch of version X.Y.Z (default: the newest
+      version in CHANGELOG.md) and prints the release plan: the version, the dist check (every bundle
+      rebuilt into dist/ and compared byte for byte with the committed dist/), the notes and the
+      major tag move. The full tests, the attestation, the GitHub release and the tag move are
+      skipped with what they would do: releases are published by pushing the tag vX.Y.Z.`;
   (code === 0 ? console.log : console.error)(text);
   process.exit(code);
 }
@@ -321,8 +328,33 @@ async function main(argv) {
     return r.code;
   }
   if (cmd === 'pipeline') return pipeline(rest);
+  if (cmd === 'release') return release(rest);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') usage(0);
   usage();
+}
+
+async function release(argv) {
+  const opts = { dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dry-run') opts.dryRun = true;
+    else if (a === '--version' && argv[i + 1] !== undefined) opts.version = argv[++i];
+    else {
+      console.error(`polyglot-cd release: unknown option ${a}`);
+      usage();
+    }
+  }
+  if (!opts.dryRun) {
+    console.error('polyglot-cd release: only --dry-run runs here; a release is published by pushing its tag vX.Y.Z (GitHub runs .github/workflows/release.yml)');
+    return 2;
+  }
+  const { runReleaseDryRun } = await import('./lib/release.mjs');
+  try {
+    return (await runReleaseDryRun({ root, version: opts.version })).code;
+  } catch (e) {
+    console.error(red(`polyglot-cd release: ${e.message}`));
+    return 1;
+  }
 }
 
 async function pipeline(argv) {

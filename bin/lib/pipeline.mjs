@@ -49,6 +49,20 @@ export function localRepositoryId(repository) {
   return String(1_000_000_000 + (createHash('sha256').update(repository).digest().readUInt32BE(0) % 1_000_000_000));
 }
 
+/**
+ * What the job context's workflow_* properties say of a workflow of this polyglot-cd working tree
+ * (`root`): its repository (from the origin remote when that names one, else local/polyglot-cd) and
+ * its HEAD commit. The working tree is the commit of the workflow file the local runner interprets.
+ */
+export function localWorkflowIdentity(root, workflowFile) {
+  const sha = git(root, ['rev-parse', 'HEAD']) || '0'.repeat(40);
+  const remote = git(root, ['config', '--get', 'remote.origin.url']);
+  const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote);
+  // a GitHub owner/repository name, as the workflow checks it; a local path as origin is not one
+  const repository = m && /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
+  return { repository, sha, file_path: `.github/workflows/${workflowFile}` };
+}
+
 /** The github context of a pull_request run of this checkout, and the GITHUB_* env the bundles read. */
 export function prContext({ cwd, pr, localEnv, runDir }) {
   const repository = localEnv.GITHUB_REPOSITORY;
@@ -163,6 +177,7 @@ export async function runPrPipeline(opts) {
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
       runAction: (action, { inputs: withs, env }) => opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
       skipAction: (a) => localSkipReason(a),
+      workflowIdentity: localWorkflowIdentity(opts.root, 'pr-preview.yml'),
       mask: (s) => s.split(sink.url).join('***'),
       out,
     });
@@ -201,6 +216,7 @@ export async function runCleanupPipeline(opts) {
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
       runAction: (action, { inputs: withs, env }) => opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
       skipAction: (a) => localSkipReason(a),
+      workflowIdentity: localWorkflowIdentity(opts.root, 'pr-cleanup.yml'),
       out,
     });
     renderReport(result, { renderSummary: opts.renderSummary, out });

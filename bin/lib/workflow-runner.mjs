@@ -4,23 +4,34 @@
 // pr-preview.yml says. Steps:
 // - `run:` steps run in bash (`bash --noprofile --norc -eo pipefail`, GitHub's default shell) with
 //   GITHUB_OUTPUT / GITHUB_ENV / RUNNER_TEMP files of their own;
-// - our actions (`org/polyglot-cd/<action>@…`) run from their bundles through `runAction`;
+// - our actions (`./.polyglot-cd/<action>`, checked out on GitHub at the workflow's own commit) run
+//   from this working tree's bundles (dist/<action>/index.js) through `runAction`: the working tree is
+//   the commit of the workflow file being run (`job.workflow_repository`, `job.workflow_sha` and
+//   `job.workflow_file_path` name it, from `workflowIdentity`), so the checkout into .polyglot-cd is
+//   shown as skipped;
 // - actions/upload-artifact and actions/download-artifact keep artifacts in a directory of the run;
+// - environment secrets (`environmentSecrets`) reach only the jobs that declare that environment;
 // - any other action needs GitHub itself (checkout: your working tree is used; code scanning; the REST
-//   API) and is shown as skipped with the reason, never as passed.
+//   API; attestations) and is shown as skipped with the reason, never as passed;
+// - a job the caller names in `skipJob` (the release dry run: the jobs that publish) is shown as
+//   skipped with the caller's reason.
+// workflow_dispatch workflows (release.yml) run the same way, with the inputs they declare.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
 import { evaluateIf, interpolate, interpolateDeep, toText } from './expressions.mjs';
 
-export const OWN_PREFIX = 'org/polyglot-cd/';
+/** Where the reusable workflows check out polyglot-cd at their own commit; `uses: ./.polyglot-cd/<action>`. */
+export const OWN_PATH = '.polyglot-cd';
+const OWN_USES = /^\.\/\.polyglot-cd\/([a-z0-9-]+)\/?$/;
 
 /** Why a third-party action does not run locally (shown on the skipped step). */
 const SKIPPED_ACTIONS = {
   'actions/checkout': 'the local pipeline builds your working tree as it is',
   'github/codeql-action/upload-sarif': 'code scanning is a GitHub service',
   'actions/github-script': 'it calls the GitHub REST API',
+  'actions/attest-build-provenance': "an attestation is signed with the job's GitHub OIDC token and stored by GitHub",
 };
 
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,15 +104,20 @@ function copyInto(src, destDir) {
 }
 
 /**
- * Runs a workflow_call workflow.
+ * Runs a workflow_call workflow, or a workflow_dispatch one (its inputs; it declares no secrets).
  * opts: { file, inputs, secrets, github (context), runDir, runAction(action, { inputs, env }),
- *         skipAction(action) → reason | undefined, approve(environment) → false to reject a job's
- *         deployment (default: approved), baseEnv, out (line printer), mask(text) }
- * Returns { result, jobs: [{ id, name, result, outputs, environment, steps: [...] }], outputs }.
+ *         skipAction(action) → reason | undefined, skipJob(id, job, needs) → reason | undefined (the job is
+ *         shown as skipped with that reason, like one whose if: is false, and so are the jobs that
+ *         need it), approve(environment) → false to reject a job's
+ *         deployment (default: approved), environmentSecrets ({ <environment>: { NAME: value } }),
+ *         workflowIdentity ({ repository, sha, file_path }: what the job context's workflow_*
+ *         properties say; without it they are empty, as on a GitHub that has none), baseEnv,
+ *         out (line printer), mask(text) }
+ * Returns { result, jobs: [{ id, name, result, reason (of skipJob), outputs, environment, steps: [...] }], outputs }.
  */
 export async function runWorkflow(opts) {
   const wf = load(readFileSync(opts.file, 'utf8'));
-  const call = wf?.on?.workflow_call ?? {};
+  const call = wf?.on?.workflow_call ?? wf?.on?.workflow_dispatch ?? {};
   const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
   const mask = opts.mask ?? ((s) => s);
   const wfName = typeof wf?.name === 'string' ? wf.name : basename(opts.file);
@@ -139,10 +155,26 @@ export async function runWorkflow(opts) {
       failure: () => needResults.some((r) => r === 'failure'),
       cancelled: () => false,
     };
-    const base = { github: opts.github, inputs, secrets, needs, vars: {}, runner: { os: 'Linux', arch: 'X64', temp: '' }, env: {} };
+    // a job that declares an environment reads that environment's secrets, which win over the
+    // caller's of the same name (a job without one never sees them)
+    let jobSecrets = secrets;
+    if (job.environment && opts.environmentSecrets) {
+      const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
+      const envName = toText(interpolate(envDef.name, { contexts: { github: opts.github, inputs, needs, vars: {}, matrix: {} } }));
+      jobSecrets = { ...secrets, ...(opts.environmentSecrets[envName] ?? {}) };
+    }
+    const base = { github: opts.github, inputs, secrets: jobSecrets, needs, vars: {}, runner: { os: 'Linux', arch: 'X64', temp: '' }, env: {} };
     const entry = { id, name: id, result: 'skipped', outputs: {}, environment: null, steps: [], started: Date.now(), secs: 0 };
     report.push(entry);
     if (job.uses) throw new Error(`job ${id} calls another workflow (${job.uses}); the local runner runs steps only`);
+    const skipReason = opts.skipJob?.(id, job, needs);
+    if (skipReason) {
+      entry.name = toText(interpolate(job.name ?? id, { contexts: { ...base, matrix: {} } })) || id;
+      entry.reason = skipReason;
+      out(`○ ${entry.name}: skipped (${skipReason})`);
+      results[id] = { result: 'skipped', outputs: {} };
+      continue;
+    }
     if (!evaluateIf(job.if, { contexts: base, status: jobStatus })) {
       entry.name = toText(interpolate(job.name ?? id, { contexts: { ...base, matrix: {} } })) || id;
       out(`○ ${entry.name}: skipped (if: ${String(job.if ?? 'success()').trim()})`);
@@ -154,7 +186,9 @@ export async function runWorkflow(opts) {
       const legDir = join(opts.runDir, 'jobs', `${id}-${entry.steps.length}`);
       const temp = join(legDir, 'temp');
       mkdirSync(temp, { recursive: true });
-      const ctx = { ...base, matrix: matrix ?? {}, strategy: {}, runner: { ...base.runner, temp }, steps: {}, job: { status: 'success' } };
+      const identity = opts.workflowIdentity ?? {};
+      const jobCtx = { status: 'success', workflow_repository: identity.repository ?? '', workflow_sha: identity.sha ?? '', workflow_file_path: identity.file_path ?? '' };
+      const ctx = { ...base, matrix: matrix ?? {}, strategy: {}, runner: { ...base.runner, temp }, steps: {}, job: jobCtx };
       const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
       entry.name = matrix ? entry.name : name;
       out(`▶ ${name}`);
@@ -194,8 +228,8 @@ export async function runWorkflow(opts) {
             outputs = r.outputs;
             Object.assign(ctx.env, r.env);
             if (r.code !== 0) record.reason = `exit ${r.code}`;
-          } else if (typeof step.uses === 'string' && step.uses.startsWith(OWN_PREFIX)) {
-            const action = step.uses.slice(OWN_PREFIX.length).replace(/@.*$/, '');
+          } else if (typeof step.uses === 'string' && OWN_USES.test(step.uses)) {
+            const action = OWN_USES.exec(step.uses)[1];
             record.action = action;
             const skip = opts.skipAction?.(action);
             if (skip) {
@@ -213,7 +247,10 @@ export async function runWorkflow(opts) {
           } else if (typeof step.uses === 'string') {
             const name = step.uses.replace(/@.*$/, '');
             const withs = interpolateDeep(step.with ?? {}, stepCtx);
-            if (name === 'actions/upload-artifact') {
+            if (name === 'actions/checkout' && toText(withs.path).replace(/^\.\/|\/$/g, '') === OWN_PATH) {
+              outcome = 'skipped';
+              record.reason = `polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run`;
+            } else if (name === 'actions/upload-artifact') {
               const src = toText(withs.path);
               if (!existsSync(src)) throw new Error(`upload-artifact: ${src} does not exist`);
               copyInto(src, join(artifacts, toText(withs.name) || 'artifact'));

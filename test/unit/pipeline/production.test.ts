@@ -31,8 +31,19 @@ interface ReleaseOptions {
   failDeployIn?: string;
   /** the head of the default branch once the promote job asks (default: as for production) */
   headAtPromote?: string;
+  /** what the caller passes (default: each environment secret mapped to itself, which is empty outside its environment) */
+  secrets?: Record<string, string>;
   out?: (line: string) => void;
 }
+
+const OWN_SHA = '0123456789abcdef0123456789abcdef01234567';
+/** the caller's environments and their secrets: production credentials live only there */
+const ENVIRONMENT_SECRETS = {
+  staging: { STAGING_KUBECONFIG: 'staging-kc' },
+  production: { PRODUCTION_KUBECONFIG: 'prod-kc' },
+  'production-promote': { PRODUCTION_KUBECONFIG: 'prod-kc' },
+  'production-rollback': { PRODUCTION_KUBECONFIG: 'prod-kc' },
+};
 
 async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: Call[]; gh: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-prod-'));
@@ -49,7 +60,9 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       ...(opts.tenants ? { tenants: opts.tenants } : {}),
       ...(opts.canary ? { 'canary-weight': String(opts.canary.weight), 'canary-component': opts.canary.component } : {}),
     },
-    secrets: { 'staging-kubeconfig': 'staging-kc', 'production-kubeconfig': 'prod-kc', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
+    secrets: opts.secrets ?? { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
+    environmentSecrets: ENVIRONMENT_SECRETS,
+    workflowIdentity: { repository: 'org/polyglot-cd', sha: OWN_SHA, file_path: '.github/workflows/production.yml' },
     github: {
       event_name: 'push',
       repository: 'acme/shop',
@@ -119,6 +132,21 @@ describe('production.yml', () => {
     expect(r.jobs.find((j) => j.id === 'production')?.environment?.name).toBe('production');
     expect(gh).toEqual(['api repos/acme/shop/commits/main --jq .sha']);
     expect(calls.at(-1)?.inputs).toMatchObject({ status: 'success', environment: 'production', url: 'https://production.shop.example.com' });
+  });
+
+  it.each([['STAGING_KUBECONFIG'], ['PRODUCTION_KUBECONFIG']])('%s readable without an environment (a repository secret): the run stops before anything is built', async (name) => {
+    const lines: string[] = [];
+    const { r, calls } = await release({ secrets: { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', [name]: 'repo-kc', 'teams-webhook-url': '' }, out: (l) => lines.push(l) });
+    expect(r.result).toBe('failure');
+    expect(r.jobs.find((j) => j.id === 'own-commit')?.result).toBe('failure');
+    expect(calls).toEqual([]);
+    expect(lines.join('\n')).toContain(`::error::${name} is readable by a job that declares no environment: it is a repository or organization secret`);
+  });
+
+  it("the deploy jobs read the kubeconfig of their own environment; our actions come from the workflow's own commit", async () => {
+    const { r } = await release();
+    expect(r.jobs.find((j) => j.id === 'own-commit')?.outputs).toEqual({ repository: 'org/polyglot-cd', sha: OWN_SHA });
+    expect(r.jobs.find((j) => j.id === 'staging')?.environment?.name).toBe('staging');
   });
 
   it('after the approval, an older commit does not overwrite production (runs are not ordered)', async () => {

@@ -4,6 +4,7 @@
  * local artifact store. Our actions are handed to the runAction callback it is given, which records the
  * evaluated inputs (the real bundles run in test/integration/pipeline/pipeline.kube.test.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,13 +79,13 @@ jobs:
     steps:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
       - id: deploy
-        uses: org/polyglot-cd/helm-deploy@v1
+        uses: ./.polyglot-cd/helm-deploy
         with:
           release: app
           images: \${{ needs.gather.outputs.all }}
           kubeconfig: \${{ secrets.token }}
       - id: scan
-        uses: org/polyglot-cd/trivy-gate@v1
+        uses: ./.polyglot-cd/trivy-gate
         with:
           image: x
       - env:
@@ -106,15 +107,15 @@ jobs:
       - run: echo "runs only after a successful act"
 `;
 
-function setup(): { file: string; dir: string } {
+function setup(text = WORKFLOW): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-runner-'));
   const file = join(dir, 'wf.yml');
-  writeFileSync(file, WORKFLOW);
+  writeFileSync(file, text);
   return { file, dir };
 }
 
-async function run(inputs: Record<string, string>, extra: Record<string, unknown> = {}): Promise<{ r: Result; lines: string[]; calls: { action: string; inputs: Record<string, string> }[] }> {
-  const { file, dir } = setup();
+async function run(inputs: Record<string, string>, extra: Record<string, unknown> = {}, text = WORKFLOW): Promise<{ r: Result; lines: string[]; calls: { action: string; inputs: Record<string, string> }[] }> {
+  const { file, dir } = setup(text);
   const lines: string[] = [];
   const calls: { action: string; inputs: Record<string, string> }[] = [];
   const r = (await runWorkflow({
@@ -155,7 +156,7 @@ describe('runWorkflow', () => {
     // GitHub-only and unavailable steps are skipped with their reason, never passed
     const steps = job(r, 'act').steps.map((s) => [s.step, s.outcome, s.reason]);
     expect(steps).toContainEqual(['uses actions/checkout', 'skipped', 'the local pipeline builds your working tree as it is']);
-    expect(steps).toContainEqual(['uses org/polyglot-cd/trivy-gate@v1', 'skipped', 'no trivy here']);
+    expect(steps).toContainEqual(['uses ./.polyglot-cd/trivy-gate', 'skipped', 'no trivy here']);
     expect(lines).toContain('    scan=skipped flag=false');
     expect(lines).toContain('    act was success');
     expect(lines.filter((l) => l.startsWith('▶ make'))).toEqual(['▶ make a', '▶ make b', '▶ make c']);
@@ -185,6 +186,90 @@ describe('runWorkflow', () => {
   });
 });
 
+/** a workflow with an own-commit job (the job context's workflow_*), our action after the own checkout, and environment secrets */
+const OWN = `
+on:
+  workflow_call:
+    secrets:
+      token: { required: true }
+      PROD_SECRET: { required: false }
+permissions: {}
+jobs:
+  own-commit:
+    runs-on: ubuntu-latest
+    outputs:
+      repository: \${{ steps.own.outputs.repository }}
+      sha: \${{ steps.own.outputs.sha }}
+    steps:
+      - id: own
+        env:
+          REPOSITORY: \${{ job.workflow_repository }}
+          SHA: \${{ job.workflow_sha }}
+          FILE: \${{ job.workflow_file_path }}
+        run: |
+          [[ $SHA =~ ^[0-9a-f]{40}$ ]] || { echo "no commit"; exit 1; }
+          echo "workflow file $FILE"
+          echo "repository=$REPOSITORY" >> "$GITHUB_OUTPUT"
+          echo "sha=$SHA" >> "$GITHUB_OUTPUT"
+  deploy:
+    needs: own-commit
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          repository: \${{ needs.own-commit.outputs.repository }}
+          ref: \${{ needs.own-commit.outputs.sha }}
+          path: .polyglot-cd
+          persist-credentials: false
+      - uses: ./.polyglot-cd/helm-deploy
+        with:
+          release: app
+          kubeconfig: \${{ secrets.PROD_SECRET }}
+      - uses: org/polyglot-cd/teams-notify@v1
+        with:
+          webhook-url: x
+  outside:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          SET: \${{ secrets.PROD_SECRET != '' }}
+        run: echo "outside the environment the secret is set=$SET"
+`;
+
+const SHA = 'c0ffee0000000000000000000000000000000001';
+const IDENTITY = { repository: 'org/polyglot-cd', sha: SHA, file_path: '.github/workflows/wf.yml' };
+
+describe('runWorkflow: own commit and environments', () => {
+  const own = (extra: Record<string, unknown> = {}) => run({}, { workflowIdentity: IDENTITY, environmentSecrets: { production: { PROD_SECRET: 'prod-kc' } }, ...extra }, OWN);
+
+  it('the job context names the workflow\'s own repository, commit and file', async () => {
+    const { r, lines } = await own();
+    expect(job(r, 'own-commit')).toMatchObject({ result: 'success', outputs: { repository: 'org/polyglot-cd', sha: SHA } });
+    expect(lines).toContain('    workflow file .github/workflows/wf.yml');
+  });
+
+  it('without a workflow identity the job context has none, as on a GitHub without it', async () => {
+    const { r, calls } = await own({ workflowIdentity: undefined });
+    expect(job(r, 'own-commit').result).toBe('failure');
+    expect(calls).toEqual([]);
+  });
+
+  it('./.polyglot-cd/<action> runs from the bundles; the own checkout is skipped with its reason; org/polyglot-cd/<action>@ is not ours', async () => {
+    const { r, calls } = await own();
+    expect(calls.map((c) => c.action)).toEqual(['helm-deploy']);
+    const steps = job(r, 'deploy').steps.map((s) => [s.step, s.outcome, s.reason]);
+    expect(steps[0]).toEqual(['uses actions/checkout', 'skipped', "polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run"]);
+    expect(steps[2]).toEqual(['uses org/polyglot-cd/teams-notify@v1', 'skipped', 'a third-party action the local runner does not run']);
+  });
+
+  it('environment secrets reach only the jobs that declare the environment, over the caller\'s value', async () => {
+    const { calls, lines } = await own({ secrets: { token: 's', PROD_SECRET: '' } });
+    expect(calls[0]?.inputs['kubeconfig']).toBe('prod-kc');
+    expect(lines).toContain('    outside the environment the secret is set=false');
+  });
+});
+
 describe('job order and matrix', () => {
   it('orders by needs and reports cycles and unknown needs', () => {
     expect(jobOrder({ c: { needs: ['a', 'b'] }, b: { needs: 'a' }, a: {} })).toEqual(['a', 'b', 'c']);
@@ -197,5 +282,22 @@ describe('job order and matrix', () => {
     expect(legs).toEqual([{ os: 'l', n: 1 }, { os: 'l', n: 2 }, { os: 'w', n: 1 }, { os: 'm', n: 9 }]);
     expect(matrixLegs(undefined, { contexts: {} })).toEqual([null]);
     expect(() => matrixLegs({ matrix: { n: '${{ fromJSON(\'[]\') }}' } }, { contexts: {} })).toThrow('matrix.n is empty');
+  });
+});
+
+describe('localWorkflowIdentity', () => {
+  it('names the polyglot-cd checkout the local pipeline runs: its origin repository and HEAD', async () => {
+    // @ts-expect-error: plain ESM module without type declarations
+    const { localWorkflowIdentity } = await import('../../../bin/lib/pipeline.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-identity-'));
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+    expect(localWorkflowIdentity(dir, 'pr-preview.yml')).toEqual({ repository: 'local/polyglot-cd', sha: '0'.repeat(40), file_path: '.github/workflows/pr-preview.yml' });
+    git('init', '-q');
+    git('remote', 'add', 'origin', 'git@github.com:acme/polyglot-cd.git');
+    git('commit', '-q', '--allow-empty', '-m', 'x');
+    expect(localWorkflowIdentity(dir, 'pr-cleanup.yml')).toEqual({ repository: 'acme/polyglot-cd', sha: git('rev-parse', 'HEAD'), file_path: '.github/workflows/pr-cleanup.yml' });
+    // a clone of a local path (as CI makes): no GitHub name in it
+    git('remote', 'set-url', 'origin', '/work/ci_run/main');
+    expect(localWorkflowIdentity(dir, 'pr-cleanup.yml').repository).toBe('local/polyglot-cd');
   });
 });
