@@ -14,6 +14,8 @@
 #                              that writes the tests' vulnerability DB, under ~/.cache/polyglot-cd/trivy
 #   6. scripts/setup/cosign.sh cosign 3.1.3 built from the Go module proxy (~5 min once)
 #   7. test/sigstore/fulcio.sh Fulcio 1.8.8 (the keyless tests' certificate authority; ~1 min once)
+#   8. scripts/setup/zizmor.sh zizmor 1.32.0 from PyPI, hash-pinned, in a venv under
+#                              ~/.cache/polyglot-cd/zizmor/<version> (the workflow audit; seconds once)
 #
 # The cache root is $POLYGLOT_CD_CACHE (default $XDG_CACHE_HOME/polyglot-cd or ~/.cache/polyglot-cd).
 # A line of progress reaches stderr at least every 30 s, however quiet a step is.
@@ -51,4 +53,5 @@ step "Helm 4 and Helm 3 (scripts/setup/helm.sh)" bash scripts/setup/helm.sh
 step "trivy and its test DB writer (scripts/setup/trivy.sh)" bash scripts/setup/trivy.sh
 step "cosign (scripts/setup/cosign.sh)" bash scripts/setup/cosign.sh
 step "Fulcio (test/sigstore/fulcio.sh)" bash test/sigstore/fulcio.sh
+step "zizmor (scripts/setup/zizmor.sh)" bash scripts/setup/zizmor.sh
 log "ready in $(( SECONDS - total ))s"
