@@ -10,6 +10,7 @@ import { createPrivateKey, randomBytes, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../helpers/canary.js';
 import { defaultClaims, type ActionsClaims } from '../sigstore/oidc-issuer.js';
 import { stackInfo } from './harness.js';
 
@@ -43,7 +44,7 @@ export interface TokenService {
 
 /** The runner's token service, on plain http://127.0.0.1 (as @actions/core, any URL the runner gives). */
 export async function startTokenService(claims: ActionsClaims, ttlSeconds = 300): Promise<TokenService> {
-  const bearer = `request-${randomBytes(16).toString('hex')}`;
+  const bearer = registerSecret('ACTIONS_ID_TOKEN_REQUEST_TOKEN', `request-${randomBytes(16).toString('hex')}`);
   const state: TokenService = { env: {}, claims, ttlSeconds, issued: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -52,7 +53,7 @@ export async function startTokenService(claims: ActionsClaims, ttlSeconds = 300)
       return;
     }
     const audience = u.searchParams.get('audience') ?? '';
-    const token = mintGithubToken(state.claims, { audience, ttlSeconds: state.ttlSeconds });
+    const token = registerSecret('GitHub OIDC token', mintGithubToken(state.claims, { audience, ttlSeconds: state.ttlSeconds }));
     state.issued.push({ audience, token });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, value: token }));
   });

@@ -7,11 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { registerSecret } from '../helpers/canary.js';
 import { stackFileOf, type StackInfo } from './stack.js';
 
 export const KUBECONFIG_ENV = 'POLYGLOT_CD_KUBECONFIG';
 
-/** Path of the admin kubeconfig (system:masters) of the running test control plane. */
+let adminRegistered = false;
+
+/**
+ * Path of the admin kubeconfig (system:masters) of the running test control plane. Its token is
+ * registered as a secret canary (test/README.md): tests hand this kubeconfig to actions, which must
+ * never show it.
+ */
 export function kubeconfigPath(): string {
   const path = process.env[KUBECONFIG_ENV];
   if (!path) {
@@ -19,6 +26,11 @@ export function kubeconfigPath(): string {
       `${KUBECONFIG_ENV} is not set: kube tests must be named *.kube.test.ts so Vitest's "kube" project ` +
         'starts the control plane (test/kube/global-setup.ts).',
     );
+  }
+  if (!adminRegistered && process.env['POLYGLOT_CD_CANARY_RUN']) {
+    const token = /^\s*token:\s*(\S+)\s*$/m.exec(readFileSync(path, 'utf8'))?.[1];
+    if (token) registerSecret('test cluster admin token', token);
+    adminRegistered = true;
   }
   return path;
 }
@@ -131,6 +143,7 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
     const r = await coreV1().createNamespacedServiceAccountToken({ name: sa, namespace: 'polyglot-cd', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
     return r.status?.token;
   });
+  registerSecret(`${sa} service-account token`, token);
   const cluster = kubeConfig().getCurrentCluster();
   const path = join(dir, `${sa}.kubeconfig`);
   writeFileSync(

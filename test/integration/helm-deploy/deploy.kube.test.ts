@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
+import { registerSecret } from '../../helpers/canary.js';
 import { appsV1, coreV1, helm, helmOf, HELM_MAJORS, kubeConfig, kubeconfigPath, stackInfo, waitFor, type HelmMajor } from '../../kube/harness.js';
 import { CRASH_LOG, imageVariant, WEB_INDEX } from '../../kube/workload-images.js';
 
@@ -115,7 +116,7 @@ function certKubeconfig(): { text: string; keyData: string; keyPem: string } {
     '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/O=system:masters/CN=pcd-cert-user',
     '-CA', join(pki, 'ca.crt'), '-CAkey', join(pki, 'ca.key'),
   ], { stdio: 'ignore' });
-  const keyPem = readFileSync(join(dir, 'k.pem'), 'utf8');
+  const keyPem = registerSecret('client certificate key', readFileSync(join(dir, 'k.pem'), 'utf8'));
   const keyData = Buffer.from(keyPem).toString('base64');
   const admin = load(kubeconfig()) as { clusters: { cluster: Record<string, string> }[] };
   const text = JSON.stringify({

@@ -5,7 +5,6 @@
  * same workflow (a re-run of an old run, a queued run that starts late), with nothing changed.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { coreV1, helmOf, kubeconfigPath, stackInfo, uniqueName } from '../../kube/harness.js';

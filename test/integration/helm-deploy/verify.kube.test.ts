@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canary } from '../../helpers/canary.js';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { coreV1, helmOf, kubeconfigPath, stackInfo } from '../../kube/harness.js';
 import { imageVariant } from '../../kube/workload-images.js';
@@ -26,7 +27,7 @@ function builtCosign(): { bin: string; why: string } {
 }
 
 const cosign = builtCosign();
-const PASSWORD = 'verify-k3y-Passw0rd';
+const PASSWORD = canary('cosign key password');
 const namespaces: string[] = [];
 const prBase = 5000 + Math.floor(Math.random() * 4000);
 let home = '';

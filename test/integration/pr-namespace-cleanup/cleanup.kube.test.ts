@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canary } from '../../helpers/canary.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreV1Api, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { ownershipMetadata } from '@polyglot-cd/kube';
@@ -18,7 +19,7 @@ import { startServer, type ScriptedServer, type Step } from '../../helpers/http-
 import { coreV1, helm, helmOf, HELM_MAJORS, type HelmMajor, kubeconfigPath, stackInfo, waitFor } from '../../kube/harness.js';
 import { limitedIdentity } from '../kube/limited-identity.js';
 
-const TOKEN = 'ghs_cleanupTestToken0123456789abcdef';
+const TOKEN = canary('cleanup github token');
 const tinyChart = fileURLToPath(new URL('../../kube/fixtures/tiny-chart', import.meta.url));
 let core: CoreV1Api;
 let kubeconfigText: string;
