@@ -176,7 +176,10 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect((await coreV1().readNamespacedConfigMap({ name: 'held', namespace: ns })).metadata?.finalizers).toEqual(['example.com/hold']);
 
       const waiting = runBundle('helm-deploy', workspace(inputs({ 'pr-number': n, 'terminating-timeout': '60s' }), env), { timeoutMs: 150_000 });
-      await new Promise((r) => setTimeout(r, 2_000));
+      // long enough for the action to reach its namespace step (after installing helm and the render
+      // check) on a loaded machine, well inside the 60 s it waits; the namespace's own log is replayed
+      // only after the step, so the test cannot watch for the wait itself
+      await new Promise((r) => setTimeout(r, 8_000));
       // the owner of the finalizer finishes its work
       await coreV1().patchNamespacedConfigMap(
         { name: 'held', namespace: ns, body: [{ op: 'remove', path: '/metadata/finalizers' }] },
