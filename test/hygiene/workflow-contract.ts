@@ -102,13 +102,16 @@ export function forkGuarded(cond: string): boolean {
 
 /** write grants and the job role that may hold each one (any other write is a finding) */
 const WRITE_GRANTS: Record<string, { role: Role | Role[]; why: string }> = {
-  'id-token': { role: 'sign', why: 'only the signing job (cosign-sign) may request an OIDC token' },
+  'id-token': {
+    role: ['sign', 'keyless-deploy'],
+    why: 'only the signing job (cosign-sign) and a deploy job behind an environment that passes cluster-oidc-audience (keyless cluster access) may request an OIDC token',
+  },
   packages: { role: 'build', why: 'only the build job (build-push) may push packages' },
   'pull-requests': { role: 'comment', why: 'only the job that posts the PR comment may write pull requests' },
   'security-events': { role: 'sarif', why: 'only a job that uploads SARIF may write security events' },
 };
 
-type Role = 'build' | 'sign' | 'comment' | 'sarif' | 'deploy' | 'cleanup';
+type Role = 'build' | 'sign' | 'comment' | 'sarif' | 'deploy' | 'cleanup' | 'keyless-deploy';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -173,6 +176,8 @@ function roleOf(job: Job, own: (uses: string | undefined) => string | undefined)
     if (a === 'build-push') roles.add('build');
     if (a === 'cosign-sign') roles.add('sign');
     if (a === 'helm-deploy') roles.add('deploy');
+    // keyless cluster access: the job's OIDC token is the credential, so only behind an environment's protection rules
+    if ((a === 'helm-deploy' || a === 'pr-namespace-cleanup') && isObj(s.with) && 'cluster-oidc-audience' in s.with && job.environment !== undefined) roles.add('keyless-deploy');
     if (a === 'pr-namespace-cleanup') roles.add('cleanup');
     if (s.uses?.startsWith('github/codeql-action/upload-sarif@')) roles.add('sarif');
     if (s.uses?.startsWith('actions/github-script@') || /\bgh\s+(pr\s+comment|api\b[^\n]*comments)/.test(s.run ?? '')) roles.add('comment');

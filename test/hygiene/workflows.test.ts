@@ -53,7 +53,7 @@ const IFACES: Record<string, Interface> = {
   'build-push': { inputs: { image: { required: true }, context: { default: '.' }, password: { default: '' } }, outputs: { image: {}, digest: {} } },
   'trivy-gate': { inputs: { image: { default: '' } }, outputs: { passed: {}, summary: {} } },
   'cosign-sign': { inputs: { image: { required: true } }, outputs: { signed: {} } },
-  'helm-deploy': { inputs: { release: { required: true }, namespace: { default: '' }, 'pr-number': { default: '' }, images: { default: '' }, kubeconfig: { default: '' } }, outputs: { url: {}, namespace: {} } },
+  'helm-deploy': { inputs: { release: { required: true }, namespace: { default: '' }, 'pr-number': { default: '' }, images: { default: '' }, kubeconfig: { default: '' }, 'cluster-oidc-audience': { default: '' }, 'cluster-server': { default: '' } }, outputs: { url: {}, namespace: {} } },
   'pr-namespace-cleanup': { inputs: { mode: { required: true }, 'pr-number': { default: '' } }, outputs: { deleted: {} } },
   'teams-notify': { inputs: { 'webhook-url': { required: true }, status: { required: true } }, outputs: { delivered: {} } },
   '.github/workflows/flow.yml': { inputs: { 'pr-number': { required: true }, domain: { default: 'x' } }, outputs: { url: {} }, secrets: { kubeconfig: { required: true }, 'teams-webhook-url': {} } },
@@ -181,6 +181,14 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
   { name: 'top-level permissions not empty', rule: 'permissions-top', edit: (s) => s.replace('permissions: {}\njobs:', 'permissions:\n  contents: read\njobs:') },
   { name: 'no top-level permissions', rule: 'permissions-top', edit: (s) => s.replace('permissions: {}\njobs:', 'jobs:') },
   { name: 'id-token: write outside the signing job', rule: 'permissions-job', edit: (s) => s.replace('      contents: read\n      packages: write', '      contents: read\n      packages: write\n      id-token: write') },
+  {
+    name: 'id-token: write on a keyless deploy job without an environment',
+    rule: 'permissions-job',
+    edit: (s) =>
+      s
+        .replace('    timeout-minutes: 20\n    concurrency:', '    timeout-minutes: 20\n    permissions:\n      id-token: write\n    concurrency:')
+        .replace('          kubeconfig: \${{ secrets.kubeconfig }}\n      - run: echo', '          cluster-oidc-audience: polyglot-cd\n          cluster-server: https://k8s.example:6443\n      - run: echo'),
+  },
   { name: 'packages: write outside the build job', rule: 'permissions-job', edit: (s) => s.replace('      id-token: write', '      id-token: write\n      packages: write') },
   { name: 'pull-requests: write outside the comment job', rule: 'permissions-job', edit: (s) => s.replace('      contents: read\n      packages: write', '      contents: read\n      packages: write\n      pull-requests: write') },
   { name: 'a write grant no step needs', rule: 'permissions-job', edit: (s) => s.replace('      pull-requests: write', '      pull-requests: write\n      contents: write') },

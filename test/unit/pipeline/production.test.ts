@@ -33,6 +33,10 @@ interface ReleaseOptions {
   headAtPromote?: string;
   /** what the caller passes (default: each environment secret mapped to itself, which is empty outside its environment) */
   secrets?: Record<string, string>;
+  /** extra workflow inputs */
+  inputs?: Record<string, string>;
+  /** the caller's environment secrets (default ENVIRONMENT_SECRETS) */
+  environmentSecrets?: Record<string, Record<string, string>>;
   out?: (line: string) => void;
 }
 
@@ -59,9 +63,10 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       'production-values-files': 'charts/app/values-prod.yaml\ndeploy/values-prod.yaml',
       ...(opts.tenants ? { tenants: opts.tenants } : {}),
       ...(opts.canary ? { 'canary-weight': String(opts.canary.weight), 'canary-component': opts.canary.component } : {}),
+      ...opts.inputs,
     },
     secrets: opts.secrets ?? { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
-    environmentSecrets: ENVIRONMENT_SECRETS,
+    environmentSecrets: opts.environmentSecrets ?? ENVIRONMENT_SECRETS,
     workflowIdentity: { repository: 'org/polyglot-cd', sha: OWN_SHA, file_path: '.github/workflows/production.yml' },
     github: {
       event_name: 'push',
@@ -147,6 +152,32 @@ describe('production.yml', () => {
     const { r } = await release();
     expect(r.jobs.find((j) => j.id === 'own-commit')?.outputs).toEqual({ repository: 'org/polyglot-cd', sha: OWN_SHA });
     expect(r.jobs.find((j) => j.id === 'staging')?.environment?.name).toBe('staging');
+  });
+
+  it('keyless cluster access: no kubeconfig anywhere, every deploy job authenticates with its own OIDC token at its API server', async () => {
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    const { r, calls } = await release({
+      tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]',
+      environmentSecrets: {},
+      inputs: { 'cluster-oidc-audience': 'polyglot-cd', 'staging-cluster-server': 'https://staging.k8s.acme.internal:6443', 'production-cluster-server': 'https://k8s.acme.internal:6443', 'cluster-ca': CA },
+    });
+    expect(r.result).toBe('success');
+    const helm = calls.filter((c) => c.action === 'helm-deploy');
+    expect(helm.map((c) => [c.job, c.inputs['kubeconfig'] ?? '', c.inputs['cluster-oidc-audience'], c.inputs['cluster-server'], c.inputs['cluster-ca']])).toEqual([
+      ['staging', '', 'polyglot-cd', 'https://staging.k8s.acme.internal:6443', CA],
+      ['production', '', 'polyglot-cd', 'https://k8s.acme.internal:6443', CA],
+      ['tenants', '', 'polyglot-cd', 'https://k8s.acme.internal:6443', CA],
+    ]);
+  });
+
+  it('keyless cluster access without an API server stops the run before anything is built', async () => {
+    const lines: string[] = [];
+    const { r, calls } = await release({ environmentSecrets: {}, inputs: { 'cluster-oidc-audience': 'polyglot-cd', 'production-cluster-server': 'https://k8s.acme.internal:6443' }, out: (l) => lines.push(l) });
+    expect(r.result).toBe('failure');
+    // nothing built, scanned, signed or deployed; the card says so
+    expect(calls.map((c) => c.action)).toEqual(['teams-notify']);
+    expect(calls[0]?.inputs).toMatchObject({ status: 'failure' });
+    expect(lines.join('\n')).toContain("::error::With cluster-oidc-audience, staging-cluster-server must be the API server as https://host[:port]; got ''");
   });
 
   it('after the approval, an older commit does not overwrite production (runs are not ordered)', async () => {
