@@ -187,7 +187,7 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
     edit: (s) =>
       s
         .replace('    timeout-minutes: 20\n    concurrency:', '    timeout-minutes: 20\n    permissions:\n      id-token: write\n    concurrency:')
-        .replace('          kubeconfig: \${{ secrets.kubeconfig }}\n      - run: echo', '          cluster-oidc-audience: polyglot-cd\n          cluster-server: https://k8s.example:6443\n      - run: echo'),
+        .replace('          kubeconfig: ${{ secrets.kubeconfig }}\n      - run: echo', '          cluster-oidc-audience: polyglot-cd\n          cluster-server: https://k8s.example:6443\n      - run: echo'),
   },
   { name: 'packages: write outside the build job', rule: 'permissions-job', edit: (s) => s.replace('      id-token: write', '      id-token: write\n      packages: write') },
   { name: 'pull-requests: write outside the comment job', rule: 'permissions-job', edit: (s) => s.replace('      contents: read\n      packages: write', '      contents: read\n      packages: write\n      pull-requests: write') },
