@@ -14,8 +14,9 @@ import { coreV1, rawApi, serviceAccountKubeconfig, waitFor } from './harness.js'
 const pr = `pr-${7_000_000 + Math.floor(Math.random() * 1_000_000)}`;
 let kc: KubeConfig;
 
-async function allowed(attrs: Record<string, string>): Promise<boolean> {
-  const r = await rawApi(kc, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+/** A SelfSubjectAccessReview made as `as`: may this identity do that? */
+async function reviewAs(as: KubeConfig, attrs: Record<string, string>): Promise<boolean> {
+  const r = await rawApi(as, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
     spec: { resourceAttributes: attrs },
@@ -23,6 +24,8 @@ async function allowed(attrs: Record<string, string>): Promise<boolean> {
   expect(r.status).toBe(201);
   return (r.json as { status?: { allowed?: boolean } }).status?.allowed === true;
 }
+
+const allowed = (attrs: Record<string, string>): Promise<boolean> => reviewAs(kc, attrs);
 
 beforeAll(async () => {
   kc = new KubeConfig();
@@ -87,15 +90,7 @@ describe('examples/rbac/preview.yaml: the preview deployer reads no other namesp
 describe('examples/rbac/cleanup.yaml: the cleanup identity reads no Secrets outside the pr-<N> it deletes', () => {
   let cleanup: KubeConfig;
   const target = `pr-${8_000_000 + Math.floor(Math.random() * 1_000_000)}`;
-  const as = async (attrs: Record<string, string>): Promise<boolean> => {
-    const r = await rawApi(cleanup, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: attrs },
-    });
-    expect(r.status).toBe(201);
-    return (r.json as { status?: { allowed?: boolean } }).status?.allowed === true;
-  };
+  const as = (attrs: Record<string, string>): Promise<boolean> => reviewAs(cleanup, attrs);
 
   beforeAll(async () => {
     cleanup = new KubeConfig();
