@@ -56,11 +56,18 @@ export function localRepositoryId(repository) {
  */
 export function localWorkflowIdentity(root, workflowFile) {
   const sha = git(root, ['rev-parse', 'HEAD']) || '0'.repeat(40);
+  return { repository: originRepository(root), sha, file_path: `.github/workflows/${workflowFile}` };
+}
+
+/**
+ * owner/repository of the origin remote when it is a hosted repository (https://host/owner/repo(.git),
+ * ssh://…, git@host:owner/repo(.git)), as the workflows check it; 'local/polyglot-cd' for anything else
+ * (no origin, or a local path such as a clone of a clone, whose last two segments are no repository).
+ */
+export function originRepository(root) {
   const remote = git(root, ['config', '--get', 'remote.origin.url']);
-  const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote);
-  // a GitHub owner/repository name, as the workflow checks it; a local path as origin is not one
-  const repository = m && /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
-  return { repository, sha, file_path: `.github/workflows/${workflowFile}` };
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^@/:]+@[^:/]+:)([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote);
+  return m && !/\/\.\.?$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
 }
 
 /** The github context of a pull_request run of this checkout, and the GITHUB_* env the bundles read. */

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module without type declarations
 import { jobOrder, matrixLegs, runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
+// @ts-expect-error: plain ESM script without type declarations
+import { originRepository } from '../../../bin/lib/pipeline.mjs';
 
 interface Step { step: string; outcome: string; reason: string; job: string }
 interface Job { id: string; name: string; result: string; outputs: Record<string, string>; environment: { name: string; url: string } | null; steps: Step[] }
@@ -299,5 +301,23 @@ describe('localWorkflowIdentity', () => {
     // a clone of a local path (as CI makes): no GitHub name in it
     git('remote', 'set-url', 'origin', '/work/ci_run/main');
     expect(localWorkflowIdentity(dir, 'pr-cleanup.yml').repository).toBe('local/polyglot-cd');
+  });
+});
+
+describe('the local job context: which repository a working tree of polyglot-cd is', () => {
+  it.each([
+    ['https://github.com/acme/polyglot-cd.git', 'acme/polyglot-cd'],
+    ['git@github.com:acme/polyglot-cd.git', 'acme/polyglot-cd'],
+    ['ssh://git@ghe.example/acme/polyglot-cd', 'acme/polyglot-cd'],
+    // a clone of a clone (CI): the origin is a local path, whose last segments are no repository
+    ['/work/main/.', 'local/polyglot-cd'],
+    ['/tmp/ci/main', 'local/polyglot-cd'],
+    ['https://github.com/acme/..', 'local/polyglot-cd'],
+    ['', 'local/polyglot-cd'],
+  ])('origin %j → %s', (url, repository) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcd-origin-'));
+    execFileSync('git', ['init', '-q', dir]);
+    if (url) execFileSync('git', ['-C', dir, 'remote', 'add', 'origin', url]);
+    expect(originRepository(dir)).toBe(repository);
   });
 });
