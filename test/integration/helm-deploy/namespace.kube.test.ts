@@ -216,8 +216,14 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       // back); whatever state it reaches within the grace period is the one reported, and it is the
       // release's real state
       const real = await status(ns);
-      expect(stdout).toContain(`::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`);
       expect(['deployed', 'pending-upgrade', 'pending-rollback', 'failed']).toContain(real.info.status);
+      if (stdout.includes('release shop is unknown (helm status did not answer)')) {
+        // the state is asked with a 5 s bound (a cancelled job has seconds left); on a machine too loaded
+        // to answer in time the action says it does not know, and never guesses
+        expect(stdout).toContain('::warning::helm did not finish within 5s: stopping it');
+        return;
+      }
+      expect(stdout).toContain(`::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`);
       const outputs = parseFileCommands(readFileSync(join(ws.dir, 'output'), 'utf8'));
       expect(outputs).toMatchObject({ status: real.info.status, revision: String(real.version) });
       expect(readFileSync(join(ws.dir, 'summary'), 'utf8')).toContain(`| Status | ${real.info.status} |`);
