@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { originRepository } from './pipeline.mjs';
 import { runWorkflow } from './workflow-runner.mjs';
 
 /** The newest released version in CHANGELOG.md (`## [X.Y.Z]`), or undefined. */
@@ -24,6 +25,7 @@ function git(root, args) {
 /** Why a job of release.yml does not run in a dry run (undefined: it runs). */
 export function dryRunSkipReason(id, job, needs) {
   const plan = needs?.plan?.outputs ?? {};
+  if (needs?.plan && needs.plan.result !== 'success') return 'the plan failed: on GitHub this job would not run either';
   const writes = Object.entries(job.permissions ?? {})
     .filter(([, v]) => v === 'write')
     .map(([k]) => `${k}: write`);
@@ -52,9 +54,7 @@ export async function runReleaseDryRun(opts) {
   }
   const sha = git(root, ['rev-parse', 'HEAD']) || '0'.repeat(40);
   const branch = git(root, ['rev-parse', '--abbrev-ref', 'HEAD']) || 'main';
-  const remote = git(root, ['config', '--get', 'remote.origin.url']);
-  const m = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote);
-  const repository = m && /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
+  const repository = originRepository(root);
   const github = {
     event_name: 'workflow_dispatch',
     event: { inputs: { version } },
@@ -69,7 +69,7 @@ export async function runReleaseDryRun(opts) {
     token: '', // no GitHub token locally: nothing can reach the GitHub API
   };
   const runDir = mkdtempSync(join(tmpdir(), 'polyglot-cd-release-'));
-  out(`polyglot-cd release --dry-run: .github/workflows/release.yml for ${version} on ${root} (${branch} at ${sha.slice(0, 12)})`);
+  out(`polyglot-cd release --dry-run: .github/workflows/release.yml for ${version} on ${root.replace(/(.)\/+$/, '$1')} (${branch} at ${sha.slice(0, 12)})`);
   out('nothing is published: the jobs that attest, release and move the tag are skipped\n');
   try {
     const result = await runWorkflow({

@@ -103,15 +103,17 @@ export function forkGuarded(cond: string): boolean {
 /** write grants and the job role that may hold each one (any other write is a finding) */
 const WRITE_GRANTS: Record<string, { role: Role | Role[]; why: string }> = {
   'id-token': {
-    role: ['sign', 'keyless-deploy'],
-    why: 'only the signing job (cosign-sign) and a deploy job behind an environment that passes cluster-oidc-audience (keyless cluster access) may request an OIDC token',
+    role: ['sign', 'keyless-deploy', 'attest'],
+    why: 'only the signing job (cosign-sign), the job that attests build provenance, and a deploy job behind an environment that passes cluster-oidc-audience (keyless cluster access) may request an OIDC token',
   },
+  attestations: { role: 'attest', why: 'only the job that attests build provenance stores attestations' },
+  contents: { role: 'release', why: 'only the release job (the GitHub release and the major tag) writes contents' },
   packages: { role: 'build', why: 'only the build job (build-push) may push packages' },
   'pull-requests': { role: 'comment', why: 'only the job that posts the PR comment may write pull requests' },
   'security-events': { role: 'sarif', why: 'only a job that uploads SARIF may write security events' },
 };
 
-type Role = 'build' | 'sign' | 'comment' | 'sarif' | 'deploy' | 'cleanup' | 'keyless-deploy';
+type Role = 'build' | 'sign' | 'comment' | 'sarif' | 'deploy' | 'cleanup' | 'keyless-deploy' | 'attest' | 'release';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -180,6 +182,8 @@ function roleOf(job: Job, own: (uses: string | undefined) => string | undefined)
     if ((a === 'helm-deploy' || a === 'pr-namespace-cleanup') && isObj(s.with) && 'cluster-oidc-audience' in s.with && job.environment !== undefined) roles.add('keyless-deploy');
     if (a === 'pr-namespace-cleanup') roles.add('cleanup');
     if (s.uses?.startsWith('github/codeql-action/upload-sarif@')) roles.add('sarif');
+    if (s.uses?.startsWith('actions/attest-build-provenance@') || s.uses?.startsWith('actions/attest@')) roles.add('attest');
+    if (/\bgh\s+release\s+create\b/.test(s.run ?? '') || /\bgh\s+api\b[^\n]*git\/refs/.test(s.run ?? '')) roles.add('release');
     if (s.uses?.startsWith('actions/github-script@') || /\bgh\s+(pr\s+comment|api\b[^\n]*comments)/.test(s.run ?? '')) roles.add('comment');
   }
   return roles;
