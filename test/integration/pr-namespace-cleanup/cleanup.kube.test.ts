@@ -312,7 +312,9 @@ describe('mode pr', () => {
     const name = `pr-${pr}`;
     await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
     await core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
-    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr), 'wait-timeout': '8s', 'uninstall-releases': 'false' }));
+    // long enough for the namespace controller to report its conditions on a loaded machine (8 s was
+    // once not: "no deletion condition reported yet")
+    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr), 'wait-timeout': '30s', 'uninstall-releases': 'false' }));
     expect(r.code).toBe(1);
     const failed = JSON.parse(r.outputs['failed'] ?? '') as { namespace: string; reason: string }[];
     expect(failed[0]?.reason).toMatch(/still Terminating after \d+s: .*NamespaceFinalizersRemaining: SomeFinalizersRemain/);
