@@ -59,5 +59,8 @@ try {
 }
 console.log(`=== tests: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s); all checks took ${((Date.now() - started) / 1000).toFixed(0)}s`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
+// every test passed, yet the run failed: a global setup or teardown did (the secret canary scan of
+// test/canary/global-setup.ts, a stack that would not start); its message is above
+if (r.status !== 0 && failed === 0) console.error('the test run failed outside any test: a global setup or teardown (e.g. the secret canary scan) reported the error above');
 if (distStale) console.error('check-dist failed (see above)');
 process.exit(r.status === 0 && passed > 0 && !distStale ? 0 : 1);
