@@ -1,5 +1,5 @@
 /**
- * How long a step of one of our actions may take, from its inputs (THREATS.md rows 17 and 41): a
+ * How long a step of one of our actions may take, from its inputs (SECURITY.md T17, T41): a
  * runner that cancels a step still inside helm's wait or rollback leaves a release pending, so every
  * step of our actions carries a `timeout-minutes` at least this long, and every job a
  * `timeout-minutes` at least the sum of its steps'. Pure: `checkTimeouts` takes a workflow's text and

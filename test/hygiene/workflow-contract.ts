@@ -1,7 +1,7 @@
 /**
  * The workflow contract: checks a GitHub Actions workflow against the `action.yml` of the actions it
  * calls, against its own jobs' outputs, and against the hardening rules of our reusable workflows
- * (issue #10, THREATS.md rows 1, 17, 18, 25, 34, 37, 38, 39, 41, 49, 50). Pure: the caller passes the workflow text
+ * (issue #10, SECURITY.md T1, T17, T18, T25, T34, T37, T38, T39, T41, T49, T50). Pure: the caller passes the workflow text
  * and a resolver for action metadata, and gets a list of findings (empty = the workflow keeps the
  * contract). actionlint (test/hygiene/actionlint.test.ts) covers syntax and expression typing; this
  * covers what actionlint cannot know: our actions' inputs and outputs, and our security rules.

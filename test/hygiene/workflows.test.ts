@@ -195,9 +195,9 @@ const CASES: { name: string; rule: Rule; edit: (s: string) => string; also?: Rul
   { name: 'write-all', rule: 'permissions-job', edit: (s) => s.replace('    permissions:\n      pull-requests: write', '    permissions: write-all') },
   { name: 'a third-party action by tag', rule: 'unpinned', edit: (s) => s.replace(CHECKOUT, 'actions/checkout@v4') },
   { name: 'a pinned SHA without its version comment', rule: 'pin-comment', edit: (s) => s.replace(CHECKOUT, CHECKOUT.replace(' # v4.2.2', '')) },
-  // THREATS.md row 50: a caller pinned to a commit would still run whatever the tag points to
+  // SECURITY.md T50: a caller pinned to a commit would still run whatever the tag points to
   { name: 'our action from a ref that may move', rule: 'own-commit', edit: (s) => s.replace('./.polyglot-cd/cosign-sign', 'org/polyglot-cd/cosign-sign@v1') },
-  // THREATS.md row 39: in a reusable workflow ./ is the caller's repository
+  // SECURITY.md T39: in a reusable workflow ./ is the caller's repository
   { name: 'an action from the caller\'s repository', rule: 'own-commit', edit: (s) => s.replace('./.polyglot-cd/cosign-sign', './cosign-sign') },
   { name: 'our action without the own-commit checkout before it', rule: 'own-commit', edit: (s) => s.replace(`    steps:\n${OWN_CHECKOUT}      - uses: ./.polyglot-cd/cosign-sign`, '    steps:\n      - uses: ./.polyglot-cd/cosign-sign') },
   { name: 'our action before the own-commit checkout', rule: 'own-commit', edit: (s) => s.replace(`${OWN_CHECKOUT}      - id: deploy\n        uses: ./.polyglot-cd/helm-deploy\n        with:\n          release: shop\n          pr-number: \${{ inputs.pr-number }}\n          images: "app: \${{ needs.build.outputs.image }}"\n          kubeconfig: \${{ secrets.kubeconfig }}\n`, `      - id: deploy\n        uses: ./.polyglot-cd/helm-deploy\n        with:\n          release: shop\n          pr-number: \${{ inputs.pr-number }}\n          images: "app: \${{ needs.build.outputs.image }}"\n          kubeconfig: \${{ secrets.kubeconfig }}\n${OWN_CHECKOUT}`) },
@@ -285,7 +285,7 @@ describe('each contract rule catches a bad workflow', () => {
     });
   });
 
-  describe('production credentials are environment secrets (THREATS.md rows 37, 49)', () => {
+  describe('production credentials are environment secrets (SECURITY.md T37, T49)', () => {
     const PROD = GOOD.replace('    secrets:\n      kubeconfig: { required: true }\n', '    secrets:\n      kubeconfig: { required: true }\n      PRODUCTION_KUBECONFIG: { required: false }\n').replace(
       '  comment:\n',
       `  production:

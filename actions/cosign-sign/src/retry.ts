@@ -1,5 +1,5 @@
 /**
- * Bounded retries within one total time budget (THREATS #30: ride out a Fulcio/Rekor outage of up to
+ * Bounded retries within one total time budget (SECURITY.md T30: ride out a Fulcio/Rekor outage of up to
  * about ten minutes, never hang). Exponential backoff with jitter; an attempt is only started when
  * there is enough of the budget left for it to finish, and each attempt gets at most what is left.
  * Pure: the clock, sleep and randomness are passed in.

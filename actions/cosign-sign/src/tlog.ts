@@ -1,5 +1,5 @@
 /**
- * Whether to upload to the transparency log, and what to warn about (THREATS #33). Pure.
+ * Whether to upload to the transparency log, and what to warn about (SECURITY.md T33). Pure.
  * An entry in the *public* Rekor makes the repository name, the workflow path and ref, the commit and
  * the image digest public forever. For a private or internal repository that has to be a deliberate
  * choice: `tlog-upload: true`. With the default (`auto`), such a repository is refused with the

@@ -1,5 +1,5 @@
 /**
- * Namespace listing and deletion, idempotent and bounded (DESIGN.md §3, THREATS.md #8-#10):
+ * Namespace listing and deletion, idempotent and bounded (SECURITY.md T8-T10):
  * - list: pages with limit/continue; a 410 Gone (expired continue token) restarts the list from the
  *   start, a bounded number of times;
  * - delete: always with a UID precondition (the namespace checked is the one deleted) and background

@@ -73,7 +73,7 @@ export interface FailureClass {
 /** Rekor 409: an equivalent entry is already in the log (sigstore/cosign#4851, mongodb-atlas-kubernetes#2843). */
 const ALREADY_EXISTS = [/createLogEntryConflict/i, /equivalent entry already exists in the transparency log/i];
 
-/** Faults worth retrying: 5xx and 429 from Fulcio/Rekor/TUF/registry, timeouts, resets (THREATS #30). */
+/** Faults worth retrying: 5xx and 429 from Fulcio/Rekor/TUF/registry, timeouts, resets (SECURITY.md T30). */
 const TRANSIENT = [
   /\b(?:status|returned|code)[: ]+5\d\d\b/i,
   /\b5\d\d (?:Bad Gateway|Service Unavailable|Gateway Time-?out|Internal Server Error)\b/i,
@@ -90,7 +90,7 @@ const TRANSIENT = [
   /server misbehaving/i,
 ];
 
-/** A TUF mirror answering 403 during an outage (THREATS #30, projectbluefin/bluefin#60) is transient. */
+/** A TUF mirror answering 403 during an outage (SECURITY.md T30, projectbluefin/bluefin#60) is transient. */
 const TUF_OUTAGE = [/\btuf\b.*(?:\b403\b|forbidden)|(?:\b403\b|forbidden).*\btuf\b/i];
 
 /** Failures that retrying cannot fix, even when a transient-looking phrase appears alongside. */

@@ -1,7 +1,7 @@
 // build-push from its bundle against an immutable-tag registry: the real docker-registry behind
 // flaky-proxy with `immutableTags`, which refuses a manifest PUT to an existing tag with the status
 // and body ECR (400 TAG_INVALID) or Harbor (412 PRECONDITION) send (sources in flaky-proxy.ts).
-// THREATS.md row 28: a re-run whose tag already points at the same digest is a success; a tag that
+// SECURITY.md T28: a re-run whose tag already points at the same digest is a success; a tag that
 // holds another digest fails the step, naming the tag and both digests, and is never overwritten.
 // skopeo, straight to the registry (not through the proxy), is the witness.
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Tag computation (THREATS row 2: branch names sanitised to [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}) and labels.
+// Tag computation (SECURITY.md T2: branch names sanitised to [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}) and labels.
 import { describe, expect, it } from 'vitest';
 import { TAG_RE } from '@polyglot-cd/action-kit';
 import { computeTags, sanitizeBranch, semverTags } from '../../../actions/build-push/src/tags.js';
