@@ -49,7 +49,13 @@ export default defineConfig({
         extends: true,
         // one registry file at a time: their buildah builds share one container store, and two at once
         // have produced a different digest for a rebuild that must be byte-identical
-        test: { name: 'registry', include: [REGISTRY_TESTS], globalSetup: ['test/registry/global-setup.ts'], testTimeout: 180_000, fileParallelism: false },
+        test: {
+          name: 'registry',
+          include: [REGISTRY_TESTS],
+          globalSetup: ['test/registry/global-setup.ts'],
+          testTimeout: 180_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

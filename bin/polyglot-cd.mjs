@@ -56,7 +56,9 @@ function usage(code = 2) {
 }
 
 export function actions() {
-  return readdirSync(join(root, 'dist')).filter((d) => existsSync(join(root, 'dist', d, 'index.js')) && existsSync(join(root, d, 'action.yml')));
+  return readdirSync(join(root, 'dist')).filter(
+    (d) => existsSync(join(root, 'dist', d, 'index.js')) && existsSync(join(root, d, 'action.yml')),
+  );
 }
 
 /** The Node 24 the actions run on: the `node` devDependency, or this Node if it is 24+. */
@@ -64,7 +66,9 @@ export function node24() {
   const dep = join(root, 'node_modules', 'node', 'bin', 'node');
   if (existsSync(dep)) return dep;
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
-  console.error('polyglot-cd: the actions need Node 24; run `bash scripts/bootstrap.sh` first (it installs it as a dependency).');
+  console.error(
+    'polyglot-cd: the actions need Node 24; run `bash scripts/bootstrap.sh` first (it installs it as a dependency).',
+  );
   process.exit(2);
 }
 
@@ -139,7 +143,12 @@ export function renderLogLine(line, debug) {
   }
 }
 
-const entities = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const entities = (s) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** Renders the job-summary Markdown our actions write as plain, aligned terminal text. */
 export function renderSummary(md) {
@@ -156,7 +165,13 @@ export function renderSummary(md) {
       i--;
       const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
       rows.forEach((r, n) => {
-        out.push('  ' + r.map((cell, k) => cell.padEnd(widths[k])).join('  ').trimEnd());
+        out.push(
+          '  ' +
+            r
+              .map((cell, k) => cell.padEnd(widths[k]))
+              .join('  ')
+              .trimEnd(),
+        );
         if (n === 0 && rows.length > 1) out.push('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
       });
       continue;
@@ -174,7 +189,10 @@ export function renderSummary(md) {
     if (/^<\/details>$/.test(line)) continue;
     out.push(plain(line.replace(/<\/?pre>/g, '')));
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function splitRow(row) {
@@ -269,17 +287,28 @@ export async function runAction(action, { inputs = {}, env = {}, debug = false, 
     return { code: 2, outputs: {}, summary: '' };
   }
   const dir = mkdtempSync(join(tmpdir(), `polyglot-cd-${action}-`));
-  const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
+  const files = {
+    GITHUB_OUTPUT: 'output',
+    GITHUB_STEP_SUMMARY: 'summary',
+    GITHUB_STATE: 'state',
+    GITHUB_ENV: 'env',
+    GITHUB_PATH: 'path',
+  };
   for (const f of Object.values(files)) writeFileSync(join(dir, f), '', { mode: 0o600 });
   mkdirSync(join(dir, 'temp'));
   mkdirSync(join(dir, 'tool-cache'), { recursive: true });
   const base = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|POLYGLOT_CD_.*|KUBEBUILDER_ASSETS)$/.test(k))),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) =>
+        /^(https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|NODE_EXTRA_CA_CERTS|POLYGLOT_CD_.*|KUBEBUILDER_ASSETS)$/.test(k),
+      ),
+    ),
     ...localGitHubEnv(),
     RUNNER_TEMP: join(dir, 'temp'),
-    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || join(process.env.HOME || dir, '.cache', 'polyglot-cd', 'tool-cache'),
+    RUNNER_TOOL_CACHE:
+      process.env.RUNNER_TOOL_CACHE || join(process.env.HOME || dir, '.cache', 'polyglot-cd', 'tool-cache'),
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
     ...(debug ? { RUNNER_DEBUG: '1' } : {}),
@@ -302,11 +331,14 @@ export async function runAction(action, { inputs = {}, env = {}, debug = false, 
   const summary = readFileSync(join(dir, 'summary'), 'utf8');
   if (!quiet) {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(code === 0 ? green(`✔ ${action} succeeded in ${secs}s`) : red(`✘ ${action} failed (exit ${code}) after ${secs}s`));
+    console.log(
+      code === 0 ? green(`✔ ${action} succeeded in ${secs}s`) : red(`✘ ${action} failed (exit ${code}) after ${secs}s`),
+    );
     if (Object.keys(outputs).length) {
       console.log(bold('\nOutputs'));
       const w = Math.max(...Object.keys(outputs).map((k) => k.length));
-      for (const [k, v] of Object.entries(outputs)) console.log(`  ${k.padEnd(w)}  ${v.includes('\n') ? v.replace(/\n/g, '\n  ' + ' '.repeat(w + 2)) : v}`);
+      for (const [k, v] of Object.entries(outputs))
+        console.log(`  ${k.padEnd(w)}  ${v.includes('\n') ? v.replace(/\n/g, '\n  ' + ' '.repeat(w + 2)) : v}`);
     }
     if (summary.trim()) console.log(`\n${bold('Job summary')}\n${renderSummary(summary)}`);
   }
@@ -345,7 +377,9 @@ async function release(argv) {
     }
   }
   if (!opts.dryRun) {
-    console.error('polyglot-cd release: only --dry-run runs here; a release is published by pushing its tag vX.Y.Z (GitHub runs .github/workflows/release.yml)');
+    console.error(
+      'polyglot-cd release: only --dry-run runs here; a release is published by pushing its tag vX.Y.Z (GitHub runs .github/workflows/release.yml)',
+    );
     return 2;
   }
   const { runReleaseDryRun } = await import('./lib/release.mjs');

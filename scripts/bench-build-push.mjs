@@ -26,7 +26,10 @@ export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 })
     const ctx = join(dir, 'ctx');
     mkdirSync(ctx);
     writeFileSync(join(ctx, 'app.txt'), 'x'.repeat(256 * 1024));
-    writeFileSync(join(ctx, 'Containerfile'), `FROM ${base} AS build\nRUN echo built > /b.txt\nFROM ${base}\nCOPY --from=build /b.txt /b.txt\nCOPY app.txt /app.txt\nRUN wc -c /app.txt\n`);
+    writeFileSync(
+      join(ctx, 'Containerfile'),
+      `FROM ${base} AS build\nRUN echo built > /b.txt\nFROM ${base}\nCOPY --from=build /b.txt /b.txt\nCOPY app.txt /app.txt\nRUN wc -c /app.txt\n`,
+    );
     const containers = { CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: 'chroot' };
     const conf = join(dir, 'registries.conf');
     writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
@@ -49,15 +52,23 @@ export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 })
       const runDir = mkdtempSync(join(tmpdir(), 'pcd-bench-bp-run-'));
       for (const f of ['output', 'summary', 'state']) writeFileSync(join(runDir, f), '');
       const env = {
-        ...cleanEnv({ RUNNER_TEMP: runDir, GITHUB_OUTPUT: join(runDir, 'output'), GITHUB_STEP_SUMMARY: join(runDir, 'summary'), GITHUB_STATE: join(runDir, 'state') }),
+        ...cleanEnv({
+          RUNNER_TEMP: runDir,
+          GITHUB_OUTPUT: join(runDir, 'output'),
+          GITHUB_STEP_SUMMARY: join(runDir, 'summary'),
+          GITHUB_STATE: join(runDir, 'state'),
+        }),
         ...containers,
         GITHUB_REF: 'refs/tags/bench', // one tag (sha-<short>), like the direct run
-        GITHUB_SHA: `${String(i + 10).padStart(7, "0")}f5e6f70718293a4b5c6d7e8f901234567`,
+        GITHUB_SHA: `${String(i + 10).padStart(7, '0')}f5e6f70718293a4b5c6d7e8f901234567`,
         INPUT_IMAGE: `${registry.host}/bench/action`,
         INPUT_CONTEXT: ctx,
         'INPUT_INSECURE-REGISTRIES': registry.host,
       };
-      const r = spawnSync(node, [join(root, 'dist', 'build-push', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync(node, [join(root, 'dist', 'build-push', 'index.js')], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       if (r.status !== 0) throw new Error(`build-push bundle failed: ${r.stdout}`);
       rmSync(runDir, { recursive: true, force: true });
     };
@@ -69,7 +80,13 @@ export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 })
       d.push(timed(() => direct(i)));
       a.push(timed(() => action(i)));
     }
-    const row = { label: 'build-push (build+push, buildah)', subject: median(a), floor: median(d), floorRss: NaN, floorLabel: 'buildah build+push' };
+    const row = {
+      label: 'build-push (build+push, buildah)',
+      subject: median(a),
+      floor: median(d),
+      floorRss: NaN,
+      floorLabel: 'buildah build+push',
+    };
     row.note = `vs buildah build + buildah push run directly: overhead ${(((row.subject - row.floor) / row.floor) * 100).toFixed(1)} % (${runs} runs each, alternated)`;
     return [row];
   } finally {

@@ -37,8 +37,11 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
   }
   const stack = JSON.parse(readFileSync(stackFile, 'utf8'));
   const helm = process.env.POLYGLOT_CD_HELM_BIN || stack.helm['4'].bin;
-  const helmVersion = spawnSync(helm, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '');
-  if (!helmVersion.startsWith('4.')) throw new Error(`helm-deploy bench: ${helm} is Helm ${helmVersion || '?'}, not Helm 4`);
+  const helmVersion = spawnSync(helm, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' })
+    .stdout.trim()
+    .replace(/^v/, '');
+  if (!helmVersion.startsWith('4.'))
+    throw new Error(`helm-deploy bench: ${helm} is Helm ${helmVersion || '?'}, not Helm 4`);
   // busybox httpd, 200 on /health and /healthz on ports 3000 and 8000: what the shop example's probes ask
   const [repository, digest] = stack.images.web.split('@');
   const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
@@ -68,10 +71,28 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
   );
   const helmEnv = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfigPath };
   const directArgs = [
-    'upgrade', '--install', '--namespace', namespace, '--output', 'json', '--timeout', '90s', '--history-max', '10',
-    '--values', inputs['INPUT_VALUES-FILES'], '--values', generated, '--wait=watcher', '--rollback-on-failure',
+    'upgrade',
+    '--install',
+    '--namespace',
+    namespace,
+    '--output',
+    'json',
+    '--timeout',
+    '90s',
+    '--history-max',
+    '10',
+    '--values',
+    inputs['INPUT_VALUES-FILES'],
+    '--values',
+    generated,
+    '--wait=watcher',
+    '--rollback-on-failure',
     // what the action adds from GITHUB_SHA / GITHUB_RUN_ID (cleanEnv), so both store the same release
-    '--description', 'polyglot-cd a1b2c3d run 1', '--', 'shop', join(root, 'charts', 'app'),
+    '--description',
+    'polyglot-cd a1b2c3d run 1',
+    '--',
+    'shop',
+    join(root, 'charts', 'app'),
   ];
   const timed = (fn) => {
     const t = process.hrtime.bigint();
@@ -86,12 +107,20 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     const runDir = mkdtempSync(join(dir, 'run-'));
     for (const f of ['output', 'summary', 'state']) writeFileSync(join(runDir, f), '');
     const env = {
-      ...cleanEnv({ RUNNER_TEMP: runDir, GITHUB_OUTPUT: join(runDir, 'output'), GITHUB_STEP_SUMMARY: join(runDir, 'summary'), GITHUB_STATE: join(runDir, 'state') }),
+      ...cleanEnv({
+        RUNNER_TEMP: runDir,
+        GITHUB_OUTPUT: join(runDir, 'output'),
+        GITHUB_STEP_SUMMARY: join(runDir, 'summary'),
+        GITHUB_STATE: join(runDir, 'state'),
+      }),
       POLYGLOT_CD_HELM_BIN: helm,
       GITHUB_REPOSITORY_ID: '1',
       ...inputs,
     };
-    const r = spawnSync(node, [join(root, 'dist', 'helm-deploy', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(node, [join(root, 'dist', 'helm-deploy', 'index.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (r.status !== 0) throw new Error(`helm-deploy bundle failed: ${r.stdout}`);
     rmSync(runDir, { recursive: true, force: true });
   };
@@ -103,7 +132,10 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     // the secret charts/app/examples/shop.yaml's backend reads DATABASE_URL from: the app's own, made
     // before the first deploy as a user would (helm-deploy deploys into a namespace that exists)
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'shop-db' }, stringData: { url: 'postgresql://shop@db:5432/shop' } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'shop-db' }, stringData: { url: 'postgresql://shop@db:5432/shop' } },
+    });
     action(); // install: the pods pull the image and become Ready
     direct();
     const d = [];
@@ -121,10 +153,19 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     }
     const pods = (await core.listNamespacedPod({ namespace })).items;
     const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-    if (ready.length !== 2) throw new Error(`helm-deploy bench: expected 2 Ready pods in ${namespace}, found ${ready.length} of ${pods.length}`);
+    if (ready.length !== 2)
+      throw new Error(
+        `helm-deploy bench: expected 2 Ready pods in ${namespace}, found ${ready.length} of ${pods.length}`,
+      );
     const diffs = a.map((x, i) => x - d[i]).sort((x, y) => x - y);
     const q = (p) => diffs[Math.round((diffs.length - 1) * p)];
-    const row = { label: `helm-deploy (no-op upgrade, helm ${helmVersion})`, subject: median(a), floor: median(d), floorRss: NaN, floorLabel: 'helm upgrade' };
+    const row = {
+      label: `helm-deploy (no-op upgrade, helm ${helmVersion})`,
+      subject: median(a),
+      floor: median(d),
+      floorRss: NaN,
+      floorLabel: 'helm upgrade',
+    };
     row.note =
       `vs the same helm upgrade --install --wait=watcher --rollback-on-failure run directly: overhead ${(((row.subject - row.floor) / row.floor) * 100).toFixed(1)} % ` +
       `(medians; per pair ${Math.round(median(diffs))} ms, quartiles ${Math.round(q(0.25))}..${Math.round(q(0.75))} ms; ${runs} runs each, alternated; 2 real pods)`;

@@ -24,7 +24,10 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
   if (!kubeconfig) {
     const status = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'status'], { encoding: 'utf8' });
     if (status.status !== 0) started = true;
-    const r = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync('bash', [join(root, 'test/kube/cluster.sh'), 'start'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (r.status !== 0) throw new Error('could not start the local cluster (test/kube/cluster.sh start)');
     kubeconfig = r.stdout.trim().split('\n').at(-1);
   }
@@ -55,8 +58,15 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
             body: {
               metadata: {
                 name: `pr-${pr}`,
-                labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': repositoryId, 'polyglot-cd/pr': String(pr) },
-                annotations: { 'polyglot-cd/repository': 'example-org/shop', 'polyglot-cd/expires-at': '2099-01-01T00:00:00Z' },
+                labels: {
+                  'app.kubernetes.io/managed-by': 'polyglot-cd',
+                  'polyglot-cd/repository-id': repositoryId,
+                  'polyglot-cd/pr': String(pr),
+                },
+                annotations: {
+                  'polyglot-cd/repository': 'example-org/shop',
+                  'polyglot-cd/expires-at': '2099-01-01T00:00:00Z',
+                },
               },
             },
           });
@@ -75,7 +85,11 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     for (;;) {
       const sas = await core.listNamespacedServiceAccount({ namespace: probe });
       const cms = await core.listNamespacedConfigMap({ namespace: probe });
-      if (sas.items.some((sa) => sa.metadata?.name === 'default') && cms.items.some((cm) => cm.metadata?.name === 'kube-root-ca.crt')) break;
+      if (
+        sas.items.some((sa) => sa.metadata?.name === 'default') &&
+        cms.items.some((cm) => cm.metadata?.name === 'kube-root-ca.crt')
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`the controller-manager did not set up namespace ${probe} in 5 min`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -105,13 +119,17 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     };
     const t = process.hrtime.bigint();
     const code = await new Promise((resolve) =>
-      spawn(process.execPath, [join(root, 'dist/pr-namespace-cleanup/index.js')], { env, stdio: 'ignore' }).on('close', resolve),
+      spawn(process.execPath, [join(root, 'dist/pr-namespace-cleanup/index.js')], { env, stdio: 'ignore' }).on(
+        'close',
+        resolve,
+      ),
     );
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     const out = readFileSync(join(work, 'output'), 'utf8');
-    const deleted = (/deleted<<(\S+)\n(.*)\n/.exec(out)?.[2] ?? '[]');
+    const deleted = /deleted<<(\S+)\n(.*)\n/.exec(out)?.[2] ?? '[]';
     const n = JSON.parse(deleted).length;
-    if (code !== 0 || n !== set.names.length) throw new Error(`gc run (concurrency ${conc}) exited ${code} and deleted ${n} of ${set.names.length}`);
+    if (code !== 0 || n !== set.names.length)
+      throw new Error(`gc run (concurrency ${conc}) exited ${code} and deleted ${n} of ${set.names.length}`);
     return ms;
   };
 

@@ -20,7 +20,10 @@ for (const f of ['output', 'summary', 'state']) writeFileSync(join(work, f), '')
 // peak RSS: an exit hook loaded with --import writes maxRSS (KiB) to a file; used only for RSS runs
 const rssHook = join(work, 'rss-hook.mjs');
 const rssFile = join(work, 'rss');
-writeFileSync(rssHook, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+writeFileSync(
+  rssHook,
+  `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+);
 
 function cleanEnv(extra = {}) {
   return {
@@ -82,12 +85,19 @@ async function measure(label, args, env, { async = false } = {}) {
     floorRss.push(rssOnce(['-e', '0'], env));
     if (!async) subjectRss.push(rssOnce(args, env));
   }
-  return { label, floor: median(floor), subject: median(subject), floorRss: median(floorRss), subjectRss: subjectRss.length ? median(subjectRss) : undefined };
+  return {
+    label,
+    floor: median(floor),
+    subject: median(subject),
+    floorRss: median(floorRss),
+    subjectRss: subjectRss.length ? median(subjectRss) : undefined,
+  };
 }
 
 const rows = [];
 const bundles = readdirSync(join(root, 'dist')).filter((d) => existsSync(join(root, 'dist', d, 'index.js')));
-for (const name of bundles) rows.push(await measure(`${name} (cold start)`, [join(root, 'dist', name, 'index.js')], cleanEnv()));
+for (const name of bundles)
+  rows.push(await measure(`${name} (cold start)`, [join(root, 'dist', name, 'index.js')], cleanEnv()));
 
 // teams-notify end to end against a local 202 server (the server runs in this process)
 if (bundles.includes('teams-notify')) {
@@ -105,7 +115,9 @@ if (bundles.includes('teams-notify')) {
   // RSS for the end-to-end run: the server must answer while we wait, so spawn asynchronously
   const rss = [];
   for (let i = 0; i < 5; i++) {
-    await new Promise((resolve) => spawn(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' }).on('close', resolve));
+    await new Promise((resolve) =>
+      spawn(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' }).on('close', resolve),
+    );
     rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
   }
   row.subjectRss = median(rss);
@@ -119,31 +131,53 @@ if (bundles.includes('teams-notify')) {
 const juice = join(root, 'test', 'fixtures', 'trivy', 'securecodebox', 'juice-shop-v12.10.2.json');
 if (bundles.includes('trivy-gate') && existsSync(juice)) {
   const now = Date.now();
-  const versionJson = JSON.stringify({ Version: '0.74.0', VulnerabilityDB: { Version: 2, NextUpdate: new Date(now + 6 * 3600e3).toISOString(), UpdatedAt: new Date(now - 3600e3).toISOString(), DownloadedAt: new Date(now).toISOString() } });
+  const versionJson = JSON.stringify({
+    Version: '0.74.0',
+    VulnerabilityDB: {
+      Version: 2,
+      NextUpdate: new Date(now + 6 * 3600e3).toISOString(),
+      UpdatedAt: new Date(now - 3600e3).toISOString(),
+      DownloadedAt: new Date(now).toISOString(),
+    },
+  });
   const fake = join(work, 'trivy');
-  writeFileSync(fake, `#!/bin/sh\ncase "$1" in\nversion) printf '%s\\n' '${versionJson}' ;;\nimage) prev=; for a in "$@"; do [ "$prev" = --output ] && out=$a; prev=$a; done; exec cp '${juice}' "$out" ;;\nesac\n`, { mode: 0o755 });
+  writeFileSync(
+    fake,
+    `#!/bin/sh\ncase "$1" in\nversion) printf '%s\\n' '${versionJson}' ;;\nimage) prev=; for a in "$@"; do [ "$prev" = --output ] && out=$a; prev=$a; done; exec cp '${juice}' "$out" ;;\nesac\n`,
+    { mode: 0o755 },
+  );
   const env = cleanEnv({
     POLYGLOT_CD_TRIVY_BIN: fake,
-    INPUT_IMAGE: 'docker.io/bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b',
+    INPUT_IMAGE:
+      'docker.io/bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b',
     'INPUT_FAIL-ON': 'none',
     'INPUT_CACHE-DIR': join(work, 'trivy-cache'),
     GITHUB_WORKSPACE: work,
   });
-  const row = await measure('trivy-gate (gate, juice-shop 632 KB)', [join(root, 'dist', 'trivy-gate', 'index.js')], env);
+  const row = await measure(
+    'trivy-gate (gate, juice-shop 632 KB)',
+    [join(root, 'dist', 'trivy-gate', 'index.js')],
+    env,
+  );
   rows.push(row);
   const cold = rows.find((r) => r.label === 'trivy-gate (cold start)');
-  if (cold) row.note = `adds ${(((row.subject - cold.subject) / cold.subject) * 100).toFixed(0)} % to trivy-gate's cold start`;
+  if (cold)
+    row.note = `adds ${(((row.subject - cold.subject) / cold.subject) * 100).toFixed(0)} % to trivy-gate's cold start`;
 }
 
 // build-push: build+push through the bundle vs buildah build + push run directly (scripts/bench-build-push.mjs)
-if (bundles.includes('build-push')) rows.push(...(await (await import('./bench-build-push.mjs')).default({ root, node, cleanEnv })));
+if (bundles.includes('build-push'))
+  rows.push(...(await (await import('./bench-build-push.mjs')).default({ root, node, cleanEnv })));
 
 // helm-deploy: a no-op upgrade through the bundle vs the same helm upgrade run directly (scripts/bench-helm-deploy.mjs)
-if (bundles.includes('helm-deploy')) rows.push(...(await (await import('./bench-helm-deploy.mjs')).default({ root, node, cleanEnv })));
+if (bundles.includes('helm-deploy'))
+  rows.push(...(await (await import('./bench-helm-deploy.mjs')).default({ root, node, cleanEnv })));
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
-console.log(`${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`);
+console.log(
+  `${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`,
+);
 for (const r of rows) {
   console.log(
     `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}${r.note ? `  (${r.note})` : ''}`,

@@ -31,10 +31,26 @@ for (const name of names) {
 function bundle(entry, out) {
   // --transpile-only: types are checked once for the whole workspace by `tsc` (pnpm typecheck); here an
   // unrelated action's type error must not stop this one from bundling.
-  const r = spawnSync(ncc, ['build', entry, '-o', out, '--minify', '--transpile-only', '--license', 'licenses.txt', '--quiet', '--target', 'es2023'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    ncc,
+    [
+      'build',
+      entry,
+      '-o',
+      out,
+      '--minify',
+      '--transpile-only',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+      '--target',
+      'es2023',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) {
     console.error(`build: ncc failed for ${entry}`);
     rmSync(out, { recursive: true, force: true });

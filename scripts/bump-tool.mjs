@@ -25,7 +25,11 @@ const VERSION_RE = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
 export const TOOLS = {
   helm: {
     checksums: (v, platform) => [`helm-v${v}-${platform}.tar.gz.sha256sum`],
-    entry: (v, platform) => ({ file: `helm-v${v}-${platform}.tar.gz`, format: 'tar.gz', pathInArchive: `${platform}/helm` }),
+    entry: (v, platform) => ({
+      file: `helm-v${v}-${platform}.tar.gz`,
+      format: 'tar.gz',
+      pathInArchive: `${platform}/helm`,
+    }),
   },
   trivy: {
     checksums: (v) => [`v${v}/trivy_${v}_checksums.txt`],
@@ -90,7 +94,8 @@ export async function bumpTool(opts) {
       ? Object.keys(manifest.versions[manifest.defaultVersion])
       : [...new Set(Object.values(manifest.versions).flatMap((v) => Object.keys(v)))];
   if (platforms.length === 0) throw new Error(`${tool}.json pins no platform: name them with --platforms`);
-  for (const p of platforms) if (!/^[a-z0-9]+-[a-z0-9]+$/.test(p)) throw new Error(`not a platform <os>-<arch>: ${JSON.stringify(p)}`);
+  for (const p of platforms)
+    if (!/^[a-z0-9]+-[a-z0-9]+$/.test(p)) throw new Error(`not a platform <os>-<arch>: ${JSON.stringify(p)}`);
   const base = (opts.baseUrl ?? manifest.defaultBaseUrl).replace(/\/+$/, '');
 
   const sums = new Map();
@@ -115,13 +120,16 @@ export async function bumpTool(opts) {
     }
     entries[platform] = { ...entry, sha256, ...(entry.format === 'binary' ? { binarySha256: sha256 } : {}) };
   }
-  if (missing.length) throw new Error(`the checksums at ${urls.join(', ')} have no line for ${missing.join(', ')}: nothing written`);
+  if (missing.length)
+    throw new Error(`the checksums at ${urls.join(', ')} have no line for ${missing.join(', ')}: nothing written`);
 
   const pinned = manifest.versions[version];
   if (pinned) {
     const other = Object.entries(entries).filter(([p, e]) => pinned[p] && pinned[p].sha256 !== e.sha256);
     if (other.length) {
-      throw new Error(`${tool} ${version} is pinned already with other hashes (${other.map(([p, e]) => `${p}: pinned ${pinned[p].sha256}, upstream now ${e.sha256}`).join('; ')}): published files changed upstream; find out why before pinning anything. Nothing written`);
+      throw new Error(
+        `${tool} ${version} is pinned already with other hashes (${other.map(([p, e]) => `${p}: pinned ${pinned[p].sha256}, upstream now ${e.sha256}`).join('; ')}): published files changed upstream; find out why before pinning anything. Nothing written`,
+      );
     }
   }
   const before = readFileSync(file, 'utf8');
@@ -144,7 +152,8 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--default') o.makeDefault = true;
-    else if ((a === '--base-url' || a === '--manifest-dir') && argv[i + 1] !== undefined) o[a === '--base-url' ? 'baseUrl' : 'manifestDir'] = argv[++i];
+    else if ((a === '--base-url' || a === '--manifest-dir') && argv[i + 1] !== undefined)
+      o[a === '--base-url' ? 'baseUrl' : 'manifestDir'] = argv[++i];
     else if (a === '--platforms' && argv[i + 1] !== undefined) o.platforms = argv[++i].split(',').filter(Boolean);
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else pos.push(a);
@@ -159,19 +168,24 @@ async function main(argv) {
   try {
     o = parseArgs(argv);
   } catch (e) {
-    console.error(`bump-tool: ${e.message}\nusage: node scripts/bump-tool.mjs <${Object.keys(TOOLS).join('|')}> <X.Y.Z> [--default] [--platforms <os-arch,…>] [--base-url <url>] [--manifest-dir <dir>]`);
+    console.error(
+      `bump-tool: ${e.message}\nusage: node scripts/bump-tool.mjs <${Object.keys(TOOLS).join('|')}> <X.Y.Z> [--default] [--platforms <os-arch,…>] [--base-url <url>] [--manifest-dir <dir>]`,
+    );
     return 2;
   }
   try {
     const r = await bumpTool(o);
-    for (const [platform, e] of Object.entries(r.entries)) console.log(`${o.tool} ${o.version} ${platform}: ${e.file} sha256 ${e.sha256}`);
+    for (const [platform, e] of Object.entries(r.entries))
+      console.log(`${o.tool} ${o.version} ${platform}: ${e.file} sha256 ${e.sha256}`);
     if (!r.changed) {
       console.log(`${r.file}: ${o.tool} ${o.version} is pinned with these hashes already; nothing changed`);
       return 0;
     }
     writeFileSync(r.file, manifestText(r.manifest));
     console.log(`${r.file}: ${o.tool} ${o.version} pinned${o.makeDefault ? ' and made the default' : ''}`);
-    console.log(`next: check the hashes against a second source (the release notes), bump scripts/setup/${o.tool}.sh if the test bed should build this version, and run the tool tests`);
+    console.log(
+      `next: check the hashes against a second source (the release notes), bump scripts/setup/${o.tool}.sh if the test bed should build this version, and run the tool tests`,
+    );
     return 0;
   } catch (e) {
     console.error(`bump-tool: ${e.message}`);

@@ -1,4 +1,4 @@
-// Every check CI runs, in order: typecheck, lint, rebuild the bundles and prove dist/ is fresh, then
+// Every check CI runs, in order: typecheck, lint, format (prettier --check), rebuild the bundles and prove dist/ is fresh, then
 // the whole test suite (unit, action, integration, kube, bundle smoke, metadata, actionlint).
 // Ends with a plain "tests: N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ function step(title, cmd, args) {
 
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+step('format', bin('prettier'), ['--check', '.']);
 step('build bundles', process.execPath, ['scripts/build.mjs']);
 
 console.log('\n=== check-dist');
@@ -34,7 +35,10 @@ if (dirty.status !== 0) {
 // A stale dist/ fails the run, but only at the end, so one CI run shows every problem.
 const distStale = dirty.stdout.trim() !== '';
 if (distStale) {
-  console.error('=== check-dist: FAILED: dist/ is not what the sources build. Run `pnpm build` and commit dist/ with the change:\n' + dirty.stdout);
+  console.error(
+    '=== check-dist: FAILED: dist/ is not what the sources build. Run `pnpm build` and commit dist/ with the change:\n' +
+      dirty.stdout,
+  );
 } else {
   console.log('=== check-dist: ok (dist/ matches the sources)');
 }
@@ -44,10 +48,20 @@ mkdirSync(join(root, '.tmp'), { recursive: true });
 rmSync(report, { force: true });
 const t = Date.now();
 console.log('\n=== tests');
-const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 let passed = 0;
 let failed = 0;
 try {
@@ -57,10 +71,15 @@ try {
 } catch {
   failed = Math.max(failed, 1);
 }
-console.log(`=== tests: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s); all checks took ${((Date.now() - started) / 1000).toFixed(0)}s`);
+console.log(
+  `=== tests: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s); all checks took ${((Date.now() - started) / 1000).toFixed(0)}s`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 // every test passed, yet the run failed: a global setup or teardown did (the secret canary scan of
 // test/canary/global-setup.ts, a stack that would not start); its message is above
-if (r.status !== 0 && failed === 0) console.error('the test run failed outside any test: a global setup or teardown (e.g. the secret canary scan) reported the error above');
+if (r.status !== 0 && failed === 0)
+  console.error(
+    'the test run failed outside any test: a global setup or teardown (e.g. the secret canary scan) reported the error above',
+  );
 if (distStale) console.error('check-dist failed (see above)');
 process.exit(r.status === 0 && passed > 0 && !distStale ? 0 : 1);

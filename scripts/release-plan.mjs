@@ -25,14 +25,21 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const VERSION_RE = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+export const VERSION_RE =
+  /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 /** { version, tag, major, prerelease } of `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; throws on anything else. */
 export function parseVersion(text) {
   const v = String(text ?? '').replace(/^v/, '');
   const m = VERSION_RE.exec(v);
   if (!m) throw new Error(`not a release version (X.Y.Z or X.Y.Z-prerelease): ${JSON.stringify(String(text ?? ''))}`);
-  return { version: v, tag: `v${v}`, major: `v${m[1]}`, numbers: [Number(m[1]), Number(m[2]), Number(m[3])], prerelease: m[4] !== undefined };
+  return {
+    version: v,
+    tag: `v${v}`,
+    major: `v${m[1]}`,
+    numbers: [Number(m[1]), Number(m[2]), Number(m[3])],
+    prerelease: m[4] !== undefined,
+  };
 }
 
 /** The body of CHANGELOG.md's `## [heading]` section (Keep a Changelog), trimmed; undefined if absent. */
@@ -128,9 +135,15 @@ export function majorTagMove(root, v, sha) {
   const from = tagCommit(root, v.major);
   if (v.prerelease) return { move: false, from, to: from, reason: `${v.tag} is a prerelease: ${v.major} stays` };
   const top = releaseTags(root, v.major).find((t) => t.tag !== v.tag);
-  if (top && newer(top, v) > 0) return { move: false, from, to: from, reason: `${top.tag} is newer than ${v.tag}: ${v.major} stays` };
+  if (top && newer(top, v) > 0)
+    return { move: false, from, to: from, reason: `${top.tag} is newer than ${v.tag}: ${v.major} stays` };
   if (from === sha) return { move: false, from, to: sha, reason: `${v.major} is at the release commit already` };
-  return { move: true, from, to: sha, reason: from ? `${v.major} moves from ${from} to ${sha}` : `${v.major} does not exist yet: it is created at ${sha}` };
+  return {
+    move: true,
+    from,
+    to: sha,
+    reason: from ? `${v.major} moves from ${from} to ${sha}` : `${v.major} does not exist yet: it is created at ${sha}`,
+  };
 }
 
 function parseArgs(argv) {
@@ -144,7 +157,8 @@ function parseArgs(argv) {
     else throw new UsageError(`unknown option ${a}`);
   }
   if (o.cmd !== 'plan' && o.cmd !== 'notes') throw new UsageError('the first argument is plan or notes');
-  if ((o.version === undefined) === (o.tag === undefined)) throw new UsageError('give one of --version X.Y.Z or --tag vX.Y.Z');
+  if ((o.version === undefined) === (o.tag === undefined))
+    throw new UsageError('give one of --version X.Y.Z or --tag vX.Y.Z');
   return o;
 }
 
@@ -159,26 +173,46 @@ function notesOf(root, v, allowUnreleased) {
   if (own) return { notes: own, from: `## [${v.version}]` };
   if (allowUnreleased) {
     const unreleased = changelogSection(text, 'Unreleased');
-    if (unreleased) return { notes: unreleased, from: '## [Unreleased]', warning: `CHANGELOG.md has no section ## [${v.version}] yet: the notes below are ## [Unreleased]; rename it to ## [${v.version}] - <date> before tagging, or the release fails` };
+    if (unreleased)
+      return {
+        notes: unreleased,
+        from: '## [Unreleased]',
+        warning: `CHANGELOG.md has no section ## [${v.version}] yet: the notes below are ## [Unreleased]; rename it to ## [${v.version}] - <date> before tagging, or the release fails`,
+      };
   }
-  return { error: `CHANGELOG.md has no non-empty section ## [${v.version}] (Keep a Changelog): add one before tagging ${v.tag}` };
+  return {
+    error: `CHANGELOG.md has no non-empty section ## [${v.version}] (Keep a Changelog): add one before tagging ${v.tag}`,
+  };
 }
 
 /** Runs the plan; returns { ok, plan, lines }. `build(root)` → { ok, output } (default: node scripts/build.mjs). */
-export function releasePlan({ root, version, tag, allowUnreleased = false, build = defaultBuild, log = (l) => console.log(l) }) {
+export function releasePlan({
+  root,
+  version,
+  tag,
+  allowUnreleased = false,
+  build = defaultBuild,
+  log = (l) => console.log(l),
+}) {
   const v = parseVersion(version ?? tag);
   if (tag !== undefined && !/^v/.test(tag)) throw new Error(`a tag starts with v: ${JSON.stringify(tag)}`);
   const problems = [];
   const head = git(root, ['rev-parse', 'HEAD']);
   if (!head.ok) throw new Error(`${root} is not a git checkout with a commit: ${head.err}`);
   const tagged = tagCommit(root, v.tag);
-  if (tagged && tagged !== head.out) problems.push(`tag ${v.tag} is ${tagged}, but HEAD is ${head.out}: check out the tag first`);
+  if (tagged && tagged !== head.out)
+    problems.push(`tag ${v.tag} is ${tagged}, but HEAD is ${head.out}: check out the tag first`);
   const sha = head.out;
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']).out;
 
   log(`release plan: polyglot-cd ${v.tag}${v.prerelease ? ' (prerelease)' : ''}`);
-  log(`  commit   ${sha}${tagged ? ` (tag ${v.tag})` : ` (HEAD; tag ${v.tag} does not exist yet: it would be pushed here)`}`);
-  if (dirty) log(`  warning  the working tree has uncommitted changes: the rebuild uses them, the comparison is with the commit`);
+  log(
+    `  commit   ${sha}${tagged ? ` (tag ${v.tag})` : ` (HEAD; tag ${v.tag} does not exist yet: it would be pushed here)`}`,
+  );
+  if (dirty)
+    log(
+      `  warning  the working tree has uncommitted changes: the rebuild uses them, the comparison is with the commit`,
+    );
 
   const n = notesOf(root, v, allowUnreleased);
   if (n.error) problems.push(n.error);
@@ -195,9 +229,15 @@ export function releasePlan({ root, version, tag, allowUnreleased = false, build
     log('  dist     FAILED: the build failed');
   } else {
     dist = compareDist(root, sha);
-    const diff = [...dist.changed.map((p) => `changed ${p}`), ...dist.added.map((p) => `not committed ${p}`), ...dist.missing.map((p) => `not rebuilt ${p}`)];
+    const diff = [
+      ...dist.changed.map((p) => `changed ${p}`),
+      ...dist.added.map((p) => `not committed ${p}`),
+      ...dist.missing.map((p) => `not rebuilt ${p}`),
+    ];
     if (diff.length) {
-      problems.push(`dist/ of ${sha.slice(0, 12)} is not what its sources build (${diff.length} file(s)): run \`pnpm build\` and commit dist/\n${diff.map((d) => `    ${d}`).join('\n')}`);
+      problems.push(
+        `dist/ of ${sha.slice(0, 12)} is not what its sources build (${diff.length} file(s)): run \`pnpm build\` and commit dist/\n${diff.map((d) => `    ${d}`).join('\n')}`,
+      );
       log(`  dist     FAILED: ${diff.length} file(s) differ from the rebuild`);
     } else {
       log(`  dist     ok: the rebuild is byte-identical to the committed dist/ (${dist.files.length} files)`);
@@ -211,14 +251,33 @@ export function releasePlan({ root, version, tag, allowUnreleased = false, build
   log(`  release  GitHub release ${v.tag}${v.prerelease ? ' (prerelease)' : ''}, notes from CHANGELOG.md`);
   log(`  major    ${move.move ? 'moves' : 'stays'}: ${move.reason}`);
   for (const p of problems) log(`✘ ${p}`);
-  log(problems.length ? `✘ release plan for ${v.tag}: ${problems.length} problem(s)` : `✔ release plan for ${v.tag}: ready`);
+  log(
+    problems.length
+      ? `✘ release plan for ${v.tag}: ${problems.length} problem(s)`
+      : `✔ release plan for ${v.tag}: ready`,
+  );
 
-  const plan = { version: v.version, tag: v.tag, major: v.major, prerelease: v.prerelease, sha, tagged: Boolean(tagged), notesFrom: n.from ?? '', dist: { ok: b.ok && !dist.changed.length && !dist.added.length && !dist.missing.length, ...dist }, majorMove: move, problems };
+  const plan = {
+    version: v.version,
+    tag: v.tag,
+    major: v.major,
+    prerelease: v.prerelease,
+    sha,
+    tagged: Boolean(tagged),
+    notesFrom: n.from ?? '',
+    dist: { ok: b.ok && !dist.changed.length && !dist.added.length && !dist.missing.length, ...dist },
+    majorMove: move,
+    problems,
+  };
   return { ok: problems.length === 0, plan };
 }
 
 function defaultBuild(root) {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
@@ -237,7 +296,9 @@ export function envFile(plan) {
     PLAN_MAJOR_FROM: plan.majorMove.from,
     PLAN_MAJOR_REASON: plan.majorMove.reason,
   };
-  return Object.entries(vars).map(([k, v]) => `${k}=${shellQuote(v)}\n`).join('');
+  return Object.entries(vars)
+    .map(([k, v]) => `${k}=${shellQuote(v)}\n`)
+    .join('');
 }
 
 function summary(plan) {
@@ -257,7 +318,9 @@ function main(argv) {
     o = parseArgs(argv);
   } catch (e) {
     console.error(`release-plan: ${e.message}`);
-    console.error('usage: node scripts/release-plan.mjs plan|notes (--version X.Y.Z | --tag vX.Y.Z) [--allow-unreleased] [--env <file>] [--root <dir>]');
+    console.error(
+      'usage: node scripts/release-plan.mjs plan|notes (--version X.Y.Z | --tag vX.Y.Z) [--allow-unreleased] [--env <file>] [--root <dir>]',
+    );
     return 2;
   }
   try {

@@ -5,7 +5,8 @@
 // && and || return an operand, == compares strings case-insensitively and coerces mixed types to numbers,
 // property names are case-insensitive, and reading a property of null gives null.
 
-const TOKEN = /\s*(?:(0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|<=|>=|&&|\|\||[!<>()[\].,*]))/iy;
+const TOKEN =
+  /\s*(?:(0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_-]*)|(==|!=|<=|>=|&&|\|\||[!<>()[\].,*]))/iy;
 
 export class ExpressionError extends Error {}
 
@@ -17,7 +18,8 @@ function tokenize(src) {
     if (/^\s*$/.test(src.slice(pos))) break;
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(src);
-    if (!m) throw new ExpressionError(`cannot read ${JSON.stringify(src.slice(pos, pos + 20))} in ${JSON.stringify(src)}`);
+    if (!m)
+      throw new ExpressionError(`cannot read ${JSON.stringify(src.slice(pos, pos + 20))} in ${JSON.stringify(src)}`);
     pos = TOKEN.lastIndex;
     if (m[1] !== undefined) out.push({ t: 'lit', v: Number(m[1]) });
     else if (m[2] !== undefined) out.push({ t: 'lit', v: m[2].replace(/''/g, "'") });
@@ -53,7 +55,8 @@ function equals(a, b) {
 }
 
 function compare(a, b) {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string')
+    return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
   const x = toNumber(a);
   const y = toNumber(b);
   return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
@@ -87,7 +90,9 @@ const FUNCTIONS = {
   startsWith: (s, p) => toText(s).toLowerCase().startsWith(toText(p).toLowerCase()),
   endsWith: (s, p) => toText(s).toLowerCase().endsWith(toText(p).toLowerCase()),
   format(fmt, ...args) {
-    return toText(fmt).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i) => (m === '{{' ? '{' : m === '}}' ? '}' : toText(args[Number(i)])));
+    return toText(fmt).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i) =>
+      m === '{{' ? '{' : m === '}}' ? '}' : toText(args[Number(i)]),
+    );
   },
   join: (arr, sep = ',') => (Array.isArray(arr) ? arr.map(toText).join(toText(sep)) : toText(arr)),
   toJSON: (v) => JSON.stringify(v ?? null, null, 2),
@@ -247,6 +252,7 @@ export function interpolate(value, ctx) {
 export function interpolateDeep(value, ctx) {
   if (typeof value === 'string') return interpolate(value, ctx);
   if (Array.isArray(value)) return value.map((v) => interpolateDeep(v, ctx));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateDeep(v, ctx)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateDeep(v, ctx)]));
   return value;
 }

@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
 
 export function cacheDir(root) {
-  const base = process.env.POLYGLOT_CD_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
+  const base =
+    process.env.POLYGLOT_CD_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
   const dir = join(base, 'pipeline', root);
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -57,13 +58,30 @@ export async function ensureRegistry(log) {
     const s = JSON.parse(readFileSync(stateFile, 'utf8'));
     if (s.url && (await probe(s.url))) return { ...s, started: false };
   }
-  if (!which('docker-registry')) throw new Error('docker-registry is not installed (Debian package docker-registry; bash scripts/bootstrap.sh installs it)');
+  if (!which('docker-registry'))
+    throw new Error(
+      'docker-registry is not installed (Debian package docker-registry; bash scripts/bootstrap.sh installs it)',
+    );
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
-    ['version: 0.1', 'log:', '  level: warn', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, '  delete:', '    enabled: true', 'http:', `  addr: ${host}`, ''].join('\n'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: warn',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'data')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: ${host}`,
+      '',
+    ].join('\n'),
   );
   const fd = openSync(join(dir, 'registry.log'), 'a');
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', fd, fd], detached: true });
@@ -72,7 +90,8 @@ export async function ensureRegistry(log) {
   const url = `http://${host}`;
   const deadline = Date.now() + 20_000;
   while (!(await probe(url))) {
-    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}; see ${join(dir, 'registry.log')}`);
+    if (Date.now() > deadline)
+      throw new Error(`docker-registry did not answer on ${host}; see ${join(dir, 'registry.log')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   writeFileSync(stateFile, JSON.stringify({ host, url, pid: child.pid }));
@@ -103,7 +122,10 @@ export function containersEnv() {
   if (!existsSync(conf)) {
     mkdirSync(join(dir, 'root'), { recursive: true });
     mkdirSync(join(dir, 'runroot'), { recursive: true });
-    writeFileSync(conf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`);
+    writeFileSync(
+      conf,
+      `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`,
+    );
   }
   return { CONTAINERS_STORAGE_CONF: conf, BUILDAH_ISOLATION: 'chroot' };
 }
@@ -128,7 +150,10 @@ export async function ensureBaseImage(root, registry, log) {
 export function localHelm(root) {
   let bin = process.env.POLYGLOT_CD_HELM_BIN;
   if (!bin) {
-    const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'helm.sh'), '--print', '4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'helm.sh'), '--print', '4'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`scripts/setup/helm.sh --print 4 failed (exit ${r.status})`);
     bin = r.stdout.trim();
   }
@@ -147,7 +172,11 @@ export function kubeconfigServer(kubeconfig) {
   }
   const clusters = config?.clusters ?? [];
   const context = (config?.contexts ?? []).find((c) => c?.name === config?.['current-context'])?.context;
-  const cluster = context ? clusters.find((c) => c?.name === context.cluster) : clusters.length === 1 ? clusters[0] : undefined;
+  const cluster = context
+    ? clusters.find((c) => c?.name === context.cluster)
+    : clusters.length === 1
+      ? clusters[0]
+      : undefined;
   return cluster?.cluster?.server;
 }
 
@@ -210,7 +239,8 @@ export function untrustRegistryOnLocalNode(root, host) {
 export function ensureCluster(root, { kubeconfig, log } = {}) {
   const named = kubeconfig || process.env.POLYGLOT_CD_KUBECONFIG;
   if (named) {
-    if (!existsSync(named)) throw new Error(`no kubeconfig at ${named}${kubeconfig ? ' (--kubeconfig)' : ' (POLYGLOT_CD_KUBECONFIG)'}`);
+    if (!existsSync(named))
+      throw new Error(`no kubeconfig at ${named}${kubeconfig ? ' (--kubeconfig)' : ' (POLYGLOT_CD_KUBECONFIG)'}`);
     return named;
   }
   const running = runningLocalCluster(root);
@@ -235,7 +265,8 @@ export function stopClusterIfStarted(root) {
     writeFileSync(file, '{}');
     return 'no local cluster runs';
   }
-  if (!started || started !== running) return `the local cluster was not started by the pipeline: left running (${running}); stop it with bash test/kube/cluster.sh stop`;
+  if (!started || started !== running)
+    return `the local cluster was not started by the pipeline: left running (${running}); stop it with bash test/kube/cluster.sh stop`;
   const r = clusterScript(root, 'stop', ['ignore', 'inherit', 'inherit']);
   if (r.status !== 0) throw new Error(`test/kube/cluster.sh stop failed (exit ${r.status})`);
   writeFileSync(file, '{}');

@@ -4,10 +4,27 @@
 // prints the card.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { containersEnv, ensureBaseImage, ensureCluster, ensureRegistry, localHelm, startTeamsSink, trustRegistryOnLocalNode } from './local-stack.mjs';
+import {
+  containersEnv,
+  ensureBaseImage,
+  ensureCluster,
+  ensureRegistry,
+  localHelm,
+  startTeamsSink,
+  trustRegistryOnLocalNode,
+} from './local-stack.mjs';
 import { runWorkflow } from './workflow-runner.mjs';
 
 export const PR_RE = /^[1-9][0-9]{0,8}$/;
@@ -66,7 +83,10 @@ export function localWorkflowIdentity(root, workflowFile) {
  */
 export function originRepository(root) {
   const remote = git(root, ['config', '--get', 'remote.origin.url']);
-  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^@/:]+@[^:/]+:)([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remote);
+  const m =
+    /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^@/:]+@[^:/]+:)([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
+      remote,
+    );
   return m && !/\/\.\.?$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
 }
 
@@ -78,7 +98,11 @@ export function prContext({ cwd, pr, localEnv, runDir }) {
   const event = {
     action: 'synchronize',
     number: pr,
-    pull_request: { number: pr, head: { ref: branch, sha: localEnv.GITHUB_SHA, repo: { full_name: repository } }, base: { ref: 'main', repo: { full_name: repository } } },
+    pull_request: {
+      number: pr,
+      head: { ref: branch, sha: localEnv.GITHUB_SHA, repo: { full_name: repository } },
+      base: { ref: 'main', repo: { full_name: repository } },
+    },
     repository: { name: repository.split('/')[1], full_name: repository },
   };
   const eventPath = join(runDir, 'event.json');
@@ -101,7 +125,16 @@ export function prContext({ cwd, pr, localEnv, runDir }) {
     workspace: cwd,
     token: '', // no GitHub token locally: nothing can reach the GitHub API
   };
-  const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_REF: github.ref, GITHUB_REF_NAME: `${pr}/merge`, GITHUB_HEAD_REF: branch, GITHUB_BASE_REF: 'main', GITHUB_WORKSPACE: cwd, GITHUB_REPOSITORY_ID: repositoryId };
+  const env = {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: github.ref,
+    GITHUB_REF_NAME: `${pr}/merge`,
+    GITHUB_HEAD_REF: branch,
+    GITHUB_BASE_REF: 'main',
+    GITHUB_WORKSPACE: cwd,
+    GITHUB_REPOSITORY_ID: repositoryId,
+  };
   return { github, env };
 }
 
@@ -112,9 +145,20 @@ function fmtSecs(s) {
 /** The step list with durations, then the summary of every action step. */
 export function renderReport(result, { renderSummary, out }) {
   out('\nSteps');
-  const rows = result.jobs.flatMap((j) => (j.steps.length ? j.steps.map((s) => [j.result === 'skipped' ? '○' : s.outcome === 'success' ? '✔' : s.outcome === 'skipped' ? '○' : '✘', s.job, s.step, s.outcome === 'skipped' ? '' : fmtSecs(s.secs), s.outcome === 'skipped' ? s.reason : s.reason]) : [['○', j.name, '(job skipped)', '', '']]));
+  const rows = result.jobs.flatMap((j) =>
+    j.steps.length
+      ? j.steps.map((s) => [
+          j.result === 'skipped' ? '○' : s.outcome === 'success' ? '✔' : s.outcome === 'skipped' ? '○' : '✘',
+          s.job,
+          s.step,
+          s.outcome === 'skipped' ? '' : fmtSecs(s.secs),
+          s.outcome === 'skipped' ? s.reason : s.reason,
+        ])
+      : [['○', j.name, '(job skipped)', '', '']],
+  );
   const w = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => r[k].length)));
-  for (const r of rows) out(`  ${r[0]} ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3].padStart(w[3])}  ${r[4]}`.trimEnd());
+  for (const r of rows)
+    out(`  ${r[0]} ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3].padStart(w[3])}  ${r[4]}`.trimEnd());
   for (const j of result.jobs) {
     for (const s of j.steps) {
       if (!s.summary.trim()) continue;
@@ -130,11 +174,15 @@ export function renderReport(result, { renderSummary, out }) {
  */
 export async function runPrPipeline(opts) {
   const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
-  if (!PR_RE.test(String(opts.pr ?? ''))) throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
+  if (!PR_RE.test(String(opts.pr ?? '')))
+    throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
   const pr = String(opts.pr);
   const cwd = opts.cwd;
   const components = opts.components ? JSON.parse(opts.components) : discoverComponents(cwd);
-  if (!Array.isArray(components) || components.length === 0) throw new Error(`no components in ${cwd}: expected subfolders with a Containerfile, or --components '[{"name":…,"context":…}]'`);
+  if (!Array.isArray(components) || components.length === 0)
+    throw new Error(
+      `no components in ${cwd}: expected subfolders with a Containerfile, or --components '[{"name":…,"context":…}]'`,
+    );
   const started = Date.now();
   out(`polyglot-cd pipeline pr: PR #${pr} of ${cwd} (${components.map((c) => c.name).join(', ')})\n`);
 
@@ -147,7 +195,9 @@ export async function runPrPipeline(opts) {
   };
   const registry = await phase('local registry', () => ensureRegistry((l) => out(`  ${l}`)));
   const baseImage = await phase('base image', () => ensureBaseImage(opts.root, registry, (l) => out(`  ${l}`)));
-  const kubeconfig = await phase('local cluster', () => ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) }));
+  const kubeconfig = await phase('local cluster', () =>
+    ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) }),
+  );
   const node = await trustRegistryOnLocalNode(opts.root, kubeconfig, registry);
   if (node) out(`  the local node pulls from ${registry.host} (${node})`);
   else out(`  not the local cluster: its nodes must be able to pull from ${registry.host}`);
@@ -159,7 +209,10 @@ export async function runPrPipeline(opts) {
     const localEnv = opts.localGitHubEnv();
     const ctx = prContext({ cwd, pr, localEnv, runDir });
     const app = basename(cwd);
-    const valuesFiles = ['deploy/values.yaml', 'values.yaml'].filter((f) => existsSync(join(cwd, f))).slice(0, 1).join('\n');
+    const valuesFiles = ['deploy/values.yaml', 'values.yaml']
+      .filter((f) => existsSync(join(cwd, f)))
+      .slice(0, 1)
+      .join('\n');
     const inputs = {
       'pr-number': pr,
       components: JSON.stringify(components),
@@ -182,7 +235,8 @@ export async function runPrPipeline(opts) {
       github: ctx.github,
       runDir,
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
-      runAction: (action, { inputs: withs, env }) => opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
+      runAction: (action, { inputs: withs, env }) =>
+        opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
       skipAction: (a) => localSkipReason(a),
       workflowIdentity: localWorkflowIdentity(opts.root, 'pr-preview.yml'),
       mask: (s) => s.split(sink.url).join('***'),
@@ -190,7 +244,9 @@ export async function runPrPipeline(opts) {
     });
     renderReport(result, { renderSummary: opts.renderSummary, out });
     const url = result.outputs.url;
-    out(`\n${result.result === 'success' ? '✔' : '✘'} PR pipeline ${result.result} in ${fmtSecs((Date.now() - started) / 1000)}`);
+    out(
+      `\n${result.result === 'success' ? '✔' : '✘'} PR pipeline ${result.result} in ${fmtSecs((Date.now() - started) / 1000)}`,
+    );
     if (url) out(`Deployed: ${url}  (namespace pr-${pr}; KUBECONFIG=${kubeconfig})`);
     return { code: result.result === 'success' ? 0 : 1, result, url, registry, cards: sink.cards, kubeconfig };
   } finally {
@@ -203,7 +259,8 @@ export async function runPrPipeline(opts) {
 /** Runs pr-cleanup.yml (mode pr) for PR `pr`: the local counterpart of pull_request: closed. */
 export async function runCleanupPipeline(opts) {
   const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
-  if (!PR_RE.test(String(opts.pr ?? ''))) throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
+  if (!PR_RE.test(String(opts.pr ?? '')))
+    throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
   const pr = String(opts.pr);
   const kubeconfig = ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) });
   const runDir = mkdtempSync(join(tmpdir(), 'polyglot-cd-pipeline-'));
@@ -221,13 +278,16 @@ export async function runCleanupPipeline(opts) {
       github: ctx.github,
       runDir,
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
-      runAction: (action, { inputs: withs, env }) => opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
+      runAction: (action, { inputs: withs, env }) =>
+        opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
       skipAction: (a) => localSkipReason(a),
       workflowIdentity: localWorkflowIdentity(opts.root, 'pr-cleanup.yml'),
       out,
     });
     renderReport(result, { renderSummary: opts.renderSummary, out });
-    out(`\n${result.result === 'success' ? '✔' : '✘'} cleanup of pr-${pr} ${result.result}; deleted: ${result.outputs.deleted || '[]'}`);
+    out(
+      `\n${result.result === 'success' ? '✔' : '✘'} cleanup of pr-${pr} ${result.result}; deleted: ${result.outputs.deleted || '[]'}`,
+    );
     return { code: result.result === 'success' ? 0 : 1, result };
   } finally {
     rmSync(runDir, { recursive: true, force: true });

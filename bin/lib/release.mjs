@@ -29,11 +29,16 @@ export function dryRunSkipReason(id, job, needs) {
   const writes = Object.entries(job.permissions ?? {})
     .filter(([, v]) => v === 'write')
     .map(([k]) => `${k}: write`);
-  if (id === 'test') return 'dry run: the full test command (bash .ci/run, the whole suite on a local cluster) runs in CI; `bash scripts/test.sh` runs it here';
-  if (id === 'attest') return `dry run: would attest build provenance of dist/**/*.js at ${plan.sha || 'the release commit'}; needs GitHub (${writes.join(', ')})`;
+  if (id === 'test')
+    return 'dry run: the full test command (bash .ci/run, the whole suite on a local cluster) runs in CI; `bash scripts/test.sh` runs it here';
+  if (id === 'attest')
+    return `dry run: would attest build provenance of dist/**/*.js at ${plan.sha || 'the release commit'}; needs GitHub (${writes.join(', ')})`;
   if (id === 'publish') {
     const tag = plan.tag || 'the tag';
-    const major = plan['move-major'] === 'true' ? `then move ${plan.major} to ${plan.sha}` : `${plan.major || 'the major tag'} stays (${plan['major-reason'] || 'no move'})`;
+    const major =
+      plan['move-major'] === 'true'
+        ? `then move ${plan.major} to ${plan.sha}`
+        : `${plan.major || 'the major tag'} stays (${plan['major-reason'] || 'no move'})`;
     return `dry run: would create the GitHub release ${tag}, ${major}; needs GitHub (${writes.join(', ')})`;
   }
   if (writes.length) return `dry run: publishes, which needs GitHub (${writes.join(', ')})`;
@@ -69,7 +74,9 @@ export async function runReleaseDryRun(opts) {
     token: '', // no GitHub token locally: nothing can reach the GitHub API
   };
   const runDir = mkdtempSync(join(tmpdir(), 'polyglot-cd-release-'));
-  out(`polyglot-cd release --dry-run: .github/workflows/release.yml for ${version} on ${root.replace(/(.)\/+$/, '$1')} (${branch} at ${sha.slice(0, 12)})`);
+  out(
+    `polyglot-cd release --dry-run: .github/workflows/release.yml for ${version} on ${root.replace(/(.)\/+$/, '$1')} (${branch} at ${sha.slice(0, 12)})`,
+  );
   out('nothing is published: the jobs that attest, release and move the tag are skipped\n');
   try {
     const result = await runWorkflow({
@@ -96,12 +103,22 @@ export async function runReleaseDryRun(opts) {
     const plan = planJob?.outputs ?? {};
     const ok = planJob?.result === 'success';
     out('\nRelease plan (dry run)');
-    out(`  version    ${plan.tag || `v${version.replace(/^v/, '')}`}${plan.prerelease === 'true' ? ' (prerelease)' : ''}`);
+    out(
+      `  version    ${plan.tag || `v${version.replace(/^v/, '')}`}${plan.prerelease === 'true' ? ' (prerelease)' : ''}`,
+    );
     out(`  commit     ${plan.sha || sha}`);
-    out(`  dist check ${ok ? 'passed: the rebuild is byte-identical to the committed dist/' : plan['dist-ok'] === 'false' ? 'FAILED: dist/ is not what its sources build (see above)' : 'not passed: the plan failed (see above)'}`);
-    out(`  major tag  ${plan.major ? (plan['move-major'] === 'true' ? `${plan.major} would move to ${plan.sha} (${plan['major-reason']})` : `${plan.major} stays: ${plan['major-reason']}`) : 'unknown: the plan failed'}`);
+    out(
+      `  dist check ${ok ? 'passed: the rebuild is byte-identical to the committed dist/' : plan['dist-ok'] === 'false' ? 'FAILED: dist/ is not what its sources build (see above)' : 'not passed: the plan failed (see above)'}`,
+    );
+    out(
+      `  major tag  ${plan.major ? (plan['move-major'] === 'true' ? `${plan.major} would move to ${plan.sha} (${plan['major-reason']})` : `${plan.major} stays: ${plan['major-reason']}`) : 'unknown: the plan failed'}`,
+    );
     for (const j of result.jobs.filter((j) => j.reason)) out(`  ○ ${j.id}: ${j.reason}`);
-    out(ok ? '\n✔ release plan ready (dry run: nothing published)' : '\n✘ release plan failed (dry run: nothing published)');
+    out(
+      ok
+        ? '\n✔ release plan ready (dry run: nothing published)'
+        : '\n✘ release plan failed (dry run: nothing published)',
+    );
     return { code: ok ? 0 : 1, result, plan };
   } finally {
     rmSync(runDir, { recursive: true, force: true });

@@ -88,13 +88,19 @@ export function matrixLegs(strategy, ctx) {
     legs = legs.flatMap((leg) => m[k].map((v) => ({ ...leg, [k]: v })));
   }
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(m.exclude)) legs = legs.filter((leg) => !m.exclude.some((ex) => Object.entries(ex).every(([k, v]) => same(leg[k], v))));
+  if (Array.isArray(m.exclude))
+    legs = legs.filter((leg) => !m.exclude.some((ex) => Object.entries(ex).every(([k, v]) => same(leg[k], v))));
   if (Array.isArray(m.include)) for (const inc of m.include) legs.push(inc);
   return legs;
 }
 
 function globToRegExp(glob) {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 function copyInto(src, destDir) {
@@ -132,7 +138,8 @@ export async function runWorkflow(opts) {
     if (def?.type === 'number' && typeof v === 'string') v = Number(v);
     inputs[k] = v;
   }
-  for (const k of Object.keys(opts.inputs ?? {})) if (!(k in inputs)) throw new Error(`the workflow declares no input ${k}`);
+  for (const k of Object.keys(opts.inputs ?? {}))
+    if (!(k in inputs)) throw new Error(`the workflow declares no input ${k}`);
   const secrets = {};
   for (const [k, def] of Object.entries(call.secrets ?? {})) {
     const v = opts.secrets?.[k];
@@ -160,11 +167,30 @@ export async function runWorkflow(opts) {
     let jobSecrets = secrets;
     if (job.environment && opts.environmentSecrets) {
       const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
-      const envName = toText(interpolate(envDef.name, { contexts: { github: opts.github, inputs, needs, vars: {}, matrix: {} } }));
+      const envName = toText(
+        interpolate(envDef.name, { contexts: { github: opts.github, inputs, needs, vars: {}, matrix: {} } }),
+      );
       jobSecrets = { ...secrets, ...(opts.environmentSecrets[envName] ?? {}) };
     }
-    const base = { github: opts.github, inputs, secrets: jobSecrets, needs, vars: {}, runner: { os: 'Linux', arch: 'X64', temp: '' }, env: {} };
-    const entry = { id, name: id, result: 'skipped', outputs: {}, environment: null, steps: [], started: Date.now(), secs: 0 };
+    const base = {
+      github: opts.github,
+      inputs,
+      secrets: jobSecrets,
+      needs,
+      vars: {},
+      runner: { os: 'Linux', arch: 'X64', temp: '' },
+      env: {},
+    };
+    const entry = {
+      id,
+      name: id,
+      result: 'skipped',
+      outputs: {},
+      environment: null,
+      steps: [],
+      started: Date.now(),
+      secs: 0,
+    };
     report.push(entry);
     if (job.uses) throw new Error(`job ${id} calls another workflow (${job.uses}); the local runner runs steps only`);
     const skipReason = opts.skipJob?.(id, job, needs);
@@ -187,8 +213,20 @@ export async function runWorkflow(opts) {
       const temp = join(legDir, 'temp');
       mkdirSync(temp, { recursive: true });
       const identity = opts.workflowIdentity ?? {};
-      const jobCtx = { status: 'success', workflow_repository: identity.repository ?? '', workflow_sha: identity.sha ?? '', workflow_file_path: identity.file_path ?? '' };
-      const ctx = { ...base, matrix: matrix ?? {}, strategy: {}, runner: { ...base.runner, temp }, steps: {}, job: jobCtx };
+      const jobCtx = {
+        status: 'success',
+        workflow_repository: identity.repository ?? '',
+        workflow_sha: identity.sha ?? '',
+        workflow_file_path: identity.file_path ?? '',
+      };
+      const ctx = {
+        ...base,
+        matrix: matrix ?? {},
+        strategy: {},
+        runner: { ...base.runner, temp },
+        steps: {},
+        job: jobCtx,
+      };
       const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
       entry.name = matrix ? entry.name : name;
       out(`▶ ${name}`);
@@ -206,8 +244,21 @@ export async function runWorkflow(opts) {
         }
       }
       for (const [n, step] of (legFailed ? [] : (job.steps ?? [])).entries()) {
-        const label = step.name ? toText(interpolate(step.name, { contexts: ctx })) : step.uses ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}` : `run ${String(step.run).split('\n')[0].slice(0, 60)}`;
-        const record = { job: name, step: label, outcome: 'skipped', reason: '', secs: 0, summary: '', outputs: {}, action: null };
+        const label = step.name
+          ? toText(interpolate(step.name, { contexts: ctx }))
+          : step.uses
+            ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}`
+            : `run ${String(step.run).split('\n')[0].slice(0, 60)}`;
+        const record = {
+          job: name,
+          step: label,
+          outcome: 'skipped',
+          reason: '',
+          secs: 0,
+          summary: '',
+          outputs: {},
+          action: null,
+        };
         entry.steps.push(record);
         const stepStatus = { success: () => !legFailed, failure: () => legFailed, cancelled: () => false };
         const stepCtx = { contexts: ctx, status: stepStatus };
@@ -218,12 +269,21 @@ export async function runWorkflow(opts) {
           continue;
         }
         const started = Date.now();
-        const env = { ...ctx.env, ...(isObj(step.env) ? Object.fromEntries(Object.entries(interpolateDeep(step.env, stepCtx)).map(([k, v]) => [k, toText(v)])) : {}) };
+        const env = {
+          ...ctx.env,
+          ...(isObj(step.env)
+            ? Object.fromEntries(Object.entries(interpolateDeep(step.env, stepCtx)).map(([k, v]) => [k, toText(v)]))
+            : {}),
+        };
         let outcome = 'success';
         let outputs = {};
         try {
           if (step.run !== undefined) {
-            const r = await runScript(toText(interpolate(step.run, stepCtx)), { env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp }, dir: join(legDir, `step-${n}`), out: (l) => out(`    ${mask(l)}`) });
+            const r = await runScript(toText(interpolate(step.run, stepCtx)), {
+              env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
+              dir: join(legDir, `step-${n}`),
+              out: (l) => out(`    ${mask(l)}`),
+            });
             outcome = r.code === 0 ? 'success' : 'failure';
             outputs = r.outputs;
             Object.assign(ctx.env, r.env);
@@ -236,9 +296,14 @@ export async function runWorkflow(opts) {
               outcome = 'skipped';
               record.reason = skip;
             } else {
-              const withs = Object.fromEntries(Object.entries(interpolateDeep(step.with ?? {}, stepCtx)).map(([k, v]) => [k, toText(v)]));
+              const withs = Object.fromEntries(
+                Object.entries(interpolateDeep(step.with ?? {}, stepCtx)).map(([k, v]) => [k, toText(v)]),
+              );
               out(`  ● ${label}`);
-              const r = await opts.runAction(action, { inputs: withs, env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp } });
+              const r = await opts.runAction(action, {
+                inputs: withs,
+                env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
+              });
               outcome = r.code === 0 ? 'success' : 'failure';
               outputs = r.outputs;
               record.summary = r.summary;
@@ -256,9 +321,17 @@ export async function runWorkflow(opts) {
               copyInto(src, join(artifacts, toText(withs.name) || 'artifact'));
             } else if (name === 'actions/download-artifact') {
               const dest = toText(withs.path) || temp;
-              const names = readdirSync(artifacts).filter((a) => (withs.name ? a === toText(withs.name) : withs.pattern ? globToRegExp(toText(withs.pattern)).test(a) : true));
-              if (withs.name && names.length === 0) throw new Error(`download-artifact: no artifact named ${toText(withs.name)}`);
-              for (const a of names) copyInto(join(artifacts, a), withs.name || withs['merge-multiple'] ? dest : join(dest, a));
+              const names = readdirSync(artifacts).filter((a) =>
+                withs.name
+                  ? a === toText(withs.name)
+                  : withs.pattern
+                    ? globToRegExp(toText(withs.pattern)).test(a)
+                    : true,
+              );
+              if (withs.name && names.length === 0)
+                throw new Error(`download-artifact: no artifact named ${toText(withs.name)}`);
+              for (const a of names)
+                copyInto(join(artifacts, a), withs.name || withs['merge-multiple'] ? dest : join(dest, a));
             } else {
               outcome = 'skipped';
               record.reason = SKIPPED_ACTIONS[name] ?? 'a third-party action the local runner does not run';
@@ -275,17 +348,29 @@ export async function runWorkflow(opts) {
         record.outputs = outputs;
         if (step.id) ctx.steps[step.id] = { outputs, outcome, conclusion: outcome };
         const mark = outcome === 'success' ? '✔' : outcome === 'skipped' ? '○' : '✘';
-        out(`  ${mark} ${label} ${outcome === 'skipped' ? `skipped: ${record.reason}` : `${outcome} in ${record.secs.toFixed(1)}s${record.reason ? ` (${record.reason})` : ''}`}`);
-        if (record.detail) out(record.detail.split('\n').map((l) => `      ${mask(l)}`).join('\n'));
+        out(
+          `  ${mark} ${label} ${outcome === 'skipped' ? `skipped: ${record.reason}` : `${outcome} in ${record.secs.toFixed(1)}s${record.reason ? ` (${record.reason})` : ''}`}`,
+        );
+        if (record.detail)
+          out(
+            record.detail
+              .split('\n')
+              .map((l) => `      ${mask(l)}`)
+              .join('\n'),
+          );
         if (outcome === 'failure' && !step['continue-on-error']) legFailed = true;
       }
       ctx.job.status = legFailed ? 'failure' : 'success';
       if (legFailed) failed = true;
       // job outputs: with a matrix, the last leg to finish wins (as on GitHub)
-      for (const [k, v] of Object.entries(job.outputs ?? {})) entry.outputs[k] = toText(interpolate(v, { contexts: ctx }));
+      for (const [k, v] of Object.entries(job.outputs ?? {}))
+        entry.outputs[k] = toText(interpolate(v, { contexts: ctx }));
       if (job.environment) {
         const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
-        entry.environment = { name: toText(interpolate(envDef.name, { contexts: ctx })), url: envDef.url ? toText(interpolate(envDef.url, { contexts: ctx })) : '' };
+        entry.environment = {
+          name: toText(interpolate(envDef.name, { contexts: ctx })),
+          url: envDef.url ? toText(interpolate(envDef.url, { contexts: ctx })) : '',
+        };
       }
       if (matrix) entry.name = toText(interpolate(job.name ?? id, { contexts: { ...ctx, matrix: {} } })).trim() || id;
     }
@@ -294,7 +379,8 @@ export async function runWorkflow(opts) {
     results[id] = { result: entry.result, outputs: entry.outputs };
   }
   const outputs = {};
-  for (const [k, def] of Object.entries(call.outputs ?? {})) outputs[k] = toText(interpolate(def.value ?? '', { contexts: { jobs: results } }));
+  for (const [k, def] of Object.entries(call.outputs ?? {}))
+    outputs[k] = toText(interpolate(def.value ?? '', { contexts: { jobs: results } }));
   const result = report.some((j) => j.result === 'failure') ? 'failure' : 'success';
   return { result, jobs: report, outputs };
 }
@@ -303,10 +389,18 @@ function runScript(script, { env, dir, out }) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'script.sh');
   writeFileSync(file, script, { mode: 0o700 });
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_ENV: join(dir, 'env'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
   for (const f of Object.values(files)) writeFileSync(f, '', { mode: 0o600 });
   return new Promise((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { env: { ...env, ...files }, cwd: env.GITHUB_WORKSPACE || process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+      env: { ...env, ...files },
+      cwd: env.GITHUB_WORKSPACE || process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buf = '';
     const onData = (c) => {
       buf += c.toString();
@@ -318,7 +412,11 @@ function runScript(script, { env, dir, out }) {
     child.stderr.on('data', onData);
     child.on('close', (code) => {
       if (buf) out(buf);
-      resolve({ code: code ?? 1, outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')), env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')) });
+      resolve({
+        code: code ?? 1,
+        outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+        env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
+      });
     });
   });
 }

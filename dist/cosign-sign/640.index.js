@@ -9,7 +9,9 @@ export const modules = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Skopeo = exports.Buildah = void 0;
 exports.classifyPushFailure = classifyPushFailure;
-const pairs = (m) => [...(m instanceof Map ? m.entries() : m)];
+const pairs = (m) => [
+    ...(m instanceof Map ? m.entries() : m),
+];
 class Buildah {
     #runner;
     #bin;
@@ -41,7 +43,16 @@ class Buildah {
         return v.major > min.major || (v.major === min.major && v.minor >= min.minor);
     }
     static buildArgs(o) {
-        const args = ['build', '--isolation', o.isolation ?? 'chroot', `--layers=${o.layers === true}`, '--iidfile', o.iidFile, '-f', o.file];
+        const args = [
+            'build',
+            '--isolation',
+            o.isolation ?? 'chroot',
+            `--layers=${o.layers === true}`,
+            '--iidfile',
+            o.iidFile,
+            '-f',
+            o.file,
+        ];
         for (const t of o.tags)
             args.push('--tag', t);
         for (const [k, v] of pairs(o.labels))
@@ -328,7 +339,12 @@ class Helm {
         const m = VERSION_RE.exec(raw);
         if (!m)
             return undefined;
-        return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: raw.startsWith('v') ? raw : `v${raw}` };
+        return {
+            major: Number(m[1]),
+            minor: Number(m[2]),
+            patch: Number(m[3]),
+            raw: raw.startsWith('v') ? raw : `v${raw}`,
+        };
     }
     /**
      * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
@@ -382,7 +398,18 @@ class Helm {
     }
     static upgradeArgs(o, version) {
         const major = version.major >= 4 ? 4 : 3;
-        const args = ['upgrade', '--install', '--namespace', o.namespace, '--output', 'json', '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        const args = [
+            'upgrade',
+            '--install',
+            '--namespace',
+            o.namespace,
+            '--output',
+            'json',
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--history-max',
+            String(o.historyMax),
+        ];
         if (o.chartVersion)
             args.push('--version', o.chartVersion);
         for (const f of o.valuesFiles)
@@ -423,7 +450,18 @@ class Helm {
     }
     /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
     static getValuesArgs(release, namespace, revision) {
-        return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+        return [
+            'get',
+            'values',
+            '--namespace',
+            namespace,
+            '--revision',
+            String(revision),
+            '--output',
+            'json',
+            '--',
+            release,
+        ];
     }
     /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
     static parseValues(json) {
@@ -436,7 +474,15 @@ class Helm {
         return v;
     }
     static rollbackArgs(release, namespace, revision, o, major) {
-        const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        const args = [
+            'rollback',
+            '--namespace',
+            namespace,
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--history-max',
+            String(o.historyMax),
+        ];
         if (o.wait)
             args.push(Helm.waitFlag(major));
         args.push('--', release, String(revision));
@@ -514,7 +560,8 @@ class Helm {
      * "release: already exists" of the record write). Nothing was applied by the run that gets this error.
      */
     static isConcurrentOperation(stderr) {
-        return Helm.isOperationInProgress(stderr) || /release: already exists|cannot re-?use a name that is still in use/.test(stderr);
+        return (Helm.isOperationInProgress(stderr) ||
+            /release: already exists|cannot re-?use a name that is still in use/.test(stderr));
     }
     static isPending(status) {
         return exports.PENDING_STATUSES.includes(status);
@@ -687,7 +734,8 @@ function parseImageRef(ref) {
     const first = rest.split('/')[0] ?? '';
     let registry = 'docker.io';
     let repository = rest;
-    if (rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+    if (rest.includes('/') &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
         registry = first;
         repository = rest.slice(first.length + 1);
     }
@@ -775,7 +823,8 @@ class RegistryClient {
                 return undefined;
             if (res.status !== 200)
                 throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
-            digest = res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
+            digest =
+                res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
         }
         if (!DIGEST.test(digest))
             throw new RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
@@ -866,7 +915,9 @@ class RegistryClient {
         catch (err) {
             // an insecure registry that speaks plain HTTP: containers/image falls back the same way
             const code = err instanceof http_js_1.HttpTransportError ? err.code : '';
-            if (this.#opts.insecure && this.#scheme === 'https' && (isTlsError(code, err.message) || code === 'ECONNRESET')) {
+            if (this.#opts.insecure &&
+                this.#scheme === 'https' &&
+                (isTlsError(code, err.message) || code === 'ECONNRESET')) {
                 this.#scheme = 'http';
                 this.#opts.log?.debug(`${this.registry}: no TLS, using plain http (insecure registry)`);
                 return this.#send({ method, url: new URL(`http://${hostForUrl(this.registry)}${path}`), headers, timeoutMs });
@@ -880,7 +931,9 @@ class RegistryClient {
         if (challenge.scheme === 'basic') {
             if (!auth)
                 return false;
-            const header = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+            const header = 'token' in auth
+                ? `Bearer ${auth.token}`
+                : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
             this.#authHeaders.set('', header);
             return true;
         }
@@ -911,7 +964,13 @@ class RegistryClient {
         let res;
         for (let attempt = 1;; attempt++) {
             try {
-                res = await this.#send({ method: 'GET', url, headers, timeoutMs: this.#opts.timeoutMs ?? 30_000, ...(tls && url.protocol === 'https:' ? { tls } : {}) });
+                res = await this.#send({
+                    method: 'GET',
+                    url,
+                    headers,
+                    timeoutMs: this.#opts.timeoutMs ?? 30_000,
+                    ...(tls && url.protocol === 'https:' ? { tls } : {}),
+                });
             }
             catch (err) {
                 const code = err instanceof http_js_1.HttpTransportError ? err.code : '';
@@ -1076,13 +1135,20 @@ class Trivy {
     static scanArgs(o) {
         const args = [
             'image',
-            '--format', 'json',
-            '--output', o.output,
-            '--exit-code', '0',
-            '--severity', exports.TRIVY_SEVERITIES.join(','),
-            '--scanners', o.scanners.join(','),
-            '--timeout', `${o.timeoutSeconds}s`,
-            '--ignorefile', o.ignoreFile,
+            '--format',
+            'json',
+            '--output',
+            o.output,
+            '--exit-code',
+            '0',
+            '--severity',
+            exports.TRIVY_SEVERITIES.join(','),
+            '--scanners',
+            o.scanners.join(','),
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--ignorefile',
+            o.ignoreFile,
             '--no-progress',
         ];
         if (o.ignoreUnfixed)
@@ -1167,7 +1233,7 @@ class Trivy {
             throw new TrivyReportError(`the report has SchemaVersion ${JSON.stringify(raw['SchemaVersion'] ?? null)}; only SchemaVersion 2 is understood`);
         }
         const meta = isObj(raw['Metadata']) ? raw['Metadata'] : {};
-        const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+        const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
         const report = {
             schemaVersion: 2,
             artifactName: str(raw['ArtifactName']),
@@ -1214,7 +1280,11 @@ class Trivy {
             }),
         };
         if (isObj(meta['OS'])) {
-            report.os = { family: str(meta['OS']['Family']), name: str(meta['OS']['Name']), eosl: meta['OS']['EOSL'] === true };
+            report.os = {
+                family: str(meta['OS']['Family']),
+                name: str(meta['OS']['Name']),
+                eosl: meta['OS']['EOSL'] === true,
+            };
         }
         return report;
     }
@@ -1229,11 +1299,17 @@ class Trivy {
             const m = /\bFATAL\b\s*(.*)$/.exec(line);
             if (m) {
                 // the message may continue on the next lines (multi-error lists)
-                const rest = lines.slice(i + 1).map((l) => l.trim()).filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
+                const rest = lines
+                    .slice(i + 1)
+                    .map((l) => l.trim())
+                    .filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
                 return [m[1].replace(/^Fatal error\s+/, '').trim(), ...rest].join(' ');
             }
         }
-        return lines.map((l) => l.trim()).filter(Boolean).pop() ?? '';
+        return (lines
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .pop() ?? '');
     }
     /** The vulnerability (or Java) DB could not be downloaded: a registry outage or rate limit. */
     static isDbDownloadFailure(stderr) {

@@ -278,7 +278,17 @@ function retryableStatus(status) {
 }
 /** Transport errors worth another try (connection resets, timeouts, refused while a registry restarts). */
 function retryableTransport(code) {
-    return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+    return [
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'ECONNREFUSED',
+        'EPIPE',
+        'EAI_AGAIN',
+        'ECONNABORTED',
+        'UND_ERR_SOCKET',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+    ].includes(code);
 }
 
 
@@ -357,14 +367,30 @@ async function sha256File(path) {
     return hash.digest('hex');
 }
 function stampOf(path, sha256, st) {
-    return { path, sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+    return {
+        path,
+        sha256,
+        dev: String(st.dev),
+        ino: String(st.ino),
+        size: String(st.size),
+        mtimeNs: String(st.mtimeNs),
+        ctimeNs: String(st.ctimeNs),
+    };
 }
 function sameStamp(a, b) {
-    return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+    return (a.path === b.path &&
+        a.sha256 === b.sha256 &&
+        a.dev === b.dev &&
+        a.ino === b.ino &&
+        a.size === b.size &&
+        a.mtimeNs === b.mtimeNs &&
+        a.ctimeNs === b.ctimeNs);
 }
 function stampPath(env, path) {
     const root = env['RUNNER_TEMP'];
-    return root ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
+    return root
+        ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`)
+        : undefined;
 }
 /**
  * Whether `path` has the SHA-256 `want`: from a matching stamp, or by hashing it (then stamping it).
@@ -627,7 +653,9 @@ async function download(url, dest, opts, name, version, cacheDir) {
                 const res = await client.get(url);
                 status = res.message.statusCode ?? 0;
                 if (status === 200) {
-                    await process.getBuiltinModule('node:stream/promises').pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    await process
+                        .getBuiltinModule('node:stream/promises')
+                        .pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
                     return;
                 }
                 res.message.resume();

@@ -67,7 +67,12 @@ class Helm {
         const m = VERSION_RE.exec(raw);
         if (!m)
             return undefined;
-        return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: raw.startsWith('v') ? raw : `v${raw}` };
+        return {
+            major: Number(m[1]),
+            minor: Number(m[2]),
+            patch: Number(m[3]),
+            raw: raw.startsWith('v') ? raw : `v${raw}`,
+        };
     }
     /**
      * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
@@ -121,7 +126,18 @@ class Helm {
     }
     static upgradeArgs(o, version) {
         const major = version.major >= 4 ? 4 : 3;
-        const args = ['upgrade', '--install', '--namespace', o.namespace, '--output', 'json', '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        const args = [
+            'upgrade',
+            '--install',
+            '--namespace',
+            o.namespace,
+            '--output',
+            'json',
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--history-max',
+            String(o.historyMax),
+        ];
         if (o.chartVersion)
             args.push('--version', o.chartVersion);
         for (const f of o.valuesFiles)
@@ -162,7 +178,18 @@ class Helm {
     }
     /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
     static getValuesArgs(release, namespace, revision) {
-        return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+        return [
+            'get',
+            'values',
+            '--namespace',
+            namespace,
+            '--revision',
+            String(revision),
+            '--output',
+            'json',
+            '--',
+            release,
+        ];
     }
     /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
     static parseValues(json) {
@@ -175,7 +202,15 @@ class Helm {
         return v;
     }
     static rollbackArgs(release, namespace, revision, o, major) {
-        const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+        const args = [
+            'rollback',
+            '--namespace',
+            namespace,
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--history-max',
+            String(o.historyMax),
+        ];
         if (o.wait)
             args.push(Helm.waitFlag(major));
         args.push('--', release, String(revision));
@@ -253,7 +288,8 @@ class Helm {
      * "release: already exists" of the record write). Nothing was applied by the run that gets this error.
      */
     static isConcurrentOperation(stderr) {
-        return Helm.isOperationInProgress(stderr) || /release: already exists|cannot re-?use a name that is still in use/.test(stderr);
+        return (Helm.isOperationInProgress(stderr) ||
+            /release: already exists|cannot re-?use a name that is still in use/.test(stderr));
     }
     static isPending(status) {
         return exports.PENDING_STATUSES.includes(status);

@@ -43,7 +43,15 @@ function extractFindings(report, opts) {
     const unknown = new Set();
     const findings = [];
     let unfixedDropped = 0;
-    const base = { altIds: [], pkgName: '', pkgPath: '', purl: '', installedVersion: '', fixedVersion: '', status: '' };
+    const base = {
+        altIds: [],
+        pkgName: '',
+        pkgPath: '',
+        purl: '',
+        installedVersion: '',
+        fixedVersion: '',
+        status: '',
+    };
     for (const r of report.results) {
         if (opts.scanners.includes('vuln')) {
             for (const v of r.vulnerabilities) {
@@ -251,7 +259,12 @@ async function runGate(ctx, inputs, deps = {}) {
     };
     try {
         const version = inputs.version || manifest_1.manifest.tools['trivy']?.defaultVersion;
-        const tool = await log.group(`Install trivy ${version}`, () => (0, tool_installer_1.ensureTool)('trivy', version, { log, secrets: ctx.secrets, env, ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}) }));
+        const tool = await log.group(`Install trivy ${version}`, () => (0, tool_installer_1.ensureTool)('trivy', version, {
+            log,
+            secrets: ctx.secrets,
+            env,
+            ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
+        }));
         const runner = new command_runner_1.CommandRunner({ log, secrets: ctx.secrets, env });
         // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
         // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
@@ -259,7 +272,9 @@ async function runGate(ctx, inputs, deps = {}) {
         (0, node_fs_1.mkdirSync)(runDir, { mode: 0o700 });
         const trivy = new trivy_1.Trivy(tool.path, runner, {}, runDir);
         const cacheDir = inputs.cacheDir || undefined;
-        const scanTarget = inputs.image ? { image: inputs.image } : { input: await ociLayoutOf(inputs.input, work, runner) };
+        const scanTarget = inputs.image
+            ? { image: inputs.image }
+            : { input: await ociLayoutOf(inputs.input, work, runner) };
         const scanOptions = {
             target: scanTarget,
             output: reportPath,
@@ -288,7 +303,9 @@ async function runGate(ctx, inputs, deps = {}) {
             },
         }));
         const before = await beside;
-        const versionInfo = inputs.scanners.includes('vuln') && trivy_1.Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate) ? trivy.version(cacheDir) : Promise.resolve(before);
+        const versionInfo = inputs.scanners.includes('vuln') && trivy_1.Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
+            ? trivy.version(cacheDir)
+            : Promise.resolve(before);
         versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
         // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
         // used (no output, no file) until the version and the DB are checked.
@@ -300,7 +317,11 @@ async function runGate(ctx, inputs, deps = {}) {
         const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
         const passed = failed.length === 0;
         const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
-        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, { trivyVersion: '', artifactName: report.artifactName || target, severities: inputs.severities });
+        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, {
+            trivyVersion: '',
+            artifactName: report.artifactName || target,
+            severities: inputs.severities,
+        });
         const info = await versionInfo;
         const refusal = manifest_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
         if (refusal)
@@ -331,7 +352,10 @@ async function runGate(ctx, inputs, deps = {}) {
             if (inputs.maxDbAgeMs > 0) {
                 if (!dbUpdatedAt) {
                     throw new Undecided(`trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`, {
-                        tool: 'trivy', argv: trivy_1.Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '',
+                        tool: 'trivy',
+                        argv: trivy_1.Trivy.versionArgs(cacheDir),
+                        exitCode: 0,
+                        stderrTail: '',
                     });
                 }
                 const maxH = inputs.maxDbAgeMs / 3_600_000;
@@ -454,14 +478,24 @@ function readReport(o) {
         text = (0, node_fs_1.readFileSync)(o.output, 'utf8');
     }
     catch {
-        throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, { tool: 'trivy', argv: trivy_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+        throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, {
+            tool: 'trivy',
+            argv: trivy_1.Trivy.scanArgs(o),
+            exitCode: 0,
+            stderrTail: '',
+        });
     }
     try {
         return trivy_1.Trivy.parseReport(text);
     }
     catch (err) {
         if (err instanceof trivy_1.TrivyReportError) {
-            throw new Undecided(`the report cannot be used: ${err.message}`, { tool: 'trivy', argv: trivy_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+            throw new Undecided(`the report cannot be used: ${err.message}`, {
+                tool: 'trivy',
+                argv: trivy_1.Trivy.scanArgs(o),
+                exitCode: 0,
+                stderrTail: '',
+            });
         }
         throw err;
     }
@@ -479,7 +513,10 @@ async function ociLayoutOf(input, work, runner) {
         throw new action_kit_1.InputError(`Input "input": the work directory ${layout} contains ':' or '@', which trivy cannot read as a path; set RUNNER_TEMP to a plain path`, 'input');
     }
     (0, node_fs_1.mkdirSync)(layout, { mode: 0o700 });
-    await runner.run('tar', ['-xf', input, '-C', layout, '--no-same-owner', '--no-same-permissions'], { tool: 'tar', timeoutMs: 300_000 });
+    await runner.run('tar', ['-xf', input, '-C', layout, '--no-same-owner', '--no-same-permissions'], {
+        tool: 'tar',
+        timeoutMs: 300_000,
+    });
     if (!(0, node_fs_1.existsSync)((0, node_path_1.join)(layout, 'index.json')) && !(0, node_fs_1.existsSync)((0, node_path_1.join)(layout, 'manifest.json'))) {
         throw new action_kit_1.InputError(`Input "input": ${input} is a tar file but neither an OCI archive (index.json) nor a docker-save tar (manifest.json)`, 'input');
     }
@@ -520,7 +557,9 @@ function parseExpiry(value, where) {
         const m = DATE_RE.exec(value.trim());
         if (m) {
             const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-            if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]))
+            if (d.getUTCFullYear() === Number(m[1]) &&
+                d.getUTCMonth() === Number(m[2]) - 1 &&
+                d.getUTCDate() === Number(m[3]))
                 return d;
         }
     }
@@ -691,7 +730,12 @@ function applyIgnores(findings, rules, now) {
             if (ruleMatches(e.rule, f))
                 e.matched.push(f);
     }
-    return { kept, suppressed, expired, noExpiry: active.filter((r) => r.expiresAt === undefined && appliesToSomething(r)) };
+    return {
+        kept,
+        suppressed,
+        expired,
+        noExpiry: active.filter((r) => r.expiresAt === undefined && appliesToSomething(r)),
+    };
 }
 
 
@@ -729,16 +773,27 @@ function idCell(f) {
 }
 function findingRow(f) {
     if (f.kind === 'vulnerability') {
-        return row([f.severity, idCell(f), md(f.pkgName), md(f.installedVersion), f.fixedVersion ? md(f.fixedVersion) : '_none_', md(f.pkgPath || f.target)]);
+        return row([
+            f.severity,
+            idCell(f),
+            md(f.pkgName),
+            md(f.installedVersion),
+            f.fixedVersion ? md(f.fixedVersion) : '_none_',
+            md(f.pkgPath || f.target),
+        ]);
     }
     const where = f.line ? `${f.target}:${f.line}` : f.target;
     return row([f.severity, idCell(f), md(f.title), '', '', md(where)]);
 }
-const FINDING_HEADER = [row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']), row(['---', '---', '---', '---', '---', '---'])];
+const FINDING_HEADER = [
+    row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']),
+    row(['---', '---', '---', '---', '---', '---']),
+];
 function findingTable(findings) {
     const shown = findings.slice(0, exports.MAX_ROWS);
     const more = findings.length - shown.length;
-    return [...FINDING_HEADER, ...shown.map(findingRow)].join('\n') + (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '');
+    return ([...FINDING_HEADER, ...shown.map(findingRow)].join('\n') +
+        (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : ''));
 }
 function details(title, body) {
     return `<details><summary>${(0, action_kit_1.escapeHtml)(title)}</summary>\n\n${body}\n\n</details>\n\n`;
@@ -753,14 +808,24 @@ function renderSummary(m) {
     out.push(`**${md(m.line)}**\n\n`);
     const facts = [
         ['Scanned', `<code>${(0, action_kit_1.escapeHtml)(m.target)}</code>`],
-        ['Fails on', m.failOn === 'NONE' ? 'nothing (report only)' : m.failOn === 'UNKNOWN' ? 'any finding' : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`],
+        [
+            'Fails on',
+            m.failOn === 'NONE'
+                ? 'nothing (report only)'
+                : m.failOn === 'UNKNOWN'
+                    ? 'any finding'
+                    : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`,
+        ],
         ['Findings at or above the threshold', String(m.failingCount)],
         ['Reported severities', m.severities.join(', ')],
         ['Scanners', m.scanners.join(', ')],
         ['Trivy', md(m.trivyVersion || 'unknown')],
     ];
     if (m.dbUpdatedAt)
-        facts.push(['Vulnerability DB', `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`]);
+        facts.push([
+            'Vulnerability DB',
+            `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`,
+        ]);
     if (m.ignoreUnfixed)
         facts.push(['Unfixed vulnerabilities', `left out (ignore-unfixed): ${m.unfixedDropped}`]);
     facts.push(['Ignore file', m.ignoreFile ? `<code>${(0, action_kit_1.escapeHtml)(m.ignoreFile)}</code>` : 'none']);
@@ -776,7 +841,16 @@ function renderSummary(m) {
         return row([mark, ...(cols.length > 1 ? byKind : []), `**${m.counts[sev]}**`]);
     });
     const header = ['Severity', ...(cols.length > 1 ? cols.map((c) => c.title) : []), 'Total'];
-    out.push([row(header), row(header.map(() => '---')), ...countRows, row(['**Total**', ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []), `**${m.counts.total}**`])].join('\n') + '\n\n');
+    out.push([
+        row(header),
+        row(header.map(() => '---')),
+        ...countRows,
+        row([
+            '**Total**',
+            ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []),
+            `**${m.counts.total}**`,
+        ]),
+    ].join('\n') + '\n\n');
     const listed = m.findings.filter((f) => m.severities.includes(f.severity));
     if (listed.length > 0) {
         out.push(`### Top findings (${Math.min(top, listed.length)} of ${listed.length})\n\n`);
@@ -788,8 +862,20 @@ function renderSummary(m) {
         out.push(`No findings at ${m.severities.join(', ')}.\n\n`);
     }
     if (m.suppressed.length > 0) {
-        const header = [row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']), row(['---', '---', '---', '---', '---', '---'])];
-        const rows = m.suppressed.slice(0, exports.MAX_ROWS).map(({ finding: f, rule }) => row([f.severity, idCell(f), md(f.pkgName || f.target), md(rule.where), md(rule.statement || '—'), rule.expiresAt ? date(rule.expiresAt) : '**never**']));
+        const header = [
+            row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']),
+            row(['---', '---', '---', '---', '---', '---']),
+        ];
+        const rows = m.suppressed
+            .slice(0, exports.MAX_ROWS)
+            .map(({ finding: f, rule }) => row([
+            f.severity,
+            idCell(f),
+            md(f.pkgName || f.target),
+            md(rule.where),
+            md(rule.statement || '—'),
+            rule.expiresAt ? date(rule.expiresAt) : '**never**',
+        ]));
         out.push(`### Suppressed by ignore entries (${m.suppressed.length})\n\n`);
         out.push(details(`${m.suppressed.length} suppressed finding(s)`, [...header, ...rows].join('\n')));
     }
@@ -815,7 +901,11 @@ function renderSummary(m) {
 }
 /** The summary when no decision could be made (no report, stale DB, unreadable report). */
 function renderUndecided(target, reason, extra = []) {
-    const facts = [['Scanned', `<code>${(0, action_kit_1.escapeHtml)(target)}</code>`], ['Result', 'not decided: infrastructure failure, **not a pass**'], ...extra.map(([k, v]) => [k, md(v)])];
+    const facts = [
+        ['Scanned', `<code>${(0, action_kit_1.escapeHtml)(target)}</code>`],
+        ['Result', 'not decided: infrastructure failure, **not a pass**'],
+        ...extra.map(([k, v]) => [k, md(v)]),
+    ];
     return ('## Trivy gate: not decided\n\n' +
         [row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k, v]))].join('\n') +
         `\n\nReason: <code>${(0, action_kit_1.escapeHtml)(reason)}</code>\n\n`);
@@ -893,7 +983,8 @@ function toSarif(kept, suppressed, o) {
             index.set(id, i);
             rules.push({
                 id,
-                name: RULE_NAME[f.resultClass] ?? (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
+                name: RULE_NAME[f.resultClass] ??
+                    (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
                 shortDescription: { text: f.title || id },
                 fullDescription: { text: f.title || id },
                 defaultConfiguration: { level: LEVEL[f.severity] },
@@ -1235,7 +1326,17 @@ function retryableStatus(status) {
 }
 /** Transport errors worth another try (connection resets, timeouts, refused while a registry restarts). */
 function retryableTransport(code) {
-    return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+    return [
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'ECONNREFUSED',
+        'EPIPE',
+        'EAI_AGAIN',
+        'ECONNABORTED',
+        'UND_ERR_SOCKET',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+    ].includes(code);
 }
 
 
@@ -1314,14 +1415,30 @@ async function sha256File(path) {
     return hash.digest('hex');
 }
 function stampOf(path, sha256, st) {
-    return { path, sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+    return {
+        path,
+        sha256,
+        dev: String(st.dev),
+        ino: String(st.ino),
+        size: String(st.size),
+        mtimeNs: String(st.mtimeNs),
+        ctimeNs: String(st.ctimeNs),
+    };
 }
 function sameStamp(a, b) {
-    return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+    return (a.path === b.path &&
+        a.sha256 === b.sha256 &&
+        a.dev === b.dev &&
+        a.ino === b.ino &&
+        a.size === b.size &&
+        a.mtimeNs === b.mtimeNs &&
+        a.ctimeNs === b.ctimeNs);
 }
 function stampPath(env, path) {
     const root = env['RUNNER_TEMP'];
-    return root ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
+    return root
+        ? (0, node_path_1.join)(root, 'polyglot-cd-verified', `${(0, node_crypto_1.createHash)('sha256').update(path).digest('hex').slice(0, 40)}.json`)
+        : undefined;
 }
 /**
  * Whether `path` has the SHA-256 `want`: from a matching stamp, or by hashing it (then stamping it).
@@ -1584,7 +1701,9 @@ async function download(url, dest, opts, name, version, cacheDir) {
                 const res = await client.get(url);
                 status = res.message.statusCode ?? 0;
                 if (status === 200) {
-                    await process.getBuiltinModule('node:stream/promises').pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
+                    await process
+                        .getBuiltinModule('node:stream/promises')
+                        .pipeline(res.message, (0, node_fs_1.createWriteStream)(dest, { mode: 0o600 }));
                     return;
                 }
                 res.message.resume();
@@ -1698,13 +1817,20 @@ class Trivy {
     static scanArgs(o) {
         const args = [
             'image',
-            '--format', 'json',
-            '--output', o.output,
-            '--exit-code', '0',
-            '--severity', exports.TRIVY_SEVERITIES.join(','),
-            '--scanners', o.scanners.join(','),
-            '--timeout', `${o.timeoutSeconds}s`,
-            '--ignorefile', o.ignoreFile,
+            '--format',
+            'json',
+            '--output',
+            o.output,
+            '--exit-code',
+            '0',
+            '--severity',
+            exports.TRIVY_SEVERITIES.join(','),
+            '--scanners',
+            o.scanners.join(','),
+            '--timeout',
+            `${o.timeoutSeconds}s`,
+            '--ignorefile',
+            o.ignoreFile,
             '--no-progress',
         ];
         if (o.ignoreUnfixed)
@@ -1789,7 +1915,7 @@ class Trivy {
             throw new TrivyReportError(`the report has SchemaVersion ${JSON.stringify(raw['SchemaVersion'] ?? null)}; only SchemaVersion 2 is understood`);
         }
         const meta = isObj(raw['Metadata']) ? raw['Metadata'] : {};
-        const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+        const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
         const report = {
             schemaVersion: 2,
             artifactName: str(raw['ArtifactName']),
@@ -1836,7 +1962,11 @@ class Trivy {
             }),
         };
         if (isObj(meta['OS'])) {
-            report.os = { family: str(meta['OS']['Family']), name: str(meta['OS']['Name']), eosl: meta['OS']['EOSL'] === true };
+            report.os = {
+                family: str(meta['OS']['Family']),
+                name: str(meta['OS']['Name']),
+                eosl: meta['OS']['EOSL'] === true,
+            };
         }
         return report;
     }
@@ -1851,11 +1981,17 @@ class Trivy {
             const m = /\bFATAL\b\s*(.*)$/.exec(line);
             if (m) {
                 // the message may continue on the next lines (multi-error lists)
-                const rest = lines.slice(i + 1).map((l) => l.trim()).filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
+                const rest = lines
+                    .slice(i + 1)
+                    .map((l) => l.trim())
+                    .filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
                 return [m[1].replace(/^Fatal error\s+/, '').trim(), ...rest].join(' ');
             }
         }
-        return lines.map((l) => l.trim()).filter(Boolean).pop() ?? '';
+        return (lines
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .pop() ?? '');
     }
     /** The vulnerability (or Java) DB could not be downloaded: a registry outage or rate limit. */
     static isDbDownloadFailure(stderr) {

@@ -29,6 +29,10 @@ export const ALLOWED_CHILD_ENV: readonly AllowedChildEnv[] = [
   },
 ];
 
-export function isAllowedChildEnv(tool: string, variable: string, list: readonly AllowedChildEnv[] = ALLOWED_CHILD_ENV): boolean {
+export function isAllowedChildEnv(
+  tool: string,
+  variable: string,
+  list: readonly AllowedChildEnv[] = ALLOWED_CHILD_ENV,
+): boolean {
   return list.some((a) => a.tool === tool && a.variable === variable);
 }

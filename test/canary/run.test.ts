@@ -12,12 +12,26 @@ import { spellings } from './scan.js';
 
 it('a run whose tests pass fails on a leaked canary, naming label and capture, never the value', () => {
   const values = join(mkdtempSync(join(tmpdir(), 'pcd-canary-fixture-')), 'values');
-  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(repoRoot, 'test/canary/fixtures/vitest.config.ts')], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', NO_COLOR: '1', CANARY_FIXTURE_VALUES: values },
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config',
+      join(repoRoot, 'test/canary/fixtures/vitest.config.ts'),
+    ],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/root',
+        NO_COLOR: '1',
+        CANARY_FIXTURE_VALUES: values,
+      },
+      timeout: 60_000,
+    },
+  );
   const out = `${r.stdout}\n${r.stderr}`;
   const kept = /the captures are kept in (\S+)\)/.exec(out)?.[1];
   if (kept) rmSync(dirname(kept), { recursive: true, force: true });
@@ -27,8 +41,12 @@ it('a run whose tests pass fails on a leaked canary, naming label and capture, n
   expect(out).toMatch(/Tests +2 passed/);
   expect(r.status, out).toBe(1);
   expect(out).toContain('secret canaries leaked: 2 hit(s)');
-  expect(out).toMatch(/canary "planted in a log line" \(registered in test\/canary\/fixtures\/leak\.fixture\.ts\), raw, in \S+\/captures\/steps\/ws-leak\.fixture\.ts-\w+-1\.stdout\.log/);
-  expect(out).toMatch(/canary "planted in a tool environment" .*, raw, in \S+\/captures\/exec\/sometool\.\w+\/env \(env INPUT_KEY-PASSWORD\)/);
+  expect(out).toMatch(
+    /canary "planted in a log line" \(registered in test\/canary\/fixtures\/leak\.fixture\.ts\), raw, in \S+\/captures\/steps\/ws-leak\.fixture\.ts-\w+-1\.stdout\.log/,
+  );
+  expect(out).toMatch(
+    /canary "planted in a tool environment" .*, raw, in \S+\/captures\/exec\/sometool\.\w+\/env \(env INPUT_KEY-PASSWORD\)/,
+  );
   expect(out).not.toContain('registered and masked');
   expect(out).not.toContain('COSIGN_PASSWORD');
   expect(out).not.toContain('clean project secret');

@@ -44,7 +44,8 @@ export function execCapturesDir(run: string): string {
 }
 
 export function makeRunLayout(run: string): void {
-  for (const d of ['canaries', 'captures', 'captures/steps', 'captures/files', 'captures/exec']) mkdirSync(join(run, d), { recursive: true, mode: 0o700 });
+  for (const d of ['canaries', 'captures', 'captures/steps', 'captures/files', 'captures/exec'])
+    mkdirSync(join(run, d), { recursive: true, mode: 0o700 });
 }
 
 /** Appends to this process's registry file: a single small append, so workers never interleave. */

@@ -9,9 +9,18 @@ import { ALLOWED_CHILD_ENV } from './allow-list.js';
 import { CANARY_PREFIX, type RegisteredCanary } from './run.js';
 import { describeHits, scanCaptures, spellings } from './scan.js';
 
-const SECRET: RegisteredCanary = { label: 'registry password', value: `${CANARY_PREFIX}registry-password-4f1c9a0b7e2d3c5a6b8e9f01` };
-const OTHER: RegisteredCanary = { label: 'teams webhook sig', value: `${CANARY_PREFIX}teams-webhook-sig-0a1b2c3d4e5f60718293a4b5` };
-const ISSUED: RegisteredCanary = { label: 'service-account token', value: 'eyJhbGciOiJSUzI1NiJ9.issued-by-the-cluster.sig' };
+const SECRET: RegisteredCanary = {
+  label: 'registry password',
+  value: `${CANARY_PREFIX}registry-password-4f1c9a0b7e2d3c5a6b8e9f01`,
+};
+const OTHER: RegisteredCanary = {
+  label: 'teams webhook sig',
+  value: `${CANARY_PREFIX}teams-webhook-sig-0a1b2c3d4e5f60718293a4b5`,
+};
+const ISSUED: RegisteredCanary = {
+  label: 'service-account token',
+  value: 'eyJhbGciOiJSUzI1NiJ9.issued-by-the-cluster.sig',
+};
 
 const made: string[] = [];
 afterAll(() => {
@@ -54,17 +63,47 @@ describe('canary scan', () => {
 
   it.each([
     ['a step log line', 'steps/ws-x-1.stdout.log', `login as ci with ${SECRET.value}\n`, 'raw', undefined],
-    ['an add-mask command not at the start of a line', 'steps/ws-x-1.stdout.log', `echo ::add-mask::${SECRET.value}\n`, 'raw', undefined],
+    [
+      'an add-mask command not at the start of a line',
+      'steps/ws-x-1.stdout.log',
+      `echo ::add-mask::${SECRET.value}\n`,
+      'raw',
+      undefined,
+    ],
     ['stderr', 'steps/ws-x-2.stderr.log', `error: auth ${SECRET.value}`, 'raw', undefined],
     ['GITHUB_OUTPUT', 'ws-x/output', `url<<d\nhttps://h/?p=${SECRET.value}\nd\n`, 'raw', undefined],
     ['the step summary', 'ws-x/summary', `| password | ${SECRET.value} |`, 'raw', undefined],
     ['GITHUB_STATE', 'ws-x/state', `auth<<d\n${SECRET.value}\nd\n`, 'raw', undefined],
-    ['a SARIF file', 'ws-x/trivy-gate-1/report.sarif', JSON.stringify({ runs: [{ invocations: [{ commandLine: `trivy --password ${SECRET.value}` }] }] }), 'raw', undefined],
-    ['a report a step left in RUNNER_TEMP', 'ws-x/build-push-1/auth.json', JSON.stringify({ auths: { 'r:5000': { auth: b64(`ci:${SECRET.value}`) } } }), 'base64', undefined],
+    [
+      'a SARIF file',
+      'ws-x/trivy-gate-1/report.sarif',
+      JSON.stringify({ runs: [{ invocations: [{ commandLine: `trivy --password ${SECRET.value}` }] }] }),
+      'raw',
+      undefined,
+    ],
+    [
+      'a report a step left in RUNNER_TEMP',
+      'ws-x/build-push-1/auth.json',
+      JSON.stringify({ auths: { 'r:5000': { auth: b64(`ci:${SECRET.value}`) } } }),
+      'base64',
+      undefined,
+    ],
     ['a file an output named', 'files/ws-x-1-report', `{"token":"${SECRET.value}"}`, 'raw', undefined],
     ["a child tool's argv", 'exec/buildah.Zz9/argv', nul('login', `--password=${SECRET.value}`, 'r'), 'raw', 'argv'],
-    ["a child tool's environment", 'exec/skopeo.Zz9/env', nul('PATH=/bin', `INPUT_PASSWORD=${SECRET.value}`), 'raw', 'env INPUT_PASSWORD'],
-    ['COSIGN_PASSWORD given to another tool than cosign', 'exec/helm.Zz9/env', nul(`COSIGN_PASSWORD=${SECRET.value}`), 'raw', 'env COSIGN_PASSWORD'],
+    [
+      "a child tool's environment",
+      'exec/skopeo.Zz9/env',
+      nul('PATH=/bin', `INPUT_PASSWORD=${SECRET.value}`),
+      'raw',
+      'env INPUT_PASSWORD',
+    ],
+    [
+      'COSIGN_PASSWORD given to another tool than cosign',
+      'exec/helm.Zz9/env',
+      nul(`COSIGN_PASSWORD=${SECRET.value}`),
+      'raw',
+      'env COSIGN_PASSWORD',
+    ],
   ])('finds a canary in %s', (_what, rel, content, form, where) => {
     const dir = captures({ ...clean, [rel]: content });
     const r = scanCaptures(dir, [SECRET, OTHER]);
@@ -72,17 +111,29 @@ describe('canary scan', () => {
   });
 
   it('finds every spelling an action must mask, at any position in an encoded string', () => {
-    const withSuffix: RegisteredCanary = { label: 'password with specials', value: `${CANARY_PREFIX}specials-00ff00ff00ff/+= &x~~~~~~` };
+    const withSuffix: RegisteredCanary = {
+      label: 'password with specials',
+      value: `${CANARY_PREFIX}specials-00ff00ff00ff/+= &x~~~~~~`,
+    };
     const cases: [string, string][] = [
       [encodeURIComponent(withSuffix.value), 'url-encoded'],
       [new URLSearchParams({ p: withSuffix.value }).toString(), 'form-encoded'],
-      ...['', 'u:', 'us:', 'use:'].map((p): [string, string] => [`{"auth":"${b64(`${p}${withSuffix.value}`)}"}`, 'base64']),
+      ...['', 'u:', 'us:', 'use:'].map((p): [string, string] => [
+        `{"auth":"${b64(`${p}${withSuffix.value}`)}"}`,
+        'base64',
+      ]),
       // "~~~" encodes to "fn5+" in base64 and "fn5-" in base64url (a JWT's alphabet)
-      ...['x', 'xy', 'xyz'].map((p): [string, string] => [Buffer.from(`${p}${withSuffix.value}`).toString('base64url'), 'base64url']),
+      ...['x', 'xy', 'xyz'].map((p): [string, string] => [
+        Buffer.from(`${p}${withSuffix.value}`).toString('base64url'),
+        'base64url',
+      ]),
     ];
     for (const [content, form] of cases) {
       const r = scanCaptures(captures({ 'ws-y/summary': content }), [withSuffix]);
-      expect(r.hits.map((h) => h.form), content).toEqual([form]);
+      expect(
+        r.hits.map((h) => h.form),
+        content,
+      ).toEqual([form]);
     }
   });
 
@@ -94,7 +145,11 @@ describe('canary scan', () => {
   });
 
   it('reports each canary and file once per place, and the message names label and file, never the value', () => {
-    const dir = captures({ ...clean, 'ws-q/summary': `${SECRET.value} ${OTHER.value} ${SECRET.value}`, 'exec/trivy.A1/env': nul(`A=${OTHER.value}`, `B=${OTHER.value}`) });
+    const dir = captures({
+      ...clean,
+      'ws-q/summary': `${SECRET.value} ${OTHER.value} ${SECRET.value}`,
+      'exec/trivy.A1/env': nul(`A=${OTHER.value}`, `B=${OTHER.value}`),
+    });
     const r = scanCaptures(dir, [{ ...SECRET, from: 'test/x.test.ts' }, OTHER]);
     expect(r.hits.map((h) => [h.label, h.file, h.where])).toEqual(
       expect.arrayContaining([
@@ -106,16 +161,23 @@ describe('canary scan', () => {
     );
     expect(r.hits).toHaveLength(4);
     const msg = describeHits(r.hits, dir);
-    expect(msg).toContain(`canary "${SECRET.label}" (registered in test/x.test.ts), raw, in ${join(dir, 'ws-q/summary')}`);
+    expect(msg).toContain(
+      `canary "${SECRET.label}" (registered in test/x.test.ts), raw, in ${join(dir, 'ws-q/summary')}`,
+    );
     expect(msg).toContain('(env B)');
     for (const c of [SECRET, OTHER]) for (const s of spellings(c.value)) expect(msg).not.toContain(s.text);
   });
 
   it('the allow-list is by tool and variable, each entry with its reason', () => {
     for (const a of ALLOWED_CHILD_ENV) expect(a.reason.length).toBeGreaterThan(20);
-    const dir = captures({ 'exec/cosign.B2/env': nul(`COSIGN_PASSWORD=${SECRET.value}`, `INPUT_KEY-PASSWORD=${SECRET.value}`) });
+    const dir = captures({
+      'exec/cosign.B2/env': nul(`COSIGN_PASSWORD=${SECRET.value}`, `INPUT_KEY-PASSWORD=${SECRET.value}`),
+    });
     expect(scanCaptures(dir, [SECRET]).hits.map((h) => h.where)).toEqual(['env INPUT_KEY-PASSWORD']);
-    expect(scanCaptures(dir, [SECRET], []).hits.map((h) => h.where)).toEqual(['env COSIGN_PASSWORD', 'env INPUT_KEY-PASSWORD']);
+    expect(scanCaptures(dir, [SECRET], []).hits.map((h) => h.where)).toEqual([
+      'env COSIGN_PASSWORD',
+      'env INPUT_KEY-PASSWORD',
+    ]);
   });
 
   it('no canaries: nothing to look for, no file is read', () => {

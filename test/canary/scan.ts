@@ -62,7 +62,8 @@ function base64Core(value: Buffer, align: number, url: boolean): string {
 export function spellings(value: string): Spelling[] {
   const out: Spelling[] = [];
   const add = (form: string, text: string): void => {
-    if (text.length >= Math.min(MIN_ENCODED, value.length) && !out.some((s) => s.text === text)) out.push({ form, text });
+    if (text.length >= Math.min(MIN_ENCODED, value.length) && !out.some((s) => s.text === text))
+      out.push({ form, text });
   };
   add('raw', value);
   add('url-encoded', encodeURIComponent(value));
@@ -142,9 +143,16 @@ function* walk(dir: string): Generator<string> {
  * Scans everything under `captures` for the canaries. Pure apart from reading the files: the unit
  * test (scan.test.ts) runs it on planted captures.
  */
-export function scanCaptures(captures: string, canaries: readonly RegisteredCanary[], allow: readonly AllowedChildEnv[] = ALLOWED_CHILD_ENV): ScanResult {
+export function scanCaptures(
+  captures: string,
+  canaries: readonly RegisteredCanary[],
+  allow: readonly AllowedChildEnv[] = ALLOWED_CHILD_ENV,
+): ScanResult {
   const started = performance.now();
-  const needles = canaries.map((c) => ({ c, spellings: spellings(c.value).map((s) => ({ ...s, bytes: Buffer.from(s.text) })) }));
+  const needles = canaries.map((c) => ({
+    c,
+    spellings: spellings(c.value).map((s) => ({ ...s, bytes: Buffer.from(s.text) })),
+  }));
   // cheap first pass: the prefix's spellings, plus every spelling of a secret registered without it
   const markers = [
     ...spellings(CANARY_PREFIX).map((s) => Buffer.from(s.text)),
@@ -169,7 +177,13 @@ export function scanCaptures(captures: string, canaries: readonly RegisteredCana
         for (const { c, spellings: sp } of needles) {
           const found = sp.find((s) => seg.data.includes(s.bytes));
           if (!found) continue;
-          hits.push({ label: c.label, form: found.form, file: rel, ...(seg.where ? { where: seg.where } : {}), ...(c.from ? { from: c.from } : {}) });
+          hits.push({
+            label: c.label,
+            form: found.form,
+            file: rel,
+            ...(seg.where ? { where: seg.where } : {}),
+            ...(c.from ? { from: c.from } : {}),
+          });
         }
       }
     }
@@ -180,7 +194,8 @@ export function scanCaptures(captures: string, canaries: readonly RegisteredCana
 /** One line per hit, naming the canary and the capture, never the secret. */
 export function describeHits(hits: readonly CanaryHit[], capturesPath: string): string {
   const lines = hits.map(
-    (h) => `  - canary "${h.label}"${h.from ? ` (registered in ${h.from})` : ''}, ${h.form}, in ${join(capturesPath, h.file)}${h.where ? ` (${h.where})` : ''}`,
+    (h) =>
+      `  - canary "${h.label}"${h.from ? ` (registered in ${h.from})` : ''}, ${h.form}, in ${join(capturesPath, h.file)}${h.where ? ` (${h.where})` : ''}`,
   );
   return `secret canaries leaked: ${hits.length} hit(s); one is enough to fail the run\n${lines.join('\n')}`;
 }

@@ -31,13 +31,21 @@ export function helmBinary(): string {
   const script = join(repoRoot, 'scripts/setup/helm.sh');
   let out: string;
   try {
-    out = execFileSync('bash', [script, '--print', '4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 });
+    out = execFileSync('bash', [script, '--print', '4'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 1_800_000,
+    });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`cannot get Helm 4 from scripts/setup/helm.sh --print 4 (run bash scripts/setup.sh): ${(e.stderr || e.message).trim()}`, { cause: err });
+    throw new Error(
+      `cannot get Helm 4 from scripts/setup/helm.sh --print 4 (run bash scripts/setup.sh): ${(e.stderr || e.message).trim()}`,
+      { cause: err },
+    );
   }
   const path = out.trim();
-  if (!path || !existsSync(path)) throw new Error(`scripts/setup/helm.sh --print 4 printed ${JSON.stringify(path)}, which is not a file`);
+  if (!path || !existsSync(path))
+    throw new Error(`scripts/setup/helm.sh --print 4 printed ${JSON.stringify(path)}, which is not a file`);
   helmPath = path;
   return path;
 }

@@ -4,7 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all, chartDir, helm, names, one, parseManifests, prodValues, render, SHOP_DIGEST, shopValues, templateArgs, type K8sObject } from './chart.js';
+import {
+  all,
+  chartDir,
+  helm,
+  names,
+  one,
+  parseManifests,
+  prodValues,
+  render,
+  SHOP_DIGEST,
+  shopValues,
+  templateArgs,
+  type K8sObject,
+} from './chart.js';
 
 const OTEL = { otel: { force: true } };
 const podOf = (objs: K8sObject[], name: string) => one(objs, 'Deployment', name).spec.template;
@@ -14,9 +27,15 @@ describe('image reference', () => {
     ['digest only', { digest: SHOP_DIGEST }, `ghcr.io/acme/api@${SHOP_DIGEST}`],
     ['tag only', { tag: '2.0.1' }, 'ghcr.io/acme/api:2.0.1'],
     ['digest and tag: the digest wins', { digest: SHOP_DIGEST, tag: '2.0.1' }, `ghcr.io/acme/api@${SHOP_DIGEST}`],
-    ['a registry with a port', { repository: 'localhost:5000/acme/api', tag: 'pr-42' }, 'localhost:5000/acme/api:pr-42'],
+    [
+      'a registry with a port',
+      { repository: 'localhost:5000/acme/api', tag: 'pr-42' },
+      'localhost:5000/acme/api:pr-42',
+    ],
   ])('%s', async (_name, image, expected) => {
-    const objs = await render({ values: { components: { api: { image: { repository: 'ghcr.io/acme/api', ...image }, port: 8080 } } } });
+    const objs = await render({
+      values: { components: { api: { image: { repository: 'ghcr.io/acme/api', ...image }, port: 8080 } } },
+    });
     expect(podOf(objs, 'shop-api').spec.containers[0].image).toBe(expected);
   });
 
@@ -28,7 +47,18 @@ describe('image reference', () => {
 
 describe('canary', () => {
   const canary = (extra: Record<string, unknown> = {}) =>
-    render({ files: [shopValues], values: { canary: { enabled: true, component: 'backend', weight: 10, image: { digest: `sha256:${'b'.repeat(64)}` }, ...extra } } });
+    render({
+      files: [shopValues],
+      values: {
+        canary: {
+          enabled: true,
+          component: 'backend',
+          weight: 10,
+          image: { digest: `sha256:${'b'.repeat(64)}` },
+          ...extra,
+        },
+      },
+    });
 
   it('runs the new image beside the stable one, with its own Service and an ingress-nginx canary Ingress', async () => {
     const objs = await canary();
@@ -44,7 +74,9 @@ describe('canary', () => {
     expect(one(objs, 'Service', 'shop-backend').spec.selector['polyglot-cd/track']).toBe('stable');
     expect(one(objs, 'Service', 'shop-backend-canary').spec.selector).toEqual(can.spec.selector.matchLabels);
     // Same security and env as the component.
-    expect(can.spec.template.spec.containers[0].securityContext).toEqual(stable.spec.template.spec.containers[0].securityContext);
+    expect(can.spec.template.spec.containers[0].securityContext).toEqual(
+      stable.spec.template.spec.containers[0].securityContext,
+    );
     expect(can.spec.template.spec.containers[0].env).toEqual(stable.spec.template.spec.containers[0].env);
 
     const ing = one(objs, 'Ingress', 'shop-canary');
@@ -55,16 +87,28 @@ describe('canary', () => {
     expect(ing.spec.rules).toEqual([
       {
         host: 'shop.example.com',
-        http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'shop-backend-canary', port: { name: 'http' } } } }] },
+        http: {
+          paths: [
+            {
+              path: '/api',
+              pathType: 'Prefix',
+              backend: { service: { name: 'shop-backend-canary', port: { name: 'http' } } },
+            },
+          ],
+        },
       },
     ]);
     // The component's NetworkPolicy selects both tracks.
-    expect(one(objs, 'NetworkPolicy', 'shop-backend').spec.podSelector.matchLabels).not.toHaveProperty(['polyglot-cd/track']);
+    expect(one(objs, 'NetworkPolicy', 'shop-backend').spec.podSelector.matchLabels).not.toHaveProperty([
+      'polyglot-cd/track',
+    ]);
   });
 
   it('takes the weight as given (0 keeps the canary out of traffic)', async () => {
     const objs = await canary({ weight: 0 });
-    expect(one(objs, 'Ingress', 'shop-canary').metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight']).toBe('0');
+    expect(one(objs, 'Ingress', 'shop-canary').metadata.annotations!['nginx.ingress.kubernetes.io/canary-weight']).toBe(
+      '0',
+    );
   });
 
   it('renders nothing of the canary when disabled', async () => {
@@ -75,15 +119,25 @@ describe('canary', () => {
 
 describe('OpenTelemetry per language', () => {
   const lang = (language: string, otel: Record<string, unknown> = {}) =>
-    render({ values: { ...OTEL, components: { svc: { image: { repository: 'ghcr.io/acme/svc', tag: '1' }, port: 8080, language, otel } } } });
+    render({
+      values: {
+        ...OTEL,
+        components: { svc: { image: { repository: 'ghcr.io/acme/svc', tag: '1' }, port: 8080, language, otel } },
+      },
+    });
 
-  it.each(['python', 'nodejs', 'java', 'dotnet'])('%s: inject-<language> pointing at the release Instrumentation', async (language) => {
-    const objs = await lang(language);
-    expect(podOf(objs, 'shop-svc').metadata.annotations).toEqual({ [`instrumentation.opentelemetry.io/inject-${language}`]: 'shop' });
-    expect(podOf(objs, 'shop-svc').spec.securityContext.runAsNonRoot).toBe(true);
-  });
+  it.each(['python', 'nodejs', 'java', 'dotnet'])(
+    '%s: inject-<language> pointing at the release Instrumentation',
+    async (language) => {
+      const objs = await lang(language);
+      expect(podOf(objs, 'shop-svc').metadata.annotations).toEqual({
+        [`instrumentation.opentelemetry.io/inject-${language}`]: 'shop',
+      });
+      expect(podOf(objs, 'shop-svc').spec.securityContext.runAsNonRoot).toBe(true);
+    },
+  );
 
-  it('go: names the binary, and leaves root to the operator\'s eBPF sidecar only', async () => {
+  it("go: names the binary, and leaves root to the operator's eBPF sidecar only", async () => {
     const objs = await lang('go', { goTargetExe: '/app/server' });
     const pod = podOf(objs, 'shop-svc');
     expect(pod.metadata.annotations).toEqual({
@@ -103,11 +157,17 @@ describe('OpenTelemetry per language', () => {
           plain: { image: { repository: 'ghcr.io/acme/p', tag: '1' }, port: 80 },
           // a name that looks like a language is not a language
           python: { image: { repository: 'ghcr.io/acme/q', tag: '1' }, port: 80 },
-          out: { image: { repository: 'ghcr.io/acme/o', tag: '1' }, port: 80, language: 'java', otel: { enabled: false } },
+          out: {
+            image: { repository: 'ghcr.io/acme/o', tag: '1' },
+            port: 80,
+            language: 'java',
+            otel: { enabled: false },
+          },
         },
       },
     });
-    for (const name of ['shop-plain', 'shop-python', 'shop-out']) expect(podOf(objs, name).metadata.annotations).toBeUndefined();
+    for (const name of ['shop-plain', 'shop-python', 'shop-out'])
+      expect(podOf(objs, name).metadata.annotations).toBeUndefined();
     expect(names(objs, 'Instrumentation')).toEqual(['shop']);
   });
 
@@ -133,14 +193,20 @@ describe('OpenTelemetry per language', () => {
 
 describe('ServiceAccount', () => {
   it('mounts a token only for a component that asks for one', async () => {
-    const objs = await render({ files: [shopValues], values: { components: { backend: { automountServiceAccountToken: true } } } });
+    const objs = await render({
+      files: [shopValues],
+      values: { components: { backend: { automountServiceAccountToken: true } } },
+    });
     expect(podOf(objs, 'shop-backend').spec.automountServiceAccountToken).toBe(true);
     expect(podOf(objs, 'shop-frontend').spec.automountServiceAccountToken).toBe(false);
     expect(one(objs, 'ServiceAccount', 'shop').automountServiceAccountToken).toBe(false);
   });
 
   it('uses an existing one when create is false', async () => {
-    const objs = await render({ files: [shopValues], values: { serviceAccount: { create: false, name: 'shop-runtime' } } });
+    const objs = await render({
+      files: [shopValues],
+      values: { serviceAccount: { create: false, name: 'shop-runtime' } },
+    });
     expect(all(objs, 'ServiceAccount')).toEqual([]);
     expect(podOf(objs, 'shop-backend').spec.serviceAccountName).toBe('shop-runtime');
   });
@@ -155,19 +221,34 @@ describe('NetworkPolicy and Ingress switches', () => {
     expect(one(objs, 'NetworkPolicy', 'shop-backend').spec.ingress).toHaveLength(1);
   });
 
-  it('adds a component\'s extraIngress rules and can be turned off', async () => {
+  it("adds a component's extraIngress rules and can be turned off", async () => {
     const rule = { from: [{ namespaceSelector: { matchLabels: { team: 'payments' } } }], ports: [{ port: 8000 }] };
-    const objs = await render({ files: [shopValues], values: { components: { backend: { networkPolicy: { extraIngress: [rule] } } } } });
+    const objs = await render({
+      files: [shopValues],
+      values: { components: { backend: { networkPolicy: { extraIngress: [rule] } } } },
+    });
     expect(one(objs, 'NetworkPolicy', 'shop-backend').spec.ingress).toContainEqual(rule);
-    expect(all(await render({ files: [shopValues], values: { networkPolicy: { enabled: false } } }), 'NetworkPolicy')).toEqual([]);
+    expect(
+      all(await render({ files: [shopValues], values: { networkPolicy: { enabled: false } } }), 'NetworkPolicy'),
+    ).toEqual([]);
   });
 
   it('follows the ingress controller and monitoring selectors and the TLS settings', async () => {
     const objs = await render({
       files: [shopValues],
       values: {
-        ingress: { className: 'internal', tls: { enabled: true, secretName: 'wildcard-preview' }, annotations: { 'cert-manager.io/cluster-issuer': 'le' } },
-        networkPolicy: { ingressController: { namespaceSelector: { matchLabels: { name: 'ingress' } }, podSelector: { matchLabels: { app: 'ctrl' } } }, monitoring: { namespace: 'prom' } },
+        ingress: {
+          className: 'internal',
+          tls: { enabled: true, secretName: 'wildcard-preview' },
+          annotations: { 'cert-manager.io/cluster-issuer': 'le' },
+        },
+        networkPolicy: {
+          ingressController: {
+            namespaceSelector: { matchLabels: { name: 'ingress' } },
+            podSelector: { matchLabels: { app: 'ctrl' } },
+          },
+          monitoring: { namespace: 'prom' },
+        },
         serviceMonitor: { enabled: true, force: true },
       },
     });
@@ -203,10 +284,18 @@ describe('defaults', () => {
     expect(one(objs, 'Deployment', 'shop-frontend').spec.replicas).toBe(0);
   });
 
-  it('lets minAvailable win over the profile\'s maxUnavailable, and offers a hard anti-affinity and a memory target', async () => {
+  it("lets minAvailable win over the profile's maxUnavailable, and offers a hard anti-affinity and a memory target", async () => {
     const objs = await render({
       files: [prodValues, shopValues],
-      values: { components: { backend: { pdb: { minAvailable: 2 }, podAntiAffinity: 'hard', autoscaling: { targetMemoryUtilizationPercentage: 75 } } } },
+      values: {
+        components: {
+          backend: {
+            pdb: { minAvailable: 2 },
+            podAntiAffinity: 'hard',
+            autoscaling: { targetMemoryUtilizationPercentage: 75 },
+          },
+        },
+      },
     });
     expect(one(objs, 'PodDisruptionBudget', 'shop-backend').spec).not.toHaveProperty('maxUnavailable');
     expect(one(objs, 'PodDisruptionBudget', 'shop-backend').spec.minAvailable).toBe(2);
@@ -223,10 +312,11 @@ describe('defaults', () => {
   it('names objects after fullnameOverride', async () => {
     const objs = await render({ files: [shopValues], values: { fullnameOverride: 'store' } });
     expect(names(objs, 'Deployment')).toEqual(['store-backend', 'store-frontend']);
-    expect(one(objs, 'Ingress', 'store').spec.rules[0].http.paths.map((p: { backend: { service: { name: string } } }) => p.backend.service.name)).toEqual([
-      'store-backend',
-      'store-frontend',
-    ]);
+    expect(
+      one(objs, 'Ingress', 'store').spec.rules[0].http.paths.map(
+        (p: { backend: { service: { name: string } } }) => p.backend.service.name,
+      ),
+    ).toEqual(['store-backend', 'store-frontend']);
   });
 });
 
@@ -238,7 +328,10 @@ describe('NOTES.txt', () => {
     try {
       cpSync(chartDir, copy, { recursive: true });
       copyFileSync(join(copy, 'templates/NOTES.txt'), join(copy, 'notes.txt'));
-      writeFileSync(join(copy, 'templates/notes-as-manifest.yaml'), 'notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n');
+      writeFileSync(
+        join(copy, 'templates/notes-as-manifest.yaml'),
+        'notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n',
+      );
       const args = templateArgs({ files: [shopValues], values }).map((a) => (a === chartDir ? copy : a));
       const r = await helm([...args, '--show-only', 'templates/notes-as-manifest.yaml']);
       if (r.code !== 0) throw new Error(r.stderr);
@@ -254,11 +347,17 @@ describe('NOTES.txt', () => {
     expect(out).toContain('backend: http://pr-7.preview.example.com/api');
     expect(out).toContain('frontend: http://pr-7.preview.example.com/');
     expect(out).toContain('backend: http://shop-backend.pr-42.svc:8000');
-    expect(out).toContain('OpenTelemetry is enabled but the cluster has no opentelemetry.io/v1alpha1 Instrumentation CRD');
+    expect(out).toContain(
+      'OpenTelemetry is enabled but the cluster has no opentelemetry.io/v1alpha1 Instrumentation CRD',
+    );
   });
 
   it('says https with TLS, and mentions the canary', async () => {
-    const out = await notes({ ingress: { tls: { enabled: true } }, canary: { enabled: true, component: 'backend', weight: 5, image: { tag: '2.0.0' } }, otel: { enabled: false } });
+    const out = await notes({
+      ingress: { tls: { enabled: true } },
+      canary: { enabled: true, component: 'backend', weight: 5, image: { tag: '2.0.0' } },
+      otel: { enabled: false },
+    });
     expect(out).toContain('URL: https://shop.example.com');
     expect(out).toContain('canary: 5% of backend requests go to the canary');
     expect(out).not.toContain('OpenTelemetry');

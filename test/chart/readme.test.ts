@@ -46,7 +46,8 @@ describe('charts/app README', () => {
         if (!documented(`defaults.${key}`) && !readme.includes(`\`defaults.${key}.`)) missing.push(`defaults.${key}`);
         continue;
       }
-      const paths = def.properties && key !== 'serviceMonitor' ? Object.keys(def.properties).map((k) => `${key}.${k}`) : [key];
+      const paths =
+        def.properties && key !== 'serviceMonitor' ? Object.keys(def.properties).map((k) => `${key}.${k}`) : [key];
       for (const p of paths) {
         const full = `components.<name>.${p}`;
         if (!documented(full) && !readme.includes(`\`${full}.*\``)) missing.push(full);
@@ -66,7 +67,10 @@ describe('charts/app README', () => {
       const values = load(block.replaceAll('sha256:…', `sha256:${'c'.repeat(64)}`)) as Tree;
       expect(isMap(values)).toBe(true);
       const file = valuesFile(values);
-      for (const files of [[shopValues, file], [prodValues, shopValues, file]]) {
+      for (const files of [
+        [shopValues, file],
+        [prodValues, shopValues, file],
+      ]) {
         const objs = await render({ files });
         expect(objs.length).toBeGreaterThan(5);
         const lint = await helm(['lint', '--strict', chartDir, ...files.flatMap((f) => ['--values', f])]);

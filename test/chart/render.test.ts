@@ -14,7 +14,11 @@ function container(deploy: K8sObject) {
 describe('PR profile (values.yaml + the shop example)', () => {
   let objs: K8sObject[];
   beforeAll(async () => {
-    objs = await render({ files: [shopValues], values: { ingress: { host: 'pr-42.preview.example.com' } }, args: OTEL_CRD });
+    objs = await render({
+      files: [shopValues],
+      values: { ingress: { host: 'pr-42.preview.example.com' } },
+      args: OTEL_CRD,
+    });
   });
 
   it('renders a Deployment and a Service per component, and nothing production-only', () => {
@@ -98,11 +102,13 @@ describe('PR profile (values.yaml + the shop example)', () => {
     expect(ing.spec.rules).toHaveLength(1);
     expect(ing.spec.rules[0].host).toBe('pr-42.preview.example.com');
     const routes = Object.fromEntries(
-      ing.spec.rules[0].http.paths.map((p: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }) => {
-        expect(p.pathType).toBe('Prefix');
-        expect(p.backend.service.port).toEqual({ name: 'http' });
-        return [p.path, p.backend.service.name];
-      }),
+      ing.spec.rules[0].http.paths.map(
+        (p: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }) => {
+          expect(p.pathType).toBe('Prefix');
+          expect(p.backend.service.port).toEqual({ name: 'http' });
+          return [p.path, p.backend.service.name];
+        },
+      ),
     );
     expect(routes).toEqual({ '/api': 'shop-backend', '/': 'shop-frontend' });
   });
@@ -136,10 +142,12 @@ describe('PR profile (values.yaml + the shop example)', () => {
       },
     ]);
     // Nobody declared frontend as a caller of itself or of anything else: controller only.
-    expect(one(objs, 'NetworkPolicy', 'shop-frontend').spec.ingress).toEqual([{ ...fromController, ports: [{ port: 3000, protocol: 'TCP' }] }]);
+    expect(one(objs, 'NetworkPolicy', 'shop-frontend').spec.ingress).toEqual([
+      { ...fromController, ports: [{ port: 3000, protocol: 'TCP' }] },
+    ]);
   });
 
-  it('asks the OTel operator to inject each component\'s declared language', () => {
+  it("asks the OTel operator to inject each component's declared language", () => {
     const inst = one(objs, 'Instrumentation', 'shop');
     expect(inst.apiVersion).toBe('opentelemetry.io/v1alpha1');
     expect(inst.spec.exporter.endpoint).toBe('http://otel-collector.observability.svc.cluster.local:4318');
@@ -163,7 +171,10 @@ describe('PR profile (values.yaml + the shop example)', () => {
     expect(pod.serviceAccountName).toBeUndefined(); // the release's SA doesn't exist yet at pre-install
     expect(pod.containers[0].image).toBe(`ghcr.io/acme/shop-backend@${SHOP_DIGEST}`);
     expect(pod.containers[0].command).toEqual(['alembic', 'upgrade', 'head']);
-    expect(pod.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'shop-db', key: 'url' } } });
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'shop-db', key: 'url' } },
+    });
     expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(job.metadata.labels!['app.kubernetes.io/component']).toBe('backend-migrations');
   });
@@ -180,7 +191,10 @@ describe('PR profile (values.yaml + the shop example)', () => {
     }
     const backend = one(objs, 'Deployment', 'shop-backend');
     for (const labels of [backend.metadata.labels, backend.spec.template.metadata.labels]) {
-      expect(labels).toMatchObject({ 'app.kubernetes.io/component': 'backend', 'app.kubernetes.io/version': 'sha256-4f53cda18c2b' });
+      expect(labels).toMatchObject({
+        'app.kubernetes.io/component': 'backend',
+        'app.kubernetes.io/version': 'sha256-4f53cda18c2b',
+      });
     }
     expect(one(objs, 'Deployment', 'shop-frontend').metadata.labels!['app.kubernetes.io/version']).toBe('1.4.2');
     // The selector never holds the version (it is immutable).
@@ -208,13 +222,18 @@ describe('production profile (values-prod.yaml + the shop example)', () => {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
         minReplicas: 3,
         maxReplicas: 10,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        ],
       });
     }
   });
 
   it('runs 3 replicas when autoscaling is turned off', async () => {
-    const noHpa = await render({ files: [prodValues, shopValues], values: { defaults: { autoscaling: { enabled: false } } } });
+    const noHpa = await render({
+      files: [prodValues, shopValues],
+      values: { defaults: { autoscaling: { enabled: false } } },
+    });
     expect(all(noHpa, 'HorizontalPodAutoscaler')).toEqual([]);
     for (const d of all(noHpa, 'Deployment')) expect(d.spec.replicas).toBe(3);
   });
@@ -241,7 +260,13 @@ describe('production profile (values-prod.yaml + the shop example)', () => {
     expect(d.spec.template.spec.affinity).toEqual({
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: d.spec.selector.matchLabels } } },
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchLabels: d.spec.selector.matchLabels },
+            },
+          },
         ],
       },
     });
@@ -249,7 +274,11 @@ describe('production profile (values-prod.yaml + the shop example)', () => {
 
   it('adds a startup probe and TLS, and keeps the security defaults', () => {
     const c = container(one(objs, 'Deployment', 'shop-backend'));
-    expect(c.startupProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, failureThreshold: 30 });
+    expect(c.startupProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 5,
+      failureThreshold: 30,
+    });
     expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(one(objs, 'Ingress', 'shop').spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]);
   });
@@ -315,7 +344,11 @@ describe('.Capabilities fallbacks', () => {
   });
 
   it('renders nothing of OTel when otel.enabled is false, even with the CRD', async () => {
-    const objs = await render({ files: [shopValues], values: { otel: { enabled: false, force: true } }, args: OTEL_CRD });
+    const objs = await render({
+      files: [shopValues],
+      values: { otel: { enabled: false, force: true } },
+      args: OTEL_CRD,
+    });
     expect(all(objs, 'Instrumentation')).toEqual([]);
     for (const d of all(objs, 'Deployment')) expect(d.spec.template.metadata.annotations).toBeUndefined();
   });
@@ -323,7 +356,11 @@ describe('.Capabilities fallbacks', () => {
   it('renders ServiceMonitors only when the CRD is served (or forced), and lets Prometheus in', async () => {
     const on = { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } };
     expect(all(await render({ files: [shopValues], values: on }), 'ServiceMonitor')).toEqual([]);
-    const objs = await render({ files: [shopValues], values: on, args: ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor'] });
+    const objs = await render({
+      files: [shopValues],
+      values: on,
+      args: ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor'],
+    });
     const sm = one(objs, 'ServiceMonitor', 'shop-backend');
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(sm.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });

@@ -23,14 +23,17 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const recorded = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'cosign-recorded.json'), 'utf8'));
+const recorded = JSON.parse(
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'cosign-recorded.json'), 'utf8'),
+);
 const argv = process.argv.slice(2);
 const env = process.env;
 if (env.FAKE_COSIGN_LOG) appendFileSync(env.FAKE_COSIGN_LOG, JSON.stringify({ argv, env }) + '\n');
 
 const script = env.FAKE_COSIGN_SCRIPT ? JSON.parse(readFileSync(env.FAKE_COSIGN_SCRIPT, 'utf8')) : {};
 const stateFile = env.FAKE_COSIGN_SCRIPT ? `${env.FAKE_COSIGN_SCRIPT}.state` : undefined;
-const state = stateFile && existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { calls: {}, signed: {} };
+const state =
+  stateFile && existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { calls: {}, signed: {} };
 const save = () => stateFile && writeFileSync(stateFile, JSON.stringify(state));
 
 function fill(text, vars) {
@@ -42,9 +45,33 @@ function fail(text, code = 1) {
   process.exit(code);
 }
 
-const SIGN_VALUE_FLAGS = ['--key', '--fulcio-url', '--rekor-url', '--trusted-root', '-a', '--annotations', '--registry-cacert', '--timeout'];
-const SIGN_BOOL_FLAGS = ['--yes', '-y', '--use-signing-config=false', '--tlog-upload=false', '--allow-insecure-registry', '--allow-http-registry'];
-const VERIFY_VALUE_FLAGS = ['--key', '--certificate-identity', '--certificate-oidc-issuer', '--certificate-github-workflow-repository', '--rekor-url', '--trusted-root', '--registry-cacert'];
+const SIGN_VALUE_FLAGS = [
+  '--key',
+  '--fulcio-url',
+  '--rekor-url',
+  '--trusted-root',
+  '-a',
+  '--annotations',
+  '--registry-cacert',
+  '--timeout',
+];
+const SIGN_BOOL_FLAGS = [
+  '--yes',
+  '-y',
+  '--use-signing-config=false',
+  '--tlog-upload=false',
+  '--allow-insecure-registry',
+  '--allow-http-registry',
+];
+const VERIFY_VALUE_FLAGS = [
+  '--key',
+  '--certificate-identity',
+  '--certificate-oidc-issuer',
+  '--certificate-github-workflow-repository',
+  '--rekor-url',
+  '--trusted-root',
+  '--registry-cacert',
+];
 const VERIFY_BOOL_FLAGS = ['--insecure-ignore-tlog=true', '--allow-insecure-registry', '--allow-http-registry'];
 
 function parse(args, valueFlags, boolFlags) {
@@ -94,9 +121,15 @@ if (command === 'version') {
 
 if (command === 'sign') {
   const { flags, ref } = parse(rest, SIGN_VALUE_FLAGS, SIGN_BOOL_FLAGS);
-  if (!flags['--yes'] && !flags['-y']) fail('Error: signing: the terms of use prompt needs an interactive terminal; pass --yes');
-  if ((flags['--tlog-upload=false'] || flags['--fulcio-url'] || flags['--rekor-url']) && !flags['--use-signing-config=false']) {
-    fail('Error: --tlog-upload=false, --fulcio-url and --rekor-url are ignored with a signing config: pass --use-signing-config=false');
+  if (!flags['--yes'] && !flags['-y'])
+    fail('Error: signing: the terms of use prompt needs an interactive terminal; pass --yes');
+  if (
+    (flags['--tlog-upload=false'] || flags['--fulcio-url'] || flags['--rekor-url']) &&
+    !flags['--use-signing-config=false']
+  ) {
+    fail(
+      'Error: --tlog-upload=false, --fulcio-url and --rekor-url are ignored with a signing config: pass --use-signing-config=false',
+    );
   }
   const [repo, digest] = ref.split('@');
   const s = step('sign');
@@ -109,7 +142,10 @@ if (command === 'sign') {
     let identity = '';
     if (!flags['--key']) {
       const claims = env.SIGSTORE_ID_TOKEN ? claimsOf(env.SIGSTORE_ID_TOKEN) : undefined;
-      if (!claims?.job_workflow_ref) fail('Error: signing: getting signer: getting key from Fulcio: no identity token was provided (SIGSTORE_ID_TOKEN)');
+      if (!claims?.job_workflow_ref)
+        fail(
+          'Error: signing: getting signer: getting key from Fulcio: no identity token was provided (SIGSTORE_ID_TOKEN)',
+        );
       identity = `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')}/${claims.job_workflow_ref}`;
       state.signed[digest] = { identity, issuer: claims.iss, repository: claims.repository, sha: claims.sha };
     } else {
@@ -118,7 +154,9 @@ if (command === 'sign') {
     save();
     const rec = flags['--key'] ? recorded.signKeyOk : recorded.signKeylessOk;
     const index = String(88201941 + Object.keys(state.signed).length);
-    process.stderr.write(fill(rec.stderr, { REF: ref, REPO: repo, INDEX: index, SIGDIGEST: `sha256:${'5'.repeat(64)}` }));
+    process.stderr.write(
+      fill(rec.stderr, { REF: ref, REPO: repo, INDEX: index, SIGDIGEST: `sha256:${'5'.repeat(64)}` }),
+    );
     process.exit(0);
   }
 }
@@ -131,7 +169,16 @@ if (command === 'verify') {
   else if (s !== 'ok') {
     const rec = recorded[s];
     if (!rec) fail(`fake cosign: no recorded output named ${s}`);
-    fail(fill(rec.stderr, { REF: ref, REPO: repo, DIGEST: digest, GOTIDENTITY: state.signed[digest]?.identity ?? '', ISSUER: state.signed[digest]?.issuer ?? '' }), rec.exit ?? 1);
+    fail(
+      fill(rec.stderr, {
+        REF: ref,
+        REPO: repo,
+        DIGEST: digest,
+        GOTIDENTITY: state.signed[digest]?.identity ?? '',
+        ISSUER: state.signed[digest]?.issuer ?? '',
+      }),
+      rec.exit ?? 1,
+    );
   } else {
     const signed = state.signed[digest];
     if (!signed) fail(recorded.verifyNoSignatures.stderr, 10);
@@ -143,17 +190,30 @@ if (command === 'verify') {
     }
     const want = flags['--certificate-identity']?.[0];
     const issuer = flags['--certificate-oidc-issuer']?.[0];
-    if (!want || !issuer) fail('Error: --certificate-identity or --certificate-identity-regexp is required for verification in keyless mode');
+    if (!want || !issuer)
+      fail(
+        'Error: --certificate-identity or --certificate-identity-regexp is required for verification in keyless mode',
+      );
     if (want !== signed.identity || issuer !== signed.issuer) {
       fail(fill(recorded.verifyIdentityMismatch.stderr, { GOTIDENTITY: signed.identity, ISSUER: signed.issuer }));
     }
     const wantRepo = flags['--certificate-github-workflow-repository']?.[0];
     if (wantRepo !== undefined && wantRepo !== signed.repository) {
-      fail(`Error: no matching signatures: expected GitHub Workflow Repository not found in certificate, expected ${wantRepo}, got ${signed.repository}\nmain.go:74: error during command execution: no matching signatures: expected GitHub Workflow Repository not found in certificate, expected ${wantRepo}, got ${signed.repository}`, 10);
+      fail(
+        `Error: no matching signatures: expected GitHub Workflow Repository not found in certificate, expected ${wantRepo}, got ${signed.repository}\nmain.go:74: error during command execution: no matching signatures: expected GitHub Workflow Repository not found in certificate, expected ${wantRepo}, got ${signed.repository}`,
+        10,
+      );
     }
     process.stderr.write(fill(recorded.verifyKeylessOk.stderr, { REF: ref }));
     process.stdout.write(
-      fill(recorded.verifyKeylessOk.stdout, { REPO: repo, DIGEST: digest, ISSUER: signed.issuer, IDENTITY: signed.identity, REPOSITORY: signed.repository ?? '', SHA: signed.sha ?? '' }),
+      fill(recorded.verifyKeylessOk.stdout, {
+        REPO: repo,
+        DIGEST: digest,
+        ISSUER: signed.issuer,
+        IDENTITY: signed.identity,
+        REPOSITORY: signed.repository ?? '',
+        SHA: signed.sha ?? '',
+      }),
     );
     process.exit(0);
   }

@@ -10,5 +10,7 @@ try {
   console.log(JSON.stringify({ message: 'finished' }));
 } catch (e) {
   const err = e as ToolError;
-  console.log(JSON.stringify({ message: err.message, cancelled: err.details?.cancelled, log: log.lines.map((l) => l.message) }));
+  console.log(
+    JSON.stringify({ message: err.message, cancelled: err.details?.cancelled, log: log.lines.map((l) => l.message) }),
+  );
 }

@@ -55,7 +55,9 @@ export interface Workspace {
 
 export function workspace(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Workspace {
   const run = canaryRunDir();
-  const test = basename(currentTestFile() ?? 'action').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9.-]+/g, '-');
+  const test = basename(currentTestFile() ?? 'action')
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^A-Za-z0-9.-]+/g, '-');
   const dir = mkdtempSync(run ? join(capturesDir(run), `ws-${test}-`) : join(tmpdir(), 'pcd-action-'));
   const env: Record<string, string> = {
     ...baseEnv(),
@@ -101,7 +103,8 @@ function capture(ws: Workspace, stdout: string, stderr: string, outputs: Record<
   for (const [output, value] of Object.entries(outputs)) {
     if (!isAbsolute(value) || value.includes('\n') || !relative(captures, value).startsWith('..')) continue;
     try {
-      if (statSync(value).isFile()) copyFileSync(value, join(captures, 'files', `${name}-${output.replace(/[^A-Za-z0-9_-]/g, '_')}`));
+      if (statSync(value).isFile())
+        copyFileSync(value, join(captures, 'files', `${name}-${output.replace(/[^A-Za-z0-9_-]/g, '_')}`));
     } catch {
       // not a file (or gone): nothing to keep
     }

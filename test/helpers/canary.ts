@@ -30,13 +30,21 @@ export function currentTestFile(): string | undefined {
 function requireRun(what: string): string {
   const run = canaryRunDir();
   if (!run) {
-    throw new Error(`${what}: POLYGLOT_CD_CANARY_RUN is not set; run the suite through vitest.config.ts, whose global setup test/canary/global-setup.ts makes the run directory`);
+    throw new Error(
+      `${what}: POLYGLOT_CD_CANARY_RUN is not set; run the suite through vitest.config.ts, whose global setup test/canary/global-setup.ts makes the run directory`,
+    );
   }
   return run;
 }
 
 function slug(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'secret';
+  return (
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24) || 'secret'
+  );
 }
 
 /**
@@ -51,7 +59,10 @@ export function canary(label: string, opts: { suffix?: string } = {}): string {
 
 /** Registers a secret the test did not mint (one a server or cluster issued). Returns it. */
 export function registerSecret(label: string, value: string): string {
-  if (value.length < 8) throw new Error(`registerSecret("${label}"): a secret of ${value.length} characters would match unrelated text; use at least 8`);
+  if (value.length < 8)
+    throw new Error(
+      `registerSecret("${label}"): a secret of ${value.length} characters would match unrelated text; use at least 8`,
+    );
   const from = currentTestFile();
   appendCanary(requireRun('registerSecret'), { label, value, ...(from ? { from } : {}) });
   return value;
@@ -73,7 +84,12 @@ export function captureText(name: string, text: string, opts: { stepLog?: boolea
   if (!run) return;
   const test = basename(currentTestFile() ?? 'test').replace(/\.test\.ts$/, '');
   const base = `${test}-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(opts.stepLog ? join(capturesDir(run), 'steps', `${base}.stdout.log`) : join(capturesDir(run), 'files', `${base}.txt`), text);
+  writeFileSync(
+    opts.stepLog
+      ? join(capturesDir(run), 'steps', `${base}.stdout.log`)
+      : join(capturesDir(run), 'files', `${base}.txt`),
+    text,
+  );
 }
 
 function shellQuote(s: string): string {

@@ -39,7 +39,13 @@ export async function startServer(script: Step[] | ((req: IncomingMessage) => St
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString('utf8'), at: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: body.toString('utf8'),
+        at: Date.now(),
+      });
       const step = typeof script === 'function' ? script(req) : (script[i++] ?? state.fallback);
       if (typeof step === 'function') return step(req, res, body);
       if ('hang' in step) return; // never answer

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 registerHooks({
   resolve(specifier, context, next) {
-    if (specifier.endsWith('.js') && (specifier.startsWith('.') || specifier.startsWith('/')) && context.parentURL?.startsWith('file:')) {
+    if (
+      specifier.endsWith('.js') &&
+      (specifier.startsWith('.') || specifier.startsWith('/')) &&
+      context.parentURL?.startsWith('file:')
+    ) {
       const ts = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
       if (!existsSync(fileURLToPath(new URL(specifier, context.parentURL))) && existsSync(fileURLToPath(ts))) {
         return next(ts.href, context);

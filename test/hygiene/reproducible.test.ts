@@ -27,7 +27,8 @@ function distDifferences(a: string, b: string): string[] {
   const out: string[] = [];
   for (const f of fa) if (!fb.includes(f)) out.push(`only in the first: ${f}`);
   for (const f of fb) if (!fa.includes(f)) out.push(`only in the second: ${f}`);
-  for (const f of fa.filter((x) => fb.includes(x))) if (!readFileSync(join(a, f)).equals(readFileSync(join(b, f)))) out.push(`differs: ${f}`);
+  for (const f of fa.filter((x) => fb.includes(x)))
+    if (!readFileSync(join(a, f)).equals(readFileSync(join(b, f)))) out.push(`differs: ${f}`);
   return out;
 }
 
@@ -43,33 +44,43 @@ describe('reproducible bundles', () => {
     writeFileSync(join(b, 'x', 'post', 'index.js'), 'onE');
     writeFileSync(join(a, 'x', 'a.js'), '');
     writeFileSync(join(b, 'x', 'b.js'), '');
-    expect(distDifferences(a, b)).toEqual(['only in the first: x/a.js', 'only in the second: x/b.js', 'differs: x/post/index.js']);
+    expect(distDifferences(a, b)).toEqual([
+      'only in the first: x/a.js',
+      'only in the second: x/b.js',
+      'differs: x/post/index.js',
+    ]);
     expect(distDifferences(a, a)).toEqual([]);
   });
 
-  it(
-    'a build from a clean clone gives, byte for byte, the dist/ committed with the same sources',
-    async () => {
-      const started = Date.now();
-      const clone = await cleanClone();
-      const cache = mkdtempSync(join(tmpdir(), 'pcd-ncc-'));
-      const committed = mkdtempSync(join(tmpdir(), 'pcd-dist-committed-'));
-      try {
-        // the bundles are built from the clone's workspace packages, not the checkout's
-        expect(realpathSync(join(clone, 'node_modules', '@polyglot-cd', 'tools'))).toBe(join(realpathSync(clone), 'packages', 'tools'));
-        cpSync(join(clone, 'dist'), committed, { recursive: true });
-        rmSync(join(clone, 'dist'), { recursive: true, force: true });
-        const b = await run(process.execPath, [join(clone, 'scripts', 'build.mjs')], { cwd: clone, env: { ...process.env, TMPDIR: cache }, timeoutMs: 900_000 });
-        expect(b.code, b.out).toBe(0);
-        const built = files(join(clone, 'dist'));
-        expect(built).toEqual(expect.arrayContaining(['helm-deploy/index.js', 'helm-deploy/licenses.txt', 'teams-notify/index.js']));
-        expect(distDifferences(committed, join(clone, 'dist'))).toEqual([]);
-        console.log(`reproducible: ${built.length} dist files of a clean build byte-identical to the committed ones in ${((Date.now() - started) / 1000).toFixed(0)}s`);
-      } finally {
-        removeClone(clone);
-        for (const d of [cache, committed]) rmSync(d, { recursive: true, force: true });
-      }
-    },
-    1_200_000,
-  );
+  it('a build from a clean clone gives, byte for byte, the dist/ committed with the same sources', async () => {
+    const started = Date.now();
+    const clone = await cleanClone();
+    const cache = mkdtempSync(join(tmpdir(), 'pcd-ncc-'));
+    const committed = mkdtempSync(join(tmpdir(), 'pcd-dist-committed-'));
+    try {
+      // the bundles are built from the clone's workspace packages, not the checkout's
+      expect(realpathSync(join(clone, 'node_modules', '@polyglot-cd', 'tools'))).toBe(
+        join(realpathSync(clone), 'packages', 'tools'),
+      );
+      cpSync(join(clone, 'dist'), committed, { recursive: true });
+      rmSync(join(clone, 'dist'), { recursive: true, force: true });
+      const b = await run(process.execPath, [join(clone, 'scripts', 'build.mjs')], {
+        cwd: clone,
+        env: { ...process.env, TMPDIR: cache },
+        timeoutMs: 900_000,
+      });
+      expect(b.code, b.out).toBe(0);
+      const built = files(join(clone, 'dist'));
+      expect(built).toEqual(
+        expect.arrayContaining(['helm-deploy/index.js', 'helm-deploy/licenses.txt', 'teams-notify/index.js']),
+      );
+      expect(distDifferences(committed, join(clone, 'dist'))).toEqual([]);
+      console.log(
+        `reproducible: ${built.length} dist files of a clean build byte-identical to the committed ones in ${((Date.now() - started) / 1000).toFixed(0)}s`,
+      );
+    } finally {
+      removeClone(clone);
+      for (const d of [cache, committed]) rmSync(d, { recursive: true, force: true });
+    }
+  }, 1_200_000);
 });

@@ -98,7 +98,8 @@ function testFunction(callee: ts.Expression): { kind: 'describe' | 'it'; each: b
 
 function titlesOf(expr: ts.Expression, file: ts.SourceFile, each: boolean, depth = 0): Title[] {
   if (depth > 8) return [];
-  if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr)) return titlesOf(expr.expression, file, each, depth + 1);
+  if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr))
+    return titlesOf(expr.expression, file, each, depth + 1);
   if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return [literalTitle(expr.text, each)];
   if (ts.isTemplateExpression(expr)) {
     const text = expr.getText(file).slice(1, -1);
@@ -106,7 +107,8 @@ function titlesOf(expr: ts.Expression, file: ts.SourceFile, each: boolean, depth
     const source = parts.map((p) => (each ? placeholderSource(p) : escapeRe(p))).join('(.+?)');
     return [{ text, pattern: new RegExp(`^${source}$`, 's'), values: false }];
   }
-  if (ts.isConditionalExpression(expr)) return [...titlesOf(expr.whenTrue, file, each, depth + 1), ...titlesOf(expr.whenFalse, file, each, depth + 1)];
+  if (ts.isConditionalExpression(expr))
+    return [...titlesOf(expr.whenTrue, file, each, depth + 1), ...titlesOf(expr.whenFalse, file, each, depth + 1)];
   if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     const out: Title[] = [];
     for (const a of titlesOf(expr.left, file, each, depth + 1)) {
@@ -146,7 +148,8 @@ function constInitializer(name: string, file: ts.SourceFile): ts.Expression | un
   let found: ts.Expression | undefined;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) found = n.initializer;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer)
+      found = n.initializer;
     else ts.forEachChild(n, visit);
   };
   visit(file);
@@ -166,7 +169,11 @@ export function testCalls(path: string): { calls: TestCall[]; source: string } {
     if (ts.isCallExpression(n) && n.arguments.length > 0) {
       const fn = testFunction(n.expression);
       if (fn) {
-        const call: TestCall = { kind: fn.kind, titles: titlesOf(n.arguments[0] as ts.Expression, file, fn.each), ...(parent ? { parent } : {}) };
+        const call: TestCall = {
+          kind: fn.kind,
+          titles: titlesOf(n.arguments[0] as ts.Expression, file, fn.each),
+          ...(parent ? { parent } : {}),
+        };
         calls.push(call);
         ts.forEachChild(n, (c) => visit(c, call));
         return;
@@ -235,7 +242,9 @@ export function problem(ref: Reference, root: string = repoRoot): string | undef
     }
     return true;
   });
-  return found ? undefined : `SECURITY.md:${ref.line}: no describe/it/test in ${ref.file} is titled ${JSON.stringify(ref.titles.join(SEP))}`;
+  return found
+    ? undefined
+    : `SECURITY.md:${ref.line}: no describe/it/test in ${ref.file} is titled ${JSON.stringify(ref.titles.join(SEP))}`;
 }
 
 /** The rows of the threat tables: `| T<n> | …` and `| B<n> | …`. */
@@ -275,7 +284,18 @@ describe('SECURITY.md names tests that exist', () => {
       'test/integration/helm-deploy/deploy.kube.test.ts',
       'test/x.test.ts',
     ]);
-    expect(found.map((r) => problem(r) === undefined)).toEqual([false, false, false, true, false, true, true, false, true, false]);
+    expect(found.map((r) => problem(r) === undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect(found.filter(isTodo).map((r) => r.file)).toEqual(['test/x.test.ts']);
   });
 
@@ -284,7 +304,10 @@ describe('SECURITY.md names tests that exist', () => {
   });
 
   it('every reference resolves to a test file and title', () => {
-    const problems = refs.filter((r) => !isTodo(r)).map((r) => problem(r)).filter((p) => p !== undefined);
+    const problems = refs
+      .filter((r) => !isTodo(r))
+      .map((r) => problem(r))
+      .filter((p) => p !== undefined);
     expect(problems).toEqual([]);
   });
 
@@ -294,7 +317,9 @@ describe('SECURITY.md names tests that exist', () => {
     const numbered = ids.filter((id) => id.startsWith('T')).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
     expect(numbered, 'T1 to T48, each once').toEqual(Array.from({ length: 48 }, (_, i) => `T${i + 1}`));
     expect(new Set(ids).size, 'row ids are unique').toBe(ids.length);
-    const bare = rows.filter((r) => references(r.text).every((ref) => ref.titles.length === 0) && !/not covered|by design/i.test(r.text));
+    const bare = rows.filter(
+      (r) => references(r.text).every((ref) => ref.titles.length === 0) && !/not covered|by design/i.test(r.text),
+    );
     expect(bare.map((r) => `SECURITY.md:${r.line}: ${r.id}`)).toEqual([]);
   });
 

@@ -16,7 +16,14 @@ function trackedCode(): string[] {
   const out = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((f) => CODE.test(f) && !f.startsWith('dist/') && !f.startsWith('test/fixtures/') && !f.includes('node_modules/') && f !== 'test/hygiene/self-contained.test.ts');
+    .filter(
+      (f) =>
+        CODE.test(f) &&
+        !f.startsWith('dist/') &&
+        !f.startsWith('test/fixtures/') &&
+        !f.includes('node_modules/') &&
+        f !== 'test/hygiene/self-contained.test.ts',
+    );
 }
 
 describe('the repository is self-contained', () => {

@@ -98,7 +98,10 @@ export function stepBudget(action: string, given: Obj, inputs: ActionInputs): Bu
       const t = duration('timeout');
       const attempts = count('max-attempts');
       const waits = [10, 30, 60, 120].slice(0, Math.max(0, attempts - 1)).reduce((a, b) => a + b, 0) / 60;
-      return { minutes: TOOL_INSTALL_MIN + attempts * t + waits, why: `trivy install ${TOOL_INSTALL_MIN} + ${attempts} attempts × ${t} + waits ${waits.toFixed(2)}` };
+      return {
+        minutes: TOOL_INSTALL_MIN + attempts * t + waits,
+        why: `trivy install ${TOOL_INSTALL_MIN} + ${attempts} attempts × ${t} + waits ${waits.toFixed(2)}`,
+      };
     }
     case 'cosign-sign': {
       // main.ts: signing and verifying share one deadline, `timeout`
@@ -116,8 +119,15 @@ export function stepBudget(action: string, given: Obj, inputs: ActionInputs): Bu
       // out for at most 2 min) and deletes `concurrency` namespaces at a time, each waited on
       const w = duration('wait-timeout');
       const mode = value('mode');
-      if (mode === 'gc') return { minutes: TOOL_INSTALL_MIN + 2 + w, why: `helm install ${TOOL_INSTALL_MIN} + rate-limit wait 2 + wait-timeout ${w}` };
-      return { minutes: TOOL_INSTALL_MIN + (w + 0.5) + w, why: `helm install ${TOOL_INSTALL_MIN} + uninstall ${w}+0.5 + namespace wait ${w}` };
+      if (mode === 'gc')
+        return {
+          minutes: TOOL_INSTALL_MIN + 2 + w,
+          why: `helm install ${TOOL_INSTALL_MIN} + rate-limit wait 2 + wait-timeout ${w}`,
+        };
+      return {
+        minutes: TOOL_INSTALL_MIN + (w + 0.5) + w,
+        why: `helm install ${TOOL_INSTALL_MIN} + uninstall ${w}+0.5 + namespace wait ${w}`,
+      };
     }
     default:
       return undefined;
@@ -125,7 +135,11 @@ export function stepBudget(action: string, given: Obj, inputs: ActionInputs): Bu
 }
 
 /** Every step of our actions has a long enough timeout-minutes, every job one at least the sum of its steps'. */
-export function checkTimeouts(file: string, text: string, resolve: (action: string) => ActionInputs | undefined): TimeoutFinding[] {
+export function checkTimeouts(
+  file: string,
+  text: string,
+  resolve: (action: string) => ActionInputs | undefined,
+): TimeoutFinding[] {
   const out: TimeoutFinding[] = [];
   const doc = load(text);
   const jobs = isObj(doc) && isObj(doc['jobs']) ? doc['jobs'] : {};
@@ -138,7 +152,8 @@ export function checkTimeouts(file: string, text: string, resolve: (action: stri
       const at = `jobs.${id}.steps[${n}]${typeof step['id'] === 'string' ? `(${step['id']})` : ''}`;
       const t = step['timeout-minutes'];
       const stepMinutes = typeof t === 'number' ? t : undefined;
-      if (t !== undefined && stepMinutes === undefined) out.push({ file, at, message: `timeout-minutes must be a number of minutes, not ${JSON.stringify(t)}` });
+      if (t !== undefined && stepMinutes === undefined)
+        out.push({ file, at, message: `timeout-minutes must be a number of minutes, not ${JSON.stringify(t)}` });
       if (stepMinutes !== undefined) {
         sum += stepMinutes;
         parts.push(String(stepMinutes));
@@ -146,7 +161,11 @@ export function checkTimeouts(file: string, text: string, resolve: (action: stri
       const action = OWN_USES.exec(typeof step['uses'] === 'string' ? step['uses'] : '')?.[1];
       if (!action) return;
       if (stepMinutes === undefined) {
-        out.push({ file, at, message: `${step['uses']} needs a timeout-minutes of its own (a hung step would hold the job until the job's timeout, cancelled mid-operation)` });
+        out.push({
+          file,
+          at,
+          message: `${step['uses']} needs a timeout-minutes of its own (a hung step would hold the job until the job's timeout, cancelled mid-operation)`,
+        });
         return;
       }
       const inputs = resolve(action);
@@ -156,12 +175,20 @@ export function checkTimeouts(file: string, text: string, resolve: (action: stri
       }
       const budget = stepBudget(action, isObj(step['with']) ? step['with'] : {}, inputs);
       if (budget && stepMinutes < budget.minutes) {
-        out.push({ file, at, message: `timeout-minutes ${stepMinutes} is shorter than ${action} may take with these inputs: ${Math.ceil(budget.minutes)} (${budget.why})` });
+        out.push({
+          file,
+          at,
+          message: `timeout-minutes ${stepMinutes} is shorter than ${action} may take with these inputs: ${Math.ceil(budget.minutes)} (${budget.why})`,
+        });
       }
     });
     const jobTimeout = job['timeout-minutes'];
     if (typeof jobTimeout === 'number' && jobTimeout < sum) {
-      out.push({ file, at: `jobs.${id}`, message: `timeout-minutes ${jobTimeout} is shorter than its steps may take together: ${sum} (${parts.join(' + ')})` });
+      out.push({
+        file,
+        at: `jobs.${id}`,
+        message: `timeout-minutes ${jobTimeout} is shorter than its steps may take together: ${sum} (${parts.join(' + ')})`,
+      });
     }
   }
   return out;

@@ -33,21 +33,38 @@ describe('timeouts of the workflows in .github/workflows', () => {
     // 2 install + 2 namespace + 2 render + (2×5+2) upgrade + (5+1) recovery + (2×5+2) again
     expect(stepBudget('helm-deploy', {}, helm)?.minutes).toBe(36);
     // production: no namespace call, signatures verified (cosign install + 2 images)
-    expect(stepBudget('helm-deploy', { 'create-namespace': 'false', 'verify-signatures': 'true' }, helm)?.minutes).toBe(40);
-    expect(stepBudget('trivy-gate', {}, actionInputs('trivy-gate') as ActionInputs)?.minutes).toBeCloseTo(2 + 3 * 10 + 40 / 60);
+    expect(stepBudget('helm-deploy', { 'create-namespace': 'false', 'verify-signatures': 'true' }, helm)?.minutes).toBe(
+      40,
+    );
+    expect(stepBudget('trivy-gate', {}, actionInputs('trivy-gate') as ActionInputs)?.minutes).toBeCloseTo(
+      2 + 3 * 10 + 40 / 60,
+    );
     expect(stepBudget('cosign-sign', {}, actionInputs('cosign-sign') as ActionInputs)?.minutes).toBe(12);
     expect(stepBudget('teams-notify', {}, actionInputs('teams-notify') as ActionInputs)?.minutes).toBe(2);
-    expect(stepBudget('pr-namespace-cleanup', { mode: 'pr' }, actionInputs('pr-namespace-cleanup') as ActionInputs)?.minutes).toBe(12.5);
+    expect(
+      stepBudget('pr-namespace-cleanup', { mode: 'pr' }, actionInputs('pr-namespace-cleanup') as ActionInputs)?.minutes,
+    ).toBe(12.5);
     expect(stepBudget('build-push', {}, actionInputs('build-push') as ActionInputs)).toBeUndefined();
   });
 
   it('reads durations as the actions do', () => {
-    expect([minutes('90s'), minutes('5m'), minutes('1h30m'), minutes('168h'), minutes('soon')]).toEqual([1.5, 5, 90, 10080, undefined]);
+    expect([minutes('90s'), minutes('5m'), minutes('1h30m'), minutes('168h'), minutes('soon')]).toEqual([
+      1.5,
+      5,
+      90,
+      10080,
+      undefined,
+    ]);
   });
 });
 
 const INPUTS: Record<string, ActionInputs> = {
-  'helm-deploy': { timeout: { default: '5m' }, 'terminating-timeout': { default: '2m' }, 'create-namespace': { default: 'true' }, 'verify-signatures': { default: 'false' } },
+  'helm-deploy': {
+    timeout: { default: '5m' },
+    'terminating-timeout': { default: '2m' },
+    'create-namespace': { default: 'true' },
+    'verify-signatures': { default: 'false' },
+  },
   'teams-notify': { timeout: { default: '60s' } },
 };
 const resolve = (a: string): ActionInputs | undefined => INPUTS[a];
@@ -73,12 +90,37 @@ describe('each timeout check catches a bad workflow', () => {
   });
 
   it.each<[string, (s: string) => string, string]>([
-    ['a step of our actions without timeout-minutes', (s) => s.replace('        timeout-minutes: 2\n', ''), 'jobs.deploy.steps[2]: ./.polyglot-cd/teams-notify needs a timeout-minutes of its own'],
-    ['a helm-deploy step shorter than wait + rollback + recovery', (s) => s.replace('timeout-minutes: 40', 'timeout-minutes: 20'), 'jobs.deploy.steps[1]: timeout-minutes 20 is shorter than helm-deploy may take with these inputs: 36'],
-    ['a longer helm timeout input that the step does not follow', (s) => s.replace('          release: shop\n', '          release: shop\n          timeout: 10m\n'), 'is shorter than helm-deploy may take with these inputs: 61'],
-    ['an input given as an expression counts at its maximum', (s) => s.replace('          release: shop\n', '          release: shop\n          timeout: ${{ inputs.timeout }}\n'), 'is shorter than helm-deploy may take with these inputs: 611'],
-    ['a job shorter than its steps together', (s) => s.replace('timeout-minutes: 50', 'timeout-minutes: 30'), 'jobs.deploy: timeout-minutes 30 is shorter than its steps may take together: 47 (5 + 40 + 2)'],
-    ['a timeout that is not a number', (s) => s.replace('timeout-minutes: 5\n', "timeout-minutes: '5m'\n"), 'timeout-minutes must be a number of minutes'],
+    [
+      'a step of our actions without timeout-minutes',
+      (s) => s.replace('        timeout-minutes: 2\n', ''),
+      'jobs.deploy.steps[2]: ./.polyglot-cd/teams-notify needs a timeout-minutes of its own',
+    ],
+    [
+      'a helm-deploy step shorter than wait + rollback + recovery',
+      (s) => s.replace('timeout-minutes: 40', 'timeout-minutes: 20'),
+      'jobs.deploy.steps[1]: timeout-minutes 20 is shorter than helm-deploy may take with these inputs: 36',
+    ],
+    [
+      'a longer helm timeout input that the step does not follow',
+      (s) => s.replace('          release: shop\n', '          release: shop\n          timeout: 10m\n'),
+      'is shorter than helm-deploy may take with these inputs: 61',
+    ],
+    [
+      'an input given as an expression counts at its maximum',
+      (s) =>
+        s.replace('          release: shop\n', '          release: shop\n          timeout: ${{ inputs.timeout }}\n'),
+      'is shorter than helm-deploy may take with these inputs: 611',
+    ],
+    [
+      'a job shorter than its steps together',
+      (s) => s.replace('timeout-minutes: 50', 'timeout-minutes: 30'),
+      'jobs.deploy: timeout-minutes 30 is shorter than its steps may take together: 47 (5 + 40 + 2)',
+    ],
+    [
+      'a timeout that is not a number',
+      (s) => s.replace('timeout-minutes: 5\n', "timeout-minutes: '5m'\n"),
+      'timeout-minutes must be a number of minutes',
+    ],
   ])('%s', (_name, edit, message) => {
     const bad = edit(GOOD);
     expect(bad).not.toBe(GOOD);

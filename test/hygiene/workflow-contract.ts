@@ -77,14 +77,22 @@ export function isOwnCommitStep(step: { run?: string; env?: unknown } | undefine
   if (typeof step?.run !== 'string' || !isObj(step.env)) return false;
   const env = Object.values(step.env).map((v) => String(v).replace(/\s+/g, ''));
   // it refuses anything but a 40-hex commit: an empty ref would check out the caller's default branch
-  return env.includes('${{job.workflow_repository}}') && env.includes('${{job.workflow_sha}}') && /\[0-9a-f\]\{40\}/.test(step.run) && /repository=/.test(step.run) && /sha=/.test(step.run);
+  return (
+    env.includes('${{job.workflow_repository}}') &&
+    env.includes('${{job.workflow_sha}}') &&
+    /\[0-9a-f\]\{40\}/.test(step.run) &&
+    /repository=/.test(step.run) &&
+    /sha=/.test(step.run)
+  );
 }
 
 /** `${{ secrets.X != '' }}`: tells whether a secret is set without handing its value to any step. */
-const PRESENCE_TEST = (name: string): RegExp => new RegExp(`^\\s*secrets\\.${name.replace(/[-]/g, '\\-')}\\s*!=\\s*''\\s*$`);
+const PRESENCE_TEST = (name: string): RegExp =>
+  new RegExp(`^\\s*secrets\\.${name.replace(/[-]/g, '\\-')}\\s*!=\\s*''\\s*$`);
 
 /** The only `${{ }}` allowed inside `run:` (and github-script `script:`): values no PR author controls. */
-export const TRUSTED_IN_RUN = /^(github\.(sha|run_id|run_number|run_attempt|repository_id|job|workspace)|runner\.(temp|os|arch|tool_cache)|job\.status|strategy\.job-index)$/;
+export const TRUSTED_IN_RUN =
+  /^(github\.(sha|run_id|run_number|run_attempt|repository_id|job|workspace)|runner\.(temp|os|arch|tool_cache)|job\.status|strategy\.job-index)$/;
 
 /** The fork guard every deploy job's `if:` must carry: the PR's head is this repository (or no PR at all). */
 /**
@@ -94,7 +102,10 @@ export const TRUSTED_IN_RUN = /^(github\.(sha|run_id|run_number|run_attempt|repo
  * pull_request_target through, so that escape is not accepted.
  */
 export function forkGuarded(cond: string): boolean {
-  const compares = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*(github\.event\.pull_request\.base\.repo\.full_name|github\.repository)/.test(cond);
+  const compares =
+    /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*(github\.event\.pull_request\.base\.repo\.full_name|github\.repository)/.test(
+      cond,
+    );
   const refusesTarget = /github\.event_name\s*!=\s*'pull_request_target'/.test(cond);
   const trustsEventName = /github\.event_name\s*!=\s*'pull_request'(?!_)/.test(cond);
   return compares && refusesTarget && !trustsEventName;
@@ -179,12 +190,21 @@ function roleOf(job: Job, own: (uses: string | undefined) => string | undefined)
     if (a === 'cosign-sign') roles.add('sign');
     if (a === 'helm-deploy') roles.add('deploy');
     // keyless cluster access: the job's OIDC token is the credential, so only behind an environment's protection rules
-    if ((a === 'helm-deploy' || a === 'pr-namespace-cleanup') && isObj(s.with) && 'cluster-oidc-audience' in s.with && job.environment !== undefined) roles.add('keyless-deploy');
+    if (
+      (a === 'helm-deploy' || a === 'pr-namespace-cleanup') &&
+      isObj(s.with) &&
+      'cluster-oidc-audience' in s.with &&
+      job.environment !== undefined
+    )
+      roles.add('keyless-deploy');
     if (a === 'pr-namespace-cleanup') roles.add('cleanup');
     if (s.uses?.startsWith('github/codeql-action/upload-sarif@')) roles.add('sarif');
-    if (s.uses?.startsWith('actions/attest-build-provenance@') || s.uses?.startsWith('actions/attest@')) roles.add('attest');
-    if (/\bgh\s+release\s+create\b/.test(s.run ?? '') || /\bgh\s+api\b[^\n]*git\/refs/.test(s.run ?? '')) roles.add('release');
-    if (s.uses?.startsWith('actions/github-script@') || /\bgh\s+(pr\s+comment|api\b[^\n]*comments)/.test(s.run ?? '')) roles.add('comment');
+    if (s.uses?.startsWith('actions/attest-build-provenance@') || s.uses?.startsWith('actions/attest@'))
+      roles.add('attest');
+    if (/\bgh\s+release\s+create\b/.test(s.run ?? '') || /\bgh\s+api\b[^\n]*git\/refs/.test(s.run ?? ''))
+      roles.add('release');
+    if (s.uses?.startsWith('actions/github-script@') || /\bgh\s+(pr\s+comment|api\b[^\n]*comments)/.test(s.run ?? ''))
+      roles.add('comment');
   }
   return roles;
 }
@@ -228,7 +248,11 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   const on = wf['on'];
   const events = typeof on === 'string' ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
   if (events.includes('pull_request_target')) {
-    add('on', 'pull-request-target', 'pull_request_target runs PR code with the base repository\'s secrets and write token: use pull_request (fork PRs get no secrets)');
+    add(
+      'on',
+      'pull-request-target',
+      "pull_request_target runs PR code with the base repository's secrets and write token: use pull_request (fork PRs get no secrets)",
+    );
   }
   const call = isObj(on) && isObj(on['workflow_call']) ? (on['workflow_call'] as Obj) : undefined;
   const callInputs = call && isObj(call['inputs']) ? Object.keys(call['inputs']) : undefined;
@@ -237,7 +261,11 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   // --- top-level permissions
   const perms = wf['permissions'];
   if (!isObj(perms) || Object.keys(perms).length > 0) {
-    add('permissions', 'permissions-top', `top-level permissions must be {} (every job grants what it needs), found ${JSON.stringify(perms ?? 'none (the default token permissions)')}`);
+    add(
+      'permissions',
+      'permissions-top',
+      `top-level permissions must be {} (every job grants what it needs), found ${JSON.stringify(perms ?? 'none (the default token permissions)')}`,
+    );
   }
 
   const jobs = isObj(wf['jobs']) ? (wf['jobs'] as Record<string, Job>) : {};
@@ -251,9 +279,15 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   }
 
   const wfConcurrency = wf['concurrency'];
-  const anyTarget = Object.values(jobs).some((j) => isMap(j) && [...roleOf(j, own)].some((r) => r === 'deploy' || r === 'cleanup'));
+  const anyTarget = Object.values(jobs).some(
+    (j) => isMap(j) && [...roleOf(j, own)].some((r) => r === 'deploy' || r === 'cleanup'),
+  );
   if (anyTarget && isObj(wfConcurrency) && wfConcurrency['cancel-in-progress'] !== false) {
-    add('concurrency', 'concurrency', 'workflow-level concurrency with cancel-in-progress would cancel a running deploy mid-helm (stuck pending-upgrade release): set it false or use job-level concurrency');
+    add(
+      'concurrency',
+      'concurrency',
+      'workflow-level concurrency with cancel-in-progress would cancel a running deploy mid-helm (stuck pending-upgrade release): set it false or use job-level concurrency',
+    );
   }
 
   // --- declared contexts of a reusable workflow
@@ -261,12 +295,14 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     for (const e of exprText(path, s)) {
       if (callInputs) {
         for (const m of e.matchAll(/(?<![\w.-])inputs\.([A-Za-z_][\w-]*)/g)) {
-          if (!callInputs.includes(m[1] as string)) add(at, 'undeclared-context', `inputs.${m[1]} is not declared in on.workflow_call.inputs`);
+          if (!callInputs.includes(m[1] as string))
+            add(at, 'undeclared-context', `inputs.${m[1]} is not declared in on.workflow_call.inputs`);
         }
       }
       if (callSecrets) {
         for (const m of e.matchAll(/(?<![\w.-])secrets\.([A-Za-z_][\w-]*)/g)) {
-          if (m[1] !== 'GITHUB_TOKEN' && !callSecrets.includes(m[1] as string)) add(at, 'undeclared-context', `secrets.${m[1]} is not declared in on.workflow_call.secrets`);
+          if (m[1] !== 'GITHUB_TOKEN' && !callSecrets.includes(m[1] as string))
+            add(at, 'undeclared-context', `secrets.${m[1]} is not declared in on.workflow_call.secrets`);
         }
       }
     }
@@ -277,8 +313,10 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       const value = isObj(def) ? String(def['value'] ?? '') : '';
       for (const e of expressions(value)) {
         for (const [j, o] of refs(e, 'jobs', 'outputs')) {
-          if (!jobOutputs.has(j)) add(`on.workflow_call.outputs.${name}`, 'workflow-output', `jobs.${j} does not exist`);
-          else if (!jobOutputs.get(j)?.has(o)) add(`on.workflow_call.outputs.${name}`, 'workflow-output', `job ${j} declares no output ${o}`);
+          if (!jobOutputs.has(j))
+            add(`on.workflow_call.outputs.${name}`, 'workflow-output', `jobs.${j} does not exist`);
+          else if (!jobOutputs.get(j)?.has(o))
+            add(`on.workflow_call.outputs.${name}`, 'workflow-output', `job ${j} declares no output ${o}`);
         }
       }
     }
@@ -287,9 +325,19 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   // cluster credentials of fixed targets (staging, production, tenants): read only behind an environment
   const envSecrets = new Set(call ? environmentSecretsOf(jobs) : []);
   for (const name of envSecrets) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) add(`on.workflow_call.secrets.${name}`, 'environment-secret', `${name} holds cluster credentials of a fixed target: name it as an environment secret can be named (A-Z, 0-9, _), so the deploy jobs read it from their environment`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name))
+      add(
+        `on.workflow_call.secrets.${name}`,
+        'environment-secret',
+        `${name} holds cluster credentials of a fixed target: name it as an environment secret can be named (A-Z, 0-9, _), so the deploy jobs read it from their environment`,
+      );
     const def = callSecrets?.includes(name) && isObj(call?.['secrets']) ? (call?.['secrets'] as Obj)[name] : undefined;
-    if (isObj(def) && def['required'] === true) add(`on.workflow_call.secrets.${name}`, 'environment-secret', `${name} is an environment secret: the caller maps it to itself and hands over no value, so it cannot be required`);
+    if (isObj(def) && def['required'] === true)
+      add(
+        `on.workflow_call.secrets.${name}`,
+        'environment-secret',
+        `${name} is an environment secret: the caller maps it to itself and hands over no value, so it cannot be required`,
+      );
   }
 
   const ownRefs = new Set<string>();
@@ -305,7 +353,12 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
         for (const e of exprText(path, s)) {
           for (const m of e.matchAll(/(?<![\w.-])secrets\.([A-Za-z_][\w-]*)/g)) {
             const name = m[1] as string;
-            if (envSecrets.has(name) && !PRESENCE_TEST(name).test(e)) add(`${at}.${path}`, 'environment-secret', `secrets.${name} (cluster credentials) in a job that declares no environment: only a job behind the environment's protection rules may read it`);
+            if (envSecrets.has(name) && !PRESENCE_TEST(name).test(e))
+              add(
+                `${at}.${path}`,
+                'environment-secret',
+                `secrets.${name} (cluster credentials) in a job that declares no environment: only a job behind the environment's protection rules may read it`,
+              );
           }
         }
       }
@@ -315,9 +368,16 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     for (const [path, s] of strings(job, '')) {
       for (const e of exprText(path, s)) {
         for (const [x, y] of refs(e, 'needs', 'outputs')) {
-          if (!needs.includes(x)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: ${x} is not in this job's needs`);
-          else if (!jobOutputs.has(x)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: there is no job ${x}`);
-          else if (!jobOutputs.get(x)?.has(y)) add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: job ${x} declares no output ${y} (it has: ${[...(jobOutputs.get(x) ?? [])].join(', ') || 'none'})`);
+          if (!needs.includes(x))
+            add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: ${x} is not in this job's needs`);
+          else if (!jobOutputs.has(x))
+            add(`${at}.${path}`, 'needs-output', `needs.${x}.outputs.${y}: there is no job ${x}`);
+          else if (!jobOutputs.get(x)?.has(y))
+            add(
+              `${at}.${path}`,
+              'needs-output',
+              `needs.${x}.outputs.${y}: job ${x} declares no output ${y} (it has: ${[...(jobOutputs.get(x) ?? [])].join(', ') || 'none'})`,
+            );
         }
       }
       checkContexts(`${at}.${path}`, path, s);
@@ -327,24 +387,49 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     const callee = job.uses && own(job.uses) ? resolveOrReport(own(job.uses) as string) : undefined;
     if (callee?.permissions) {
       const given = isObj(job.permissions) ? (job.permissions as Record<string, string>) : {};
-      if (job.permissions !== undefined && !isObj(job.permissions)) add(`${at}.permissions`, 'permissions-job', `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`);
+      if (job.permissions !== undefined && !isObj(job.permissions))
+        add(
+          `${at}.permissions`,
+          'permissions-job',
+          `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`,
+        );
       for (const [scope, level] of Object.entries(callee.permissions)) {
-        if (given[scope] !== level && !(level === 'read' && given[scope] === 'write')) add(`${at}.permissions`, 'permissions-job', `${job.uses} has jobs that need ${scope}: ${level}; grant it here (a called job cannot get more than its caller)`);
+        if (given[scope] !== level && !(level === 'read' && given[scope] === 'write'))
+          add(
+            `${at}.permissions`,
+            'permissions-job',
+            `${job.uses} has jobs that need ${scope}: ${level}; grant it here (a called job cannot get more than its caller)`,
+          );
       }
       for (const [scope, level] of Object.entries(given)) {
         const need = callee.permissions[scope];
-        if (level !== 'none' && (!need || (level === 'write' && need === 'read'))) add(`${at}.permissions`, 'permissions-job', `${scope}: ${level} is more than ${job.uses} needs (${need ? `${scope}: ${need}` : 'nothing'})`);
+        if (level !== 'none' && (!need || (level === 'write' && need === 'read')))
+          add(
+            `${at}.permissions`,
+            'permissions-job',
+            `${scope}: ${level} is more than ${job.uses} needs (${need ? `${scope}: ${need}` : 'nothing'})`,
+          );
       }
     } else if (job.permissions !== undefined) {
       if (!isObj(job.permissions)) {
-        add(`${at}.permissions`, 'permissions-job', `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`);
+        add(
+          `${at}.permissions`,
+          'permissions-job',
+          `permissions must be a map of minimal grants, not ${JSON.stringify(job.permissions)}`,
+        );
       } else {
         for (const [scope, level] of Object.entries(job.permissions)) {
           if (level !== 'write') continue;
           const grant = WRITE_GRANTS[scope];
           const allowed = grant ? (Array.isArray(grant.role) ? grant.role : [grant.role]) : [];
-          if (!grant) add(`${at}.permissions`, 'permissions-job', `${scope}: write is not needed by any step of our workflows`);
-          else if (!allowed.some((r) => roles.has(r))) add(`${at}.permissions`, 'permissions-job', `${scope}: write on a job that is not the ${allowed.join(' or ')} job (${grant.why})`);
+          if (!grant)
+            add(`${at}.permissions`, 'permissions-job', `${scope}: write is not needed by any step of our workflows`);
+          else if (!allowed.some((r) => roles.has(r)))
+            add(
+              `${at}.permissions`,
+              'permissions-job',
+              `${scope}: write on a job that is not the ${allowed.join(' or ')} job (${grant.why})`,
+            );
         }
       }
     }
@@ -355,34 +440,69 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       if (target) {
         if (job.uses.startsWith(prefix)) ownRefs.add(job.uses.replace(/^[^@]*@?/, ''));
         const iface = resolveOrReport(target);
-        if (!iface) add(at, 'unknown-action', `${job.uses}: ${broken.has(target) ? `its interface does not parse (${broken.get(target)})` : 'no such reusable workflow'}`);
+        if (!iface)
+          add(
+            at,
+            'unknown-action',
+            `${job.uses}: ${broken.has(target) ? `its interface does not parse (${broken.get(target)})` : 'no such reusable workflow'}`,
+          );
         else {
           checkWith(at, job.uses, job.with, iface);
-          if (job.secrets === 'inherit') add(`${at}.secrets`, 'secrets-inherit', 'secrets: inherit hands every secret to the called workflow: map the ones it declares');
+          if (job.secrets === 'inherit')
+            add(
+              `${at}.secrets`,
+              'secrets-inherit',
+              'secrets: inherit hands every secret to the called workflow: map the ones it declares',
+            );
           else {
             const given = isObj(job.secrets) ? Object.keys(job.secrets) : [];
-            for (const k of given) if (!(k in (iface.secrets ?? {}))) add(`${at}.secrets`, 'unknown-input', `${job.uses} declares no secret ${k} (it has: ${Object.keys(iface.secrets ?? {}).join(', ') || 'none'})`);
+            for (const k of given)
+              if (!(k in (iface.secrets ?? {})))
+                add(
+                  `${at}.secrets`,
+                  'unknown-input',
+                  `${job.uses} declares no secret ${k} (it has: ${Object.keys(iface.secrets ?? {}).join(', ') || 'none'})`,
+                );
             for (const k of iface.environmentSecrets ?? []) {
               const v = isObj(job.secrets) ? String((job.secrets as Obj)[k] ?? '') : '';
               if (!new RegExp(`^\\$\\{\\{\\s*secrets\\.${k}\\s*\\}\\}$`).test(v.trim())) {
-                add(`${at}.secrets.${k}`, 'environment-secret', `${k} is an environment secret of the environments ${job.uses} deploys to: map it to itself (${k}: \${{ secrets.${k} }}), which hands over no value and lets those jobs read it from their environment`);
+                add(
+                  `${at}.secrets.${k}`,
+                  'environment-secret',
+                  `${k} is an environment secret of the environments ${job.uses} deploys to: map it to itself (${k}: \${{ secrets.${k} }}), which hands over no value and lets those jobs read it from their environment`,
+                );
               }
             }
-            for (const [k, v] of Object.entries(iface.secrets ?? {})) if (v.required && !given.includes(k)) add(`${at}.secrets`, 'missing-input', `${job.uses} requires the secret ${k}`);
+            for (const [k, v] of Object.entries(iface.secrets ?? {}))
+              if (v.required && !given.includes(k))
+                add(`${at}.secrets`, 'missing-input', `${job.uses} requires the secret ${k}`);
           }
         }
       } else if (job.secrets === 'inherit') {
-        add(`${at}.secrets`, 'secrets-inherit', 'secrets: inherit hands every secret to the called workflow: map the ones it declares');
+        add(
+          `${at}.secrets`,
+          'secrets-inherit',
+          'secrets: inherit hands every secret to the called workflow: map the ones it declares',
+        );
       }
       continue; // a caller job has no steps, timeout or concurrency of its own
     }
 
-    if (job['timeout-minutes'] === undefined) add(at, 'timeout', 'every job needs timeout-minutes (a hung helm --wait or cosign would hold the runner for 6 hours)');
+    if (job['timeout-minutes'] === undefined)
+      add(
+        at,
+        'timeout',
+        'every job needs timeout-minutes (a hung helm --wait or cosign would hold the runner for 6 hours)',
+      );
 
     if (roles.has('deploy') || roles.has('cleanup')) {
       const c = job.concurrency;
       if (!isObj(c) || typeof c['group'] !== 'string' || !c['group'] || c['cancel-in-progress'] !== false) {
-        add(`${at}.concurrency`, 'concurrency', 'a job that changes a deploy target needs concurrency: { group: <per PR or target>, cancel-in-progress: false } (a cancelled helm upgrade leaves the release pending)');
+        add(
+          `${at}.concurrency`,
+          'concurrency',
+          'a job that changes a deploy target needs concurrency: { group: <per PR or target>, cancel-in-progress: false } (a cancelled helm upgrade leaves the release pending)',
+        );
       }
     }
     if (roles.has('deploy') && !forkGuarded(typeof job.if === 'string' ? job.if : '')) {
@@ -406,9 +526,21 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
           const target = own(step.uses);
           if (target) {
             const iface = resolveOrReport(target);
-            if (iface && !(o in iface.outputs)) add(where, 'step-output', `steps.${sid}.outputs.${o}: ${target} declares no output ${o} (it has: ${Object.keys(iface.outputs).join(', ')})`);
-          } else if (step.run !== undefined && !new RegExp(`(^|[\\s"'{])${o.replace(/[-]/g, '\\-')}(=|<<)`, 'm').test(step.run)) {
-            add(where, 'step-output', `steps.${sid}.outputs.${o}: the run step ${sid} never writes ${o} to $GITHUB_OUTPUT`);
+            if (iface && !(o in iface.outputs))
+              add(
+                where,
+                'step-output',
+                `steps.${sid}.outputs.${o}: ${target} declares no output ${o} (it has: ${Object.keys(iface.outputs).join(', ')})`,
+              );
+          } else if (
+            step.run !== undefined &&
+            !new RegExp(`(^|[\\s"'{])${o.replace(/[-]/g, '\\-')}(=|<<)`, 'm').test(step.run)
+          ) {
+            add(
+              where,
+              'step-output',
+              `steps.${sid}.outputs.${o}: the run step ${sid} never writes ${o} to $GITHUB_OUTPUT`,
+            );
           }
         }
       }
@@ -421,7 +553,12 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
 
       if (typeof step.run === 'string') {
         for (const e of expressions(step.run)) {
-          if (!TRUSTED_IN_RUN.test(e)) add(`${sat}.run`, 'untrusted-in-run', `\${{ ${e} }} inside run: is spliced into the script before it runs (script injection): pass it through env: and use "$VAR"`);
+          if (!TRUSTED_IN_RUN.test(e))
+            add(
+              `${sat}.run`,
+              'untrusted-in-run',
+              `\${{ ${e} }} inside run: is spliced into the script before it runs (script injection): pass it through env: and use "$VAR"`,
+            );
         }
       }
       if (!step.uses) return;
@@ -438,30 +575,67 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       if (OWN_USES.test(step.uses)) {
         const checkout = (job.steps ?? []).slice(0, n).find((p) => isMap(p) && ownCheckout(p, id, job, needs) === true);
         if (!checkout) {
-          const why = (job.steps ?? []).slice(0, n).map((p) => (isMap(p) ? ownCheckout(p, id, job, needs) : false)).find((r) => typeof r === 'string');
-          add(sat, 'own-commit', `${step.uses} needs, earlier in job ${id}, the checkout of polyglot-cd at the workflow's own commit: actions/checkout with path ${OWN_PATH}, repository and ref from job.workflow_repository and job.workflow_sha (needs.<own-commit job>.outputs.repository and .sha, checked by that job), persist-credentials: false${why ? ` (${why})` : ''}`);
+          const why = (job.steps ?? [])
+            .slice(0, n)
+            .map((p) => (isMap(p) ? ownCheckout(p, id, job, needs) : false))
+            .find((r) => typeof r === 'string');
+          add(
+            sat,
+            'own-commit',
+            `${step.uses} needs, earlier in job ${id}, the checkout of polyglot-cd at the workflow's own commit: actions/checkout with path ${OWN_PATH}, repository and ref from job.workflow_repository and job.workflow_sha (needs.<own-commit job>.outputs.repository and .sha, checked by that job), persist-credentials: false${why ? ` (${why})` : ''}`,
+          );
         }
       }
       if (target) {
         if (step.uses.startsWith(prefix)) ownRefs.add(step.uses.replace(/^[^@]*@?/, ''));
         const iface = resolveOrReport(target);
-        if (!iface) add(sat, 'unknown-action', `${step.uses}: ${broken.has(target) ? `${target}/action.yml does not parse (${broken.get(target)})` : `there is no ${target}/action.yml`}`);
+        if (!iface)
+          add(
+            sat,
+            'unknown-action',
+            `${step.uses}: ${broken.has(target) ? `${target}/action.yml does not parse (${broken.get(target)})` : `there is no ${target}/action.yml`}`,
+          );
         else checkWith(sat, step.uses, step.with, iface);
         return;
       }
       if (step.uses.startsWith('docker://')) return;
-      if (!/@[0-9a-f]{40}$/.test(step.uses)) add(sat, 'unpinned', `${step.uses}: third-party actions must be pinned to a full 40-hex commit SHA (a tag can be moved to malicious code)`);
-      if (step.uses.startsWith('actions/checkout@') && !(isObj(step.with) && (step.with['persist-credentials'] === false || step.with['persist-credentials'] === 'false'))) {
-        add(sat, 'persist-credentials', 'actions/checkout must set persist-credentials: false (the token would stay in .git/config for every later step)');
+      if (!/@[0-9a-f]{40}$/.test(step.uses))
+        add(
+          sat,
+          'unpinned',
+          `${step.uses}: third-party actions must be pinned to a full 40-hex commit SHA (a tag can be moved to malicious code)`,
+        );
+      if (
+        step.uses.startsWith('actions/checkout@') &&
+        !(
+          isObj(step.with) &&
+          (step.with['persist-credentials'] === false || step.with['persist-credentials'] === 'false')
+        )
+      ) {
+        add(
+          sat,
+          'persist-credentials',
+          'actions/checkout must set persist-credentials: false (the token would stay in .git/config for every later step)',
+        );
       }
-      if (step.uses.startsWith('actions/github-script@') && isObj(step.with) && typeof step.with['script'] === 'string') {
+      if (
+        step.uses.startsWith('actions/github-script@') &&
+        isObj(step.with) &&
+        typeof step.with['script'] === 'string'
+      ) {
         for (const e of expressions(step.with['script'])) {
-          if (!TRUSTED_IN_RUN.test(e)) add(`${sat}.with.script`, 'untrusted-in-run', `\${{ ${e} }} inside a github-script script is spliced into the code (script injection): pass it through env: and read process.env`);
+          if (!TRUSTED_IN_RUN.test(e))
+            add(
+              `${sat}.with.script`,
+              'untrusted-in-run',
+              `\${{ ${e} }} inside a github-script script is spliced into the code (script injection): pass it through env: and read process.env`,
+            );
         }
       }
     });
     if (isObj(job.outputs)) {
-      for (const [name, v] of Object.entries(job.outputs)) checkStepOutputs(`${at}.outputs.${name}`, `outputs.${name}`, String(v), stepIds);
+      for (const [name, v] of Object.entries(job.outputs))
+        checkStepOutputs(`${at}.outputs.${name}`, `outputs.${name}`, String(v), stepIds);
     }
   }
 
@@ -473,9 +647,12 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     if (!step.uses?.startsWith('actions/checkout@') || !isObj(step.with)) return false;
     const w = step.with;
     if (String(w['path'] ?? '').replace(/^\.\/|\/$/g, '') !== OWN_PATH) return false;
-    if (!(w['persist-credentials'] === false || w['persist-credentials'] === 'false')) return `the checkout into ${OWN_PATH} keeps the token in .git/config`;
+    if (!(w['persist-credentials'] === false || w['persist-credentials'] === 'false'))
+      return `the checkout into ${OWN_PATH} keeps the token in .git/config`;
     const fromClaims = (key: 'repository' | 'sha', value: unknown): boolean => {
-      const m = /^\$\{\{\s*(?:needs\.([\w-]+)|steps\.([\w-]+))\.outputs\.([\w-]+)\s*\}\}$/.exec(String(value ?? '').trim());
+      const m = /^\$\{\{\s*(?:needs\.([\w-]+)|steps\.([\w-]+))\.outputs\.([\w-]+)\s*\}\}$/.exec(
+        String(value ?? '').trim(),
+      );
       if (!m) return false;
       if (m[2]) {
         const s = (job.steps ?? []).find((x) => isMap(x) && x.id === m[2]);
@@ -483,11 +660,15 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
       }
       const j = jobs[m[1] as string];
       if (!needs.includes(m[1] as string) || !isMap(j) || !isObj(j?.outputs)) return false;
-      const out = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/.exec(String((j.outputs as Obj)[m[3] as string] ?? '').trim());
+      const out = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$/.exec(
+        String((j.outputs as Obj)[m[3] as string] ?? '').trim(),
+      );
       return !!out && out[2] === key && isOwnCommitStep((j.steps ?? []).find((x) => isMap(x) && x.id === out[1]));
     };
-    if (!fromClaims('repository', w['repository'])) return `repository must be the own-commit step's repository output, not ${JSON.stringify(w['repository'] ?? '(this repository)')}`;
-    if (!fromClaims('sha', w['ref'])) return `ref must be the own-commit step's sha output, not ${JSON.stringify(w['ref'] ?? '(the default branch)')}`;
+    if (!fromClaims('repository', w['repository']))
+      return `repository must be the own-commit step's repository output, not ${JSON.stringify(w['repository'] ?? '(this repository)')}`;
+    if (!fromClaims('sha', w['ref']))
+      return `ref must be the own-commit step's sha output, not ${JSON.stringify(w['ref'] ?? '(the default branch)')}`;
     void jobId;
     return true;
   }
@@ -495,10 +676,16 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   function checkWith(at: string, uses: string, given: unknown, iface: Interface): void {
     const keys = isObj(given) ? Object.keys(given) : [];
     for (const k of keys) {
-      if (!(k in iface.inputs)) add(`${at}.with.${k}`, 'unknown-input', `${uses} declares no input ${k} (it has: ${Object.keys(iface.inputs).join(', ')})`);
+      if (!(k in iface.inputs))
+        add(
+          `${at}.with.${k}`,
+          'unknown-input',
+          `${uses} declares no input ${k} (it has: ${Object.keys(iface.inputs).join(', ')})`,
+        );
     }
     for (const [k, v] of Object.entries(iface.inputs)) {
-      if (v.required && (v.default === undefined || v.default === null) && !keys.includes(k)) add(`${at}.with`, 'missing-input', `${uses} requires the input ${k}`);
+      if (v.required && (v.default === undefined || v.default === null) && !keys.includes(k))
+        add(`${at}.with`, 'missing-input', `${uses} requires the input ${k}`);
     }
   }
 
@@ -509,11 +696,20 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     const uses = (m[1] as string).replace(/^['"]|['"]$/g, '');
     if (own(uses) || uses.startsWith('docker://')) return;
     if (/@[0-9a-f]{40}$/.test(uses) && !/^#\s*v\d+(\.\d+)*\S*\s*$/.test(m[2] ?? '')) {
-      add(`line ${i + 1}`, 'pin-comment', `${uses}: a pinned SHA needs its version as a comment (# vX.Y.Z) so reviews and Dependabot can read it`);
+      add(
+        `line ${i + 1}`,
+        'pin-comment',
+        `${uses}: a pinned SHA needs its version as a comment (# vX.Y.Z) so reviews and Dependabot can read it`,
+      );
     }
   });
 
-  if (ownRefs.size > 1) add('', 'own-ref', `our own actions are used at several refs (${[...ownRefs].sort().join(', ')}): use one ref, the one the release bumps`);
+  if (ownRefs.size > 1)
+    add(
+      '',
+      'own-ref',
+      `our own actions are used at several refs (${[...ownRefs].sort().join(', ')}): use one ref, the one the release bumps`,
+    );
   return findings;
 }
 
@@ -533,7 +729,13 @@ export function checkOwnRefs(files: { file: string; text: string }[], prefix = O
   const out: Finding[] = [];
   for (const [ref, where] of byRef) {
     if (ref === main) continue;
-    for (const file of new Set(where)) out.push({ file, at: '', rule: 'own-ref', message: `uses our actions at @${ref || '(no ref)'} while the other workflows use @${main}: one ref, bumped by the release` });
+    for (const file of new Set(where))
+      out.push({
+        file,
+        at: '',
+        rule: 'own-ref',
+        message: `uses our actions at @${ref || '(no ref)'} while the other workflows use @${main}: one ref, bumped by the release`,
+      });
   }
   return out;
 }
@@ -548,9 +750,12 @@ function environmentSecretsOf(jobs: Record<string, Job>): string[] {
     if (!isMap(job)) continue;
     for (const step of job.steps ?? []) {
       if (!isMap(step) || !isObj(step.with)) continue;
-      const action = OWN_USES.exec(step.uses ?? '')?.[1] ?? (step.uses?.startsWith(OWN_PREFIX) ? step.uses.slice(OWN_PREFIX.length).replace(/@.*$/, '') : undefined);
+      const action =
+        OWN_USES.exec(step.uses ?? '')?.[1] ??
+        (step.uses?.startsWith(OWN_PREFIX) ? step.uses.slice(OWN_PREFIX.length).replace(/@.*$/, '') : undefined);
       if (action !== 'helm-deploy' || step.with['pr-number'] !== undefined) continue;
-      for (const m of String(step.with['kubeconfig'] ?? '').matchAll(/secrets\.([A-Za-z_][\w-]*)/g)) out.add(m[1] as string);
+      for (const m of String(step.with['kubeconfig'] ?? '').matchAll(/secrets\.([A-Za-z_][\w-]*)/g))
+        out.add(m[1] as string);
     }
   }
   return [...out];
@@ -561,10 +766,18 @@ export function interfaceOf(text: string): Interface | undefined {
   const doc = load(text);
   if (!isObj(doc)) return undefined;
   if (isObj(doc['runs'])) {
-    return { inputs: (isObj(doc['inputs']) ? doc['inputs'] : {}) as Interface['inputs'], outputs: isObj(doc['outputs']) ? doc['outputs'] : {} };
+    return {
+      inputs: (isObj(doc['inputs']) ? doc['inputs'] : {}) as Interface['inputs'],
+      outputs: isObj(doc['outputs']) ? doc['outputs'] : {},
+    };
   }
   const on = doc['on'];
-  const call = isObj(on) && isObj(on['workflow_call']) ? (on['workflow_call'] as Obj) : isObj(on) && 'workflow_call' in on ? {} : undefined;
+  const call =
+    isObj(on) && isObj(on['workflow_call'])
+      ? (on['workflow_call'] as Obj)
+      : isObj(on) && 'workflow_call' in on
+        ? {}
+        : undefined;
   if (!call) return undefined;
   const permissions: Record<string, 'read' | 'write'> = {};
   for (const job of Object.values(isObj(doc['jobs']) ? doc['jobs'] : {})) {

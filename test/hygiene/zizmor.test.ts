@@ -15,26 +15,46 @@ let zizmor = '';
 
 beforeAll(() => {
   // the cached, hash-pinned install of scripts/setup/zizmor.sh (a no-op once installed)
-  zizmor = process.env['POLYGLOT_CD_ZIZMOR_BIN'] || execFileSync('bash', [join(repoRoot, 'scripts', 'setup', 'zizmor.sh'), '--print'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 }).trim();
+  zizmor =
+    process.env['POLYGLOT_CD_ZIZMOR_BIN'] ||
+    execFileSync('bash', [join(repoRoot, 'scripts', 'setup', 'zizmor.sh'), '--print'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000,
+    }).trim();
 }, 600_000);
 
 interface Finding {
   ident: string;
   desc: string;
   determinations: { severity: string };
-  locations: { symbolic: { key: { Local?: { verbatim_path?: string } }; annotation: string; kind: string }; concrete: { location: { start_point: { row: number; column: number } } } }[];
+  locations: {
+    symbolic: { key: { Local?: { verbatim_path?: string } }; annotation: string; kind: string };
+    concrete: { location: { start_point: { row: number; column: number } } };
+  }[];
 }
 
 /** zizmor's findings over `dir` (offline, auditor persona, no config), one line each */
 function audit(dir: string, cwd = repoRoot): string[] {
   // offline: no GitHub token reaches it either
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST'].includes(k)));
-  const r = spawnSync(zizmor, ['--offline', '--no-config', '--persona=auditor', '--format=json', '--no-progress', dir], { cwd, encoding: 'utf8', env, timeout: 120_000 });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST'].includes(k),
+    ),
+  );
+  const r = spawnSync(
+    zizmor,
+    ['--offline', '--no-config', '--persona=auditor', '--format=json', '--no-progress', dir],
+    { cwd, encoding: 'utf8', env, timeout: 120_000 },
+  );
   // exit 0: no findings; 10-14: findings by highest severity; anything else is zizmor failing
-  if (r.status !== 0 && !(r.status !== null && r.status >= 10 && r.status <= 14)) throw new Error(`zizmor exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0 && !(r.status !== null && r.status >= 10 && r.status <= 14))
+    throw new Error(`zizmor exited ${r.status}: ${r.stderr}`);
   return (JSON.parse(r.stdout || '[]') as Finding[]).map((f) => {
     const primary = f.locations.find((l) => l.symbolic.kind === 'Primary') ?? f.locations[0];
-    const where = primary ? `${primary.symbolic.key.Local?.verbatim_path ?? '?'}:${primary.concrete.location.start_point.row + 1}:${primary.concrete.location.start_point.column + 1}` : '?';
+    const where = primary
+      ? `${primary.symbolic.key.Local?.verbatim_path ?? '?'}:${primary.concrete.location.start_point.row + 1}:${primary.concrete.location.start_point.column + 1}`
+      : '?';
     return `${where}: ${f.determinations.severity.toLowerCase()}[${f.ident}] ${f.desc}${primary ? `: ${primary.symbolic.annotation}` : ''}`;
   });
 }

@@ -54,7 +54,10 @@ describe('polyglot-cd run', () => {
     expect(r.out).toMatch(/Webhook host +127\.0\.0\.1/);
     expect(r.out).not.toContain(sig);
     expect(r.out).not.toContain('add-mask');
-    expect(JSON.parse(server.requests[0]?.body ?? '{}').attachments[0].content.body[1].facts).toContainEqual({ title: 'Tier', value: 'gold' });
+    expect(JSON.parse(server.requests[0]?.body ?? '{}').attachments[0].content.body[1].facts).toContainEqual({
+      title: 'Tier',
+      value: 'gold',
+    });
   });
 
   it('passes the action failure through as the exit code', async () => {
@@ -83,9 +86,22 @@ describe('rendering', () => {
   });
 
   it('renders an escaped summary table as aligned plain text', () => {
-    const md = '## Deploy \\(pr\\-1\\)\n\n| Field | Value |\n| --- | --- |\n| Image | <code>a@sha256:1</code> |\n| Run | <a href="https://x/y?a=1&amp;b=2">run</a> |\n| Pipe | a \\| b |\n\n<details><summary>Log &amp; more</summary>\n\n<pre>x &lt; y</pre>\n\n</details>\n';
+    const md =
+      '## Deploy \\(pr\\-1\\)\n\n| Field | Value |\n| --- | --- |\n| Image | <code>a@sha256:1</code> |\n| Run | <a href="https://x/y?a=1&amp;b=2">run</a> |\n| Pipe | a \\| b |\n\n<details><summary>Log &amp; more</summary>\n\n<pre>x &lt; y</pre>\n\n</details>\n';
     expect(renderSummary(md)).toBe(
-      ['Deploy (pr-1)', '', '  Field  Value', '  ─────  ─────────────────────────', '  Image  a@sha256:1', '  Run    run (https://x/y?a=1&b=2)', '  Pipe   a | b', '', '[Log & more]', '', 'x < y'].join('\n'),
+      [
+        'Deploy (pr-1)',
+        '',
+        '  Field  Value',
+        '  ─────  ─────────────────────────',
+        '  Image  a@sha256:1',
+        '  Run    run (https://x/y?a=1&b=2)',
+        '  Pipe   a | b',
+        '',
+        '[Log & more]',
+        '',
+        'x < y',
+      ].join('\n'),
     );
   });
 

@@ -21,7 +21,8 @@ export interface ControlPlaneBinaries {
 }
 
 /** Every component the multi-call binary holds. */
-export type KubeComponent = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy' | 'kubectl';
+export type KubeComponent =
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy' | 'kubectl';
 
 export function kubeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const root = env.POLYGLOT_CD_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
@@ -66,6 +67,14 @@ export function resolveBinary(name: KubeComponent, env: NodeJS.ProcessEnv = proc
 }
 
 export function resolveBinaries(env: NodeJS.ProcessEnv = process.env): ControlPlaneBinaries {
-  const [etcd, kubeApiserver, kubeControllerManager, kubeScheduler] = lookup(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], env);
-  return { etcd: etcd!, kubeApiserver: kubeApiserver!, kubeControllerManager: kubeControllerManager!, kubeScheduler: kubeScheduler! };
+  const [etcd, kubeApiserver, kubeControllerManager, kubeScheduler] = lookup(
+    ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
+    env,
+  );
+  return {
+    etcd: etcd!,
+    kubeApiserver: kubeApiserver!,
+    kubeControllerManager: kubeControllerManager!,
+    kubeScheduler: kubeScheduler!,
+  };
 }

@@ -68,15 +68,23 @@ async function start(): Promise<number> {
   const fd = openSync(supervisorLog, 'w');
   const hooks = fileURLToPath(new URL('./ts-hooks.mjs', import.meta.url));
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', hooks, self, 'serve'], { detached: true, stdio: ['ignore', fd, fd], env: process.env });
+  const child = spawn(process.execPath, ['--import', hooks, self, 'serve'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: process.env,
+  });
   closeSync(fd);
   child.unref();
-  say(`starting the registry, etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the real node (log: ${supervisorLog})`);
+  say(
+    `starting the registry, etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the real node (log: ${supervisorLog})`,
+  );
   for (;;) {
     await sleep(100);
     const s = readState();
     if (s?.status === 'ready' && s.kubeconfig) {
-      say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${s.server}; stop with: bash test/kube/cluster.sh stop`);
+      say(
+        `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${s.server}; stop with: bash test/kube/cluster.sh stop`,
+      );
       process.stdout.write(`${s.kubeconfig}\n`);
       return 0;
     }
@@ -96,7 +104,11 @@ async function serve(): Promise<void> {
   try {
     stack = await startStack({ log, keepData: process.env.POLYGLOT_CD_KUBE_KEEP === '1' });
   } catch (e) {
-    await writeState({ status: 'failed', supervisorPid: process.pid, error: e instanceof Error ? e.message : String(e) });
+    await writeState({
+      status: 'failed',
+      supervisorPid: process.pid,
+      error: e instanceof Error ? e.message : String(e),
+    });
     process.exitCode = 1;
     return;
   }
@@ -143,7 +155,8 @@ async function stop(): Promise<number> {
     say(`killing leftover ${leftovers.map((p) => `${p.name} (${p.pid})`).join(', ')}`);
     killNow(leftovers);
   }
-  if (s.dataDir && existsSync(s.dataDir) && process.env.POLYGLOT_CD_KUBE_KEEP !== '1') await rm(s.dataDir, { recursive: true, force: true });
+  if (s.dataDir && existsSync(s.dataDir) && process.env.POLYGLOT_CD_KUBE_KEEP !== '1')
+    await rm(s.dataDir, { recursive: true, force: true });
   await rm(stateFile, { force: true });
   say(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return 0;

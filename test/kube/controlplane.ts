@@ -56,7 +56,14 @@ export interface ControlPlaneInfo {
   githubOidc: GithubOidcIssuerInfo;
   processes: ProcessInfo[];
   /** Start timings in ms (controllerManagerReady and schedulerReady overlap: both start together). */
-  timings: { pki: number; etcd: number; apiserverReady: number; controllerManagerReady: number; schedulerReady: number; total: number };
+  timings: {
+    pki: number;
+    etcd: number;
+    apiserverReady: number;
+    controllerManagerReady: number;
+    schedulerReady: number;
+    total: number;
+  };
 }
 
 export interface GithubOidcIssuerInfo {
@@ -75,9 +82,15 @@ export interface ControlPlane extends ControlPlaneInfo {
   stop(): Promise<void>;
 }
 
-
 const ISSUER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'oidc-issuer.ts');
-const AUTHENTICATION_EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'rbac', 'github-oidc-authentication.yaml');
+const AUTHENTICATION_EXAMPLE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'examples',
+  'rbac',
+  'github-oidc-authentication.yaml',
+);
 
 /**
  * The signing key, discovery document and JWKS of the local GitHub issuer, and the API server's
@@ -96,11 +109,20 @@ async function prepareGithubOidc(pkiDir: string, port: number, caPem: string): P
   await writeFile(join(dir, 'jwks'), JSON.stringify({ keys: [jwk] }));
   await writeFile(
     join(dir, 'openid-configuration'),
-    JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks`, response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }),
+    JSON.stringify({
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    }),
   );
-  const config = load(await readFile(AUTHENTICATION_EXAMPLE, 'utf8')) as { jwt: { issuer: { url: string; audiences: string[]; certificateAuthority?: string } }[] };
+  const config = load(await readFile(AUTHENTICATION_EXAMPLE, 'utf8')) as {
+    jwt: { issuer: { url: string; audiences: string[]; certificateAuthority?: string } }[];
+  };
   const jwt = config.jwt[0];
-  if (!jwt || config.jwt.length !== 1) throw new Error(`${AUTHENTICATION_EXAMPLE}: expected exactly one jwt authenticator`);
+  if (!jwt || config.jwt.length !== 1)
+    throw new Error(`${AUTHENTICATION_EXAMPLE}: expected exactly one jwt authenticator`);
   jwt.issuer.url = issuer;
   jwt.issuer.certificateAuthority = caPem;
   const authenticationConfig = join(dir, 'authentication-config.yaml');
@@ -117,14 +139,21 @@ function kubeconfigYaml(server: string, caPem: string, user: string, token: stri
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'polyglot-cd-test', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      {
+        name: 'polyglot-cd-test',
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
     users: [{ name: user, user: { token } }],
     contexts: [{ name: 'polyglot-cd-test', context: { cluster: 'polyglot-cd-test', user, namespace: 'default' } }],
     'current-context': 'polyglot-cd-test',
   });
 }
 
-export async function startControlPlane(opts: ControlPlaneOptions & { detached?: boolean } = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  opts: ControlPlaneOptions & { detached?: boolean } = {},
+): Promise<ControlPlane> {
   const log = opts.log ?? (() => {});
   const bins = opts.binaries ?? resolveBinaries();
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
@@ -139,7 +168,8 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
   };
   const failIfExited = (what: string) => {
     for (const p of procs) {
-      if (p.done) throw new Error(`${p.name} exited while waiting for ${what}; last log lines (${p.log}):\n${tail(p.log)}`);
+      if (p.done)
+        throw new Error(`${p.name} exited while waiting for ${what}; last log lines (${p.log}):\n${tail(p.log)}`);
     }
   };
   const waitUntil = async (what: string, check: () => Promise<boolean>) => {
@@ -174,12 +204,24 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
     );
 
     const withScheduler = opts.scheduler ?? true;
-    const [etcdClient, etcdPeer, apiPort, schedulerPort, oidcPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, schedulerPort, oidcPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const githubOidc = await prepareGithubOidc(pkiDir, oidcPort, await readFile(pki.caCert, 'utf8'));
     procs.push(
-      startProcess('oidc-issuer', process.execPath, [ISSUER_SCRIPT, String(oidcPort), pki.serverCert, pki.serverKey, join(pkiDir, 'oidc')], dataDir, {
-        detached: opts.detached ?? false,
-      }),
+      startProcess(
+        'oidc-issuer',
+        process.execPath,
+        [ISSUER_SCRIPT, String(oidcPort), pki.serverCert, pki.serverKey, join(pkiDir, 'oidc')],
+        dataDir,
+        {
+          detached: opts.detached ?? false,
+        },
+      ),
     );
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
@@ -209,7 +251,15 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
     });
     const tEtcd = Date.now();
 
-    await waitUntil('the OIDC issuer', async () => (await httpsRequest(`${githubOidc.issuer}/.well-known/openid-configuration`, { ca: await readFile(pki.caCert, 'utf8') }))[0] === 200);
+    await waitUntil(
+      'the OIDC issuer',
+      async () =>
+        (
+          await httpsRequest(`${githubOidc.issuer}/.well-known/openid-configuration`, {
+            ca: await readFile(pki.caCert, 'utf8'),
+          })
+        )[0] === 200,
+    );
     const server = `https://127.0.0.1:${apiPort}`;
     procs.push(
       startProcess(
@@ -253,13 +303,18 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
       ),
     );
     const caPem = await readFile(pki.caCert, 'utf8');
-    await waitUntil('kube-apiserver /readyz', async () => (await apiGet(server, caPem, adminToken, '/readyz'))[0] === 200);
+    await waitUntil(
+      'kube-apiserver /readyz',
+      async () => (await apiGet(server, caPem, adminToken, '/readyz'))[0] === 200,
+    );
     const tApi = Date.now();
 
     const kubeconfig = join(dataDir, 'kubeconfig');
     await writeFile(kubeconfig, kubeconfigYaml(server, caPem, 'polyglot-cd-admin', adminToken), { mode: 0o600 });
     const kcmKubeconfig = join(pkiDir, 'kube-controller-manager.kubeconfig');
-    await writeFile(kcmKubeconfig, kubeconfigYaml(server, caPem, 'system:kube-controller-manager', kcmToken), { mode: 0o600 });
+    await writeFile(kcmKubeconfig, kubeconfigYaml(server, caPem, 'system:kube-controller-manager', kcmToken), {
+      mode: 0o600,
+    });
     procs.push(
       startProcess(
         'kube-controller-manager',
@@ -286,7 +341,9 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
     let schedulerReady: Promise<number> = Promise.resolve(Date.now());
     if (withScheduler) {
       const schedKubeconfig = join(pkiDir, 'kube-scheduler.kubeconfig');
-      await writeFile(schedKubeconfig, kubeconfigYaml(server, caPem, 'system:kube-scheduler', schedulerToken), { mode: 0o600 });
+      await writeFile(schedKubeconfig, kubeconfigYaml(server, caPem, 'system:kube-scheduler', schedulerToken), {
+        mode: 0o600,
+      });
       procs.push(
         startProcess(
           'kube-scheduler',
@@ -306,7 +363,10 @@ export async function startControlPlane(opts: ControlPlaneOptions & { detached?:
         ),
       );
       // /readyz is always allowed without credentials; the scheduler serves a self-signed certificate.
-      schedulerReady = waitUntil('kube-scheduler /readyz', async () => (await httpsRequest(`https://127.0.0.1:${schedulerPort}/readyz`, { insecure: true }))[0] === 200).then(() => Date.now());
+      schedulerReady = waitUntil(
+        'kube-scheduler /readyz',
+        async () => (await httpsRequest(`https://127.0.0.1:${schedulerPort}/readyz`, { insecure: true }))[0] === 200,
+      ).then(() => Date.now());
     }
     // The controller manager is working once the `default` ServiceAccount exists (serviceaccount
     // controller) and the namespace has the kube-root-ca.crt ConfigMap (root-ca-cert-publisher): a pod's

@@ -29,7 +29,9 @@ describe('recorded k8s fixtures match the real API server', () => {
 
   it('404 NotFound, 409 AlreadyExists and 409 Conflict Status bodies', async () => {
     const ns = uniqueName('fixture');
-    expect(await statusOf(core.readNamespace({ name: ns }))).toEqual(fixture('status-404-namespace-notfound.json', { 'preview-pr-42': ns }));
+    expect(await statusOf(core.readNamespace({ name: ns }))).toEqual(
+      fixture('status-404-namespace-notfound.json', { 'preview-pr-42': ns }),
+    );
     expect(await statusOf(core.readNamespacedPod({ name: 'grafana', namespace: 'default' }))).toEqual(
       fixture('status-404-pod-notfound.api-conventions.json', {}),
     );
@@ -38,7 +40,10 @@ describe('recorded k8s fixtures match the real API server', () => {
       expect(await statusOf(core.createNamespace({ body: { metadata: { name: ns } } }))).toEqual(
         fixture('status-409-namespace-alreadyexists.json', { 'preview-pr-42': ns }),
       );
-      await core.replaceNamespace({ name: ns, body: { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } } });
+      await core.replaceNamespace({
+        name: ns,
+        body: { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } },
+      });
       const stale = { ...created, metadata: { ...created.metadata, labels: { a: 'c' } } };
       expect(await statusOf(core.replaceNamespace({ name: ns, body: stale }))).toEqual(
         fixture('status-409-namespace-conflict.json', { 'preview-pr-42': ns }),
@@ -51,27 +56,49 @@ describe('recorded k8s fixtures match the real API server', () => {
   it('a namespace stuck Terminating on a finalizer, and the 403 NamespaceTerminating Status', async () => {
     const ns = uniqueName('fixture');
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['polyglot-cd.dev/hold'] } } });
+    await core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'held', finalizers: ['polyglot-cd.dev/hold'] } },
+    });
     await core.deleteNamespace({ name: ns });
 
-    expect(await statusOf(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'web-config' } } }))).toEqual(
-      fixture('status-403-namespace-terminating.json', { 'preview-pr-42': ns }),
-    );
+    expect(
+      await statusOf(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'web-config' } } })),
+    ).toEqual(fixture('status-403-namespace-terminating.json', { 'preview-pr-42': ns }));
 
-    const want = fixture('namespace-terminating.json', {}) as { spec: unknown; status: { phase: string; conditions: { type: string; status: string }[] } };
+    const want = fixture('namespace-terminating.json', {}) as {
+      spec: unknown;
+      status: { phase: string; conditions: { type: string; status: string }[] };
+    };
     const got = await waitFor('the namespace controller to report remaining finalizers', async () => {
       const n = await core.readNamespace({ name: ns });
-      return n.status?.conditions?.find((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True') ? n : undefined;
+      return n.status?.conditions?.find((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True')
+        ? n
+        : undefined;
     });
     expect(got.spec).toEqual(want.spec);
     expect(got.status?.phase).toBe(want.status.phase);
     expect(got.metadata?.deletionTimestamp).toBeDefined();
-    expect(got.status?.conditions?.map((c) => [c.type, c.status])).toEqual(want.status.conditions.map((c) => [c.type, c.status]));
+    expect(got.status?.conditions?.map((c) => [c.type, c.status])).toEqual(
+      want.status.conditions.map((c) => [c.type, c.status]),
+    );
 
     // Release the finalizer: the namespace then goes away.
     const cm = await core.readNamespacedConfigMap({ name: 'held', namespace: ns });
-    await core.replaceNamespacedConfigMap({ name: 'held', namespace: ns, body: { ...cm, metadata: { ...cm.metadata, finalizers: [] } } });
-    await waitFor(`namespace ${ns} gone`, async () => statusOf(core.readNamespace({ name: ns })).then(() => true, () => false), { timeoutMs: 60_000 });
+    await core.replaceNamespacedConfigMap({
+      name: 'held',
+      namespace: ns,
+      body: { ...cm, metadata: { ...cm.metadata, finalizers: [] } },
+    });
+    await waitFor(
+      `namespace ${ns} gone`,
+      async () =>
+        statusOf(core.readNamespace({ name: ns })).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 60_000 },
+    );
   });
 
   it('namespace list paging with limit/continue', async () => {

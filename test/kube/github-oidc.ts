@@ -22,11 +22,22 @@ export function environmentClaims(environment: string, overrides: Partial<Action
 }
 
 /** A token signed by the cluster's trusted GitHub issuer (audience default: the one the cluster accepts). */
-export function mintGithubToken(claims: ActionsClaims, opts: { audience?: string; ttlSeconds?: number; issuer?: string } = {}): string {
+export function mintGithubToken(
+  claims: ActionsClaims,
+  opts: { audience?: string; ttlSeconds?: number; issuer?: string } = {},
+): string {
   const o = stackInfo().githubOidc;
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: 'RS256', typ: 'JWT', kid: o.kid };
-  const payload = { ...claims, iss: opts.issuer ?? o.issuer, aud: opts.audience ?? o.audience, iat: now, nbf: now - 5, exp: now + (opts.ttlSeconds ?? 300), jti: randomUUID() };
+  const payload = {
+    ...claims,
+    iss: opts.issuer ?? o.issuer,
+    aud: opts.audience ?? o.audience,
+    iat: now,
+    nbf: now - 5,
+    exp: now + (opts.ttlSeconds ?? 300),
+    jti: randomUUID(),
+  };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   return `${input}.${b64url(sign('sha256', Buffer.from(input), createPrivateKey(readFileSync(o.keyFile))))}`;
 }
@@ -53,13 +64,19 @@ export async function startTokenService(claims: ActionsClaims, ttlSeconds = 300)
       return;
     }
     const audience = u.searchParams.get('audience') ?? '';
-    const token = registerSecret('GitHub OIDC token', mintGithubToken(state.claims, { audience, ttlSeconds: state.ttlSeconds }));
+    const token = registerSecret(
+      'GitHub OIDC token',
+      mintGithubToken(state.claims, { audience, ttlSeconds: state.ttlSeconds }),
+    );
     state.issued.push({ audience, token });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 1, value: token }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  state.env = { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/_apis/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer };
+  state.env = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/_apis/token?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer,
+  };
   state.close = () => new Promise<void>((r) => server.close(() => r()));
   return state;
 }

@@ -17,7 +17,9 @@ declare module 'vitest' {
 
 function describeError(e: unknown): string {
   const err = e as { code?: number; body?: unknown; message?: string };
-  return err.code ? `HTTP ${err.code}: ${typeof err.body === 'string' ? err.body : JSON.stringify(err.body)}` : String(err.message ?? e);
+  return err.code
+    ? `HTTP ${err.code}: ${typeof err.body === 'string' ? err.body : JSON.stringify(err.body)}`
+    : String(err.message ?? e);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -36,14 +38,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
       );
     }
     if (!existsSync(stackFileOf(existing))) {
-      throw new Error(`${KUBECONFIG_ENV}=${existing} has no ${stackFileOf(existing)}: start the cluster with \`bash test/kube/cluster.sh start\``);
+      throw new Error(
+        `${KUBECONFIG_ENV}=${existing} has no ${stackFileOf(existing)}: start the cluster with \`bash test/kube/cluster.sh start\``,
+      );
     }
     project.provide('polyglotCdKubeconfig', existing);
     return async () => {};
   }
   const log = (line: string) => console.log(`[kube] ${line}`);
   const stack = await startStack({ log, keepData: process.env.POLYGLOT_CD_KUBE_KEEP === '1' });
-  log(`stack ready (Kubernetes ${stack.kubernetesVersion}, Helm ${stack.helm['4'].version} and ${stack.helm['3'].version}); timings (ms): ${JSON.stringify(stack.timings)}`);
+  log(
+    `stack ready (Kubernetes ${stack.kubernetesVersion}, Helm ${stack.helm['4'].version} and ${stack.helm['3'].version}); timings (ms): ${JSON.stringify(stack.timings)}`,
+  );
   const onExit = () => killNow(stack.processes);
   process.once('exit', onExit);
   process.env[KUBECONFIG_ENV] = stack.kubeconfig;

@@ -61,7 +61,10 @@ export function stackInfo(): StackInfo {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
   } catch (e) {
-    throw new Error(`no stack info at ${file}: start the cluster with test/kube/global-setup.ts or \`bash test/kube/cluster.sh start\``, { cause: e });
+    throw new Error(
+      `no stack info at ${file}: start the cluster with test/kube/global-setup.ts or \`bash test/kube/cluster.sh start\``,
+      { cause: e },
+    );
   }
 }
 
@@ -78,7 +81,10 @@ export function helmOf(major: HelmMajor): { version: string; bin: string } {
  * Runs a real helm (default: Helm 4) against the test cluster with an isolated environment: only this
  * kubeconfig, and helm's cache/config/data under the OS temp dir.
  */
-export async function helm(args: string[], opts: { timeoutMs?: number; major?: HelmMajor } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function helm(
+  args: string[],
+  opts: { timeoutMs?: number; major?: HelmMajor } = {},
+): Promise<{ stdout: string; stderr: string }> {
   const major = opts.major ?? '4';
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -89,7 +95,11 @@ export async function helm(args: string[], opts: { timeoutMs?: number; major?: H
     HELM_DATA_HOME: `${process.env.TMPDIR ?? '/tmp'}/polyglot-cd-helm${major}/data`,
   };
   try {
-    return await promisify(execFile)(helmOf(major).bin, args, { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+    return await promisify(execFile)(helmOf(major).bin, args, {
+      env,
+      timeout: opts.timeoutMs ?? 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     throw new Error(`helm ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
@@ -130,7 +140,9 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
   const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const text = readFileSync(fileURLToPath(new URL(`../../examples/rbac/${file}`, import.meta.url)), 'utf8');
-  const objects = (loadAll(text) as ({ kind?: string } | null)[]).filter((o): o is { kind: string } => Boolean(o?.kind));
+  const objects = (loadAll(text) as ({ kind?: string } | null)[]).filter((o): o is { kind: string } =>
+    Boolean(o?.kind),
+  );
   const api = KubernetesObjectApi.makeApiClient(kubeConfig());
   for (const o of objects) {
     try {
@@ -140,7 +152,11 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
     }
   }
   const token = await waitFor(`a token for ${sa}`, async () => {
-    const r = await coreV1().createNamespacedServiceAccountToken({ name: sa, namespace: 'polyglot-cd', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+    const r = await coreV1().createNamespacedServiceAccountToken({
+      name: sa,
+      namespace: 'polyglot-cd',
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
     return r.status?.token;
   });
   registerSecret(`${sa} service-account token`, token);
@@ -159,12 +175,23 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
  * the server sent them (the typed client renames fields, e.g. NetworkPolicy `from` → `_from`, and
  * turns error bodies into exceptions).
  */
-export async function rawApi(kc: KubeConfig, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function rawApi(
+  kc: KubeConfig,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const { request } = await import('node:https');
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(path, server);
-  const opts: import('node:https').RequestOptions = { method, hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: {} };
+  const opts: import('node:https').RequestOptions = {
+    method,
+    hostname: url.hostname,
+    port: url.port,
+    path: url.pathname + url.search,
+    headers: {},
+  };
   await kc.applyToHTTPSOptions(opts);
   opts.headers = { ...opts.headers, accept: 'application/json', 'content-type': 'application/json' };
   return new Promise((resolve, reject) => {

@@ -16,7 +16,13 @@ interface HelmStatus {
 }
 
 afterAll(async () => {
-  await Promise.all(namespaces.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
+  await Promise.all(
+    namespaces.map((name) =>
+      coreV1()
+        .deleteNamespace({ name })
+        .catch(() => undefined),
+    ),
+  );
 });
 
 describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
@@ -24,7 +30,8 @@ describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
   namespaces.push(ns);
   const { images } = stackInfo();
   const run = (args: string[]) => helm(args, { major });
-  const status = async () => JSON.parse((await run(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
+  const status = async () =>
+    JSON.parse((await run(['status', release, '--namespace', ns, '-o', 'json'])).stdout) as HelmStatus;
 
   it(`is Helm ${helmOf(major).version}`, async () => {
     expect((await run(['version', '--template', '{{.Version}}'])).stdout).toBe(`v${helmOf(major).version}`);
@@ -32,7 +39,20 @@ describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
   });
 
   it('installs with --wait: the release is deployed and its Deployment Available', async () => {
-    await run(['upgrade', '--install', release, chart, '--namespace', ns, '--create-namespace', '--wait', '--timeout', '90s', '--set-string', `image=${images.web}`]);
+    await run([
+      'upgrade',
+      '--install',
+      release,
+      chart,
+      '--namespace',
+      ns,
+      '--create-namespace',
+      '--wait',
+      '--timeout',
+      '90s',
+      '--set-string',
+      `image=${images.web}`,
+    ]);
     expect(await status()).toMatchObject({ version: 1, info: { status: 'deployed' } });
     const d = await appsV1().readNamespacedDeployment({ name: release, namespace: ns });
     expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
@@ -40,7 +60,21 @@ describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
 
   it('upgrades with --wait to a new digest and replica count', async () => {
     const next = await imageVariant(images.web, 'tiny-2');
-    await run(['upgrade', '--install', release, chart, '--namespace', ns, '--wait', '--timeout', '90s', '--set-string', `image=${next}`, '--set', 'replicas=2']);
+    await run([
+      'upgrade',
+      '--install',
+      release,
+      chart,
+      '--namespace',
+      ns,
+      '--wait',
+      '--timeout',
+      '90s',
+      '--set-string',
+      `image=${next}`,
+      '--set',
+      'replicas=2',
+    ]);
     expect(await status()).toMatchObject({ version: 2, info: { status: 'deployed' } });
     const d = await appsV1().readNamespacedDeployment({ name: release, namespace: ns });
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(next);
@@ -49,9 +83,20 @@ describe.each(HELM_MAJORS)('real Helm %s against the stack', (major) => {
   });
 
   it('fails --wait when the new pods crash-loop, and the release is marked failed', async () => {
-    await expect(run(['upgrade', release, chart, '--namespace', ns, '--wait', '--timeout', '10s', '--set-string', `image=${images.crash}`])).rejects.toThrow(
-      /timed out waiting for the condition|context deadline exceeded|resource not ready/,
-    );
+    await expect(
+      run([
+        'upgrade',
+        release,
+        chart,
+        '--namespace',
+        ns,
+        '--wait',
+        '--timeout',
+        '10s',
+        '--set-string',
+        `image=${images.crash}`,
+      ]),
+    ).rejects.toThrow(/timed out waiting for the condition|context deadline exceeded|resource not ready/);
     expect(await status()).toMatchObject({ version: 3, info: { status: 'failed' } });
   });
 });

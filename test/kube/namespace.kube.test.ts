@@ -16,11 +16,16 @@ describe('control plane: namespaces', () => {
     expect(created.metadata?.labels).toMatchObject(labels);
     expect(created.status?.phase).toBe('Active');
 
-    const listed = await core.listNamespace({ labelSelector: `polyglot-cd.dev/test-run=${run},app.kubernetes.io/managed-by=polyglot-cd` });
+    const listed = await core.listNamespace({
+      labelSelector: `polyglot-cd.dev/test-run=${run},app.kubernetes.io/managed-by=polyglot-cd`,
+    });
     expect(listed.items.map((n) => n.metadata?.name)).toEqual([name]);
 
     // Content makes the namespace controller do real work before it removes the finalizer.
-    await core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'content' }, data: { a: 'b' } } });
+    await core.createNamespacedConfigMap({
+      namespace: name,
+      body: { metadata: { name: 'content' }, data: { a: 'b' } },
+    });
 
     await core.deleteNamespace({ name });
     const terminating = await core.readNamespace({ name });
@@ -29,7 +34,9 @@ describe('control plane: namespaces', () => {
     expect(terminating.spec?.finalizers).toEqual(['kubernetes']);
 
     // Deleting again is accepted while it terminates; new content is refused with NamespaceTerminating.
-    await expect(core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'late' } } })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'late' } } }),
+    ).rejects.toMatchObject({ code: 403 });
 
     await waitFor(
       `namespace ${name} to be gone`,

@@ -19,8 +19,11 @@ describe('real node (kubelet + containerd)', () => {
 
   const kubectl = async (args: string[], opts: { input?: string; allowFail?: boolean } = {}): Promise<string> => {
     const p = new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      const child = execFile(resolveBinary('kubectl'), ['--kubeconfig', kubeconfigPath(), ...args], { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+      const child = execFile(
+        resolveBinary('kubectl'),
+        ['--kubeconfig', kubeconfigPath(), ...args],
+        { timeout: 120_000, maxBuffer: 16 << 20 },
+        (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
       );
       child.stdin?.end(opts.input ?? '');
     });
@@ -38,13 +41,21 @@ describe('real node (kubelet + containerd)', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  const podJson = async (name: string) => JSON.parse(await kubectl(['get', 'pod', '-n', ns, name, '-o', 'json'])) as {
-    status: { phase: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount: number; state: Record<string, { reason?: string }> }[] };
-  };
+  const podJson = async (name: string) =>
+    JSON.parse(await kubectl(['get', 'pod', '-n', ns, name, '-o', 'json'])) as {
+      status: {
+        phase: string;
+        podIP?: string;
+        conditions?: { type: string; status: string }[];
+        containerStatuses?: { restartCount: number; state: Record<string, { reason?: string }> }[];
+      };
+    };
 
   beforeAll(async () => {
     await kubectl(['create', 'namespace', ns]);
-    await waitFor('the default ServiceAccount', async () => (await kubectl(['get', 'sa', 'default', '-n', ns], { allowFail: true })).includes('default'));
+    await waitFor('the default ServiceAccount', async () =>
+      (await kubectl(['get', 'sa', 'default', '-n', ns], { allowFail: true })).includes('default'),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -86,7 +97,9 @@ spec:
     readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 `);
     const t0 = Date.now();
-    await waitFor('web2 Ready', async () => (await podJson('web2')).status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    await waitFor('web2 Ready', async () =>
+      (await podJson('web2')).status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     timings.cachedPodToReady = Date.now() - t0;
   });
 
@@ -96,7 +109,10 @@ spec:
     expect(await kubectl(['exec', '-n', ns, 'web2', '--', 'sh', '-c', get])).toContain(WEB_INDEX);
     expect(await kubectl(['exec', '-n', ns, 'web', '--', 'sh', '-c', get])).toContain(WEB_INDEX);
     // No default route in a pod: the outside is unreachable.
-    const out = await kubectl(['exec', '-n', ns, 'web2', '--', 'sh', '-c', 'ip route; echo x | nc -w 2 192.0.2.1 80; echo rc=$?'], { allowFail: true });
+    const out = await kubectl(
+      ['exec', '-n', ns, 'web2', '--', 'sh', '-c', 'ip route; echo x | nc -w 2 192.0.2.1 80; echo rc=$?'],
+      { allowFail: true },
+    );
     expect(out).not.toMatch(/^default/m);
     expect(out).toContain('rc=1');
   });
@@ -118,17 +134,21 @@ spec:
     });
     // The kubelet keeps one dead instance: `--previous` is it while the container waits in back-off;
     // in the moment it has just crashed again, the current (terminated) instance is. Ask until one answers.
-    const logs = await waitFor('the crashed instance\'s log', async () => {
-      for (const args of [['--previous'], []]) {
-        const out = await kubectl(['logs', '-n', ns, 'crash', ...args], { allowFail: true });
-        if (out.includes(CRASH_LOG[0] as string)) return out;
-      }
-      return undefined;
-    }, 60_000);
+    const logs = await waitFor(
+      "the crashed instance's log",
+      async () => {
+        for (const args of [['--previous'], []]) {
+          const out = await kubectl(['logs', '-n', ns, 'crash', ...args], { allowFail: true });
+          if (out.includes(CRASH_LOG[0] as string)) return out;
+        }
+        return undefined;
+      },
+      60_000,
+    );
     for (const line of CRASH_LOG) expect(logs).toContain(line);
   }, 120_000);
 
-  it('(c) a digest that is not in the registry: ErrImagePull/ImagePullBackOff with containerd\'s error in the events', async () => {
+  it("(c) a digest that is not in the registry: ErrImagePull/ImagePullBackOff with containerd's error in the events", async () => {
     const missing = `${stack.registryHost}/polyglot-cd/test-web@sha256:${'0'.repeat(64)}`;
     await apply(`
 apiVersion: v1
@@ -137,9 +157,22 @@ metadata: {name: missing}
 spec:
   containers: [{name: app, image: "${missing}"}]
 `);
-    await waitFor('ImagePullBackOff', async () => ['ErrImagePull', 'ImagePullBackOff'].includes((await podJson('missing')).status.containerStatuses?.[0]?.state.waiting?.reason ?? ''));
+    await waitFor('ImagePullBackOff', async () =>
+      ['ErrImagePull', 'ImagePullBackOff'].includes(
+        (await podJson('missing')).status.containerStatuses?.[0]?.state.waiting?.reason ?? '',
+      ),
+    );
     const events = await waitFor('the Failed event', async () => {
-      const e = await kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=missing,reason=Failed', '-o', 'jsonpath={.items[*].message}']);
+      const e = await kubectl([
+        'get',
+        'events',
+        '-n',
+        ns,
+        '--field-selector',
+        'involvedObject.name=missing,reason=Failed',
+        '-o',
+        'jsonpath={.items[*].message}',
+      ]);
       return e.includes('not found') && e;
     });
     expect(events).toContain(`failed to resolve reference "${missing}"`);
@@ -168,7 +201,9 @@ spec:
     await kubectl(['create', 'namespace', restricted]);
     await kubectl(['label', 'namespace', restricted, 'pod-security.kubernetes.io/enforce=restricted']);
     try {
-      await waitFor('the default ServiceAccount', async () => (await kubectl(['get', 'sa', 'default', '-n', restricted], { allowFail: true })).includes('default'));
+      await waitFor('the default ServiceAccount', async () =>
+        (await kubectl(['get', 'sa', 'default', '-n', restricted], { allowFail: true })).includes('default'),
+      );
       await kubectl(['apply', '-n', restricted, '-f', '-'], {
         input: `
 apiVersion: v1
@@ -185,7 +220,19 @@ spec:
 `,
       });
       await kubectl(['wait', '-n', restricted, '--for=condition=Ready', 'pod/web', '--timeout=90s']);
-      const status = await kubectl(['exec', '-n', restricted, 'web', '--', 'sh', '-c', 'id -u; grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; unshare -U true; echo unshare=$?'], { allowFail: true });
+      const status = await kubectl(
+        [
+          'exec',
+          '-n',
+          restricted,
+          'web',
+          '--',
+          'sh',
+          '-c',
+          'id -u; grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; unshare -U true; echo unshare=$?',
+        ],
+        { allowFail: true },
+      );
       expect(status).toMatch(/^10001$/m);
       expect(status).toMatch(/^Seccomp:\s+2$/m); // filter mode: the RuntimeDefault profile is loaded
       expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
@@ -203,6 +250,10 @@ spec:
     await kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
     timings.namespaceDeletion = Date.now() - t0;
     // (the kubelet removes stopped sandboxes on its own schedule; 60 s was once not enough on a loaded 2-core machine)
-    await waitFor('the sandboxes removed', async () => (await cri.listPodSandboxes()).every((p) => p.namespace !== ns), 120_000);
+    await waitFor(
+      'the sandboxes removed',
+      async () => (await cri.listPodSandboxes()).every((p) => p.namespace !== ns),
+      120_000,
+    );
   }, 270_000);
 });

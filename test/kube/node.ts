@@ -155,7 +155,11 @@ const GUARD_COMMENT = 'polyglot-cd-node: pod traffic never leaves the bridge';
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-async function sh(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<string> {
+async function sh(
+  file: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<string> {
   try {
     const { stdout } = await run(file, args, {
       env: opts.env ?? process.env,
@@ -166,7 +170,9 @@ async function sh(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv;
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${file} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim().slice(-3000)}`, { cause: err });
+    throw new Error(`${file} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim().slice(-3000)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -287,10 +293,29 @@ export async function buildPauseImage(opts: PauseImageOptions): Promise<string> 
     await copyFile(join(src, 'Containerfile'), join(ctx, 'Containerfile'));
     const env = { ...process.env, CONTAINERS_STORAGE_CONF: opts.storageConf, BUILDAH_ISOLATION: 'chroot' };
     const local = `localhost/polyglot-cd/pause:${hash}`;
-    await sh('buildah', ['build', '--isolation', 'chroot', '--format', 'oci', '--timestamp', '0', '-f', join(ctx, 'Containerfile'), '-t', local, ctx], { env });
+    await sh(
+      'buildah',
+      [
+        'build',
+        '--isolation',
+        'chroot',
+        '--format',
+        'oci',
+        '--timestamp',
+        '0',
+        '-f',
+        join(ctx, 'Containerfile'),
+        '-t',
+        local,
+        ctx,
+      ],
+      { env },
+    );
     const repo = `${opts.registryHost}/polyglot-cd/pause`;
     const digestFile = join(ctx, 'digest');
-    await sh('buildah', ['push', '--tls-verify=false', '--digestfile', digestFile, local, `docker://${repo}:1`], { env });
+    await sh('buildah', ['push', '--tls-verify=false', '--digestfile', digestFile, local, `docker://${repo}:1`], {
+      env,
+    });
     const digest = (await readFile(digestFile, 'utf8')).trim();
     await sh('buildah', ['rmi', local], { env }).catch(() => undefined);
     return `${repo}@${digest}`;
@@ -398,7 +423,11 @@ export class CriClient {
         req.on('close', () => {
           clearTimeout(timer);
           if (status !== '0') {
-            reject(new Error(`CRI ${method}: ${status === undefined ? 'no answer (timeout?)' : `grpc-status ${status}`} ${grpcMessage}`.trim()));
+            reject(
+              new Error(
+                `CRI ${method}: ${status === undefined ? 'no answer (timeout?)' : `grpc-status ${status}`} ${grpcMessage}`.trim(),
+              ),
+            );
             return;
           }
           const body = Buffer.concat(chunks);
@@ -626,7 +655,9 @@ function splitRule(rule: string): string[] {
  */
 async function removeNewChains(family: IptablesFamily, before: string[]): Promise<string[]> {
   const known = new Set(before);
-  const created = (await iptablesChains(family)).filter((c) => !known.has(c) && CHAIN_PREFIXES.some((p) => c.split('/')[1]!.startsWith(p)));
+  const created = (await iptablesChains(family)).filter(
+    (c) => !known.has(c) && CHAIN_PREFIXES.some((p) => c.split('/')[1]!.startsWith(p)),
+  );
   if (created.length === 0) return [];
   const text = (await run(`${family}-save`, [], { timeout: 30_000 })).stdout;
   let table = '';
@@ -656,7 +687,10 @@ async function removeNewChains(family: IptablesFamily, before: string[]): Promis
 async function cleanupNode(st: NodeState, log: (l: string) => void): Promise<void> {
   const t0 = Date.now();
   // 1. No more reconciling: kube-proxy and the kubelet go first.
-  await killPids([st.pids['kube-proxy'] ?? -1, st.pids.kubelet ?? -1].filter((p) => p > 0), 5000);
+  await killPids(
+    [st.pids['kube-proxy'] ?? -1, st.pids.kubelet ?? -1].filter((p) => p > 0),
+    5000,
+  );
   const netns = sandboxNetnsPaths(st.containerdState);
   // 2. Every pod sandbox through CRI: stops its containers, runs CNI DEL, removes its netns.
   const containerdPid = st.pids.containerd ?? -1;
@@ -681,7 +715,10 @@ async function cleanupNode(st: NodeState, log: (l: string) => void): Promise<voi
     }
   }
   // 3. containerd.
-  await killPids([containerdPid].filter((p) => p > 0), 5000);
+  await killPids(
+    [containerdPid].filter((p) => p > 0),
+    5000,
+  );
   // 4. Whatever still runs: runc containers of our runc root, then our shims (their -address is our socket).
   const runcRoot = join(st.runcRoot, 'k8s.io');
   if (existsSync(runcRoot)) {
@@ -710,7 +747,14 @@ async function cleanupNode(st: NodeState, log: (l: string) => void): Promise<voi
   for (const c of st.cgroupRoots) rmCgroupTree(c);
   // 7. Network: kube-proxy's rules, our guard rule, the routes, the bridge.
   if (st.kubeProxyBin && existsSync(st.kubeProxyBin)) {
-    await trySh(st.kubeProxyBin, ['--cleanup', ...(st.kubeProxyConfig && existsSync(st.kubeProxyConfig) ? [`--config=${st.kubeProxyConfig}`] : [])], 30_000);
+    await trySh(
+      st.kubeProxyBin,
+      [
+        '--cleanup',
+        ...(st.kubeProxyConfig && existsSync(st.kubeProxyConfig) ? [`--config=${st.kubeProxyConfig}`] : []),
+      ],
+      30_000,
+    );
   }
   for (const r of st.guardRules) {
     while (await trySh('iptables', ['-w', r[0]!, r[1]!, '-D', ...r.slice(2)])) {
@@ -752,7 +796,9 @@ async function cleanupNode(st: NodeState, log: (l: string) => void): Promise<voi
   if (!st.keepData) {
     const left = mountsUnder([st.dataDir]);
     if (left.length) log(`still mounted under ${st.dataDir}: ${left.join(', ')}`);
-    await rm(st.dataDir, { recursive: true, force: true, maxRetries: 3 }).catch((e: Error) => log(`rm ${st.dataDir}: ${e.message}`));
+    await rm(st.dataDir, { recursive: true, force: true, maxRetries: 3 }).catch((e: Error) =>
+      log(`rm ${st.dataDir}: ${e.message}`),
+    );
   }
   await rm(STATE_FILE, { force: true });
   log(`node cleaned up in ${Date.now() - t0} ms`);
@@ -768,7 +814,9 @@ async function cleanupStale(log: (l: string) => void): Promise<void> {
     return;
   }
   if (alive(st.ownerPid) && st.ownerPid !== process.pid) {
-    throw new Error(`a test node is already running (owner pid ${st.ownerPid}, data ${st.dataDir}); one node per machine: stop it first`);
+    throw new Error(
+      `a test node is already running (owner pid ${st.ownerPid}, data ${st.dataDir}); one node per machine: stop it first`,
+    );
   }
   log(`cleaning up a stale node (owner pid ${st.ownerPid} is gone, data ${st.dataDir})`);
   await cleanupNode(st, log);
@@ -853,7 +901,13 @@ disabled_plugins = [
 `;
 }
 
-function cniConflist(o: { bridge: string; podCIDR: string; gateway: string; serviceCIDR: string; ipamDir: string }): string {
+function cniConflist(o: {
+  bridge: string;
+  podCIDR: string;
+  gateway: string;
+  serviceCIDR: string;
+  ipamDir: string;
+}): string {
   return JSON.stringify(
     {
       cniVersion: '1.0.0',
@@ -888,7 +942,12 @@ function kubeconfigYaml(server: string, caPem: string, user: string, cert: strin
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'polyglot-cd-test', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      {
+        name: 'polyglot-cd-test',
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
     users: [{ name: user, user: { 'client-certificate': cert, 'client-key': key } }],
     contexts: [{ name: 'polyglot-cd-test', context: { cluster: 'polyglot-cd-test', user } }],
     'current-context': 'polyglot-cd-test',
@@ -898,14 +957,24 @@ function kubeconfigYaml(server: string, caPem: string, user: string, cert: strin
 // ---------------------------------------------------------------------------------------------
 // API access with a client certificate
 
-function apiRequest(server: string, auth: HttpsAuth, method: string, path: string, body?: unknown): Promise<[number, string]> {
+function apiRequest(
+  server: string,
+  auth: HttpsAuth,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<[number, string]> {
   return httpsRequest(new URL(path, server), auth, method, body);
 }
 
 async function canMountOverlay(dir: string): Promise<boolean> {
   const d = join(dir, 'overlay-probe');
   for (const sub of ['lower', 'upper', 'work', 'merged']) await mkdir(join(d, sub), { recursive: true });
-  const ok = await trySh('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${d}/lower,upperdir=${d}/upper,workdir=${d}/work`, `${d}/merged`], 10_000);
+  const ok = await trySh(
+    'mount',
+    ['-t', 'overlay', 'overlay', '-o', `lowerdir=${d}/lower,upperdir=${d}/upper,workdir=${d}/work`, `${d}/merged`],
+    10_000,
+  );
   if (ok) await trySh('umount', [`${d}/merged`]);
   await rm(d, { recursive: true, force: true });
   return ok;
@@ -926,12 +995,19 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const podBits = parseCidr(podCIDR).bits;
   if (process.getuid?.() !== 0) throw new Error('the test node needs root (containerd, runc, CNI, iptables)');
   const kubeletBin = opts.runtimeOnly ? '' : opts.binDir ? join(opts.binDir, 'kubelet') : resolveBinary('kubelet');
-  const kubeProxyBin = opts.kubeProxy === false || opts.runtimeOnly ? null : opts.binDir ? join(opts.binDir, 'kube-proxy') : resolveBinary('kube-proxy');
-  if (!opts.issueCert && !opts.caKeyPath) throw new Error('startNode needs caKeyPath or issueCert to issue the kubelet certificates');
+  const kubeProxyBin =
+    opts.kubeProxy === false || opts.runtimeOnly
+      ? null
+      : opts.binDir
+        ? join(opts.binDir, 'kube-proxy')
+        : resolveBinary('kube-proxy');
+  if (!opts.issueCert && !opts.caKeyPath)
+    throw new Error('startNode needs caKeyPath or issueCert to issue the kubelet certificates');
   const issue = opts.issueCert ?? certIssuer({ caCert: opts.caCertPath, caKey: opts.caKeyPath! });
 
   await cleanupStale(log);
-  if (existsSync(`/sys/class/net/${BRIDGE}`)) throw new Error(`bridge ${BRIDGE} exists but no node owns it: delete it (ip link del ${BRIDGE}) and retry`);
+  if (existsSync(`/sys/class/net/${BRIDGE}`))
+    throw new Error(`bridge ${BRIDGE} exists but no node owns it: delete it (ip link del ${BRIDGE}) and retry`);
 
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'pcd-node-')));
   await mkdir(dataDir, { recursive: true });
@@ -981,7 +1057,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       log(`node stopped in ${Date.now() - t} ms`);
     })());
   const failIfExited = (what: string) => {
-    for (const p of procs) if (p.done) throw new Error(`${p.name} exited while waiting for ${what}; last log lines (${p.log}):\n${tail(p.log)}`);
+    for (const p of procs)
+      if (p.done)
+        throw new Error(`${p.name} exited while waiting for ${what}; last log lines (${p.log}):\n${tail(p.log)}`);
   };
   const waitUntil = async (what: string, check: () => Promise<boolean>, everyMs = 200, fatal?: () => void) => {
     for (;;) {
@@ -1002,27 +1080,69 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await mkdir(pki, { mode: 0o700 });
     const caPem = await readFile(opts.caCertPath, 'utf8');
     const [kubeletClient, kubeletServing, proxyClient] = await Promise.all([
-      issue({ name: 'kubelet-client', cn: `system:node:${nodeName}`, organizations: ['system:nodes'], usage: 'client' }, pki),
-      issue({ name: 'kubelet-serving', cn: `system:node:${nodeName}`, organizations: ['system:nodes'], usage: 'server', ips: [nodeIP, '127.0.0.1'], dns: [nodeName, 'localhost'] }, pki),
-      kubeProxyBin ? issue({ name: 'kube-proxy-client', cn: 'system:kube-proxy', organizations: ['system:node-proxier'], usage: 'client' }, pki) : undefined,
+      issue(
+        { name: 'kubelet-client', cn: `system:node:${nodeName}`, organizations: ['system:nodes'], usage: 'client' },
+        pki,
+      ),
+      issue(
+        {
+          name: 'kubelet-serving',
+          cn: `system:node:${nodeName}`,
+          organizations: ['system:nodes'],
+          usage: 'server',
+          ips: [nodeIP, '127.0.0.1'],
+          dns: [nodeName, 'localhost'],
+        },
+        pki,
+      ),
+      kubeProxyBin
+        ? issue(
+            {
+              name: 'kube-proxy-client',
+              cn: 'system:kube-proxy',
+              organizations: ['system:node-proxier'],
+              usage: 'client',
+            },
+            pki,
+          )
+        : undefined,
     ]);
     const kubeconfig = d('kubelet.kubeconfig');
-    await writeFile(kubeconfig, kubeconfigYaml(opts.apiServer, caPem, `system:node:${nodeName}`, kubeletClient.cert, kubeletClient.key), { mode: 0o600 });
-    const nodeTls = { ca: caPem, cert: await readFile(kubeletClient.cert, 'utf8'), key: await readFile(kubeletClient.key, 'utf8') };
+    await writeFile(
+      kubeconfig,
+      kubeconfigYaml(opts.apiServer, caPem, `system:node:${nodeName}`, kubeletClient.cert, kubeletClient.key),
+      { mode: 0o600 },
+    );
+    const nodeTls = {
+      ca: caPem,
+      cert: await readFile(kubeletClient.cert, 'utf8'),
+      key: await readFile(kubeletClient.key, 'utf8'),
+    };
 
     // The API server must let the node's user act as a node: the Node authorizer does; without it,
     // RBAC's system:node ClusterRole bound to this user (needs the admin token).
-    const [probe] = opts.runtimeOnly ? [0] : await apiRequest(opts.apiServer, nodeTls, 'GET', `/api/v1/nodes/${nodeName}`);
+    const [probe] = opts.runtimeOnly
+      ? [0]
+      : await apiRequest(opts.apiServer, nodeTls, 'GET', `/api/v1/nodes/${nodeName}`);
     if (probe === 403) {
-      if (!opts.adminToken) throw new Error(`the API server forbids system:node:${nodeName} to read its Node: enable --authorization-mode=Node,RBAC or pass adminToken`);
+      if (!opts.adminToken)
+        throw new Error(
+          `the API server forbids system:node:${nodeName} to read its Node: enable --authorization-mode=Node,RBAC or pass adminToken`,
+        );
       const name = `polyglot-cd:node:${nodeName}`;
-      const [status, body] = await apiRequest(opts.apiServer, { ca: caPem, token: opts.adminToken }, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `system:node:${nodeName}` }],
-      });
+      const [status, body] = await apiRequest(
+        opts.apiServer,
+        { ca: caPem, token: opts.adminToken },
+        'POST',
+        '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `system:node:${nodeName}` }],
+        },
+      );
       if (status !== 201 && status !== 409) throw new Error(`creating ClusterRoleBinding ${name}: ${status} ${body}`);
       log(`no Node authorizer: bound ClusterRole system:node to system:node:${nodeName} (${name})`);
     }
@@ -1036,7 +1156,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         await mkdir(join(sd, 'root'), { recursive: true });
         await mkdir(join(sd, 'runroot'), { recursive: true });
         storageConf = join(sd, 'storage.conf');
-        await writeFile(storageConf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(sd, 'root')}"\nrunroot = "${join(sd, 'runroot')}"\n`);
+        await writeFile(
+          storageConf,
+          `[storage]\ndriver = "vfs"\ngraphroot = "${join(sd, 'root')}"\nrunroot = "${join(sd, 'runroot')}"\n`,
+        );
       }
       pauseImage = await buildPauseImage({ registryHost: opts.registryHost, storageConf, log });
     }
@@ -1056,16 +1179,47 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     // The service range goes to the bridge: kube-proxy DNATs what has endpoints; a packet to an
     // unanswered service IP is an ARP on the bridge that nobody answers, never the default route.
     // (A blackhole route would also make the host's own connect() to a ClusterIP fail before DNAT.)
-    if (await trySh('ip', ['route', 'add', serviceCIDR, 'dev', BRIDGE, 'src', nodeIP])) st.routes.push(`${serviceCIDR} dev ${BRIDGE}`);
+    if (await trySh('ip', ['route', 'add', serviceCIDR, 'dev', BRIDGE, 'src', nodeIP]))
+      st.routes.push(`${serviceCIDR} dev ${BRIDGE}`);
     // The rest of the cluster's pod range: nobody is there, drop it on the host.
-    if (clusterCIDR !== podCIDR && (await trySh('ip', ['route', 'add', 'blackhole', clusterCIDR]))) st.routes.push(`blackhole ${clusterCIDR}`);
+    if (clusterCIDR !== podCIDR && (await trySh('ip', ['route', 'add', 'blackhole', clusterCIDR])))
+      st.routes.push(`blackhole ${clusterCIDR}`);
     // Whatever a pod sends (even a hand-made frame to the gateway for an outside address) is dropped
     // before it could leave by another interface. mangle/FORWARD runs before filter/FORWARD, where
     // kube-proxy prepends its own ACCEPT rules.
     st.guardRules = [
-      ['-t', 'mangle', 'FORWARD', '-i', BRIDGE, '!', '-o', BRIDGE, '-m', 'comment', '--comment', GUARD_COMMENT, '-j', 'DROP'],
+      [
+        '-t',
+        'mangle',
+        'FORWARD',
+        '-i',
+        BRIDGE,
+        '!',
+        '-o',
+        BRIDGE,
+        '-m',
+        'comment',
+        '--comment',
+        GUARD_COMMENT,
+        '-j',
+        'DROP',
+      ],
       // pod → ClusterIP → pod is forwarded bridge to bridge: allowed even if FORWARD's policy is DROP
-      ['-t', 'filter', 'FORWARD', '-i', BRIDGE, '-o', BRIDGE, '-m', 'comment', '--comment', GUARD_COMMENT, '-j', 'ACCEPT'],
+      [
+        '-t',
+        'filter',
+        'FORWARD',
+        '-i',
+        BRIDGE,
+        '-o',
+        BRIDGE,
+        '-m',
+        'comment',
+        '--comment',
+        GUARD_COMMENT,
+        '-j',
+        'ACCEPT',
+      ],
     ];
     for (const r of st.guardRules) await sh('iptables', ['-w', r[0]!, r[1]!, '-I', r[2]!, '1', ...r.slice(3)]);
     await saveState();
@@ -1112,16 +1266,37 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       100,
       () => {
         // containerd keeps running without its CRI plugin when the config is wrong: fail at once
-        const cfgError = /failed to load plugin io\.containerd\.grpc\.v1\.cri".*/.exec(readFileSync(containerd.log, 'utf8'));
-        if (cfgError) throw new Error(`containerd started without its CRI plugin: ${cfgError[0]} (config ${containerdToml})`);
+        const cfgError = /failed to load plugin io\.containerd\.grpc\.v1\.cri".*/.exec(
+          readFileSync(containerd.log, 'utf8'),
+        );
+        if (cfgError)
+          throw new Error(`containerd started without its CRI plugin: ${cfgError[0]} (config ${containerdToml})`);
       },
     );
     const tContainerd = Date.now();
     log(`${runtimeVersion.trim()} ready (${snapshotter}) in ${tContainerd - tPause} ms`);
 
     if (opts.runtimeOnly) {
-      const timings: NodeTimings = { pauseImage: tPause - t0, containerd: tContainerd - tPause, kubeletReady: 0, total: tContainerd - t0 };
-      return { nodeName, nodeIP, dataDir, kubeconfig, pauseImage, snapshotter, criSocket, certsDir, kubeletPort: 0, timings, stop, processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })) };
+      const timings: NodeTimings = {
+        pauseImage: tPause - t0,
+        containerd: tContainerd - tPause,
+        kubeletReady: 0,
+        total: tContainerd - t0,
+      };
+      return {
+        nodeName,
+        nodeIP,
+        dataDir,
+        kubeconfig,
+        pauseImage,
+        snapshotter,
+        criSocket,
+        certsDir,
+        kubeletPort: 0,
+        timings,
+        stop,
+        processes: procs.map((p) => ({ name: p.name, pid: p.child.pid ?? -1, log: p.log })),
+      };
     }
 
     // 5. kubelet.
@@ -1163,7 +1338,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       // no static pods: staticPodPath unset
       podLogsDir: st.podLogsDir,
       volumePluginDir: d('kubelet-plugins', 'volume', 'exec'),
-      evictionHard: { 'memory.available': '1Mi', 'nodefs.available': '1%', 'nodefs.inodesFree': '1%', 'imagefs.available': '1%', 'imagefs.inodesFree': '1%' },
+      evictionHard: {
+        'memory.available': '1Mi',
+        'nodefs.available': '1%',
+        'nodefs.inodesFree': '1%',
+        'imagefs.available': '1%',
+        'imagefs.inodesFree': '1%',
+      },
       evictionPressureTransitionPeriod: '5s',
       imageGCHighThresholdPercent: 100,
       imageGCLowThresholdPercent: 99,
@@ -1213,7 +1394,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     if (kubeProxyBin && proxyClient && st.kubeProxyConfig) {
       await mkdir(dirname(st.kubeProxyConfig), { recursive: true });
       const proxyKubeconfig = d('kube-proxy', 'kubeconfig');
-      await writeFile(proxyKubeconfig, kubeconfigYaml(opts.apiServer, caPem, 'system:kube-proxy', proxyClient.cert, proxyClient.key), { mode: 0o600 });
+      await writeFile(
+        proxyKubeconfig,
+        kubeconfigYaml(opts.apiServer, caPem, 'system:kube-proxy', proxyClient.cert, proxyClient.key),
+        { mode: 0o600 },
+      );
       const [hz, metrics] = await Promise.all([freePort(), freePort()]);
       await writeFile(
         st.kubeProxyConfig,
@@ -1235,7 +1420,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           iptables: { localhostNodePorts: false, masqueradeAll: false, syncPeriod: '30s', minSyncPeriod: '0s' },
         }),
       );
-      const proxy = startProcess('kube-proxy', kubeProxyBin, [`--config=${st.kubeProxyConfig}`, `--v=${opts.verbosity ?? 1}`], logDir, { sbin: true });
+      const proxy = startProcess(
+        'kube-proxy',
+        kubeProxyBin,
+        [`--config=${st.kubeProxyConfig}`, `--v=${opts.verbosity ?? 1}`],
+        logDir,
+        { sbin: true },
+      );
       procs.push(proxy);
       st.pids['kube-proxy'] = proxy.child.pid ?? -1;
       await saveState();
@@ -1249,7 +1440,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         lastReason = `GET node: ${status}`;
         return false;
       }
-      const node = JSON.parse(body) as { status?: { conditions?: { type: string; status: string; message?: string }[] } };
+      const node = JSON.parse(body) as {
+        status?: { conditions?: { type: string; status: string; message?: string }[] };
+      };
       const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
       lastReason = ready ? `${ready.status}: ${ready.message ?? ''}` : 'no Ready condition';
       return ready?.status === 'True';
@@ -1257,8 +1450,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       throw new Error(`${e.message}\nlast Ready condition: ${lastReason}`);
     });
     const tReady = Date.now();
-    const timings: NodeTimings = { pauseImage: tPause - t0, containerd: tContainerd - tPause, kubeletReady: tReady - tContainerd, total: tReady - t0 };
-    log(`node ${nodeName} Ready in ${timings.total} ms (pause image ${timings.pauseImage}, containerd ${timings.containerd}, kubelet ${timings.kubeletReady})`);
+    const timings: NodeTimings = {
+      pauseImage: tPause - t0,
+      containerd: tContainerd - tPause,
+      kubeletReady: tReady - tContainerd,
+      total: tReady - t0,
+    };
+    log(
+      `node ${nodeName} Ready in ${timings.total} ms (pause image ${timings.pauseImage}, containerd ${timings.containerd}, kubelet ${timings.kubeletReady})`,
+    );
     return {
       nodeName,
       nodeIP,

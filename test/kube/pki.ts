@@ -82,7 +82,11 @@ function subject(cn: string, organizations: string[] = []): string {
  * Issues a leaf certificate (P-256 key, 7 days) signed by the CA into `dir`: <name>.crt and <name>.key
  * in the (private) directory `dir`. Works for any CA cert/key pair, e.g. ControlPlaneInfo's caCert and caKey.
  */
-export async function issueCert(ca: { caCert: string; caKey: string }, req: CertRequest, dir: string): Promise<IssuedCert> {
+export async function issueCert(
+  ca: { caCert: string; caKey: string },
+  req: CertRequest,
+  dir: string,
+): Promise<IssuedCert> {
   if (!/^[A-Za-z0-9._-]+$/.test(req.name)) throw new Error(`issueCert: bad file name ${JSON.stringify(req.name)}`);
   const cert = join(dir, `${req.name}.crt`);
   const key = join(dir, `${req.name}.key`);
@@ -99,8 +103,27 @@ export async function issueCert(ca: { caCert: string; caKey: string }, req: Cert
   await writeFile(cnf, `${OPENSSL_CNF}${ext}\n`);
   try {
     await openssl([
-      'req', '-x509', ...EC, '-keyout', key, '-out', cert, '-subj', subject(req.cn, req.organizations),
-      '-CA', ca.caCert, '-CAkey', ca.caKey, '-config', cnf, '-extensions', 'leaf', '-days', '7', '-set_serial', serial(),
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      subject(req.cn, req.organizations),
+      '-CA',
+      ca.caCert,
+      '-CAkey',
+      ca.caKey,
+      '-config',
+      cnf,
+      '-extensions',
+      'leaf',
+      '-days',
+      '7',
+      '-set_serial',
+      serial(),
     ]);
   } finally {
     await rm(cnf, { force: true });
@@ -109,7 +132,10 @@ export async function issueCert(ca: { caCert: string; caKey: string }, req: Cert
 }
 
 /** issueCert bound to a CA: the shape of node.ts's CertIssuer. */
-export function certIssuer(ca: { caCert: string; caKey: string }): (req: CertRequest, dir: string) => Promise<IssuedCert> {
+export function certIssuer(ca: {
+  caCert: string;
+  caKey: string;
+}): (req: CertRequest, dir: string) => Promise<IssuedCert> {
   return (req, dir) => issueCert(ca, req, dir);
 }
 
@@ -127,19 +153,53 @@ export async function createPki(dir: string): Promise<Pki> {
   };
   await writeFile(p('openssl.cnf'), OPENSSL_CNF);
   await openssl([
-    'req', '-x509', ...EC, '-keyout', pki.caKey, '-out', pki.caCert, '-subj', '/CN=polyglot-cd-test-ca',
-    '-config', p('openssl.cnf'), '-extensions', 'v3_ca', '-days', '7', '-set_serial', serial(),
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    pki.caKey,
+    '-out',
+    pki.caCert,
+    '-subj',
+    '/CN=polyglot-cd-test-ca',
+    '-config',
+    p('openssl.cnf'),
+    '-extensions',
+    'v3_ca',
+    '-days',
+    '7',
+    '-set_serial',
+    serial(),
   ]);
   await Promise.all([
-    issueCert(pki, {
-      name: 'apiserver',
-      cn: 'kube-apiserver',
-      usage: 'server',
-      ips: ['127.0.0.1', KUBERNETES_SERVICE_IP],
-      dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-    }, dir),
+    issueCert(
+      pki,
+      {
+        name: 'apiserver',
+        cn: 'kube-apiserver',
+        usage: 'server',
+        ips: ['127.0.0.1', KUBERNETES_SERVICE_IP],
+        dns: [
+          'localhost',
+          'kubernetes',
+          'kubernetes.default',
+          'kubernetes.default.svc',
+          'kubernetes.default.svc.cluster.local',
+        ],
+      },
+      dir,
+    ),
     // The API server's identity towards kubelets (logs, exec, port-forward; the kubelet's webhook authz).
-    issueCert(pki, { name: 'apiserver-kubelet-client', cn: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' }, dir),
+    issueCert(
+      pki,
+      {
+        name: 'apiserver-kubelet-client',
+        cn: 'kube-apiserver-kubelet-client',
+        organizations: ['system:masters'],
+        usage: 'client',
+      },
+      dir,
+    ),
   ]);
   const sa = generateKeyPairSync('ec', {
     namedCurve: 'P-256',

@@ -46,7 +46,13 @@ export interface Spawned {
  * environment (PATH, HOME, TMPDIR only): etcd reads ETCD_*, client-go KUBECONFIG, containerd
  * CONTAINERD_*. `sbin` adds /usr/sbin and /sbin to PATH (iptables, ip, mount for the node).
  */
-export function startProcess(name: string, bin: string, args: string[], logDir: string, opts: { detached?: boolean; sbin?: boolean } = {}): Spawned {
+export function startProcess(
+  name: string,
+  bin: string,
+  args: string[],
+  logDir: string,
+  opts: { detached?: boolean; sbin?: boolean } = {},
+): Spawned {
   const log = join(logDir, `${name}.log`);
   const fd = openSync(log, 'a');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TMPDIR: tmpdir() };
@@ -106,13 +112,20 @@ export interface HttpsAuth {
 }
 
 /** One HTTPS request (JSON body if given); resolves to [status, body], rejects on connection errors. */
-export function httpsRequest(url: string | URL, auth: HttpsAuth, method = 'GET', body?: unknown): Promise<[number, string]> {
+export function httpsRequest(
+  url: string | URL,
+  auth: HttpsAuth,
+  method = 'GET',
+  body?: unknown,
+): Promise<[number, string]> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload) headers['content-type'] = 'application/json';
-    const tls = auth.insecure ? { rejectUnauthorized: false } : { ca: auth.ca, ...(auth.cert ? { cert: auth.cert, key: auth.key } : {}) };
+    const tls = auth.insecure
+      ? { rejectUnauthorized: false }
+      : { ca: auth.ca, ...(auth.cert ? { cert: auth.cert, key: auth.key } : {}) };
     const req = request(url, { method, ...tls, headers, timeout: 5000 }, (res) => {
       let data = '';
       res.setEncoding('utf8');

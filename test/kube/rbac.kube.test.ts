@@ -29,11 +29,15 @@ const allowed = (attrs: Record<string, string>): Promise<boolean> => reviewAs(kc
 
 beforeAll(async () => {
   kc = new KubeConfig();
-  kc.loadFromFile(await serviceAccountKubeconfig('preview.yaml', 'preview-deployer', mkdtempSync(join(tmpdir(), 'pcd-rbac-'))));
+  kc.loadFromFile(
+    await serviceAccountKubeconfig('preview.yaml', 'preview-deployer', mkdtempSync(join(tmpdir(), 'pcd-rbac-'))),
+  );
 }, 60_000);
 
 afterAll(async () => {
-  await coreV1().deleteNamespace({ name: pr }).catch(() => undefined);
+  await coreV1()
+    .deleteNamespace({ name: pr })
+    .catch(() => undefined);
 });
 
 describe('examples/rbac/preview.yaml: the preview deployer reads no other namespace', () => {
@@ -42,19 +46,36 @@ describe('examples/rbac/preview.yaml: the preview deployer reads no other namesp
     ['get Secrets in default', { verb: 'get', resource: 'secrets', namespace: 'default' }],
     ['get pod logs in kube-system', { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'kube-system' }],
     ['list pods in every namespace', { verb: 'list', resource: 'pods' }],
-    ['create a ClusterRoleBinding', { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' }],
-    ['bind another ClusterRole (cluster-admin)', { verb: 'bind', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', name: 'cluster-admin' }],
+    [
+      'create a ClusterRoleBinding',
+      { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
+    ],
+    [
+      'bind another ClusterRole (cluster-admin)',
+      { verb: 'bind', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', name: 'cluster-admin' },
+    ],
   ])('denied: %s', async (_, attrs) => {
     expect(await allowed(attrs)).toBe(false);
   });
 
   it('allowed: what the flow needs before it has a namespace (create pr-<N>, bind its own role there)', async () => {
     expect(await allowed({ verb: 'create', resource: 'namespaces' })).toBe(true);
-    expect(await allowed({ verb: 'bind', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', name: 'polyglot-cd-preview-namespace' })).toBe(true);
+    expect(
+      await allowed({
+        verb: 'bind',
+        resource: 'clusterroles',
+        group: 'rbac.authorization.k8s.io',
+        name: 'polyglot-cd-preview-namespace',
+      }),
+    ).toBe(true);
   });
 
   it('in a pr-<N> it created and bound itself to polyglot-cd-preview-namespace: what a deploy needs, there only', async () => {
-    const created = await rawApi(kc, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: pr } });
+    const created = await rawApi(kc, 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: pr },
+    });
     expect(created.status).toBe(201);
     expect(await allowed({ verb: 'create', resource: 'secrets', namespace: pr })).toBe(false);
     const who = await bindNamespaceRole(kc, pr, 'polyglot-cd-preview-namespace');
@@ -66,7 +87,15 @@ describe('examples/rbac/preview.yaml: the preview deployer reads no other namesp
       ['get', 'pods', 'log', ''],
       ['list', 'events', '', ''],
     ] as const) {
-      expect(await allowed({ verb, resource, namespace: pr, ...(subresource ? { subresource } : {}), ...(group ? { group } : {}) })).toBe(true);
+      expect(
+        await allowed({
+          verb,
+          resource,
+          namespace: pr,
+          ...(subresource ? { subresource } : {}),
+          ...(group ? { group } : {}),
+        }),
+      ).toBe(true);
     }
     // still nothing elsewhere
     expect(await allowed({ verb: 'get', resource: 'secrets', namespace: 'default' })).toBe(false);
@@ -81,7 +110,11 @@ describe('examples/rbac/preview.yaml: the preview deployer reads no other namesp
       subjects: [{ kind: 'ServiceAccount', name: 'preview-deployer', namespace: 'polyglot-cd' }],
     };
     const path = '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings';
-    await waitFor('the preview policy in effect', async () => (await rawApi(kc, 'POST', `${path}?dryRun=All`, binding)).status === 422, { timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      'the preview policy in effect',
+      async () => (await rawApi(kc, 'POST', `${path}?dryRun=All`, binding)).status === 422,
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     const outside = await rawApi(kc, 'POST', path, binding);
     expect(outside.status).toBe(422);
   });
@@ -94,12 +127,18 @@ describe('examples/rbac/cleanup.yaml: the cleanup identity reads no Secrets outs
 
   beforeAll(async () => {
     cleanup = new KubeConfig();
-    cleanup.loadFromFile(await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup', mkdtempSync(join(tmpdir(), 'pcd-rbac-'))));
-    await coreV1().createNamespace({ body: { metadata: { name: target, labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd' } } } });
+    cleanup.loadFromFile(
+      await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup', mkdtempSync(join(tmpdir(), 'pcd-rbac-'))),
+    );
+    await coreV1().createNamespace({
+      body: { metadata: { name: target, labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd' } } },
+    });
   }, 60_000);
 
   afterAll(async () => {
-    await coreV1().deleteNamespace({ name: target }).catch(() => undefined);
+    await coreV1()
+      .deleteNamespace({ name: target })
+      .catch(() => undefined);
   });
 
   it.each([
@@ -107,7 +146,10 @@ describe('examples/rbac/cleanup.yaml: the cleanup identity reads no Secrets outs
     ['get Secrets in default', { verb: 'get', resource: 'secrets', namespace: 'default' }],
     ['get pod logs in kube-system', { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'kube-system' }],
     ['delete Deployments in default', { verb: 'delete', resource: 'deployments', group: 'apps', namespace: 'default' }],
-    ['bind another ClusterRole (cluster-admin)', { verb: 'bind', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', name: 'cluster-admin' }],
+    [
+      'bind another ClusterRole (cluster-admin)',
+      { verb: 'bind', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', name: 'cluster-admin' },
+    ],
   ])('denied: %s', async (_, attrs) => {
     expect(await as(attrs)).toBe(false);
   });
@@ -116,7 +158,10 @@ describe('examples/rbac/cleanup.yaml: the cleanup identity reads no Secrets outs
     expect(await as({ verb: 'list', resource: 'namespaces' })).toBe(true);
     expect(await as({ verb: 'delete', resource: 'namespaces' })).toBe(true);
     expect(await as({ verb: 'delete', resource: 'secrets', namespace: target })).toBe(false);
-    const who = await bindNamespaceRole(cleanup, target, 'polyglot-cd-pr-cleanup-namespace', { bindingName: 'polyglot-cd-cleanup', check: { verb: 'delete', resource: 'secrets' } });
+    const who = await bindNamespaceRole(cleanup, target, 'polyglot-cd-pr-cleanup-namespace', {
+      bindingName: 'polyglot-cd-cleanup',
+      check: { verb: 'delete', resource: 'secrets' },
+    });
     expect(who).toBe('system:serviceaccount:polyglot-cd:pr-cleanup');
     for (const [verb, resource, group] of [
       ['list', 'secrets', ''],

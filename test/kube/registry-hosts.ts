@@ -38,4 +38,3 @@ server = "http://${registryHost}"
   skip_verify = true
 `;
 }
-

@@ -66,7 +66,13 @@ export interface RunningStack extends StackInfo {
 /** Missing prerequisites of the real node, or undefined when it can start here. */
 export function nodePrerequisites(): string | undefined {
   if (process.getuid?.() !== 0) return 'the real node needs root (kubelet, containerd, CNI and iptables)';
-  for (const b of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/buildah', '/usr/bin/gcc']) {
+  for (const b of [
+    '/usr/bin/containerd',
+    '/usr/sbin/runc',
+    '/usr/lib/cni/bridge',
+    '/usr/bin/buildah',
+    '/usr/bin/gcc',
+  ]) {
     if (!existsSync(b)) return `missing ${b}: run bash scripts/setup.sh`;
   }
   try {
@@ -79,13 +85,18 @@ export function nodePrerequisites(): string | undefined {
 
 /** Path and version of the real Helm `major`, built (or found in the cache) by scripts/setup/helm.sh. */
 export async function helmBinaryOf(major: '3' | '4'): Promise<{ version: string; bin: string }> {
-  const { stdout } = await run('bash', [join(REPO, 'scripts/setup/helm.sh'), '--print', major], { timeout: 1_800_000, maxBuffer: 1 << 20 });
+  const { stdout } = await run('bash', [join(REPO, 'scripts/setup/helm.sh'), '--print', major], {
+    timeout: 1_800_000,
+    maxBuffer: 1 << 20,
+  });
   const bin = stdout.trim();
   const { stdout: v } = await run(bin, ['version', '--template', '{{.Version}}'], { timeout: 30_000 });
   return { version: v.trim().replace(/^v/, ''), bin };
 }
 
-export async function startStack(opts: { log?: (line: string) => void; keepData?: boolean } = {}): Promise<RunningStack> {
+export async function startStack(
+  opts: { log?: (line: string) => void; keepData?: boolean } = {},
+): Promise<RunningStack> {
   const log = opts.log ?? (() => {});
   const missing = nodePrerequisites();
   if (missing) throw new Error(`kube stack: ${missing}`);
@@ -143,7 +154,13 @@ export async function startStack(opts: { log?: (line: string) => void; keepData?
       registryHost: registry.host,
       storageConf: storage,
       images,
-      node: { name: node.nodeName, ip: node.nodeIP, certsDir: node.certsDir, criSocket: node.criSocket, dataDir: node.dataDir },
+      node: {
+        name: node.nodeName,
+        ip: node.nodeIP,
+        certsDir: node.certsDir,
+        criSocket: node.criSocket,
+        dataDir: node.dataDir,
+      },
       helm,
       caCert: cp.caCert,
       githubOidc: cp.githubOidc,
@@ -153,7 +170,11 @@ export async function startStack(opts: { log?: (line: string) => void; keepData?
     await rename(`${file}.tmp`, file);
     return {
       ...info,
-      processes: [...cp.processes, ...node.processes, { name: 'docker-registry', pid: registry.pid, log: registry.logFile }],
+      processes: [
+        ...cp.processes,
+        ...node.processes,
+        { name: 'docker-registry', pid: registry.pid, log: registry.logFile },
+      ],
       dataDir,
       timings,
       stop: stopAll,

@@ -50,7 +50,9 @@ async function buildah(args: string[], env: NodeJS.ProcessEnv): Promise<string> 
     return stdout.trim();
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`buildah ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim().slice(-2000)}`, { cause: e });
+    throw new Error(`buildah ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim().slice(-2000)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -60,7 +62,10 @@ async function buildah(args: string[], env: NodeJS.ProcessEnv): Promise<string> 
  */
 export async function buildWorkloadImages(registryHost: string, storageConf: string): Promise<WorkloadImages> {
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
-  if (!busybox) throw new Error('test images: busybox-static is not installed (/bin/busybox); add the Debian package busybox-static');
+  if (!busybox)
+    throw new Error(
+      'test images: busybox-static is not installed (/bin/busybox); add the Debian package busybox-static',
+    );
   const env = { ...process.env, CONTAINERS_STORAGE_CONF: storageConf, BUILDAH_ISOLATION: 'chroot' };
   const work = await mkdtemp(join(tmpdir(), 'pcd-images-'));
   try {
@@ -85,7 +90,19 @@ export async function buildWorkloadImages(registryHost: string, storageConf: str
         await buildah(['run', '--isolation', 'chroot', c, '--', '/bin/busybox', '--install', '-s', '/bin'], env);
         await buildah(['copy', '--chmod', '0755', c, entry, '/entrypoint'], env);
         await extra(c);
-        await buildah(['config', '--entrypoint', '["/entrypoint"]', '--user', '10001:10001', '--label', `org.opencontainers.image.title=polyglot-cd test ${name}`, c], env);
+        await buildah(
+          [
+            'config',
+            '--entrypoint',
+            '["/entrypoint"]',
+            '--user',
+            '10001:10001',
+            '--label',
+            `org.opencontainers.image.title=polyglot-cd test ${name}`,
+            c,
+          ],
+          env,
+        );
         const local = `localhost/polyglot-cd/test-${name}:1`;
         await buildah(['commit', '--format', 'oci', '--timestamp', '0', c, local], env);
         const digestFile = join(work, `${name}.digest`);
@@ -97,7 +114,10 @@ export async function buildWorkloadImages(registryHost: string, storageConf: str
       }
     };
     const web = await make('web', webSh, async (c) => {
-      await buildah(['copy', '--chmod', '0644', c, join(www, 'health'), join(www, 'healthz'), join(www, 'index.html'), '/www/'], env);
+      await buildah(
+        ['copy', '--chmod', '0644', c, join(www, 'health'), join(www, 'healthz'), join(www, 'index.html'), '/www/'],
+        env,
+      );
       await buildah(['copy', '--chmod', '0644', c, join(www, 'api', 'index.html'), '/www/api/'], env);
     });
     const crash = await make('crash', crashSh, async () => {});
@@ -115,7 +135,8 @@ interface Descriptor {
 
 async function http(url: string, init: RequestInit & { expect: number[] }): Promise<Response> {
   const res = await fetch(url, init);
-  if (!init.expect.includes(res.status)) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${await res.text()}`);
+  if (!init.expect.includes(res.status))
+    throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${await res.text()}`);
   return res;
 }
 
@@ -131,7 +152,9 @@ export async function imageVariant(ref: string, variant: string): Promise<string
   if (!/^[a-z0-9][a-z0-9._-]{0,60}$/.test(variant)) throw new Error(`imageVariant: bad variant name ${variant}`);
   const base = `http://${host}/v2/${repo}`;
   const accept = 'application/vnd.oci.image.manifest.v1+json';
-  const manifest = (await (await http(`${base}/manifests/${digest}`, { headers: { accept }, expect: [200] })).json()) as {
+  const manifest = (await (
+    await http(`${base}/manifests/${digest}`, { headers: { accept }, expect: [200] })
+  ).json()) as {
     mediaType?: string;
     config: Descriptor;
     layers: Descriptor[];
@@ -145,10 +168,20 @@ export async function imageVariant(ref: string, variant: string): Promise<string
   const upload = await http(`${base}/blobs/uploads/`, { method: 'POST', expect: [202] });
   const location = new URL(upload.headers.get('location') ?? '', `http://${host}`);
   location.searchParams.set('digest', configDigest);
-  await http(location.toString(), { method: 'PUT', body: configBytes, headers: { 'content-type': 'application/octet-stream' }, expect: [201] });
+  await http(location.toString(), {
+    method: 'PUT',
+    body: configBytes,
+    headers: { 'content-type': 'application/octet-stream' },
+    expect: [201],
+  });
   const next = { ...manifest, config: { ...manifest.config, digest: configDigest, size: configBytes.length } };
   const body = Buffer.from(JSON.stringify(next));
-  const put = await http(`${base}/manifests/${variant}`, { method: 'PUT', body, headers: { 'content-type': manifest.mediaType ?? accept }, expect: [201] });
+  const put = await http(`${base}/manifests/${variant}`, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': manifest.mediaType ?? accept },
+    expect: [201],
+  });
   const got = put.headers.get('docker-content-digest');
   const want = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   if (got !== want) throw new Error(`imageVariant: the registry stored ${got ?? 'no digest'}, expected ${want}`);

@@ -43,7 +43,14 @@ export const IMMUTABLE_TAG_REFUSALS = {
   }),
   harbor: (repo: string, tag: string) => ({
     status: 412,
-    body: { errors: [{ code: 'PRECONDITION', message: `Failed to process request due to '${repo.split('/').slice(1).join('/') || repo}:${tag}' configured as immutable.` }] },
+    body: {
+      errors: [
+        {
+          code: 'PRECONDITION',
+          message: `Failed to process request due to '${repo.split('/').slice(1).join('/') || repo}:${tag}' configured as immutable.`,
+        },
+      ],
+    },
   }),
 } as const;
 
@@ -111,7 +118,8 @@ export async function startFlakyProxy(target: string, initial: FaultPlan = { fai
         method: 'HEAD',
         path: `/v2/${repo}/manifests/${tag}`,
         headers: {
-          accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json',
+          accept:
+            'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json',
           ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
         },
       },
@@ -133,10 +141,13 @@ export async function startFlakyProxy(target: string, initial: FaultPlan = { fai
     head.end();
   });
   function forward(req: IncomingMessage, res: ServerResponse): void {
-    const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-    });
+    const up = request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   }

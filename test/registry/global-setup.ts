@@ -16,7 +16,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const existing = process.env[INFO_ENV];
   if (existing && existsSync(existing)) {
     console.log(`[registry] reusing ${INFO_ENV}=${existing}`);
-    registerSecret('registry harness TLS password (reused)', (JSON.parse(readFileSync(existing, 'utf8')) as RegistryInfo).tls.password);
+    registerSecret(
+      'registry harness TLS password (reused)',
+      (JSON.parse(readFileSync(existing, 'utf8')) as RegistryInfo).tls.password,
+    );
     return async () => {};
   }
   checkBinaries();
@@ -52,14 +55,26 @@ export default async function setup(): Promise<() => Promise<void>> {
       dir,
       storageConf: storage,
       plain: { host: plain.host, url: plain.url, dataDir: plain.dataDir, logFile: plain.logFile },
-      tls: { host: tls.host, url: tls.url, dataDir: tls.dataDir, logFile: tls.logFile, caFile: tls.caFile as string, certDir, username: auth.username, password: auth.password, authFile: creds },
+      tls: {
+        host: tls.host,
+        url: tls.url,
+        dataDir: tls.dataDir,
+        logFile: tls.logFile,
+        caFile: tls.caFile as string,
+        certDir,
+        username: auth.username,
+        password: auth.password,
+        authFile: creds,
+      },
       baseImage: `${plain.host}/${baseRepo}`,
       tlsBaseImage: `${tls.host}/${baseRepo}`,
     };
     const file = join(dir, 'info.json');
     await writeFile(file, JSON.stringify(info, null, 2), { mode: 0o600 });
     process.env[INFO_ENV] = file;
-    console.log(`[registry] plain ${plain.url}, tls ${tls.url}, base image ${info.baseImage} (${Date.now() - started} ms)`);
+    console.log(
+      `[registry] plain ${plain.url}, tls ${tls.url}, base image ${info.baseImage} (${Date.now() - started} ms)`,
+    );
   } catch (e) {
     await stopAll();
     await removeDir(dir);

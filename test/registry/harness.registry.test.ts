@@ -20,7 +20,9 @@ function status(url: string, opts: { ca?: string; auth?: string } = {}): Promise
       res.resume();
       resolve(res.statusCode ?? 0);
     };
-    const req = url.startsWith('https:') ? httpsRequest(url, { headers, ...(opts.ca ? { ca: opts.ca } : {}) }, cb) : get(url, { headers }, cb);
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { headers, ...(opts.ca ? { ca: opts.ca } : {}) }, cb)
+      : get(url, { headers }, cb);
     req.on('error', reject);
     req.end();
   });
@@ -38,7 +40,9 @@ describe('registry harness', () => {
     const ca = readFileSync(tls.caFile, 'utf8');
     await expect(status(`${tls.url}/v2/`)).rejects.toThrow(/self.signed|unable to verify|certificate/i);
     expect(await status(`${tls.url}/v2/`, { ca })).toBe(401);
-    expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:${canary('wrong registry password')}` })).toBe(401);
+    expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:${canary('wrong registry password')}` })).toBe(
+      401,
+    );
     expect(await status(`${tls.url}/v2/`, { ca, auth: `${tls.username}:${tls.password}` })).toBe(200);
   });
 
@@ -58,7 +62,14 @@ describe('registry harness', () => {
     const ctx = mkdtempSync(join(tmpdir(), 'pcd-ctx-'));
     writeFileSync(
       join(ctx, 'Containerfile'),
-      [`FROM ${info.baseImage} AS build`, 'RUN echo built > /built.txt && sh -c "test -x /bin/ls"', `FROM ${info.baseImage}`, 'COPY --from=build /built.txt /built.txt', 'RUN cat /built.txt', ''].join('\n'),
+      [
+        `FROM ${info.baseImage} AS build`,
+        'RUN echo built > /built.txt && sh -c "test -x /bin/ls"',
+        `FROM ${info.baseImage}`,
+        'COPY --from=build /built.txt /built.txt',
+        'RUN cat /built.txt',
+        '',
+      ].join('\n'),
     );
     const ref = `${info.plain.host}/${uniqueRepo('harness')}:t1`;
     await buildah(['build', '--isolation', 'chroot', '--tls-verify=false', '--layers=false', '-q', '-t', ref, ctx]);
@@ -87,7 +98,11 @@ describe('registry harness', () => {
       expect(proxy.failures()).toBe(2);
       expect(await status(`${proxy.url}/v2/`)).toBe(200); // the ping never counts
       // skopeo sees the registry through the proxy once the faults are spent
-      const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--tls-verify=false', `docker://${proxy.host}/${repo}:1`], { env: { ...process.env, ...containersEnv() } });
+      const { stdout } = await promisify(execFile)(
+        'skopeo',
+        ['inspect', '--tls-verify=false', `docker://${proxy.host}/${repo}:1`],
+        { env: { ...process.env, ...containersEnv() } },
+      );
       expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe((await skopeoInspect(info.baseImage)).Digest);
     } finally {
       await proxy.stop();

@@ -73,21 +73,34 @@ export interface SkopeoInspect {
  * `skopeo inspect` of a reference in one of the test registries (the independent witness the
  * tests compare the action's outputs with). TLS-registry refs use the CA and the auth file.
  */
-export async function skopeoInspect(ref: string, opts: { raw?: boolean } = {}): Promise<SkopeoInspect & { raw?: string }> {
+export async function skopeoInspect(
+  ref: string,
+  opts: { raw?: boolean } = {},
+): Promise<SkopeoInspect & { raw?: string }> {
   const info = registryInfo();
   const args = ['inspect'];
   if (ref.startsWith(info.tls.host + '/')) args.push('--cert-dir', info.tls.certDir, '--authfile', info.tls.authFile);
   else args.push('--tls-verify=false');
   if (opts.raw) args.push('--raw');
   args.push(`docker://${ref}`);
-  const { stdout } = await promisify(execFile)('skopeo', args, { env: { ...process.env, ...containersEnv() }, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)('skopeo', args, {
+    env: { ...process.env, ...containersEnv() },
+    timeout: 60_000,
+  });
   return opts.raw ? ({ raw: stdout } as SkopeoInspect & { raw: string }) : (JSON.parse(stdout) as SkopeoInspect);
 }
 
 /** Runs buildah with the run's storage; throws with stderr on failure. */
-export async function buildah(args: string[], opts: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function buildah(
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await promisify(execFile)('buildah', args, { env: { ...process.env, ...containersEnv() }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+    return await promisify(execFile)('buildah', args, {
+      env: { ...process.env, ...containersEnv() },
+      timeout: opts.timeoutMs ?? 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`buildah ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
@@ -103,9 +116,22 @@ export async function copyImage(from: string, toRepo: string, tls = false): Prom
   const host = tls ? info.tls.host : info.plain.host;
   const dest = `${host}/${toRepo}:1`;
   const args = ['copy', '--src-tls-verify=false'];
-  if (tls) args.push('--dest-cert-dir', info.tls.certDir, '--dest-authfile', info.tls.authFile, '--src-authfile', info.tls.authFile, '--src-cert-dir', info.tls.certDir);
+  if (tls)
+    args.push(
+      '--dest-cert-dir',
+      info.tls.certDir,
+      '--dest-authfile',
+      info.tls.authFile,
+      '--src-authfile',
+      info.tls.authFile,
+      '--src-cert-dir',
+      info.tls.certDir,
+    );
   else args.push('--dest-tls-verify=false');
-  await promisify(execFile)('skopeo', [...args, `docker://${from}`, `docker://${dest}`], { env: { ...process.env, ...containersEnv() }, timeout: 60_000 });
+  await promisify(execFile)('skopeo', [...args, `docker://${from}`, `docker://${dest}`], {
+    env: { ...process.env, ...containersEnv() },
+    timeout: 60_000,
+  });
   const { Digest } = await skopeoInspect(dest);
   return `${host}/${toRepo}@${Digest}`;
 }

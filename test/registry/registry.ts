@@ -86,7 +86,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function sh(file: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+async function sh(
+  file: string,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -127,19 +131,70 @@ export async function createCertificates(dir: string): Promise<{ caFile: string;
   await writeFile(p('openssl.cnf'), OPENSSL_CNF);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const serial = (): string[] => ['-set_serial', `0x${randomBytes(8).toString('hex')}`];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.crt'), '-subj', '/CN=polyglot-cd-test-registry-ca', '-config', p('openssl.cnf'), '-extensions', 'v3_ca', '-days', '7', ...serial()]);
-  await run('openssl', ['req', '-new', ...ec, '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1', '-config', p('openssl.cnf')]);
-  await run('openssl', ['x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-out', p('server.crt'), '-days', '7', '-extfile', p('openssl.cnf'), '-extensions', 'v3_server', ...serial()]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-subj',
+    '/CN=polyglot-cd-test-registry-ca',
+    '-config',
+    p('openssl.cnf'),
+    '-extensions',
+    'v3_ca',
+    '-days',
+    '7',
+    ...serial(),
+  ]);
+  await run('openssl', [
+    'req',
+    '-new',
+    ...ec,
+    '-keyout',
+    p('server.key'),
+    '-out',
+    p('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+    '-config',
+    p('openssl.cnf'),
+  ]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-out',
+    p('server.crt'),
+    '-days',
+    '7',
+    '-extfile',
+    p('openssl.cnf'),
+    '-extensions',
+    'v3_server',
+    ...serial(),
+  ]);
   return { caFile: p('ca.crt'), certFile: p('server.crt'), keyFile: p('server.key') };
 }
 
 function probe(url: string, caPem: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     const u = new URL('/v2/', url);
-    const req = (u.protocol === 'https:' ? httpsRequest : request)(u, { method: 'GET', timeout: 2000, ...(caPem ? { ca: caPem } : {}) }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = (u.protocol === 'https:' ? httpsRequest : request)(
+      u,
+      { method: 'GET', timeout: 2000, ...(caPem ? { ca: caPem } : {}) },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end();
@@ -189,7 +244,10 @@ export async function startRegistry(opts: StartOptions): Promise<RunningRegistry
   const logFile = join(dir, 'registry.log');
   const { openSync, closeSync } = await import('node:fs');
   const fd = openSync(logFile, 'a');
-  const child: ChildProcess = spawn('docker-registry', ['serve', config], { stdio: ['ignore', fd, fd], detached: false });
+  const child: ChildProcess = spawn('docker-registry', ['serve', config], {
+    stdio: ['ignore', fd, fd],
+    detached: false,
+  });
   closeSync(fd);
   const url = `${opts.tls ? 'https' : 'http'}://${host}`;
   const caPem = caFile ? await readFile(caFile, 'utf8') : undefined;
@@ -197,7 +255,10 @@ export async function startRegistry(opts: StartOptions): Promise<RunningRegistry
   child.on('exit', (code, signal) => (exited = `exit ${code ?? signal}`));
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
   for (;;) {
-    if (exited) throw new Error(`docker-registry stopped during start (${exited}); log: ${(await readFile(logFile, 'utf8')).slice(-2000)}`);
+    if (exited)
+      throw new Error(
+        `docker-registry stopped during start (${exited}); log: ${(await readFile(logFile, 'utf8')).slice(-2000)}`,
+      );
     try {
       const status = await probe(url, caPem);
       if (status === 200 || status === 401) break;
@@ -206,7 +267,9 @@ export async function startRegistry(opts: StartOptions): Promise<RunningRegistry
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`docker-registry on ${host} did not answer /v2/ within ${opts.readyTimeoutMs ?? 20_000} ms; log: ${logFile}`);
+      throw new Error(
+        `docker-registry on ${host} did not answer /v2/ within ${opts.readyTimeoutMs ?? 20_000} ms; log: ${logFile}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -240,14 +303,18 @@ export async function storageConf(dir: string): Promise<string> {
   await mkdir(join(dir, 'root'), { recursive: true });
   await mkdir(join(dir, 'runroot'), { recursive: true });
   const file = join(dir, 'storage.conf');
-  await writeFile(file, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`);
+  await writeFile(
+    file,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`,
+  );
   return file;
 }
 
 /** A Docker-style auth file (0600) for the given registries, for buildah/skopeo --authfile. */
 export async function authFile(path: string, entries: Record<string, RegistryAuth>): Promise<string> {
   const auths: Record<string, { auth: string }> = {};
-  for (const [host, a] of Object.entries(entries)) auths[host] = { auth: Buffer.from(`${a.username}:${a.password}`).toString('base64') };
+  for (const [host, a] of Object.entries(entries))
+    auths[host] = { auth: Buffer.from(`${a.username}:${a.password}`).toString('base64') };
   await writeFile(path, JSON.stringify({ auths }), { mode: 0o600 });
   return path;
 }
@@ -268,7 +335,10 @@ export interface BaseImageOptions {
 export async function buildBaseImage(opts: BaseImageOptions): Promise<void> {
   checkBinaries(['buildah']);
   const busybox = opts.busybox ?? ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
-  if (!busybox) throw new Error('registry harness: busybox-static is not installed (/bin/busybox); add the Debian package busybox-static');
+  if (!busybox)
+    throw new Error(
+      'registry harness: busybox-static is not installed (/bin/busybox); add the Debian package busybox-static',
+    );
   const env = { ...process.env, CONTAINERS_STORAGE_CONF: opts.storageConf, BUILDAH_ISOLATION: 'chroot' };
   const b = (args: string[]): Promise<string> => sh('buildah', args, { env });
   const name = `pcd-base-${randomBytes(4).toString('hex')}`;
@@ -277,7 +347,14 @@ export async function buildBaseImage(opts: BaseImageOptions): Promise<void> {
     await b(['copy', '--chmod', '0755', name, busybox, '/bin/busybox']);
     await b(['run', '--isolation', 'chroot', name, '--', '/bin/busybox', '--install', '-s', '/bin']);
     await b(['run', '--isolation', 'chroot', name, '--', '/bin/mkdir', '-p', '/tmp', '/etc']);
-    await b(['config', '--cmd', '/bin/sh', '--label', 'org.opencontainers.image.title=polyglot-cd test base (busybox-static)', name]);
+    await b([
+      'config',
+      '--cmd',
+      '/bin/sh',
+      '--label',
+      'org.opencontainers.image.title=polyglot-cd test base (busybox-static)',
+      name,
+    ]);
     const local = `localhost/${name}:latest`;
     await b(['commit', '--format', 'oci', name, local]);
     for (const r of opts.refs) {

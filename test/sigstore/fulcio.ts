@@ -40,7 +40,8 @@ async function waitFor(url: string, child: ChildProcess, logFile: string, timeou
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`fulcio exited with ${child.exitCode} before answering (log: ${logFile})`);
+    if (child.exitCode !== null)
+      throw new Error(`fulcio exited with ${child.exitCode} before answering (log: ${logFile})`);
     try {
       const res = await fetch(url);
       const body = await res.text();
@@ -60,7 +61,12 @@ export async function startFulcio(o: FulcioOptions): Promise<RunningFulcio> {
     config,
     JSON.stringify({
       OIDCIssuers: {
-        [o.issuer.url]: { IssuerURL: o.issuer.url, ClientID: o.clientId ?? 'sigstore', Type: 'github-workflow', CACert: o.issuer.caPem },
+        [o.issuer.url]: {
+          IssuerURL: o.issuer.url,
+          ClientID: o.clientId ?? 'sigstore',
+          Type: 'github-workflow',
+          CACert: o.issuer.caPem,
+        },
       },
     }),
   );
@@ -71,16 +77,26 @@ export async function startFulcio(o: FulcioOptions): Promise<RunningFulcio> {
     o.fulcio,
     [
       'serve',
-      '--ca', 'ephemeralca',
-      '--config-path', config,
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--grpc-host', '127.0.0.1',
-      '--grpc-port', String(grpcPort),
-      '--metrics-port', String(metricsPort),
-      '--legacy-unix-domain-socket', join(o.dir, 'fulcio-legacy.sock'),
-      '--ct-log-url', '',
-      '--log_type', 'dev',
+      '--ca',
+      'ephemeralca',
+      '--config-path',
+      config,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--grpc-host',
+      '127.0.0.1',
+      '--grpc-port',
+      String(grpcPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--legacy-unix-domain-socket',
+      join(o.dir, 'fulcio-legacy.sock'),
+      '--ct-log-url',
+      '',
+      '--log_type',
+      'dev',
     ],
     { stdio: ['ignore', log, log], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: o.dir } },
   );
@@ -94,16 +110,23 @@ export async function startFulcio(o: FulcioOptions): Promise<RunningFulcio> {
     clearTimeout(timer);
   };
   try {
-    const bundle = JSON.parse(await waitFor(`${url}/api/v2/trustBundle`, child, logFile)) as { chains: { certificates: string[] }[] };
+    const bundle = JSON.parse(await waitFor(`${url}/api/v2/trustBundle`, child, logFile)) as {
+      chains: { certificates: string[] }[];
+    };
     const pem = (bundle.chains[0]?.certificates ?? []).join('');
-    if (!pem.includes('BEGIN CERTIFICATE')) throw new Error(`fulcio's trust bundle has no certificate: ${JSON.stringify(bundle).slice(0, 300)}`);
+    if (!pem.includes('BEGIN CERTIFICATE'))
+      throw new Error(`fulcio's trust bundle has no certificate: ${JSON.stringify(bundle).slice(0, 300)}`);
     const caFile = join(o.dir, 'fulcio-ca.pem');
     writeFileSync(caFile, pem);
     const trustedRoot = join(o.dir, 'trusted-root.json');
-    await promisify(execFile)(o.cosign, ['trusted-root', 'create', '--fulcio', `url=${url},certificate-chain=${caFile}`, '--out', trustedRoot], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: o.dir },
-      timeout: 30_000,
-    });
+    await promisify(execFile)(
+      o.cosign,
+      ['trusted-root', 'create', '--fulcio', `url=${url},certificate-chain=${caFile}`, '--out', trustedRoot],
+      {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: o.dir },
+        timeout: 30_000,
+      },
+    );
     return { url, pid: child.pid ?? -1, caFile, trustedRoot, logFile, stop };
   } catch (err) {
     await stop();

@@ -106,37 +106,48 @@ export async function startOidcIssuer(dir: string, claims: ActionsClaims = defau
   const mint = (key: KeyObject, audience: string, ttl: number): string => {
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', kid };
-    const payload = { ...state.claims, iss: state.url, aud: audience, iat: now, nbf: now - 5, exp: now + ttl, jti: randomUUID() };
+    const payload = {
+      ...state.claims,
+      iss: state.url,
+      aud: audience,
+      iat: now,
+      nbf: now - 5,
+      exp: now + ttl,
+      jti: randomUUID(),
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
   };
   const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
 
-  const server: Server = createServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) }, (req, res) => {
-    const u = new URL(req.url ?? '/', state.url);
-    requests.push(u.pathname + u.search);
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (u.pathname === '/.well-known/openid-configuration') {
-      return json(200, {
-        issuer: state.url,
-        jwks_uri: `${state.url}/.well-known/jwks`,
-        subject_types_supported: ['public', 'pairwise'],
-        response_types_supported: ['id_token'],
-        claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'job_workflow_ref'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        scopes_supported: ['openid'],
-      });
-    }
-    if (u.pathname === '/.well-known/jwks') return json(200, { keys: [jwk] });
-    if (u.pathname === '/_apis/token') {
-      if (req.headers.authorization !== `Bearer ${requestToken}`) return json(401, { message: 'bad request token' });
-      return json(200, { count: 1, value: mint(key, u.searchParams.get('audience') ?? state.url, 300) });
-    }
-    return json(404, { message: 'not found' });
-  });
+  const server: Server = createServer(
+    { cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) },
+    (req, res) => {
+      const u = new URL(req.url ?? '/', state.url);
+      requests.push(u.pathname + u.search);
+      const json = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (u.pathname === '/.well-known/openid-configuration') {
+        return json(200, {
+          issuer: state.url,
+          jwks_uri: `${state.url}/.well-known/jwks`,
+          subject_types_supported: ['public', 'pairwise'],
+          response_types_supported: ['id_token'],
+          claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'job_workflow_ref'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          scopes_supported: ['openid'],
+        });
+      }
+      if (u.pathname === '/.well-known/jwks') return json(200, { keys: [jwk] });
+      if (u.pathname === '/_apis/token') {
+        if (req.headers.authorization !== `Bearer ${requestToken}`) return json(401, { message: 'bad request token' });
+        return json(200, { count: 1, value: mint(key, u.searchParams.get('audience') ?? state.url, 300) });
+      }
+      return json(404, { message: 'not found' });
+    },
+  );
   server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

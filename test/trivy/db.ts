@@ -52,7 +52,9 @@ export function builtTrivy(env: NodeJS.ProcessEnv = process.env): string | undef
   } catch {
     return undefined;
   }
-  return stamp.startsWith(`version=${TRIVY_VERSION} `) && existsSync(join(dir, 'trivy')) ? join(dir, 'trivy') : undefined;
+  return stamp.startsWith(`version=${TRIVY_VERSION} `) && existsSync(join(dir, 'trivy'))
+    ? join(dir, 'trivy')
+    : undefined;
 }
 
 /** Why real-Trivy tests are skipped, or undefined when they can run. */
@@ -72,13 +74,21 @@ export function dbgenBinary(): string {
   if (dbgenPath) return dbgenPath;
   let out: string;
   try {
-    out = execFileSync('bash', [setupScript, '--print-dbgen'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    out = execFileSync('bash', [setupScript, '--print-dbgen'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000,
+    });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`cannot get trivy-dbgen from scripts/setup/trivy.sh --print-dbgen: ${(e.stderr || e.message).trim()}`, { cause: err });
+    throw new Error(
+      `cannot get trivy-dbgen from scripts/setup/trivy.sh --print-dbgen: ${(e.stderr || e.message).trim()}`,
+      { cause: err },
+    );
   }
   const path = out.trim();
-  if (!path || !existsSync(path)) throw new Error(`scripts/setup/trivy.sh --print-dbgen printed ${JSON.stringify(path)}, which is not a file`);
+  if (!path || !existsSync(path))
+    throw new Error(`scripts/setup/trivy.sh --print-dbgen printed ${JSON.stringify(path)}, which is not a file`);
   dbgenPath = path;
   return path;
 }
@@ -141,7 +151,11 @@ export interface TrivyDb {
  * Writes `<cacheDir>/db/trivy.db` and `<cacheDir>/db/metadata.json` with exactly these advisories,
  * for `trivy --cache-dir <cacheDir> --skip-db-update`.
  */
-export async function makeTrivyDb(cacheDir: string, advisories: readonly TrivyAdvisory[], opts: TrivyDbOptions = {}): Promise<TrivyDb> {
+export async function makeTrivyDb(
+  cacheDir: string,
+  advisories: readonly TrivyAdvisory[],
+  opts: TrivyDbOptions = {},
+): Promise<TrivyDb> {
   const dbDir = join(cacheDir, 'db');
   mkdirSync(dbDir, { recursive: true });
   const doc = {
@@ -167,7 +181,8 @@ export async function makeTrivyDb(cacheDir: string, advisories: readonly TrivyAd
  */
 export function trivyOfflineArgs(cacheDir: string): string[] {
   return [
-    '--cache-dir', cacheDir,
+    '--cache-dir',
+    cacheDir,
     '--skip-db-update',
     '--skip-java-db-update',
     '--skip-check-update',
@@ -191,9 +206,7 @@ export function trivyEnv(cacheDir?: string): Record<string, string> {
     TRIVY_SKIP_VERSION_CHECK: 'true',
     TRIVY_DISABLE_TELEMETRY: 'true',
     TRIVY_NO_PROGRESS: 'true',
-    ...(cacheDir
-      ? { TRIVY_CACHE_DIR: cacheDir, TRIVY_SKIP_DB_UPDATE: 'true', TRIVY_SKIP_JAVA_DB_UPDATE: 'true' }
-      : {}),
+    ...(cacheDir ? { TRIVY_CACHE_DIR: cacheDir, TRIVY_SKIP_DB_UPDATE: 'true', TRIVY_SKIP_JAVA_DB_UPDATE: 'true' } : {}),
   };
 }
 

@@ -134,7 +134,9 @@ export async function buildPlantedImage(opts: {
   const env = { ...process.env, BUILDAH_ISOLATION: 'chroot', ...opts.env };
   const buildah = async (args: string[]): Promise<string> => {
     try {
-      return (await promisify(execFile)('buildah', args, { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
+      return (
+        await promisify(execFile)('buildah', args, { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 })
+      ).stdout.trim();
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       throw new Error(`buildah ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`, { cause: err });
@@ -147,18 +149,29 @@ export async function buildPlantedImage(opts: {
     writePlantedRootfs(root);
     ctr = await buildah(['from', '--tls-verify=false', '--pull=missing', '--quiet', opts.base]);
     await buildah(['copy', ctr, `${root}/`, '/']);
-    await buildah(['config', '--label', 'org.opencontainers.image.title=polyglot-cd trivy test image (planted package metadata)', ctr]);
+    await buildah([
+      'config',
+      '--label',
+      'org.opencontainers.image.title=polyglot-cd trivy test image (planted package metadata)',
+      ctr,
+    ]);
     const local = `localhost/pcd-trivy-${ctr.slice(0, 12)}:latest`;
     await buildah(['commit', '--quiet', '--format', 'oci', ctr, local]);
     const digestFile = join(tmp, 'digest');
     await buildah(['push', '--quiet', '--tls-verify=false', '--digestfile', digestFile, local, `docker://${opts.ref}`]);
     const digest = readFileSync(digestFile, 'utf8').trim();
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`buildah push wrote no digest (${JSON.stringify(digest)})`);
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+      throw new Error(`buildah push wrote no digest (${JSON.stringify(digest)})`);
     if (opts.archive) await buildah(['push', '--quiet', local, `oci-archive:${opts.archive}`]);
     if (opts.layout) await buildah(['push', '--quiet', local, `oci:${opts.layout}`]);
     await buildah(['rmi', local]).catch(() => undefined);
     const repo = opts.ref.replace(/:[^/:]+$/, '');
-    return { image: `${repo}@${digest}`, digest, ...(opts.archive ? { archive: opts.archive } : {}), ...(opts.layout ? { layout: opts.layout } : {}) };
+    return {
+      image: `${repo}@${digest}`,
+      digest,
+      ...(opts.archive ? { archive: opts.archive } : {}),
+      ...(opts.layout ? { layout: opts.layout } : {}),
+    };
   } finally {
     if (ctr) await buildah(['rm', ctr]).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });

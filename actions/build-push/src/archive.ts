@@ -66,8 +66,14 @@ export async function readArchiveManifest(path: string): Promise<ArchiveManifest
     throw new Error('its index.json is not JSON');
   }
   const ms = index.manifests ?? [];
-  if (ms.length !== 1) throw new Error(`its index.json lists ${ms.length} manifests; build-push pushes archives with exactly one`);
+  if (ms.length !== 1)
+    throw new Error(`its index.json lists ${ms.length} manifests; build-push pushes archives with exactly one`);
   const m = ms[0] as { digest?: unknown; mediaType?: unknown; size?: unknown };
-  if (typeof m.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(m.digest)) throw new Error('its manifest has no sha256 digest');
-  return { digest: m.digest, mediaType: typeof m.mediaType === 'string' ? m.mediaType : '', size: typeof m.size === 'number' ? m.size : 0 };
+  if (typeof m.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(m.digest))
+    throw new Error('its manifest has no sha256 digest');
+  return {
+    digest: m.digest,
+    mediaType: typeof m.mediaType === 'string' ? m.mediaType : '',
+    size: typeof m.size === 'number' ? m.size : 0,
+  };
 }

@@ -35,7 +35,8 @@ export interface BuildPushInputs {
   pushAttempts: number;
 }
 
-const HOSTPORT_RE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+const HOSTPORT_RE =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
 const BUILD_ARG_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 const TARGET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -43,7 +44,8 @@ const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 
 function tagProblem(tag: string): string | undefined {
   if (tag.length > 128) return `it is ${tag.length} characters long (at most 128)`;
-  if (tag.startsWith('-') || tag.startsWith('.')) return 'it starts with "-" or "." (a tag starts with a letter, digit or _)';
+  if (tag.startsWith('-') || tag.startsWith('.'))
+    return 'it starts with "-" or "." (a tag starts with a letter, digit or _)';
   if (/\s/.test(tag)) return 'it contains whitespace';
   if (tag.includes('/')) return 'it contains "/" (a tag has letters, digits, _ . and - only)';
   if (!TAG_RE.test(tag)) return 'it has characters outside letters, digits, _ . and -';
@@ -53,22 +55,40 @@ function tagProblem(tag: string): string | undefined {
 /** Reads and validates every input before any side effect. The password is masked at read. */
 export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
   const { inputs, env } = ctx;
-  const rawImage = inputs.required('image', { hint: 'Give the registry and repository without a tag, e.g. image: ghcr.io/my-org/shop.' });
+  const rawImage = inputs.required('image', {
+    hint: 'Give the registry and repository without a tag, e.g. image: ghcr.io/my-org/shop.',
+  });
   if (/[@]/.test(rawImage) || /:[^/]*$/.test(rawImage.replace(/^[^/]*\//, ''))) {
-    inputs.fail('image', rawImage, 'expected registry/repository without a tag or digest (tags come from the Git context and the tags input)');
+    inputs.fail(
+      'image',
+      rawImage,
+      'expected registry/repository without a tag or digest (tags come from the Git context and the tags input)',
+    );
   }
   const slash = rawImage.indexOf('/');
   const host = slash > 0 ? rawImage.slice(0, slash) : '';
   if (!host || !(host.includes('.') || host.includes(':') || host === 'localhost') || !HOSTPORT_RE.test(host)) {
-    inputs.fail('image', rawImage, 'expected registry/repository, starting with the registry host (e.g. ghcr.io/my-org/shop or registry.example.com:5000/team/app)');
+    inputs.fail(
+      'image',
+      rawImage,
+      'expected registry/repository, starting with the registry host (e.g. ghcr.io/my-org/shop or registry.example.com:5000/team/app)',
+    );
   }
   const path = rawImage.slice(slash + 1);
   if (path !== path.toLowerCase()) {
-    inputs.fail('image', rawImage, `repository names must be lower-case (OCI distribution spec), e.g. ${host.toLowerCase()}/${path.toLowerCase()}`);
+    inputs.fail(
+      'image',
+      rawImage,
+      `repository names must be lower-case (OCI distribution spec), e.g. ${host.toLowerCase()}/${path.toLowerCase()}`,
+    );
   }
   const image = `${host.toLowerCase()}/${path}`;
   if (!REPOSITORY_RE.test(image)) {
-    inputs.fail('image', rawImage, 'the repository must follow the OCI grammar: lower-case letters and digits separated by . _ __ - or /');
+    inputs.fail(
+      'image',
+      rawImage,
+      'the repository must follow the OCI grammar: lower-case letters and digits separated by . _ __ - or /',
+    );
   }
 
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
@@ -78,7 +98,11 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
   if (fromArchiveRaw) {
     fromArchive = isAbsolute(fromArchiveRaw) ? fromArchiveRaw : resolve(workspace, fromArchiveRaw);
     if (!existsSync(fromArchive) || !statSync(fromArchive).isFile()) {
-      inputs.fail('from-archive', fromArchiveRaw, 'no such file: expected the archive output of an earlier build-push step with push: false');
+      inputs.fail(
+        'from-archive',
+        fromArchiveRaw,
+        'no such file: expected the archive output of an earlier build-push step with push: false',
+      );
     }
     if (!push) inputs.fail('push', 'false', 'from-archive pushes an archive: push must be true');
   }
@@ -88,13 +112,15 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
   const fileRaw = inputs.optional('file');
   let file = '';
   if (!fromArchive) {
-    if (!existsSync(context) || !statSync(context).isDirectory()) inputs.fail('context', contextRaw, `no such directory (${context})`);
+    if (!existsSync(context) || !statSync(context).isDirectory())
+      inputs.fail('context', contextRaw, `no such directory (${context})`);
     if (fileRaw) {
       file = isAbsolute(fileRaw) ? fileRaw : resolve(workspace, fileRaw);
       if (!existsSync(file) || !statSync(file).isFile()) inputs.fail('file', fileRaw, `no such file (${file})`);
     } else {
       file = ['Containerfile', 'Dockerfile'].map((f) => join(context, f)).find((f) => existsSync(f)) ?? '';
-      if (!file) inputs.fail('file', '', `no Containerfile or Dockerfile in the context ${context}; set file: to its path`);
+      if (!file)
+        inputs.fail('file', '', `no Containerfile or Dockerfile in the context ${context}; set file: to its path`);
     }
   }
 
@@ -105,24 +131,46 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     if (problem) inputs.fail('tags', t, `not a valid OCI tag: ${problem}`);
   }
   const latest = inputs.bool('latest', false);
-  const labels = inputs.keyValues('labels', { keyPattern: LABEL_KEY_RE, keyAllowed: 'letters, digits and . _ / - (e.g. org.opencontainers.image.description)' });
-  const buildArgs = inputs.keyValues('build-args', { keyPattern: BUILD_ARG_KEY_RE, keyAllowed: 'a build argument name: letters, digits and _, not starting with a digit' });
-  const target = inputs.matching('target', TARGET_RE, 'expected a build stage name (letters, digits, _ . -; not starting with - or .)');
+  const labels = inputs.keyValues('labels', {
+    keyPattern: LABEL_KEY_RE,
+    keyAllowed: 'letters, digits and . _ / - (e.g. org.opencontainers.image.description)',
+  });
+  const buildArgs = inputs.keyValues('build-args', {
+    keyPattern: BUILD_ARG_KEY_RE,
+    keyAllowed: 'a build argument name: letters, digits and _, not starting with a digit',
+  });
+  const target = inputs.matching(
+    'target',
+    TARGET_RE,
+    'expected a build stage name (letters, digits, _ . -; not starting with - or .)',
+  );
   const platforms = inputs.list('platforms');
-  for (const p of platforms) if (!PLATFORM_RE.test(p)) inputs.fail('platforms', p, 'expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8');
+  for (const p of platforms)
+    if (!PLATFORM_RE.test(p))
+      inputs.fail('platforms', p, 'expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8');
   if (platforms.length > 1 && builder === 'buildah') {
-    inputs.fail('platforms', platforms.join(','), 'buildah builds one platform per run here; use builder: docker (buildx) for a multi-platform image');
+    inputs.fail(
+      'platforms',
+      platforms.join(','),
+      'buildah builds one platform per run here; use builder: docker (buildx) for a multi-platform image',
+    );
   }
 
   const username = inputs.optional('username');
   const password = inputs.optional('password', '', { secret: true });
-  if (username && !password) inputs.fail('password', '', 'a username was given without a password (pass it from a secret)');
+  if (username && !password)
+    inputs.fail('password', '', 'a username was given without a password (pass it from a secret)');
   if (password && !username) inputs.fail('username', '', 'a password was given without a username');
   const registryRaw = inputs.optional('registry');
-  if (registryRaw && !HOSTPORT_RE.test(registryRaw)) inputs.fail('registry', registryRaw, 'expected a registry host[:port] without scheme or path, e.g. ghcr.io');
+  if (registryRaw && !HOSTPORT_RE.test(registryRaw))
+    inputs.fail('registry', registryRaw, 'expected a registry host[:port] without scheme or path, e.g. ghcr.io');
   const registry = username ? (registryRaw || host).toLowerCase() : '';
   if (registry && registry !== host.toLowerCase()) {
-    inputs.fail('registry', registryRaw, `the login registry must be the image's registry (${host.toLowerCase()}); log in to other registries in an earlier step`);
+    inputs.fail(
+      'registry',
+      registryRaw,
+      `the login registry must be the image's registry (${host.toLowerCase()}); log in to other registries in an earlier step`,
+    );
   }
 
   const caFileRaw = inputs.optional('ca-file');
@@ -135,14 +183,19 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     } catch {
       inputs.fail('ca-file', caFileRaw, `cannot read ${caFile}`);
     }
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) inputs.fail('ca-file', caFileRaw, 'expected a PEM file with at least one CERTIFICATE block');
+    if (!text.includes('-----BEGIN CERTIFICATE-----'))
+      inputs.fail('ca-file', caFileRaw, 'expected a PEM file with at least one CERTIFICATE block');
   }
   const insecureRegistries = inputs.list('insecure-registries').map((h) => h.toLowerCase());
-  for (const h of insecureRegistries) if (!HOSTPORT_RE.test(h)) inputs.fail('insecure-registries', h, 'expected registry host[:port] entries, e.g. registry.local:5000');
+  for (const h of insecureRegistries)
+    if (!HOSTPORT_RE.test(h))
+      inputs.fail('insecure-registries', h, 'expected registry host[:port] entries, e.g. registry.local:5000');
   const pushAttempts = inputs.int('push-attempts', { default: 5, min: 1, max: 10 });
   const epochRaw = (env['SOURCE_DATE_EPOCH'] ?? '').trim();
   if (epochRaw && !/^\d{1,11}$/.test(epochRaw)) {
-    throw new InputError(`SOURCE_DATE_EPOCH is ${JSON.stringify(epochRaw.slice(0, 40))}: expected whole seconds since 1970 (e.g. the commit time, git log -1 --format=%ct)`);
+    throw new InputError(
+      `SOURCE_DATE_EPOCH is ${JSON.stringify(epochRaw.slice(0, 40))}: expected whole seconds since 1970 (e.g. the commit time, git log -1 --format=%ct)`,
+    );
   }
   const sourceDateEpoch = epochRaw ? Number(epochRaw) : undefined;
 

@@ -5,7 +5,13 @@ import { code, GateError, githubContext, InputError, ToolError, type ActionConte
 import { Buildah, classifyPushFailure, Skopeo } from '@polyglot-cd/tools/buildah';
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { Docker } from '@polyglot-cd/tools/docker';
-import { checkRegistryAccess, manifestDigest, RegistryClient, RegistryError, type RegistryOptions } from '@polyglot-cd/tools/registry';
+import {
+  checkRegistryAccess,
+  manifestDigest,
+  RegistryClient,
+  RegistryError,
+  type RegistryOptions,
+} from '@polyglot-cd/tools/registry';
 import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import { readArchiveManifest } from './archive.js';
 import { registriesConf } from './containers-config.js';
@@ -52,7 +58,8 @@ export function formatBytes(n: number | undefined): string {
 function readPrNumber(eventPath: string | undefined): number | undefined {
   if (!eventPath || !existsSync(eventPath)) return undefined;
   try {
-    const n = (JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown } }).pull_request?.number;
+    const n = (JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: unknown } }).pull_request
+      ?.number;
     return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
   } catch {
     return undefined;
@@ -64,13 +71,22 @@ function registryFailure(err: unknown, inputs: BuildPushInputs): Error {
   const host = inputs.imageRegistry;
   switch (err.kind) {
     case 'unauthorized':
-      return new InputError(`Registry ${host} refused the login of "${inputs.username || '(anonymous)'}": ${err.message}. Check username and password.`, 'password');
+      return new InputError(
+        `Registry ${host} refused the login of "${inputs.username || '(anonymous)'}": ${err.message}. Check username and password.`,
+        'password',
+      );
     case 'denied':
-      return new InputError(`Registry ${host} denied access: ${err.message}. The credentials may lack push rights on ${inputs.image}.`, 'username');
+      return new InputError(
+        `Registry ${host} denied access: ${err.message}. The credentials may lack push rights on ${inputs.image}.`,
+        'username',
+      );
     case 'tls':
       return new InputError(`${err.message}`, 'ca-file');
     case 'unreachable':
-      return new InputError(`Registry ${host} of input "image" is unreachable: ${err.message}. Nothing was built or pushed.`, 'image');
+      return new InputError(
+        `Registry ${host} of input "image" is unreachable: ${err.message}. Nothing was built or pushed.`,
+        'image',
+      );
     default:
       return new Error(err.message);
   }
@@ -84,7 +100,10 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let computed;
   try {
-    computed = computeTags({ sha: gh.sha, eventName: gh.eventName, ref: gh.ref, prNumber: readPrNumber(env['GITHUB_EVENT_PATH']) }, { extraTags: inputs.extraTags, latest: inputs.latest });
+    computed = computeTags(
+      { sha: gh.sha, eventName: gh.eventName, ref: gh.ref, prNumber: readPrNumber(env['GITHUB_EVENT_PATH']) },
+      { extraTags: inputs.extraTags, latest: inputs.latest },
+    );
   } catch (e) {
     throw new InputError(`Cannot compute the tags: ${(e as Error).message}`);
   }
@@ -110,14 +129,17 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   let result: Result | undefined;
   try {
     if (inputs.push) {
-      await log.group(`Check registry ${inputs.imageRegistry}${inputs.username ? ` as ${inputs.username}` : ''}`, async () => {
-        try {
-          await checkRegistryAccess(inputs.imageRegistry, regOpts);
-        } catch (e) {
-          throw registryFailure(e, inputs);
-        }
-        log.info(`${inputs.imageRegistry} answers and accepts the credentials`);
-      });
+      await log.group(
+        `Check registry ${inputs.imageRegistry}${inputs.username ? ` as ${inputs.username}` : ''}`,
+        async () => {
+          try {
+            await checkRegistryAccess(inputs.imageRegistry, regOpts);
+          } catch (e) {
+            throw registryFailure(e, inputs);
+          }
+          log.info(`${inputs.imageRegistry} answers and accepts the credentials`);
+        },
+      );
     }
 
     // containers/image settings for this run only: a cert dir with the private CA, insecure hosts
@@ -149,14 +171,20 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         builder = 'docker';
         reason = `${inputs.builder === 'docker' ? 'builder: docker was asked for; ' : ''}a Docker daemon answered (server ${state.serverVersion}, buildx ${state.buildx})`;
       } else if (inputs.builder === 'docker') {
-        throw new InputError(`builder: docker was asked for, but ${state.reason}. Use builder: auto or buildah on runners without Docker.`, 'builder');
+        throw new InputError(
+          `builder: docker was asked for, but ${state.reason}. Use builder: auto or buildah on runners without Docker.`,
+          'builder',
+        );
       } else {
         reason = `${state.reason}: using buildah (daemonless)`;
       }
     }
     log.info(`Builder: ${builder} (${reason})`);
     if (builder === 'buildah' && inputs.platforms.length > 1) {
-      throw new InputError(`Input "platforms" lists ${inputs.platforms.length} platforms, but buildah builds one per run here (${reason}); use a runner with Docker buildx for a multi-platform image`, 'platforms');
+      throw new InputError(
+        `Input "platforms" lists ${inputs.platforms.length} platforms, but buildah builds one per run here (${reason}); use a runner with Docker buildx for a multi-platform image`,
+        'platforms',
+      );
     }
 
     const login = async (tool: 'buildah' | 'skopeo'): Promise<void> => {
@@ -169,7 +197,16 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const pushOpts = { ...(inputs.username ? { authFile } : {}), ...(certDir ? { certDir } : {}) };
 
     if (builder === 'docker') {
-      result = await dockerPath(ctx, inputs, { runner, tmp, refs, labels: labelsFor(inputs, gh, computed.version, now), policy, sleep, runnerTemp, shortSha: gh.shortSha });
+      result = await dockerPath(ctx, inputs, {
+        runner,
+        tmp,
+        refs,
+        labels: labelsFor(inputs, gh, computed.version, now),
+        policy,
+        sleep,
+        runnerTemp,
+        shortSha: gh.shortSha,
+      });
     } else if (builder === 'skopeo') {
       await login('skopeo');
       const archive = await archiveManifest(inputs.fromArchive);
@@ -177,7 +214,13 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       const existing: string[] = [];
       for (const ref of refs) {
         const already = await pushTag(ctx, ref, archive.digest, regOpts, policy, sleep, () =>
-          skopeo.run(Skopeo.copyArchiveArgs(inputs.fromArchive, ref, { ...pushOpts, ...(regOpts.insecure ? { tlsVerify: false } : {}) }), { timeoutMs: 30 * 60_000 }),
+          skopeo.run(
+            Skopeo.copyArchiveArgs(inputs.fromArchive, ref, {
+              ...pushOpts,
+              ...(regOpts.insecure ? { tlsVerify: false } : {}),
+            }),
+            { timeoutMs: 30 * 60_000 },
+          ),
         );
         if (already) existing.push(ref);
       }
@@ -208,9 +251,14 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       const imageId = (await readFile(iidFile, 'utf8')).trim();
       if (!inputs.push) {
         const dir = await privateDir(join(runnerTemp, 'build-push'));
-        const archive = join(dir, `${inputs.image.split('/').pop() ?? 'image'}-${gh.shortSha || 'local'}-${imageId.replace(/^sha256:/, '').slice(0, 12)}.oci.tar`);
+        const archive = join(
+          dir,
+          `${inputs.image.split('/').pop() ?? 'image'}-${gh.shortSha || 'local'}-${imageId.replace(/^sha256:/, '').slice(0, 12)}.oci.tar`,
+        );
         await rm(archive, { force: true });
-        await log.group(`Write the image as an OCI archive (push: false)`, () => buildah.run(Buildah.pushArgs(imageId, `oci-archive:${archive}`), { timeoutMs: 30 * 60_000 }));
+        await log.group(`Write the image as an OCI archive (push: false)`, () =>
+          buildah.run(Buildah.pushArgs(imageId, `oci-archive:${archive}`), { timeoutMs: 30 * 60_000 }),
+        );
         const m = await archiveManifest(archive);
         result = { digest: m.digest, pushed: false, archive, sizeBytes: (await stat(archive)).size, existing: [] };
       } else {
@@ -220,7 +268,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           const layout = join(tmp, 'layout');
           await rm(layout, { recursive: true, force: true });
           await buildah.run(Buildah.pushArgs(imageId, `oci:${layout}`));
-          const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+          const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+            manifests: { digest: string }[];
+          };
           return index.manifests[0]?.digest ?? '';
         };
         const existing: string[] = [];
@@ -228,7 +278,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           const digestFile = join(tmp, 'digest');
           await rm(digestFile, { force: true });
           const got = await pushTag(ctx, ref, digest ?? local, regOpts, policy, sleep, () =>
-            buildah.run(Buildah.pushArgs(imageId, `docker://${ref}`, { ...pushOpts, digestFile }), { timeoutMs: 30 * 60_000 }),
+            buildah.run(Buildah.pushArgs(imageId, `docker://${ref}`, { ...pushOpts, digestFile }), {
+              timeoutMs: 30 * 60_000,
+            }),
           );
           if (got) existing.push(ref);
           if (existsSync(digestFile)) digest ??= (await readFile(digestFile, 'utf8')).trim();
@@ -248,12 +300,18 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
           manifest = await client.fetchManifest(repo, refs[0]?.slice(inputs.image.length + 1) ?? 'latest');
           for (const ref of refs) {
             const d = await client.manifestDigest(repo, ref.slice(inputs.image.length + 1));
-            if (d !== manifest.digest) throw new Error(`${ref} resolves to ${d ?? 'nothing'}, not ${manifest.digest}: another push raced this one`);
+            if (d !== manifest.digest)
+              throw new Error(
+                `${ref} resolves to ${d ?? 'nothing'}, not ${manifest.digest}: another push raced this one`,
+              );
           }
         } catch (e) {
           throw registryFailure(e, inputs);
         }
-        if (result && manifest.digest !== result.digest) log.warning(`The builder reported ${result.digest}; the registry has ${manifest.digest} (the registry's is used)`);
+        if (result && manifest.digest !== result.digest)
+          log.warning(
+            `The builder reported ${result.digest}; the registry has ${manifest.digest} (the registry's is used)`,
+          );
         result = { ...(result as Result), digest: manifest.digest, sizeBytes: manifestSize(manifest.body) };
         log.info(`${refs.length} tag(s) → ${manifest.digest}`);
       });
@@ -265,7 +323,12 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   }
 }
 
-function labelsFor(inputs: BuildPushInputs, gh: ReturnType<typeof githubContext>, version: string, now: () => number): Map<string, string> {
+function labelsFor(
+  inputs: BuildPushInputs,
+  gh: ReturnType<typeof githubContext>,
+  version: string,
+  now: () => number,
+): Map<string, string> {
   return ociLabels(
     {
       repositoryUrl: gh.repositoryUrl,
@@ -312,12 +375,17 @@ async function pushTag(
         const kind = classifyPushFailure(e.details.stderrTail);
         if (kind === 'transient' && attempt < policy.attempts) {
           const ms = backoffDelay(attempt, policy);
-          log.warning(`Push of ${ref} failed (attempt ${attempt} of ${policy.attempts}, transient: ${e.details.stderrTail.split('\n').pop() ?? ''}); retrying in ${(ms / 1000).toFixed(1)}s`);
+          log.warning(
+            `Push of ${ref} failed (attempt ${attempt} of ${policy.attempts}, transient: ${e.details.stderrTail.split('\n').pop() ?? ''}); retrying in ${(ms / 1000).toFixed(1)}s`,
+          );
           await sleep(ms);
           continue;
         }
         if (kind === 'transient') {
-          throw new ToolError(`Push of ${ref} failed ${attempt} times on transient registry errors (push-attempts: ${policy.attempts}); giving up`, e.details);
+          throw new ToolError(
+            `Push of ${ref} failed ${attempt} times on transient registry errors (push-attempts: ${policy.attempts}); giving up`,
+            e.details,
+          );
         }
         const existing = await manifestDigest(ref, regOpts).catch(() => undefined);
         if (existing === undefined) throw e;
@@ -368,7 +436,9 @@ async function dockerPath(ctx: ActionContext, inputs: BuildPushInputs, o: Docker
   // keep the runner's buildx builders and plugins: copy nothing else from ~/.docker
   const docker = new Docker(o.runner, { env: { DOCKER_CONFIG: dockerConfig } });
   if (inputs.caFile || inputs.insecureRegistries.length) {
-    log.warning('With the docker builder, the Docker daemon/BuildKit must trust the registry itself; ca-file and insecure-registries apply to the digest read-back only');
+    log.warning(
+      'With the docker builder, the Docker daemon/BuildKit must trust the registry itself; ca-file and insecure-registries apply to the digest read-back only',
+    );
   }
   if (inputs.username) {
     await log.group(`Log in to ${inputs.registry} (docker, password from stdin, temporary DOCKER_CONFIG)`, () =>
@@ -394,12 +464,21 @@ async function dockerPath(ctx: ActionContext, inputs: BuildPushInputs, o: Docker
   });
   for (let attempt = 1; ; attempt++) {
     try {
-      await log.group(`Build${inputs.push ? ' and push' : ''} ${inputs.image} with docker buildx`, () => docker.run(args, { stream: true, timeoutMs: 60 * 60_000 }));
+      await log.group(`Build${inputs.push ? ' and push' : ''} ${inputs.image} with docker buildx`, () =>
+        docker.run(args, { stream: true, timeoutMs: 60 * 60_000 }),
+      );
       break;
     } catch (e) {
-      if (e instanceof ToolError && inputs.push && classifyPushFailure(e.details.stderrTail) === 'transient' && attempt < o.policy.attempts) {
+      if (
+        e instanceof ToolError &&
+        inputs.push &&
+        classifyPushFailure(e.details.stderrTail) === 'transient' &&
+        attempt < o.policy.attempts
+      ) {
         const ms = backoffDelay(attempt, o.policy);
-        log.warning(`docker buildx failed on a transient registry error (attempt ${attempt} of ${o.policy.attempts}); retrying in ${(ms / 1000).toFixed(1)}s (the build cache makes it a re-push)`);
+        log.warning(
+          `docker buildx failed on a transient registry error (attempt ${attempt} of ${o.policy.attempts}); retrying in ${(ms / 1000).toFixed(1)}s (the build cache makes it a re-push)`,
+        );
         await o.sleep(ms);
         continue;
       }
@@ -414,7 +493,15 @@ async function dockerPath(ctx: ActionContext, inputs: BuildPushInputs, o: Docker
   return { digest: meta.digest ?? '', pushed: true, archive: '', sizeBytes: undefined, existing: [] };
 }
 
-function writeResults(ctx: ActionContext, inputs: BuildPushInputs, refs: string[], builder: Builder, reason: string, result: Result | undefined, seconds: string): void {
+function writeResults(
+  ctx: ActionContext,
+  inputs: BuildPushInputs,
+  refs: string[],
+  builder: Builder,
+  reason: string,
+  result: Result | undefined,
+  seconds: string,
+): void {
   const { outputs, summary } = ctx;
   if (result) {
     const imageRef = `${inputs.image}@${result.digest}`;
@@ -444,10 +531,16 @@ function writeResults(ctx: ActionContext, inputs: BuildPushInputs, refs: string[
     ['Digest', result?.digest ?? 'n/a'],
     ['Builder', `${builder}: ${reason || 'not chosen'}`],
     ['Time', `${seconds} s`],
-    ['Size', `${formatBytes(result?.sizeBytes)}${result?.pushed ? ' (compressed, as stored)' : result?.archive ? ' (archive)' : ''}`],
+    [
+      'Size',
+      `${formatBytes(result?.sizeBytes)}${result?.pushed ? ' (compressed, as stored)' : result?.archive ? ' (archive)' : ''}`,
+    ],
     ...(result?.archive ? ([['Archive', result.archive]] as [string, string][]) : []),
   ]);
-  if (refs.length) summary.raw(`**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${refs.map((r) => code(r)).join(' ')}\n\n`);
+  if (refs.length)
+    summary.raw(
+      `**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${refs.map((r) => code(r)).join(' ')}\n\n`,
+    );
   if (result?.existing.length) {
     summary.raw(
       `**Already in the registry**: the registry refused to rewrite ${result.existing.map((r) => code(r)).join(' ')} (immutable tags); ` +

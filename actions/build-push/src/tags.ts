@@ -34,7 +34,13 @@ export interface ComputedTags {
   version: string;
 }
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'merge_group',
+]);
 const PR_NUMBER_RE = /^[1-9][0-9]{0,8}$/;
 const SEMVER_RE = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -75,7 +81,8 @@ export function semverTags(gitTag: string): string[] | undefined {
 
 export function computeTags(ctx: TagContext, opts: TagOptions): ComputedTags {
   const notes: string[] = [];
-  if (!/^[0-9a-f]{7,64}$/i.test(ctx.sha)) throw new Error(`GITHUB_SHA is not a commit SHA (${JSON.stringify(ctx.sha.slice(0, 80))})`);
+  if (!/^[0-9a-f]{7,64}$/i.test(ctx.sha))
+    throw new Error(`GITHUB_SHA is not a commit SHA (${JSON.stringify(ctx.sha.slice(0, 80))})`);
   const short = shortSha(ctx.sha);
   const tags: string[] = [`sha-${short}`];
   let version = `sha-${short}`;
@@ -94,7 +101,8 @@ export function computeTags(ctx: TagContext, opts: TagOptions): ComputedTags {
     else {
       tags.push(`${fragment}-${short}`);
       version = `${fragment}-${short}`;
-      if (fragment !== branch) notes.push(`branch ${JSON.stringify(branch)} → tag ${fragment}-${short} (sanitised to the OCI tag grammar)`);
+      if (fragment !== branch)
+        notes.push(`branch ${JSON.stringify(branch)} → tag ${fragment}-${short} (sanitised to the OCI tag grammar)`);
     }
   } else if (ctx.ref.startsWith('refs/tags/')) {
     const gitTag = ctx.ref.slice('refs/tags/'.length);
@@ -111,6 +119,7 @@ export function computeTags(ctx: TagContext, opts: TagOptions): ComputedTags {
     if (pr) notes.push('latest is never pushed for a pull request: left out');
     else out.push('latest');
   }
-  for (const t of out) if (!TAG_RE.test(t)) throw new Error(`computed tag ${JSON.stringify(t)} breaks the OCI tag grammar`);
+  for (const t of out)
+    if (!TAG_RE.test(t)) throw new Error(`computed tag ${JSON.stringify(t)} breaks the OCI tag grammar`);
   return { tags: out, notes, version };
 }

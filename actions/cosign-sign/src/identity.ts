@@ -28,7 +28,6 @@ export interface SignerIdentity {
   callerWorkflowRef: string;
 }
 
-
 export function signerIdentity(claims: OidcClaims, serverUrl: string): SignerIdentity {
   const jwr = claims.job_workflow_ref;
   if (typeof jwr !== 'string' || !/^[^/\s]+\/[^/\s]+\/\.github\/workflows\/[^@\s]+@\S+$/.test(jwr)) {

@@ -41,7 +41,8 @@ export interface SignInputs {
   toolsBaseUrl?: string;
 }
 
-const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+const HOST_PORT =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
 const ANNOTATION_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$/;
 
 /** Why an image reference is not `repo@sha256:<64 hex>`, in words a user can act on. */
@@ -59,7 +60,8 @@ export function imageProblem(ref: string): string | undefined {
   if (!digest.startsWith('sha256:')) return `the digest "${digest}" is not sha256:<64 hex>`;
   const hex = digest.slice('sha256:'.length);
   if (!/^[a-f0-9]+$/.test(hex)) return 'the digest must be 64 lower-case hex characters after sha256:';
-  if (hex.length !== 64) return `the digest has ${hex.length} hex characters after sha256:, not 64 (a short digest is not accepted)`;
+  if (hex.length !== 64)
+    return `the digest has ${hex.length} hex characters after sha256:, not 64 (a short digest is not accepted)`;
   return 'the repository part is not a valid OCI repository name (lower-case, optional registry host[:port])';
 }
 
@@ -79,7 +81,8 @@ export function getInputs(ctx: ActionContext): Readonly<SignInputs> {
   if (problem) inputs.fail('image', image, `expected repo@sha256:<64 hex>; ${problem}`);
   const at = image.indexOf('@');
   const repository = image.slice(0, at);
-  if (!REPOSITORY_RE.test(repository)) inputs.fail('image', image, 'the repository part is not a valid OCI repository name');
+  if (!REPOSITORY_RE.test(repository))
+    inputs.fail('image', image, 'the repository part is not a valid OCI repository name');
   const digest = image.slice(at + 1);
 
   const mode = inputs.oneOf('mode', MODES, 'keyless');
@@ -96,7 +99,12 @@ export function getInputs(ctx: ActionContext): Readonly<SignInputs> {
     }
     if (key.kind === 'env') {
       const value = env[key.envVar ?? ''] ?? '';
-      if (value === '') inputs.fail(name, raw, `the environment variable ${key.envVar} is not set; set it on the step (env: ${key.envVar}: \${{ secrets.… }})`);
+      if (value === '')
+        inputs.fail(
+          name,
+          raw,
+          `the environment variable ${key.envVar} is not set; set it on the step (env: ${key.envVar}: \${{ secrets.… }})`,
+        );
       if (name === 'key') ctx.secrets.add(value);
     }
     return key;
@@ -110,7 +118,9 @@ export function getInputs(ctx: ActionContext): Readonly<SignInputs> {
   const verify = inputs.bool('verify', true);
   if (mode === 'key') {
     if (rawKey === '') {
-      inputs.required('key', { hint: 'mode: key needs a cosign key reference: a file, env://VAR, k8s://ns/secret or a KMS URI (awskms://, gcpkms://, azurekms://, hashivault://).' });
+      inputs.required('key', {
+        hint: 'mode: key needs a cosign key reference: a file, env://VAR, k8s://ns/secret or a KMS URI (awskms://, gcpkms://, azurekms://, hashivault://).',
+      });
     }
     key = checkKey('key', rawKey);
     if (rawPublicKey !== '') publicKey = checkKey('public-key', rawPublicKey);
@@ -121,8 +131,13 @@ export function getInputs(ctx: ActionContext): Readonly<SignInputs> {
       });
     }
   } else {
-    for (const [name, value] of [['key', rawKey], ['key-password', keyPassword], ['public-key', rawPublicKey]] as const) {
-      if (value !== '') inputs.fail(name, value, 'only used with mode: key (mode is keyless)', { secret: name === 'key-password' });
+    for (const [name, value] of [
+      ['key', rawKey],
+      ['key-password', keyPassword],
+      ['public-key', rawPublicKey],
+    ] as const) {
+      if (value !== '')
+        inputs.fail(name, value, 'only used with mode: key (mode is keyless)', { secret: name === 'key-password' });
     }
     if (!env[REQUEST_URL_ENV] || !env[REQUEST_TOKEN_ENV]) {
       throw new InputError(
@@ -159,28 +174,42 @@ export function getInputs(ctx: ActionContext): Readonly<SignInputs> {
 
   const insecureRegistries = inputs.list('insecure-registries');
   for (const h of insecureRegistries) {
-    if (!HOST_PORT.test(h)) inputs.fail('insecure-registries', h, 'expected registry hosts as host or host:port, one per line');
+    if (!HOST_PORT.test(h))
+      inputs.fail('insecure-registries', h, 'expected registry hosts as host or host:port, one per line');
   }
   const caFile = inputs.optional('ca-file');
   if (caFile) {
     const path = resolve(workspace, caFile);
-    if (!existsSync(path) || !statSync(path).isFile()) inputs.fail('ca-file', caFile, `no such file (looked for ${path})`);
+    if (!existsSync(path) || !statSync(path).isFile())
+      inputs.fail('ca-file', caFile, `no such file (looked for ${path})`);
   }
   const username = inputs.optional('username');
   const password = inputs.optional('password', '', { secret: true });
   if ((username === '') !== (password === '')) {
-    inputs.fail(username === '' ? 'username' : 'password', username === '' ? '' : username, 'username and password go together: set both or neither', {
-      secret: username !== '',
-    });
+    inputs.fail(
+      username === '' ? 'username' : 'password',
+      username === '' ? '' : username,
+      'username and password go together: set both or neither',
+      {
+        secret: username !== '',
+      },
+    );
   }
-  if (/[:\s]/.test(username)) inputs.fail('username', username, 'a registry user name may not contain ":" or white space');
+  if (/[:\s]/.test(username))
+    inputs.fail('username', username, 'a registry user name may not contain ":" or white space');
 
   const defaultVersion = manifest.tools['cosign']?.defaultVersion ?? '3.1.3';
-  const cosignVersion = inputs.matching('cosign-version', /^v?\d+\.\d+\.\d+$/, 'expected an exact version such as 3.1.3 (never "latest")', {
-    default: defaultVersion,
-  });
+  const cosignVersion = inputs.matching(
+    'cosign-version',
+    /^v?\d+\.\d+\.\d+$/,
+    'expected an exact version such as 3.1.3 (never "latest")',
+    {
+      default: defaultVersion,
+    },
+  );
   const toolsBaseUrl = inputs.optional('tools-base-url');
-  if (toolsBaseUrl && !parseHttpUrl(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of the cosign release files');
+  if (toolsBaseUrl && !parseHttpUrl(toolsBaseUrl))
+    inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of the cosign release files');
 
   return Object.freeze({
     image,

@@ -27,14 +27,18 @@ export function parseKeyRef(ref: string): KeyRefCheck {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1];
   if (scheme === undefined) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('./')) {
-      return { ok: false, reason: `unknown key reference "${ref.split(':')[0]}:"; expected a file path or one of ${KEY_SCHEMES.map((s) => `${s}://`).join(', ')}` };
+      return {
+        ok: false,
+        reason: `unknown key reference "${ref.split(':')[0]}:"; expected a file path or one of ${KEY_SCHEMES.map((s) => `${s}://`).join(', ')}`,
+      };
     }
     return { ok: true, key: { kind: 'file', ref } };
   }
   const rest = ref.slice(scheme.length + 3);
   switch (scheme) {
     case 'env':
-      if (!ENV_NAME.test(rest)) return { ok: false, reason: 'env:// must name an environment variable, e.g. env://COSIGN_PRIVATE_KEY' };
+      if (!ENV_NAME.test(rest))
+        return { ok: false, reason: 'env:// must name an environment variable, e.g. env://COSIGN_PRIVATE_KEY' };
       return { ok: true, key: { kind: 'env', ref, envVar: rest } };
     case 'k8s':
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(rest)) {
@@ -43,7 +47,8 @@ export function parseKeyRef(ref: string): KeyRefCheck {
       return { ok: true, key: { kind: 'k8s', ref } };
     default:
       if ((KMS_SCHEMES as readonly string[]).includes(scheme)) {
-        if (rest === '' || /\s/.test(rest)) return { ok: false, reason: `${scheme}:// needs a key identifier and no spaces` };
+        if (rest === '' || /\s/.test(rest))
+          return { ok: false, reason: `${scheme}:// needs a key identifier and no spaces` };
         return { ok: true, key: { kind: 'kms', ref } };
       }
       return {

@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GateError, githubContext, InputError, ToolError, type ActionContext, type Env, type Logger } from '@polyglot-cd/action-kit';
+import {
+  GateError,
+  githubContext,
+  InputError,
+  ToolError,
+  type ActionContext,
+  type Env,
+  type Logger,
+} from '@polyglot-cd/action-kit';
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { Cosign, type CosignRegistryFlags } from '@polyglot-cd/tools/cosign';
 import { createHttpSender, type HttpSend } from '@polyglot-cd/tools/http';
@@ -38,7 +46,10 @@ export function defaultAnnotations(env: Env): [string, string][] {
   return out;
 }
 
-export function mergeAnnotations(defaults: readonly (readonly [string, string])[], user: readonly (readonly [string, string])[]): [string, string][] {
+export function mergeAnnotations(
+  defaults: readonly (readonly [string, string])[],
+  user: readonly (readonly [string, string])[],
+): [string, string][] {
   const m = new Map<string, string>(defaults.map(([k, v]) => [k, v]));
   for (const [k, v] of user) m.set(k, v);
   return [...m];
@@ -50,8 +61,10 @@ export function visibility(env: Env, claim: unknown): Visibility {
   const path = env['GITHUB_EVENT_PATH'];
   if (!path) return 'unknown';
   try {
-    const repo = (JSON.parse(readFileSync(path, 'utf8')) as { repository?: { private?: boolean; visibility?: string } }).repository;
-    if (repo?.visibility === 'public' || repo?.visibility === 'private' || repo?.visibility === 'internal') return repo.visibility;
+    const repo = (JSON.parse(readFileSync(path, 'utf8')) as { repository?: { private?: boolean; visibility?: string } })
+      .repository;
+    if (repo?.visibility === 'public' || repo?.visibility === 'private' || repo?.visibility === 'internal')
+      return repo.visibility;
     if (typeof repo?.private === 'boolean') return repo.private ? 'private' : 'public';
   } catch {
     // no readable event payload: unknown
@@ -87,7 +100,8 @@ function failureOutcome(err: unknown): Outcome<never> {
     if (c.kind === 'already-exists') return { kind: 'already-exists', reason: c.reason };
     return { kind: c.kind, reason: c.reason, error: err };
   }
-  if (err instanceof OidcError) return { kind: err.transient ? 'transient' : 'permanent', reason: err.message, error: err };
+  if (err instanceof OidcError)
+    return { kind: err.transient ? 'transient' : 'permanent', reason: err.message, error: err };
   const e = err instanceof Error ? err : new Error(String(err));
   return { kind: 'permanent', reason: e.message, error: e };
 }
@@ -142,15 +156,23 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     let first: IdToken | undefined;
     if (tokens) {
       first = await log.group('Read the signing identity from the job OIDC token', async () => {
-        const r = await withRetries('OIDC token', async () => {
-          try {
-            return { kind: 'ok', value: await tokens.get() } as const;
-          } catch (err) {
-            return failureOutcome(err);
-          }
-        }, policy, retryDeps);
+        const r = await withRetries(
+          'OIDC token',
+          async () => {
+            try {
+              return { kind: 'ok', value: await tokens.get() } as const;
+            } catch (err) {
+              return failureOutcome(err);
+            }
+          },
+          policy,
+          retryDeps,
+        );
         if (r.outcome.kind !== 'ok') {
-          throw new InputError(`Could not get the job's OIDC token for keyless signing: ${r.outcome.kind === 'already-exists' ? '' : r.outcome.reason}`, 'mode');
+          throw new InputError(
+            `Could not get the job's OIDC token for keyless signing: ${r.outcome.kind === 'already-exists' ? '' : r.outcome.reason}`,
+            'mode',
+          );
         }
         return r.outcome.value;
       });
@@ -165,7 +187,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       report.issuer = who.issuer;
       report.reusable = who.reusable;
       report.callerWorkflowRef = who.callerWorkflowRef;
-      log.info(`Certificate identity: ${who.identity}${who.reusable ? ` (reusable workflow, called from ${who.callerWorkflowRef})` : ''}`);
+      log.info(
+        `Certificate identity: ${who.identity}${who.reusable ? ` (reusable workflow, called from ${who.callerWorkflowRef})` : ''}`,
+      );
       log.info(`OIDC issuer: ${who.issuer}`);
     }
 
@@ -193,7 +217,11 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const verifyArgs = Cosign.verifyArgs({
       ref: i.image,
       ...(keyless && who
-        ? { certificateIdentity: who.identity, certificateOidcIssuer: who.issuer, ...(who.repository ? { githubWorkflowRepository: who.repository } : {}) }
+        ? {
+            certificateIdentity: who.identity,
+            certificateOidcIssuer: who.issuer,
+            ...(who.repository ? { githubWorkflowRepository: who.repository } : {}),
+          }
         : { publicKey: i.publicKey?.ref ?? '' }),
       ...(i.rekorUrl ? { rekorUrl: i.rekorUrl } : {}),
       tlogUpload: tlog.upload,
@@ -209,22 +237,35 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       try {
         found = await check(i, log);
       } catch (err) {
-        throw new GateError(`Could not confirm that ${i.image} exists in the registry: ${(err as Error).message}. Nothing was signed.`);
+        throw new GateError(
+          `Could not confirm that ${i.image} exists in the registry: ${(err as Error).message}. Nothing was signed.`,
+        );
       }
-      if (!found.exists) throw new GateError(`${i.image} is not in the registry: ${found.detail}. Nothing was signed: sign only what was pushed.`);
+      if (!found.exists)
+        throw new GateError(
+          `${i.image} is not in the registry: ${found.detail}. Nothing was signed: sign only what was pushed.`,
+        );
       log.info(`${i.image}: ${found.detail}`);
     });
 
     // 4. cosign, pinned and verified
     const runner = new CommandRunner({ log, secrets, env });
     const tool = await log.group(`Install cosign ${i.cosignVersion}`, () =>
-      ensureTool('cosign', i.cosignVersion, { log, secrets, env, ...(i.toolsBaseUrl ? { baseUrl: i.toolsBaseUrl } : {}) }),
+      ensureTool('cosign', i.cosignVersion, {
+        log,
+        secrets,
+        env,
+        ...(i.toolsBaseUrl ? { baseUrl: i.toolsBaseUrl } : {}),
+      }),
     );
     const cosign = new Cosign(tool.path, runner);
     const version = await cosign.version();
     report.cosignVersion = version;
     if (!Cosign.versionSatisfies(version, MIN_COSIGN)) {
-      throw new InputError(`cosign ${version} (from ${tool.source}) is not 3.x: this action drives cosign 3 flags. Pin cosign-version to a 3.x release.`, 'cosign-version');
+      throw new InputError(
+        `cosign ${version} (from ${tool.source}) is not 3.x: this action drives cosign 3 flags. Pin cosign-version to a 3.x release.`,
+        'cosign-version',
+      );
     }
 
     configDir = dockerConfig(i, env);
@@ -271,7 +312,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       const out = signed.outcome.value;
       // cosign 3.1 names only the repository it pushed the signature bundle to: say what in it
       const where = Cosign.parseSignatureLocation(out);
-      report.signature = where && /@sha256:|:sha256-/.test(where) ? where : `${where ?? i.repository} (OCI referrer of ${i.digest})`;
+      report.signature =
+        where && /@sha256:|:sha256-/.test(where) ? where : `${where ?? i.repository} (OCI referrer of ${i.digest})`;
       const index = Cosign.parseTlogIndex(out);
       if (index && tlog.upload) report.transparencyLog += `, entry ${index}`;
       log.info(`Signed ${i.image} in ${signed.attempts} attempt(s); signature at ${report.signature}`);
@@ -284,9 +326,11 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     } else {
       report.signed = 'no';
       const o = signed.outcome;
-      const why = o.kind === 'transient' ? signed.gaveUp ?? o.reason : `${o.reason} (not retried: retrying cannot fix this)`;
+      const why =
+        o.kind === 'transient' ? (signed.gaveUp ?? o.reason) : `${o.reason} (not retried: retrying cannot fix this)`;
       report.error = `cosign sign failed after ${signed.attempts} attempt(s): ${why}`;
-      if (o.error instanceof ToolError) throw new ToolError(`${report.error}. ${i.image} is NOT signed.`, o.error.details);
+      if (o.error instanceof ToolError)
+        throw new ToolError(`${report.error}. ${i.image} is NOT signed.`, o.error.details);
       throw new GateError(`${report.error}. ${i.image} is NOT signed.`);
     }
 
@@ -306,7 +350,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
               return { kind: 'ok', value: Cosign.parseVerifyOutput(r.stdout, i.digest) } as const;
             } catch (err) {
               const o = failureOutcome(err);
-              return o.kind === 'already-exists' ? { kind: 'permanent', reason: o.reason, error: new Error(o.reason) } : o;
+              return o.kind === 'already-exists'
+                ? { kind: 'permanent', reason: o.reason, error: new Error(o.reason) }
+                : o;
             }
           },
           policy,
@@ -317,11 +363,13 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       if (verified.outcome.kind !== 'ok') {
         report.verified = 'no';
         const o = verified.outcome;
-        report.error = `cosign verify failed after ${verified.attempts} attempt(s): ${o.kind === 'transient' ? verified.gaveUp ?? o.reason : o.reason}`;
+        report.error = `cosign verify failed after ${verified.attempts} attempt(s): ${o.kind === 'transient' ? (verified.gaveUp ?? o.reason) : o.reason}`;
         throw new GateError(`${report.error}. Do not promote or deploy ${i.image}.`);
       }
       report.verified = 'yes';
-      log.info(`Verified ${verified.outcome.value.length} signature(s) on ${i.digest}${keyless ? ` for ${report.identity}` : ''}`);
+      log.info(
+        `Verified ${verified.outcome.value.length} signature(s) on ${i.digest}${keyless ? ` for ${report.identity}` : ''}`,
+      );
     }
     log.info(`Done within the ${fmt(i.timeoutMs)} budget`);
   } catch (err) {

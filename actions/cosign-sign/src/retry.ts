@@ -37,10 +37,19 @@ export interface RetryResult<T> {
   gaveUp?: string;
 }
 
-export const DEFAULT_POLICY = { baseDelayMs: 5_000, maxDelayMs: 60_000, maxAttemptMs: 4 * 60_000, minAttemptMs: 20_000 } as const;
+export const DEFAULT_POLICY = {
+  baseDelayMs: 5_000,
+  maxDelayMs: 60_000,
+  maxAttemptMs: 4 * 60_000,
+  minAttemptMs: 20_000,
+} as const;
 
 /** The delay before attempt n+1 after n failures: base·2^(n-1), capped, with ±25 % jitter. */
-export function backoffDelay(failures: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffDelay(
+  failures: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failures - 1));
   return Math.round(raw * (0.75 + 0.5 * random()));
 }
@@ -65,7 +74,9 @@ export async function withRetries<T>(
       deps.log.warning(gaveUp);
       return { outcome, attempts: n, gaveUp };
     }
-    deps.log.warning(`${what}: attempt ${n} failed with a transient error (${outcome.reason}); retrying in ${fmt(delay)}`);
+    deps.log.warning(
+      `${what}: attempt ${n} failed with a transient error (${outcome.reason}); retrying in ${fmt(delay)}`,
+    );
     await deps.sleep(delay);
   }
 }

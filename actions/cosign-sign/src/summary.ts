@@ -27,8 +27,15 @@ export function verifyCommand(argv: readonly string[]): string {
 }
 
 export function writeSummary(summary: Summary, r: SignReport): void {
-  const signed = { signed: 'yes', 'already-in-log': 'yes (Rekor already had this entry)', no: 'no', 'not-started': 'not started' }[r.signed];
-  const verified = { yes: 'yes', no: 'no', skipped: 'skipped (verify: false)', 'not-started': 'not started' }[r.verified];
+  const signed = {
+    signed: 'yes',
+    'already-in-log': 'yes (Rekor already had this entry)',
+    no: 'no',
+    'not-started': 'not started',
+  }[r.signed];
+  const verified = { yes: 'yes', no: 'no', skipped: 'skipped (verify: false)', 'not-started': 'not started' }[
+    r.verified
+  ];
   const rows: [string, string | Raw][] = [
     ['Image', new Raw(code(r.image))],
     ['Mode', r.mode],

@@ -8,11 +8,15 @@
 export type TlogSetting = 'auto' | 'true' | 'false';
 export type Visibility = 'public' | 'private' | 'internal' | 'unknown';
 
-export type TlogDecision =
-  | { ok: true; upload: boolean; warning?: string }
-  | { ok: false; reason: string };
+export type TlogDecision = { ok: true; upload: boolean; warning?: string } | { ok: false; reason: string };
 
-export function decideTlog(o: { setting: TlogSetting; visibility: Visibility; publicRekor: boolean; keyless: boolean; repository: string }): TlogDecision {
+export function decideTlog(o: {
+  setting: TlogSetting;
+  visibility: Visibility;
+  publicRekor: boolean;
+  keyless: boolean;
+  repository: string;
+}): TlogDecision {
   if (o.setting === 'false') {
     if (o.keyless) {
       return {
@@ -36,7 +40,11 @@ export function decideTlog(o: { setting: TlogSetting; visibility: Visibility; pu
     return { ok: true, upload: true, warning: `tlog-upload is true for a ${o.visibility} repository: ${leak}.` };
   }
   if (o.visibility === 'unknown') {
-    return { ok: true, upload: true, warning: `The repository's visibility is unknown; ${leak}. Set tlog-upload explicitly to silence this.` };
+    return {
+      ok: true,
+      upload: true,
+      warning: `The repository's visibility is unknown; ${leak}. Set tlog-upload explicitly to silence this.`,
+    };
   }
   return { ok: true, upload: true };
 }

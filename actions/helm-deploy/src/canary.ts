@@ -29,7 +29,10 @@ export interface CanaryPlan {
 /** One problem the user must fix (the deployed release can't be kept as the stable track). */
 export class CanaryError extends Error {}
 
-function deployedImage(values: Values, component: string): { repository: string; digest: string; tag: string } | undefined {
+function deployedImage(
+  values: Values,
+  component: string,
+): { repository: string; digest: string; tag: string } | undefined {
   const components = values['components'];
   if (!isMapping(components)) return undefined;
   const c = components[component];
@@ -46,9 +49,18 @@ function deployedImage(values: Values, component: string): { repository: string;
 export function planCanary(deployed: Values | undefined, images: readonly ImageRef[], req: CanaryRequest): CanaryPlan {
   const off: Values = { enabled: false };
   const target = images.find((i) => i.component === req.component);
-  if (!target) throw new CanaryError(`canary-component ${req.component} is not one of the images (${images.map((i) => i.component).join(', ') || 'none given'})`);
+  if (!target)
+    throw new CanaryError(
+      `canary-component ${req.component} is not one of the images (${images.map((i) => i.component).join(', ') || 'none given'})`,
+    );
   if (deployed === undefined) {
-    return { deployed: false, reason: 'the release has no deployed revision yet, so there is no stable track to compare with: the new images are deployed directly', stable: [...images], canary: off };
+    return {
+      deployed: false,
+      reason:
+        'the release has no deployed revision yet, so there is no stable track to compare with: the new images are deployed directly',
+      stable: [...images],
+      canary: off,
+    };
   }
   const stable: ImageRef[] = [];
   for (const i of images) {
@@ -68,16 +80,31 @@ export function planCanary(deployed: Values | undefined, images: readonly ImageR
   }
   const was = stable.find((s) => s.component === req.component) as ImageRef;
   if (was === target) {
-    return { deployed: false, reason: `${req.component} is new in this release (no stable Deployment to compare with): it is deployed directly`, stable, canary: off };
+    return {
+      deployed: false,
+      reason: `${req.component} is new in this release (no stable Deployment to compare with): it is deployed directly`,
+      stable,
+      canary: off,
+    };
   }
   if (was.ref === target.ref) {
-    return { deployed: false, reason: `${req.component} already runs ${target.ref}: no canary needed`, stable, canary: off };
+    return {
+      deployed: false,
+      reason: `${req.component} already runs ${target.ref}: no canary needed`,
+      stable,
+      canary: off,
+    };
   }
   return {
     deployed: true,
     reason: '',
     stable,
-    canary: { enabled: true, component: req.component, weight: req.weight, image: { repository: target.repository, digest: target.digest, tag: '' } },
+    canary: {
+      enabled: true,
+      component: req.component,
+      weight: req.weight,
+      image: { repository: target.repository, digest: target.digest, tag: '' },
+    },
   };
 }
 

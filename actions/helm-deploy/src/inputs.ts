@@ -1,4 +1,10 @@
-import { DNS1123_LABEL_RE, githubContext, HOST_PATTERN_RE, InputError, type ActionContext } from '@polyglot-cd/action-kit';
+import {
+  DNS1123_LABEL_RE,
+  githubContext,
+  HOST_PATTERN_RE,
+  InputError,
+  type ActionContext,
+} from '@polyglot-cd/action-kit';
 import { isSystemNamespace, parsePrNumber, prNamespace, workflowPath, type DeployRun } from '@polyglot-cd/kube';
 import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
 import { manifest } from '@polyglot-cd/tools/manifest';
@@ -67,7 +73,8 @@ export interface SignatureVerification {
 /** Release names: DNS-1123 label, at most 53 characters (Helm's own limit). */
 export const RELEASE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const CREDENTIAL_KEYS = /^\s*-?\s*["']?(token|client-key-data|client-certificate-data|password|id-token|access-token|refresh-token|client-secret)["']?\s*:\s*(.+?)\s*$/;
+const CREDENTIAL_KEYS =
+  /^\s*-?\s*["']?(token|client-key-data|client-certificate-data|password|id-token|access-token|refresh-token|client-secret)["']?\s*:\s*(.+?)\s*$/;
 
 /** Credential-looking values of a kubeconfig text, found line by line (before it is parsed). */
 export function kubeconfigCredentials(text: string): string[] {
@@ -84,7 +91,11 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   const { inputs } = ctx;
   const release = inputs.required('release', { hint: 'Name the Helm release, e.g. release: shop.' });
   if (release.length > 53 || !RELEASE_RE.test(release)) {
-    inputs.fail('release', release, 'expected a Helm release name: lower-case letters, digits and -, starting and ending with a letter or digit, at most 53 characters');
+    inputs.fail(
+      'release',
+      release,
+      'expected a Helm release name: lower-case letters, digits and -, starting and ending with a letter or digit, at most 53 characters',
+    );
   }
 
   const prText = inputs.optional('pr-number');
@@ -96,13 +107,23 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   }
   if (prText !== '') {
     pr = parsePrNumber(prText);
-    if (pr === undefined) inputs.fail('pr-number', prText, 'expected a pull request number: digits only, 1 to 999999999, no leading zero (^[1-9][0-9]{0,8}$)');
+    if (pr === undefined)
+      inputs.fail(
+        'pr-number',
+        prText,
+        'expected a pull request number: digits only, 1 to 999999999, no leading zero (^[1-9][0-9]{0,8}$)',
+      );
     namespace = prNamespace(pr as number);
   } else if (nsText !== '') {
     if (nsText.length > 63 || !DNS1123_LABEL_RE.test(nsText)) {
-      inputs.fail('namespace', nsText, 'expected a Kubernetes namespace name: lower-case letters, digits and -, at most 63 characters');
+      inputs.fail(
+        'namespace',
+        nsText,
+        'expected a Kubernetes namespace name: lower-case letters, digits and -, at most 63 characters',
+      );
     }
-    if (isSystemNamespace(nsText)) inputs.fail('namespace', nsText, 'default and kube-* namespaces are never deployed to');
+    if (isSystemNamespace(nsText))
+      inputs.fail('namespace', nsText, 'default and kube-* namespaces are never deployed to');
     namespace = nsText;
   } else {
     namespace = inputs.fail('namespace', '', 'set namespace (e.g. shop-staging) or pr-number (deploys to pr-<N>)');
@@ -110,9 +131,14 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
 
   const domain = inputs.optional('domain').toLowerCase();
   if (domain !== '' && (domain.startsWith('*.') || !HOST_PATTERN_RE.test(domain))) {
-    inputs.fail('domain', domain, 'expected a DNS domain such as preview.example.com (no scheme, port, path or wildcard)');
+    inputs.fail(
+      'domain',
+      domain,
+      'expected a DNS domain such as preview.example.com (no scheme, port, path or wildcard)',
+    );
   }
-  if (domain !== '' && pr === undefined) inputs.fail('domain', domain, 'domain is only used with pr-number (the host becomes pr-<N>.<domain>)');
+  if (domain !== '' && pr === undefined)
+    inputs.fail('domain', domain, 'domain is only used with pr-number (the host becomes pr-<N>.<domain>)');
   const ingressHost = pr !== undefined && domain !== '' ? prHost(namespace, domain) : '';
   if (ingressHost.length > 253) inputs.fail('domain', domain, 'pr-<N>.<domain> must be at most 253 characters');
 
@@ -128,7 +154,8 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
 
   const valuesFiles = inputs.list('values-files');
   for (const f of valuesFiles) {
-    if (f.startsWith('-') || /[\0]/.test(f)) inputs.fail('values-files', f, 'expected file paths (one per line); a path may not start with -');
+    if (f.startsWith('-') || /[\0]/.test(f))
+      inputs.fail('values-files', f, 'expected file paths (one per line); a path may not start with -');
   }
   const valuesYaml = inputs.optional('values');
 
@@ -150,32 +177,59 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     inputs.fail(
       'kubeconfig',
       '',
-      'required: pass the kubeconfig content from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), set cluster-oidc-audience and cluster-server for keyless access with the job\'s GitHub OIDC token, or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used',
+      "required: pass the kubeconfig content from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), set cluster-oidc-audience and cluster-server for keyless access with the job's GitHub OIDC token, or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used",
     );
   }
 
-  const helmVersion = inputs.matching('helm-version', /^v?\d+\.\d+\.\d+$/, `expected an exact pinned version (${Object.keys(manifest.tools['helm']?.versions ?? {}).join(', ')})`, {
-    default: manifest.tools['helm']?.defaultVersion ?? '',
-  });
+  const helmVersion = inputs.matching(
+    'helm-version',
+    /^v?\d+\.\d+\.\d+$/,
+    `expected an exact pinned version (${Object.keys(manifest.tools['helm']?.versions ?? {}).join(', ')})`,
+    {
+      default: manifest.tools['helm']?.defaultVersion ?? '',
+    },
+  );
   const pinned = Object.keys(manifest.tools['helm']?.versions ?? {});
   if (!pinned.includes(helmVersion.replace(/^v/, ''))) {
-    inputs.fail('helm-version', helmVersion, `only versions with a recorded SHA-256 can be installed: ${pinned.join(', ')}`);
+    inputs.fail(
+      'helm-version',
+      helmVersion,
+      `only versions with a recorded SHA-256 can be installed: ${pinned.join(', ')}`,
+    );
   }
   const toolsBaseUrl = inputs.optional('tools-base-url');
-  if (toolsBaseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of https://get.helm.sh');
+  if (toolsBaseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(toolsBaseUrl))
+    inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of https://get.helm.sh');
 
   const canaryWeight = inputs.int('canary-weight', { default: 0, min: 0, max: 100 });
   const canaryComponent = inputs.optional('canary-component');
   if (canaryComponent !== '' && !COMPONENT_RE.test(canaryComponent)) {
-    inputs.fail('canary-component', canaryComponent, 'expected a component name of charts/app (a DNS label of at most 23 characters, e.g. backend)');
+    inputs.fail(
+      'canary-component',
+      canaryComponent,
+      'expected a component name of charts/app (a DNS label of at most 23 characters, e.g. backend)',
+    );
   }
   if (canaryWeight > 0) {
-    if (canaryComponent === '') inputs.fail('canary-component', '', `required with canary-weight ${canaryWeight}: name the component whose new image runs as the canary`);
+    if (canaryComponent === '')
+      inputs.fail(
+        'canary-component',
+        '',
+        `required with canary-weight ${canaryWeight}: name the component whose new image runs as the canary`,
+      );
     if (!(images as ImageRef[]).some((i) => i.component === canaryComponent)) {
-      inputs.fail('canary-component', canaryComponent, `must be one of the components in images (${(images as ImageRef[]).map((i) => i.component).join(', ') || 'images is empty'}): the canary runs that component's new digest`);
+      inputs.fail(
+        'canary-component',
+        canaryComponent,
+        `must be one of the components in images (${(images as ImageRef[]).map((i) => i.component).join(', ') || 'images is empty'}): the canary runs that component's new digest`,
+      );
     }
   } else if (canaryComponent !== '') {
-    inputs.fail('canary-component', canaryComponent, 'is only used with canary-weight 1-100 (percent of its requests sent to the canary)');
+    inputs.fail(
+      'canary-component',
+      canaryComponent,
+      'is only used with canary-weight 1-100 (percent of its requests sent to the canary)',
+    );
   }
 
   return Object.freeze({
@@ -187,7 +241,11 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     ingressHost,
     createNamespace: inputs.bool('create-namespace', true),
     podSecurity: inputs.oneOf('pod-security', ['restricted', 'baseline', 'privileged'] as const, 'restricted'),
-    namespaceRole: inputs.matching('namespace-role', /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/, 'expected a ClusterRole name such as polyglot-cd-preview-namespace'),
+    namespaceRole: inputs.matching(
+      'namespace-role',
+      /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/,
+      'expected a ClusterRole name such as polyglot-cd-preview-namespace',
+    ),
     namespaceTtlMs: inputs.duration('namespace-ttl', { default: '168h', min: '1h', max: '8760h' }),
     terminatingTimeoutMs: inputs.duration('terminating-timeout', { default: '2m', min: '0s', max: '30m' }),
     valuesFiles: Object.freeze(valuesFiles),
@@ -222,29 +280,56 @@ function signatureVerification(inputs: ActionContext['inputs']): SignatureVerifi
   const issuerRaw = inputs.optional('certificate-oidc-issuer');
   const insecureRegistries = inputs.list('insecure-registries');
   for (const r of insecureRegistries) {
-    if (!/^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$/.test(r)) inputs.fail('insecure-registries', r, 'expected registry hosts such as registry.local:5000, one per line');
+    if (!/^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$/.test(r))
+      inputs.fail('insecure-registries', r, 'expected registry hosts such as registry.local:5000, one per line');
   }
   if (!on) {
-    for (const [name, v] of [['verify-key', publicKey], ['certificate-identity', certificateIdentity]] as const) {
+    for (const [name, v] of [
+      ['verify-key', publicKey],
+      ['certificate-identity', certificateIdentity],
+    ] as const) {
       if (v !== '') inputs.fail(name, name === 'verify-key' ? '(a key)' : v, 'only used with verify-signatures: true');
     }
     return undefined;
   }
   if (publicKey === '' && certificateIdentity === '') {
-    inputs.fail('verify-signatures', 'true', 'needs verify-key (a cosign public key, PEM) or certificate-identity (the signing workflow, e.g. https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main)');
+    inputs.fail(
+      'verify-signatures',
+      'true',
+      'needs verify-key (a cosign public key, PEM) or certificate-identity (the signing workflow, e.g. https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main)',
+    );
   }
-  if (publicKey !== '' && certificateIdentity !== '') inputs.fail('certificate-identity', certificateIdentity, 'give either verify-key or certificate-identity, not both');
-  if (publicKey !== '' && !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(publicKey.trim() + '\n')) {
-    inputs.fail('verify-key', '(the value)', 'expected a PEM public key (-----BEGIN PUBLIC KEY----- …), as cosign generate-key-pair writes to cosign.pub');
+  if (publicKey !== '' && certificateIdentity !== '')
+    inputs.fail(
+      'certificate-identity',
+      certificateIdentity,
+      'give either verify-key or certificate-identity, not both',
+    );
+  if (
+    publicKey !== '' &&
+    !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(publicKey.trim() + '\n')
+  ) {
+    inputs.fail(
+      'verify-key',
+      '(the value)',
+      'expected a PEM public key (-----BEGIN PUBLIC KEY----- …), as cosign generate-key-pair writes to cosign.pub',
+    );
   }
   if (certificateIdentity !== '' && !/^https:\/\/\S+@\S+$/.test(certificateIdentity)) {
-    inputs.fail('certificate-identity', certificateIdentity, 'expected the exact signing workflow identity, https://github.com/<owner>/<repo>/.github/workflows/<file>@<ref>');
+    inputs.fail(
+      'certificate-identity',
+      certificateIdentity,
+      'expected the exact signing workflow identity, https://github.com/<owner>/<repo>/.github/workflows/<file>@<ref>',
+    );
   }
   const version = inputs.optional('cosign-version', manifest.tools['cosign']?.defaultVersion ?? '');
-  if (!/^v?\d+\.\d+\.\d+$/.test(version)) inputs.fail('cosign-version', version, 'expected an exact cosign version such as 3.1.3');
+  if (!/^v?\d+\.\d+\.\d+$/.test(version))
+    inputs.fail('cosign-version', version, 'expected an exact cosign version such as 3.1.3');
   return {
     ...(publicKey !== '' ? { publicKey } : {}),
-    ...(certificateIdentity !== '' ? { certificateIdentity, certificateOidcIssuer: issuerRaw || GITHUB_OIDC_ISSUER } : {}),
+    ...(certificateIdentity !== ''
+      ? { certificateIdentity, certificateOidcIssuer: issuerRaw || GITHUB_OIDC_ISSUER }
+      : {}),
     tlog: inputs.bool('verify-tlog', true),
     insecureRegistries: Object.freeze(insecureRegistries),
     cosignVersion: version.replace(/^v/, ''),
@@ -256,8 +341,16 @@ function orderRun(ctx: ActionContext): DeployRun | undefined {
   const raw = ctx.env['GITHUB_RUN_NUMBER'] ?? '';
   if (raw === '') return undefined;
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) {
-    throw new InputError(`GITHUB_RUN_NUMBER is ${JSON.stringify(raw)}, not a run number: the deploy order cannot be checked (set ordering: off to deploy without it)`, 'ordering');
+    throw new InputError(
+      `GITHUB_RUN_NUMBER is ${JSON.stringify(raw)}, not a run number: the deploy order cannot be checked (set ordering: off to deploy without it)`,
+      'ordering',
+    );
   }
   const gh = githubContext(ctx.env);
-  return { workflow: workflowPath(ctx.env['GITHUB_WORKFLOW_REF'] || `${gh.repository}/${gh.workflow}`), runNumber: Number(raw), runId: gh.runId, sha: gh.sha };
+  return {
+    workflow: workflowPath(ctx.env['GITHUB_WORKFLOW_REF'] || `${gh.repository}/${gh.workflow}`),
+    runNumber: Number(raw),
+    runId: gh.runId,
+    sha: gh.sha,
+  };
 }

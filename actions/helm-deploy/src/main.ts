@@ -87,7 +87,13 @@ const inputVarPrefix = inputEnvName('');
 async function ensureDeployNamespace(
   inp: DeployInputs,
   gh: ReturnType<typeof githubContext>,
-  o: { api: () => Promise<NamespaceApi>; kubeConfig: () => Promise<KubeConfig>; now: () => number; log: (line: string) => void; sleep?: (ms: number) => Promise<void> },
+  o: {
+    api: () => Promise<NamespaceApi>;
+    kubeConfig: () => Promise<KubeConfig>;
+    now: () => number;
+    log: (line: string) => void;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<string> {
   if (inp.dryRun) return 'not checked (dry run)';
   if (!inp.createNamespace) return 'not checked (create-namespace: false: no cluster-scoped call)';
@@ -98,16 +104,29 @@ async function ensureDeployNamespace(
   if (/^[0-9a-f]{7,64}$/.test(gh.sha)) annotations[ANNOTATION_COMMIT] = gh.sha;
   const meta =
     inp.pr !== undefined
-      ? ownershipMetadata({ repositoryId: gh.repositoryId, repository: gh.repository, pr: inp.pr, commit: gh.sha, expiresAt: new Date(o.now() + inp.namespaceTtlMs), deployedAt: new Date(o.now()) })
+      ? ownershipMetadata({
+          repositoryId: gh.repositoryId,
+          repository: gh.repository,
+          pr: inp.pr,
+          commit: gh.sha,
+          expiresAt: new Date(o.now() + inp.namespaceTtlMs),
+          deployedAt: new Date(o.now()),
+        })
       : { labels, annotations };
   // Pod Security admission enforces the workflow's level on a namespace this action creates
-  const podSecurityLabels = { 'pod-security.kubernetes.io/enforce': inp.podSecurity, 'pod-security.kubernetes.io/enforce-version': 'latest' };
+  const podSecurityLabels = {
+    'pod-security.kubernetes.io/enforce': inp.podSecurity,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+  };
   try {
     const res = await ensureNamespace(await o.api(), inp.namespace, {
       labels: { ...meta.labels, ...podSecurityLabels },
       refuseOtherRepository: inp.pr !== undefined,
       annotations: meta.annotations,
-      ownerLabels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}) },
+      ownerLabels: {
+        [LABEL_MANAGED_BY]: MANAGED_BY,
+        ...(meta.labels[LABEL_REPOSITORY_ID] ? { [LABEL_REPOSITORY_ID]: meta.labels[LABEL_REPOSITORY_ID] } : {}),
+      },
       terminatingTimeoutMs: inp.terminatingTimeoutMs,
       log: o.log,
       sleep: o.sleep,
@@ -130,20 +149,29 @@ async function ensureDeployNamespace(
 async function verifySignatures(ctx: ActionContext, inp: DeployInputs, work: string): Promise<string[]> {
   const v = inp.verify as NonNullable<DeployInputs['verify']>;
   const { log, secrets, env } = ctx;
-  const tool = await ensureTool('cosign', v.cosignVersion, { log, secrets, env, baseUrl: inp.toolsBaseUrl || undefined });
+  const tool = await ensureTool('cosign', v.cosignVersion, {
+    log,
+    secrets,
+    env,
+    baseUrl: inp.toolsBaseUrl || undefined,
+  });
   const runner = new CommandRunner({ log, secrets, env });
   let publicKey: string | undefined;
   if (v.publicKey) {
     publicKey = join(work, 'verify.pub');
     writeFileSync(publicKey, `${v.publicKey.trim()}\n`, { mode: 0o600 });
   }
-  const against = publicKey ? 'the verify-key public key' : `identity ${v.certificateIdentity} (issuer ${v.certificateOidcIssuer})`;
+  const against = publicKey
+    ? 'the verify-key public key'
+    : `identity ${v.certificateIdentity} (issuer ${v.certificateOidcIssuer})`;
   const lines: string[] = [];
   for (const img of inp.images) {
     const host = img.repository.split('/')[0] ?? '';
     const args = Cosign.verifyArgs({
       ref: img.ref,
-      ...(publicKey ? { publicKey } : { certificateIdentity: v.certificateIdentity, certificateOidcIssuer: v.certificateOidcIssuer }),
+      ...(publicKey
+        ? { publicKey }
+        : { certificateIdentity: v.certificateIdentity, certificateOidcIssuer: v.certificateOidcIssuer }),
       tlogUpload: v.tlog,
       registry: { insecure: v.insecureRegistries.includes(host) },
     });
@@ -158,7 +186,9 @@ async function verifySignatures(ctx: ActionContext, inp: DeployInputs, work: str
     } catch (err) {
       why = err instanceof ToolError ? Cosign.classifyFailure(err.details.stderrTail).reason : (err as Error).message;
     }
-    throw new GateError(`Image ${img.ref} (${img.component}) is not deployed: its signature does not verify against ${against}: ${why}. Nothing was created.`);
+    throw new GateError(
+      `Image ${img.ref} (${img.component}) is not deployed: its signature does not verify against ${against}: ${why}. Nothing was created.`,
+    );
   }
   return lines;
 }
@@ -169,17 +199,39 @@ async function verifySignatures(ctx: ActionContext, inp: DeployInputs, work: str
  * checks, e.g. security.podSecurity) is an input error; helm failing for another reason (an oci://
  * chart it cannot fetch yet) is left to the upgrade, which reports it.
  */
-async function renderCheck(helm: Helm, inp: DeployInputs, chart: string, valuesFiles: readonly string[], userValues: Values, work: string): Promise<void> {
+async function renderCheck(
+  helm: Helm,
+  inp: DeployInputs,
+  chart: string,
+  valuesFiles: readonly string[],
+  userValues: Values,
+  work: string,
+): Promise<void> {
   const file = join(work, 'values.render-check.json');
-  const values = mergeValues(generatedValues(userValues, inp.images, inp.ingressHost || undefined), { security: { podSecurity: inp.podSecurity } });
+  const values = mergeValues(generatedValues(userValues, inp.images, inp.ingressHost || undefined), {
+    security: { podSecurity: inp.podSecurity },
+  });
   writeFileSync(file, JSON.stringify(values), { mode: 0o600 });
   try {
-    await helm.run(Helm.templateArgs({ release: inp.release, chart, namespace: inp.namespace, chartVersion: inp.chartVersion || undefined, valuesFiles: [...valuesFiles, file] }), { timeoutMs: 120_000 });
+    await helm.run(
+      Helm.templateArgs({
+        release: inp.release,
+        chart,
+        namespace: inp.namespace,
+        chartVersion: inp.chartVersion || undefined,
+        valuesFiles: [...valuesFiles, file],
+      }),
+      { timeoutMs: 120_000 },
+    );
   } catch (err) {
     const tail = err instanceof ToolError ? err.details.stderrTail : '';
-    const refused = /execution error at \([^)]*\): (.*)|(values don't meet the specifications of the schema[\s\S]*)/.exec(tail);
+    const refused =
+      /execution error at \([^)]*\): (.*)|(values don't meet the specifications of the schema[\s\S]*)/.exec(tail);
     if (refused) {
-      throw new InputError(`The chart refuses these values (nothing was created): ${(refused[1] ?? refused[2] ?? '').trim()}`, inp.valuesFiles.length > 0 ? 'values-files' : 'values');
+      throw new InputError(
+        `The chart refuses these values (nothing was created): ${(refused[1] ?? refused[2] ?? '').trim()}`,
+        inp.valuesFiles.length > 0 ? 'values-files' : 'values',
+      );
     }
   }
 }
@@ -191,10 +243,24 @@ async function renderCheck(helm: Helm, inp: DeployInputs, chart: string, valuesF
  * plugin, repository or stored registry credential of the runner's user (or of an earlier step) is
  * used. Every HELM_* variable of the caller is dropped for the same reason.
  */
-export function helmEnv(env: Env, kubeconfigPath: string, context: string, helmHome: string, o: { idTokenRequest?: boolean } = {}): Record<string, string> {
+export function helmEnv(
+  env: Env,
+  kubeconfigPath: string,
+  context: string,
+  helmHome: string,
+  o: { idTokenRequest?: boolean } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k === 'KUBECONFIG' || k === 'HOME' || k.startsWith('HELM_') || k.startsWith('XDG_') || k.startsWith(inputVarPrefix)) continue;
+    if (
+      v === undefined ||
+      k === 'KUBECONFIG' ||
+      k === 'HOME' ||
+      k.startsWith('HELM_') ||
+      k.startsWith('XDG_') ||
+      k.startsWith(inputVarPrefix)
+    )
+      continue;
     // the runner's token service is for the credential plugin of keyless access only
     if (withheld(k) && !(o.idTokenRequest && k.startsWith('ACTIONS_ID_TOKEN_REQUEST_'))) continue;
     out[k] = v;
@@ -250,20 +316,33 @@ function parseValuesInput(text: string, load: (t: string) => unknown): Values {
     parsed = load(text);
   } catch (err) {
     const line = (err as { mark?: { line?: number } }).mark?.line;
-    throw new InputError(`Input "values" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}: ${(err as Error).message.split('\n')[0]}`, 'values');
+    throw new InputError(
+      `Input "values" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}: ${(err as Error).message.split('\n')[0]}`,
+      'values',
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   checkYamlExpansion('values', parsed);
-  if (!isMapping(parsed)) throw new InputError('Input "values" must be a YAML mapping (key: value lines), e.g. "replicaCount: 2"', 'values');
+  if (!isMapping(parsed))
+    throw new InputError('Input "values" must be a YAML mapping (key: value lines), e.g. "replicaCount: 2"', 'values');
   return parsed;
 }
 
 function describeCause(err: ToolError): string {
   const t = err.details.stderrTail;
   if (Helm.isConcurrentOperation(t)) return 'another deploy of this release is running';
-  if (/being terminated/.test(t)) return 'the namespace is being deleted (Terminating); wait for it to go, or let helm-deploy create it (create-namespace: true)';
-  if (/timed out waiting for the condition|context deadline exceeded/.test(t)) return 'the release did not become ready within the timeout';
-  return (t.split('\n').filter((l) => /^Error:/.test(l)).pop() ?? t.split('\n').pop() ?? err.message).replace(/^Error:\s*/, '');
+  if (/being terminated/.test(t))
+    return 'the namespace is being deleted (Terminating); wait for it to go, or let helm-deploy create it (create-namespace: true)';
+  if (/timed out waiting for the condition|context deadline exceeded/.test(t))
+    return 'the release did not become ready within the timeout';
+  return (
+    t
+      .split('\n')
+      .filter((l) => /^Error:/.test(l))
+      .pop() ??
+    t.split('\n').pop() ??
+    err.message
+  ).replace(/^Error:\s*/, '');
 }
 
 /**
@@ -271,7 +350,12 @@ function describeCause(err: ToolError): string {
  * its workflow is refused by policy (GateError) before anything is deployed. Outside a GitHub run
  * (no GITHUB_RUN_NUMBER) nothing is checked, and the summary says so.
  */
-async function claimOrder(ctx: ActionContext, inp: Readonly<DeployInputs>, conn: RestConnection | undefined, kubeConfigLoader: () => Promise<KubeConfig>): Promise<string> {
+async function claimOrder(
+  ctx: ActionContext,
+  inp: Readonly<DeployInputs>,
+  conn: RestConnection | undefined,
+  kubeConfigLoader: () => Promise<KubeConfig>,
+): Promise<string> {
   const run = inp.orderRun;
   if (!run) {
     ctx.log.info('GITHUB_RUN_NUMBER is not set (not a GitHub Actions run): the deploy order is not checked');
@@ -309,7 +393,12 @@ async function clusterAccess(inp: Readonly<DeployInputs>, ctx: ActionContext, de
   const { secrets, log } = ctx;
   if (inp.inCluster) {
     const ic = await loadInCluster({ env: ctx.env, secrets, pathPrefix: deps.serviceAccountPrefix });
-    return { access: ic, conn: undefined, kubeConfigLoader: async () => ic.kubeConfig, kubeconfigText: inClusterKubeconfig(ic.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`) };
+    return {
+      access: ic,
+      conn: undefined,
+      kubeConfigLoader: async () => ic.kubeConfig,
+      kubeconfigText: inClusterKubeconfig(ic.server, `${deps.serviceAccountPrefix ?? ''}${SERVICE_ACCOUNT_DIR}`),
+    };
   }
   if (inp.githubOidc) {
     const plugin = deps.credentialPlugin ?? selfPlugin(inp.githubOidc.audience);
@@ -322,9 +411,19 @@ async function clusterAccess(inp: Readonly<DeployInputs>, ctx: ActionContext, de
   for (const w of facts.warnings) log.warning(w);
   let loaded: Promise<KubeConfig> | undefined;
   return {
-    access: { server: facts.server, host: facts.host, context: facts.context, source: 'kubeconfig', authMethod: facts.authMethod, user: facts.user },
+    access: {
+      server: facts.server,
+      host: facts.host,
+      context: facts.context,
+      source: 'kubeconfig',
+      authMethod: facts.authMethod,
+      user: facts.user,
+    },
     conn: restConnection(doc, facts),
-    kubeConfigLoader: () => (loaded ??= loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets }).then((a) => a.kubeConfig)),
+    kubeConfigLoader: () =>
+      (loaded ??= loadKubeconfig(inp.kubeconfig, { allowExecAuth: inp.allowExecAuth, secrets }).then(
+        (a) => a.kubeConfig,
+      )),
     kubeconfigText: inp.kubeconfig,
   };
 }
@@ -342,15 +441,23 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const workspace = ctx.env['GITHUB_WORKSPACE'] || process.cwd();
   const valuesFiles = inp.valuesFiles.map((f) => resolveInWorkspace(workspace, f, 'values-files'));
   valuesFiles.forEach((f, i) => {
-    if (!existsSync(f)) throw new InputError(`Input "values-files" names ${JSON.stringify(inp.valuesFiles[i])}, which does not exist (looked at ${f})`, 'values-files');
+    if (!existsSync(f))
+      throw new InputError(
+        `Input "values-files" names ${JSON.stringify(inp.valuesFiles[i])}, which does not exist (looked at ${f})`,
+        'values-files',
+      );
   });
   const chart = inp.chart === '' ? (deps.defaultChart ?? bundledChart()) : chartReference(inp.chart, workspace);
   if (inp.pr !== undefined && inp.createNamespace && !inp.dryRun && !REPOSITORY_ID_RE.test(gh.repositoryId)) {
-    throw new InputError('GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership', 'pr-number');
+    throw new InputError(
+      'GITHUB_REPOSITORY_ID is not set: a PR namespace is labelled with it so that pr-namespace-cleanup can prove ownership',
+      'pr-number',
+    );
   }
 
   const { access, conn, kubeConfigLoader, kubeconfigText } = await clusterAccess(inp, ctx, deps);
-  if (inp.githubOidc) log.info(`Cluster access: the job's GitHub OIDC token (audience ${inp.githubOidc.audience}) as ${access.user}`);
+  if (inp.githubOidc)
+    log.info(`Cluster access: the job's GitHub OIDC token (audience ${inp.githubOidc.audience}) as ${access.user}`);
 
   const report: DeployReport = {
     release: inp.release,
@@ -380,15 +487,22 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         log: (l) => nsLog.info(l),
         sleep: deps.sleep,
       });
-    const env = helmEnv(ctx.env, kubeconfigPath, inp.kubeconfig === '' ? '' : access.context, join(work, 'helm-home'), { idTokenRequest: inp.githubOidc !== undefined });
+    const env = helmEnv(ctx.env, kubeconfigPath, inp.kubeconfig === '' ? '' : access.context, join(work, 'helm-home'), {
+      idTokenRequest: inp.githubOidc !== undefined,
+    });
     const cmd = new CommandRunner({ log, secrets, env });
     const helmP = log
-      .group(`Install helm ${inp.helmVersion}`, () => ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }))
+      .group(`Install helm ${inp.helmVersion}`, () =>
+        ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }),
+      )
       .then(async (installed) => {
         // a binary found by its pinned SHA-256 (PATH, cache, download) is that version; one named by
         // POLYGLOT_CD_HELM_BIN is asked
         const pinned = Helm.parseVersion(installed.version);
-        const h = installed.source !== 'env' && pinned ? new Helm(installed.path, pinned, cmd, env) : await Helm.open(installed.path, cmd, env);
+        const h =
+          installed.source !== 'env' && pinned
+            ? new Helm(installed.path, pinned, cmd, env)
+            : await Helm.open(installed.path, cmd, env);
         return { installed, helm: h };
       });
     // Before the namespace (the first object this action creates), the chart renders with every values
@@ -397,7 +511,8 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const nsP = helmP.then(async ({ helm: h }) => {
       if (!inp.dryRun && inp.createNamespace) await renderCheck(h, inp, chart, valuesFiles, userValues, work);
       // signatures: an image that does not verify is not deployed, and nothing is created for it
-      if (inp.verify) report.signatures = await log.group('Verify image signatures (cosign)', () => verifySignatures(ctx, inp, work));
+      if (inp.verify)
+        report.signatures = await log.group('Verify image signatures (cosign)', () => verifySignatures(ctx, inp, work));
       return namespaceStep();
     });
     const [helmResult, nsResult] = await Promise.allSettled([helmP, nsP]);
@@ -410,34 +525,44 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     report.namespaceOutcome = nsResult.value;
     const { installed, helm } = helmResult.value;
     report.helm = `${helm.version.raw} (${installed.source})`;
-    log.info(`helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`);
+    log.info(
+      `helm ${helm.version.raw} (Helm ${helm.major} flags: ${Helm.waitFlag(helm.major)}${inp.rollbackOnFailure ? ` ${Helm.rollbackOnFailureFlag(helm.major)}` : ''}); API server ${access.host} (${access.source}, ${access.authMethod})`,
+    );
 
     // ---- order: an older run of this workflow never overwrites a newer one
     if (!inp.dryRun && inp.ordering === 'run-number') {
-      report.order = await log.group(`Deploy order of ${inp.release} in ${inp.namespace}`, () => claimOrder(ctx, inp, conn, kubeConfigLoader)).catch((err: unknown) => {
-        if (err instanceof GateError) report.failure = err.message;
-        throw err;
-      });
+      report.order = await log
+        .group(`Deploy order of ${inp.release} in ${inp.namespace}`, () => claimOrder(ctx, inp, conn, kubeConfigLoader))
+        .catch((err: unknown) => {
+          if (err instanceof GateError) report.failure = err.message;
+          throw err;
+        });
     }
 
     // ---- canary: the stable track keeps what the last deployed revision runs
     let plan: CanaryPlan | undefined;
     if (inp.canaryWeight > 0) {
-      plan = await log.group(`Canary of ${inp.canaryComponent} at ${inp.canaryWeight} %: read the stable images of ${inp.release}`, async () => {
-        const good = Helm.lastGoodRevision(await helm.history(inp.release, inp.namespace));
-        const deployed = good ? await helm.values(inp.release, inp.namespace, good.revision) : undefined;
-        let p: CanaryPlan;
-        try {
-          p = planCanary(deployed, inp.images, { component: inp.canaryComponent, weight: inp.canaryWeight });
-        } catch (err) {
-          if (err instanceof CanaryError) throw new GateError(`No canary deployed: ${err.message}`);
-          throw err;
-        }
-        for (const i of p.stable) log.info(`stable ${i.component}: ${i.ref}${good ? '' : ' (new)'}`);
-        if (p.deployed) log.info(`canary ${inp.canaryComponent}: ${inp.images.find((i) => i.component === inp.canaryComponent)?.ref} with ${inp.canaryWeight} % of its requests`);
-        else log.notice(`No canary: ${p.reason}`);
-        return p;
-      });
+      plan = await log.group(
+        `Canary of ${inp.canaryComponent} at ${inp.canaryWeight} %: read the stable images of ${inp.release}`,
+        async () => {
+          const good = Helm.lastGoodRevision(await helm.history(inp.release, inp.namespace));
+          const deployed = good ? await helm.values(inp.release, inp.namespace, good.revision) : undefined;
+          let p: CanaryPlan;
+          try {
+            p = planCanary(deployed, inp.images, { component: inp.canaryComponent, weight: inp.canaryWeight });
+          } catch (err) {
+            if (err instanceof CanaryError) throw new GateError(`No canary deployed: ${err.message}`);
+            throw err;
+          }
+          for (const i of p.stable) log.info(`stable ${i.component}: ${i.ref}${good ? '' : ' (new)'}`);
+          if (p.deployed)
+            log.info(
+              `canary ${inp.canaryComponent}: ${inp.images.find((i) => i.component === inp.canaryComponent)?.ref} with ${inp.canaryWeight} % of its requests`,
+            );
+          else log.notice(`No canary: ${p.reason}`);
+          return p;
+        },
+      );
       report.canary = plan.deployed
         ? `${inp.canaryComponent} ${inp.images.find((i) => i.component === inp.canaryComponent)?.ref} at ${inp.canaryWeight} % of its requests`
         : `none: ${plan.reason}`;
@@ -447,7 +572,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
 
     // ---- values
     // the workflow's pod-security level goes last: no values file (a pull request's) can raise it
-    let generated = mergeValues(generatedValues(userValues, deployImages, inp.ingressHost || undefined), { security: { podSecurity: inp.podSecurity } });
+    let generated = mergeValues(generatedValues(userValues, deployImages, inp.ingressHost || undefined), {
+      security: { podSecurity: inp.podSecurity },
+    });
     if (plan) generated = mergeValues(generated, { canary: plan.canary });
     const generatedFile = join(work, 'values.generated.json');
     writeFileSync(generatedFile, JSON.stringify(generated, null, 2), { mode: 0o600 });
@@ -473,7 +600,11 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     const argv = Helm.upgradeArgs(upgradeOpts, helm.version);
     const every = deps.diagnosticsEveryMs ?? Math.min(5_000, Math.max(1_000, Math.floor(inp.timeoutMs / 4)));
     const collect = async (): Promise<Diagnostics> =>
-      collectDiagnostics(await clientNodeSource(await kubeConfigLoader()), inp.namespace, { release: inp.release, logLines: inp.logLines, redact: (t) => ctx.secrets.redact(t) });
+      collectDiagnostics(await clientNodeSource(await kubeConfigLoader()), inp.namespace, {
+        release: inp.release,
+        logLines: inp.logLines,
+        redact: (t) => ctx.secrets.redact(t),
+      });
     const title = `helm upgrade --install ${inp.release} (namespace ${inp.namespace}, timeout ${upgradeOpts.timeoutSeconds}s)`;
 
     const attempt = async (): Promise<HelmRelease> => {
@@ -494,9 +625,20 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         return Helm.parseRelease(res.stdout);
       } catch (err) {
         polling = false;
-        if (err instanceof ToolError && !err.details.cancelled && Helm.isConcurrentOperation(err.details.stderrTail)) throw new Concurrent(err);
+        if (err instanceof ToolError && !err.details.cancelled && Helm.isConcurrentOperation(err.details.stderrTail))
+          throw new Concurrent(err);
         if (!(err instanceof ToolError)) throw err;
-        return await onUpgradeFailure(ctx, err, { helm, inp, report, snapshot, collect, started, now, installedPath: installed.path, env });
+        return await onUpgradeFailure(ctx, err, {
+          helm,
+          inp,
+          report,
+          snapshot,
+          collect,
+          started,
+          now,
+          installedPath: installed.path,
+          env,
+        });
       } finally {
         polling = false;
         void poller;
@@ -532,8 +674,19 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         log.warning(decision.message);
         const args =
           decision.action === 'rollback'
-            ? Helm.rollbackArgs(inp.release, inp.namespace, decision.revision, { timeoutSeconds: upgradeOpts.timeoutSeconds, historyMax: inp.historyMax, wait: true }, helm.major)
-            : Helm.uninstallArgs(inp.release, inp.namespace, { timeoutSeconds: upgradeOpts.timeoutSeconds, wait: true }, helm.major);
+            ? Helm.rollbackArgs(
+                inp.release,
+                inp.namespace,
+                decision.revision,
+                { timeoutSeconds: upgradeOpts.timeoutSeconds, historyMax: inp.historyMax, wait: true },
+                helm.major,
+              )
+            : Helm.uninstallArgs(
+                inp.release,
+                inp.namespace,
+                { timeoutSeconds: upgradeOpts.timeoutSeconds, wait: true },
+                helm.major,
+              );
         await helm.run(args, { timeoutMs: inp.timeoutMs + 60_000 });
         report.recovered = decision.message;
       });
@@ -542,7 +695,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
         release = await attempt();
       } catch (again) {
         if (!(again instanceof Concurrent)) throw again;
-        throw new GateError(`Release ${inp.release} was recovered but another deploy took it again before this one could run. Nothing more was changed by this run.`);
+        throw new GateError(
+          `Release ${inp.release} was recovered but another deploy took it again before this one could run. Nothing more was changed by this run.`,
+        );
       }
     }
 
@@ -558,7 +713,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     outputs.set('chart-version', release.chartVersion);
     outputs.set('canary', plan?.deployed ? 'deployed' : 'none');
     outputs.set('stable-images', formatImages(deployImages));
-    log.info(`Release ${release.name} revision ${release.revision} is ${release.status}${report.url ? `: ${report.url}` : ''}`);
+    log.info(
+      `Release ${release.name} revision ${release.revision} is ${release.status}${report.url ? `: ${report.url}` : ''}`,
+    );
     renderSummary(summary, report);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -606,10 +763,15 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
   if (after) outputs.set('revision', after.revision);
 
   if (err.details.cancelled) {
-    const state = after ? `${after.status} (revision ${after.revision})` : after === null ? 'uninstalled (a cancelled first install)' : 'unknown (helm status did not answer)';
-    const next = after && Helm.isPending(after.status)
-      ? ` The next deploy recovers it once it is older than stuck-after, or run: helm rollback ${inp.release} --namespace ${inp.namespace}`
-      : '';
+    const state = after
+      ? `${after.status} (revision ${after.revision})`
+      : after === null
+        ? 'uninstalled (a cancelled first install)'
+        : 'unknown (helm status did not answer)';
+    const next =
+      after && Helm.isPending(after.status)
+        ? ` The next deploy recovers it once it is older than stuck-after, or run: helm rollback ${inp.release} --namespace ${inp.namespace}`
+        : '';
     report.failure = `cancelled; the release is ${state}`;
     renderSummary(ctx.summary, report);
     throw new GateError(`The deploy was cancelled while helm was running; release ${inp.release} is ${state}.${next}`);
@@ -645,7 +807,10 @@ async function onUpgradeFailure(ctx: ActionContext, err: ToolError, f: FailureCt
   report.failure = diagnostics ? `${cause}: ${diagnostics.culprit}` : cause;
   renderSummary(ctx.summary, report);
   log.error(`Culprit: ${diagnostics?.culprit ?? 'unknown'}`);
-  throw new ToolError(`helm upgrade of ${inp.release} failed: ${cause}.${diagnostics ? ` Culprit: ${diagnostics.culprit}.` : ''}${rolled}`, err.details);
+  throw new ToolError(
+    `helm upgrade of ${inp.release} failed: ${cause}.${diagnostics ? ` Culprit: ${diagnostics.culprit}.` : ''}${rolled}`,
+    err.details,
+  );
 }
 
 async function dryRun(
@@ -657,15 +822,21 @@ async function dryRun(
 ): Promise<void> {
   const { log, outputs } = ctx;
   const current = await helm.status(o.release, o.namespace);
-  const res = await log.group(`helm upgrade --install ${o.release} ${Helm.dryRunFlag(helm.version)} (nothing is changed)`, () =>
-    helm.run(Helm.upgradeArgs({ ...o, dryRun: true }, helm.version), { timeoutMs: 5 * 60_000 }),
+  const res = await log.group(
+    `helm upgrade --install ${o.release} ${Helm.dryRunFlag(helm.version)} (nothing is changed)`,
+    () => helm.run(Helm.upgradeArgs({ ...o, dryRun: true }, helm.version), { timeoutMs: 5 * 60_000 }),
   );
   const next = Helm.parseRelease(res.stdout);
-  const before = current ? (await helm.run(Helm.getManifestArgs(o.release, o.namespace), { timeoutMs: 60_000 })).stdout : '';
+  const before = current
+    ? (await helm.run(Helm.getManifestArgs(o.release, o.namespace), { timeoutMs: 60_000 })).stdout
+    : '';
   const diff = diffManifests(before, next.manifest, loadAll);
-  await log.group(`Diff: ${diff.added.length} new, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`, async () => {
-    log.info(diff.text || 'no change');
-  });
+  await log.group(
+    `Diff: ${diff.added.length} new, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`,
+    async () => {
+      log.info(diff.text || 'no change');
+    },
+  );
   report.status = 'dry-run';
   report.revision = next.revision;
   report.chartVersion = next.chartVersion;

@@ -55,7 +55,8 @@ export function lineDiff(a: string, b: string, context = 2): string[] {
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      (lcs[i] as number[])[j] = x[i] === y[j] ? (lcs[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]?.[j] ?? 0, lcs[i]?.[j + 1] ?? 0);
+      (lcs[i] as number[])[j] =
+        x[i] === y[j] ? (lcs[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]?.[j] ?? 0, lcs[i]?.[j + 1] ?? 0);
     }
   }
   const ops: string[] = [];
@@ -74,7 +75,9 @@ export function lineDiff(a: string, b: string, context = 2): string[] {
       i++;
     }
   }
-  const keep = ops.map((op, k) => op[0] !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o[0] !== ' '));
+  const keep = ops.map(
+    (op, k) => op[0] !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o[0] !== ' '),
+  );
   const out: string[] = [];
   let skipped = false;
   ops.forEach((op, k) => {

@@ -52,7 +52,14 @@ export function decideRecovery(
   }
   const good = Helm.lastGoodRevision(history.filter((h) => h.revision !== status.revision));
   if (good) {
-    return { action: 'rollback', revision: good.revision, message: `${what}, older than stuck-after: rolling back to revision ${good.revision} (${good.status}), then deploying again` };
+    return {
+      action: 'rollback',
+      revision: good.revision,
+      message: `${what}, older than stuck-after: rolling back to revision ${good.revision} (${good.status}), then deploying again`,
+    };
   }
-  return { action: 'uninstall', message: `${what}, older than stuck-after, and never deployed: uninstalling it, then deploying again` };
+  return {
+    action: 'uninstall',
+    message: `${what}, older than stuck-after, and never deployed: uninstalling it, then deploying again`,
+  };
 }

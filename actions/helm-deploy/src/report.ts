@@ -67,7 +67,9 @@ export function renderSummary(summary: Summary, r: DeployReport): void {
     summary.details('Diagnostics (pods not ready, Warning events, last log lines)', renderDiagnostics(r.diagnostics));
   }
   if (r.diff) {
-    summary.text(`Dry run: ${r.diff.added.length} new, ${r.diff.changed.length} changed, ${r.diff.removed.length} removed, ${r.diff.unchanged} unchanged object(s)`);
+    summary.text(
+      `Dry run: ${r.diff.added.length} new, ${r.diff.changed.length} changed, ${r.diff.removed.length} removed, ${r.diff.unchanged} unchanged object(s)`,
+    );
     if (r.diff.text) summary.details('Manifest diff', r.diff.text);
   }
 }

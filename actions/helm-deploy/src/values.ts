@@ -32,12 +32,22 @@ export function parseImages(text: string): ImageRef[] | Problem {
     if (!m) return { ok: false, value: line, reason: 'expected one "component: repo@sha256:<64 hex>" per line' };
     const [, component, ref] = m as unknown as [string, string, string];
     if (!COMPONENT_RE.test(component)) {
-      return { ok: false, value: component, reason: 'component names are DNS labels of at most 23 characters starting with a letter (e.g. backend, web-api)' };
+      return {
+        ok: false,
+        value: component,
+        reason:
+          'component names are DNS labels of at most 23 characters starting with a letter (e.g. backend, web-api)',
+      };
     }
     if (!DIGEST_REF_RE.test(ref)) {
-      return { ok: false, value: ref, reason: `the image of ${component} must be by digest, repo@sha256:<64 hex> (the digest output of build-push), never a tag` };
+      return {
+        ok: false,
+        value: ref,
+        reason: `the image of ${component} must be by digest, repo@sha256:<64 hex> (the digest output of build-push), never a tag`,
+      };
     }
-    if (out.some((i) => i.component === component)) return { ok: false, value: component, reason: `component ${component} is listed twice` };
+    if (out.some((i) => i.component === component))
+      return { ok: false, value: component, reason: `component ${component} is listed twice` };
     const at = ref.lastIndexOf('@');
     out.push({ component, ref, repository: ref.slice(0, at), digest: ref.slice(at + 1) });
   }

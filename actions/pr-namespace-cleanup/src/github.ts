@@ -64,14 +64,26 @@ export interface GithubLookupOptions {
 
 export async function githubPrLookup(o: GithubLookupOptions): Promise<PrLookup> {
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(o.token, { baseUrl: o.baseUrl.replace(/\/+$/, ''), log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
-  return createLookup((pr) => octokit.rest.pulls.get({ owner: o.owner, repo: o.repo, pull_number: pr }).then((r) => ({ state: r.data.state, headers: r.headers as Record<string, string | number | undefined> })), o);
+  const octokit = getOctokit(o.token, {
+    baseUrl: o.baseUrl.replace(/\/+$/, ''),
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  return createLookup(
+    (pr) =>
+      octokit.rest.pulls
+        .get({ owner: o.owner, repo: o.repo, pull_number: pr })
+        .then((r) => ({ state: r.data.state, headers: r.headers as Record<string, string | number | undefined> })),
+    o,
+  );
 }
 
 type Fetch = (pr: number) => Promise<{ state: string; headers: Record<string, string | number | undefined> }>;
 
 /** The lookup logic over any fetch function (the octokit one above in production). */
-export function createLookup(fetch: Fetch, o: Pick<GithubLookupOptions, 'log' | 'maxRateLimitWaitMs' | 'sleep' | 'now'>): PrLookup {
+export function createLookup(
+  fetch: Fetch,
+  o: Pick<GithubLookupOptions, 'log' | 'maxRateLimitWaitMs' | 'sleep' | 'now'>,
+): PrLookup {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;
   let budget = o.maxRateLimitWaitMs ?? 120_000;
@@ -92,7 +104,9 @@ export function createLookup(fetch: Fetch, o: Pick<GithubLookupOptions, 'log' | 
     }
     budget -= Math.max(0, wait);
     pausedUntil = until;
-    o.log.info(`GitHub API rate limit hit: pausing lookups for ${Math.ceil(wait / 1000)}s (until ${new Date(until).toISOString()})`);
+    o.log.info(
+      `GitHub API rate limit hit: pausing lookups for ${Math.ceil(wait / 1000)}s (until ${new Date(until).toISOString()})`,
+    );
     return true;
   };
 
@@ -111,7 +125,10 @@ export function createLookup(fetch: Fetch, o: Pick<GithubLookupOptions, 'log' | 
             const reset = String(res.headers['x-ratelimit-reset'] ?? '');
             if (/^\d+$/.test(reset)) limitHit(Number(reset) * 1000 + 1000);
           }
-          return { state: res.state === 'open' ? 'open' : res.state === 'closed' ? 'closed' : 'unknown', detail: res.state };
+          return {
+            state: res.state === 'open' ? 'open' : res.state === 'closed' ? 'closed' : 'unknown',
+            detail: res.state,
+          };
         } catch (err) {
           const e = err as HttpishError;
           if (e.status === 404) return { state: 'not-found' };

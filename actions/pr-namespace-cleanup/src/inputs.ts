@@ -43,9 +43,17 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
   let pr: number | undefined;
   if (mode === 'pr') {
     if (rawPr === '') {
-      inputs.required('pr-number', { hint: 'In mode pr, pass the closed PR, e.g. pr-number: ${{ github.event.pull_request.number }}.' });
+      inputs.required('pr-number', {
+        hint: 'In mode pr, pass the closed PR, e.g. pr-number: ${{ github.event.pull_request.number }}.',
+      });
     }
-    pr = parsePrNumber(rawPr) ?? inputs.fail('pr-number', rawPr, 'expected a PR number: digits only, 1 to 999999999, no sign, spaces or leading zero');
+    pr =
+      parsePrNumber(rawPr) ??
+      inputs.fail(
+        'pr-number',
+        rawPr,
+        'expected a PR number: digits only, 1 to 999999999, no sign, spaces or leading zero',
+      );
   } else if (rawPr !== '') {
     inputs.fail('pr-number', rawPr, 'pr-number is only used in mode pr; mode gc finds the namespaces by their labels');
   }
@@ -62,7 +70,11 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     });
   }
   const allowExecAuth = inputs.bool('allow-exec-auth', false);
-  const context = inputs.matching('context', /^[A-Za-z0-9][A-Za-z0-9_.@:/-]{0,252}$/, 'expected a kubeconfig context name');
+  const context = inputs.matching(
+    'context',
+    /^[A-Za-z0-9][A-Za-z0-9_.@:/-]{0,252}$/,
+    'expected a kubeconfig context name',
+  );
 
   const protectedNames = inputs.list('protected');
   for (const entry of protectedNames) {
@@ -81,22 +93,33 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
   const concurrency = inputs.int('concurrency', { default: 8, min: 1, max: 32 });
   const pageSize = inputs.int('page-size', { default: 500, min: 1, max: 5000 });
   const uninstallReleases = inputs.bool('uninstall-releases', true);
-  const helmVersion = inputs.matching('helm-version', /^v?\d+\.\d+\.\d+$/, 'expected an exact helm version such as 3.10.1 or 4.2.4');
+  const helmVersion = inputs.matching(
+    'helm-version',
+    /^v?\d+\.\d+\.\d+$/,
+    'expected an exact helm version such as 3.10.1 or 4.2.4',
+  );
 
   // gc asks GitHub which PRs are closed; pr mode needs no token
   const githubToken = inputs.optional('github-token', '', { secret: true });
   if (mode === 'gc' && githubToken === '') {
-    inputs.required('github-token', { secret: true, hint: 'Mode gc checks PR states through the GitHub API: github-token: ${{ github.token }} (pull-requests: read).' });
+    inputs.required('github-token', {
+      secret: true,
+      hint: 'Mode gc checks PR states through the GitHub API: github-token: ${{ github.token }} (pull-requests: read).',
+    });
   }
 
   const gh = githubContext(env);
   const [owner, repo, extra] = gh.repository.split('/');
   if (!owner || !repo || extra !== undefined) {
-    throw new InputError(`GITHUB_REPOSITORY is ${JSON.stringify(gh.repository)}: run this action in a GitHub Actions job`);
+    throw new InputError(
+      `GITHUB_REPOSITORY is ${JSON.stringify(gh.repository)}: run this action in a GitHub Actions job`,
+    );
   }
   if (!REPOSITORY_ID_RE.test(gh.repositoryId)) {
     // namespaces are proven ours by this id: without it nothing may be deleted
-    throw new InputError(`GITHUB_REPOSITORY_ID is ${JSON.stringify(gh.repositoryId)}: run this action in a GitHub Actions job (the id proves which namespaces are this repository's)`);
+    throw new InputError(
+      `GITHUB_REPOSITORY_ID is ${JSON.stringify(gh.repositoryId)}: run this action in a GitHub Actions job (the id proves which namespaces are this repository's)`,
+    );
   }
   const apiUrl = parseHttpUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
   if (!apiUrl) throw new InputError(`GITHUB_API_URL is not an http(s) URL: ${JSON.stringify(env['GITHUB_API_URL'])}`);
@@ -116,7 +139,11 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     concurrency,
     pageSize,
     uninstallReleases,
-    namespaceRole: inputs.matching('namespace-role', /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/, 'expected a ClusterRole name such as polyglot-cd-pr-cleanup-namespace'),
+    namespaceRole: inputs.matching(
+      'namespace-role',
+      /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/,
+      'expected a ClusterRole name such as polyglot-cd-pr-cleanup-namespace',
+    ),
     helmVersion: helmVersion.replace(/^v/, ''),
     githubToken,
     githubApiUrl: apiUrl,

@@ -63,10 +63,22 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   try {
     access = await log.group(`Load cluster access (${accessKind(inputs)})`, async () => {
       const a = inputs.inCluster
-        ? await loadInCluster({ env: ctx.env, secrets: ctx.secrets, ...(deps.serviceAccountPrefix ? { pathPrefix: deps.serviceAccountPrefix } : {}) })
+        ? await loadInCluster({
+            env: ctx.env,
+            secrets: ctx.secrets,
+            ...(deps.serviceAccountPrefix ? { pathPrefix: deps.serviceAccountPrefix } : {}),
+          })
         : inputs.githubOidc
-          ? await loadGithubOidc(inputs.githubOidc, { env: ctx.env, secrets: ctx.secrets, plugin: deps.credentialPlugin ?? selfPlugin(inputs.githubOidc.audience) })
-          : await loadKubeconfig(inputs.kubeconfig, { allowExecAuth: inputs.allowExecAuth, secrets: ctx.secrets, ...(inputs.context ? { context: inputs.context } : {}) });
+          ? await loadGithubOidc(inputs.githubOidc, {
+              env: ctx.env,
+              secrets: ctx.secrets,
+              plugin: deps.credentialPlugin ?? selfPlugin(inputs.githubOidc.audience),
+            })
+          : await loadKubeconfig(inputs.kubeconfig, {
+              allowExecAuth: inputs.allowExecAuth,
+              secrets: ctx.secrets,
+              ...(inputs.context ? { context: inputs.context } : {}),
+            });
       log.info(`API server ${a.host} (context ${a.context}, user ${a.user}, ${a.authMethod})`);
       for (const w of a.warnings) log.warning(w);
       return a;
@@ -87,16 +99,36 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
       `${failed.length} namespace(s) not cleaned up: ${failed.map((r) => `${r.namespace} (${r.action}: ${r.reason})`).join('; ')}`,
     );
   }
-  log.info(`Done: deleted ${rows.filter((r) => r.action === 'deleted').length}, skipped ${rows.filter((r) => r.action === 'skipped' || r.action === 'already gone').length}${inputs.dryRun ? `, would delete ${rows.filter((r) => r.action === 'would delete').length}` : ''}`);
+  log.info(
+    `Done: deleted ${rows.filter((r) => r.action === 'deleted').length}, skipped ${rows.filter((r) => r.action === 'skipped' || r.action === 'already gone').length}${inputs.dryRun ? `, would delete ${rows.filter((r) => r.action === 'would delete').length}` : ''}`,
+  );
 }
 
-function writeResults(ctx: ActionContext, inputs: Readonly<CleanupInputs>, rows: readonly Row[], access: KubeAccess | undefined, fatal: string | undefined): void {
+function writeResults(
+  ctx: ActionContext,
+  inputs: Readonly<CleanupInputs>,
+  rows: readonly Row[],
+  access: KubeAccess | undefined,
+  fatal: string | undefined,
+): void {
   const { outputs, summary } = ctx;
   const pick = (...a: RowAction[]) => rows.filter((r) => a.includes(r.action));
-  outputs.set('deleted', pick('deleted').map((r) => r.namespace));
-  outputs.set('would-delete', pick('would delete').map((r) => ({ namespace: r.namespace, reason: r.reason })));
-  outputs.set('skipped', pick('skipped', 'already gone').map((r) => ({ namespace: r.namespace, reason: r.reason })));
-  outputs.set('failed', pick('failed', 'refused').map((r) => ({ namespace: r.namespace, reason: r.reason })));
+  outputs.set(
+    'deleted',
+    pick('deleted').map((r) => r.namespace),
+  );
+  outputs.set(
+    'would-delete',
+    pick('would delete').map((r) => ({ namespace: r.namespace, reason: r.reason })),
+  );
+  outputs.set(
+    'skipped',
+    pick('skipped', 'already gone').map((r) => ({ namespace: r.namespace, reason: r.reason })),
+  );
+  outputs.set(
+    'failed',
+    pick('failed', 'refused').map((r) => ({ namespace: r.namespace, reason: r.reason })),
+  );
 
   summary.heading(`PR namespace cleanup (${inputs.mode}${inputs.dryRun ? ', dry run' : ''})`);
   summary.facts([
@@ -110,7 +142,9 @@ function writeResults(ctx: ActionContext, inputs: Readonly<CleanupInputs>, rows:
   if (fatal) summary.raw(`**Stopped:** ${code(fatal)}\n\n`);
   if (rows.length > 0) {
     const order: RowAction[] = ['failed', 'refused', 'deleted', 'would delete', 'already gone', 'skipped'];
-    const sorted = [...rows].sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action) || a.namespace.localeCompare(b.namespace));
+    const sorted = [...rows].sort(
+      (a, b) => order.indexOf(a.action) - order.indexOf(b.action) || a.namespace.localeCompare(b.namespace),
+    );
     const shown = sorted.slice(0, 300);
     summary.table(
       ['Namespace', 'PR', 'Age', 'Action', 'Reason'],
@@ -144,7 +178,13 @@ async function runPr(
   });
   if (!ns) {
     log.info(`Namespace ${name} does not exist: nothing to delete`);
-    rows.push({ namespace: name, pr, age: '', action: 'already gone', reason: 'does not exist (already deleted, or never deployed)' });
+    rows.push({
+      namespace: name,
+      pr,
+      age: '',
+      action: 'already gone',
+      reason: 'does not exist (already deleted, or never deployed)',
+    });
     return;
   }
   const decision = classifyPr(ns, { repositoryId: inputs.repositoryId, protectedNames: inputs.protectedNames, pr });
@@ -166,21 +206,35 @@ async function runPr(
   rows.push(await deleteAndWait(ctx, inputs, api, decision, age, retry, deps));
 }
 
-async function uninstallReleases(ctx: ActionContext, inputs: Readonly<CleanupInputs>, access: KubeAccess, namespace: string, deps: Deps): Promise<void> {
+async function uninstallReleases(
+  ctx: ActionContext,
+  inputs: Readonly<CleanupInputs>,
+  access: KubeAccess,
+  namespace: string,
+  deps: Deps,
+): Promise<void> {
   const { log } = ctx;
   if (inputs.namespaceRole) {
     // the cleanup identity reads no Secrets outside the pr-<N> it is about to delete (examples/rbac/cleanup.yaml)
-    const bound = await bindNamespaceRole(access.kubeConfig, namespace, inputs.namespaceRole, { bindingName: 'polyglot-cd-cleanup', check: { verb: 'delete', resource: 'secrets' }, log: (l) => log.info(l) }).then(
+    const bound = await bindNamespaceRole(access.kubeConfig, namespace, inputs.namespaceRole, {
+      bindingName: 'polyglot-cd-cleanup',
+      check: { verb: 'delete', resource: 'secrets' },
+      log: (l) => log.info(l),
+    }).then(
       () => true,
       (err: unknown) => {
-        log.warning(`Could not bind ClusterRole ${inputs.namespaceRole} in ${namespace} (${err instanceof Error ? err.message : String(err)}); its Helm releases are not uninstalled, deleting the namespace removes them anyway, without their hooks`);
+        log.warning(
+          `Could not bind ClusterRole ${inputs.namespaceRole} in ${namespace} (${err instanceof Error ? err.message : String(err)}); its Helm releases are not uninstalled, deleting the namespace removes them anyway, without their hooks`,
+        );
         return false;
       },
     );
     if (!bound) return;
   }
   const releases = await listHelmReleases(access.kubeConfig, namespace).catch((err: unknown) => {
-    log.warning(`Could not list the Helm releases in ${namespace} (${describeStatus(err)}); deleting the namespace removes them anyway, without their hooks`);
+    log.warning(
+      `Could not list the Helm releases in ${namespace} (${describeStatus(err)}); deleting the namespace removes them anyway, without their hooks`,
+    );
     return [] as string[];
   });
   if (releases.length === 0) {
@@ -223,10 +277,14 @@ async function uninstallReleases(ctx: ActionContext, inputs: Readonly<CleanupInp
       const timeoutSeconds = Math.max(30, Math.round(inputs.waitTimeoutMs / 1000));
       for (const release of releases) {
         try {
-          await helm.run(Helm.uninstallArgs(release, namespace, { timeoutSeconds, wait: true }, helm.major), { timeoutMs: (timeoutSeconds + 30) * 1000 });
+          await helm.run(Helm.uninstallArgs(release, namespace, { timeoutSeconds, wait: true }, helm.major), {
+            timeoutMs: (timeoutSeconds + 30) * 1000,
+          });
           log.info(`Uninstalled release ${release}`);
         } catch (err) {
-          log.warning(`helm uninstall ${release} failed (${err instanceof Error ? err.message : String(err)}); the namespace is deleted anyway`);
+          log.warning(
+            `helm uninstall ${release} failed (${err instanceof Error ? err.message : String(err)}); the namespace is deleted anyway`,
+          );
         }
       }
     } finally {
@@ -249,7 +307,10 @@ async function deleteAndWait(
   const outcome = await deleteNamespace(api, d.name, d.uid, retry);
   if (outcome === 'gone') return row('already gone', `${d.reason}; it was already gone`);
   if (outcome === 'uid-changed') {
-    return row('refused', 'the name now belongs to another namespace (its UID changed since it was checked): not deleted');
+    return row(
+      'refused',
+      'the name now belongs to another namespace (its UID changed since it was checked): not deleted',
+    );
   }
   log.info(`${d.name}: delete ${outcome === 'accepted' ? 'accepted' : 'already in progress'} (${d.reason})`);
   if (inputs.waitTimeoutMs === 0) return row('deleted', `${d.reason}; deletion started (not waited on)`);
@@ -278,12 +339,22 @@ async function runGc(
   const { log } = ctx;
   const selector = ownershipSelector(inputs.repositoryId);
   const listed = await log.group(`List namespaces with ${selector}`, async () => {
-    const r = await listNamespaces(api, { labelSelector: selector, limit: inputs.pageSize, retry, onRestart: (w) => log.warning(w) });
+    const r = await listNamespaces(api, {
+      labelSelector: selector,
+      limit: inputs.pageSize,
+      retry,
+      onRestart: (w) => log.warning(w),
+    });
     log.info(`${r.items.length} namespace(s) in ${r.pages} page(s)${r.restarts ? `, ${r.restarts} restart(s)` : ''}`);
     return r.items;
   });
   const ageOf = new Map<string, string>(listed.map((ns) => [ns.metadata?.name ?? '', namespaceAge(ns, now)]));
-  const policy = { repositoryId: inputs.repositoryId, protectedNames: inputs.protectedNames, maxAgeMs: inputs.maxAgeMs, now };
+  const policy = {
+    repositoryId: inputs.repositoryId,
+    protectedNames: inputs.protectedNames,
+    maxAgeMs: inputs.maxAgeMs,
+    now,
+  };
   const first = listed.map((ns: NamespaceItem) => classify(ns, policy));
 
   const toCheck = first.filter((d): d is Extract<Decision, { kind: 'check-pr' }> => d.kind === 'check-pr');
@@ -301,7 +372,8 @@ async function runGc(
   const decisions = first.map((d) => decided.get(d.name) ?? d);
   for (const d of decisions) {
     if (d.kind === 'skip') {
-      if (d.refused) log.warning(`${d.name || '(unnamed)'} matched the ownership labels but is not deleted: ${d.reason}`);
+      if (d.refused)
+        log.warning(`${d.name || '(unnamed)'} matched the ownership labels but is not deleted: ${d.reason}`);
       rows.push({ namespace: d.name, pr: d.pr, age: ageOf.get(d.name) ?? '', action: 'skipped', reason: d.reason });
     }
   }
@@ -309,7 +381,13 @@ async function runGc(
   if (inputs.dryRun) {
     for (const d of deletes) {
       log.info(`dry run: would delete ${d.name} (uid ${d.uid}): ${d.reason}`);
-      rows.push({ namespace: d.name, pr: d.pr, age: ageOf.get(d.name) ?? '', action: 'would delete', reason: d.reason });
+      rows.push({
+        namespace: d.name,
+        pr: d.pr,
+        age: ageOf.get(d.name) ?? '',
+        action: 'would delete',
+        reason: d.reason,
+      });
     }
     return;
   }
@@ -332,7 +410,13 @@ async function runGc(
     );
     deletes.forEach((d, i) => {
       rows.push(
-        results[i] ?? { namespace: d.name, pr: d.pr, age: ageOf.get(d.name) ?? '', action: 'skipped', reason: 'not attempted: an earlier delete was forbidden (403)' },
+        results[i] ?? {
+          namespace: d.name,
+          pr: d.pr,
+          age: ageOf.get(d.name) ?? '',
+          action: 'skipped',
+          reason: 'not attempted: an earlier delete was forbidden (403)',
+        },
       );
     });
   });
@@ -353,6 +437,7 @@ function defaultLookup(ctx: ActionContext, deps: Deps): (inputs: Readonly<Cleanu
 
 function idTokenRequestEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']) if (env[k]) out[k] = env[k] as string;
+  for (const k of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
+    if (env[k]) out[k] = env[k] as string;
   return out;
 }

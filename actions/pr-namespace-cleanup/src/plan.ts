@@ -3,7 +3,15 @@
  * The ownership guard (packages/kube ownership.ts) runs first for every namespace; nothing that fails
  * it is ever a candidate for deletion.
  */
-import { checkDeletable, createdAt, deployedAt, expiresAt, formatTime, type GuardPolicy, type NamespaceFacts } from '@polyglot-cd/kube/ownership';
+import {
+  checkDeletable,
+  createdAt,
+  deployedAt,
+  expiresAt,
+  formatTime,
+  type GuardPolicy,
+  type NamespaceFacts,
+} from '@polyglot-cd/kube/ownership';
 
 export type PrState = 'open' | 'closed' | 'not-found' | 'unknown';
 
@@ -57,7 +65,14 @@ export function classify(ns: NamespaceFacts, policy: GcPolicy): Decision {
   if (!g.ok) {
     const pr = /^pr-([1-9][0-9]{0,8})$/.exec(name)?.[1];
     // keep=true and protected names are deliberate; anything else the selector matched is suspicious
-    return { kind: 'skip', name, uid, pr: pr ? Number(pr) : undefined, reason: g.reason, refused: g.code !== 'keep' && g.code !== 'protected' };
+    return {
+      kind: 'skip',
+      name,
+      uid,
+      pr: pr ? Number(pr) : undefined,
+      reason: g.reason,
+      refused: g.code !== 'keep' && g.code !== 'protected',
+    };
   }
   const deployed = deployedAt(ns);
   const grace = policy.deployGraceMs ?? DEPLOY_GRACE_MS;
@@ -73,11 +88,23 @@ export function classify(ns: NamespaceFacts, policy: GcPolicy): Decision {
   }
   const exp = expiresAt(ns);
   if (exp && policy.now.getTime() >= exp.getTime()) {
-    return { kind: 'delete', name, uid, pr: g.pr, reason: `expired at ${formatTime(exp)} (annotation polyglot-cd/expires-at)` };
+    return {
+      kind: 'delete',
+      name,
+      uid,
+      pr: g.pr,
+      reason: `expired at ${formatTime(exp)} (annotation polyglot-cd/expires-at)`,
+    };
   }
   const age = ageMs(ns, policy.now);
   if (policy.maxAgeMs > 0 && age !== undefined && age > policy.maxAgeMs) {
-    return { kind: 'delete', name, uid, pr: g.pr, reason: `older than max-age (${formatAge(age)} > ${formatAge(policy.maxAgeMs)})` };
+    return {
+      kind: 'delete',
+      name,
+      uid,
+      pr: g.pr,
+      reason: `older than max-age (${formatAge(age)} > ${formatAge(policy.maxAgeMs)})`,
+    };
   }
   return { kind: 'check-pr', name, uid, pr: g.pr };
 }
@@ -90,9 +117,23 @@ export function decideByPr(d: Extract<Decision, { kind: 'check-pr' }>, state: Pr
     case 'open':
       return { kind: 'skip', name: d.name, uid: d.uid, pr: d.pr, reason: `PR #${d.pr} is open`, refused: false };
     case 'not-found':
-      return { kind: 'skip', name: d.name, uid: d.uid, pr: d.pr, reason: `PR #${d.pr} was not found in this repository; kept until it expires`, refused: false };
+      return {
+        kind: 'skip',
+        name: d.name,
+        uid: d.uid,
+        pr: d.pr,
+        reason: `PR #${d.pr} was not found in this repository; kept until it expires`,
+        refused: false,
+      };
     default:
-      return { kind: 'skip', name: d.name, uid: d.uid, pr: d.pr, reason: `could not check PR #${d.pr}${detail ? `: ${detail}` : ''}; kept for the next run`, refused: false };
+      return {
+        kind: 'skip',
+        name: d.name,
+        uid: d.uid,
+        pr: d.pr,
+        reason: `could not check PR #${d.pr}${detail ? `: ${detail}` : ''}; kept for the next run`,
+        refused: false,
+      };
   }
 }
 
@@ -100,12 +141,25 @@ export function decideByPr(d: Extract<Decision, { kind: 'check-pr' }>, state: Pr
 export function classifyPr(ns: NamespaceFacts, policy: GuardPolicy & { pr: number }): Decision {
   const g = checkDeletable(ns, policy);
   const name = ns.metadata?.name ?? '';
-  if (!g.ok) return { kind: 'skip', name, uid: ns.metadata?.uid ?? '', pr: policy.pr, reason: g.reason, refused: g.code !== 'keep' };
+  if (!g.ok)
+    return {
+      kind: 'skip',
+      name,
+      uid: ns.metadata?.uid ?? '',
+      pr: policy.pr,
+      reason: g.reason,
+      refused: g.code !== 'keep',
+    };
   return { kind: 'delete', name, uid: g.uid, pr: g.pr, reason: `PR #${g.pr} was closed` };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; stops taking new items once `stop()` is true. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, stop: () => boolean = () => false): Promise<(R | undefined)[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+  stop: () => boolean = () => false,
+): Promise<(R | undefined)[]> {
   const out: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -10,7 +10,13 @@ export function releaseNames(secrets: readonly { metadata?: { labels?: Record<st
   const names = new Set<string>();
   for (const s of secrets) {
     const l = s.metadata?.labels ?? {};
-    if (l['owner'] === 'helm' && l['name'] && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(l['name']) && l['name'].length <= 53) names.add(l['name']);
+    if (
+      l['owner'] === 'helm' &&
+      l['name'] &&
+      /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(l['name']) &&
+      l['name'].length <= 53
+    )
+      names.add(l['name']);
   }
   return [...names].sort();
 }
@@ -21,7 +27,12 @@ export async function listHelmReleases(kc: KubeConfig, namespace: string): Promi
   const items: { metadata?: { labels?: Record<string, string> } }[] = [];
   let cont: string | undefined;
   do {
-    const page = await core.listNamespacedSecret({ namespace, labelSelector: 'owner=helm', limit: 500, ...(cont ? { _continue: cont } : {}) });
+    const page = await core.listNamespacedSecret({
+      namespace,
+      labelSelector: 'owner=helm',
+      limit: 500,
+      ...(cont ? { _continue: cont } : {}),
+    });
     items.push(...page.items);
     cont = page.metadata?._continue || undefined;
   } while (cont);

@@ -30,7 +30,10 @@ export function statusLabel(status: Status): string {
 }
 
 /** The inputs a card is made from. */
-export type ModelInput = Pick<TeamsInputs, 'status' | 'title' | 'environment' | 'namespace' | 'image' | 'url' | 'facts'>;
+export type ModelInput = Pick<
+  TeamsInputs,
+  'status' | 'title' | 'environment' | 'namespace' | 'image' | 'url' | 'facts'
+>;
 
 export function buildModel(i: ModelInput, gh: GitHubContext): CardModel {
   const what = gh.workflow || 'Workflow';
@@ -80,7 +83,14 @@ export function adaptiveCard(model: CardModel): object {
               style: style.container,
               bleed: true,
               items: [
-                { type: 'TextBlock', text: model.title, size: 'Medium', weight: 'Bolder', color: style.color, wrap: true },
+                {
+                  type: 'TextBlock',
+                  text: model.title,
+                  size: 'Medium',
+                  weight: 'Bolder',
+                  color: style.color,
+                  wrap: true,
+                },
               ],
             },
             {
@@ -148,7 +158,9 @@ export function fitPayload(model: CardModel, format: Format, maxBytes = MAX_PAYL
     ];
     const longest = fields.sort((a, b) => b.len - a.len)[0];
     const excess = bytes - maxBytes;
-    const keep = longest ? Math.max(MIN_FIELD, Math.min(longest.len - excess - TRUNCATION_MARKER.length, Math.floor(longest.len / 2))) : 0;
+    const keep = longest
+      ? Math.max(MIN_FIELD, Math.min(longest.len - excess - TRUNCATION_MARKER.length, Math.floor(longest.len / 2)))
+      : 0;
     // stop when shortening would not make the field shorter: what is left is many small fields
     if (!longest || keep + TRUNCATION_MARKER.length >= longest.len) break;
     longest.set(cutAt(longest.get(), keep) + TRUNCATION_MARKER);

@@ -43,7 +43,12 @@ function throttledInBody(body: string): boolean {
   return /HTTP error 429/i.test(body);
 }
 
-export async function deliver(url: URL, body: string, opts: DeliveryOptions, deps: DeliveryDeps): Promise<DeliveryResult> {
+export async function deliver(
+  url: URL,
+  body: string,
+  opts: DeliveryOptions,
+  deps: DeliveryDeps,
+): Promise<DeliveryResult> {
   const { log } = deps;
   const start = deps.now();
   const deadline = start + opts.totalTimeoutMs;
@@ -83,7 +88,10 @@ export async function deliver(url: URL, body: string, opts: DeliveryOptions, dep
       retryAfterMs = parseRetryAfter(res.headers['retry-after'], deps.now());
     } catch (err) {
       statusCode = 0;
-      error = err instanceof HttpTransportError ? `network error: ${err.message}` : `network error: ${(err as Error).message}`;
+      error =
+        err instanceof HttpTransportError
+          ? `network error: ${err.message}`
+          : `network error: ${(err as Error).message}`;
       canRetry = true;
     }
     if (!canRetry) {
@@ -103,7 +111,9 @@ export async function deliver(url: URL, body: string, opts: DeliveryOptions, dep
       );
       break;
     }
-    log.info(`Attempt ${attempts}: ${error}; retrying in ${fmt(delay)}${retryAfterMs !== undefined ? ' (Retry-After)' : ''}`);
+    log.info(
+      `Attempt ${attempts}: ${error}; retrying in ${fmt(delay)}${retryAfterMs !== undefined ? ' (Retry-After)' : ''}`,
+    );
     await deps.sleep(delay);
   }
   return { delivered: false, statusCode, attempts, error };

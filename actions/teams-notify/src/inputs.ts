@@ -1,10 +1,4 @@
-import {
-  HOST_PATTERN_RE,
-  isDigestRef,
-  isDnsLabel,
-  parseHttpUrl,
-  type ActionContext,
-} from '@polyglot-cd/action-kit';
+import { HOST_PATTERN_RE, isDigestRef, isDnsLabel, parseHttpUrl, type ActionContext } from '@polyglot-cd/action-kit';
 import { checkWebhookUrl } from './webhook.js';
 
 export const STATUSES = ['success', 'failure', 'cancelled', 'started'] as const;
@@ -39,10 +33,18 @@ export function getInputs(ctx: ActionContext): Readonly<TeamsInputs> {
   const allowedHosts = inputs.list('allowed-hosts').map((h) => h.toLowerCase());
   for (const h of allowedHosts) {
     if (!HOST_PATTERN_RE.test(h)) {
-      inputs.fail('allowed-hosts', h, 'expected host names such as relay.example.com or *.example.com (no scheme, port or path)');
+      inputs.fail(
+        'allowed-hosts',
+        h,
+        'expected host names such as relay.example.com or *.example.com (no scheme, port or path)',
+      );
     }
     if (h.startsWith('*.') && /^[\d.]+$/.test(h.slice(2))) {
-      inputs.fail('allowed-hosts', h, 'a wildcard must cover names, not addresses; name an IP address exactly, e.g. 10.0.0.5');
+      inputs.fail(
+        'allowed-hosts',
+        h,
+        'a wildcard must cover names, not addresses; name an IP address exactly, e.g. 10.0.0.5',
+      );
     }
   }
   const webhookUrl = parseHttpUrl(rawUrl) ?? inputs.fail('webhook-url', rawUrl, 'expected an https:// URL', secret);
@@ -54,7 +56,11 @@ export function getInputs(ctx: ActionContext): Readonly<TeamsInputs> {
 
   const namespace = inputs.optional('namespace');
   if (namespace && !isDnsLabel(namespace)) {
-    inputs.fail('namespace', namespace, 'expected a Kubernetes namespace name (lower-case letters, digits and -, at most 63)');
+    inputs.fail(
+      'namespace',
+      namespace,
+      'expected a Kubernetes namespace name (lower-case letters, digits and -, at most 63)',
+    );
   }
   const image = inputs.optional('image');
   if (image && !isDigestRef(image)) {

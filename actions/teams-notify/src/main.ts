@@ -37,7 +37,9 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const model = buildModel(inputs, gh);
   const fitted = fitPayload(model, inputs.format);
   if (fitted.truncated) {
-    log.warning(`The card was larger than ${MAX_PAYLOAD_BYTES / 1024} KB; long fields were shortened (marked "… [truncated]")`);
+    log.warning(
+      `The card was larger than ${MAX_PAYLOAD_BYTES / 1024} KB; long fields were shortened (marked "… [truncated]")`,
+    );
   }
 
   const deliveryDeps: DeliveryDeps = {
@@ -60,18 +62,16 @@ export async function main(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   outputs.set('status-code', result.statusCode);
   outputs.set('attempts', result.attempts);
 
-  summary
-    .heading('Teams notification')
-    .facts([
-      ['Result', result.delivered ? 'delivered' : 'not delivered'],
-      ['Webhook host', host],
-      ['Format', inputs.format === 'adaptive-card' ? 'Adaptive Card 1.4 (Workflows)' : 'MessageCard (legacy connector)'],
-      ['Status sent', inputs.status],
-      ['Title', model.title],
-      ['HTTP status', result.statusCode === 0 ? 'none' : result.statusCode],
-      ['Attempts', result.attempts],
-      ['Payload', `${fitted.bytes} bytes${fitted.truncated ? ' (truncated)' : ''}`],
-    ]);
+  summary.heading('Teams notification').facts([
+    ['Result', result.delivered ? 'delivered' : 'not delivered'],
+    ['Webhook host', host],
+    ['Format', inputs.format === 'adaptive-card' ? 'Adaptive Card 1.4 (Workflows)' : 'MessageCard (legacy connector)'],
+    ['Status sent', inputs.status],
+    ['Title', model.title],
+    ['HTTP status', result.statusCode === 0 ? 'none' : result.statusCode],
+    ['Attempts', result.attempts],
+    ['Payload', `${fitted.bytes} bytes${fitted.truncated ? ' (truncated)' : ''}`],
+  ]);
   if (!result.delivered && result.error) summary.raw(`Reason: ${code(result.error)}\n\n`);
 
   if (!result.delivered) {

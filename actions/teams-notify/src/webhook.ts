@@ -57,7 +57,10 @@ export function checkWebhookUrl(url: URL, allowedHosts: readonly string[]): Webh
   if (url.protocol === 'http:') {
     return explicitlyAllowed
       ? { ok: true }
-      : { ok: false, reason: `plain http is refused for host ${host}; use https, or list the host in allowed-hosts (for a local relay)` };
+      : {
+          ok: false,
+          reason: `plain http is refused for host ${host}; use https, or list the host in allowed-hosts (for a local relay)`,
+        };
   }
   if (url.protocol !== 'https:') return { ok: false, reason: 'expected an https URL' };
   if (explicitlyAllowed) return { ok: true };
@@ -78,7 +81,11 @@ export function checkWebhookUrl(url: URL, allowedHosts: readonly string[]): Webh
  * The addresses a webhook host name resolved to, checked before anything is sent: loopback, link-local
  * and unspecified addresses are refused unless allowed-hosts names the host exactly.
  */
-export function checkResolvedAddresses(host: string, addresses: readonly string[], allowedHosts: readonly string[]): WebhookCheck {
+export function checkResolvedAddresses(
+  host: string,
+  addresses: readonly string[],
+  allowedHosts: readonly string[],
+): WebhookCheck {
   const h = host.toLowerCase().replace(/\.$/, '');
   if (allowedHosts.includes(h)) return { ok: true };
   const local = addresses.filter(isLocalAddress);

@@ -69,7 +69,15 @@ export function extractFindings(
   const unknown = new Set<string>();
   const findings: Finding[] = [];
   let unfixedDropped = 0;
-  const base = { altIds: [] as string[], pkgName: '', pkgPath: '', purl: '', installedVersion: '', fixedVersion: '', status: '' };
+  const base = {
+    altIds: [] as string[],
+    pkgName: '',
+    pkgPath: '',
+    purl: '',
+    installedVersion: '',
+    fixedVersion: '',
+    status: '',
+  };
   for (const r of report.results) {
     if (opts.scanners.includes('vuln')) {
       for (const v of r.vulnerabilities) {
@@ -170,6 +178,7 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 export function summaryLine(counts: Counts, passed: boolean, failOn: FailOn): string {
   const parts = [`${counts.CRITICAL} CRITICAL`, `${counts.HIGH} HIGH`];
   for (const s of ['MEDIUM', 'LOW', 'UNKNOWN'] as const) if (counts[s] > 0) parts.push(`${counts[s]} ${s}`);
-  const verdict = failOn === 'NONE' ? 'passed (report only, fail-on NONE)' : `${passed ? 'passed' : 'failed'} (threshold ${failOn})`;
+  const verdict =
+    failOn === 'NONE' ? 'passed (report only, fail-on NONE)' : `${passed ? 'passed' : 'failed'} (threshold ${failOn})`;
   return `${parts.join(', ')} — ${verdict}`;
 }

@@ -8,15 +8,22 @@ import { GateError, InputError, ToolError, type ActionContext } from '@polyglot-
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { ensureTool } from '@polyglot-cd/tools/tool-installer';
-import { Trivy, TrivyReportError, type TrivyReport, type TrivyScanOptions, type TrivyVersionInfo } from '@polyglot-cd/tools/trivy';
 import {
-  countBySeverity,
-  extractFindings,
-  failing,
-  sortFindings,
-  summaryLine,
-} from './findings.js';
-import { appliesToSomething, applyIgnores, IgnoreFileError, parseTrivyignore, rulesFromYaml, type IgnoreRule } from './ignore.js';
+  Trivy,
+  TrivyReportError,
+  type TrivyReport,
+  type TrivyScanOptions,
+  type TrivyVersionInfo,
+} from '@polyglot-cd/tools/trivy';
+import { countBySeverity, extractFindings, failing, sortFindings, summaryLine } from './findings.js';
+import {
+  appliesToSomething,
+  applyIgnores,
+  IgnoreFileError,
+  parseTrivyignore,
+  rulesFromYaml,
+  type IgnoreRule,
+} from './ignore.js';
 import type { GateInputs } from './inputs.js';
 import { renderSummary, renderUndecided } from './render.js';
 import { toSarif } from './sarif.js';
@@ -75,14 +82,24 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
   const pinned = manifest.tools['trivy'];
   if (inputs.version !== '' && pinned) {
     const refusal = pinned.refused?.[inputs.version];
-    if (refusal) throw new InputError(`Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`, 'version');
+    if (refusal)
+      throw new InputError(
+        `Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`,
+        'version',
+      );
     if (!pinned.versions[inputs.version]) {
-      throw new InputError(`Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`, 'version');
+      throw new InputError(
+        `Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`,
+        'version',
+      );
     }
   }
 
   const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
-  if (inputs.ignoreFiles.length > 0) log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`);
+  if (inputs.ignoreFiles.length > 0)
+    log.info(
+      `Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`,
+    );
   const noExpiry = rules.filter((r) => r.expiresAt === undefined && appliesToSomething(r));
   if (inputs.requireExpiry && noExpiry.length > 0) {
     throw new InputError(
@@ -110,7 +127,12 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
   try {
     const version = inputs.version || (manifest.tools['trivy']?.defaultVersion as string);
     const tool = await log.group(`Install trivy ${version}`, () =>
-      ensureTool('trivy', version, { log, secrets: ctx.secrets, env, ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}) }),
+      ensureTool('trivy', version, {
+        log,
+        secrets: ctx.secrets,
+        env,
+        ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
+      }),
     );
     const runner = new CommandRunner({ log, secrets: ctx.secrets, env });
     // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
@@ -119,7 +141,9 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
     mkdirSync(runDir, { mode: 0o700 });
     const trivy = new Trivy(tool.path, runner, {}, runDir);
     const cacheDir = inputs.cacheDir || undefined;
-    const scanTarget = inputs.image ? { image: inputs.image } : { input: await ociLayoutOf(inputs.input, work, runner) };
+    const scanTarget = inputs.image
+      ? { image: inputs.image }
+      : { input: await ociLayoutOf(inputs.input, work, runner) };
 
     const scanOptions: TrivyScanOptions = {
       target: scanTarget,
@@ -153,7 +177,9 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
     );
     const before = await (beside as Promise<TrivyVersionInfo>);
     const versionInfo =
-      inputs.scanners.includes('vuln') && Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate) ? trivy.version(cacheDir) : Promise.resolve(before);
+      inputs.scanners.includes('vuln') && Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
+        ? trivy.version(cacheDir)
+        : Promise.resolve(before);
     versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
 
     // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
@@ -166,18 +192,27 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
     const failed = failing(kept, inputs.failOn);
     const passed = failed.length === 0;
     const line = summaryLine(counts, passed, inputs.failOn);
-    const sarif = toSarif(kept, outcome.suppressed, { trivyVersion: '', artifactName: report.artifactName || target, severities: inputs.severities });
+    const sarif = toSarif(kept, outcome.suppressed, {
+      trivyVersion: '',
+      artifactName: report.artifactName || target,
+      severities: inputs.severities,
+    });
 
     const info = await versionInfo;
     const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
-    if (refusal) throw new InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
+    if (refusal)
+      throw new InputError(
+        `${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`,
+      );
     log.info(`trivy ${info.version} (${tool.source})`);
 
     // the report must be about the image we were asked to scan
     if (inputs.image) {
       const digest = inputs.image.slice(inputs.image.indexOf('@') + 1);
       if (report.repoDigests.length === 0) {
-        log.warning(`The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`);
+        log.warning(
+          `The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`,
+        );
       } else if (!report.repoDigests.some((d) => d.endsWith(`@${digest}`))) {
         throw new Undecided(`the report is for ${report.repoDigests.join(', ')}, not ${inputs.image}`, {
           tool: 'trivy',
@@ -196,9 +231,15 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
       if (dbUpdatedAt) dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
       if (inputs.maxDbAgeMs > 0) {
         if (!dbUpdatedAt) {
-          throw new Undecided(`trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`, {
-            tool: 'trivy', argv: Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '',
-          });
+          throw new Undecided(
+            `trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`,
+            {
+              tool: 'trivy',
+              argv: Trivy.versionArgs(cacheDir),
+              exitCode: 0,
+              stderrTail: '',
+            },
+          );
         }
         const maxH = inputs.maxDbAgeMs / 3_600_000;
         if ((dbAgeHours as number) > maxH) {
@@ -233,7 +274,8 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
         `Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`,
       );
     }
-    for (const r of outcome.noExpiry) log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
+    for (const r of outcome.noExpiry)
+      log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
 
     summary.raw(
       renderSummary({
@@ -265,13 +307,21 @@ export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps
     if (!passed) {
       const top = failed
         .slice(0, 5)
-        .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
-      throw new GateError(`Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`);
+        .map(
+          (f) =>
+            `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`,
+        );
+      throw new GateError(
+        `Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`,
+      );
     }
   } catch (err) {
     if (err instanceof Undecided) {
       undecided(err.message);
-      throw new ToolError(`Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`, err.details);
+      throw new ToolError(
+        `Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`,
+        err.details,
+      );
     }
     if (err instanceof InputError) undecided(err.message);
     if (err instanceof ToolError && err.details.tool === 'trivy') {
@@ -305,7 +355,9 @@ async function scanWithRetries(
       const dbFailure = Trivy.isDbDownloadFailure(err.details.stderrTail);
       if (dbFailure && attempt < inputs.maxAttempts && !err.details.cancelled) {
         const delay = RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)] as number;
-        d.log.warning(`Attempt ${attempt}: the vulnerability DB could not be downloaded (${reason}); retrying in ${delay / 1000}s`);
+        d.log.warning(
+          `Attempt ${attempt}: the vulnerability DB could not be downloaded (${reason}); retrying in ${delay / 1000}s`,
+        );
         await d.sleep(delay);
         continue;
       }
@@ -319,7 +371,10 @@ async function scanWithRetries(
           ? ' Check the db-repository mirrors.'
           : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
         : '';
-      throw new ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
+      throw new ToolError(
+        `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`,
+        err.details,
+      );
     }
   }
 }
@@ -332,13 +387,23 @@ function readReport(o: TrivyScanOptions): TrivyReport {
     if (!st.isFile() || st.size === 0) throw new Error('empty');
     text = readFileSync(o.output, 'utf8');
   } catch {
-    throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, { tool: 'trivy', argv: Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+    throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, {
+      tool: 'trivy',
+      argv: Trivy.scanArgs(o),
+      exitCode: 0,
+      stderrTail: '',
+    });
   }
   try {
     return Trivy.parseReport(text);
   } catch (err) {
     if (err instanceof TrivyReportError) {
-      throw new Undecided(`the report cannot be used: ${err.message}`, { tool: 'trivy', argv: Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+      throw new Undecided(`the report cannot be used: ${err.message}`, {
+        tool: 'trivy',
+        argv: Trivy.scanArgs(o),
+        exitCode: 0,
+        stderrTail: '',
+      });
     }
     throw err;
   }
@@ -353,14 +418,22 @@ async function ociLayoutOf(input: string, work: string, runner: CommandRunner): 
   if (statSync(input).isDirectory()) return input;
   const layout = join(work, 'oci-layout');
   if (/[:@]/.test(layout)) {
-    throw new InputError(`Input "input": the work directory ${layout} contains ':' or '@', which trivy cannot read as a path; set RUNNER_TEMP to a plain path`, 'input');
+    throw new InputError(
+      `Input "input": the work directory ${layout} contains ':' or '@', which trivy cannot read as a path; set RUNNER_TEMP to a plain path`,
+      'input',
+    );
   }
   mkdirSync(layout, { mode: 0o700 });
-  await runner.run('tar', ['-xf', input, '-C', layout, '--no-same-owner', '--no-same-permissions'], { tool: 'tar', timeoutMs: 300_000 });
+  await runner.run('tar', ['-xf', input, '-C', layout, '--no-same-owner', '--no-same-permissions'], {
+    tool: 'tar',
+    timeoutMs: 300_000,
+  });
   if (!existsSync(join(layout, 'index.json')) && !existsSync(join(layout, 'manifest.json'))) {
-    throw new InputError(`Input "input": ${input} is a tar file but neither an OCI archive (index.json) nor a docker-save tar (manifest.json)`, 'input');
+    throw new InputError(
+      `Input "input": ${input} is a tar file but neither an OCI archive (index.json) nor a docker-save tar (manifest.json)`,
+      'input',
+    );
   }
   // a docker-save tar is read by trivy as it is; only an OCI archive needs the unpacked layout
   return existsSync(join(layout, 'index.json')) ? layout : input;
 }
-

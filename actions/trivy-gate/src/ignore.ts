@@ -56,7 +56,12 @@ export function parseExpiry(value: unknown, where: string): Date {
     const m = DATE_RE.exec(value.trim());
     if (m) {
       const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-      if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) return d;
+      if (
+        d.getUTCFullYear() === Number(m[1]) &&
+        d.getUTCMonth() === Number(m[2]) - 1 &&
+        d.getUTCDate() === Number(m[3])
+      )
+        return d;
     }
   }
   throw new IgnoreFileError(`${where}: expiry ${JSON.stringify(value)} is not a date (expected YYYY-MM-DD)`);
@@ -89,7 +94,8 @@ const SECTIONS: Record<string, FindingKind | 'license'> = {
 
 function stringList(v: unknown, where: string, key: string): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new IgnoreFileError(`${where}: ${key} must be a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw new IgnoreFileError(`${where}: ${key} must be a list of strings`);
   return v as string[];
 }
 
@@ -100,23 +106,30 @@ function stringList(v: unknown, where: string, key: string): string[] {
  */
 export function rulesFromYaml(doc: unknown, file: string): IgnoreRule[] {
   if (doc === undefined || doc === null) return [];
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new IgnoreFileError(`${file}: expected a mapping with ${Object.keys(SECTIONS).join(', ')}`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new IgnoreFileError(`${file}: expected a mapping with ${Object.keys(SECTIONS).join(', ')}`);
   const rules: IgnoreRule[] = [];
   for (const [section, entries] of Object.entries(doc as Record<string, unknown>)) {
     const kind = SECTIONS[section];
-    if (!kind) throw new IgnoreFileError(`${file}: unknown section "${section}" (expected ${Object.keys(SECTIONS).join(', ')})`);
+    if (!kind)
+      throw new IgnoreFileError(`${file}: unknown section "${section}" (expected ${Object.keys(SECTIONS).join(', ')})`);
     if (entries === null || entries === undefined) continue;
     if (!Array.isArray(entries)) throw new IgnoreFileError(`${file}: ${section} must be a list of entries`);
     entries.forEach((e: unknown, i) => {
       const where = `${file}: ${section}[${i}]`;
-      if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new IgnoreFileError(`${where}: expected an entry with an id`);
+      if (typeof e !== 'object' || e === null || Array.isArray(e))
+        throw new IgnoreFileError(`${where}: expected an entry with an id`);
       const entry = e as Record<string, unknown>;
       for (const k of Object.keys(entry)) {
-        if (!['id', 'paths', 'purls', 'expired_at', 'statement'].includes(k)) throw new IgnoreFileError(`${where}: unknown field "${k}"`);
+        if (!['id', 'paths', 'purls', 'expired_at', 'statement'].includes(k))
+          throw new IgnoreFileError(`${where}: unknown field "${k}"`);
       }
-      if (typeof entry['id'] !== 'string' || entry['id'].trim() === '') throw new IgnoreFileError(`${where}: id is required (a string)`);
-      if (entry['purls'] !== undefined && kind !== 'vulnerability') throw new IgnoreFileError(`${where}: purls are only allowed for vulnerabilities`);
-      if (entry['statement'] !== undefined && typeof entry['statement'] !== 'string') throw new IgnoreFileError(`${where}: statement must be text`);
+      if (typeof entry['id'] !== 'string' || entry['id'].trim() === '')
+        throw new IgnoreFileError(`${where}: id is required (a string)`);
+      if (entry['purls'] !== undefined && kind !== 'vulnerability')
+        throw new IgnoreFileError(`${where}: purls are only allowed for vulnerabilities`);
+      if (entry['statement'] !== undefined && typeof entry['statement'] !== 'string')
+        throw new IgnoreFileError(`${where}: statement must be text`);
       const rule: IgnoreRule = {
         id: entry['id'].trim(),
         kinds: kind === 'license' ? [] : [kind],
@@ -125,7 +138,8 @@ export function rulesFromYaml(doc: unknown, file: string): IgnoreRule[] {
         statement: typeof entry['statement'] === 'string' ? entry['statement'] : '',
         where,
       };
-      if (entry['expired_at'] !== undefined && entry['expired_at'] !== null) rule.expiresAt = parseExpiry(entry['expired_at'], where);
+      if (entry['expired_at'] !== undefined && entry['expired_at'] !== null)
+        rule.expiresAt = parseExpiry(entry['expired_at'], where);
       rules.push(rule);
     });
   }
@@ -211,5 +225,10 @@ export function applyIgnores(findings: readonly Finding[], rules: readonly Ignor
     else kept.push(f);
     for (const e of expired) if (ruleMatches(e.rule, f)) e.matched.push(f);
   }
-  return { kept, suppressed, expired, noExpiry: active.filter((r) => r.expiresAt === undefined && appliesToSomething(r)) };
+  return {
+    kept,
+    suppressed,
+    expired,
+    noExpiry: active.filter((r) => r.expiresAt === undefined && appliesToSomething(r)),
+  };
 }

@@ -1,12 +1,6 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import {
-  isDigestRef,
-  parseHttpUrl,
-  REPOSITORY_RE,
-  TAG_RE,
-  type ActionContext,
-} from '@polyglot-cd/action-kit';
+import { isDigestRef, parseHttpUrl, REPOSITORY_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
 // types only: @polyglot-cd/tools (child_process, crypto, the installer) is loaded with the gate, after
 // the inputs are valid, so a bad input costs no more than reading the inputs (pnpm bench)
 import type { TrivyScanner, TrivySeverity } from '@polyglot-cd/tools/trivy';
@@ -86,13 +80,20 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
     }
     input = abs(rawInput);
     const k = kind(input);
-    if (k === 'missing') inputs.fail('input', rawInput, `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`);
+    if (k === 'missing')
+      inputs.fail(
+        'input',
+        rawInput,
+        `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`,
+      );
     if (k === 'other') inputs.fail('input', rawInput, 'expected an OCI archive file or an OCI layout directory');
   }
 
   const severityOf = (name: string, value: string): TrivySeverity => {
     const up = value.toUpperCase();
-    return TRIVY_SEVERITIES.find((s) => s === up) ?? inputs.fail(name, value, `expected severities from ${SEVERITY_LIST}`);
+    return (
+      TRIVY_SEVERITIES.find((s) => s === up) ?? inputs.fail(name, value, `expected severities from ${SEVERITY_LIST}`)
+    );
   };
 
   const rawFailOn = inputs.optional('fail-on', 'CRITICAL');
@@ -100,10 +101,15 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
     rawFailOn.toUpperCase() === 'NONE'
       ? 'NONE'
       : (TRIVY_SEVERITIES.find((s) => s === rawFailOn.toUpperCase()) ??
-        inputs.fail('fail-on', rawFailOn, `expected one severity (${SEVERITY_LIST}; HIGH means HIGH and CRITICAL) or none (report only)`));
+        inputs.fail(
+          'fail-on',
+          rawFailOn,
+          `expected one severity (${SEVERITY_LIST}; HIGH means HIGH and CRITICAL) or none (report only)`,
+        ));
 
   const sevList = inputs.list('severities');
-  const severities = sevList.length === 0 ? [...TRIVY_SEVERITIES] : [...new Set(sevList.map((s) => severityOf('severities', s)))];
+  const severities =
+    sevList.length === 0 ? [...TRIVY_SEVERITIES] : [...new Set(sevList.map((s) => severityOf('severities', s)))];
   if (failOn !== 'NONE') {
     const missing = TRIVY_SEVERITIES.slice(TRIVY_SEVERITIES.indexOf(failOn)).filter((s) => !severities.includes(s));
     if (missing.length > 0) {
@@ -116,24 +122,33 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
   }
 
   const scanList = inputs.list('scanners');
-  const scanners = scanList.length === 0 ? (['vuln'] as TrivyScanner[]) : [...new Set(scanList.map((s) => s.toLowerCase()))];
+  const scanners =
+    scanList.length === 0 ? (['vuln'] as TrivyScanner[]) : [...new Set(scanList.map((s) => s.toLowerCase()))];
   for (const s of scanners) {
-    if (!TRIVY_SCANNERS.includes(s as TrivyScanner)) inputs.fail('scanners', s, `expected ${TRIVY_SCANNERS.join(', ')}`);
+    if (!TRIVY_SCANNERS.includes(s as TrivyScanner))
+      inputs.fail('scanners', s, `expected ${TRIVY_SCANNERS.join(', ')}`);
   }
 
   const sarifRaw = inputs.optional('sarif-file');
   const sarifFile = sarifRaw === '' ? '' : abs(sarifRaw);
-  if (sarifFile !== '' && kind(sarifFile) === 'dir') inputs.fail('sarif-file', sarifRaw, 'is a directory: expected a file path such as trivy.sarif');
+  if (sarifFile !== '' && kind(sarifFile) === 'dir')
+    inputs.fail('sarif-file', sarifRaw, 'is a directory: expected a file path such as trivy.sarif');
 
   const cacheRaw = inputs.optional('cache-dir');
   const cacheDir = cacheRaw === '' ? '' : abs(cacheRaw);
-  if (cacheDir !== '' && !['dir', 'missing'].includes(kind(cacheDir))) inputs.fail('cache-dir', cacheRaw, 'exists and is not a directory');
+  if (cacheDir !== '' && !['dir', 'missing'].includes(kind(cacheDir)))
+    inputs.fail('cache-dir', cacheRaw, 'exists and is not a directory');
 
   const dbRepositories = inputs.list('db-repository');
   for (const r of dbRepositories) {
     const [repo, tag, ...rest] = r.split(/:(?=[^/:]+$)/);
     const ok = rest.length === 0 && REPOSITORY_RE.test(repo ?? '') && (tag === undefined || TAG_RE.test(tag));
-    if (!ok) inputs.fail('db-repository', r, 'expected OCI repositories such as mirror.example.com/aquasec/trivy-db:2 (mirrors first, one per line)');
+    if (!ok)
+      inputs.fail(
+        'db-repository',
+        r,
+        'expected OCI repositories such as mirror.example.com/aquasec/trivy-db:2 (mirrors first, one per line)',
+      );
   }
 
   const ignoreRaw = inputs.list('ignore-file');
@@ -149,15 +164,22 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
     ignoreFiles = [];
     const found = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].filter((f) => kind(abs(f)) === 'file');
     if (found.length > 0) {
-      ctx.log.notice(`${found.join(', ')} in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies`);
+      ctx.log.notice(
+        `${found.join(', ')} in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies`,
+      );
     }
   } else {
     ignoreFiles = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].map(abs).filter((f) => kind(f) === 'file');
   }
 
-  const version = inputs.matching('version', /^v?\d+\.\d+\.\d+$/, 'expected an exact Trivy version such as 0.74.0 (no ranges, no latest)');
+  const version = inputs.matching(
+    'version',
+    /^v?\d+\.\d+\.\d+$/,
+    'expected an exact Trivy version such as 0.74.0 (no ranges, no latest)',
+  );
   const toolsBaseUrl = inputs.optional('tools-base-url');
-  if (toolsBaseUrl !== '' && !parseHttpUrl(toolsBaseUrl)) inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s) URL of a mirror of the Trivy releases');
+  if (toolsBaseUrl !== '' && !parseHttpUrl(toolsBaseUrl))
+    inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s) URL of a mirror of the Trivy releases');
 
   return Object.freeze({
     image,

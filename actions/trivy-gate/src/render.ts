@@ -57,18 +57,31 @@ function idCell(f: Finding): string {
 
 function findingRow(f: Finding): string {
   if (f.kind === 'vulnerability') {
-    return row([f.severity, idCell(f), md(f.pkgName), md(f.installedVersion), f.fixedVersion ? md(f.fixedVersion) : '_none_', md(f.pkgPath || f.target)]);
+    return row([
+      f.severity,
+      idCell(f),
+      md(f.pkgName),
+      md(f.installedVersion),
+      f.fixedVersion ? md(f.fixedVersion) : '_none_',
+      md(f.pkgPath || f.target),
+    ]);
   }
   const where = f.line ? `${f.target}:${f.line}` : f.target;
   return row([f.severity, idCell(f), md(f.title), '', '', md(where)]);
 }
 
-const FINDING_HEADER = [row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']), row(['---', '---', '---', '---', '---', '---'])];
+const FINDING_HEADER = [
+  row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']),
+  row(['---', '---', '---', '---', '---', '---']),
+];
 
 function findingTable(findings: readonly Finding[]): string {
   const shown = findings.slice(0, MAX_ROWS);
   const more = findings.length - shown.length;
-  return [...FINDING_HEADER, ...shown.map(findingRow)].join('\n') + (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '');
+  return (
+    [...FINDING_HEADER, ...shown.map(findingRow)].join('\n') +
+    (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '')
+  );
 }
 
 function details(title: string, body: string): string {
@@ -87,13 +100,24 @@ export function renderSummary(m: SummaryModel): string {
 
   const facts: [string, string][] = [
     ['Scanned', `<code>${escapeHtml(m.target)}</code>`],
-    ['Fails on', m.failOn === 'NONE' ? 'nothing (report only)' : m.failOn === 'UNKNOWN' ? 'any finding' : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`],
+    [
+      'Fails on',
+      m.failOn === 'NONE'
+        ? 'nothing (report only)'
+        : m.failOn === 'UNKNOWN'
+          ? 'any finding'
+          : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`,
+    ],
     ['Findings at or above the threshold', String(m.failingCount)],
     ['Reported severities', m.severities.join(', ')],
     ['Scanners', m.scanners.join(', ')],
     ['Trivy', md(m.trivyVersion || 'unknown')],
   ];
-  if (m.dbUpdatedAt) facts.push(['Vulnerability DB', `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`]);
+  if (m.dbUpdatedAt)
+    facts.push([
+      'Vulnerability DB',
+      `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`,
+    ]);
   if (m.ignoreUnfixed) facts.push(['Unfixed vulnerabilities', `left out (ignore-unfixed): ${m.unfixedDropped}`]);
   facts.push(['Ignore file', m.ignoreFile ? `<code>${escapeHtml(m.ignoreFile)}</code>` : 'none']);
   facts.push(['JSON report', `<code>${escapeHtml(m.reportPath)}</code>`]);
@@ -108,7 +132,18 @@ export function renderSummary(m: SummaryModel): string {
     return row([mark, ...(cols.length > 1 ? byKind : []), `**${m.counts[sev]}**`]);
   });
   const header = ['Severity', ...(cols.length > 1 ? cols.map((c) => c.title) : []), 'Total'];
-  out.push([row(header), row(header.map(() => '---')), ...countRows, row(['**Total**', ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []), `**${m.counts.total}**`])].join('\n') + '\n\n');
+  out.push(
+    [
+      row(header),
+      row(header.map(() => '---')),
+      ...countRows,
+      row([
+        '**Total**',
+        ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []),
+        `**${m.counts.total}**`,
+      ]),
+    ].join('\n') + '\n\n',
+  );
 
   const listed = m.findings.filter((f) => m.severities.includes(f.severity));
   if (listed.length > 0) {
@@ -120,10 +155,22 @@ export function renderSummary(m: SummaryModel): string {
   }
 
   if (m.suppressed.length > 0) {
-    const header = [row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']), row(['---', '---', '---', '---', '---', '---'])];
-    const rows = m.suppressed.slice(0, MAX_ROWS).map(({ finding: f, rule }) =>
-      row([f.severity, idCell(f), md(f.pkgName || f.target), md(rule.where), md(rule.statement || '—'), rule.expiresAt ? date(rule.expiresAt) : '**never**']),
-    );
+    const header = [
+      row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']),
+      row(['---', '---', '---', '---', '---', '---']),
+    ];
+    const rows = m.suppressed
+      .slice(0, MAX_ROWS)
+      .map(({ finding: f, rule }) =>
+        row([
+          f.severity,
+          idCell(f),
+          md(f.pkgName || f.target),
+          md(rule.where),
+          md(rule.statement || '—'),
+          rule.expiresAt ? date(rule.expiresAt) : '**never**',
+        ]),
+      );
     out.push(`### Suppressed by ignore entries (${m.suppressed.length})\n\n`);
     out.push(details(`${m.suppressed.length} suppressed finding(s)`, [...header, ...rows].join('\n')));
   }
@@ -133,7 +180,9 @@ export function renderSummary(m: SummaryModel): string {
     out.push('These entries have passed their expiry date and no longer suppress anything:\n\n');
     for (const e of m.expired) {
       const n = e.matched.length;
-      out.push(`- ${ruleLabel(e.rule)}, expired ${date(e.rule.expiresAt as Date)}: ${n === 0 ? 'matches no finding in this report' : `${n} finding(s) it matches are counted again`}\n`);
+      out.push(
+        `- ${ruleLabel(e.rule)}, expired ${date(e.rule.expiresAt as Date)}: ${n === 0 ? 'matches no finding in this report' : `${n} finding(s) it matches are counted again`}\n`,
+      );
     }
     out.push('\n');
   }
@@ -153,10 +202,16 @@ export function renderSummary(m: SummaryModel): string {
 
 /** The summary when no decision could be made (no report, stale DB, unreadable report). */
 export function renderUndecided(target: string, reason: string, extra: readonly [string, string][] = []): string {
-  const facts = [['Scanned', `<code>${escapeHtml(target)}</code>`], ['Result', 'not decided: infrastructure failure, **not a pass**'], ...extra.map(([k, v]) => [k, md(v)] as const)];
+  const facts = [
+    ['Scanned', `<code>${escapeHtml(target)}</code>`],
+    ['Result', 'not decided: infrastructure failure, **not a pass**'],
+    ...extra.map(([k, v]) => [k, md(v)] as const),
+  ];
   return (
     '## Trivy gate: not decided\n\n' +
-    [row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k as string, v as string]))].join('\n') +
+    [row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k as string, v as string]))].join(
+      '\n',
+    ) +
     `\n\nReason: <code>${escapeHtml(reason)}</code>\n\n`
   );
 }

@@ -9,7 +9,8 @@ import type { TrivySeverity } from '@polyglot-cd/tools/trivy';
 import type { Finding } from './findings.js';
 import type { Suppression } from './ignore.js';
 
-export const SARIF_SCHEMA = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json';
 
 const LEVEL: Record<TrivySeverity, 'error' | 'warning' | 'note'> = {
   CRITICAL: 'error',
@@ -55,7 +56,15 @@ export interface SarifDriver {
 export interface SarifLog {
   version: '2.1.0';
   $schema: string;
-  runs: [{ tool: { driver: SarifDriver }; results: unknown[]; columnKind: string; originalUriBaseIds: Record<string, { uri: string }>; properties: { imageName: string } }];
+  runs: [
+    {
+      tool: { driver: SarifDriver };
+      results: unknown[];
+      columnKind: string;
+      originalUriBaseIds: Record<string, { uri: string }>;
+      properties: { imageName: string };
+    },
+  ];
 }
 
 function ruleId(f: Finding): string {
@@ -100,7 +109,9 @@ export function toSarif(kept: readonly Finding[], suppressed: readonly Suppressi
       index.set(id, i);
       rules.push({
         id,
-        name: RULE_NAME[f.resultClass] ?? (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
+        name:
+          RULE_NAME[f.resultClass] ??
+          (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
         shortDescription: { text: f.title || id },
         fullDescription: { text: f.title || id },
         defaultConfiguration: { level: LEVEL[f.severity] },

@@ -42,7 +42,10 @@ export function githubContext(env: Env): GitHubContext {
     workflow: env['GITHUB_WORKFLOW'] ?? '',
     runId,
     runAttempt,
-    runUrl: repositoryUrl && runId ? `${repositoryUrl}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}` : '',
+    runUrl:
+      repositoryUrl && runId
+        ? `${repositoryUrl}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+        : '',
     commitUrl: repositoryUrl && sha ? `${repositoryUrl}/commit/${sha}` : '',
   };
 }

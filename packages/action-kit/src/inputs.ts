@@ -36,7 +36,11 @@ export function checkYamlExpansion(name: string, doc: unknown, max = MAX_YAML_NO
     if (v === null || typeof v !== 'object') return 1;
     const known = sizes.get(v);
     if (known !== undefined) return known;
-    if (onPath.has(v)) throw new InputError(`Input "${name}" is a YAML document that contains itself (a recursive alias): refused`, name);
+    if (onPath.has(v))
+      throw new InputError(
+        `Input "${name}" is a YAML document that contains itself (a recursive alias): refused`,
+        name,
+      );
     onPath.add(v);
     let n = 1;
     for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
@@ -49,7 +53,10 @@ export function checkYamlExpansion(name: string, doc: unknown, max = MAX_YAML_NO
   };
   const n = size(doc);
   if (n > max) {
-    throw new InputError(`Input "${name}" expands to more than ${max} YAML values through its aliases (*name): refused before anything uses it (an alias bomb)`, name);
+    throw new InputError(
+      `Input "${name}" expands to more than ${max} YAML values through its aliases (*name): refused before anything uses it (an alias bomb)`,
+      name,
+    );
   }
 }
 
@@ -123,7 +130,10 @@ export class Inputs {
   required(name: string, opts: ReadOptions & { hint?: string } = {}): string {
     const value = this.#read(name, opts);
     if (value === '') {
-      throw new InputError(`Input "${name}" is required and was not supplied.${opts.hint ? ' ' + opts.hint : ''}`, name);
+      throw new InputError(
+        `Input "${name}" is required and was not supplied.${opts.hint ? ' ' + opts.hint : ''}`,
+        name,
+      );
     }
     return value;
   }

@@ -37,7 +37,8 @@ export function createContext(name: string, runner: Runner): ActionContext {
   const outputs: Outputs = {
     values,
     set(key, value) {
-      const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      const text =
+        typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
       values.set(key, text);
       runner.setOutput(key, text);
     },

@@ -40,7 +40,6 @@ export class Raw {
 
 export type Cell = string | number | boolean | Raw;
 
-
 export class Summary {
   readonly #parts: string[] = [];
   #written = false;

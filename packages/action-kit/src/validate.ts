@@ -3,7 +3,8 @@ import { InputError } from './errors.js';
 
 /** OCI repository path component grammar, with an optional registry host[:port] in front. */
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const HOST =
+  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
 export const REPOSITORY_RE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*$`);
 export const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 export const SHA256_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
@@ -53,12 +54,18 @@ export function resolveInWorkspace(workspace: string, path: string, input: strin
   };
   const abs = resolve(workspace, path);
   if (!inside(resolve(workspace), abs)) {
-    throw new InputError(`Input "${input}" names ${JSON.stringify(path)}, which is outside the workspace (${resolve(workspace)}); only files in the workspace can be used`, input);
+    throw new InputError(
+      `Input "${input}" names ${JSON.stringify(path)}, which is outside the workspace (${resolve(workspace)}); only files in the workspace can be used`,
+      input,
+    );
   }
   if (existsSync(abs) && existsSync(workspace)) {
     const real = realpathSync(abs);
     if (!inside(realpathSync(workspace), real)) {
-      throw new InputError(`Input "${input}" names ${JSON.stringify(path)}, a link to ${real}, outside the workspace; only files in the workspace can be used`, input);
+      throw new InputError(
+        `Input "${input}" names ${JSON.stringify(path)}, a link to ${real}, outside the workspace; only files in the workspace can be used`,
+        input,
+      );
     }
   }
   return abs;

@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { checkYamlExpansion, InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-export type AuthMethod = 'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account' | 'github-oidc';
+export type AuthMethod =
+  'token' | 'client-certificate' | 'basic' | 'exec' | 'auth-provider' | 'service-account' | 'github-oidc';
 
 /** What was loaded, for logs and the summary (nothing secret in here except the KubeConfig itself). */
 export interface KubeAccess {
@@ -130,10 +131,14 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
       const kind = USER_KEYS_REFUSED.get(normalizeKey(key));
       if (kind === undefined || user[key] === undefined || user[key] === null) continue;
       if (kind === 'program' && !policy.allowExecAuth) {
-        fail(`user "${name}" has ${key === 'exec' || normalizeKey(key) === 'exec' ? 'an exec credential plugin, which runs a program on this runner' : `an ${key} entry`}; refused (set allow-exec-auth: true to allow it)`);
+        fail(
+          `user "${name}" has ${key === 'exec' || normalizeKey(key) === 'exec' ? 'an exec credential plugin, which runs a program on this runner' : `an ${key} entry`}; refused (set allow-exec-auth: true to allow it)`,
+        );
       }
       if (kind === 'file') {
-        fail(`user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`);
+        fail(
+          `user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`,
+        );
       }
     }
     for (const key of ['token', 'password']) if (str(user[key])) secretValues.push(str(user[key]));
@@ -144,14 +149,19 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
       const decoded = decodeBase64(v);
       if (decoded) secretValues.push(decoded);
     }
-    const ap = isObj(user['auth-provider']) && isObj(user['auth-provider']['config']) ? user['auth-provider']['config'] : {};
-    for (const key of ['access-token', 'id-token', 'refresh-token', 'client-secret']) if (str(ap[key])) secretValues.push(str(ap[key]));
+    const ap =
+      isObj(user['auth-provider']) && isObj(user['auth-provider']['config']) ? user['auth-provider']['config'] : {};
+    for (const key of ['access-token', 'id-token', 'refresh-token', 'client-secret'])
+      if (str(ap[key])) secretValues.push(str(ap[key]));
   }
 
   let contextName = policy.context ?? str(doc['current-context']);
   if (contextName === '') {
     if (contexts.size === 1) contextName = [...contexts.keys()][0] as string;
-    else fail(`no current-context is set and there are ${contexts.size} contexts (${[...contexts.keys()].join(', ') || 'none'})`);
+    else
+      fail(
+        `no current-context is set and there are ${contexts.size} contexts (${[...contexts.keys()].join(', ') || 'none'})`,
+      );
   }
   const ctxEntry = contexts.get(contextName);
   if (!ctxEntry) fail(`context "${contextName}" does not exist (have: ${[...contexts.keys()].join(', ') || 'none'})`);
@@ -171,7 +181,9 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
   }
   const userEntry = users.get(userName);
   if (!userEntry) {
-    fail(`context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`);
+    fail(
+      `context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`,
+    );
   }
   const user = isObj(userEntry?.['user']) ? (userEntry['user'] as Obj) : {};
 
@@ -192,7 +204,9 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
   }
   const warnings: string[] = [];
   if (cluster['insecure-skip-tls-verify'] === true) {
-    warnings.push(`cluster "${clusterName}" sets insecure-skip-tls-verify: the API server's certificate is not checked`);
+    warnings.push(
+      `cluster "${clusterName}" sets insecure-skip-tls-verify: the API server's certificate is not checked`,
+    );
   }
 
   let authMethod: AuthMethod | undefined;
@@ -202,7 +216,9 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
   else if (isObj(user['exec'])) authMethod = 'exec';
   else if (isObj(user['auth-provider'])) authMethod = 'auth-provider';
   if (!authMethod) {
-    fail(`user "${userName}" has no credentials (token, client certificate + key, or username + password); refusing an unauthenticated connection`);
+    fail(
+      `user "${userName}" has no credentials (token, client certificate + key, or username + password); refusing an unauthenticated connection`,
+    );
   }
   return {
     context: contextName,
@@ -237,7 +253,10 @@ export async function parseKubeconfigText(text: string, inputName = 'kubeconfig'
  * Loads a kubeconfig from its content: parse, inspect (refusals above), register every credential
  * as a secret, then build the KubeConfig with the chosen context.
  */
-export async function loadKubeconfig(text: string, policy: KubeconfigPolicy & { secrets: Secrets }): Promise<KubeAccess> {
+export async function loadKubeconfig(
+  text: string,
+  policy: KubeconfigPolicy & { secrets: Secrets },
+): Promise<KubeAccess> {
   const doc = await parseKubeconfigText(text, policy.inputName);
   const facts = inspectKubeconfig(doc, policy);
   for (const v of facts.secretValues) policy.secrets.add(v);
@@ -272,7 +291,12 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
  * and CA from the service-account directory (`pathPrefix` for tests). The token file is re-read on
  * each request (projected tokens rotate) and its current value is registered as a secret.
  */
-export async function loadInCluster(opts: { env: Env; secrets: Secrets; pathPrefix?: string; inputName?: string }): Promise<KubeAccess> {
+export async function loadInCluster(opts: {
+  env: Env;
+  secrets: Secrets;
+  pathPrefix?: string;
+  inputName?: string;
+}): Promise<KubeAccess> {
   const input = opts.inputName ?? 'in-cluster';
   const host = opts.env['KUBERNETES_SERVICE_HOST'] ?? '';
   const port = opts.env['KUBERNETES_SERVICE_PORT'] ?? '';

@@ -35,9 +35,20 @@ export interface OrderRecord {
 export interface OrderApi {
   read(namespace: string, name: string): Promise<OrderRecord | undefined>;
   /** 'conflict' when it exists already (409) */
-  create(namespace: string, name: string, data: Record<string, string>, labels: Record<string, string>): Promise<'created' | 'conflict'>;
+  create(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    labels: Record<string, string>,
+  ): Promise<'created' | 'conflict'>;
   /** 'conflict' when resourceVersion is no longer current (409) */
-  replace(namespace: string, name: string, data: Record<string, string>, labels: Record<string, string>, resourceVersion: string): Promise<'replaced' | 'conflict'>;
+  replace(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    labels: Record<string, string>,
+    resourceVersion: string,
+  ): Promise<'replaced' | 'conflict'>;
 }
 
 export class OlderRunError extends Error {
@@ -45,7 +56,8 @@ export class OlderRunError extends Error {
 }
 
 export const orderConfigMapName = (release: string): string => `polyglot-cd-order-${release}`;
-export const workflowKey = (workflow: string): string => `w-${createHash('sha256').update(workflow).digest('hex').slice(0, 16)}`;
+export const workflowKey = (workflow: string): string =>
+  `w-${createHash('sha256').update(workflow).digest('hex').slice(0, 16)}`;
 
 /** GITHUB_WORKFLOW_REF without its @ref (`owner/repo/.github/workflows/file.yml`). Pure. */
 export function workflowPath(workflowRef: string): string {
@@ -75,7 +87,12 @@ function parseRecorded(text: string | undefined): Recorded | undefined {
  * Whether `run` may claim a release whose order record is `data`: undefined when it may (with the data
  * to write), or the reason it may not. Pure.
  */
-export function decideOrder(data: Record<string, string>, run: DeployRun, at: string): { allowed: true; data: Record<string, string>; previous: Recorded | undefined } | { allowed: false; reason: string } {
+export function decideOrder(
+  data: Record<string, string>,
+  run: DeployRun,
+  at: string,
+):
+  { allowed: true; data: Record<string, string>; previous: Recorded | undefined } | { allowed: false; reason: string } {
   const key = workflowKey(run.workflow);
   const previous = parseRecorded(data[key]);
   if (previous && previous.runNumber > run.runNumber) {
@@ -106,17 +123,28 @@ export async function claimDeployOrder(
     const current = await api.read(namespace, name);
     const d = decideOrder(current?.data ?? {}, run, new Date((o.now ?? Date.now)()).toISOString());
     if (!d.allowed) throw new OlderRunError(d.reason);
-    const outcome = current ? await api.replace(namespace, name, d.data, labels, current.resourceVersion) : await api.create(namespace, name, d.data, labels);
+    const outcome = current
+      ? await api.replace(namespace, name, d.data, labels, current.resourceVersion)
+      : await api.create(namespace, name, d.data, labels);
     if (outcome !== 'conflict') return { previousRun: d.previous?.runNumber };
   }
-  throw new Error(`could not record the deploy order of ${release} in ${namespace}: ${attempts} concurrent updates in a row`);
+  throw new Error(
+    `could not record the deploy order of ${release} in ${namespace}: ${attempts} concurrent updates in a row`,
+  );
 }
 
-const cmPath = (namespace: string, name?: string): string => `api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps${name ? `/${encodeURIComponent(name)}` : ''}`;
+const cmPath = (namespace: string, name?: string): string =>
+  `api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 /** OrderApi over the small REST client (restRequest). */
 export function restOrderApi(conn: RestConnection): OrderApi {
-  const body = (namespace: string, name: string, data: Record<string, string>, labels: Record<string, string>, resourceVersion?: string) => ({
+  const body = (
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    labels: Record<string, string>,
+    resourceVersion?: string,
+  ) => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, namespace, labels, ...(resourceVersion ? { resourceVersion } : {}) },
@@ -126,7 +154,10 @@ export function restOrderApi(conn: RestConnection): OrderApi {
   return {
     async read(namespace, name) {
       try {
-        const cm = (await restRequest(conn, 'GET', cmPath(namespace, name))) as { data?: Record<string, string>; metadata?: { resourceVersion?: string } };
+        const cm = (await restRequest(conn, 'GET', cmPath(namespace, name))) as {
+          data?: Record<string, string>;
+          metadata?: { resourceVersion?: string };
+        };
         return { data: cm.data ?? {}, resourceVersion: cm.metadata?.resourceVersion ?? '' };
       } catch (err) {
         if (err instanceof RestError && err.code === 404) return undefined;
@@ -144,7 +175,9 @@ export function restOrderApi(conn: RestConnection): OrderApi {
     },
     async replace(namespace, name, data, labels, resourceVersion) {
       try {
-        await restRequest(conn, 'PUT', cmPath(namespace, name), { body: body(namespace, name, data, labels, resourceVersion) });
+        await restRequest(conn, 'PUT', cmPath(namespace, name), {
+          body: body(namespace, name, data, labels, resourceVersion),
+        });
         return 'replaced';
       } catch (err) {
         if (conflict(err)) return 'conflict';
@@ -180,7 +213,11 @@ export async function clientNodeOrderApi(kc: KubeConfig): Promise<OrderApi> {
     },
     async replace(namespace, name, data, labels, resourceVersion) {
       try {
-        await core.replaceNamespacedConfigMap({ namespace, name, body: { metadata: { name, labels, resourceVersion }, data } });
+        await core.replaceNamespacedConfigMap({
+          namespace,
+          name,
+          body: { metadata: { name, labels, resourceVersion }, data },
+        });
         return 'replaced';
       } catch (err) {
         if (code(err) === 409) return 'conflict';

@@ -21,7 +21,12 @@ export interface DiagnosticsSource {
   /** Warning events of a namespace (all pages) */
   listWarningEvents(namespace: string): Promise<CoreV1Event[]>;
   /** the last `tailLines` lines of a container's log (`previous`: the last terminated instance) */
-  podLog(namespace: string, pod: string, container: string, opts: { previous: boolean; tailLines: number }): Promise<string>;
+  podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    opts: { previous: boolean; tailLines: number },
+  ): Promise<string>;
 }
 
 export interface ConditionProblem {
@@ -135,7 +140,10 @@ export function redactCredentials(lines: readonly string[]): string[] {
     out.push(
       line
         .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi, `$1:${REDACTED}@`)
-        .replace(/("?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)"?\s*[:=]\s*"?)([^\s",;&]+)/gi, `$1${REDACTED}`)
+        .replace(
+          /("?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)"?\s*[:=]\s*"?)([^\s",;&]+)/gi,
+          `$1${REDACTED}`,
+        )
         .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`),
     );
   }
@@ -185,7 +193,8 @@ function podReady(pod: V1Pod): boolean {
 /** Describes one pod's containers (init containers first). */
 function describeContainers(pod: V1Pod): ContainerDiagnosis[] {
   const images = new Map<string, string>();
-  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) images.set(c.name, c.image ?? '');
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])])
+    images.set(c.name, c.image ?? '');
   const statuses = [
     ...(pod.status?.initContainerStatuses ?? []).map((s) => ({ s, init: true })),
     ...(pod.status?.containerStatuses ?? []).map((s) => ({ s, init: false })),
@@ -194,13 +203,25 @@ function describeContainers(pod: V1Pod): ContainerDiagnosis[] {
     const st = s.state ?? {};
     // the image as the pod spec names it: containerd reports an image pulled by digest as its bare
     // config digest (sha256:…) in status.image, which names nothing the user deployed
-    const base = { name: s.name, init, image: images.get(s.name) || s.image || '', ready: s.ready === true, restartCount: s.restartCount ?? 0 };
+    const base = {
+      name: s.name,
+      init,
+      image: images.get(s.name) || s.image || '',
+      ready: s.ready === true,
+      restartCount: s.restartCount ?? 0,
+    };
     const last = s.lastState?.terminated;
     const lastTermination = last
       ? { reason: last.reason ?? '', exitCode: last.exitCode ?? 0, message: (last.message ?? '').trim() }
       : undefined;
     if (st.waiting) {
-      return { ...base, state: 'waiting', reason: st.waiting.reason ?? '', message: (st.waiting.message ?? '').trim(), lastTermination };
+      return {
+        ...base,
+        state: 'waiting',
+        reason: st.waiting.reason ?? '',
+        message: (st.waiting.message ?? '').trim(),
+        lastTermination,
+      };
     }
     if (st.terminated) {
       return {
@@ -212,13 +233,23 @@ function describeContainers(pod: V1Pod): ContainerDiagnosis[] {
         lastTermination,
       };
     }
-    if (st.running) return { ...base, state: 'running', reason: base.ready ? '' : 'NotReady', message: '', lastTermination };
+    if (st.running)
+      return { ...base, state: 'running', reason: base.ready ? '' : 'NotReady', message: '', lastTermination };
     return { ...base, state: 'unknown', reason: '', message: '', lastTermination };
   });
   // containers without a status yet (pod not scheduled)
   for (const c of pod.spec?.containers ?? []) {
     if (!out.some((o) => o.name === c.name)) {
-      out.push({ name: c.name, init: false, image: c.image ?? '', ready: false, restartCount: 0, state: 'unknown', reason: '', message: '' });
+      out.push({
+        name: c.name,
+        init: false,
+        image: c.image ?? '',
+        ready: false,
+        restartCount: 0,
+        state: 'unknown',
+        reason: '',
+        message: '',
+      });
     }
   }
   return out;
@@ -237,7 +268,7 @@ export function isCrashing(c: ContainerDiagnosis): boolean {
 /** The pods that are not ready, described. Pure. */
 export function diagnosePods(pods: readonly V1Pod[]): PodDiagnosis[] {
   return pods
-    .filter((p) => p.status?.phase !== 'Succeeded' && !(p.metadata?.deletionTimestamp) && !podReady(p))
+    .filter((p) => p.status?.phase !== 'Succeeded' && !p.metadata?.deletionTimestamp && !podReady(p))
     .map((pod) => ({
       name: pod.metadata?.name ?? '',
       component: podComponent(pod),
@@ -251,20 +282,32 @@ export function diagnosePods(pods: readonly V1Pod[]): PodDiagnosis[] {
 }
 
 /** Warning events, newest first. Pure. */
-export function warningEvents(events: readonly CoreV1Event[], opts: { names?: ReadonlySet<string>; prefix?: string; max?: number } = {}): WarningEvent[] {
+export function warningEvents(
+  events: readonly CoreV1Event[],
+  opts: { names?: ReadonlySet<string>; prefix?: string; max?: number } = {},
+): WarningEvent[] {
   return events
     .filter((e) => e.type === 'Warning')
     .filter((e) => {
       if (!opts.names && !opts.prefix) return true;
       const n = e.involvedObject?.name ?? '';
-      return (opts.names?.has(n) ?? false) || (opts.prefix !== undefined && (n === opts.prefix || n.startsWith(`${opts.prefix}-`)));
+      return (
+        (opts.names?.has(n) ?? false) ||
+        (opts.prefix !== undefined && (n === opts.prefix || n.startsWith(`${opts.prefix}-`)))
+      );
     })
     .map((e) => ({
       object: `${e.involvedObject?.kind ?? '?'}/${e.involvedObject?.name ?? '?'}`,
       reason: e.reason ?? '',
       message: (e.message ?? '').trim(),
       count: e.count ?? e.series?.count ?? 1,
-      lastSeen: iso(e.lastTimestamp ?? e.eventTime ?? e.series?.lastObservedTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp),
+      lastSeen: iso(
+        e.lastTimestamp ??
+          e.eventTime ??
+          e.series?.lastObservedTime ??
+          e.firstTimestamp ??
+          e.metadata?.creationTimestamp,
+      ),
     }))
     .sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0))
     .slice(0, opts.max ?? 20);
@@ -292,21 +335,45 @@ export function culprit(pods: readonly PodDiagnosis[], events: readonly WarningE
   const candidates: Candidate[] = [];
   for (const p of pods) {
     for (const c of p.containers) {
-      const who = p.containers.filter((x) => !x.init).length > 1 || c.init ? `${p.component} (container ${c.name})` : p.component;
-      if (c.reason === 'CrashLoopBackOff' || (c.state === 'terminated' && c.reason !== 'Completed') || c.reason === 'OOMKilled') {
-        const t = c.reason === 'CrashLoopBackOff' ? c.lastTermination : { reason: c.reason, exitCode: c.exitCode ?? 0, message: c.message };
+      const who =
+        p.containers.filter((x) => !x.init).length > 1 || c.init ? `${p.component} (container ${c.name})` : p.component;
+      if (
+        c.reason === 'CrashLoopBackOff' ||
+        (c.state === 'terminated' && c.reason !== 'Completed') ||
+        c.reason === 'OOMKilled'
+      ) {
+        const t =
+          c.reason === 'CrashLoopBackOff'
+            ? c.lastTermination
+            : { reason: c.reason, exitCode: c.exitCode ?? 0, message: c.message };
         const oom = t?.reason === 'OOMKilled';
         const reason = c.reason === 'CrashLoopBackOff' ? 'CrashLoopBackOff' : c.reason || 'Error';
         const why = lastMeaningfulLine(c.logTail) || t?.message || '';
-        const detail = [t ? `exit ${t.exitCode}${oom ? ' (OOMKilled: over its memory limit)' : ''}` : '', why].filter(Boolean).join(': ');
-        candidates.push({ rank: Math.max(rankOf(reason), oom ? rankOf('OOMKilled') : 0), line: `${who}: ${reason}${detail ? ` — ${shorten(detail)}` : ''}` });
-      } else if (c.state === 'waiting' && c.reason && c.reason !== 'ContainerCreating' && c.reason !== 'PodInitializing') {
-        candidates.push({ rank: rankOf(c.reason) || 50, line: `${who}: ${c.reason}${c.message ? ` — ${shorten(c.message)}` : ''}` });
+        const detail = [t ? `exit ${t.exitCode}${oom ? ' (OOMKilled: over its memory limit)' : ''}` : '', why]
+          .filter(Boolean)
+          .join(': ');
+        candidates.push({
+          rank: Math.max(rankOf(reason), oom ? rankOf('OOMKilled') : 0),
+          line: `${who}: ${reason}${detail ? ` — ${shorten(detail)}` : ''}`,
+        });
+      } else if (
+        c.state === 'waiting' &&
+        c.reason &&
+        c.reason !== 'ContainerCreating' &&
+        c.reason !== 'PodInitializing'
+      ) {
+        candidates.push({
+          rank: rankOf(c.reason) || 50,
+          line: `${who}: ${c.reason}${c.message ? ` — ${shorten(c.message)}` : ''}`,
+        });
       }
     }
     const sched = p.conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     if (sched) {
-      candidates.push({ rank: rankOf(sched.reason) || 60, line: `${p.component}: ${sched.reason || 'not scheduled'}${sched.message ? ` — ${shorten(sched.message)}` : ''}` });
+      candidates.push({
+        rank: rankOf(sched.reason) || 60,
+        line: `${p.component}: ${sched.reason || 'not scheduled'}${sched.message ? ` — ${shorten(sched.message)}` : ''}`,
+      });
     }
     if (p.phase === 'Running' && p.containers.every((c) => c.state === 'running')) {
       const probe = events.find((e) => e.object === `Pod/${p.name}` && e.reason === 'Unhealthy');
@@ -335,13 +402,20 @@ export function renderDiagnostics(d: Diagnostics): string {
   out.push(`Pods not ready in namespace ${d.namespace}: ${d.pods.length} (of ${d.podsSeen} looked at)`);
   for (const p of d.pods) {
     out.push(`- ${p.name} [${p.component}] phase ${p.phase}`);
-    for (const c of p.conditions) out.push(`    condition ${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`);
+    for (const c of p.conditions)
+      out.push(
+        `    condition ${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`,
+      );
     for (const c of p.containers) {
       const state = `${c.state}${c.reason ? ` ${c.reason}` : ''}${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`;
-      out.push(`    ${c.init ? 'init container' : 'container'} ${c.name} (${c.image}): ${state}, ${c.restartCount} restart(s)${c.message ? `: ${c.message}` : ''}`);
+      out.push(
+        `    ${c.init ? 'init container' : 'container'} ${c.name} (${c.image}): ${state}, ${c.restartCount} restart(s)${c.message ? `: ${c.message}` : ''}`,
+      );
       if (c.lastTermination) {
         const t = c.lastTermination;
-        out.push(`      last termination: ${t.reason || 'terminated'}, exit ${t.exitCode}${t.message ? `: ${t.message}` : ''}`);
+        out.push(
+          `      last termination: ${t.reason || 'terminated'}, exit ${t.exitCode}${t.message ? `: ${t.message}` : ''}`,
+        );
       }
       if (c.logTail && c.logTail.length > 0) {
         out.push(`      last ${c.logTail.length} log line(s) of the crashed instance:`);
@@ -352,7 +426,8 @@ export function renderDiagnostics(d: Diagnostics): string {
     }
   }
   out.push('', `Recent Warning events: ${d.events.length}`);
-  for (const e of d.events) out.push(`- ${e.lastSeen || '?'} ${e.object} ${e.reason}${e.count > 1 ? ` (x${e.count})` : ''}: ${e.message}`);
+  for (const e of d.events)
+    out.push(`- ${e.lastSeen || '?'} ${e.object} ${e.reason}${e.count > 1 ? ` (x${e.count})` : ''}: ${e.message}`);
   if (d.errors.length > 0) {
     out.push('', 'Could not collect everything:');
     for (const e of d.errors) out.push(`- ${e}`);
@@ -385,7 +460,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Collects the diagnostics of a namespace. Never throws: what could not be read is listed in `errors`. */
-export async function collectDiagnostics(source: DiagnosticsSource, namespace: string, opts: CollectOptions = {}): Promise<Diagnostics> {
+export async function collectDiagnostics(
+  source: DiagnosticsSource,
+  namespace: string,
+  opts: CollectOptions = {},
+): Promise<Diagnostics> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const logLines = opts.logLines ?? 20;
   const errors: string[] = [];
@@ -408,7 +487,9 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
   const diagnosed = diagnosePods(pods).slice(0, opts.maxPods ?? 10);
   // logs of crashing containers, a bounded number, concurrently
   if (logLines > 0) {
-    const wanted = diagnosed.flatMap((p) => p.containers.filter(isCrashing).map((c) => ({ p, c }))).slice(0, opts.maxLogs ?? 5);
+    const wanted = diagnosed
+      .flatMap((p) => p.containers.filter(isCrashing).map((c) => ({ p, c })))
+      .slice(0, opts.maxLogs ?? 5);
     await Promise.all(
       wanted.map(async ({ p, c }) => {
         // a container that is terminated right now is the crashed instance itself; once it waits to be
@@ -416,8 +497,15 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
         // keeps one dead instance per container, so `previous` of a terminated one is already gone)
         const previous = c.state !== 'terminated' && (c.restartCount > 0 || c.reason === 'CrashLoopBackOff');
         try {
-          const text = await withTimeout(source.podLog(namespace, p.name, c.name, { previous, tailLines: logLines }), timeoutMs, 'read log');
-          const tail = text.split(/\r?\n/).filter((l, i, a) => l !== '' || i < a.length - 1).slice(-logLines);
+          const text = await withTimeout(
+            source.podLog(namespace, p.name, c.name, { previous, tailLines: logLines }),
+            timeoutMs,
+            'read log',
+          );
+          const tail = text
+            .split(/\r?\n/)
+            .filter((l, i, a) => l !== '' || i < a.length - 1)
+            .slice(-logLines);
           c.logTail = redactCredentials(opts.redact ? tail.map(opts.redact) : tail);
         } catch (err) {
           c.logError = `not available (${describeApiError(err)})`;
@@ -426,7 +514,10 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
     );
   }
   const names = new Set(pods.map((p) => p.metadata?.name ?? ''));
-  const events = warningEvents(rawEvents, opts.release ? { names, prefix: opts.release, max: opts.maxEvents } : { max: opts.maxEvents });
+  const events = warningEvents(
+    rawEvents,
+    opts.release ? { names, prefix: opts.release, max: opts.maxEvents } : { max: opts.maxEvents },
+  );
   return { namespace, pods: diagnosed, podsSeen: pods.length, events, culprit: culprit(diagnosed, events), errors };
 }
 
@@ -434,7 +525,9 @@ export async function collectDiagnostics(source: DiagnosticsSource, namespace: s
 export async function clientNodeSource(kc: KubeConfig): Promise<DiagnosticsSource> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const core = kc.makeApiClient(CoreV1Api);
-  const pageAll = async <T>(page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> => {
+  const pageAll = async <T>(
+    page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+  ): Promise<T[]> => {
     const items: T[] = [];
     let cont: string | undefined;
     for (let i = 0; i < 50; i++) {
@@ -449,7 +542,9 @@ export async function clientNodeSource(kc: KubeConfig): Promise<DiagnosticsSourc
     listPods: (namespace, labelSelector) =>
       pageAll((cont) => core.listNamespacedPod({ namespace, labelSelector, limit: 200, _continue: cont })),
     listWarningEvents: (namespace) =>
-      pageAll((cont) => core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning', limit: 500, _continue: cont })),
+      pageAll((cont) =>
+        core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning', limit: 500, _continue: cont }),
+      ),
     podLog: (namespace, pod, container, o) =>
       core.readNamespacedPodLog({ namespace, name: pod, container, previous: o.previous, tailLines: o.tailLines }),
   };

@@ -19,7 +19,11 @@ export interface NamespaceApi {
   /** undefined when the namespace does not exist (404) */
   read(name: string): Promise<V1Namespace | undefined>;
   /** 'exists' when the API answered 409 AlreadyExists */
-  create(name: string, labels: Record<string, string>, annotations: Record<string, string>): Promise<'created' | 'exists'>;
+  create(
+    name: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string>,
+  ): Promise<'created' | 'exists'>;
   mergeAnnotations(name: string, annotations: Record<string, string>): Promise<void>;
 }
 
@@ -80,7 +84,11 @@ function owned(ns: V1Namespace, ownerLabels: Record<string, string>): boolean {
   return Object.entries(ownerLabels).every(([k, v]) => labels[k] === v);
 }
 
-export async function ensureNamespace(api: NamespaceApi, name: string, o: EnsureNamespaceOptions): Promise<EnsureResult> {
+export async function ensureNamespace(
+  api: NamespaceApi,
+  name: string,
+  o: EnsureNamespaceOptions,
+): Promise<EnsureResult> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => {});
@@ -115,7 +123,11 @@ export async function ensureNamespace(api: NamespaceApi, name: string, o: Ensure
       }
       const again = await api.read(name).catch(() => undefined);
       log(`created namespace ${name}`);
-      return { outcome: waited ? 'created-after-terminating' : 'created', uid: again?.metadata?.uid ?? '', waitedMs: now() - started };
+      return {
+        outcome: waited ? 'created-after-terminating' : 'created',
+        uid: again?.metadata?.uid ?? '',
+        waitedMs: now() - started,
+      };
     }
     if (isTerminating(ns)) {
       const elapsed = now() - started;
@@ -127,7 +139,10 @@ export async function ensureNamespace(api: NamespaceApi, name: string, o: Ensure
             ' Finalizers are never removed automatically: find the resource that still has a finalizer (or the API service that fails discovery), fix it, and run again.',
         );
       }
-      if (!waited) log(`namespace ${name} is Terminating (being deleted): waiting up to ${Math.round(o.terminatingTimeoutMs / 1000)}s for it to go before creating it again`);
+      if (!waited)
+        log(
+          `namespace ${name} is Terminating (being deleted): waiting up to ${Math.round(o.terminatingTimeoutMs / 1000)}s for it to go before creating it again`,
+        );
       waited = true;
       await sleep(o.pollMs ?? 1000);
       continue;
@@ -143,12 +158,20 @@ export async function ensureNamespace(api: NamespaceApi, name: string, o: Ensure
     }
     const theirs = ns.metadata?.labels ?? {};
     const ourId = o.ownerLabels[LABEL_REPOSITORY_ID];
-    if (o.refuseOtherRepository && theirs[LABEL_MANAGED_BY] === MANAGED_BY && ourId && theirs[LABEL_REPOSITORY_ID] && theirs[LABEL_REPOSITORY_ID] !== ourId) {
+    if (
+      o.refuseOtherRepository &&
+      theirs[LABEL_MANAGED_BY] === MANAGED_BY &&
+      ourId &&
+      theirs[LABEL_REPOSITORY_ID] &&
+      theirs[LABEL_REPOSITORY_ID] !== ourId
+    ) {
       throw new NamespaceError(
         `Namespace ${name} belongs to another repository (${LABEL_REPOSITORY_ID}=${theirs[LABEL_REPOSITORY_ID]}${ns.metadata?.annotations?.[ANNOTATION_REPOSITORY] ? `, ${ns.metadata.annotations[ANNOTATION_REPOSITORY]}` : ''}; this repository is ${ourId}): nothing was deployed. Two repositories share this cluster's pr-<N> names: give each its own cluster or namespace prefix.`,
       );
     }
-    log(`namespace ${name} exists and was not created by this repository's polyglot-cd: deploying into it without changing its labels`);
+    log(
+      `namespace ${name} exists and was not created by this repository's polyglot-cd: deploying into it without changing its labels`,
+    );
     return { outcome: 'exists-foreign', uid: ns.metadata?.uid ?? '', waitedMs: now() - started };
   }
   throw new NamespaceError(`Could not create namespace ${name}: it kept changing`);
@@ -169,7 +192,9 @@ export async function clientNodeNamespaceApi(kc: KubeConfig): Promise<NamespaceA
     },
     async create(name, labels, annotations) {
       try {
-        await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } } });
+        await core.createNamespace({
+          body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } },
+        });
         return 'created';
       } catch (err) {
         if (httpCode(err) === 409) return 'exists';
@@ -177,7 +202,10 @@ export async function clientNodeNamespaceApi(kc: KubeConfig): Promise<NamespaceA
       }
     },
     async mergeAnnotations(name, annotations) {
-      await core.patchNamespace({ name, body: { metadata: { annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNamespace(
+        { name, body: { metadata: { annotations } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     },
   };
 }
@@ -194,14 +222,26 @@ export async function bindNamespaceRole(
   kc: KubeConfig,
   namespace: string,
   role: string,
-  opts: { timeoutMs?: number; log?: (line: string) => void; bindingName?: string; check?: { verb: string; resource: string } } = {},
+  opts: {
+    timeoutMs?: number;
+    log?: (line: string) => void;
+    bindingName?: string;
+    check?: { verb: string; resource: string };
+  } = {},
 ): Promise<string> {
   const { AuthenticationV1Api, AuthorizationV1Api, RbacAuthorizationV1Api } = await import('@kubernetes/client-node');
-  const who = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  const who = await kc
+    .makeApiClient(AuthenticationV1Api)
+    .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
   const username = who.status?.userInfo?.username ?? '';
-  if (!username) throw new NamespaceError('Could not tell which identity the kubeconfig authenticates as (SelfSubjectReview returned no user name)');
+  if (!username)
+    throw new NamespaceError(
+      'Could not tell which identity the kubeconfig authenticates as (SelfSubjectReview returned no user name)',
+    );
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
-  const subject = sa ? { kind: 'ServiceAccount', name: sa[2] as string, namespace: sa[1] as string } : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: username };
+  const subject = sa
+    ? { kind: 'ServiceAccount', name: sa[2] as string, namespace: sa[1] as string }
+    : { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: username };
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   try {
     await rbac.createNamespacedRoleBinding({
@@ -226,10 +266,17 @@ export async function bindNamespaceRole(
   const check = opts.check ?? { verb: 'create', resource: 'secrets' };
   for (;;) {
     const r = await authz.createSelfSubjectAccessReview({
-      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, ...check } } },
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { namespace, ...check } },
+      },
     });
     if (r.status?.allowed) return username;
-    if (Date.now() > deadline) throw new NamespaceError(`${username} still may not ${check.verb} ${check.resource} in ${namespace} after binding ClusterRole ${role}: does that ClusterRole grant it?`);
+    if (Date.now() > deadline)
+      throw new NamespaceError(
+        `${username} still may not ${check.verb} ${check.resource} in ${namespace} after binding ClusterRole ${role}: does that ClusterRole grant it?`,
+      );
     await new Promise((res) => setTimeout(res, 200));
   }
 }

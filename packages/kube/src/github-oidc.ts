@@ -47,37 +47,85 @@ export function isPemCertificates(text: string): boolean {
  * Reads cluster-oidc-audience, cluster-server and cluster-ca. Undefined when cluster-oidc-audience is
  * empty (then cluster-server and cluster-ca must be empty too: they mean nothing with a kubeconfig).
  */
-export function readGithubOidcInputs(inputs: Inputs, other: { kubeconfig: boolean; inCluster: boolean }): GithubOidcInputs | undefined {
-  const audience = inputs.matching(AUDIENCE_INPUT, AUDIENCE_RE, 'expected the audience the cluster trusts, 1-256 printable characters without spaces (e.g. polyglot-cd)');
+export function readGithubOidcInputs(
+  inputs: Inputs,
+  other: { kubeconfig: boolean; inCluster: boolean },
+): GithubOidcInputs | undefined {
+  const audience = inputs.matching(
+    AUDIENCE_INPUT,
+    AUDIENCE_RE,
+    'expected the audience the cluster trusts, 1-256 printable characters without spaces (e.g. polyglot-cd)',
+  );
   const server = inputs.optional(SERVER_INPUT);
   const caPem = inputs.optional(CA_INPUT).trim();
   if (audience === '') {
-    if (server !== '') inputs.fail(SERVER_INPUT, server, `only used with ${AUDIENCE_INPUT} (keyless access); with a kubeconfig the server comes from the kubeconfig`);
-    if (caPem !== '') inputs.fail(CA_INPUT, '(certificate)', `only used with ${AUDIENCE_INPUT} (keyless access); with a kubeconfig the CA comes from the kubeconfig`);
+    if (server !== '')
+      inputs.fail(
+        SERVER_INPUT,
+        server,
+        `only used with ${AUDIENCE_INPUT} (keyless access); with a kubeconfig the server comes from the kubeconfig`,
+      );
+    if (caPem !== '')
+      inputs.fail(
+        CA_INPUT,
+        '(certificate)',
+        `only used with ${AUDIENCE_INPUT} (keyless access); with a kubeconfig the CA comes from the kubeconfig`,
+      );
     return undefined;
   }
-  if (other.kubeconfig) inputs.fail(AUDIENCE_INPUT, audience, 'give either kubeconfig or cluster-oidc-audience (keyless access), not both');
-  if (other.inCluster) inputs.fail(AUDIENCE_INPUT, audience, 'give either in-cluster: true or cluster-oidc-audience (keyless access), not both');
-  if (server === '') inputs.required(SERVER_INPUT, { hint: `With ${AUDIENCE_INPUT}, name the API server: cluster-server: https://k8s.example.internal:6443.` });
+  if (other.kubeconfig)
+    inputs.fail(AUDIENCE_INPUT, audience, 'give either kubeconfig or cluster-oidc-audience (keyless access), not both');
+  if (other.inCluster)
+    inputs.fail(
+      AUDIENCE_INPUT,
+      audience,
+      'give either in-cluster: true or cluster-oidc-audience (keyless access), not both',
+    );
+  if (server === '')
+    inputs.required(SERVER_INPUT, {
+      hint: `With ${AUDIENCE_INPUT}, name the API server: cluster-server: https://k8s.example.internal:6443.`,
+    });
   let url: URL | undefined;
   try {
     url = new URL(server);
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    inputs.fail(SERVER_INPUT, server, 'expected https://host[:port] of the API server, with no credentials, path, query or fragment (a token is never sent over plain http)');
+  if (
+    !url ||
+    url.protocol !== 'https:' ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
+    inputs.fail(
+      SERVER_INPUT,
+      server,
+      'expected https://host[:port] of the API server, with no credentials, path, query or fragment (a token is never sent over plain http)',
+    );
   }
   if (caPem !== '' && !isPemCertificates(caPem)) {
-    inputs.fail(CA_INPUT, caPem.slice(0, 40), "expected PEM certificate(s) of the CA that signed the API server certificate (-----BEGIN CERTIFICATE----- …), or nothing for the runner's trust store");
+    inputs.fail(
+      CA_INPUT,
+      caPem.slice(0, 40),
+      "expected PEM certificate(s) of the CA that signed the API server certificate (-----BEGIN CERTIFICATE----- …), or nothing for the runner's trust store",
+    );
   }
   return { audience, server: `${url.protocol}//${url.host}`, caPem };
 }
 
 /** The kubeconfig (JSON, which is YAML) whose user runs `command args…` for a fresh token. Pure. */
-export function githubOidcKubeconfigText(i: GithubOidcInputs, plugin: { command: string; args: readonly string[] }): string {
+export function githubOidcKubeconfigText(
+  i: GithubOidcInputs,
+  plugin: { command: string; args: readonly string[] },
+): string {
   const cluster: Record<string, string> = { server: i.server };
-  if (i.caPem !== '') cluster['certificate-authority-data'] = Buffer.from(i.caPem.endsWith('\n') ? i.caPem : `${i.caPem}\n`).toString('base64');
+  if (i.caPem !== '')
+    cluster['certificate-authority-data'] = Buffer.from(i.caPem.endsWith('\n') ? i.caPem : `${i.caPem}\n`).toString(
+      'base64',
+    );
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -85,7 +133,15 @@ export function githubOidcKubeconfigText(i: GithubOidcInputs, plugin: { command:
     users: [
       {
         name: 'github-oidc',
-        user: { exec: { apiVersion: EXEC_API_VERSION, command: plugin.command, args: [...plugin.args], interactiveMode: 'Never', provideClusterInfo: false } },
+        user: {
+          exec: {
+            apiVersion: EXEC_API_VERSION,
+            command: plugin.command,
+            args: [...plugin.args],
+            interactiveMode: 'Never',
+            provideClusterInfo: false,
+          },
+        },
       },
     ],
     contexts: [{ name: 'github-oidc', context: { cluster: 'github-oidc', user: 'github-oidc' } }],
@@ -95,7 +151,7 @@ export function githubOidcKubeconfigText(i: GithubOidcInputs, plugin: { command:
 
 /** How an action's bundle runs itself as the credential plugin (process.argv[1] is the bundle). */
 export function selfPlugin(audience: string, entry = process.argv[1] ?? ''): { command: string; args: string[] } {
-  if (!entry) throw new Error('cannot name this action\'s bundle for the credential plugin (process.argv[1] is empty)');
+  if (!entry) throw new Error("cannot name this action's bundle for the credential plugin (process.argv[1] is empty)");
   return { command: process.execPath, args: [entry, EXEC_CREDENTIAL_FLAG, audience] };
 }
 
@@ -123,7 +179,13 @@ export async function loadGithubOidc(
   i: GithubOidcInputs,
   opts: { env: Env; secrets: Secrets; plugin: { command: string; args: readonly string[] }; send?: HttpSend },
 ): Promise<GithubOidcAccess> {
-  const source = new IdTokenSource({ env: opts.env, send: opts.send ?? createHttpSender(opts.env), secrets: opts.secrets, now: Date.now, audience: i.audience });
+  const source = new IdTokenSource({
+    env: opts.env,
+    send: opts.send ?? createHttpSender(opts.env),
+    secrets: opts.secrets,
+    now: Date.now,
+    audience: i.audience,
+  });
   const token = await source.get(0).catch(oidcFailure);
   const subject = typeof token.claims.sub === 'string' ? token.claims.sub : '';
   const text = githubOidcKubeconfigText(i, opts.plugin);
@@ -134,14 +196,20 @@ export async function loadGithubOidc(
   // cluster does not accept fails here, before anything is created, with what to check.
   let username = '';
   try {
-    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const review = await kc
+      .makeApiClient(AuthenticationV1Api)
+      .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
     username = review.status?.userInfo?.username ?? '';
   } catch (err) {
     const code = (err as { code?: number }).code;
-    const why = code === 401
-      ? `the API server answered 401 Unauthorized: its authentication configuration must trust the issuer ${JSON.stringify(token.claims.iss)} with audience ${JSON.stringify(i.audience)}, and the token's claims (subject ${JSON.stringify(subject)}, ref ${JSON.stringify(token.claims.ref ?? '')}) must pass its claim rules (examples/rbac/github-oidc-authentication.yaml)`
-      : opts.secrets.redact(err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err));
-    throw new InputError(`Input "${AUDIENCE_INPUT}": the cluster at ${i.server} does not accept this job's GitHub OIDC token: ${why}`, AUDIENCE_INPUT);
+    const why =
+      code === 401
+        ? `the API server answered 401 Unauthorized: its authentication configuration must trust the issuer ${JSON.stringify(token.claims.iss)} with audience ${JSON.stringify(i.audience)}, and the token's claims (subject ${JSON.stringify(subject)}, ref ${JSON.stringify(token.claims.ref ?? '')}) must pass its claim rules (examples/rbac/github-oidc-authentication.yaml)`
+        : opts.secrets.redact(err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
+    throw new InputError(
+      `Input "${AUDIENCE_INPUT}": the cluster at ${i.server} does not accept this job's GitHub OIDC token: ${why}`,
+      AUDIENCE_INPUT,
+    );
   }
   return {
     kubeConfig: kc,
@@ -190,13 +258,21 @@ export async function runExecCredential(
   }
   const secrets = new Secrets();
   try {
-    const source = new IdTokenSource({ env: io.env, send: io.send ?? createHttpSender(io.env), secrets, now: Date.now, audience });
+    const source = new IdTokenSource({
+      env: io.env,
+      send: io.send ?? createHttpSender(io.env),
+      secrets,
+      now: Date.now,
+      audience,
+    });
     const t = await source.get(0);
     io.out(`${execCredential(t.token, t.claims.exp, Date.now())}\n`);
     return 0;
   } catch (err) {
     const why = err instanceof OidcError || err instanceof Error ? err.message : String(err);
-    io.err(`polyglot-cd credential plugin: could not get the job's GitHub OIDC token (audience ${audience}): ${secrets.redact(why)}\n`);
+    io.err(
+      `polyglot-cd credential plugin: could not get the job's GitHub OIDC token (audience ${audience}): ${secrets.redact(why)}\n`,
+    );
     return 1;
   }
 }

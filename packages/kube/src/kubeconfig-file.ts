@@ -59,8 +59,11 @@ export function cleanupKubeconfig(runner: Runner, log: Logger): void {
   const path = runner.getState(KUBECONFIG_STATE);
   if (!path) return;
   try {
-    if (removeKubeconfigFile(path, runner.env['RUNNER_TEMP'])) log.info('Removed the kubeconfig written by this action');
+    if (removeKubeconfigFile(path, runner.env['RUNNER_TEMP']))
+      log.info('Removed the kubeconfig written by this action');
   } catch (err) {
-    log.warning(`Could not remove the kubeconfig written by this action: ${err instanceof Error ? err.message : String(err)}`);
+    log.warning(
+      `Could not remove the kubeconfig written by this action: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

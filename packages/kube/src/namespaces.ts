@@ -33,7 +33,11 @@ export interface NamespaceClient {
     items: NamespaceItem[];
   }>;
   readNamespace(p: { name: string }): Promise<NamespaceItem>;
-  deleteNamespace(p: { name: string; propagationPolicy?: string; body?: { preconditions?: { uid?: string }; propagationPolicy?: string } }): Promise<unknown>;
+  deleteNamespace(p: {
+    name: string;
+    propagationPolicy?: string;
+    body?: { preconditions?: { uid?: string }; propagationPolicy?: string };
+  }): Promise<unknown>;
 }
 
 /** A CoreV1Api over a loaded KubeConfig (client-node imported here, lazily). */
@@ -54,7 +58,11 @@ export interface ApiStatus {
 export function apiStatus(err: unknown): ApiStatus | undefined {
   const e = err as { code?: unknown; body?: unknown; headers?: Record<string, string> } | null;
   if (!e || typeof e.code !== 'number') return undefined;
-  let body: { reason?: string; message?: string; details?: { causes?: ApiStatus['causes']; retryAfterSeconds?: number } } = {};
+  let body: {
+    reason?: string;
+    message?: string;
+    details?: { causes?: ApiStatus['causes']; retryAfterSeconds?: number };
+  } = {};
   try {
     const parsed: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
     if (parsed && typeof parsed === 'object') body = parsed as typeof body;
@@ -202,7 +210,12 @@ export function isPreconditionFailure(s: ApiStatus): boolean {
 }
 
 /** Deletes namespace `name` only if its UID is still `uid`. Throws KubeApiError on 403 and other failures. */
-export async function deleteNamespace(api: NamespaceClient, name: string, uid: string, retry?: RetryOptions): Promise<DeleteOutcome> {
+export async function deleteNamespace(
+  api: NamespaceClient,
+  name: string,
+  uid: string,
+  retry?: RetryOptions,
+): Promise<DeleteOutcome> {
   if (!uid) throw new Error(`refusing to delete namespace ${name} without a UID precondition`);
   try {
     await withRetries(
@@ -248,7 +261,12 @@ export interface WaitOptions {
 }
 
 /** Waits until namespace `name` with UID `uid` no longer exists (a new one with the same name counts as gone). */
-export async function waitForNamespaceGone(api: NamespaceClient, name: string, uid: string, o: WaitOptions): Promise<WaitResult> {
+export async function waitForNamespaceGone(
+  api: NamespaceClient,
+  name: string,
+  uid: string,
+  o: WaitOptions,
+): Promise<WaitResult> {
   const sleep = o.sleep ?? defaultSleep;
   const now = o.now ?? Date.now;
   const start = now();

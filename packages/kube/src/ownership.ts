@@ -95,7 +95,9 @@ export function ownershipMetadata(o: OwnershipInput): OwnershipMetadata {
       [ANNOTATION_REPOSITORY]: o.repository,
       [ANNOTATION_COMMIT]: o.commit,
       [ANNOTATION_EXPIRES_AT]: formatTime(o.expiresAt),
-      ...(o.deployedAt && !Number.isNaN(o.deployedAt.getTime()) ? { [ANNOTATION_DEPLOYED_AT]: formatTime(o.deployedAt) } : {}),
+      ...(o.deployedAt && !Number.isNaN(o.deployedAt.getTime())
+        ? { [ANNOTATION_DEPLOYED_AT]: formatTime(o.deployedAt) }
+        : {}),
     },
   };
 }
@@ -158,8 +160,7 @@ export type GuardCode =
   | 'keep';
 
 export type GuardResult =
-  | { ok: true; name: string; uid: string; pr: number }
-  | { ok: false; name: string; code: GuardCode; reason: string };
+  { ok: true; name: string; uid: string; pr: number } | { ok: false; name: string; code: GuardCode; reason: string };
 
 /**
  * Whether a namespace may be deleted. Every rule must hold; the first one that fails is the reason.
@@ -169,7 +170,8 @@ export function checkDeletable(ns: NamespaceFacts, policy: GuardPolicy): GuardRe
   const name = ns.metadata?.name ?? '';
   const no = (code: GuardCode, reason: string): GuardResult => ({ ok: false, name, code, reason });
   if (name === '') return no('no-name', 'the namespace has no name');
-  if (isSystemNamespace(name)) return no('system', `${name} is a system namespace (default and kube-* are never deleted)`);
+  if (isSystemNamespace(name))
+    return no('system', `${name} is a system namespace (default and kube-* are never deleted)`);
   if (policy.protectedNames.includes(name)) return no('protected', `${name} is on the protected list`);
   const pr = prFromNamespace(name);
   if (pr === undefined) return no('name-pattern', `the name does not match ^pr-[1-9][0-9]{0,8}$`);

@@ -39,7 +39,10 @@ function entry(doc: Obj, list: string, name: string, key: string): Obj {
  * The connection of the context `facts` chose, from a parsed kubeconfig already checked by
  * inspectKubeconfig; undefined when its user authenticates through exec or an auth-provider.
  */
-export function restConnection(doc: unknown, facts: Pick<KubeconfigFacts, 'cluster' | 'user' | 'server'>): RestConnection | undefined {
+export function restConnection(
+  doc: unknown,
+  facts: Pick<KubeconfigFacts, 'cluster' | 'user' | 'server'>,
+): RestConnection | undefined {
   if (!isObj(doc)) return undefined;
   const cluster = entry(doc, 'clusters', facts.cluster, 'cluster');
   const user = entry(doc, 'users', facts.user, 'user');
@@ -52,7 +55,8 @@ export function restConnection(doc: unknown, facts: Pick<KubeconfigFacts, 'clust
   else if (str(user['client-certificate-data']) && str(user['client-key-data'])) {
     conn.cert = b64(str(user['client-certificate-data']));
     conn.key = b64(str(user['client-key-data']));
-  } else if (str(user['username']) && str(user['password'])) conn.basic = { username: str(user['username']), password: str(user['password']) };
+  } else if (str(user['username']) && str(user['password']))
+    conn.basic = { username: str(user['username']), password: str(user['password']) };
   else return undefined;
   return conn;
 }
@@ -78,7 +82,9 @@ export async function restRequest(
   const mod = url.protocol === 'http:' ? await import('node:http') : await import('node:https');
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'polyglot-cd' };
   if (conn.token) headers['authorization'] = `Bearer ${conn.token}`;
-  if (conn.basic) headers['authorization'] = `Basic ${Buffer.from(`${conn.basic.username}:${conn.basic.password}`).toString('base64')}`;
+  if (conn.basic)
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${conn.basic.username}:${conn.basic.password}`).toString('base64')}`;
   const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
   if (payload !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
   const timeoutMs = o.timeoutMs ?? 30_000;
@@ -113,7 +119,9 @@ export async function restRequest(
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)}s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)}s`)),
+    );
     req.on('error', (err) => reject(new Error(`${method} ${url.pathname}: ${err.message}`)));
     req.end(payload);
   });
@@ -133,7 +141,9 @@ export function restNamespaceApi(conn: RestConnection): NamespaceApi {
     },
     async create(name, labels, annotations) {
       try {
-        await restRequest(conn, 'POST', 'api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } } });
+        await restRequest(conn, 'POST', 'api/v1/namespaces', {
+          body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } },
+        });
         return 'created';
       } catch (err) {
         if (err instanceof RestError && err.code === 409) return 'exists';
@@ -141,7 +151,10 @@ export function restNamespaceApi(conn: RestConnection): NamespaceApi {
       }
     },
     async mergeAnnotations(name, annotations) {
-      await restRequest(conn, 'PATCH', path(name), { body: { metadata: { annotations } }, contentType: 'application/merge-patch+json' });
+      await restRequest(conn, 'PATCH', path(name), {
+        body: { metadata: { annotations } },
+        contentType: 'application/merge-patch+json',
+      });
     },
   };
 }

@@ -53,7 +53,9 @@ export interface BuildahPushOptions {
   digestFile?: string;
 }
 
-const pairs = (m: BuildahBuildOptions['labels']): (readonly [string, string])[] => [...(m instanceof Map ? m.entries() : (m as readonly (readonly [string, string])[]))];
+const pairs = (m: BuildahBuildOptions['labels']): (readonly [string, string])[] => [
+  ...(m instanceof Map ? m.entries() : (m as readonly (readonly [string, string])[])),
+];
 
 export class Buildah {
   readonly #runner: CommandRunner;
@@ -88,7 +90,16 @@ export class Buildah {
   }
 
   static buildArgs(o: BuildahBuildOptions): string[] {
-    const args = ['build', '--isolation', o.isolation ?? 'chroot', `--layers=${o.layers === true}`, '--iidfile', o.iidFile, '-f', o.file];
+    const args = [
+      'build',
+      '--isolation',
+      o.isolation ?? 'chroot',
+      `--layers=${o.layers === true}`,
+      '--iidfile',
+      o.iidFile,
+      '-f',
+      o.file,
+    ];
     for (const t of o.tags) args.push('--tag', t);
     for (const [k, v] of pairs(o.labels)) args.push('--label', `${k}=${v}`);
     for (const [k, v] of pairs(o.buildArgs)) args.push('--build-arg', `${k}=${v}`);

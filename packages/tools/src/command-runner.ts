@@ -94,7 +94,17 @@ export class CommandRunner {
       }
     }
     if (this.#cancelSignal) {
-      return Promise.reject(this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true }));
+      return Promise.reject(
+        this.#toolError(
+          tool,
+          argv,
+          `${tool} was not started: the job is being cancelled`,
+          null,
+          this.#cancelSignal,
+          '',
+          { cancelled: true },
+        ),
+      );
     }
     const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
     const timeoutMs = opts.timeoutMs ?? this.#defaultTimeoutMs;
@@ -182,11 +192,40 @@ export class CommandRunner {
         const durationMs = Date.now() - started;
         const ok = opts.okExitCodes ?? [0];
         if (timedOut) {
-          reject(this.#toolError(tool, argv, `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true }));
+          reject(
+            this.#toolError(
+              tool,
+              argv,
+              `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`,
+              code,
+              signal,
+              stderr,
+              { timedOut: true },
+            ),
+          );
         } else if (this.#cancelSignal && code !== 0) {
-          reject(this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true }));
+          reject(
+            this.#toolError(
+              tool,
+              argv,
+              `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`,
+              code,
+              signal,
+              stderr,
+              { cancelled: true },
+            ),
+          );
         } else if (code === null || !ok.includes(code)) {
-          reject(this.#toolError(tool, argv, `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`, code, signal, stderr));
+          reject(
+            this.#toolError(
+              tool,
+              argv,
+              `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`,
+              code,
+              signal,
+              stderr,
+            ),
+          );
         } else {
           resolve({ exitCode: code, stdout, stderr, durationMs });
         }

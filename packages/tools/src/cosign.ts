@@ -121,7 +121,8 @@ function registryFlags(r: CosignRegistryFlags | undefined): string[] {
 }
 
 function assertPositional(name: string, value: string): void {
-  if (value === '' || value.startsWith('-')) throw new Error(`cosign: ${name} ${JSON.stringify(value)} must not be empty or start with "-"`);
+  if (value === '' || value.startsWith('-'))
+    throw new Error(`cosign: ${name} ${JSON.stringify(value)} must not be empty or start with "-"`);
 }
 
 export class Cosign {
@@ -189,9 +190,17 @@ export class Cosign {
     }
     if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('cosign verify reported no verified signatures');
     return parsed.map((entry, i) => {
-      const e = entry as { critical?: { identity?: { 'docker-reference'?: string }; image?: { 'docker-manifest-digest'?: string }; type?: string }; optional?: Record<string, unknown> | null };
+      const e = entry as {
+        critical?: {
+          identity?: { 'docker-reference'?: string };
+          image?: { 'docker-manifest-digest'?: string };
+          type?: string;
+        };
+        optional?: Record<string, unknown> | null;
+      };
       const got = e.critical?.image?.['docker-manifest-digest'] ?? '';
-      if (got !== digest) throw new Error(`cosign verify: signature ${i + 1} is for ${got || 'no digest'}, not ${digest}`);
+      if (got !== digest)
+        throw new Error(`cosign verify: signature ${i + 1} is for ${got || 'no digest'}, not ${digest}`);
       return {
         dockerReference: e.critical?.identity?.['docker-reference'] ?? '',
         digest: got,
@@ -251,7 +260,12 @@ export class Cosign {
 
   /** `major` matches and the version is at least `min` (x.y.z, pre-release suffix ignored). */
   static versionSatisfies(version: string, min: string): boolean {
-    const parse = (s: string): number[] => s.replace(/^v/, '').split(/[-+]/)[0]!.split('.').map((n) => Number(n) || 0);
+    const parse = (s: string): number[] =>
+      s
+        .replace(/^v/, '')
+        .split(/[-+]/)[0]!
+        .split('.')
+        .map((n) => Number(n) || 0);
     const [a, b] = [parse(version), parse(min)];
     if (a[0] !== b[0]) return false;
     for (let i = 1; i < 3; i++) {

@@ -84,7 +84,10 @@ export class Docker {
    * Whether a daemon answers, and why not when it does not. Without DOCKER_HOST/DOCKER_CONTEXT and
    * without /var/run/docker.sock there is nothing to ask: no process is started.
    */
-  async daemon(env: Readonly<Record<string, string | undefined>> = process.env, socket = '/var/run/docker.sock'): Promise<{ ok: true; serverVersion: string; buildx: string } | { ok: false; reason: string }> {
+  async daemon(
+    env: Readonly<Record<string, string | undefined>> = process.env,
+    socket = '/var/run/docker.sock',
+  ): Promise<{ ok: true; serverVersion: string; buildx: string } | { ok: false; reason: string }> {
     if (!env['DOCKER_HOST'] && !env['DOCKER_CONTEXT'] && !existsSync(socket)) {
       return { ok: false, reason: `no Docker daemon (no DOCKER_HOST, no DOCKER_CONTEXT, no ${socket})` };
     }
@@ -94,8 +97,10 @@ export class Docker {
       if (!serverVersion) return { ok: false, reason: 'docker info reported no server version' };
       const bx = await this.run(Docker.buildxVersionArgs(), { timeoutMs: 15_000 }).catch(() => undefined);
       const buildx = bx ? Docker.parseBuildxVersion(bx.stdout) : undefined;
-      if (!buildx) return { ok: false, reason: `the Docker daemon ${serverVersion} answers but docker buildx is not installed` };
-      if (!Docker.versionSatisfies(buildx)) return { ok: false, reason: `docker buildx ${buildx} is too old (need 0.6 or later)` };
+      if (!buildx)
+        return { ok: false, reason: `the Docker daemon ${serverVersion} answers but docker buildx is not installed` };
+      if (!Docker.versionSatisfies(buildx))
+        return { ok: false, reason: `docker buildx ${buildx} is too old (need 0.6 or later)` };
       return { ok: true, serverVersion, buildx };
     } catch (e) {
       const err = e as { details?: { stderrTail?: string }; message: string };

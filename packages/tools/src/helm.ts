@@ -114,7 +114,8 @@ export class Helm {
   static async open(path: string, runner: CommandRunner, env: Record<string, string | undefined> = {}): Promise<Helm> {
     const res = await runner.run(path, Helm.versionArgs(), { tool: 'helm', env, timeoutMs: 30_000 });
     const version = Helm.parseVersion(res.stdout);
-    if (!version) throw new Error(`helm printed an unexpected version: ${JSON.stringify(res.stdout.trim().slice(0, 80))}`);
+    if (!version)
+      throw new Error(`helm printed an unexpected version: ${JSON.stringify(res.stdout.trim().slice(0, 80))}`);
     if (version.major !== 3 && version.major !== 4) {
       throw new Error(`helm ${version.raw} is not supported: use Helm 3 (>= 3.10) or Helm 4`);
     }
@@ -129,7 +130,12 @@ export class Helm {
     const raw = text.trim();
     const m = VERSION_RE.exec(raw);
     if (!m) return undefined;
-    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: raw.startsWith('v') ? raw : `v${raw}` };
+    return {
+      major: Number(m[1]),
+      minor: Number(m[2]),
+      patch: Number(m[3]),
+      raw: raw.startsWith('v') ? raw : `v${raw}`,
+    };
   }
 
   /**
@@ -184,7 +190,18 @@ export class Helm {
 
   static upgradeArgs(o: UpgradeOptions, version: HelmVersion): string[] {
     const major: HelmMajor = version.major >= 4 ? 4 : 3;
-    const args = ['upgrade', '--install', '--namespace', o.namespace, '--output', 'json', '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+    const args = [
+      'upgrade',
+      '--install',
+      '--namespace',
+      o.namespace,
+      '--output',
+      'json',
+      '--timeout',
+      `${o.timeoutSeconds}s`,
+      '--history-max',
+      String(o.historyMax),
+    ];
     if (o.chartVersion) args.push('--version', o.chartVersion);
     for (const f of o.valuesFiles) args.push('--values', f);
     if (o.dryRun) {
@@ -199,7 +216,9 @@ export class Helm {
     return args;
   }
 
-  static templateArgs(o: Pick<UpgradeOptions, 'release' | 'chart' | 'namespace' | 'chartVersion' | 'valuesFiles'>): string[] {
+  static templateArgs(
+    o: Pick<UpgradeOptions, 'release' | 'chart' | 'namespace' | 'chartVersion' | 'valuesFiles'>,
+  ): string[] {
     const args = ['template', '--namespace', o.namespace];
     if (o.chartVersion) args.push('--version', o.chartVersion);
     for (const f of o.valuesFiles) args.push('--values', f);
@@ -221,7 +240,18 @@ export class Helm {
 
   /** `helm get values` of one revision (the user-supplied values: values files and generated files), as JSON */
   static getValuesArgs(release: string, namespace: string, revision: number): string[] {
-    return ['get', 'values', '--namespace', namespace, '--revision', String(revision), '--output', 'json', '--', release];
+    return [
+      'get',
+      'values',
+      '--namespace',
+      namespace,
+      '--revision',
+      String(revision),
+      '--output',
+      'json',
+      '--',
+      release,
+    ];
   }
 
   /** Parses `helm get values -o json`: a mapping (helm prints `null` for a release with no values). */
@@ -229,7 +259,8 @@ export class Helm {
     const text = json.trim();
     const v = text === '' ? null : (JSON.parse(text) as unknown);
     if (v === null) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) throw new Error('helm get values printed JSON that is not a mapping');
+    if (typeof v !== 'object' || Array.isArray(v))
+      throw new Error('helm get values printed JSON that is not a mapping');
     return v as Record<string, unknown>;
   }
 
@@ -240,13 +271,26 @@ export class Helm {
     o: { timeoutSeconds: number; historyMax: number; wait: boolean },
     major: HelmMajor,
   ): string[] {
-    const args = ['rollback', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`, '--history-max', String(o.historyMax)];
+    const args = [
+      'rollback',
+      '--namespace',
+      namespace,
+      '--timeout',
+      `${o.timeoutSeconds}s`,
+      '--history-max',
+      String(o.historyMax),
+    ];
     if (o.wait) args.push(Helm.waitFlag(major));
     args.push('--', release, String(revision));
     return args;
   }
 
-  static uninstallArgs(release: string, namespace: string, o: { timeoutSeconds: number; wait: boolean }, major: HelmMajor): string[] {
+  static uninstallArgs(
+    release: string,
+    namespace: string,
+    o: { timeoutSeconds: number; wait: boolean },
+    major: HelmMajor,
+  ): string[] {
     const args = ['uninstall', '--namespace', namespace, '--timeout', `${o.timeoutSeconds}s`];
     if (o.wait) args.push(Helm.waitFlag(major));
     args.push('--', release);
@@ -258,7 +302,8 @@ export class Helm {
     const start = json.indexOf('{');
     if (start < 0) throw new Error('helm printed no JSON release object');
     const o = JSON.parse(json.slice(start)) as Record<string, unknown>;
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('helm printed JSON that is not a release object');
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new Error('helm printed JSON that is not a release object');
     const info = (o['info'] ?? {}) as Record<string, unknown>;
     const chart = (o['chart'] ?? {}) as Record<string, unknown>;
     const meta = (chart['metadata'] ?? {}) as Record<string, unknown>;
@@ -318,7 +363,10 @@ export class Helm {
    * "release: already exists" of the record write). Nothing was applied by the run that gets this error.
    */
   static isConcurrentOperation(stderr: string): boolean {
-    return Helm.isOperationInProgress(stderr) || /release: already exists|cannot re-?use a name that is still in use/.test(stderr);
+    return (
+      Helm.isOperationInProgress(stderr) ||
+      /release: already exists|cannot re-?use a name that is still in use/.test(stderr)
+    );
   }
 
   static isPending(status: string): boolean {

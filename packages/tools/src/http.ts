@@ -97,7 +97,8 @@ async function sendDirect(req: HttpRequest): Promise<HttpResponse> {
 function transportError(err: unknown, timeoutMs: number): HttpTransportError {
   const e = err as NodeJS.ErrnoException;
   const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'ETIMEDOUT' : (e.code ?? 'EUNKNOWN');
-  if (code === 'ETIMEDOUT') return new HttpTransportError(`no response within ${Math.round(timeoutMs / 100) / 10}s`, code);
+  if (code === 'ETIMEDOUT')
+    return new HttpTransportError(`no response within ${Math.round(timeoutMs / 100) / 10}s`, code);
   // Node's messages name host:port at most (e.g. "connect ECONNREFUSED 127.0.0.1:443"), never the path or query.
   return new HttpTransportError(e.message.replace(/https?:\/\/\S+/g, '<url>'), code);
 }
@@ -114,11 +115,18 @@ async function sendViaHttpClient(req: HttpRequest): Promise<HttpResponse> {
     const res = await Promise.race([
       client.request(req.method, req.url.href, req.body === undefined ? null : req.body.toString(), req.headers ?? {}),
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new HttpTransportError(`no response within ${req.timeoutMs / 1000}s`, 'ETIMEDOUT')), req.timeoutMs).unref(),
+        setTimeout(
+          () => reject(new HttpTransportError(`no response within ${req.timeoutMs / 1000}s`, 'ETIMEDOUT')),
+          req.timeoutMs,
+        ).unref(),
       ),
     ]);
     const body = await res.readBody();
-    return { status: res.message.statusCode ?? 0, headers: flattenHeaders(res.message.headers), body: body.slice(0, MAX_BODY) };
+    return {
+      status: res.message.statusCode ?? 0,
+      headers: flattenHeaders(res.message.headers),
+      body: body.slice(0, MAX_BODY),
+    };
   } catch (err) {
     if (err instanceof HttpTransportError) throw err;
     throw transportError(err, req.timeoutMs);

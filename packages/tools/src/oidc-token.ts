@@ -27,7 +27,8 @@ export interface OidcClaims {
 /** Decodes a JWT's payload without verifying it: Fulcio verifies the token; we only read claims. */
 export function decodeClaims(jwt: string): OidcClaims {
   const parts = jwt.split('.');
-  if (parts.length !== 3 || !parts[1]) throw new Error('the OIDC token is not a JWT (expected three dot-separated parts)');
+  if (parts.length !== 3 || !parts[1])
+    throw new Error('the OIDC token is not a JWT (expected three dot-separated parts)');
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
@@ -86,7 +87,10 @@ export class IdTokenSource {
     const base = this.#env[REQUEST_URL_ENV] ?? '';
     const bearer = this.#env[REQUEST_TOKEN_ENV] ?? '';
     if (!base || !bearer) {
-      throw new OidcError(`${REQUEST_URL_ENV}/${REQUEST_TOKEN_ENV} are not set: the job needs "permissions: id-token: write"`, false);
+      throw new OidcError(
+        `${REQUEST_URL_ENV}/${REQUEST_TOKEN_ENV} are not set: the job needs "permissions: id-token: write"`,
+        false,
+      );
     }
     this.#secrets.add(bearer);
     let url: URL;
@@ -123,7 +127,8 @@ export class IdTokenSource {
     } catch {
       throw new OidcError("the job's OIDC token service answered with something that is not JSON", false);
     }
-    if (typeof value !== 'string' || value === '') throw new OidcError("the job's OIDC token service answered without a token", false);
+    if (typeof value !== 'string' || value === '')
+      throw new OidcError("the job's OIDC token service answered without a token", false);
     this.#secrets.add(value);
     try {
       return { token: value, claims: decodeClaims(value) };

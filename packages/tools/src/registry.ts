@@ -33,7 +33,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Env, Logger } from '@polyglot-cd/action-kit';
 import { createHttpSender, HttpTransportError, type HttpRequest, type HttpResponse, type HttpSend } from './http.js';
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, retryableStatus, retryableTransport, type RetryPolicy } from './retry.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  retryableStatus,
+  retryableTransport,
+  type RetryPolicy,
+} from './retry.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -99,7 +106,8 @@ export function parseImageRef(ref: string): ImageRef {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new RegistryError(`"${ref}" has an invalid digest (expected sha256:<64 hex>)`, 'protocol');
+    if (!DIGEST.test(digest))
+      throw new RegistryError(`"${ref}" has an invalid digest (expected sha256:<64 hex>)`, 'protocol');
   }
   let tag: string | undefined;
   const slash = rest.lastIndexOf('/');
@@ -112,14 +120,20 @@ export function parseImageRef(ref: string): ImageRef {
   const first = rest.split('/')[0] ?? '';
   let registry = 'docker.io';
   let repository = rest;
-  if (rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+  if (
+    rest.includes('/') &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))
+  ) {
     registry = first;
     repository = rest.slice(first.length + 1);
   } else if (!rest.includes('/')) {
     repository = `library/${rest}`;
   }
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
-    throw new RegistryError(`"${ref}" has an invalid repository name (lower-case letters, digits and separators . _ - /)`, 'protocol');
+    throw new RegistryError(
+      `"${ref}" has an invalid repository name (lower-case letters, digits and separators . _ - /)`,
+      'protocol',
+    );
   }
   return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
@@ -137,7 +151,8 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
   const params: Record<string, string> = {};
   const re = /([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
   let p: RegExpExecArray | null;
-  while ((p = re.exec(m[2] ?? '')) !== null) params[(p[1] as string).toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+  while ((p = re.exec(m[2] ?? '')) !== null)
+    params[(p[1] as string).toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
   return { scheme: (m[1] as string).toLowerCase() as 'basic' | 'bearer', params };
 }
 
@@ -201,20 +216,39 @@ export class RegistryClient {
       res = await this.#request('GET', path, scope, accept);
       if (res.status === 404) return undefined;
       if (res.status !== 200) throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
-      digest = res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(res.body, 'utf8').digest('hex')}`;
+      digest =
+        res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(res.body, 'utf8').digest('hex')}`;
     }
-    if (!DIGEST.test(digest)) throw new RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
+    if (!DIGEST.test(digest))
+      throw new RegistryError(
+        `${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`,
+        'protocol',
+        res.status,
+      );
     if (DIGEST.test(reference) && digest !== reference) {
-      throw new RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
+      throw new RegistryError(
+        `${this.registry} returned ${digest} for ${repository}@${reference}`,
+        'protocol',
+        res.status,
+      );
     }
     return digest;
   }
 
   /** GET a manifest: its digest, media type and JSON text (manifests are small: at most 4 MB by spec). */
-  async fetchManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; body: string }> {
-    const res = await this.#request('GET', `/v2/${repository}/manifests/${reference}`, `repository:${repository}:pull`, { accept: MANIFEST_MEDIA_TYPES.join(', ') });
+  async fetchManifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ digest: string; mediaType: string; body: string }> {
+    const res = await this.#request(
+      'GET',
+      `/v2/${repository}/manifests/${reference}`,
+      `repository:${repository}:pull`,
+      { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+    );
     if (res.status !== 200) throw this.#statusError(res, `GET manifest ${repository}:${reference}`);
-    const digest = res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(res.body, 'utf8').digest('hex')}`;
+    const digest =
+      res.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(res.body, 'utf8').digest('hex')}`;
     return { digest, mediaType: res.headers['content-type'] ?? '', body: res.body };
   }
 
@@ -222,16 +256,26 @@ export class RegistryClient {
     const detail = registryErrorDetail(res.body);
     const base = `${what} on ${this.registry}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`;
     if (res.status === 401) {
-      return new RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
+      return new RegistryError(
+        `${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`,
+        'unauthorized',
+        401,
+      );
     }
     if (res.status === 403) return new RegistryError(`${base}: access denied`, 'denied', 403);
     if (res.status === 404) return new RegistryError(`${base}: not found`, 'not-found', 404);
-    if (res.status >= 500 || res.status === 429 || res.status === 408) return new RegistryError(base, 'server', res.status);
+    if (res.status >= 500 || res.status === 429 || res.status === 408)
+      return new RegistryError(base, 'server', res.status);
     return new RegistryError(base, 'protocol', res.status);
   }
 
   /** One logical request: retries, scheme fallback for insecure registries, auth challenge. */
-  async #request(method: 'GET' | 'HEAD', path: string, scope: string, headers: Record<string, string>): Promise<HttpResponse> {
+  async #request(
+    method: 'GET' | 'HEAD',
+    path: string,
+    scope: string,
+    headers: Record<string, string>,
+  ): Promise<HttpResponse> {
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse;
@@ -253,7 +297,12 @@ export class RegistryClient {
           await this.#wait(attempt, undefined, `${method} ${path}: ${message}`);
           continue;
         }
-        throw new RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
+        throw new RegistryError(
+          `${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`,
+          'unreachable',
+          0,
+          attempt,
+        );
       }
       if (res.status === 401 && !authRetried) {
         authRetried = true;
@@ -264,7 +313,11 @@ export class RegistryClient {
         }
       }
       if (retryableStatus(res.status) && attempt < this.#retry.attempts) {
-        await this.#wait(attempt, parseRetryAfter(res.headers['retry-after'], this.#now()), `${method} ${path}: HTTP ${res.status}`);
+        await this.#wait(
+          attempt,
+          parseRetryAfter(res.headers['retry-after'], this.#now()),
+          `${method} ${path}: HTTP ${res.status}`,
+        );
         continue;
       }
       if (retryableStatus(res.status)) {
@@ -277,7 +330,9 @@ export class RegistryClient {
 
   async #wait(attempt: number, retryAfterMs: number | undefined, why: string): Promise<void> {
     const ms = backoffDelay(attempt, this.#retry, retryAfterMs, this.#opts.random);
-    this.#opts.log?.info(`${this.registry}: ${why}; retrying in ${(ms / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.#retry.attempts})`);
+    this.#opts.log?.info(
+      `${this.registry}: ${why}; retrying in ${(ms / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.#retry.attempts})`,
+    );
     await this.#sleep(ms);
   }
 
@@ -295,7 +350,11 @@ export class RegistryClient {
     } catch (err) {
       // an insecure registry that speaks plain HTTP: containers/image falls back the same way
       const code = err instanceof HttpTransportError ? err.code : '';
-      if (this.#opts.insecure && this.#scheme === 'https' && (isTlsError(code, (err as Error).message) || code === 'ECONNRESET')) {
+      if (
+        this.#opts.insecure &&
+        this.#scheme === 'https' &&
+        (isTlsError(code, (err as Error).message) || code === 'ECONNRESET')
+      ) {
         this.#scheme = 'http';
         this.#opts.log?.debug(`${this.registry}: no TLS, using plain http (insecure registry)`);
         return this.#send({ method, url: new URL(`http://${hostForUrl(this.registry)}${path}`), headers, timeoutMs });
@@ -309,7 +368,10 @@ export class RegistryClient {
     const auth = this.#opts.auth;
     if (challenge.scheme === 'basic') {
       if (!auth) return false;
-      const header = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+      const header =
+        'token' in auth
+          ? `Bearer ${auth.token}`
+          : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
       this.#authHeaders.set('', header);
       return true;
     }
@@ -325,7 +387,11 @@ export class RegistryClient {
       throw new RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.insecure)) {
-      throw new RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
+      throw new RegistryError(
+        `${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`,
+        'protocol',
+        401,
+      );
     }
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     const wanted = challenge.params['scope'] ?? scope;
@@ -336,17 +402,32 @@ export class RegistryClient {
     let res: HttpResponse | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await this.#send({ method: 'GET', url, headers, timeoutMs: this.#opts.timeoutMs ?? 30_000, ...(tls && url.protocol === 'https:' ? { tls } : {}) });
+        res = await this.#send({
+          method: 'GET',
+          url,
+          headers,
+          timeoutMs: this.#opts.timeoutMs ?? 30_000,
+          ...(tls && url.protocol === 'https:' ? { tls } : {}),
+        });
       } catch (err) {
         const code = err instanceof HttpTransportError ? err.code : '';
         if (retryableTransport(code) && attempt < this.#retry.attempts) {
           await this.#wait(attempt, undefined, `token request to ${url.host}: ${(err as Error).message}`);
           continue;
         }
-        throw new RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${(err as Error).message}`, 'unreachable', 0, attempt);
+        throw new RegistryError(
+          `the token service ${url.host} of ${this.registry} is unreachable: ${(err as Error).message}`,
+          'unreachable',
+          0,
+          attempt,
+        );
       }
       if (retryableStatus(res.status) && attempt < this.#retry.attempts) {
-        await this.#wait(attempt, parseRetryAfter(res.headers['retry-after'], this.#now()), `token request to ${url.host}: HTTP ${res.status}`);
+        await this.#wait(
+          attempt,
+          parseRetryAfter(res.headers['retry-after'], this.#now()),
+          `token request to ${url.host}: HTTP ${res.status}`,
+        );
         continue;
       }
       break;
@@ -358,7 +439,12 @@ export class RegistryClient {
         res.status,
       );
     }
-    if (res.status !== 200) throw new RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
+    if (res.status !== 200)
+      throw new RegistryError(
+        `the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`,
+        'server',
+        res.status,
+      );
     let token: unknown;
     try {
       const body = JSON.parse(res.body) as { token?: unknown; access_token?: unknown };
@@ -367,7 +453,11 @@ export class RegistryClient {
       token = undefined;
     }
     if (typeof token !== 'string' || token === '') {
-      throw new RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
+      throw new RegistryError(
+        `the token service ${url.host} of ${this.registry} answered without a token`,
+        'protocol',
+        res.status,
+      );
     }
     this.#authHeaders.set(scope, `Bearer ${token}`);
     return true;
@@ -388,8 +478,12 @@ export function registryErrorDetail(body: string): string {
 
 function isTlsError(code: string, message: string): boolean {
   return (
-    /^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|ERR_SSL_WRONG_VERSION_NUMBER)/.test(code) ||
-    /self[- ]signed certificate|unable to verify the first certificate|wrong version number|certificate has expired|Hostname\/IP does not match/i.test(message)
+    /^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|ERR_SSL_WRONG_VERSION_NUMBER)/.test(
+      code,
+    ) ||
+    /self[- ]signed certificate|unable to verify the first certificate|wrong version number|certificate has expired|Hostname\/IP does not match/i.test(
+      message,
+    )
   );
 }
 
@@ -399,7 +493,11 @@ export async function resolveDigest(ref: string, opts: RegistryOptions = {}): Pr
   const reference = r.digest ?? r.tag ?? 'latest';
   const digest = await new RegistryClient(r.registry, opts).manifestDigest(r.repository, reference);
   if (digest === undefined) {
-    throw new RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
+    throw new RegistryError(
+      `${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`,
+      'not-found',
+      404,
+    );
   }
   return digest;
 }

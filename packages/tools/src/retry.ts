@@ -28,7 +28,12 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  * The wait before attempt `attempt + 1` (attempt counts from 1): the server's Retry-After when it
  * gave one, else base·2^(attempt-1) with equal jitter (between half and all of it) (`random` in [0,1)); both capped at maxDelayMs.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
@@ -41,5 +46,15 @@ export function retryableStatus(status: number): boolean {
 
 /** Transport errors worth another try (connection resets, timeouts, refused while a registry restarts). */
 export function retryableTransport(code: string): boolean {
-  return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+  return [
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNREFUSED',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+  ].includes(code);
 }

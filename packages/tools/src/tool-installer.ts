@@ -15,7 +15,16 @@
  * files there, so nothing in it is trusted without a check made in this job.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type BigIntStats,
+} from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { InputError, ToolError, type Env, type Logger, type Secrets } from '@polyglot-cd/action-kit';
 import { CommandRunner } from './command-runner.js';
@@ -137,23 +146,45 @@ interface VerifiedStamp {
 }
 
 function stampOf(path: string, sha256: string, st: BigIntStats): VerifiedStamp {
-  return { path, sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+  return {
+    path,
+    sha256,
+    dev: String(st.dev),
+    ino: String(st.ino),
+    size: String(st.size),
+    mtimeNs: String(st.mtimeNs),
+    ctimeNs: String(st.ctimeNs),
+  };
 }
 
 function sameStamp(a: VerifiedStamp, b: VerifiedStamp): boolean {
-  return a.path === b.path && a.sha256 === b.sha256 && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+  return (
+    a.path === b.path &&
+    a.sha256 === b.sha256 &&
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
 }
 
 function stampPath(env: Env, path: string): string | undefined {
   const root = env['RUNNER_TEMP'];
-  return root ? join(root, 'polyglot-cd-verified', `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`) : undefined;
+  return root
+    ? join(root, 'polyglot-cd-verified', `${createHash('sha256').update(path).digest('hex').slice(0, 40)}.json`)
+    : undefined;
 }
 
 /**
  * Whether `path` has the SHA-256 `want`: from a matching stamp, or by hashing it (then stamping it).
  * Returns the hash it found ('' for an unreadable file) and whether the stamp answered.
  */
-export async function verifySha256(path: string, want: string, env: Env): Promise<{ ok: boolean; got: string; stamped: boolean }> {
+export async function verifySha256(
+  path: string,
+  want: string,
+  env: Env,
+): Promise<{ ok: boolean; got: string; stamped: boolean }> {
   const before = statSync(path, { bigint: true, throwIfNoEntry: false });
   if (!before?.isFile()) return { ok: false, got: '', stamped: false };
   const file = stampPath(env, path);
@@ -190,7 +221,10 @@ export function resolveToolFile(
   platform: string,
 ): { spec: ToolSpec; entry: PlatformFile } {
   const spec = manifest.tools[name];
-  if (!spec) throw new InputError(`No tool named "${name}" in the tool manifest; known: ${Object.keys(manifest.tools).join(', ')}`);
+  if (!spec)
+    throw new InputError(
+      `No tool named "${name}" in the tool manifest; known: ${Object.keys(manifest.tools).join(', ')}`,
+    );
   const v = version.replace(/^v/, '');
   const refusal = spec.refused?.[v];
   if (refusal) throw new InputError(`${name} ${v} is refused: ${refusal}. Pin another version.`);
@@ -243,7 +277,9 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
       if (!isFile(candidate)) continue;
       const check = await verifySha256(candidate, entry.binarySha256, env);
       if (check.ok) {
-        log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`);
+        log.info(
+          `Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`,
+        );
         return { name, version: v, path: candidate, source: 'path' };
       }
       log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
@@ -288,7 +324,9 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
     // the verified download stays beside the binary: a later job re-checks it against the pin
     await fsp().rename(downloaded, join(staged, cachedFileName(entry)));
     if (!cacheDir) {
-      log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`);
+      log.info(
+        `Installed ${name} ${v} from ${base} (SHA-256 verified; RUNNER_TOOL_CACHE is not set, so it is not cached)`,
+      );
       const keep = join(temp, `polyglot-cd-${name}-${v}-${randomUUID()}`);
       await fsp().rename(staged, keep);
       return { name, version: v, path: join(keep, spec.binary), source: 'download' };
@@ -333,24 +371,34 @@ async function fromToolCache(
     if (!isFile(cached)) return undefined;
     const check = await verifySha256(cached, entry.binarySha256, env);
     if (check.ok) {
-      log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; SHA-256 of the binary verified${check.stamped ? ' earlier in this job, the file is unchanged since' : ''})`);
+      log.info(
+        `Using ${name} ${v} from the tool cache (${cacheDir}; SHA-256 of the binary verified${check.stamped ? ' earlier in this job, the file is unchanged since' : ''})`,
+      );
       return { name, version: v, path: cached, source: 'cache' };
     }
-    log.warning(`The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`);
+    log.warning(
+      `The cached ${name} ${v} at ${cached} does not match its pinned SHA-256: ignoring it and downloading again`,
+    );
     return undefined;
   }
   const archive = join(cacheDir, cachedFileName(entry));
   if (!isFile(archive)) {
-    log.info(`The tool cache has ${name} ${v} without its verified download (${archive}): downloading again, since the binary alone cannot be checked against a pin`);
+    log.info(
+      `The tool cache has ${name} ${v} without its verified download (${archive}): downloading again, since the binary alone cannot be checked against a pin`,
+    );
     return undefined;
   }
   const check = await verifySha256(archive, entry.sha256, env);
   if (!check.ok) {
-    log.warning(`The cached download of ${name} ${v} at ${archive} does not match its pinned SHA-256: ignoring it and downloading again`);
+    log.warning(
+      `The cached download of ${name} ${v} at ${archive} does not match its pinned SHA-256: ignoring it and downloading again`,
+    );
     return undefined;
   }
   const path = await extractForJob(name, v, spec, entry, archive, opts, env);
-  log.info(`Using ${name} ${v} from the tool cache (${cacheDir}; the archive's SHA-256 verified${check.stamped ? ' earlier in this job' : ''}, the binary taken from it into this job's ${path})`);
+  log.info(
+    `Using ${name} ${v} from the tool cache (${cacheDir}; the archive's SHA-256 verified${check.stamped ? ' earlier in this job' : ''}, the binary taken from it into this job's ${path})`,
+  );
   return { name, version: v, path, source: 'cache' };
 }
 
@@ -358,7 +406,14 @@ async function fromToolCache(
  * The binary of a verified download as `<dir>/<binary>` (0755): the download itself for a raw binary,
  * else the one archive member `pathInArchive` (tar, no owners, `--` before the member name).
  */
-async function takeBinary(download: string, spec: ToolSpec, entry: PlatformFile, dir: string, opts: EnsureToolOptions, env: Env): Promise<string> {
+async function takeBinary(
+  download: string,
+  spec: ToolSpec,
+  entry: PlatformFile,
+  dir: string,
+  opts: EnsureToolOptions,
+  env: Env,
+): Promise<string> {
   const binPath = join(dir, spec.binary);
   if (entry.format === 'binary') {
     await fsp().copyFile(download, binPath);
@@ -379,7 +434,15 @@ async function takeBinary(download: string, spec: ToolSpec, entry: PlatformFile,
  * (0700), once per job: a later step of the job reuses that copy while its stamp (stat at extraction)
  * still matches, and extracts again otherwise.
  */
-async function extractForJob(name: string, v: string, spec: ToolSpec, entry: PlatformFile, archive: string, opts: EnsureToolOptions, env: Env): Promise<string> {
+async function extractForJob(
+  name: string,
+  v: string,
+  spec: ToolSpec,
+  entry: PlatformFile,
+  archive: string,
+  opts: EnsureToolOptions,
+  env: Env,
+): Promise<string> {
   const temp = env['RUNNER_TEMP'] || (await import('node:os')).tmpdir();
   const root = join(temp, 'polyglot-cd-tools');
   await fsp().mkdir(root, { recursive: true, mode: 0o700 });
@@ -407,7 +470,11 @@ async function extractForJob(name: string, v: string, spec: ToolSpec, entry: Pla
   }
   if (stamp) {
     mkdirSync(dirname(stamp), { recursive: true, mode: 0o700 });
-    writeFileSync(stamp, JSON.stringify(stampOf(binPath, `extracted:${entry.sha256}`, statSync(binPath, { bigint: true }))), { mode: 0o600 });
+    writeFileSync(
+      stamp,
+      JSON.stringify(stampOf(binPath, `extracted:${entry.sha256}`, statSync(binPath, { bigint: true }))),
+      { mode: 0o600 },
+    );
   }
   return binPath;
 }
@@ -440,7 +507,9 @@ async function download(
         const res = await client.get(url);
         status = res.message.statusCode ?? 0;
         if (status === 200) {
-          await process.getBuiltinModule('node:stream/promises').pipeline(res.message, createWriteStream(dest, { mode: 0o600 }));
+          await process
+            .getBuiltinModule('node:stream/promises')
+            .pipeline(res.message, createWriteStream(dest, { mode: 0o600 }));
           return;
         }
         res.message.resume();
@@ -451,7 +520,9 @@ async function download(
       const retryable = status === 0 || retryableStatus(status);
       if (!retryable || attempt === retry.attempts) break;
       const delay = retry.baseDelayMs * 2 ** (attempt - 1);
-      opts.log.warning(`Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`);
+      opts.log.warning(
+        `Download of ${name} ${version} failed (${lastError}); retrying in ${Math.round(delay / 100) / 10}s`,
+      );
       await new Promise((r) => setTimeout(r, delay));
     }
   } finally {

@@ -188,13 +188,20 @@ export class Trivy {
   static scanArgs(o: TrivyScanOptions): string[] {
     const args = [
       'image',
-      '--format', 'json',
-      '--output', o.output,
-      '--exit-code', '0',
-      '--severity', TRIVY_SEVERITIES.join(','),
-      '--scanners', o.scanners.join(','),
-      '--timeout', `${o.timeoutSeconds}s`,
-      '--ignorefile', o.ignoreFile,
+      '--format',
+      'json',
+      '--output',
+      o.output,
+      '--exit-code',
+      '0',
+      '--severity',
+      TRIVY_SEVERITIES.join(','),
+      '--scanners',
+      o.scanners.join(','),
+      '--timeout',
+      `${o.timeoutSeconds}s`,
+      '--ignorefile',
+      o.ignoreFile,
       '--no-progress',
     ];
     if (o.ignoreUnfixed) args.push('--ignore-unfixed');
@@ -203,7 +210,8 @@ export class Trivy {
     // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
     if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
     if ('input' in o.target) {
-      if (!o.target.input.startsWith('/')) throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
+      if (!o.target.input.startsWith('/'))
+        throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
       args.push(`--input=${o.target.input}`);
     } else {
       args.push('--', o.target.image);
@@ -235,7 +243,9 @@ export class Trivy {
     try {
       raw = JSON.parse(stdout);
     } catch {
-      throw new TrivyReportError(`trivy version --format json printed no JSON: ${JSON.stringify(stdout.trim().slice(0, 120))}`);
+      throw new TrivyReportError(
+        `trivy version --format json printed no JSON: ${JSON.stringify(stdout.trim().slice(0, 120))}`,
+      );
     }
     if (!isObj(raw) || typeof raw['Version'] !== 'string') {
       throw new TrivyReportError('trivy version --format json printed no "Version"');
@@ -261,14 +271,19 @@ export class Trivy {
       throw new TrivyReportError(`the report is not valid JSON (${(err as Error).message})`);
     }
     if (Array.isArray(raw)) {
-      throw new TrivyReportError('the report is a bare JSON array: the legacy format of Trivy < 0.20, without SchemaVersion; use a current Trivy');
+      throw new TrivyReportError(
+        'the report is a bare JSON array: the legacy format of Trivy < 0.20, without SchemaVersion; use a current Trivy',
+      );
     }
     if (!isObj(raw)) throw new TrivyReportError('the report is not a JSON object');
     if (raw['SchemaVersion'] !== 2) {
-      throw new TrivyReportError(`the report has SchemaVersion ${JSON.stringify(raw['SchemaVersion'] ?? null)}; only SchemaVersion 2 is understood`);
+      throw new TrivyReportError(
+        `the report has SchemaVersion ${JSON.stringify(raw['SchemaVersion'] ?? null)}; only SchemaVersion 2 is understood`,
+      );
     }
     const meta = isObj(raw['Metadata']) ? raw['Metadata'] : {};
-    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const strings = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     const report: TrivyReport = {
       schemaVersion: 2,
       artifactName: str(raw['ArtifactName']),
@@ -315,7 +330,11 @@ export class Trivy {
       }),
     };
     if (isObj(meta['OS'])) {
-      report.os = { family: str(meta['OS']['Family']), name: str(meta['OS']['Name']), eosl: meta['OS']['EOSL'] === true };
+      report.os = {
+        family: str(meta['OS']['Family']),
+        name: str(meta['OS']['Name']),
+        eosl: meta['OS']['EOSL'] === true,
+      };
     }
     return report;
   }
@@ -331,11 +350,19 @@ export class Trivy {
       const m = /\bFATAL\b\s*(.*)$/.exec(line);
       if (m) {
         // the message may continue on the next lines (multi-error lists)
-        const rest = lines.slice(i + 1).map((l) => l.trim()).filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
+        const rest = lines
+          .slice(i + 1)
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !/^\d{4}-\d\d-\d\dT/.test(l));
         return [(m[1] as string).replace(/^Fatal error\s+/, '').trim(), ...rest].join(' ');
       }
     }
-    return lines.map((l) => l.trim()).filter(Boolean).pop() ?? '';
+    return (
+      lines
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? ''
+    );
   }
 
   /** The vulnerability (or Java) DB could not be downloaded: a registry outage or rate limit. */

@@ -23,9 +23,14 @@ const argv = process.argv.slice(2);
 const env = process.env;
 if (env.FAKE_TRIVY_ARGV_LOG) appendFileSync(env.FAKE_TRIVY_ARGV_LOG, JSON.stringify(argv) + '\n');
 // where it ran and what it could have read there (trivy reads trivy.yaml, .trivyignore from its cwd)
-if (env.FAKE_TRIVY_CWD_LOG) appendFileSync(env.FAKE_TRIVY_CWD_LOG, JSON.stringify({ cwd: process.cwd(), files: readdirSync(process.cwd()).sort() }) + '\n');
+if (env.FAKE_TRIVY_CWD_LOG)
+  appendFileSync(
+    env.FAKE_TRIVY_CWD_LOG,
+    JSON.stringify({ cwd: process.cwd(), files: readdirSync(process.cwd()).sort() }) + '\n',
+  );
 
-const log = (level, msg) => process.stderr.write(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\t${level}\t${msg}\n`);
+const log = (level, msg) =>
+  process.stderr.write(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\t${level}\t${msg}\n`);
 const die = (msg) => {
   process.stderr.write(`${msg}\n`);
   process.exit(1);
@@ -33,9 +38,23 @@ const die = (msg) => {
 
 // flags of `trivy image` / `trivy version` the gate may pass: name -> takes a value
 const IMAGE_FLAGS = {
-  format: true, output: true, 'exit-code': true, severity: true, scanners: true, timeout: true,
-  ignorefile: true, 'cache-dir': true, 'db-repository': true, input: true, config: true,
-  'no-progress': false, 'ignore-unfixed': false, 'skip-db-update': false, 'skip-java-db-update': false, 'skip-check-update': false, quiet: false,
+  format: true,
+  output: true,
+  'exit-code': true,
+  severity: true,
+  scanners: true,
+  timeout: true,
+  ignorefile: true,
+  'cache-dir': true,
+  'db-repository': true,
+  input: true,
+  config: true,
+  'no-progress': false,
+  'ignore-unfixed': false,
+  'skip-db-update': false,
+  'skip-java-db-update': false,
+  'skip-check-update': false,
+  quiet: false,
 };
 const VERSION_FLAGS = { format: true, 'cache-dir': true, config: true };
 
@@ -91,13 +110,16 @@ if (command !== 'image') die(`Error: unknown command "${command}" for "trivy"`);
 const { flags, positional } = parse(rest, IMAGE_FLAGS);
 if (flags.format !== 'json') die('fake trivy: the gate must ask for --format json');
 if (!flags.output) die('fake trivy: the gate must write the report to a file (--output)');
-if (!flags.input && positional.length !== 1) die(`Error: requires at least 1 arg(s), only received ${positional.length}`);
+if (!flags.input && positional.length !== 1)
+  die(`Error: requires at least 1 arg(s), only received ${positional.length}`);
 if (flags.input && positional.length > 0) die('fake trivy: both --input and an image name');
 
 const mode = env.FAKE_TRIVY_MODE || 'ok';
 const imageRuns = () =>
   env.FAKE_TRIVY_ARGV_LOG
-    ? readFileSync(env.FAKE_TRIVY_ARGV_LOG, 'utf8').split('\n').filter((l) => l.startsWith('["image"')).length
+    ? readFileSync(env.FAKE_TRIVY_ARGV_LOG, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('["image"')).length
     : 1;
 if (mode === 'db-failure' || (mode === 'db-failure-once' && imageRuns() === 1)) {
   process.stderr.write(readFileSync(join(here, 'db-download-failure.stderr')));
@@ -124,7 +146,8 @@ if (flags.scanners?.split(',').includes('vuln')) {
     }
   } else if (!dbIsCurrent(meta)) {
     // a download takes time: FAKE_TRIVY_DB_DOWNLOAD_MS holds the old metadata that long
-    if (env.FAKE_TRIVY_DB_DOWNLOAD_MS) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(env.FAKE_TRIVY_DB_DOWNLOAD_MS));
+    if (env.FAKE_TRIVY_DB_DOWNLOAD_MS)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(env.FAKE_TRIVY_DB_DOWNLOAD_MS));
     log('INFO', '[vulndb] Need to update DB');
     log('INFO', `[vulndb] Downloading vulnerability DB...`);
     const updated = new Date(env.FAKE_TRIVY_DB_UPDATED_AT || Date.now() - 3 * 3_600_000);

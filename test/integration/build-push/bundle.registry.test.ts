@@ -16,7 +16,17 @@ function context(base: string, extra = ''): string {
   writeFileSync(join(dir, 'hello.txt'), 'hello\n');
   writeFileSync(
     join(dir, 'Containerfile'),
-    [`FROM ${base} AS build`, 'ARG GREETING=none', 'RUN echo "$GREETING" > /greeting.txt', `FROM ${base}`, 'COPY --from=build /greeting.txt /greeting.txt', 'COPY hello.txt /hello.txt', 'RUN cat /hello.txt /greeting.txt', extra, ''].join('\n'),
+    [
+      `FROM ${base} AS build`,
+      'ARG GREETING=none',
+      'RUN echo "$GREETING" > /greeting.txt',
+      `FROM ${base}`,
+      'COPY --from=build /greeting.txt /greeting.txt',
+      'COPY hello.txt /hello.txt',
+      'RUN cat /hello.txt /greeting.txt',
+      extra,
+      '',
+    ].join('\n'),
   );
   return dir;
 }
@@ -26,11 +36,17 @@ const recording = recordingPath(['buildah', 'skopeo']);
 
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   const PATH = `${recording}:${baseEnv()['PATH']}`;
-  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, PATH, ...env }), { timeoutMs: 170_000 });
+  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, PATH, ...env }), {
+    timeoutMs: 170_000,
+  });
 }
 
 /** everything a user could see, except the ::add-mask:: commands that register the secret */
-const visible = (r: ActionRun): string => r.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+const visible = (r: ActionRun): string =>
+  r.everything
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 
 function expectOk(r: ActionRun): void {
   if (r.code !== 0) throw new Error(`build-push failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
@@ -58,7 +74,12 @@ describe('build-push bundle against a real registry', () => {
     expect(r.outputs['image']).toBe(`${image}@${digest}`);
     expect(r.outputs['builder']).toBe('buildah');
     const tags = JSON.parse(r.outputs['tags'] as string) as string[];
-    expect(tags).toEqual([`${image}:sha-a1b2c3d`, `${image}:feature-foo_bar-a1b2c3d`, `${image}:extra-1`, `${image}:latest`]);
+    expect(tags).toEqual([
+      `${image}:sha-a1b2c3d`,
+      `${image}:feature-foo_bar-a1b2c3d`,
+      `${image}:extra-1`,
+      `${image}:latest`,
+    ]);
     for (const t of tags) expect((await skopeoInspect(t)).Digest).toBe(digest);
     const inspected = await skopeoInspect(`${image}:sha-a1b2c3d`);
     expect(inspected.Labels).toMatchObject({
@@ -84,7 +105,12 @@ describe('build-push bundle against a real registry', () => {
     const image = `${info.plain.host}/${uniqueRepo('pr')}`;
     const r = await run(
       { image, context: context(info.baseImage), latest: 'true', 'insecure-registries': info.plain.host },
-      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/42/merge', GITHUB_REF_NAME: '42/merge', GITHUB_HEAD_REF: 'feature/x' },
+      {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/42/merge',
+        GITHUB_REF_NAME: '42/merge',
+        GITHUB_HEAD_REF: 'feature/x',
+      },
     );
     expectOk(r);
     expect(JSON.parse(r.outputs['tags'] as string)).toEqual([`${image}:sha-a1b2c3d`, `${image}:pr-42`]);
@@ -94,7 +120,10 @@ describe('build-push bundle against a real registry', () => {
   it('gate before push: push false writes an OCI archive; from-archive pushes exactly those bytes', async () => {
     const info = registryInfo();
     const image = `${info.plain.host}/${uniqueRepo('gate')}`;
-    const built = await run({ image, context: context(info.baseImage), push: 'false', 'insecure-registries': info.plain.host }, { GITHUB_REF: 'refs/tags/v1.4.2' });
+    const built = await run(
+      { image, context: context(info.baseImage), push: 'false', 'insecure-registries': info.plain.host },
+      { GITHUB_REF: 'refs/tags/v1.4.2' },
+    );
     expectOk(built);
     const archive = built.outputs['archive'] as string;
     expect(existsSync(archive)).toBe(true);
@@ -104,18 +133,28 @@ describe('build-push bundle against a real registry', () => {
     expect(JSON.parse(built.outputs['tags'] as string)).toEqual([]);
     // nothing reached the registry
     await expect(skopeoInspect(`${image}:1.4.2`)).rejects.toThrow();
-    const pushed = await run({ image, 'from-archive': archive, 'insecure-registries': info.plain.host }, { GITHUB_REF: 'refs/tags/v1.4.2' });
+    const pushed = await run(
+      { image, 'from-archive': archive, 'insecure-registries': info.plain.host },
+      { GITHUB_REF: 'refs/tags/v1.4.2' },
+    );
     expectOk(pushed);
     expect(pushed.outputs['builder']).toBe('skopeo');
     expect(pushed.outputs['digest']).toBe(built.outputs['digest']);
-    for (const t of ['sha-a1b2c3d', '1.4.2', '1.4', '1']) expect((await skopeoInspect(`${image}:${t}`)).Digest).toBe(built.outputs['digest']);
+    for (const t of ['sha-a1b2c3d', '1.4.2', '1.4', '1'])
+      expect((await skopeoInspect(`${image}:${t}`)).Digest).toBe(built.outputs['digest']);
   });
 
   it('TLS registry with a private CA and basic auth; a wrong password fails before building and never shows', async () => {
     const info = registryInfo();
     const image = `${info.tls.host}/${uniqueRepo('tls')}`;
     const ctx = context(info.tlsBaseImage);
-    const ok = await run({ image, context: ctx, 'ca-file': info.tls.caFile, username: info.tls.username, password: info.tls.password });
+    const ok = await run({
+      image,
+      context: ctx,
+      'ca-file': info.tls.caFile,
+      username: info.tls.username,
+      password: info.tls.password,
+    });
     expectOk(ok);
     expect((await skopeoInspect(`${image}:sha-a1b2c3d`)).Digest).toBe(ok.outputs['digest']);
     expect(visible(ok)).not.toContain(info.tls.password);
@@ -123,13 +162,25 @@ describe('build-push bundle against a real registry', () => {
 
     const wrong = canary('wrong registry password');
     const image2 = `${info.tls.host}/${uniqueRepo('tls-wrong')}`;
-    const bad = await run({ image: image2, context: ctx, 'ca-file': info.tls.caFile, username: info.tls.username, password: wrong });
+    const bad = await run({
+      image: image2,
+      context: ctx,
+      'ca-file': info.tls.caFile,
+      username: info.tls.username,
+      password: wrong,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/::error::Registry 127\.0\.0\.1:\d+ refused the login of "polyglot"/);
     expect(visible(bad)).not.toContain(wrong);
     expect(bad.stdout).not.toMatch(/Build .* with buildah/);
 
-    const noCa = await run({ image: image2, context: ctx, username: info.tls.username, password: info.tls.password, 'push-attempts': '1' });
+    const noCa = await run({
+      image: image2,
+      context: ctx,
+      username: info.tls.username,
+      password: info.tls.password,
+      'push-attempts': '1',
+    });
     expect(noCa.code).toBe(1);
     expect(noCa.stdout).toMatch(/::error::TLS with 127\.0\.0\.1:\d+ failed.*ca-file/);
   });
@@ -146,13 +197,17 @@ describe('build-push bundle against a real registry', () => {
       expectOk(r);
       expect(proxy.failures()).toBe(2);
       expect(r.stdout).toMatch(/attempt 1 of 3, transient/);
-      expect((await skopeoInspect(`${info.plain.host}/${image.slice(proxy.host.length + 1)}:sha-a1b2c3d`)).Digest).toBe(r.outputs['digest']);
+      expect((await skopeoInspect(`${info.plain.host}/${image.slice(proxy.host.length + 1)}:sha-a1b2c3d`)).Digest).toBe(
+        r.outputs['digest'],
+      );
 
       proxy.plan({ failFirst: 100, fault: { status: 503 }, match: (m, p) => m === 'PUT' && p.includes('/manifests/') });
       const image2 = `${proxy.host}/${uniqueRepo('flaky-over')}`;
       const over = await run({ image: image2, context: ctx, 'insecure-registries': proxy.host, 'push-attempts': '2' });
       expect(over.code).toBe(1);
-      expect(over.stdout).toMatch(/::error::Push of .*:sha-a1b2c3d failed 2 times on transient registry errors \(push-attempts: 2\)/);
+      expect(over.stdout).toMatch(
+        /::error::Push of .*:sha-a1b2c3d failed 2 times on transient registry errors \(push-attempts: 2\)/,
+      );
     } finally {
       await proxy.stop();
     }
@@ -161,23 +216,56 @@ describe('build-push bundle against a real registry', () => {
 
 describe('build-push hostile inputs: clear errors before any side effect', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['tag with /', { tags: 'feature/x' }, /Input "tags" has an invalid value "feature\/x": not a valid OCI tag: it contains "\/"/],
-    ['tag with a space', { tags: 'a b' }, /Input "tags" has an invalid value "a b": not a valid OCI tag: it contains whitespace/],
-    ['tag with a leading -', { tags: '--push=evil' }, /Input "tags" has an invalid value "--push=evil": .*starts with "-"/],
+    [
+      'tag with /',
+      { tags: 'feature/x' },
+      /Input "tags" has an invalid value "feature\/x": not a valid OCI tag: it contains "\/"/,
+    ],
+    [
+      'tag with a space',
+      { tags: 'a b' },
+      /Input "tags" has an invalid value "a b": not a valid OCI tag: it contains whitespace/,
+    ],
+    [
+      'tag with a leading -',
+      { tags: '--push=evil' },
+      /Input "tags" has an invalid value "--push=evil": .*starts with "-"/,
+    ],
     ['tag over 128 characters', { tags: 'a'.repeat(129) }, /it is 129 characters long \(at most 128\)/],
-    ['upper-case repository', { image: '127.0.0.1:5000/Org/App' }, /Input "image" .*must be lower-case.*127\.0\.0\.1:5000\/org\/app/],
+    [
+      'upper-case repository',
+      { image: '127.0.0.1:5000/Org/App' },
+      /Input "image" .*must be lower-case.*127\.0\.0\.1:5000\/org\/app/,
+    ],
     ['image with a tag', { image: '127.0.0.1:5000/org/app:1' }, /Input "image" .*without a tag/],
     ['image without registry', { image: 'org/app' }, /Input "image" .*starting with the registry host/],
-    ['missing context', { context: '/nonexistent/ctx' }, /Input "context" has an invalid value "\/nonexistent\/ctx": no such directory/],
+    [
+      'missing context',
+      { context: '/nonexistent/ctx' },
+      /Input "context" has an invalid value "\/nonexistent\/ctx": no such directory/,
+    ],
     ['missing Containerfile', { context: 'EMPTY' }, /Input "file" .*no Containerfile or Dockerfile in the context/],
-    ['two platforms with buildah', { builder: 'buildah', platforms: 'linux/amd64,linux/arm64' }, /Input "platforms" .*buildah builds one platform/],
+    [
+      'two platforms with buildah',
+      { builder: 'buildah', platforms: 'linux/amd64,linux/arm64' },
+      /Input "platforms" .*buildah builds one platform/,
+    ],
     ['username without password', { username: 'ci' }, /Input "password" .*without a password/],
-    ['unreachable registry', { image: '127.0.0.1:1/org/app', 'insecure-registries': '127.0.0.1:1', 'push-attempts': '1' }, /Registry 127\.0\.0\.1:1 of input "image" is unreachable: .*ECONNREFUSED.*Nothing was built or pushed/],
+    [
+      'unreachable registry',
+      { image: '127.0.0.1:1/org/app', 'insecure-registries': '127.0.0.1:1', 'push-attempts': '1' },
+      /Registry 127\.0\.0\.1:1 of input "image" is unreachable: .*ECONNREFUSED.*Nothing was built or pushed/,
+    ],
   ];
   it.each(cases)('%s', async (_name, over, re) => {
     const info = registryInfo();
     const empty = mkdtempSync(join(tmpdir(), 'pcd-bp-empty-'));
-    const inputs: Record<string, string> = { image: `${info.plain.host}/${uniqueRepo('hostile')}`, context: context(info.baseImage), 'insecure-registries': info.plain.host, ...over };
+    const inputs: Record<string, string> = {
+      image: `${info.plain.host}/${uniqueRepo('hostile')}`,
+      context: context(info.baseImage),
+      'insecure-registries': info.plain.host,
+      ...over,
+    };
     if (inputs['context'] === 'EMPTY') inputs['context'] = empty;
     const r = await run(inputs);
     expect(r.code).toBe(1);

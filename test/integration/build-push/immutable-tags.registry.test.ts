@@ -23,13 +23,23 @@ function context(base: string): string {
   writeFileSync(join(dir, 'hello.txt'), 'hello\n');
   writeFileSync(
     join(dir, 'Containerfile'),
-    [`FROM ${base} AS build`, 'ARG GREETING=none', 'RUN echo "$GREETING" > /greeting.txt', `FROM ${base}`, 'COPY --from=build /greeting.txt /greeting.txt', 'COPY hello.txt /hello.txt', ''].join('\n'),
+    [
+      `FROM ${base} AS build`,
+      'ARG GREETING=none',
+      'RUN echo "$GREETING" > /greeting.txt',
+      `FROM ${base}`,
+      'COPY --from=build /greeting.txt /greeting.txt',
+      'COPY hello.txt /hello.txt',
+      '',
+    ].join('\n'),
   );
   return dir;
 }
 
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, ...env }), { timeoutMs: 170_000 });
+  return runBundle('build-push', workspace(inputs, { ...containersEnv(), GITHUB_SHA: SHA, ...env }), {
+    timeoutMs: 170_000,
+  });
 }
 
 function expectOk(r: ActionRun): void {
@@ -41,10 +51,18 @@ const insecure = (): string => `${proxyHost}\n${registryInfo().plain.host}`;
 let proxyHost = '';
 
 /** the tags of `repo` the proxy refused (containers/image retries each tag once per manifest format) */
-const refusedTags = (proxy: FlakyProxy, repo: string): string[] => [...new Set(proxy.refusals().filter((r) => r.repo === repo).map((r) => r.tag))];
+const refusedTags = (proxy: FlakyProxy, repo: string): string[] => [
+  ...new Set(
+    proxy
+      .refusals()
+      .filter((r) => r.repo === repo)
+      .map((r) => r.tag),
+  ),
+];
 
 /** the same reference, straight to the registry behind the proxy */
-const direct = (proxy: FlakyProxy, ref: string): string => `${registryInfo().plain.host}${ref.slice(proxy.host.length)}`;
+const direct = (proxy: FlakyProxy, ref: string): string =>
+  `${registryInfo().plain.host}${ref.slice(proxy.host.length)}`;
 
 describe('build-push against an immutable-tag registry (bundle, real registry)', () => {
   let proxy: FlakyProxy;
@@ -80,12 +98,19 @@ describe('build-push against an immutable-tag registry (bundle, real registry)',
     expect(rerun.outputs['image']).toBe(`${image}@${digest}`);
     expect(JSON.parse(rerun.outputs['tags'] as string)).toEqual(refs);
     expect(rerun.outputs['builder']).toBe('buildah');
-    expect(JSON.parse(rerun.outputs['metadata'] as string)).toMatchObject({ digest, image: `${image}@${digest}`, pushed: true, tags: refs });
+    expect(JSON.parse(rerun.outputs['metadata'] as string)).toMatchObject({
+      digest,
+      image: `${image}@${digest}`,
+      pushed: true,
+      tags: refs,
+    });
     for (const ref of refs) expect((await skopeoInspect(direct(proxy, ref))).Digest).toBe(digest);
     expect(rerun.summary).toContain(digest);
     expect(rerun.summary).toMatch(/already (pointed|pointing) at this digest/i);
     for (const ref of refs) expect(rerun.summary).toContain(ref);
-    expect(rerun.stdout).toMatch(new RegExp(`::notice::${image.replace(/[.]/g, '\\.')}:sha-a1b2c3d already exists and points at ${digest}`));
+    expect(rerun.stdout).toMatch(
+      new RegExp(`::notice::${image.replace(/[.]/g, '\\.')}:sha-a1b2c3d already exists and points at ${digest}`),
+    );
   });
 
   it('a tag that holds another digest fails the step, names the tag and both digests, and is not overwritten (ECR and Harbor)', async () => {
@@ -105,19 +130,24 @@ describe('build-push against an immutable-tag registry (bundle, real registry)',
       const second = await run({ ...inputs, 'build-args': 'GREETING=two' });
       expect(second.code).toBe(1);
       const error = second.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? '';
-      const named = new RegExp(`^::error::${image.replace(/[.]/g, '\\.')}:sha-a1b2c3d already exists and points at (sha256:[a-f0-9]{64}), not at (sha256:[a-f0-9]{64}); `).exec(error);
+      const named = new RegExp(
+        `^::error::${image.replace(/[.]/g, '\\.')}:sha-a1b2c3d already exists and points at (sha256:[a-f0-9]{64}), not at (sha256:[a-f0-9]{64}); `,
+      ).exec(error);
       expect(named?.[1]).toBe(held);
       expect(named?.[2]).not.toBe(held);
       // only those two digests: not the local image ID, not the registry's words repeated per format
       expect(new Set(error.match(DIGEST))).toEqual(new Set([held, named?.[2]]));
       expect(error).not.toContain('application/vnd');
       // the registry's own words reach the user
-      expect(error).toMatch(registry === 'ecr' ? /tag invalid: The image tag 'sha-a1b2c3d' already exists/ : /configured as immutable/);
+      expect(error).toMatch(
+        registry === 'ecr' ? /tag invalid: The image tag 'sha-a1b2c3d' already exists/ : /configured as immutable/,
+      );
       expect(second.outputs['digest']).toBeUndefined();
       expect(second.outputs['image']).toBeUndefined();
       expect(second.summary).toMatch(/Result \| failed/);
       // never forced: both tags still hold the first image
-      for (const tag of ['sha-a1b2c3d', 'main-a1b2c3d']) expect((await skopeoInspect(direct(proxy, `${image}:${tag}`))).Digest).toBe(held);
+      for (const tag of ['sha-a1b2c3d', 'main-a1b2c3d'])
+        expect((await skopeoInspect(direct(proxy, `${image}:${tag}`))).Digest).toBe(held);
     }
   });
 
@@ -127,7 +157,10 @@ describe('build-push against an immutable-tag registry (bundle, real registry)',
     const ctx = context(info.baseImage);
     const image = `${proxy.host}/${uniqueRepo('imm-archive')}`;
     const env = { GITHUB_REF: 'refs/tags/v2.0.1', GITHUB_REF_NAME: 'v2.0.1' };
-    const built = await run({ image, context: ctx, push: 'false', 'build-args': 'GREETING=a', 'insecure-registries': insecure() }, env);
+    const built = await run(
+      { image, context: ctx, push: 'false', 'build-args': 'GREETING=a', 'insecure-registries': insecure() },
+      env,
+    );
     expectOk(built);
     const archive = built.outputs['archive'] as string;
     const digest = built.outputs['digest'] as string;
@@ -150,14 +183,24 @@ describe('build-push against an immutable-tag registry (bundle, real registry)',
     for (const ref of refs) expect((await skopeoInspect(direct(proxy, ref))).Digest).toBe(digest);
 
     // another archive (other content) for the same tags: refused, named exactly, nothing moved
-    const other = await run({ image, context: ctx, push: 'false', 'build-args': 'GREETING=b', 'insecure-registries': insecure() }, env);
+    const other = await run(
+      { image, context: ctx, push: 'false', 'build-args': 'GREETING=b', 'insecure-registries': insecure() },
+      env,
+    );
     expectOk(other);
     const otherDigest = other.outputs['digest'] as string;
     expect(otherDigest).not.toBe(digest);
-    const clash = await run({ image, 'from-archive': other.outputs['archive'] as string, 'insecure-registries': insecure() }, env);
+    const clash = await run(
+      { image, 'from-archive': other.outputs['archive'] as string, 'insecure-registries': insecure() },
+      env,
+    );
     expect(clash.code).toBe(1);
-    expect(clash.stdout).toContain(`::error::${image}:sha-a1b2c3d already exists and points at ${digest}, not at ${otherDigest}`);
-    expect(clash.stdout).toMatch(/Registry said: unknown: Failed to process request due to '[a-z0-9-]+:sha-a1b2c3d' configured as immutable\.\n/);
+    expect(clash.stdout).toContain(
+      `::error::${image}:sha-a1b2c3d already exists and points at ${digest}, not at ${otherDigest}`,
+    );
+    expect(clash.stdout).toMatch(
+      /Registry said: unknown: Failed to process request due to '[a-z0-9-]+:sha-a1b2c3d' configured as immutable\.\n/,
+    );
     for (const ref of refs) expect((await skopeoInspect(direct(proxy, ref))).Digest).toBe(digest);
   });
 });

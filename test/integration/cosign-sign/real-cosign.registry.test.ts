@@ -29,7 +29,9 @@ import { baseEnv, repoRoot, runBundle, workspace, type ActionRun } from '../../h
 import { canary, toolWrapper } from '../../helpers/canary.js';
 import { buildah, copyImage, registryInfo, skopeoInspect, uniqueRepo } from '../../registry/harness.js';
 
-const COSIGN_VERSION = (JSON.parse(readFileSync(join(repoRoot, 'packages/tools/manifest/cosign.json'), 'utf8')) as { defaultVersion: string }).defaultVersion;
+const COSIGN_VERSION = (
+  JSON.parse(readFileSync(join(repoRoot, 'packages/tools/manifest/cosign.json'), 'utf8')) as { defaultVersion: string }
+).defaultVersion;
 const KEY_PASSWORD = canary('real cosign key password');
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -56,7 +58,9 @@ const title = cosign.bin
   : `real cosign ${COSIGN_VERSION} (skipped: ${cosign.why})`;
 if (!cosign.bin) console.log(`[real-cosign] skipped: ${cosign.why}`);
 // what the action runs: the real cosign behind a wrapper that records each call for the secret canary scan
-const actionCosign = cosign.bin ? toolWrapper(join(mkdtempSync(join(tmpdir(), 'pcd-real-cosign-bin-')), 'cosign'), 'cosign', [cosign.bin]) : '';
+const actionCosign = cosign.bin
+  ? toolWrapper(join(mkdtempSync(join(tmpdir(), 'pcd-real-cosign-bin-')), 'cosign'), 'cosign', [cosign.bin])
+  : '';
 
 interface CosignResult {
   code: number;
@@ -72,7 +76,15 @@ let otherImage: string;
 /** No route to the internet: any request that is not for 127.0.0.1 goes to a closed port. */
 function offlineEnv(): Record<string, string> {
   const dead = 'http://127.0.0.1:9';
-  return { HOME: home, HTTPS_PROXY: dead, HTTP_PROXY: dead, https_proxy: dead, http_proxy: dead, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
+  return {
+    HOME: home,
+    HTTPS_PROXY: dead,
+    HTTP_PROXY: dead,
+    https_proxy: dead,
+    http_proxy: dead,
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+  };
 }
 
 async function runCosign(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CosignResult> {
@@ -93,9 +105,17 @@ async function runCosign(args: string[], env: Record<string, string> = {}, cwd?:
 
 /** `cosign verify --key` the way a cluster's admission check would, against the plain registry. */
 function verifyArgs(publicKey: string, image: string): string[] {
-  return ['verify', '--key', publicKey, '--insecure-ignore-tlog=true', '--allow-insecure-registry', '--allow-http-registry', '--', image];
+  return [
+    'verify',
+    '--key',
+    publicKey,
+    '--insecure-ignore-tlog=true',
+    '--allow-insecure-registry',
+    '--allow-http-registry',
+    '--',
+    image,
+  ];
 }
-
 
 /** A second, never signed image: an empty one whose label makes its digest unique to this run. */
 async function buildOtherImage(toRepo: string): Promise<string> {
@@ -119,7 +139,11 @@ function parts(image: string): { repo: string; digest: string; hex: string; api:
   return { repo, digest, hex: digest.replace(/^sha256:/, ''), api: `${registryInfo().plain.url}/v2/${repo}` };
 }
 
-async function getManifest(api: string, ref: string, accept: string): Promise<{ raw: string; json: Record<string, unknown> }> {
+async function getManifest(
+  api: string,
+  ref: string,
+  accept: string,
+): Promise<{ raw: string; json: Record<string, unknown> }> {
   const res = await fetch(`${api}/manifests/${ref}`, { headers: { accept } });
   const raw = await res.text();
   if (!res.ok) throw new Error(`GET ${api}/manifests/${ref}: HTTP ${res.status} ${raw}`);
@@ -177,7 +201,10 @@ async function signWithAction(inputs: Record<string, string>, opts: { proxy?: bo
 }
 
 function visible(run: ActionRun): string {
-  return run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  return run.everything
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 }
 
 // The tests run in order: the later ones check the signature the first one makes.
@@ -188,7 +215,11 @@ describe.skipIf(!cosign.bin)(title, () => {
     mkdirSync(keys);
     // two key pairs from the real cosign: the signer's and an unrelated one
     for (const prefix of ['signer', 'other']) {
-      const r = await runCosign(['generate-key-pair', '--output-key-prefix', prefix], { COSIGN_PASSWORD: KEY_PASSWORD }, keys);
+      const r = await runCosign(
+        ['generate-key-pair', '--output-key-prefix', prefix],
+        { COSIGN_PASSWORD: KEY_PASSWORD },
+        keys,
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`Private key written to ${prefix}.key`);
     }
@@ -212,7 +243,9 @@ describe.skipIf(!cosign.bin)(title, () => {
     expect(run.stdout).toContain(
       `Attempt 1: cosign sign --yes --key ${keys}/signer.key --use-signing-config=false --tlog-upload=false -a repository=example-org/shop`,
     );
-    expect(run.stdout).toContain(`Attempt 1: cosign verify --key ${keys}/signer.pub --insecure-ignore-tlog=true --allow-insecure-registry --allow-http-registry -- ${signedImage}`);
+    expect(run.stdout).toContain(
+      `Attempt 1: cosign verify --key ${keys}/signer.pub --insecure-ignore-tlog=true --allow-insecure-registry --allow-http-registry -- ${signedImage}`,
+    );
     expect(run.stdout).toContain(`Verified 1 signature(s) on ${digest}`);
     // cosign 3.1.3 names only the repository ("Pushing signature to: <repo>"): the output says which referrer
     expect(run.outputs).toEqual({
@@ -260,16 +293,28 @@ describe.skipIf(!cosign.bin)(title, () => {
     });
 
     // without --insecure-ignore-tlog=true, cosign 3 wants the public trusted root from TUF: offline, that fails
-    const strict = await runCosign(['verify', '--key', join(keys, 'signer.pub'), '--allow-insecure-registry', '--allow-http-registry', '--', signedImage]);
+    const strict = await runCosign([
+      'verify',
+      '--key',
+      join(keys, 'signer.pub'),
+      '--allow-insecure-registry',
+      '--allow-http-registry',
+      '--',
+      signedImage,
+    ]);
     expect(strict.code).not.toBe(0);
-    expect(strict.stderr).toMatch(/getting trusted root from TUF for new bundle verification: .*tuf-repo-cdn\.sigstore\.dev.*127\.0\.0\.1:9: connect: connection refused/);
+    expect(strict.stderr).toMatch(
+      /getting trusted root from TUF for new bundle verification: .*tuf-repo-cdn\.sigstore\.dev.*127\.0\.0\.1:9: connect: connection refused/,
+    );
   });
 
   it('the wrong public key: the real cosign verify refuses, and so does the action (signed, not verified)', async () => {
     const r = await runCosign(verifyArgs(join(keys, 'other.pub'), signedImage));
     expect(r.code).not.toBe(0);
     expect(r.stdout.trim()).toBe('');
-    expect(r.stderr).toContain('Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1');
+    expect(r.stderr).toContain(
+      'Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1',
+    );
 
     const run = await signWithAction(keyInputs(signedImage, 'other.pub'));
     expect(run.code).toBe(1);
@@ -289,7 +334,9 @@ describe.skipIf(!cosign.bin)(title, () => {
     const moved = await runCosign(verifyArgs(join(keys, 'signer.pub'), otherImage));
     expect(moved.code).not.toBe(0);
     expect(moved.stdout.trim()).toBe('');
-    expect(moved.stderr).toContain('Error: no matching attestations: failed to verify signature: provided artifact digest does not match any digest in statement');
+    expect(moved.stderr).toContain(
+      'Error: no matching attestations: failed to verify signature: provided artifact digest does not match any digest in statement',
+    );
   });
 
   // Without the dead proxy: with any proxy variable set, the action's own digest check goes through
@@ -298,17 +345,20 @@ describe.skipIf(!cosign.bin)(title, () => {
   it('TLS registry with a private CA and basic auth: --registry-cacert and a 0600 Docker config are enough for cosign', async () => {
     const info = registryInfo();
     const image = await copyImage(info.tlsBaseImage, uniqueRepo('real-cosign-tls'), true);
-    const run = await signWithAction({
-      image,
-      mode: 'key',
-      key: 'signer.key',
-      'key-password': KEY_PASSWORD,
-      'public-key': 'signer.pub',
-      'tlog-upload': 'false',
-      'ca-file': info.tls.caFile,
-      username: info.tls.username,
-      password: info.tls.password,
-    }, { proxy: false });
+    const run = await signWithAction(
+      {
+        image,
+        mode: 'key',
+        key: 'signer.key',
+        'key-password': KEY_PASSWORD,
+        'public-key': 'signer.pub',
+        'tlog-upload': 'false',
+        'ca-file': info.tls.caFile,
+        username: info.tls.username,
+        password: info.tls.password,
+      },
+      { proxy: false },
+    );
     expect(run.stdout).not.toMatch(/::error::/);
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ signed: 'true', verified: 'true' });

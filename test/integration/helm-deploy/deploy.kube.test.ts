@@ -16,7 +16,18 @@ import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { registerSecret } from '../../helpers/canary.js';
-import { appsV1, coreV1, helm, helmOf, HELM_MAJORS, kubeConfig, kubeconfigPath, stackInfo, waitFor, type HelmMajor } from '../../kube/harness.js';
+import {
+  appsV1,
+  coreV1,
+  helm,
+  helmOf,
+  HELM_MAJORS,
+  kubeConfig,
+  kubeconfigPath,
+  stackInfo,
+  waitFor,
+  type HelmMajor,
+} from '../../kube/harness.js';
 import { CRASH_LOG, imageVariant, WEB_INDEX } from '../../kube/workload-images.js';
 
 const shopValues = join(repoRoot, 'charts/app/examples/shop.yaml');
@@ -78,7 +89,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(namespaces.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
+  await Promise.all(
+    namespaces.map((name) =>
+      coreV1()
+        .deleteNamespace({ name })
+        .catch(() => undefined),
+    ),
+  );
 });
 
 const imagesInput = (backend = web.backendA, frontend = web.frontendA) => `backend: ${backend}\nfrontend: ${frontend}`;
@@ -111,11 +128,31 @@ function certKubeconfig(): { text: string; keyData: string; keyPem: string } {
   if (cert) return cert;
   const pki = join(dirname(kubeconfigPath()), 'pki');
   const dir = mkdtempSync(join(tmpdir(), 'pcd-cert-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/O=system:masters/CN=pcd-cert-user',
-    '-CA', join(pki, 'ca.crt'), '-CAkey', join(pki, 'ca.key'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+      '-subj',
+      '/O=system:masters/CN=pcd-cert-user',
+      '-CA',
+      join(pki, 'ca.crt'),
+      '-CAkey',
+      join(pki, 'ca.key'),
+    ],
+    { stdio: 'ignore' },
+  );
   const keyPem = registerSecret('client certificate key', readFileSync(join(dir, 'k.pem'), 'utf8'));
   const keyData = Buffer.from(keyPem).toString('base64');
   const admin = load(kubeconfig()) as { clusters: { cluster: Record<string, string> }[] };
@@ -123,7 +160,15 @@ function certKubeconfig(): { text: string; keyData: string; keyPem: string } {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'c', cluster: admin.clusters[0]?.cluster }],
-    users: [{ name: 'cert', user: { 'client-certificate-data': Buffer.from(readFileSync(join(dir, 'c.pem'))).toString('base64'), 'client-key-data': keyData } }],
+    users: [
+      {
+        name: 'cert',
+        user: {
+          'client-certificate-data': Buffer.from(readFileSync(join(dir, 'c.pem'))).toString('base64'),
+          'client-key-data': keyData,
+        },
+      },
+    ],
     contexts: [{ name: 'x', context: { cluster: 'c', user: 'cert' } }],
     'current-context': 'x',
   });
@@ -141,7 +186,15 @@ interface Diag {
     name: string;
     component: string;
     phase: string;
-    containers: { name: string; image: string; reason: string; message: string; exitCode?: number; lastTermination?: { exitCode: number }; logTail?: string[] }[];
+    containers: {
+      name: string;
+      image: string;
+      reason: string;
+      message: string;
+      exitCode?: number;
+      lastTermination?: { exitCode: number };
+      logTail?: string[];
+    }[];
   }[];
   events: { object: string; reason: string; message: string }[];
 }
@@ -189,7 +242,11 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
     }
 
     async function image(ns: string, name: string): Promise<string | undefined> {
-      return (await appsV1().readNamespacedDeployment({ name, namespace: ns }).catch(() => undefined))?.spec?.template.spec?.containers[0]?.image;
+      return (
+        await appsV1()
+          .readNamespacedDeployment({ name, namespace: ns })
+          .catch(() => undefined)
+      )?.spec?.template.spec?.containers[0]?.image;
     }
 
     /**
@@ -201,13 +258,40 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       const file = join(dir, 'values.yaml');
       writeFileSync(
         file,
-        dump(merge(BASE_VALUES, { components: { backend: { image: splitRef(web.backendA), healthPath: '/nope' }, frontend: { image: splitRef(web.frontendA) } } })),
+        dump(
+          merge(BASE_VALUES, {
+            components: {
+              backend: { image: splitRef(web.backendA), healthPath: '/nope' },
+              frontend: { image: splitRef(web.frontendA) },
+            },
+          }),
+        ),
       );
-      return spawn(bin, [verb, 'shop', join(repoRoot, 'charts/app'), '--namespace', ns, '--values', shopValues, '--values', file,
-        major === '4' ? '--wait=watcher' : '--wait', '--timeout', '120s'], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: join(tmpdir(), `pcd-helm${major}-home`), KUBECONFIG: kubeconfigPath() },
-        stdio: 'ignore',
-      });
+      return spawn(
+        bin,
+        [
+          verb,
+          'shop',
+          join(repoRoot, 'charts/app'),
+          '--namespace',
+          ns,
+          '--values',
+          shopValues,
+          '--values',
+          file,
+          major === '4' ? '--wait=watcher' : '--wait',
+          '--timeout',
+          '120s',
+        ],
+        {
+          env: {
+            PATH: process.env['PATH'] ?? '',
+            HOME: join(tmpdir(), `pcd-helm${major}-home`),
+            KUBECONFIG: kubeconfigPath(),
+          },
+          stdio: 'ignore',
+        },
+      );
     }
 
     it(`runs on the real Helm ${version}`, async () => {
@@ -238,7 +322,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(await image(ns, 'shop-backend')).toBe(web.backendA);
       expect(await image(ns, 'shop-frontend')).toBe(web.frontendA);
       expect(await image(ns, 'shop-backend-canary')).toBe(web.backendB);
-      expect((await appsV1().readNamespacedDeployment({ name: 'shop-backend-canary', namespace: ns })).status?.readyReplicas).toBe(1);
+      expect(
+        (await appsV1().readNamespacedDeployment({ name: 'shop-backend-canary', namespace: ns })).status?.readyReplicas,
+      ).toBe(1);
       const manifest = (await helm(['get', 'manifest', 'shop', '--namespace', ns], { major })).stdout;
       expect(manifest).toContain('nginx.ingress.kubernetes.io/canary-weight: "25"');
       expect(c.summary).toContain(`backend ${web.backendB} at 25 % of its requests`);
@@ -250,7 +336,12 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(await image(ns, 'shop-backend')).toBe(web.backendA);
 
       // a canary that crashes fails the deploy and is rolled back by helm; the stable track is untouched
-      const crashed = await deploy({ ...domain, images: imagesInput(crash, web.frontendB), ...canary, timeout: CRASH_TIMEOUT });
+      const crashed = await deploy({
+        ...domain,
+        images: imagesInput(crash, web.frontendB),
+        ...canary,
+        timeout: CRASH_TIMEOUT,
+      });
       expect(crashed.code).toBe(1);
       expect(crashed.outputs['canary']).toBeUndefined();
       expect(diagnostics(crashed).culprit).toMatch(crashCulprit);
@@ -278,18 +369,24 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect((await deploy({ 'pr-number': n })).code).toBe(0);
       // a helm upgrade that is SIGKILLed while it waits leaves the release pending-upgrade
       const child = neverReadyHelm('upgrade', ns);
-      await waitFor('pending-upgrade', async () => (await history(ns)).at(-1)?.status === 'pending-upgrade', { timeoutMs: 60_000 });
+      await waitFor('pending-upgrade', async () => (await history(ns)).at(-1)?.status === 'pending-upgrade', {
+        timeoutMs: 60_000,
+      });
       child.kill('SIGKILL');
 
       const young = await deploy({ 'pr-number': n });
       expect(young.code).toBe(1);
-      expect(errors(young)[0]).toMatch(/Another deploy is running: release shop is pending-upgrade \(revision 2, for \d+s\)\. Nothing was changed/);
+      expect(errors(young)[0]).toMatch(
+        /Another deploy is running: release shop is pending-upgrade \(revision 2, for \d+s\)\. Nothing was changed/,
+      );
       expect((await history(ns)).at(-1)?.status).toBe('pending-upgrade');
 
       const run = await deploy({ 'pr-number': n, 'stuck-after': '0s' });
       expect(errors(run)).toEqual([]);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('older than stuck-after: rolling back to revision 1 (deployed), then deploying again');
+      expect(run.stdout).toContain(
+        'older than stuck-after: rolling back to revision 1 (deployed), then deploying again',
+      );
       // helm's rollback supersedes the deployed revision; the killed revision 2 keeps its pending mark in
       // the history, but the release (its newest revision) is deployed and later upgrades are not blocked
       const h = await history(ns);
@@ -300,7 +397,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         [4, 'deployed', 'polyglot-cd a1b2c3d run 987654321'],
       ]);
       expect(run.outputs).toMatchObject({ status: 'deployed', revision: '4' });
-      expect((await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).status?.readyReplicas).toBe(1);
+      expect(
+        (await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).status?.readyReplicas,
+      ).toBe(1);
       expect((await deploy({ 'pr-number': n })).outputs).toMatchObject({ status: 'deployed', revision: '5' });
     }, 300_000);
 
@@ -314,7 +413,11 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       // the culprit line ends with the last line the crashed container printed
       expect(diag.culprit).toMatch(crashCulprit);
       const crashing = diag.pods.find((p) => p.component === 'backend');
-      expect(crashing?.containers[0]).toMatchObject({ image: crash, reason: 'CrashLoopBackOff', lastTermination: { exitCode: 1 } });
+      expect(crashing?.containers[0]).toMatchObject({
+        image: crash,
+        reason: 'CrashLoopBackOff',
+        lastTermination: { exitCode: 1 },
+      });
       // its stdout and stderr lines (their order in the container log is the runtime's)
       expect([...(crashing?.containers[0]?.logTail ?? [])].sort()).toEqual([...CRASH_LOG].sort());
       expect(run.stdout).toContain('::group::Diagnostics: why shop did not become ready');
@@ -345,11 +448,19 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         timeout: '30s',
       });
       expect(run.code).toBe(1);
-      expect(errors(run).at(-1)).toMatch(/^::error::helm upgrade of shop failed: .*pre-upgrade hooks failed.*Culprit: backend-migrations: Error — exit 3: migration failed\./);
+      expect(errors(run).at(-1)).toMatch(
+        /^::error::helm upgrade of shop failed: .*pre-upgrade hooks failed.*Culprit: backend-migrations: Error — exit 3: migration failed\./,
+      );
       const diag = diagnostics(run);
       const job = diag.pods.find((p) => p.component === 'backend-migrations');
       expect(job).toMatchObject({ phase: 'Failed' });
-      expect(job?.containers[0]).toMatchObject({ name: 'migrations', image: web.backendB, reason: 'Error', exitCode: 3, logTail: ['migration failed'] });
+      expect(job?.containers[0]).toMatchObject({
+        name: 'migrations',
+        image: web.backendB,
+        reason: 'Error',
+        exitCode: 3,
+        logTail: ['migration failed'],
+      });
       expect(run.stdout).toContain('        | migration failed');
 
       // the rollout never started: the Deployments keep their spec (generation) and no ReplicaSet of the new digests exists
@@ -358,7 +469,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(await image(ns, 'shop-backend')).toBe(web.backendA);
       expect(await image(ns, 'shop-frontend')).toBe(web.frontendA);
       const rs = await appsV1().listNamespacedReplicaSet({ namespace: ns });
-      expect(rs.items.map((r) => r.spec?.template?.spec?.containers[0]?.image).sort()).toEqual([web.backendA, web.frontendA].sort());
+      expect(rs.items.map((r) => r.spec?.template?.spec?.containers[0]?.image).sort()).toEqual(
+        [web.backendA, web.frontendA].sort(),
+      );
       // the failed hook Job is kept for inspection (hook-delete-policy before-hook-creation,hook-succeeded)
       const failedJob = await batchV1().readNamespacedJob({ name: 'shop-migrations', namespace: ns });
       expect(failedJob.status?.failed).toBe(1);
@@ -396,19 +509,27 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         'polyglot-cd/repository': 'example-org/shop',
         'polyglot-cd/commit': 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
       });
-      expect(Date.parse(namespace.metadata?.annotations?.['polyglot-cd/expires-at'] ?? '')).toBeGreaterThan(Date.now() + 167 * 3600_000);
+      expect(Date.parse(namespace.metadata?.annotations?.['polyglot-cd/expires-at'] ?? '')).toBeGreaterThan(
+        Date.now() + 167 * 3600_000,
+      );
       // the digests reached the Deployments through the generated values file, and the pods really serve
       const backend = await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns });
       expect(backend.spec?.template.spec?.containers[0]?.image).toBe(web.backendA);
       expect(backend.status?.readyReplicas).toBe(1);
       expect(await image(ns, 'shop-frontend')).toBe(web.frontendA);
-      const page = await coreV1().connectGetNamespacedServiceProxyWithPath({ name: 'shop-frontend:http', namespace: ns, path: '/' });
+      const page = await coreV1().connectGetNamespacedServiceProxyWithPath({
+        name: 'shop-frontend:http',
+        namespace: ns,
+        path: '/',
+      });
       expect(String(page)).toContain(WEB_INDEX);
       expect(run.summary).toContain('| Revision | 1 |');
       expect(run.summary).toContain(`<code>${web.frontendA}</code>`);
       expect(run.summary).toContain('| API server | 127.0.0.1:');
       expect(run.summary).toContain(`| Helm | v${version} \\(env\\) |`);
-      expect(run.stdout).toContain(`::notice::Using helm from POLYGLOT_CD_HELM_BIN=${bin} as-is (no version or hash check)`);
+      expect(run.stdout).toContain(
+        `::notice::Using helm from POLYGLOT_CD_HELM_BIN=${bin} as-is (no version or hash check)`,
+      );
       expect(run.stdout).toContain(`helm v${version} (Helm ${major} flags: ${flags}); API server 127.0.0.1:`);
       expect(run.stdout).toContain('::group::helm upgrade --install shop');
 
@@ -441,7 +562,11 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       const ns = `pr-${n}`;
       await coreV1().createNamespace({ body: { metadata: { name: ns } } });
       const child = neverReadyHelm('install', ns);
-      await waitFor('pending-install', async () => (await history(ns).catch(() => [])).at(-1)?.status === 'pending-install', { timeoutMs: 60_000 });
+      await waitFor(
+        'pending-install',
+        async () => (await history(ns).catch(() => [])).at(-1)?.status === 'pending-install',
+        { timeoutMs: 60_000 },
+      );
       child.kill('SIGKILL');
       const run = await deploy({ 'pr-number': n, 'stuck-after': '0s' });
       expect(errors(run)).toEqual([]);
@@ -449,7 +574,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(run.stdout).toContain('older than stuck-after, and never deployed: uninstalling it, then deploying again');
       expect(run.outputs).toMatchObject({ status: 'deployed', revision: '1' });
       expect((await history(ns)).map((e) => e.status)).toEqual(['deployed']);
-      expect((await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).status?.readyReplicas).toBe(1);
+      expect(
+        (await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).status?.readyReplicas,
+      ).toBe(1);
     }, 200_000);
 
     it('two concurrent deploys of the same release: one succeeds, the other fails clearly, the release stays consistent', async () => {
@@ -487,42 +614,90 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       const ns = `pr-${n}`;
       const run = await deploy({ 'pr-number': n });
       expect(errors(run)).toEqual([]);
-      const status = JSON.parse((await helm(['status', 'shop', '--namespace', ns, '-o', 'json'], { major })).stdout) as {
-        hooks: { name: string; kind: string; events: string[]; manifest: string; last_run: { phase: string; completed_at: string } }[];
+      const status = JSON.parse(
+        (await helm(['status', 'shop', '--namespace', ns, '-o', 'json'], { major })).stdout,
+      ) as {
+        hooks: {
+          name: string;
+          kind: string;
+          events: string[];
+          manifest: string;
+          last_run: { phase: string; completed_at: string };
+        }[];
       };
       expect(status.hooks).toHaveLength(1);
       const hook = status.hooks[0];
-      expect(hook).toMatchObject({ name: 'shop-migrations', kind: 'Job', events: ['pre-install', 'pre-upgrade'], last_run: { phase: 'Succeeded' } });
+      expect(hook).toMatchObject({
+        name: 'shop-migrations',
+        kind: 'Job',
+        events: ['pre-install', 'pre-upgrade'],
+        last_run: { phase: 'Succeeded' },
+      });
       expect(hook?.manifest).toContain('echo migrated');
       expect(hook?.manifest).toContain(`image: "${web.backendA}"`);
       // its pod ran on the node and completed; helm then deleted the Job (hook-succeeded)
       const events = (await coreV1().listNamespacedEvent({ namespace: ns })).items;
-      const jobEvents = events.filter((e) => e.involvedObject.kind === 'Job' && e.involvedObject.name === 'shop-migrations').map((e) => e.reason);
+      const jobEvents = events
+        .filter((e) => e.involvedObject.kind === 'Job' && e.involvedObject.name === 'shop-migrations')
+        .map((e) => e.reason);
       expect(jobEvents).toEqual(expect.arrayContaining(['SuccessfulCreate', 'Completed']));
-      expect(events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name?.startsWith('shop-migrations-') && e.reason === 'Started')).toBe(true);
+      expect(
+        events.some(
+          (e) =>
+            e.involvedObject.kind === 'Pod' &&
+            e.involvedObject.name?.startsWith('shop-migrations-') &&
+            e.reason === 'Started',
+        ),
+      ).toBe(true);
       const jobs = await batchV1().listNamespacedJob({ namespace: ns });
       expect(jobs.items).toEqual([]);
       // pre-install: the Deployments were created only after the Job completed
-      const created = (await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).metadata?.creationTimestamp;
-      expect(new Date(created ?? 0).getTime()).toBeGreaterThanOrEqual(Math.floor(Date.parse(hook?.last_run.completed_at ?? '') / 1000) * 1000);
+      const created = (await appsV1().readNamespacedDeployment({ name: 'shop-backend', namespace: ns })).metadata
+        ?.creationTimestamp;
+      expect(new Date(created ?? 0).getTime()).toBeGreaterThanOrEqual(
+        Math.floor(Date.parse(hook?.last_run.completed_at ?? '') / 1000) * 1000,
+      );
     });
 
     it('a values file asking for more than the pod-security level (privileged, hostPath, root, added capabilities) is refused before anything is created', async () => {
       const dir = join(repoRoot, '.tmp', `pcd-pr-values-${major}`);
       mkdirSync(dir, { recursive: true });
       const asks: [string, unknown, RegExp][] = [
-        ['privileged', { securityContext: { privileged: true } }, /components\.backend\.securityContext\.privileged: true is not allowed at security\.podSecurity restricted/],
-        ['hostpath', { extraVolumes: [{ name: 'host', hostPath: { path: '/etc' } }] }, /components\.backend\.extraVolumes host: hostPath volumes are not allowed/],
-        ['root', { podSecurityContext: { runAsUser: 0 } }, /components\.backend\.podSecurityContext\.runAsUser: 0 \(root\) is not allowed/],
-        ['caps', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }, /capabilities\.add NET_ADMIN is not allowed/],
+        [
+          'privileged',
+          { securityContext: { privileged: true } },
+          /components\.backend\.securityContext\.privileged: true is not allowed at security\.podSecurity restricted/,
+        ],
+        [
+          'hostpath',
+          { extraVolumes: [{ name: 'host', hostPath: { path: '/etc' } }] },
+          /components\.backend\.extraVolumes host: hostPath volumes are not allowed/,
+        ],
+        [
+          'root',
+          { podSecurityContext: { runAsUser: 0 } },
+          /components\.backend\.podSecurityContext\.runAsUser: 0 \(root\) is not allowed/,
+        ],
+        [
+          'caps',
+          { securityContext: { capabilities: { add: ['NET_ADMIN'] } } },
+          /capabilities\.add NET_ADMIN is not allowed/,
+        ],
         // a values file cannot raise the level itself: helm-deploy sets security.podSecurity after it
-        ['raise', { securityContext: { privileged: true }, __level: 'privileged' }, /privileged: true is not allowed at security\.podSecurity restricted/],
+        [
+          'raise',
+          { securityContext: { privileged: true }, __level: 'privileged' },
+          /privileged: true is not allowed at security\.podSecurity restricted/,
+        ],
       ];
       for (const [name, backend, message] of asks) {
         const n = pr(20 + asks.findIndex((a) => a[0] === name));
         const { __level: level, ...component } = backend as Record<string, unknown>;
         const file = join(dir, `${name}.yaml`);
-        writeFileSync(file, dump({ ...(level ? { security: { podSecurity: level } } : {}), components: { backend: component } }));
+        writeFileSync(
+          file,
+          dump({ ...(level ? { security: { podSecurity: level } } : {}), components: { backend: component } }),
+        );
         const run = await deploy({ 'pr-number': n, 'values-files': `${shopValues}\n${file}` });
         expect(run.code).toBe(1);
         expect(errors(run)[0]).toMatch(/^::error::The chart refuses these values \(nothing was created\): /);
@@ -531,23 +706,43 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       }
       // the workflow may allow more: pod-security privileged renders the same values and labels the namespace so
       const n = pr(29);
-      const ok = await deploy({ 'pr-number': n, 'pod-security': 'privileged', 'values-files': `${shopValues}\n${join(dir, 'caps.yaml')}` });
+      const ok = await deploy({
+        'pr-number': n,
+        'pod-security': 'privileged',
+        'values-files': `${shopValues}\n${join(dir, 'caps.yaml')}`,
+      });
       expect(errors(ok)).toEqual([]);
       expect(ok.outputs).toMatchObject({ status: 'deployed', revision: '1' });
-      expect((await coreV1().readNamespace({ name: `pr-${n}` })).metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+      expect(
+        (await coreV1().readNamespace({ name: `pr-${n}` })).metadata?.labels?.['pod-security.kubernetes.io/enforce'],
+      ).toBe('privileged');
     });
 
     it('a pr-<N> namespace that another repository owns is refused, not deployed into', async () => {
       const n = pr(30);
       const ns = `pr-${n}`;
       await coreV1().createNamespace({
-        body: { metadata: { name: ns, labels: { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': '987654321', 'polyglot-cd/pr': n }, annotations: { 'polyglot-cd/repository': 'other-org/other' } } },
+        body: {
+          metadata: {
+            name: ns,
+            labels: {
+              'app.kubernetes.io/managed-by': 'polyglot-cd',
+              'polyglot-cd/repository-id': '987654321',
+              'polyglot-cd/pr': n,
+            },
+            annotations: { 'polyglot-cd/repository': 'other-org/other' },
+          },
+        },
       });
       const run = await deploy({ 'pr-number': n });
       expect(run.code).toBe(1);
-      expect(errors(run)[0]).toContain(`Namespace ${ns} belongs to another repository (polyglot-cd/repository-id=987654321, other-org/other; this repository is 123456789): nothing was deployed.`);
+      expect(errors(run)[0]).toContain(
+        `Namespace ${ns} belongs to another repository (polyglot-cd/repository-id=987654321, other-org/other; this repository is 123456789): nothing was deployed.`,
+      );
       await expect(helm(['status', 'shop', '--namespace', ns], { major })).rejects.toThrow(/not found/);
-      expect((await coreV1().readNamespace({ name: ns })).metadata?.labels?.['polyglot-cd/repository-id']).toBe('987654321');
+      expect((await coreV1().readNamespace({ name: ns })).metadata?.labels?.['polyglot-cd/repository-id']).toBe(
+        '987654321',
+      );
     });
 
     it('deploys with a client-certificate kubeconfig (system:masters cert signed by the cluster CA)', async () => {
@@ -558,20 +753,26 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(run.stdout).toContain('(kubeconfig, client-certificate)');
     });
 
-    it.sequential('the kubeconfig token and client key never appear in any log, output, summary or state of any run', () => {
-      const token = tokenOf(kubeconfig());
-      const { keyData, keyPem } = certKubeconfig();
-      const keyLines = keyPem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
-      expect(token.length).toBeGreaterThan(8);
-      expect(keyLines.length).toBeGreaterThan(0);
-      expect(runs.length).toBeGreaterThan(20);
-      for (const run of runs) {
-        const visible = run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-        for (const secret of [token, keyData, ...keyLines]) expect(visible).not.toContain(secret);
-      }
-      const certRun = runs.find((r) => r.stdout.includes('(kubeconfig, client-certificate)'));
-      for (const l of keyLines) expect(certRun?.stdout).toContain(`::add-mask::${l}`);
-    });
+    it.sequential(
+      'the kubeconfig token and client key never appear in any log, output, summary or state of any run',
+      () => {
+        const token = tokenOf(kubeconfig());
+        const { keyData, keyPem } = certKubeconfig();
+        const keyLines = keyPem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+        expect(token.length).toBeGreaterThan(8);
+        expect(keyLines.length).toBeGreaterThan(0);
+        expect(runs.length).toBeGreaterThan(20);
+        for (const run of runs) {
+          const visible = run.everything
+            .split('\n')
+            .filter((l) => !l.startsWith('::add-mask::'))
+            .join('\n');
+          for (const secret of [token, keyData, ...keyLines]) expect(visible).not.toContain(secret);
+        }
+        const certRun = runs.find((r) => r.stdout.includes('(kubeconfig, client-certificate)'));
+        for (const l of keyLines) expect(certRun?.stdout).toContain(`::add-mask::${l}`);
+      },
+    );
   },
   // several real rollouts per test, on a shared 2-core machine
   240_000,

@@ -33,11 +33,21 @@ async function deploy(extra: Record<string, string>) {
   const run = await runBundle(
     'helm-deploy',
     workspace(
-      { release: 'shop', namespace: 'shop', 'create-namespace': 'false', kubeconfig: kubeconfig(), images: `backend: r/b@sha256:${'a'.repeat(64)}`, ...extra },
+      {
+        release: 'shop',
+        namespace: 'shop',
+        'create-namespace': 'false',
+        kubeconfig: kubeconfig(),
+        images: `backend: r/b@sha256:${'a'.repeat(64)}`,
+        ...extra,
+      },
       { POLYGLOT_CD_HELM_BIN: join(dir, 'helm'), FAKE_HELM_ARGV_LOG: log, FAKE_HELM_FIXTURES: fixturePath('helm') },
     ),
   );
-  const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  const calls = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
   return { run, calls };
 }
 
@@ -48,7 +58,18 @@ describe('helm-deploy with Helm 4', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('helm v4.2.4 (Helm 4 flags: --wait=watcher --rollback-on-failure)');
     const upgrade = calls.find((c) => c[0] === 'upgrade') as string[];
-    expect(upgrade.slice(0, 10)).toEqual(['upgrade', '--install', '--namespace', 'shop', '--output', 'json', '--timeout', '90s', '--history-max', '5']);
+    expect(upgrade.slice(0, 10)).toEqual([
+      'upgrade',
+      '--install',
+      '--namespace',
+      'shop',
+      '--output',
+      'json',
+      '--timeout',
+      '90s',
+      '--history-max',
+      '5',
+    ]);
     expect(upgrade).toContain('--wait=watcher');
     expect(upgrade).toContain('--rollback-on-failure');
     expect(upgrade.slice(-3, -1)).toEqual(['--', 'shop']);

@@ -13,8 +13,26 @@ import { join } from 'node:path';
 import { RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFileCommands, repoRoot, runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
-import { coreV1, helm, helmOf, HELM_MAJORS, kubeConfig, kubeconfigPath, stackInfo, uniqueName, waitFor, type HelmMajor } from '../../kube/harness.js';
+import {
+  parseFileCommands,
+  repoRoot,
+  runBundle,
+  runInProcess,
+  workspace,
+  type ActionRun,
+} from '../../helpers/action-env.js';
+import {
+  coreV1,
+  helm,
+  helmOf,
+  HELM_MAJORS,
+  kubeConfig,
+  kubeconfigPath,
+  stackInfo,
+  uniqueName,
+  waitFor,
+  type HelmMajor,
+} from '../../kube/harness.js';
 import { imageVariant } from '../../kube/workload-images.js';
 
 const cleanup: string[] = [];
@@ -37,7 +55,10 @@ function values(...extra: Record<string, unknown>[]): string {
     const out = { ...a };
     for (const [k, v] of Object.entries(b)) {
       const o = out[k];
-      out[k] = o && v && typeof o === 'object' && typeof v === 'object' && !Array.isArray(v) ? merge(o as Record<string, unknown>, v as Record<string, unknown>) : v;
+      out[k] =
+        o && v && typeof o === 'object' && typeof v === 'object' && !Array.isArray(v)
+          ? merge(o as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     }
     return out;
   };
@@ -51,11 +72,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(cleanup.map((name) => coreV1().deleteNamespace({ name }).catch(() => undefined)));
+  await Promise.all(
+    cleanup.map((name) =>
+      coreV1()
+        .deleteNamespace({ name })
+        .catch(() => undefined),
+    ),
+  );
 });
 
 async function createShopDb(namespace: string): Promise<void> {
-  await coreV1().createNamespacedSecret({ namespace, body: { metadata: { name: 'shop-db' }, stringData: { url: 'postgres://shop@db:5432/shop' } } });
+  await coreV1().createNamespacedSecret({
+    namespace,
+    body: { metadata: { name: 'shop-db' }, stringData: { url: 'postgres://shop@db:5432/shop' } },
+  });
 }
 
 /**
@@ -71,7 +101,11 @@ async function namespaceScopedKubeconfig(namespace: string): Promise<string> {
     body: {
       metadata: { name: 'deployer' },
       rules: [
-        { apiGroups: [''], resources: ['secrets', 'configmaps', 'services', 'serviceaccounts', 'pods', 'pods/log', 'events'], verbs: ['*'] },
+        {
+          apiGroups: [''],
+          resources: ['secrets', 'configmaps', 'services', 'serviceaccounts', 'pods', 'pods/log', 'events'],
+          verbs: ['*'],
+        },
         { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: ['*'] },
         { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['*'] },
         { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['*'] },
@@ -89,7 +123,11 @@ async function namespaceScopedKubeconfig(namespace: string): Promise<string> {
     },
   });
   // TokenRequest: served by the API server itself (no wait for the token controller)
-  const req = await core.createNamespacedServiceAccountToken({ name: 'deployer', namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const req = await core.createNamespacedServiceAccountToken({
+    name: 'deployer',
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
   const token = req.status?.token ?? '';
   expect(token).not.toBe('');
   const admin = load(readFileSync(kubeconfigPath(), 'utf8')) as { clusters: { cluster: Record<string, string> }[] };
@@ -143,20 +181,34 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       await createShopDb(ns);
       const kubeconfig = await namespaceScopedKubeconfig(ns);
 
-      const run = await runBundle('helm-deploy', workspace(inputs({ namespace: ns, kubeconfig, 'create-namespace': 'false', values: values() }), env), { timeoutMs: 120_000 });
+      const run = await runBundle(
+        'helm-deploy',
+        workspace(inputs({ namespace: ns, kubeconfig, 'create-namespace': 'false', values: values() }), env),
+        { timeoutMs: 120_000 },
+      );
       expect(errors(run)).toEqual([]);
       expect(run.outputs).toMatchObject({ namespace: ns, status: 'deployed', revision: '1' });
       expect(run.stdout).toContain(`namespace ${ns}: not checked (create-namespace: false: no cluster-scoped call)`);
       // the backend's DATABASE_URL really came from the Secret (the pod started with it)
-      const backend = (await coreV1().listNamespacedPod({ namespace: ns, labelSelector: 'app.kubernetes.io/component=backend' })).items[0];
-      expect(backend?.spec?.containers[0]?.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef).toMatchObject({ name: 'shop-db', key: 'url' });
+      const backend = (
+        await coreV1().listNamespacedPod({ namespace: ns, labelSelector: 'app.kubernetes.io/component=backend' })
+      ).items[0];
+      expect(
+        backend?.spec?.containers[0]?.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef,
+      ).toMatchObject({ name: 'shop-db', key: 'url' });
       expect(backend?.status?.containerStatuses?.[0]?.ready).toBe(true);
 
       // the same credentials with create-namespace: true: reading the namespace is refused, clearly
-      const denied = await runBundle('helm-deploy', workspace(inputs({ namespace: ns, kubeconfig, values: values() }), env), { timeoutMs: 120_000 });
+      const denied = await runBundle(
+        'helm-deploy',
+        workspace(inputs({ namespace: ns, kubeconfig, values: values() }), env),
+        { timeoutMs: 120_000 },
+      );
       expect(denied.code).toBe(1);
       expect(errors(denied)[0]).toMatch(
-        new RegExp(`^::error::Could not read namespace ${ns}: HTTP 403 Forbidden: namespaces "${ns}" is forbidden: User "system:serviceaccount:${ns}:deployer" cannot get resource "namespaces".*set create-namespace: false`),
+        new RegExp(
+          `^::error::Could not read namespace ${ns}: HTTP 403 Forbidden: namespaces "${ns}" is forbidden: User "system:serviceaccount:${ns}:deployer" cannot get resource "namespaces".*set create-namespace: false`,
+        ),
       );
     });
 
@@ -164,18 +216,36 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       const n = prNumber(90000);
       const ns = `pr-${n}`;
       await coreV1().createNamespace({ body: { metadata: { name: ns } } });
-      await coreV1().createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+      await coreV1().createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } },
+      });
       await coreV1().deleteNamespace({ name: ns });
       await waitFor('NamespaceFinalizersRemaining', async () =>
-        (await coreV1().readNamespace({ name: ns })).status?.conditions?.some((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True'),
+        (await coreV1().readNamespace({ name: ns })).status?.conditions?.some(
+          (c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True',
+        ),
       );
 
-      const stuck = await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n, 'terminating-timeout': '3s' }), env));
+      const stuck = await runBundle(
+        'helm-deploy',
+        workspace(inputs({ 'pr-number': n, 'terminating-timeout': '3s' }), env),
+      );
       expect(stuck.code).toBe(1);
-      expect(errors(stuck)[0]).toMatch(new RegExp(`^::error::Namespace ${ns} is still Terminating after [34]s, so nothing can be deployed into it\\. Its deletion is blocked: .*NamespaceFinalizersRemaining: SomeFinalizersRemain.*example\\.com/hold.*Finalizers are never removed automatically`));
-      expect((await coreV1().readNamespacedConfigMap({ name: 'held', namespace: ns })).metadata?.finalizers).toEqual(['example.com/hold']);
+      expect(errors(stuck)[0]).toMatch(
+        new RegExp(
+          `^::error::Namespace ${ns} is still Terminating after [34]s, so nothing can be deployed into it\\. Its deletion is blocked: .*NamespaceFinalizersRemaining: SomeFinalizersRemain.*example\\.com/hold.*Finalizers are never removed automatically`,
+        ),
+      );
+      expect((await coreV1().readNamespacedConfigMap({ name: 'held', namespace: ns })).metadata?.finalizers).toEqual([
+        'example.com/hold',
+      ]);
 
-      const waiting = runBundle('helm-deploy', workspace(inputs({ 'pr-number': n, 'terminating-timeout': '60s' }), env), { timeoutMs: 150_000 });
+      const waiting = runBundle(
+        'helm-deploy',
+        workspace(inputs({ 'pr-number': n, 'terminating-timeout': '60s' }), env),
+        { timeoutMs: 150_000 },
+      );
       // long enough for the action to reach its namespace step (after installing helm and the render
       // check) on a loaded machine, well inside the 60 s it waits; the namespace's own log is replayed
       // only after the step, so the test cannot watch for the wait itself
@@ -195,15 +265,33 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
     it('cancelled mid-rollout: helm gets the signal, the step ends within seconds and says what state the release is in', async () => {
       const n = prNumber(80000);
       const ns = `pr-${n}`;
-      expect((await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n }), env), { timeoutMs: 120_000 })).code).toBe(0);
+      expect(
+        (await runBundle('helm-deploy', workspace(inputs({ 'pr-number': n }), env), { timeoutMs: 120_000 })).code,
+      ).toBe(0);
       // an upgrade whose backend never becomes ready (its readiness probe asks a path the image does not serve)
-      const ws = workspace(inputs({ 'pr-number': n, timeout: '90s', values: values(PLAIN_DB_URL, { components: { backend: { healthPath: '/nope' } } }) }), env);
-      const child = spawn(process.execPath, [join(repoRoot, 'dist/helm-deploy/index.js')], { env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const ws = workspace(
+        inputs({
+          'pr-number': n,
+          timeout: '90s',
+          values: values(PLAIN_DB_URL, { components: { backend: { healthPath: '/nope' } } }),
+        }),
+        env,
+      );
+      const child = spawn(process.execPath, [join(repoRoot, 'dist/helm-deploy/index.js')], {
+        env: ws.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      await waitFor('helm upgrade to start waiting', async () => stdout.includes('::group::helm upgrade --install shop') && (await status(ns)).info.status === 'pending-upgrade', {
-        timeoutMs: 60_000,
-      });
+      await waitFor(
+        'helm upgrade to start waiting',
+        async () =>
+          stdout.includes('::group::helm upgrade --install shop') &&
+          (await status(ns)).info.status === 'pending-upgrade',
+        {
+          timeoutMs: 60_000,
+        },
+      );
       const t0 = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((r) => child.on('close', r));
@@ -223,7 +311,9 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         expect(stdout).toContain('::warning::helm did not finish within 5s: stopping it');
         return;
       }
-      expect(stdout).toContain(`::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`);
+      expect(stdout).toContain(
+        `::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`,
+      );
       const outputs = parseFileCommands(readFileSync(join(ws.dir, 'output'), 'utf8'));
       expect(outputs).toMatchObject({ status: real.info.status, revision: String(real.version) });
       expect(readFileSync(join(ws.dir, 'summary'), 'utf8')).toContain(`| Status | ${real.info.status} |`);
@@ -234,24 +324,48 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       cleanup.push(ns);
       await coreV1().createNamespace({ body: { metadata: { name: ns } } });
       await createShopDb(ns);
-      const scoped = JSON.parse(await namespaceScopedKubeconfig(ns)) as { clusters: { cluster: Record<string, string> }[]; users: { user: { token: string } }[] };
+      const scoped = JSON.parse(await namespaceScopedKubeconfig(ns)) as {
+        clusters: { cluster: Record<string, string> }[];
+        users: { user: { token: string } }[];
+      };
       const prefix = mkdtempSync(join(tmpdir(), 'pcd-pod-'));
       const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
       mkdirSync(saDir, { recursive: true });
       const token = scoped.users[0]?.user.token ?? '';
       writeFileSync(join(saDir, 'token'), token);
-      writeFileSync(join(saDir, 'ca.crt'), Buffer.from(scoped.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'));
+      writeFileSync(
+        join(saDir, 'ca.crt'),
+        Buffer.from(scoped.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64'),
+      );
       const server = new URL(scoped.clusters[0]?.cluster['server'] ?? '');
       const { main } = await import('../../../actions/helm-deploy/src/main.js');
-      const { kubeconfig: _, ...rest } = inputs({ namespace: ns, 'create-namespace': 'false', 'in-cluster': 'true', values: values() });
-      const ws = workspace(rest, { ...env, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port });
-      const run = await runInProcess('helm-deploy', (ctx) => main(ctx, { serviceAccountPrefix: prefix, defaultChart: join(repoRoot, 'charts/app') }), ws);
+      const { kubeconfig: _, ...rest } = inputs({
+        namespace: ns,
+        'create-namespace': 'false',
+        'in-cluster': 'true',
+        values: values(),
+      });
+      const ws = workspace(rest, {
+        ...env,
+        KUBERNETES_SERVICE_HOST: server.hostname,
+        KUBERNETES_SERVICE_PORT: server.port,
+      });
+      const run = await runInProcess(
+        'helm-deploy',
+        (ctx) => main(ctx, { serviceAccountPrefix: prefix, defaultChart: join(repoRoot, 'charts/app') }),
+        ws,
+      );
       expect(errors(run)).toEqual([]);
       expect(run.outputs).toMatchObject({ namespace: ns, status: 'deployed', revision: '1' });
       expect(run.stdout).toContain(`API server ${server.host} (in-cluster, service-account)`);
       expect(run.stdout).toContain(`helm v${version} (Helm ${major} flags:`);
       expect(run.stdout).toContain(`::add-mask::${token}`);
-      expect(run.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(token);
+      expect(
+        run.everything
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+      ).not.toContain(token);
     });
 
     it('the kubeconfig is gone after the step; a leftover (0600 in a 0700 directory) is removed by the post step', async () => {
@@ -271,7 +385,12 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(statSync(join(leftover, '..')).mode & 0o777).toBe(0o700);
       const post = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const c = spawn(process.execPath, [join(repoRoot, 'dist/helm-deploy/post/index.js')], {
-          env: { PATH: process.env['PATH'] ?? '', RUNNER_TEMP: run.dir, STATE_kubeconfig_path: leftover, GITHUB_STATE: join(run.dir, 'state') },
+          env: {
+            PATH: process.env['PATH'] ?? '',
+            RUNNER_TEMP: run.dir,
+            STATE_kubeconfig_path: leftover,
+            GITHUB_STATE: join(run.dir, 'state'),
+          },
         });
         let out = '';
         c.stdout.on('data', (b: Buffer) => (out += b.toString()));

@@ -16,7 +16,9 @@ const DEPLOY = 'example-org/shop/.github/workflows/deploy.yml';
 const SHA = (n: number) => `${String(n).padStart(2, '0')}`.repeat(20);
 
 afterAll(async () => {
-  await coreV1().deleteNamespace({ name: namespace }).catch(() => undefined);
+  await coreV1()
+    .deleteNamespace({ name: namespace })
+    .catch(() => undefined);
 });
 
 function deploy(runNumber: number, workflow = DEPLOY, extra: Record<string, string> = {}): Promise<ActionRun> {
@@ -47,7 +49,8 @@ function deploy(runNumber: number, workflow = DEPLOY, extra: Record<string, stri
 }
 
 const errors = (run: ActionRun): string[] => run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
-const revisions = async (): Promise<number> => (await coreV1().listNamespacedSecret({ namespace, labelSelector: 'owner=helm,name=shop' })).items.length;
+const revisions = async (): Promise<number> =>
+  (await coreV1().listNamespacedSecret({ namespace, labelSelector: 'owner=helm,name=shop' })).items.length;
 
 describe('helm-deploy ordering: run-number', () => {
   it('records the first run, then refuses an older run of the same workflow with nothing changed', async () => {
@@ -59,15 +62,21 @@ describe('helm-deploy ordering: run-number', () => {
 
     const older = await deploy(41);
     expect(older.code).toBe(1);
-    expect(errors(older)[0]).toContain(`::error::Not deployed: run #42 of ${DEPLOY} (commit ${SHA(42).slice(0, 12)}, run id 9000042) already deployed this release at `);
-    expect(errors(older)[0]).toContain(`this run #41 (commit ${SHA(41).slice(0, 12)}) is older, and an older run never overwrites a newer one. Nothing was changed.`);
+    expect(errors(older)[0]).toContain(
+      `::error::Not deployed: run #42 of ${DEPLOY} (commit ${SHA(42).slice(0, 12)}, run id 9000042) already deployed this release at `,
+    );
+    expect(errors(older)[0]).toContain(
+      `this run #41 (commit ${SHA(41).slice(0, 12)}) is older, and an older run never overwrites a newer one. Nothing was changed.`,
+    );
     expect(await revisions()).toBe(1);
     const cm = await coreV1().readNamespacedConfigMap({ namespace, name: 'polyglot-cd-order-shop' });
     expect(Object.values(cm.data ?? {}).map((v) => JSON.parse(v).runNumber)).toEqual([42]);
   }, 240_000);
 
   it('lets a re-run of the newest run and a newer run deploy, and orders each workflow among its own runs', async () => {
-    const again = await deploy(42, DEPLOY, { values: 'components:\n  web:\n    port: 8080\n    env:\n      ROLLOUT: "2"\n' });
+    const again = await deploy(42, DEPLOY, {
+      values: 'components:\n  web:\n    port: 8080\n    env:\n      ROLLOUT: "2"\n',
+    });
     expect(errors(again)).toEqual([]);
     expect(again.summary).toContain('\\(again: a re-run or a later step of the same run\\)');
     const newer = await deploy(43);

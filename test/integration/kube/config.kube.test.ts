@@ -35,7 +35,10 @@ describe('kube config against the local API server', () => {
     const dir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'token'), token, { mode: 0o600 });
-    writeFileSync(join(dir, 'ca.crt'), Buffer.from(admin.clusters[0]?.cluster['certificate-authority-data'] as string, 'base64'));
+    writeFileSync(
+      join(dir, 'ca.crt'),
+      Buffer.from(admin.clusters[0]?.cluster['certificate-authority-data'] as string, 'base64'),
+    );
     const secrets = new Secrets();
     const access = await loadInCluster({
       env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
@@ -52,7 +55,10 @@ describe('kube config against the local API server', () => {
     const bad = text.replace(token, 'not-the-token-0000000000');
     const access = await loadKubeconfig(bad, { allowExecAuth: false, secrets: new Secrets() });
     const { CoreV1Api } = await import('@kubernetes/client-node');
-    const err = (await access.kubeConfig.makeApiClient(CoreV1Api).listNamespace({ limit: 1 }).catch((e: unknown) => e)) as { code?: number };
+    const err = (await access.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespace({ limit: 1 })
+      .catch((e: unknown) => e)) as { code?: number };
     expect(err.code).toBe(401);
   });
 });

@@ -23,7 +23,11 @@ const dir = mkdtempSync(join(tmpdir(), 'pcd-kubeconfig-files-'));
 const file = join(dir, 'secret');
 writeFileSync(file, FILE_CONTENT);
 
-function kubeconfig(server: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}): Record<string, unknown> {
+function kubeconfig(
+  server: string,
+  user: Record<string, unknown>,
+  cluster: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Config',
@@ -43,11 +47,27 @@ describe('kubeconfig fields that read a file or run a program are refused, in ev
     ['token-file (@kubernetes/client-node)', { 'token-file': file }, /references a file \(token-file\)/],
     ['TokenFile', { TokenFile: file }, /references a file \(TokenFile\)/],
     ['token_file', { token_file: file }, /references a file \(token_file\)/],
-    ['client-certificate + client-key paths', { 'client-certificate': file, 'client-key': file }, /references a file \(client-certificate\)/],
+    [
+      'client-certificate + client-key paths',
+      { 'client-certificate': file, 'client-key': file },
+      /references a file \(client-certificate\)/,
+    ],
     ['clientKey', { token: 'x'.repeat(20), clientKey: file }, /references a file \(clientKey\)/],
-    ['exec plugin', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: ['-c', 'id'] } }, /exec credential plugin, which runs a program/],
-    ['Exec', { Exec: { command: '/bin/sh' } }, /user "u" has an exec credential plugin, which runs a program on this runner; refused/],
-    ['auth-provider', { 'auth-provider': { name: 'oidc', config: { 'id-token': 'x' } } }, /auth-provider entry; refused/],
+    [
+      'exec plugin',
+      { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: ['-c', 'id'] } },
+      /exec credential plugin, which runs a program/,
+    ],
+    [
+      'Exec',
+      { Exec: { command: '/bin/sh' } },
+      /user "u" has an exec credential plugin, which runs a program on this runner; refused/,
+    ],
+    [
+      'auth-provider',
+      { 'auth-provider': { name: 'oidc', config: { 'id-token': 'x' } } },
+      /auth-provider entry; refused/,
+    ],
     ['authProvider', { authProvider: { name: 'gcp' } }, /authProvider entry; refused/],
   ])('user %s', (_, user, message) => {
     expect(() => inspect(kubeconfig(server, user))).toThrow(InputError);
@@ -58,11 +78,21 @@ describe('kubeconfig fields that read a file or run a program are refused, in ev
     ['certificate-authority', { 'certificate-authority': file }],
     ['certificateAuthority', { certificateAuthority: file }],
   ])('cluster %s (a CA file of the runner)', (key, cluster) => {
-    expect(() => inspect(kubeconfig(server, { token: 'x'.repeat(20) }, cluster))).toThrow(`cluster "c" references a file (${key}); embed the CA instead (certificate-authority-data)`);
+    expect(() => inspect(kubeconfig(server, { token: 'x'.repeat(20) }, cluster))).toThrow(
+      `cluster "c" references a file (${key}); embed the CA instead (certificate-authority-data)`,
+    );
   });
 
   it('embedded credentials pass', () => {
-    expect(inspect(kubeconfig(server, { token: 'x'.repeat(20) }, { 'certificate-authority-data': Buffer.from('pem').toString('base64') })).authMethod).toBe('token');
+    expect(
+      inspect(
+        kubeconfig(
+          server,
+          { token: 'x'.repeat(20) },
+          { 'certificate-authority-data': Buffer.from('pem').toString('base64') },
+        ),
+      ).authMethod,
+    ).toBe('token');
   });
 });
 
@@ -78,7 +108,9 @@ describe('real helm: which token-file spellings it reads (each must be refused a
     caData = readFileSync(tls.caFile).toString('base64');
     api = createServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (req, res) => {
       seen.push(String(req.headers.authorization ?? ''));
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401}');
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401}');
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -87,9 +119,14 @@ describe('real helm: which token-file spellings it reads (each must be refused a
 
   it.each(['tokenFile', 'token-file', 'TokenFile', 'token_file'])('%s', async (key) => {
     const path = join(dir, `${key}.kubeconfig`);
-    writeFileSync(path, JSON.stringify(kubeconfig(url, { [key]: file }, { 'certificate-authority-data': caData })), { mode: 0o600 });
+    writeFileSync(path, JSON.stringify(kubeconfig(url, { [key]: file }, { 'certificate-authority-data': caData })), {
+      mode: 0o600,
+    });
     seen.length = 0;
-    await promisify(execFile)(helmBinary(), ['list', '--kubeconfig', path], { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 30_000 }).catch(() => undefined);
+    await promisify(execFile)(helmBinary(), ['list', '--kubeconfig', path], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir },
+      timeout: 30_000,
+    }).catch(() => undefined);
     expect(seen.length).toBeGreaterThan(0); // helm did reach the stand-in
     const readsTheFile = seen.some((h) => h === `Bearer ${FILE_CONTENT}`);
     // recorded with Helm 4.2.4 (client-go v0.35): only `tokenFile` is read; the others are ignored

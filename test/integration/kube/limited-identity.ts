@@ -10,19 +10,37 @@ export interface LimitedIdentity {
   remove(): Promise<void>;
 }
 
-export async function limitedIdentity(core: CoreV1Api, home: string, rules: { resources: string[]; verbs: string[] }[]): Promise<LimitedIdentity> {
+export async function limitedIdentity(
+  core: CoreV1Api,
+  home: string,
+  rules: { resources: string[]; verbs: string[] }[],
+): Promise<LimitedIdentity> {
   const sa = uniqueName('pcd-limited');
   await core.createNamespacedServiceAccount({ namespace: home, body: { metadata: { name: sa } } });
   const rbac = kubeConfig().makeApiClient(RbacAuthorizationV1Api);
-  await rbac.createClusterRole({ body: { metadata: { name: sa }, rules: rules.map((r) => ({ apiGroups: [''], ...r })) } });
+  await rbac.createClusterRole({
+    body: { metadata: { name: sa }, rules: rules.map((r) => ({ apiGroups: [''], ...r })) },
+  });
   await rbac.createClusterRoleBinding({
-    body: { metadata: { name: sa }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: sa }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: home }] },
+    body: {
+      metadata: { name: sa },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: sa },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: home }],
+    },
   });
   // Kubernetes >= 1.24 makes no token Secrets: ask the TokenRequest API (1 h)
-  const token = await waitFor('the service account token', async () => {
-    const r = await core.createNamespacedServiceAccountToken({ namespace: home, name: sa, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
-    return r.status?.token;
-  }, { timeoutMs: 60_000 });
+  const token = await waitFor(
+    'the service account token',
+    async () => {
+      const r = await core.createNamespacedServiceAccountToken({
+        namespace: home,
+        name: sa,
+        body: { spec: { audiences: [], expirationSeconds: 3600 } },
+      });
+      return r.status?.token;
+    },
+    { timeoutMs: 60_000 },
+  );
   // a secret canary (test/README.md): it must show nowhere the suite captures
   registerSecret(`service-account token of ${sa}`, token);
   const cluster = kubeConfig().getCurrentCluster();

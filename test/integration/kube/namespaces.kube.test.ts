@@ -3,7 +3,15 @@
 // delete permission (RBAC 403 with the API's reason).
 import { afterAll, describe, expect, it } from 'vitest';
 import { Secrets } from '@polyglot-cd/action-kit';
-import { deleteNamespace, KubeApiError, listNamespaces, loadKubeconfig, namespaceClient, waitForNamespaceGone, type NamespaceClient } from '@polyglot-cd/kube';
+import {
+  deleteNamespace,
+  KubeApiError,
+  listNamespaces,
+  loadKubeconfig,
+  namespaceClient,
+  waitForNamespaceGone,
+  type NamespaceClient,
+} from '@polyglot-cd/kube';
 import { coreV1, uniqueName } from '../../kube/harness.js';
 import { limitedIdentity } from './limited-identity.js';
 
@@ -62,7 +70,9 @@ describe('namespaces against the real API server', () => {
       expect(err).toBeInstanceOf(KubeApiError);
       expect((err as KubeApiError).status?.code).toBe(403);
       expect((err as Error).message).toMatch(
-        new RegExp(`delete namespace ${victim} is forbidden: HTTP 403 Forbidden: namespaces "${victim}" is forbidden: User "${who.user}" cannot delete resource "namespaces"`),
+        new RegExp(
+          `delete namespace ${victim} is forbidden: HTTP 403 Forbidden: namespaces "${victim}" is forbidden: User "${who.user}" cannot delete resource "namespaces"`,
+        ),
       );
       expect((await core.readNamespace({ name: victim })).status?.phase).toBe('Active');
     } finally {

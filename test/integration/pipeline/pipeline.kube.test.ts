@@ -21,7 +21,17 @@ import { join } from 'node:path';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-import { appsV1, coreV1, helm, helmOf, kubeConfig, kubeconfigPath, serviceAccountKubeconfig, stackInfo, waitFor } from '../../kube/harness.js';
+import {
+  appsV1,
+  coreV1,
+  helm,
+  helmOf,
+  kubeConfig,
+  kubeconfigPath,
+  serviceAccountKubeconfig,
+  stackInfo,
+  waitFor,
+} from '../../kube/harness.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pcd-pipeline-e2e-'));
 const cache = join(work, 'cache');
@@ -67,14 +77,22 @@ function registryHost(): string {
 
 /** the digest the registry has for a tag (skopeo: the independent witness) */
 function registryDigest(ref: string): string {
-  const r = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], { encoding: 'utf8', env: { ...process.env, CONTAINERS_STORAGE_CONF: join(cache, 'pipeline', 'containers', 'storage.conf') } });
+  const r = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], {
+    encoding: 'utf8',
+    env: { ...process.env, CONTAINERS_STORAGE_CONF: join(cache, 'pipeline', 'containers', 'storage.conf') },
+  });
   if (r.status !== 0) throw new Error(`skopeo inspect ${ref}: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { Digest: string }).Digest;
 }
 
 async function deployedImages(): Promise<Record<string, string>> {
   const list = await appsV1().listNamespacedDeployment({ namespace: ns });
-  return Object.fromEntries(list.items.map((d) => [d.metadata?.labels?.['app.kubernetes.io/component'] ?? d.metadata?.name ?? '', d.spec?.template.spec?.containers[0]?.image ?? '']));
+  return Object.fromEntries(
+    list.items.map((d) => [
+      d.metadata?.labels?.['app.kubernetes.io/component'] ?? d.metadata?.name ?? '',
+      d.spec?.template.spec?.containers[0]?.image ?? '',
+    ]),
+  );
 }
 
 interface PodView {
@@ -103,7 +121,9 @@ async function pods(): Promise<PodView[]> {
 /** GET through the API server's service proxy, as the admin kubeconfig: the app's own answer. */
 async function viaServiceProxy(service: string, path: string): Promise<string> {
   const kc = kubeConfig();
-  const url = new URL(`${kc.getCurrentCluster()?.server ?? ''}/api/v1/namespaces/${ns}/services/${service}/proxy/${path}`);
+  const url = new URL(
+    `${kc.getCurrentCluster()?.server ?? ''}/api/v1/namespaces/${ns}/services/${service}/proxy/${path}`,
+  );
   const opts: Parameters<typeof request>[1] = { method: 'GET', timeout: 15_000 };
   await kc.applyToHTTPSOptions(opts);
   return new Promise((resolve, reject) => {
@@ -111,7 +131,11 @@ async function viaServiceProxy(service: string, path: string): Promise<string> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url.pathname}: HTTP ${res.statusCode}: ${body.slice(0, 500)}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(body)
+          : reject(new Error(`GET ${url.pathname}: HTTP ${res.statusCode}: ${body.slice(0, 500)}`)),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: no answer in 15 s`)));
     req.on('error', reject);
@@ -163,7 +187,9 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     // pipeline made it trust, and runs them: one Ready pod per component
     expect(host).not.toBe(stackInfo().registryHost);
     expect(r.out).toContain(`the local node pulls from ${host}`);
-    expect(readFileSync(join(stackInfo().node.certsDir, host, 'hosts.toml'), 'utf8')).toContain(`server = "http://${host}"`);
+    expect(readFileSync(join(stackInfo().node.certsDir, host, 'hosts.toml'), 'utf8')).toContain(
+      `server = "http://${host}"`,
+    );
     const running = (await pods()).filter((p) => !p.terminating);
     expect(running.map((p) => p.component).sort()).toEqual(['backend', 'frontend']);
     for (const p of running) {
@@ -174,11 +200,21 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     }
 
     // the app's own answers, through the API server's service proxy
-    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({ service: 'backend', version: VERSION });
-    expect(await viaServiceProxy('shop-backend:http', 'api/items')).toBe(readFileSync(join(shop, 'backend', 'app', 'api', 'items'), 'utf8'));
-    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'));
+    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({
+      service: 'backend',
+      version: VERSION,
+    });
+    expect(await viaServiceProxy('shop-backend:http', 'api/items')).toBe(
+      readFileSync(join(shop, 'backend', 'app', 'api', 'items'), 'utf8'),
+    );
+    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(
+      readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'),
+    );
 
-    const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
+    const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as {
+      version: number;
+      info: { status: string };
+    };
     expect(status).toMatchObject({ version: 1, info: { status: 'deployed' } });
     const namespace = await coreV1().readNamespace({ name: ns });
     firstUid = namespace.metadata?.uid ?? '';
@@ -208,29 +244,42 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     writeFileSync(join(app, 'backend', 'app', 'VERSION'), `${next}\n`);
     const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
     expect(r.code, r.out).toBe(0);
-    const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as { version: number; info: { status: string } };
+    const status = JSON.parse((await helm(['status', 'shop', '-n', ns, '-o', 'json'])).stdout) as {
+      version: number;
+      info: { status: string };
+    };
     expect(status).toMatchObject({ version: 2, info: { status: 'deployed' } });
     const namespace = await coreV1().readNamespace({ name: ns });
     expect(namespace.metadata?.uid).toBe(firstUid);
     const images = await deployedImages();
     expect(Object.keys(images).sort()).toEqual(Object.keys(firstImages).sort());
     const host = registryHost();
-    for (const c of ['backend', 'frontend']) expect(images[c]).toBe(`${host}/shop/${c}@${registryDigest(`${host}/shop/${c}:pr-${pr}`)}`);
+    for (const c of ['backend', 'frontend'])
+      expect(images[c]).toBe(`${host}/shop/${c}@${registryDigest(`${host}/shop/${c}:pr-${pr}`)}`);
     expect(images['backend']).not.toBe(firstImages['backend']); // a new build, a new digest
     expect(r.out).not.toContain('started a local registry'); // the registry of the first run is reused
 
     // the new backend answers; the old pods stop on SIGTERM (no wait for the grace period) and are gone
     const t0 = Date.now();
-    await waitFor('the old pods to be gone', async () => {
-      const now = await pods();
-      return now.length === 2 && now.every((p) => p.ready && !p.terminating && p.imageID === images[p.component]);
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(
+      'the old pods to be gone',
+      async () => {
+        const now = await pods();
+        return now.length === 2 && now.every((p) => p.ready && !p.terminating && p.imageID === images[p.component]);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     const stopSecs = (Date.now() - t0) / 1000;
     console.log(`[pipeline-test] the replaced pods were gone ${stopSecs.toFixed(1)} s after the run ended`);
     // with httpd as PID 1 (deaf to SIGTERM) they would linger until the 30 s grace period ends
     expect(stopSecs, 'the replaced pods should stop on SIGTERM, long before the 30 s grace period').toBeLessThan(15);
-    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({ service: 'backend', version: next });
-    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'));
+    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/version'))).toEqual({
+      service: 'backend',
+      version: next,
+    });
+    expect(await viaServiceProxy('shop-frontend:http', '')).toBe(
+      readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'),
+    );
   }, 300_000);
 
   it('cleanup (pr-cleanup.yml) removes the namespace', async () => {
@@ -254,7 +303,14 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   it('the documented RBAC grants no more than the flows need', async () => {
     const api = kubeConfig().makeApiClient(AuthorizationV1Api);
     const can = async (sa: string, verb: string, resource: string, namespace = '', group = ''): Promise<boolean> => {
-      const r = await api.createSubjectAccessReview({ body: { spec: { user: `system:serviceaccount:polyglot-cd:${sa}`, resourceAttributes: { verb, resource, namespace, group } } } });
+      const r = await api.createSubjectAccessReview({
+        body: {
+          spec: {
+            user: `system:serviceaccount:polyglot-cd:${sa}`,
+            resourceAttributes: { verb, resource, namespace, group },
+          },
+        },
+      });
       return r.status?.allowed === true;
     };
     expect(await can('preview-deployer', 'create', 'namespaces')).toBe(true);

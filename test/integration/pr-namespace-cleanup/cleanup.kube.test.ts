@@ -16,7 +16,16 @@ import { ownershipMetadata } from '@polyglot-cd/kube';
 import { main } from '../../../actions/pr-namespace-cleanup/src/main.js';
 import { parseFileCommands, runBundle, runInProcess, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
-import { coreV1, helm, helmOf, HELM_MAJORS, type HelmMajor, kubeconfigPath, stackInfo, waitFor } from '../../kube/harness.js';
+import {
+  coreV1,
+  helm,
+  helmOf,
+  HELM_MAJORS,
+  type HelmMajor,
+  kubeconfigPath,
+  stackInfo,
+  waitFor,
+} from '../../kube/harness.js';
 import { limitedIdentity } from '../kube/limited-identity.js';
 
 const TOKEN = canary('cleanup github token');
@@ -32,40 +41,92 @@ function prBase(): number {
   return randomInt(100_000_000, 900_000_000);
 }
 
-async function createNs(name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): Promise<V1Namespace> {
+async function createNs(
+  name: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): Promise<V1Namespace> {
   created.push(name);
   return core.createNamespace({ body: { metadata: { name, labels, annotations } } });
 }
 
-async function createOwned(name: string, m: { labels: Record<string, string>; annotations: Record<string, string> }): Promise<V1Namespace> {
+async function createOwned(
+  name: string,
+  m: { labels: Record<string, string>; annotations: Record<string, string> },
+): Promise<V1Namespace> {
   return createNs(name, m.labels, m.annotations);
 }
 
-function owned(id: string, pr: number, expiresAt = new Date(Date.now() + 7 * 86_400_000), extra: Record<string, string> = {}) {
-  const m = ownershipMetadata({ repositoryId: id, repository: 'example-org/shop', pr, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', expiresAt });
+function owned(
+  id: string,
+  pr: number,
+  expiresAt = new Date(Date.now() + 7 * 86_400_000),
+  extra: Record<string, string> = {},
+) {
+  const m = ownershipMetadata({
+    repositoryId: id,
+    repository: 'example-org/shop',
+    pr,
+    commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    expiresAt,
+  });
   return { labels: { ...m.labels, ...extra }, annotations: m.annotations };
 }
 
 /** A pod of the stack's web image in `namespace`, Running and Ready on the node (it stops on SIGTERM). */
 async function runningPod(namespace: string, name = 'web'): Promise<V1Pod> {
   // the ServiceAccount admission plugin refuses pods until the controller-manager made the namespace's default one
-  await waitFor(`the default ServiceAccount of ${namespace}`, async () => {
-    const sas = await core.listNamespacedServiceAccount({ namespace });
-    return sas.items.some((sa) => sa.metadata?.name === 'default');
-  }, { timeoutMs: 120_000, intervalMs: 500 });
+  await waitFor(
+    `the default ServiceAccount of ${namespace}`,
+    async () => {
+      const sas = await core.listNamespacedServiceAccount({ namespace });
+      return sas.items.some((sa) => sa.metadata?.name === 'default');
+    },
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
   await core.createNamespacedPod({
     namespace,
-    body: { metadata: { name, labels: { app: name } }, spec: { containers: [{ name, image: stackInfo().images.web, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 } }] } },
+    body: {
+      metadata: { name, labels: { app: name } },
+      spec: {
+        containers: [
+          {
+            name,
+            image: stackInfo().images.web,
+            ports: [{ containerPort: 8080 }],
+            readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 },
+          },
+        ],
+      },
+    },
   });
-  return waitFor(`pod ${namespace}/${name} Ready`, async () => {
-    const p = await core.readNamespacedPod({ namespace, name });
-    return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 500 });
+  return waitFor(
+    `pod ${namespace}/${name} Ready`,
+    async () => {
+      const p = await core.readNamespacedPod({ namespace, name });
+      return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
 }
 
 /** Installs the tiny chart with the stack's web image and waits until its pod is Ready. */
 async function installRelease(namespace: string, release: string, major: HelmMajor): Promise<void> {
-  await helm(['install', release, tinyChart, '--namespace', namespace, '--wait', '--timeout', '120s', '--set-string', `image=${stackInfo().images.web}`], { major, timeoutMs: 180_000 });
+  await helm(
+    [
+      'install',
+      release,
+      tinyChart,
+      '--namespace',
+      namespace,
+      '--wait',
+      '--timeout',
+      '120s',
+      '--set-string',
+      `image=${stackInfo().images.web}`,
+    ],
+    { major, timeoutMs: 180_000 },
+  );
   const pods = await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/instance=${release}` });
   expect(pods.items.map((p) => p.status?.phase)).toEqual(['Running']);
 }
@@ -81,7 +142,10 @@ async function exists(name: string): Promise<boolean> {
 }
 
 /** A GitHub API on 127.0.0.1: /repos/example-org/shop/pulls/<n> answers from `states`. */
-async function github(states: Map<number, 'open' | 'closed'>, opts: { rateLimitFirst?: number } = {}): Promise<ScriptedServer> {
+async function github(
+  states: Map<number, 'open' | 'closed'>,
+  opts: { rateLimitFirst?: number } = {},
+): Promise<ScriptedServer> {
   let limited = opts.rateLimitFirst ?? 0;
   return startServer((req): Step => {
     const m = /^\/repos\/example-org\/shop\/pulls\/(\d+)$/.exec(req.url ?? '');
@@ -98,14 +162,22 @@ async function github(states: Map<number, 'open' | 'closed'>, opts: { rateLimitF
           'x-ratelimit-resource': 'core',
           'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
         },
-        body: JSON.stringify({ message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' }),
+        body: JSON.stringify({
+          message: 'API rate limit exceeded for installation ID 1.',
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        }),
       };
     }
     const state = m ? states.get(Number(m[1])) : undefined;
-    if (!state) return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
+    if (!state)
+      return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
     return {
       status: 200,
-      headers: { 'content-type': 'application/json', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) },
+      headers: {
+        'content-type': 'application/json',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      },
       body: JSON.stringify({ number: Number(m?.[1]), state }),
     };
   });
@@ -126,10 +198,18 @@ function ws(id: string, inputs: Record<string, string>, api?: ScriptedServer, ma
   );
 }
 
-const run = (w: ReturnType<typeof ws>): Promise<ActionRun> => runInProcess('pr-namespace-cleanup', (ctx) => main(ctx), w);
+const run = (w: ReturnType<typeof ws>): Promise<ActionRun> =>
+  runInProcess('pr-namespace-cleanup', (ctx) => main(ctx), w);
 /** Lines a user could read; `::add-mask::` lines are consumed by the runner and never shown. */
-const visible = (r: ActionRun): string => r.everything.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-const names = (json: string | undefined): string[] => (JSON.parse(json ?? '[]') as ({ namespace: string } | string)[]).map((x) => (typeof x === 'string' ? x : x.namespace)).sort();
+const visible = (r: ActionRun): string =>
+  r.everything
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+const names = (json: string | undefined): string[] =>
+  (JSON.parse(json ?? '[]') as ({ namespace: string } | string)[])
+    .map((x) => (typeof x === 'string' ? x : x.namespace))
+    .sort();
 
 beforeAll(() => {
   core = coreV1();
@@ -144,7 +224,16 @@ describe('mode gc', () => {
   it('deletes only owned namespaces whose PR is closed or that expired; reports every other one', async () => {
     const id = repoId();
     const b = prBase();
-    const pr = { closed: b, open: b + 1, expired: b + 2, keep: b + 3, protectedNs: b + 4, foreign: b + 5, byHand: b + 6, mismatch: b + 7 };
+    const pr = {
+      closed: b,
+      open: b + 1,
+      expired: b + 2,
+      keep: b + 3,
+      protectedNs: b + 4,
+      foreign: b + 5,
+      byHand: b + 6,
+      mismatch: b + 7,
+    };
     await Promise.all([
       createOwned(`pr-${pr.closed}`, owned(id, pr.closed)),
       createOwned(`pr-${pr.open}`, owned(id, pr.open)),
@@ -161,14 +250,23 @@ describe('mode gc', () => {
     // the two namespaces it must delete hold running pods, and so does one it must keep
     await Promise.all([runningPod(`pr-${pr.closed}`), runningPod(`pr-${pr.expired}`), runningPod(`pr-${pr.open}`)]);
     const states = new Map<number, 'open' | 'closed'>([
-      [pr.closed, 'closed'], [pr.open, 'open'], [pr.expired, 'open'], [pr.keep, 'closed'], [pr.protectedNs, 'closed'], [pr.foreign, 'closed'], [pr.byHand, 'closed'], [pr.mismatch, 'closed'],
+      [pr.closed, 'closed'],
+      [pr.open, 'open'],
+      [pr.expired, 'open'],
+      [pr.keep, 'closed'],
+      [pr.protectedNs, 'closed'],
+      [pr.foreign, 'closed'],
+      [pr.byHand, 'closed'],
+      [pr.mismatch, 'closed'],
     ]);
     const api = await github(states);
     try {
       const r = await run(ws(id, { mode: 'gc', protected: `staging\npr-${pr.protectedNs}`, concurrency: '4' }, api));
       expect(r.stdout).not.toContain('::error::');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([`pr-${pr.closed}`, `pr-${pr.expired}`].sort((a, b) => (a < b ? -1 : 1)));
+      expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual(
+        [`pr-${pr.closed}`, `pr-${pr.expired}`].sort((a, b) => (a < b ? -1 : 1)),
+      );
       const skipped = JSON.parse(r.outputs['skipped'] ?? '[]') as { namespace: string; reason: string }[];
       const why = Object.fromEntries(skipped.map((s) => [s.namespace, s.reason]));
       expect(why[`pr-${pr.open}`]).toBe(`PR #${pr.open} is open`);
@@ -179,11 +277,14 @@ describe('mode gc', () => {
       expect(Object.keys(why)).toHaveLength(4);
       expect(JSON.parse(r.outputs['failed'] ?? '')).toEqual([]);
       // only the PRs whose namespaces needed it were asked about (not the expired, keep, protected ones)
-      expect(api.requests.map((q) => q.url).sort()).toEqual([`/repos/example-org/shop/pulls/${pr.closed}`, `/repos/example-org/shop/pulls/${pr.open}`].sort());
+      expect(api.requests.map((q) => q.url).sort()).toEqual(
+        [`/repos/example-org/shop/pulls/${pr.closed}`, `/repos/example-org/shop/pulls/${pr.open}`].sort(),
+      );
       // really gone, and everything else really there
       expect(await exists(`pr-${pr.closed}`)).toBe(false);
       expect(await exists(`pr-${pr.expired}`)).toBe(false);
-      for (const n of [pr.open, pr.keep, pr.protectedNs, pr.foreign, pr.byHand, pr.mismatch]) expect(await exists(`pr-${n}`)).toBe(true);
+      for (const n of [pr.open, pr.keep, pr.protectedNs, pr.foreign, pr.byHand, pr.mismatch])
+        expect(await exists(`pr-${n}`)).toBe(true);
       const kept = await core.readNamespacedPod({ namespace: `pr-${pr.open}`, name: 'web' });
       expect(kept.metadata?.deletionTimestamp).toBeUndefined();
       expect(kept.status?.phase).toBe('Running');
@@ -191,7 +292,11 @@ describe('mode gc', () => {
       expect(await exists('kube-system')).toBe(true);
       // the summary table: namespace, PR, age, action, reason
       expect(r.summary).toContain('| Namespace | PR | Age | Action | Reason |');
-      expect(r.summary).toMatch(new RegExp(`<code>pr-${pr.closed}</code> \\| \\\\#${pr.closed} \\| \\d+s \\| deleted \\| PR \\\\#${pr.closed} is closed`));
+      expect(r.summary).toMatch(
+        new RegExp(
+          `<code>pr-${pr.closed}</code> \\| \\\\#${pr.closed} \\| \\d+s \\| deleted \\| PR \\\\#${pr.closed} is closed`,
+        ),
+      );
       expect(visible(r)).not.toContain(TOKEN);
     } finally {
       await api.close();
@@ -201,14 +306,28 @@ describe('mode gc', () => {
   it('pauses on a GitHub 403 rate-limit answer until its reset time, then goes on', async () => {
     const id = repoId();
     const b = prBase();
-    await Promise.all([0, 1, 2].map((i) => createNs(`pr-${b + i}`, owned(id, b + i).labels, owned(id, b + i).annotations)));
-    const api = await github(new Map([[b, 'closed'], [b + 1, 'closed'], [b + 2, 'open']]), { rateLimitFirst: 1 });
+    await Promise.all(
+      [0, 1, 2].map((i) => createNs(`pr-${b + i}`, owned(id, b + i).labels, owned(id, b + i).annotations)),
+    );
+    const api = await github(
+      new Map([
+        [b, 'closed'],
+        [b + 1, 'closed'],
+        [b + 2, 'open'],
+      ]),
+      { rateLimitFirst: 1 },
+    );
     try {
       const r = await run(ws(id, { mode: 'gc', concurrency: '3', 'wait-timeout': '0' }, api));
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/GitHub API rate limit hit: pausing lookups for \d+s/);
       expect(names(r.outputs['deleted'])).toEqual([`pr-${b}`, `pr-${b + 1}`]);
-      expect(api.requests.filter((q) => q.url.endsWith(`/pulls/${b}`) || q.url.endsWith(`/pulls/${b + 1}`) || q.url.endsWith(`/pulls/${b + 2}`)).length).toBe(4);
+      expect(
+        api.requests.filter(
+          (q) =>
+            q.url.endsWith(`/pulls/${b}`) || q.url.endsWith(`/pulls/${b + 1}`) || q.url.endsWith(`/pulls/${b + 2}`),
+        ).length,
+      ).toBe(4);
       // the rate-limited PR was asked again only after the reset time the server announced
       const limited = api.requests[0] as { url: string; at: number };
       const resetAt = (Math.floor(limited.at / 1000) + 1) * 1000;
@@ -227,16 +346,29 @@ describe('mode gc', () => {
     await createNs(home);
     const who = await limitedIdentity(core, home, [{ resources: ['namespaces'], verbs: ['get', 'list'] }]);
     await Promise.all([0, 1, 2].map((i) => createOwned(`pr-${b + i}`, owned(id, b + i))));
-    const api = await github(new Map([[b, 'closed'], [b + 1, 'closed'], [b + 2, 'closed']]));
+    const api = await github(
+      new Map([
+        [b, 'closed'],
+        [b + 1, 'closed'],
+        [b + 2, 'closed'],
+      ]),
+    );
     try {
       const w = ws(id, { mode: 'gc', concurrency: '1' }, api);
       w.env['INPUT_KUBECONFIG'] = who.kubeconfig;
       const r = await run(w);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(new RegExp(`::error::delete namespace pr-\\d+ is forbidden: HTTP 403 Forbidden: namespaces "pr-\\d+" is forbidden: User "${who.user}" cannot delete resource "namespaces"`));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `::error::delete namespace pr-\\d+ is forbidden: HTTP 403 Forbidden: namespaces "pr-\\d+" is forbidden: User "${who.user}" cannot delete resource "namespaces"`,
+        ),
+      );
       expect(JSON.parse(r.outputs['failed'] ?? '')).toHaveLength(1);
       const skipped = JSON.parse(r.outputs['skipped'] ?? '') as { reason: string }[];
-      expect(skipped.map((s) => s.reason)).toEqual(['not attempted: an earlier delete was forbidden (403)', 'not attempted: an earlier delete was forbidden (403)']);
+      expect(skipped.map((s) => s.reason)).toEqual([
+        'not attempted: an earlier delete was forbidden (403)',
+        'not attempted: an earlier delete was forbidden (403)',
+      ]);
       expect(r.summary).toContain('**Stopped:**');
       for (const i of [0, 1, 2]) expect(await exists(`pr-${b + i}`)).toBe(true);
     } finally {
@@ -249,15 +381,29 @@ describe('mode gc', () => {
     const id = repoId();
     const b = prBase();
     await createNs(`pr-${b}`, owned(id, b).labels, owned(id, b).annotations);
-    await createNs(`pr-${b + 1}`, owned(id, b + 1, new Date(Date.now() - 1000)).labels, owned(id, b + 1, new Date(Date.now() - 1000)).annotations);
-    const api = await github(new Map([[b, 'closed'], [b + 1, 'open']]));
+    await createNs(
+      `pr-${b + 1}`,
+      owned(id, b + 1, new Date(Date.now() - 1000)).labels,
+      owned(id, b + 1, new Date(Date.now() - 1000)).annotations,
+    );
+    const api = await github(
+      new Map([
+        [b, 'closed'],
+        [b + 1, 'open'],
+      ]),
+    );
     try {
       const r = await run(ws(id, { mode: 'gc', 'dry-run': 'true' }, api));
       expect(r.code).toBe(0);
       expect(JSON.parse(r.outputs['would-delete'] ?? '')).toEqual(
         [
           { namespace: `pr-${b}`, reason: `PR #${b} is closed` },
-          { namespace: `pr-${b + 1}`, reason: expect.stringMatching(/^expired at .* \(annotation polyglot-cd\/expires-at\)$/) as unknown as string },
+          {
+            namespace: `pr-${b + 1}`,
+            reason: expect.stringMatching(
+              /^expired at .* \(annotation polyglot-cd\/expires-at\)$/,
+            ) as unknown as string,
+          },
         ].sort((x, y) => (x.namespace < y.namespace ? -1 : 1)),
       );
       expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([]);
@@ -268,7 +414,6 @@ describe('mode gc', () => {
       await api.close();
     }
   });
-
 });
 
 describe('mode pr', () => {
@@ -276,12 +421,22 @@ describe('mode pr', () => {
     const pr = prBase();
     const r = await run(ws(repoId(), { mode: 'pr', 'pr-number': String(pr) }));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.outputs['skipped'] ?? '')).toEqual([{ namespace: `pr-${pr}`, reason: 'does not exist (already deleted, or never deployed)' }]);
+    expect(JSON.parse(r.outputs['skipped'] ?? '')).toEqual([
+      { namespace: `pr-${pr}`, reason: 'does not exist (already deleted, or never deployed)' },
+    ]);
   });
 
   it.each([
-    ['a look-alike made by hand (no labels)', (_id: string, _pr: number) => ({ labels: {}, annotations: {} }), /label app.kubernetes.io\/managed-by is missing/],
-    ['another repository\'s namespace', (_id: string, pr: number) => owned(repoId(), pr), /polyglot-cd\/repository-id is .* not this repository's id/],
+    [
+      'a look-alike made by hand (no labels)',
+      (_id: string, _pr: number) => ({ labels: {}, annotations: {} }),
+      /label app.kubernetes.io\/managed-by is missing/,
+    ],
+    [
+      "another repository's namespace",
+      (_id: string, pr: number) => owned(repoId(), pr),
+      /polyglot-cd\/repository-id is .* not this repository's id/,
+    ],
   ])('refuses %s: reported, failed, never deleted', async (_t, meta, reason) => {
     const id = repoId();
     const pr = prBase();
@@ -302,7 +457,9 @@ describe('mode pr', () => {
     await createNs(`pr-${pr}`, owned(id, pr, undefined, { 'polyglot-cd/keep': 'true' }).labels, {});
     const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr) }));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.outputs['skipped'] ?? '')).toEqual([{ namespace: `pr-${pr}`, reason: 'labelled polyglot-cd/keep=true' }]);
+    expect(JSON.parse(r.outputs['skipped'] ?? '')).toEqual([
+      { namespace: `pr-${pr}`, reason: 'labelled polyglot-cd/keep=true' },
+    ]);
     expect(await exists(`pr-${pr}`)).toBe(true);
   });
 
@@ -311,17 +468,28 @@ describe('mode pr', () => {
     const pr = prBase();
     const name = `pr-${pr}`;
     await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
-    await core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+    await core.createNamespacedConfigMap({
+      namespace: name,
+      body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } },
+    });
     // long enough for the namespace controller to report its conditions on a loaded machine (8 s was
     // once not: "no deletion condition reported yet")
-    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr), 'wait-timeout': '30s', 'uninstall-releases': 'false' }));
+    const r = await run(
+      ws(id, { mode: 'pr', 'pr-number': String(pr), 'wait-timeout': '30s', 'uninstall-releases': 'false' }),
+    );
     expect(r.code).toBe(1);
     const failed = JSON.parse(r.outputs['failed'] ?? '') as { namespace: string; reason: string }[];
-    expect(failed[0]?.reason).toMatch(/still Terminating after \d+s: .*NamespaceFinalizersRemaining: SomeFinalizersRemain/);
+    expect(failed[0]?.reason).toMatch(
+      /still Terminating after \d+s: .*NamespaceFinalizersRemaining: SomeFinalizersRemain/,
+    );
     const cm = await core.readNamespacedConfigMap({ namespace: name, name: 'held' });
     expect(cm.metadata?.finalizers).toEqual(['example.com/hold']);
     // release the finalizer ourselves (the test's job, never the action's): the namespace then goes
-    await core.replaceNamespacedConfigMap({ namespace: name, name: 'held', body: { ...cm, metadata: { ...cm.metadata, finalizers: [] } } });
+    await core.replaceNamespacedConfigMap({
+      namespace: name,
+      name: 'held',
+      body: { ...cm, metadata: { ...cm.metadata, finalizers: [] } },
+    });
     await waitFor('namespace gone', async () => !(await exists(name)), { timeoutMs: 60_000 });
   });
 
@@ -330,7 +498,10 @@ describe('mode pr', () => {
     const pr = prBase();
     await createNs(`pr-${pr}`, owned(id, pr).labels, owned(id, pr).annotations);
     await runningPod(`pr-${pr}`);
-    const r = await runBundle('pr-namespace-cleanup', ws(id, { mode: 'pr', 'pr-number': String(pr), 'uninstall-releases': 'false' }));
+    const r = await runBundle(
+      'pr-namespace-cleanup',
+      ws(id, { mode: 'pr', 'pr-number': String(pr), 'uninstall-releases': 'false' }),
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([`pr-${pr}`]);
@@ -338,65 +509,77 @@ describe('mode pr', () => {
   }, 300_000);
 });
 
-describe.each(HELM_MAJORS.map((m) => [m, helmOf(m).version] as [HelmMajor, string]))('mode pr, releases uninstalled with real Helm %s (%s)', (major) => {
-  it('uninstalls the Helm release, deletes the namespace with its UID and waits until it is gone', async () => {
-    const id = repoId();
-    const pr = prBase();
-    const name = `pr-${pr}`;
-    const nsObj = await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
-    await installRelease(name, 'web', major);
-    const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr) }, undefined, major));
-    expect(r.stdout).not.toContain('::error::');
-    expect(r.code).toBe(0);
-    // this major's binary, asked its version, then the uninstall flags of this major
-    const { bin } = helmOf(major);
-    expect(r.stdout).toContain(`Using helm from POLYGLOT_CD_HELM_BIN=${bin}`);
-    expect(r.stdout).toContain(`::debug::run: ${bin} version --template {{.Version}}`);
-    expect(r.stdout).toContain(`::debug::run: ${bin} uninstall --namespace ${name} --timeout 180s ${major === '4' ? '--wait=watcher' : '--wait'} -- web`);
-    expect(r.stdout).toMatch(/Uninstall 1 Helm release\(s\) in pr-\d+: web/);
-    expect(r.stdout).toContain('Uninstalled release web');
-    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
-    expect(await exists(name)).toBe(false);
-    expect(nsObj.metadata?.uid).toBeTruthy();
-    // the token is masked (only the ::add-mask:: line, which the runner consumes, carries it)
-    const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
-    expect(r.everything.includes(token)).toBe(true);
-    expect(visible(r)).not.toContain(token);
-    // the kubeconfig written for helm (0600 under RUNNER_TEMP) is gone again; the post step finds nothing left
-    const state = parseFileCommands(readFileSync(join(r.dir, 'state'), 'utf8'));
-    expect(state['kubeconfig_path']).toMatch(/polyglot-cd-kube-.*\/kubeconfig$/);
-    expect(existsSync(state['kubeconfig_path'] as string)).toBe(false);
-  }, 300_000);
+describe.each(HELM_MAJORS.map((m) => [m, helmOf(m).version] as [HelmMajor, string]))(
+  'mode pr, releases uninstalled with real Helm %s (%s)',
+  (major) => {
+    it('uninstalls the Helm release, deletes the namespace with its UID and waits until it is gone', async () => {
+      const id = repoId();
+      const pr = prBase();
+      const name = `pr-${pr}`;
+      const nsObj = await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
+      await installRelease(name, 'web', major);
+      const r = await run(ws(id, { mode: 'pr', 'pr-number': String(pr) }, undefined, major));
+      expect(r.stdout).not.toContain('::error::');
+      expect(r.code).toBe(0);
+      // this major's binary, asked its version, then the uninstall flags of this major
+      const { bin } = helmOf(major);
+      expect(r.stdout).toContain(`Using helm from POLYGLOT_CD_HELM_BIN=${bin}`);
+      expect(r.stdout).toContain(`::debug::run: ${bin} version --template {{.Version}}`);
+      expect(r.stdout).toContain(
+        `::debug::run: ${bin} uninstall --namespace ${name} --timeout 180s ${major === '4' ? '--wait=watcher' : '--wait'} -- web`,
+      );
+      expect(r.stdout).toMatch(/Uninstall 1 Helm release\(s\) in pr-\d+: web/);
+      expect(r.stdout).toContain('Uninstalled release web');
+      expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
+      expect(await exists(name)).toBe(false);
+      expect(nsObj.metadata?.uid).toBeTruthy();
+      // the token is masked (only the ::add-mask:: line, which the runner consumes, carries it)
+      const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
+      expect(r.everything.includes(token)).toBe(true);
+      expect(visible(r)).not.toContain(token);
+      // the kubeconfig written for helm (0600 under RUNNER_TEMP) is gone again; the post step finds nothing left
+      const state = parseFileCommands(readFileSync(join(r.dir, 'state'), 'utf8'));
+      expect(state['kubeconfig_path']).toMatch(/polyglot-cd-kube-.*\/kubeconfig$/);
+      expect(existsSync(state['kubeconfig_path'] as string)).toBe(false);
+    }, 300_000);
 
-  it('in-cluster: the runner pod\'s service-account layout, for the API calls and for helm (tokenFile kubeconfig)', async () => {
-    const id = repoId();
-    const pr = prBase();
-    const name = `pr-${pr}`;
-    await createOwned(name, owned(id, pr));
-    await installRelease(name, 'api', major);
-    // the service-account files a pod would have, made from the test control plane's admin credentials
-    const prefix = mkdtempSync(join(tmpdir(), 'pcd-sa-'));
-    const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
-    mkdirSync(saDir, { recursive: true });
-    const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
-    writeFileSync(join(saDir, 'token'), token, { mode: 0o600 });
-    const ca = kubeconfigText.match(/certificate-authority-data: >-\s+(\S+)/)?.[1] ?? kubeconfigText.match(/certificate-authority-data: (\S+)/)?.[1];
-    writeFileSync(join(saDir, 'ca.crt'), Buffer.from(ca as string, 'base64'));
-    const server = new URL(kubeconfigText.match(/server: (\S+)/)?.[1] as string);
-    const h = helmEnv(major);
-    const w = workspace(
-      { mode: 'pr', 'pr-number': String(pr), 'in-cluster': 'true', 'wait-timeout': '180s', ...h.inputs },
-      { GITHUB_REPOSITORY_ID: id, ...h.env, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
-    );
-    const r = await runInProcess('pr-namespace-cleanup', (ctx) => main(ctx, { serviceAccountPrefix: prefix }), w);
-    expect(r.stdout).not.toContain('::error::');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('(context in-cluster, user service-account, service-account)');
-    expect(r.stdout).toContain('Uninstalled release api');
-    expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
-    expect(visible(r)).not.toContain(token);
-  }, 300_000);
-});
+    it("in-cluster: the runner pod's service-account layout, for the API calls and for helm (tokenFile kubeconfig)", async () => {
+      const id = repoId();
+      const pr = prBase();
+      const name = `pr-${pr}`;
+      await createOwned(name, owned(id, pr));
+      await installRelease(name, 'api', major);
+      // the service-account files a pod would have, made from the test control plane's admin credentials
+      const prefix = mkdtempSync(join(tmpdir(), 'pcd-sa-'));
+      const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(saDir, { recursive: true });
+      const token = kubeconfigText.match(/token: (\S+)/)?.[1] as string;
+      writeFileSync(join(saDir, 'token'), token, { mode: 0o600 });
+      const ca =
+        kubeconfigText.match(/certificate-authority-data: >-\s+(\S+)/)?.[1] ??
+        kubeconfigText.match(/certificate-authority-data: (\S+)/)?.[1];
+      writeFileSync(join(saDir, 'ca.crt'), Buffer.from(ca as string, 'base64'));
+      const server = new URL(kubeconfigText.match(/server: (\S+)/)?.[1] as string);
+      const h = helmEnv(major);
+      const w = workspace(
+        { mode: 'pr', 'pr-number': String(pr), 'in-cluster': 'true', 'wait-timeout': '180s', ...h.inputs },
+        {
+          GITHUB_REPOSITORY_ID: id,
+          ...h.env,
+          KUBERNETES_SERVICE_HOST: server.hostname,
+          KUBERNETES_SERVICE_PORT: server.port,
+        },
+      );
+      const r = await runInProcess('pr-namespace-cleanup', (ctx) => main(ctx, { serviceAccountPrefix: prefix }), w);
+      expect(r.stdout).not.toContain('::error::');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('(context in-cluster, user service-account, service-account)');
+      expect(r.stdout).toContain('Uninstalled release api');
+      expect(JSON.parse(r.outputs['deleted'] ?? '')).toEqual([name]);
+      expect(visible(r)).not.toContain(token);
+    }, 300_000);
+  },
+);
 
 // Last: the heaviest test (see the note at its end).
 describe('paging', () => {
@@ -410,7 +593,9 @@ describe('paging', () => {
     // rate limit) and hold up the namespace deletions of every other kube test.
     for (let i = 0; i < prs.length; i += 50) {
       await Promise.all(
-        prs.slice(i, i + 50).map((n) => core.createNamespace({ body: { metadata: { name: `pr-${n}`, ...owned(id, n) } } })),
+        prs
+          .slice(i, i + 50)
+          .map((n) => core.createNamespace({ body: { metadata: { name: `pr-${n}`, ...owned(id, n) } } })),
       );
     }
     const api = await github(new Map(prs.map((n) => [n, 'open'])));
@@ -431,9 +616,13 @@ describe('paging', () => {
     // so the files that run after this one don't pay for the backlog.
     const probe = `pr-${b + 300}`;
     await createNs(probe);
-    await waitFor('the controller-manager to catch up', async () => {
-      const sas = await core.listNamespacedServiceAccount({ namespace: probe });
-      return sas.items.some((sa) => sa.metadata?.name === 'default');
-    }, { timeoutMs: 240_000, intervalMs: 1000 });
+    await waitFor(
+      'the controller-manager to catch up',
+      async () => {
+        const sas = await core.listNamespacedServiceAccount({ namespace: probe });
+        return sas.items.some((sa) => sa.metadata?.name === 'default');
+      },
+      { timeoutMs: 240_000, intervalMs: 1000 },
+    );
   }, 480_000);
 });

@@ -9,7 +9,10 @@ import { KUBECONFIG_STATE, writeKubeconfigFile } from '@polyglot-cd/kube/kubecon
 import { baseEnv, repoRoot } from '../../helpers/action-env.js';
 
 function post(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(repoRoot, 'dist/pr-namespace-cleanup/post/index.js')], { env: { ...baseEnv(), ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(repoRoot, 'dist/pr-namespace-cleanup/post/index.js')], {
+    env: { ...baseEnv(), ...env },
+    encoding: 'utf8',
+  });
 }
 
 describe('pr-namespace-cleanup post step (bundle)', () => {

@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +53,13 @@ beforeAll(async () => {
         refused: { '1.2.2': 'that release was compromised' },
         versions: {
           '1.2.3': {
-            'linux-amd64': { file: FILE, format: 'tar.gz', pathInArchive: 'linux-amd64/faketool', sha256: sha(good), binarySha256: sha(binary) },
+            'linux-amd64': {
+              file: FILE,
+              format: 'tar.gz',
+              pathInArchive: 'linux-amd64/faketool',
+              sha256: sha(good),
+              binarySha256: sha(binary),
+            },
           },
         },
       },
@@ -57,9 +72,26 @@ afterAll(() => server.close());
 function opts(extra: Partial<EnsureToolOptions> & { env?: Record<string, string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-tool-'));
   const log = new MemoryLogger();
-  const env = { PATH: '/usr/bin:/bin', RUNNER_TEMP: join(dir, 'tmp'), RUNNER_TOOL_CACHE: join(dir, 'cache'), ...extra.env };
+  const env = {
+    PATH: '/usr/bin:/bin',
+    RUNNER_TEMP: join(dir, 'tmp'),
+    RUNNER_TOOL_CACHE: join(dir, 'cache'),
+    ...extra.env,
+  };
   mkdirSync(env.RUNNER_TEMP, { recursive: true });
-  return { dir, log, o: { log, secrets: new Secrets(), manifest, platform: 'linux-amd64', retry: { attempts: 3, baseDelayMs: 10 }, ...extra, env } };
+  return {
+    dir,
+    log,
+    o: {
+      log,
+      secrets: new Secrets(),
+      manifest,
+      platform: 'linux-amd64',
+      retry: { attempts: 3, baseDelayMs: 10 },
+      ...extra,
+      env,
+    },
+  };
 }
 
 function hits(path: string): number {
@@ -83,7 +115,10 @@ describe('ensureTool', () => {
   });
 
   it('uses the configured mirror base URL (input wins over env)', async () => {
-    const { o } = opts({ baseUrl: `${server.url}/mirror/`, env: { POLYGLOT_CD_TOOLS_BASE_URL: `${server.url}/broken` } });
+    const { o } = opts({
+      baseUrl: `${server.url}/mirror/`,
+      env: { POLYGLOT_CD_TOOLS_BASE_URL: `${server.url}/broken` },
+    });
     const before = hits(`/mirror/${FILE}`);
     expect((await ensureTool('faketool', '1.2.3', o)).source).toBe('download');
     expect(hits(`/mirror/${FILE}`)).toBe(before + 1);
@@ -107,7 +142,9 @@ describe('ensureTool', () => {
     const before = hits(`/broken/${FILE}`);
     const err = await ensureTool('faketool', '1.2.3', o).catch((e: unknown) => e);
     expect(hits(`/broken/${FILE}`)).toBe(before + 3);
-    expect((err as Error).message).toContain(`Could not download faketool 1.2.3 from ${server.url}/broken/${FILE}: HTTP 500.`);
+    expect((err as Error).message).toContain(
+      `Could not download faketool 1.2.3 from ${server.url}/broken/${FILE}: HTTP 500.`,
+    );
     expect((err as Error).message).toContain('POLYGLOT_CD_FAKETOOL_BIN');
   });
 
@@ -121,8 +158,14 @@ describe('ensureTool', () => {
   it('offline with no cache: says which URL and version it needed', async () => {
     const { o } = opts({ baseUrl: 'http://127.0.0.1:9', retry: { attempts: 2, baseDelayMs: 1 } });
     const err = (await ensureTool('faketool', '1.2.3', o).catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(new RegExp(`^Could not download faketool 1\\.2\\.3 from http://127\\.0\\.0\\.1:9/${FILE.replace(/\./g, '\\.')}: .*ECONNREFUSED`));
-    expect(err.message).toContain(`It is not in the tool cache (${join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64')})`);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^Could not download faketool 1\\.2\\.3 from http://127\\.0\\.0\\.1:9/${FILE.replace(/\./g, '\\.')}: .*ECONNREFUSED`,
+      ),
+    );
+    expect(err.message).toContain(
+      `It is not in the tool cache (${join(o.env.RUNNER_TOOL_CACHE, 'faketool', '1.2.3', 'linux-amd64')})`,
+    );
   });
 
   it('uses a binary on PATH only when its hash is the pinned one', async () => {
@@ -151,10 +194,14 @@ describe('ensureTool', () => {
     expect(log.text()).toContain('does not match its pinned SHA-256');
   });
 
-  describe('verified once per file per job: a stamp in the job\'s RUNNER_TEMP, trusted only while the file is unchanged', () => {
+  describe("verified once per file per job: a stamp in the job's RUNNER_TEMP, trusted only while the file is unchanged", () => {
     const stamps = (runnerTemp: string): string[] => {
       const d = join(runnerTemp, 'polyglot-cd-verified');
-      return existsSync(d) ? readdirSync(d).filter((f) => !f.endsWith('.extracted.json')).map((f) => join(d, f)) : [];
+      return existsSync(d)
+        ? readdirSync(d)
+            .filter((f) => !f.endsWith('.extracted.json'))
+            .map((f) => join(d, f))
+        : [];
     };
 
     it('a PATH binary: hashed and stamped (0600 in a 0700 folder), then trusted in the same job; a rewrite or another inode means hashing again', async () => {
@@ -162,7 +209,11 @@ describe('ensureTool', () => {
       const tool = join(bin, 'faketool');
       writeFileSync(tool, binary, { mode: 0o755 });
       const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
-      const job = { PATH: `${bin}:/usr/bin:/bin`, RUNNER_TEMP: o.env.RUNNER_TEMP, RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE };
+      const job = {
+        PATH: `${bin}:/usr/bin:/bin`,
+        RUNNER_TEMP: o.env.RUNNER_TEMP,
+        RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE,
+      };
       expect((await ensureTool('faketool', '1.2.3', o)).source).toBe('path');
       expect(log.text()).toContain(`found on PATH at ${tool} (SHA-256 verified)`);
       const [stamp] = stamps(job.RUNNER_TEMP);
@@ -170,7 +221,11 @@ describe('ensureTool', () => {
       expect(existsSync(join(job.RUNNER_TOOL_CACHE, 'polyglot-cd-verified'))).toBe(false);
       expect(statSync(stamp as string).mode & 0o777).toBe(0o600);
       expect(statSync(dirname(stamp as string)).mode & 0o777).toBe(0o700);
-      expect(JSON.parse(readFileSync(stamp as string, 'utf8'))).toMatchObject({ path: tool, sha256: sha(binary), ino: String(statSync(tool).ino) });
+      expect(JSON.parse(readFileSync(stamp as string, 'utf8'))).toMatchObject({
+        path: tool,
+        sha256: sha(binary),
+        ino: String(statSync(tool).ino),
+      });
 
       const { o: o2, log: log2 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o2)).source).toBe('path');
@@ -198,7 +253,16 @@ describe('ensureTool', () => {
       writeFileSync(tool, binary);
       const forged = { ...JSON.parse(readFileSync(stamp as string, 'utf8')), ino: '1' };
       const st = statSync(tool, { bigint: true });
-      writeFileSync(stamp as string, JSON.stringify({ ...forged, size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), dev: String(st.dev) }));
+      writeFileSync(
+        stamp as string,
+        JSON.stringify({
+          ...forged,
+          size: String(st.size),
+          mtimeNs: String(st.mtimeNs),
+          ctimeNs: String(st.ctimeNs),
+          dev: String(st.dev),
+        }),
+      );
       const { o: o5, log: log5 } = opts({ env: job });
       expect((await ensureTool('faketool', '1.2.3', o5)).source).toBe('path');
       expect(log5.text()).not.toContain('earlier');
@@ -210,7 +274,15 @@ describe('ensureTool', () => {
       writeFileSync(tool, '#!/bin/sh\necho planted\n', { mode: 0o755 });
       const { o, log } = opts({ env: { PATH: `${bin}:/usr/bin:/bin` } });
       const st = statSync(tool, { bigint: true });
-      const forged = { path: tool, sha256: sha(binary), dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+      const forged = {
+        path: tool,
+        sha256: sha(binary),
+        dev: String(st.dev),
+        ino: String(st.ino),
+        size: String(st.size),
+        mtimeNs: String(st.mtimeNs),
+        ctimeNs: String(st.ctimeNs),
+      };
       const name = `${createHash('sha256').update(tool).digest('hex').slice(0, 40)}.json`;
       for (const root of [o.env.RUNNER_TOOL_CACHE]) {
         mkdirSync(join(root, 'polyglot-cd-verified'), { recursive: true });
@@ -283,7 +355,10 @@ describe('ensureTool', () => {
       expect(log2.text()).toContain("the archive's SHA-256 verified, the binary taken from it into this job's");
 
       // a later step of the same job reuses its copy; a copy changed after extraction is extracted again
-      const { o: o3 } = opts({ manifest: m, env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE, RUNNER_TEMP: o2.env.RUNNER_TEMP } });
+      const { o: o3 } = opts({
+        manifest: m,
+        env: { RUNNER_TOOL_CACHE: o.env.RUNNER_TOOL_CACHE, RUNNER_TEMP: o2.env.RUNNER_TEMP },
+      });
       expect((await ensureTool('faketool', '1.2.3', o3)).path).toBe(hit.path);
       writeFileSync(hit.path, '#!/bin/sh\necho changed-in-job\n');
       const again = await ensureTool('faketool', '1.2.3', o3);
@@ -323,17 +398,26 @@ describe('ensureTool', () => {
     const before = server.requests.length;
     expect(await ensureTool('faketool', '9.9.9', o)).toMatchObject({ source: 'env', path: join(bin, 'whatever') });
     expect(server.requests.length).toBe(before);
-    expect(log.lines).toContainEqual({ level: 'notice', message: `Using faketool from POLYGLOT_CD_FAKETOOL_BIN=${join(bin, 'whatever')} as-is (no version or hash check)` });
+    expect(log.lines).toContainEqual({
+      level: 'notice',
+      message: `Using faketool from POLYGLOT_CD_FAKETOOL_BIN=${join(bin, 'whatever')} as-is (no version or hash check)`,
+    });
     const { o: o2 } = opts({ env: { POLYGLOT_CD_FAKETOOL_BIN: '/nonexistent/faketool' } });
-    await expect(ensureTool('faketool', '1.2.3', o2)).rejects.toThrow('POLYGLOT_CD_FAKETOOL_BIN is set to /nonexistent/faketool, which is not a file');
+    await expect(ensureTool('faketool', '1.2.3', o2)).rejects.toThrow(
+      'POLYGLOT_CD_FAKETOOL_BIN is set to /nonexistent/faketool, which is not a file',
+    );
   });
 
   it('refuses versions that are not pinned, refused versions, and unknown platforms', async () => {
     const { o } = opts();
     await expect(ensureTool('faketool', '2.0.0', o)).rejects.toThrow(
-      new InputError('faketool version "2.0.0" is not pinned in the tool manifest (pinned: 1.2.3); only versions with a recorded SHA-256 can be installed'),
+      new InputError(
+        'faketool version "2.0.0" is not pinned in the tool manifest (pinned: 1.2.3); only versions with a recorded SHA-256 can be installed',
+      ),
     );
-    await expect(ensureTool('faketool', '1.2.2', o)).rejects.toThrow('faketool 1.2.2 is refused: that release was compromised. Pin another version.');
+    await expect(ensureTool('faketool', '1.2.2', o)).rejects.toThrow(
+      'faketool 1.2.2 is refused: that release was compromised. Pin another version.',
+    );
     await expect(ensureTool('faketool', '1.2.3', { ...o, platform: 'darwin-arm64' })).rejects.toThrow(
       'faketool 1.2.3 has no pinned build for platform darwin-arm64 (pinned platforms: linux-amd64)',
     );
@@ -384,8 +468,20 @@ describe('every default tool of the committed manifest: a binary planted in the 
     mkdirSync(join(o.env.RUNNER_TOOL_CACHE, 'polyglot-cd-verified'), { recursive: true });
     const st = statSync(join(dir, spec.binary), { bigint: true });
     writeFileSync(
-      join(o.env.RUNNER_TOOL_CACHE, 'polyglot-cd-verified', `${createHash('sha256').update(join(dir, spec.binary)).digest('hex').slice(0, 40)}.json`),
-      JSON.stringify({ path: join(dir, spec.binary), sha256: entry.binarySha256 ?? entry.sha256, dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) }),
+      join(
+        o.env.RUNNER_TOOL_CACHE,
+        'polyglot-cd-verified',
+        `${createHash('sha256').update(join(dir, spec.binary)).digest('hex').slice(0, 40)}.json`,
+      ),
+      JSON.stringify({
+        path: join(dir, spec.binary),
+        sha256: entry.binarySha256 ?? entry.sha256,
+        dev: String(st.dev),
+        ino: String(st.ino),
+        size: String(st.size),
+        mtimeNs: String(st.mtimeNs),
+        ctimeNs: String(st.ctimeNs),
+      }),
     );
     // nothing valid in the cache, and the mirror has nothing: ensureTool must fail, not run the plant
     await expect(ensureTool(name, version, { ...o, platform })).rejects.toThrow(ToolError);

@@ -48,7 +48,9 @@ describe('registry client against docker-registry', () => {
 
   it('TLS registry without the CA: a tls error naming ca-file', async () => {
     const { tls, tlsBaseImage } = registryInfo();
-    const e = await caught(resolveDigest(tlsBaseImage, { auth: { username: tls.username, password: tls.password }, retry: fast }));
+    const e = await caught(
+      resolveDigest(tlsBaseImage, { auth: { username: tls.username, password: tls.password }, retry: fast }),
+    );
     expect(e.kind).toBe('tls');
     expect(e.message).toMatch(/ca-file/);
   });
@@ -56,7 +58,13 @@ describe('registry client against docker-registry', () => {
   it('TLS registry: a wrong password or none is "unauthorized", and the password is nowhere in the error', async () => {
     const { tls, tlsBaseImage } = registryInfo();
     const wrong = canary('wrong registry password');
-    const e = await caught(checkRegistryAccess(tls.host, { caFile: tls.caFile, auth: { username: tls.username, password: wrong }, retry: fast }));
+    const e = await caught(
+      checkRegistryAccess(tls.host, {
+        caFile: tls.caFile,
+        auth: { username: tls.username, password: wrong },
+        retry: fast,
+      }),
+    );
     expect(e.kind).toBe('unauthorized');
     expect(`${e.message}\n${e.stack}`).not.toContain(wrong);
     const none = await caught(resolveDigest(tlsBaseImage, { caFile: tls.caFile, retry: fast }));

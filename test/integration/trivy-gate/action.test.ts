@@ -25,13 +25,23 @@ interface Run {
   dir: string;
 }
 
-async function gate(inputs: Record<string, string>, fake: Record<string, string> = {}, files: Record<string, string> = {}): Promise<Run> {
+async function gate(
+  inputs: Record<string, string>,
+  fake: Record<string, string> = {},
+  files: Record<string, string> = {},
+): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-trivy-action-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const argvLog = join(dir, 'argv.jsonl');
   const ws = workspace(
     { 'cache-dir': join(dir, 'cache'), ...inputs },
-    { POLYGLOT_CD_TRIVY_BIN: bin, FAKE_TRIVY_ARGV_LOG: argvLog, GITHUB_WORKSPACE: dir, FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39.json'), ...fake },
+    {
+      POLYGLOT_CD_TRIVY_BIN: bin,
+      FAKE_TRIVY_ARGV_LOG: argvLog,
+      GITHUB_WORKSPACE: dir,
+      FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39.json'),
+      ...fake,
+    },
   );
   const sleeps: number[] = [];
   const run = await runInProcess('trivy-gate', (ctx) => main(ctx, { sleep: async (ms) => void sleeps.push(ms) }), ws);
@@ -40,27 +50,83 @@ async function gate(inputs: Record<string, string>, fake: Record<string, string>
 
 /** CRITICAL ids in a fixture, read here from the raw JSON */
 function criticalCount(rel: string, except: string[] = []): number {
-  const doc = JSON.parse(readFixture(`trivy/${rel}`)) as { Results?: { Vulnerabilities?: { Severity: string; VulnerabilityID: string }[] }[] };
-  return (doc.Results ?? []).flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Severity === 'CRITICAL' && !except.includes(v.VulnerabilityID)).length;
+  const doc = JSON.parse(readFixture(`trivy/${rel}`)) as {
+    Results?: { Vulnerabilities?: { Severity: string; VulnerabilityID: string }[] }[];
+  };
+  return (doc.Results ?? [])
+    .flatMap((r) => r.Vulnerabilities ?? [])
+    .filter((v) => v.Severity === 'CRITICAL' && !except.includes(v.VulnerabilityID)).length;
 }
 
 describe('hostile inputs: a clear error naming the input, and trivy never runs', () => {
   const missingArchive = join(tmpdir(), 'pcd-no-such-dir', 'image.tar');
   it.each([
-    ['an unknown severity', { image: IMAGE, severities: 'HIGH,SEVERE,CRITICAL' }, /Input "severities" has an invalid value "SEVERE": expected severities from UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/],
-    ['an unknown threshold', { image: IMAGE, 'fail-on': 'urgent' }, /Input "fail-on" has an invalid value "urgent": expected one severity/],
-    ['a tag instead of a digest (refused, and it says so)', { image: 'registry.local:5000/shop/backend:1.2.3' }, /Input "image" has an invalid value "registry.local:5000\/shop\/backend:1.2.3": expected an image by digest.*A tag is refused \(not a warning\)/],
-    ['a flag as image', { image: '--output=/etc/passwd' }, /Input "image" has an invalid value "--output=\/etc\/passwd"/],
-    ['a missing archive', { input: missingArchive }, /Input "input" has an invalid value ".*image.tar": no such file or directory/],
-    ['image and input together', { image: IMAGE, input: '/etc/hostname' }, /Input "input" .*give either image or input, not both/],
-    ['an unknown scanner', { image: IMAGE, scanners: 'vuln,license' }, /Input "scanners" has an invalid value "license": expected vuln, secret, misconfig/],
-    ['a DB repository URL', { image: IMAGE, 'db-repository': 'https://mirror.local/trivy-db' }, /Input "db-repository" has an invalid value "https:\/\/mirror.local\/trivy-db"/],
-    ['latest as version', { image: IMAGE, version: 'latest' }, /Input "version" has an invalid value "latest": expected an exact Trivy version/],
-    ['severities that hide a failing one', { image: IMAGE, 'fail-on': 'HIGH', severities: 'CRITICAL' }, /Input "severities" .*must list every severity that can fail the gate \(fail-on HIGH\): add HIGH/],
+    [
+      'an unknown severity',
+      { image: IMAGE, severities: 'HIGH,SEVERE,CRITICAL' },
+      /Input "severities" has an invalid value "SEVERE": expected severities from UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/,
+    ],
+    [
+      'an unknown threshold',
+      { image: IMAGE, 'fail-on': 'urgent' },
+      /Input "fail-on" has an invalid value "urgent": expected one severity/,
+    ],
+    [
+      'a tag instead of a digest (refused, and it says so)',
+      { image: 'registry.local:5000/shop/backend:1.2.3' },
+      /Input "image" has an invalid value "registry.local:5000\/shop\/backend:1.2.3": expected an image by digest.*A tag is refused \(not a warning\)/,
+    ],
+    [
+      'a flag as image',
+      { image: '--output=/etc/passwd' },
+      /Input "image" has an invalid value "--output=\/etc\/passwd"/,
+    ],
+    [
+      'a missing archive',
+      { input: missingArchive },
+      /Input "input" has an invalid value ".*image.tar": no such file or directory/,
+    ],
+    [
+      'image and input together',
+      { image: IMAGE, input: '/etc/hostname' },
+      /Input "input" .*give either image or input, not both/,
+    ],
+    [
+      'an unknown scanner',
+      { image: IMAGE, scanners: 'vuln,license' },
+      /Input "scanners" has an invalid value "license": expected vuln, secret, misconfig/,
+    ],
+    [
+      'a DB repository URL',
+      { image: IMAGE, 'db-repository': 'https://mirror.local/trivy-db' },
+      /Input "db-repository" has an invalid value "https:\/\/mirror.local\/trivy-db"/,
+    ],
+    [
+      'latest as version',
+      { image: IMAGE, version: 'latest' },
+      /Input "version" has an invalid value "latest": expected an exact Trivy version/,
+    ],
+    [
+      'severities that hide a failing one',
+      { image: IMAGE, 'fail-on': 'HIGH', severities: 'CRITICAL' },
+      /Input "severities" .*must list every severity that can fail the gate \(fail-on HIGH\): add HIGH/,
+    ],
     ['a bad duration', { image: IMAGE, 'max-db-age': 'forever' }, /Input "max-db-age" has an invalid value "forever"/],
-    ['a missing ignore file', { image: IMAGE, 'ignore-file': 'nope.yaml' }, /Input "ignore-file" has an invalid value "nope.yaml": no such file/],
-    ['an unpinned version', { image: IMAGE, version: '0.50.0' }, /Input "version" has an invalid value "0.50.0": not pinned in the tool manifest with its SHA-256 \(pinned: 0\.74\.0\)/],
-    ['a compromised version', { image: IMAGE, version: 'v0.69.4' }, /Input "version" has an invalid value "0.69.4": trivy 0.69.4 is refused: compromised release/],
+    [
+      'a missing ignore file',
+      { image: IMAGE, 'ignore-file': 'nope.yaml' },
+      /Input "ignore-file" has an invalid value "nope.yaml": no such file/,
+    ],
+    [
+      'an unpinned version',
+      { image: IMAGE, version: '0.50.0' },
+      /Input "version" has an invalid value "0.50.0": not pinned in the tool manifest with its SHA-256 \(pinned: 0\.74\.0\)/,
+    ],
+    [
+      'a compromised version',
+      { image: IMAGE, version: 'v0.69.4' },
+      /Input "version" has an invalid value "0.69.4": trivy 0.69.4 is refused: compromised release/,
+    ],
   ])('%s', async (_, inputs, message) => {
     const { run, argv } = await gate(inputs, { POLYGLOT_CD_TRIVY_BIN: '' });
     expect(run.code).toBe(1);
@@ -71,9 +137,17 @@ describe('hostile inputs: a clear error naming the input, and trivy never runs',
   });
 
   it.each([
-    ['does not parse', 'vulnerabilities:\n  - id: [unclosed\n', /Input "ignore-file": \.trivyignore\.yaml is not valid YAML/],
+    [
+      'does not parse',
+      'vulnerabilities:\n  - id: [unclosed\n',
+      /Input "ignore-file": \.trivyignore\.yaml is not valid YAML/,
+    ],
     ['has a misspelt section', 'vulnerability:\n  - id: CVE-2019-14697\n', /unknown section "vulnerability"/],
-    ['has an impossible date', 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2026-02-30\n', /expiry "2026-02-30" is not a date/],
+    [
+      'has an impossible date',
+      'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2026-02-30\n',
+      /expiry "2026-02-30" is not a date/,
+    ],
   ])('an ignore file that %s', async (_, text, message) => {
     const { run, argv } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': text });
     expect(run.code).toBe(1);
@@ -82,16 +156,23 @@ describe('hostile inputs: a clear error naming the input, and trivy never runs',
   });
 
   it('require-expiry refuses entries without expiry, naming them', async () => {
-    const { run, argv } = await gate({ image: IMAGE, 'require-expiry': 'true' }, {}, { '.trivyignore': 'CVE-2019-14697\nCVE-2019-1549 exp:2099-01-01\n' });
+    const { run, argv } = await gate(
+      { image: IMAGE, 'require-expiry': 'true' },
+      {},
+      { '.trivyignore': 'CVE-2019-14697\nCVE-2019-1549 exp:2099-01-01\n' },
+    );
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Input "require-expiry" is true, and 1 ignore entry has no expiry: CVE-2019-14697 (.trivyignore:1)');
+    expect(run.stdout).toContain(
+      'Input "require-expiry" is true, and 1 ignore entry has no expiry: CVE-2019-14697 (.trivyignore:1)',
+    );
     expect(argv).toEqual([]);
   });
 });
 
 describe('ignore files in the workspace', () => {
   it('an active entry suppresses, and the gate passes; the summary lists what it hid', async () => {
-    const yaml = 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2099-01-01\n    statement: musl is not used at runtime\n';
+    const yaml =
+      'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2099-01-01\n    statement: musl is not used at runtime\n';
     const { run } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': yaml });
     expect(run.code).toBe(0);
     expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', ['CVE-2019-14697'])));
@@ -102,11 +183,14 @@ describe('ignore files in the workspace', () => {
   });
 
   it('an expired entry suppresses nothing: the gate fails and says the entry expired', async () => {
-    const yaml = 'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2024-01-01\n    statement: accepted until the base image update\n';
+    const yaml =
+      'vulnerabilities:\n  - id: CVE-2019-14697\n    expired_at: 2024-01-01\n    statement: accepted until the base image update\n';
     const { run } = await gate({ image: IMAGE }, {}, { '.trivyignore.yaml': yaml });
     expect(run.code).toBe(1);
     expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json')));
-    expect(run.stdout).toMatch(/::warning::Ignore entry CVE-2019-14697 \(\.trivyignore\.yaml: vulnerabilities\[0\]\) expired on 2024-01-01 and no longer suppresses anything \(\d+ finding\(s\) counted again\)/);
+    expect(run.stdout).toMatch(
+      /::warning::Ignore entry CVE-2019-14697 \(\.trivyignore\.yaml: vulnerabilities\[0\]\) expired on 2024-01-01 and no longer suppresses anything \(\d+ finding\(s\) counted again\)/,
+    );
     expect(run.summary).toContain('### Expired ignore entries (1)');
   });
 
@@ -120,11 +204,16 @@ describe('ignore files in the workspace', () => {
 
 describe('trivy and its report', () => {
   it('a DB download failure is retried with backoff; the second scan decides', async () => {
-    const { run, argv, sleeps } = await gate({ image: IMAGE }, { FAKE_TRIVY_MODE: 'db-failure-once', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+    const { run, argv, sleeps } = await gate(
+      { image: IMAGE },
+      { FAKE_TRIVY_MODE: 'db-failure-once', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+    );
     expect(run.code).toBe(0);
     expect(argv.filter((a) => a[0] === 'image')).toHaveLength(2);
     expect(sleeps).toEqual([10_000]);
-    expect(run.stdout).toMatch(/::warning::Attempt 1: the vulnerability DB could not be downloaded \(init error: DB error: failed to download vulnerability DB/);
+    expect(run.stdout).toMatch(
+      /::warning::Attempt 1: the vulnerability DB could not be downloaded \(init error: DB error: failed to download vulnerability DB/,
+    );
   });
 
   it('the retry budget spent: not decided, passed=false, trivy ran max-attempts times', async () => {
@@ -137,7 +226,10 @@ describe('trivy and its report', () => {
   });
 
   it('a binary (POLYGLOT_CD_TRIVY_BIN) that reports a compromised version: its report is not used', async () => {
-    const { run, argv } = await gate({ image: IMAGE }, { FAKE_TRIVY_VERSION: '0.69.5', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+    const { run, argv } = await gate(
+      { image: IMAGE },
+      { FAKE_TRIVY_VERSION: '0.69.5', FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/is trivy 0\.69\.5, which is refused: compromised release.*Its report is not used/);
     expect(run.outputs['passed']).toBe('false');
@@ -147,7 +239,10 @@ describe('trivy and its report', () => {
   });
 
   it('a report for another image is refused (RepoDigests)', async () => {
-    const { run } = await gate({ image: IMAGE }, { FAKE_TRIVY_REPORT: fixturePath('trivy/securecodebox/juice-shop-v12.10.2.json') });
+    const { run } = await gate(
+      { image: IMAGE },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/securecodebox/juice-shop-v12.10.2.json') },
+    );
     expect(run.code).toBe(1);
     expect(run.outputs['passed']).toBe('false');
     expect(run.outputs['summary']).toMatch(/^not decided — the report is for bkimminich\/juice-shop@sha256:33238f8c/);
@@ -155,7 +250,11 @@ describe('trivy and its report', () => {
   });
 
   it.each([
-    ['SchemaVersion 1', (d: Record<string, unknown>) => ({ ...d, SchemaVersion: 1 }), /SchemaVersion 1; only SchemaVersion 2/],
+    [
+      'SchemaVersion 1',
+      (d: Record<string, unknown>) => ({ ...d, SchemaVersion: 1 }),
+      /SchemaVersion 1; only SchemaVersion 2/,
+    ],
     ['a legacy bare array', (d: Record<string, unknown>) => d['Results'], /bare JSON array/],
   ])('a report with %s is not decided, never a pass', async (_, mutate, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'pcd-report-'));
@@ -169,23 +268,36 @@ describe('trivy and its report', () => {
   });
 
   it('the secret scanner: real secrets report, CRITICAL and HIGH counted, gate fails', async () => {
-    const { run, argv } = await gate({ image: IMAGE, scanners: 'vuln,secret', 'fail-on': 'high' }, { FAKE_TRIVY_REPORT: fixturePath('trivy/secrets.json') });
+    const { run, argv } = await gate(
+      { image: IMAGE, scanners: 'vuln,secret', 'fail-on': 'high' },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/secrets.json') },
+    );
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ critical: '1', high: '1', total: '2', passed: 'false' });
     expect(argv.find((a) => a[0] === 'image')).toContain('vuln,secret');
   });
 
-  it('skip-db-update on a cache with no DB: Trivy\'s own first-run error, not decided', async () => {
+  it("skip-db-update on a cache with no DB: Trivy's own first-run error, not decided", async () => {
     const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-attempts': '1' });
     expect(run.code).toBe(1);
-    expect(run.outputs['summary']).toBe('not decided — init error: DB error: --skip-db-update cannot be specified on the first run');
+    expect(run.outputs['summary']).toBe(
+      'not decided — init error: DB error: --skip-db-update cannot be specified on the first run',
+    );
   });
 
   describe('trivy version runs beside the scan; again after it only when the scan may have replaced the DB', () => {
     const seed = (meta: { updated: Date; next: Date; downloaded: Date }): string => {
       const cache = mkdtempSync(join(tmpdir(), 'pcd-cache-'));
       mkdirSync(join(cache, 'db'));
-      writeFileSync(join(cache, 'db', 'metadata.json'), JSON.stringify({ Version: 2, NextUpdate: meta.next.toISOString(), UpdatedAt: meta.updated.toISOString(), DownloadedAt: meta.downloaded.toISOString() }));
+      writeFileSync(
+        join(cache, 'db', 'metadata.json'),
+        JSON.stringify({
+          Version: 2,
+          NextUpdate: meta.next.toISOString(),
+          UpdatedAt: meta.updated.toISOString(),
+          DownloadedAt: meta.downloaded.toISOString(),
+        }),
+      );
       return cache;
     };
     const h = (n: number): Date => new Date(Date.now() + n * 3_600_000);
@@ -193,7 +305,10 @@ describe('trivy and its report', () => {
 
     it('a current DB (NextUpdate ahead): one trivy version, the DB it reports is the one in the summary', async () => {
       const cache = seed({ updated: h(-2), next: h(4), downloaded: h(-2) });
-      const { run, argv } = await gate({ image: IMAGE, 'cache-dir': cache }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+      const { run, argv } = await gate(
+        { image: IMAGE, 'cache-dir': cache },
+        { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+      );
       expect(run.code).toBe(0);
       expect([count(argv, 'image'), count(argv, 'version')]).toEqual([1, 1]);
       expect(run.summary).toMatch(/\| Vulnerability DB \| updated .* \((1\.9|2\.0) h old\) \|/);
@@ -204,7 +319,11 @@ describe('trivy and its report', () => {
       const fresh = h(-1);
       const { run, argv } = await gate(
         { image: IMAGE, 'cache-dir': cache },
-        { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json'), FAKE_TRIVY_DB_UPDATED_AT: fresh.toISOString(), FAKE_TRIVY_DB_DOWNLOAD_MS: '1500' },
+        {
+          FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json'),
+          FAKE_TRIVY_DB_UPDATED_AT: fresh.toISOString(),
+          FAKE_TRIVY_DB_DOWNLOAD_MS: '1500',
+        },
       );
       // the version beside the scan saw the 60-hour-old DB (over max-db-age): only the second answer counts
       expect(run.code).toBe(0);
@@ -215,7 +334,10 @@ describe('trivy and its report', () => {
 
     it('skip-db-update: the DB cannot change, one trivy version', async () => {
       const cache = seed({ updated: h(-30), next: h(-24), downloaded: h(-30) });
-      const { run, argv } = await gate({ image: IMAGE, 'cache-dir': cache, 'skip-db-update': 'true' }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+      const { run, argv } = await gate(
+        { image: IMAGE, 'cache-dir': cache, 'skip-db-update': 'true' },
+        { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+      );
       expect(run.code).toBe(0);
       expect(count(argv, 'version')).toBe(1);
       expect(run.summary).toMatch(/\((29\.9|30\.0) h old\)/);
@@ -226,8 +348,19 @@ describe('trivy and its report', () => {
     const cache = mkdtempSync(join(tmpdir(), 'pcd-cache-'));
     mkdirSync(join(cache, 'db'));
     const t = new Date(Date.now() - 100 * 3_600_000);
-    writeFileSync(join(cache, 'db', 'metadata.json'), JSON.stringify({ Version: 2, NextUpdate: t.toISOString(), UpdatedAt: t.toISOString(), DownloadedAt: t.toISOString() }));
-    const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-db-age': '0', 'cache-dir': cache }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') });
+    writeFileSync(
+      join(cache, 'db', 'metadata.json'),
+      JSON.stringify({
+        Version: 2,
+        NextUpdate: t.toISOString(),
+        UpdatedAt: t.toISOString(),
+        DownloadedAt: t.toISOString(),
+      }),
+    );
+    const { run } = await gate(
+      { image: IMAGE, 'skip-db-update': 'true', 'max-db-age': '0', 'cache-dir': cache },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+    );
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/\| Vulnerability DB \| updated .* \(100\.\d h old\) \|/);
   });
@@ -248,7 +381,9 @@ describe('installing trivy through the manifest', () => {
       const { run } = await gate({ image: IMAGE, 'tools-base-url': server.url }, { POLYGLOT_CD_TRIVY_BIN: '' });
       expect(run.code).toBe(1);
       expect(server.requests.map((r) => r.url)).toEqual([`/${entry?.file}`]);
-      expect(run.stdout).toContain(`SHA-256 mismatch for trivy ${spec?.defaultVersion} (${currentPlatform()}) downloaded from ${server.url}/${entry?.file}: expected ${entry?.sha256}`);
+      expect(run.stdout).toContain(
+        `SHA-256 mismatch for trivy ${spec?.defaultVersion} (${currentPlatform()}) downloaded from ${server.url}/${entry?.file}: expected ${entry?.sha256}`,
+      );
       expect(run.outputs['passed']).toBe('false');
       expect(existsSync(mark)).toBe(false);
       expect(existsSync(join(run.dir, 'toolcache', 'trivy'))).toBe(false);
@@ -273,7 +408,9 @@ describe('every recorded report through the fake trivy', () => {
 
   it.each(reports)('%s: outputs match counts computed from the raw JSON (all scanners, fail-on HIGH)', async (rel) => {
     type Raw = { Severity: string; Status?: string };
-    const doc = JSON.parse(readFixture(`trivy/${rel}`)) as { Results?: { Vulnerabilities?: Raw[]; Secrets?: Raw[]; Misconfigurations?: Raw[] }[] };
+    const doc = JSON.parse(readFixture(`trivy/${rel}`)) as {
+      Results?: { Vulnerabilities?: Raw[]; Secrets?: Raw[]; Misconfigurations?: Raw[] }[];
+    };
     const sevs = (doc.Results ?? []).flatMap((r) => [
       ...(r.Vulnerabilities ?? []).map((v) => v.Severity),
       ...(r.Secrets ?? []).map((v) => v.Severity),
@@ -281,10 +418,18 @@ describe('every recorded report through the fake trivy', () => {
     ]);
     const n = (s: string): string => String(sevs.filter((x) => x === s).length);
     const failing = sevs.filter((s) => ORDER.indexOf(s) >= ORDER.indexOf('HIGH')).length;
-    const { run, argv } = await gate({ input: archive, scanners: 'vuln,secret,misconfig', 'fail-on': 'HIGH' }, { FAKE_TRIVY_REPORT: fixturePath(`trivy/${rel}`) });
+    const { run, argv } = await gate(
+      { input: archive, scanners: 'vuln,secret,misconfig', 'fail-on': 'HIGH' },
+      { FAKE_TRIVY_REPORT: fixturePath(`trivy/${rel}`) },
+    );
     expect(run.outputs).toMatchObject({
-      critical: n('CRITICAL'), high: n('HIGH'), medium: n('MEDIUM'), low: n('LOW'), unknown: n('UNKNOWN'),
-      total: String(sevs.length), passed: String(failing === 0),
+      critical: n('CRITICAL'),
+      high: n('HIGH'),
+      medium: n('MEDIUM'),
+      low: n('LOW'),
+      unknown: n('UNKNOWN'),
+      total: String(sevs.length),
+      passed: String(failing === 0),
     });
     expect(run.code).toBe(failing === 0 ? 0 : 1);
     const scans = argv.filter((a) => a[0] === 'image');
@@ -299,14 +444,30 @@ describe('every recorded report through the fake trivy', () => {
 
 describe('the scanned repository gives the gate no orders', () => {
   it('trivy runs in an empty directory of its own with an explicit empty config, never in the checkout', async () => {
-    const files = { 'trivy.yaml': 'severity: [LOW]\nexit-code: 0\nvulnerability:\n  ignore-unfixed: true\n', '.trivyignore': 'CVE-2019-14697\n' };
+    const files = {
+      'trivy.yaml': 'severity: [LOW]\nexit-code: 0\nvulnerability:\n  ignore-unfixed: true\n',
+      '.trivyignore': 'CVE-2019-14697\n',
+    };
     const dir = mkdtempSync(join(tmpdir(), 'pcd-trivy-cwd-'));
     const cwdLog = join(dir, 'cwd.jsonl');
-    const { run, argv, dir: ws } = await gate({ image: IMAGE, 'ignore-file': '' }, { FAKE_TRIVY_CWD_LOG: cwdLog, GITHUB_EVENT_NAME: 'pull_request' }, files);
+    const {
+      run,
+      argv,
+      dir: ws,
+    } = await gate(
+      { image: IMAGE, 'ignore-file': '' },
+      { FAKE_TRIVY_CWD_LOG: cwdLog, GITHUB_EVENT_NAME: 'pull_request' },
+      files,
+    );
     expect(run.code).toBe(1); // the CRITICALs of the report count: the checkout's .trivyignore is not applied
     expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', [])));
-    expect(run.stdout).toContain(".trivyignore in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies");
-    const runs = readFileSync(cwdLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cwd: string; files: string[] });
+    expect(run.stdout).toContain(
+      ".trivyignore in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies",
+    );
+    const runs = readFileSync(cwdLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { cwd: string; files: string[] });
     expect(runs.length).toBeGreaterThanOrEqual(2); // version and image
     for (const r of runs) {
       expect(r.cwd).not.toBe(ws);
@@ -321,8 +482,11 @@ describe('the scanned repository gives the gate no orders', () => {
   });
 
   it('outside pull requests the workspace ignore file is still the default', async () => {
-    const { run } = await gate({ image: IMAGE }, { GITHUB_EVENT_NAME: 'push' }, { '.trivyignore': 'CVE-2019-14697 exp:2099-01-01\n' });
+    const { run } = await gate(
+      { image: IMAGE },
+      { GITHUB_EVENT_NAME: 'push' },
+      { '.trivyignore': 'CVE-2019-14697 exp:2099-01-01\n' },
+    );
     expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', ['CVE-2019-14697'])));
   });
 });
-

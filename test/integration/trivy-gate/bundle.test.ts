@@ -23,7 +23,11 @@ interface Gate {
   cache: string;
 }
 
-async function gate(inputs: Record<string, string>, fake: Record<string, string>, opts: { cache?: string } = {}): Promise<Gate> {
+async function gate(
+  inputs: Record<string, string>,
+  fake: Record<string, string>,
+  opts: { cache?: string } = {},
+): Promise<Gate> {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-trivy-gate-'));
   const argvLog = join(dir, 'argv.jsonl');
   const cache = opts.cache ?? join(dir, 'cache');
@@ -50,7 +54,10 @@ function flag(argv: string[], name: string): string | undefined {
 
 describe('trivy-gate bundle', () => {
   it('juice-shop (632 KB, real live-DB scan): fails on CRITICAL; counts, outputs, SARIF and summary from one trivy run', async () => {
-    const { run, argv } = await gate({ image: JUICE }, { FAKE_TRIVY_REPORT: fixturePath('trivy/securecodebox/juice-shop-v12.10.2.json') });
+    const { run, argv } = await gate(
+      { image: JUICE },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/securecodebox/juice-shop-v12.10.2.json') },
+    );
     const want = rawCounts('trivy/securecodebox/juice-shop-v12.10.2.json');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::Trivy gate failed: /m);
@@ -60,7 +67,9 @@ describe('trivy-gate bundle', () => {
     expect(run.outputs['medium']).toBe(String(want['MEDIUM']));
     expect(run.outputs['low']).toBe(String(want['LOW']));
     expect(run.outputs['total']).toBe(String(Object.values(want).reduce((a, b) => a + b, 0)));
-    expect(run.outputs['summary']).toBe(`${want['CRITICAL']} CRITICAL, ${want['HIGH']} HIGH, ${want['MEDIUM']} MEDIUM, ${want['LOW']} LOW — failed (threshold CRITICAL)`);
+    expect(run.outputs['summary']).toBe(
+      `${want['CRITICAL']} CRITICAL, ${want['HIGH']} HIGH, ${want['MEDIUM']} MEDIUM, ${want['LOW']} LOW — failed (threshold CRITICAL)`,
+    );
 
     // exactly one scan, JSON to a file, by digest after --
     const scans = argv.filter((a) => a[0] === 'image');
@@ -71,7 +80,9 @@ describe('trivy-gate bundle', () => {
     expect(flag(scan, '--exit-code')).toBe('0');
     expect(flag(scan, '--severity')).toBe('UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL');
     expect(scan.slice(-2)).toEqual(['--', JUICE]);
-    expect(readFileSync(run.outputs['report'] as string, 'utf8')).toBe(readFixture('trivy/securecodebox/juice-shop-v12.10.2.json'));
+    expect(readFileSync(run.outputs['report'] as string, 'utf8')).toBe(
+      readFixture('trivy/securecodebox/juice-shop-v12.10.2.json'),
+    );
 
     const sarif = JSON.parse(readFileSync(run.outputs['sarif'] as string, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
@@ -98,7 +109,10 @@ describe('trivy-gate bundle', () => {
     writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
     execFileSync('tar', ['-cf', join(dir, 'image.tar'), '-C', dir, 'oci-layout', 'index.json']);
-    const { run, argv } = await gate({ input: join(dir, 'image.tar') }, { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') });
+    const { run, argv } = await gate(
+      { input: join(dir, 'image.tar') },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') },
+    );
     expect(run.code).toBe(0);
     expect(run.outputs['total']).toBe('0');
     const scan = argv.find((a) => a[0] === 'image') as string[];
@@ -106,13 +120,19 @@ describe('trivy-gate bundle', () => {
     expect(scan).not.toContain('--');
     // a file that is no archive at all is refused, naming the input
     writeFileSync(join(dir, 'junk.tar'), 'not a tar');
-    const junk = await gate({ input: join(dir, 'junk.tar') }, { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') });
+    const junk = await gate(
+      { input: join(dir, 'junk.tar') },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') },
+    );
     expect(junk.run.code).toBe(1);
     expect(junk.argv.filter((a) => a[0] === 'image')).toEqual([]);
   });
 
-  it('a DB download failure is an infrastructure error with trivy\'s own message, never a pass', async () => {
-    const { run, argv } = await gate({ image: IMAGE, 'max-attempts': '1' }, { FAKE_TRIVY_MODE: 'db-failure', FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') });
+  it("a DB download failure is an infrastructure error with trivy's own message, never a pass", async () => {
+    const { run, argv } = await gate(
+      { image: IMAGE, 'max-attempts': '1' },
+      { FAKE_TRIVY_MODE: 'db-failure', FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') },
+    );
     expect(run.code).toBe(1);
     expect(run.outputs['passed']).toBe('false');
     expect(run.outputs['summary']).toMatch(/^not decided — init error: DB error: failed to download vulnerability DB/);
@@ -129,12 +149,23 @@ describe('trivy-gate bundle', () => {
     const updated = new Date(Date.now() - 100 * 3_600_000);
     writeFileSync(
       join(cache, 'db', 'metadata.json'),
-      JSON.stringify({ Version: 2, NextUpdate: new Date(updated.getTime() + 6 * 3_600_000).toISOString(), UpdatedAt: updated.toISOString(), DownloadedAt: updated.toISOString() }),
+      JSON.stringify({
+        Version: 2,
+        NextUpdate: new Date(updated.getTime() + 6 * 3_600_000).toISOString(),
+        UpdatedAt: updated.toISOString(),
+        DownloadedAt: updated.toISOString(),
+      }),
     );
-    const { run, argv } = await gate({ image: IMAGE, 'skip-db-update': 'true' }, { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') }, { cache });
+    const { run, argv } = await gate(
+      { image: IMAGE, 'skip-db-update': 'true' },
+      { FAKE_TRIVY_REPORT: fixturePath('trivy/ubuntu-1804.json') },
+      { cache },
+    );
     expect(run.code).toBe(1);
     expect(run.outputs['passed']).toBe('false');
-    expect(run.outputs['summary']).toMatch(/not decided — the vulnerability DB was updated .*older than max-db-age \(48 h\)/);
+    expect(run.outputs['summary']).toMatch(
+      /not decided — the vulnerability DB was updated .*older than max-db-age \(48 h\)/,
+    );
     const scan = argv.find((a) => a[0] === 'image') as string[];
     expect(scan).toContain('--skip-db-update');
   });

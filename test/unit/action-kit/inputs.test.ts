@@ -87,7 +87,9 @@ describe('input readers', () => {
   it('duration: default, bounds and the allowed form in the error', () => {
     expect(reader({}).inputs.duration('t', { default: '30s' })).toBe(30_000);
     const e = errorOf(() => reader({ t: '2h' }).inputs.duration('t', { default: '30s', min: '1s', max: '15m' }));
-    expect(e.message).toBe('Input "t" has an invalid value "2h": expected a duration such as 30s, 5m, 1h30m or 500ms from 1s up to 15m');
+    expect(e.message).toBe(
+      'Input "t" has an invalid value "2h": expected a duration such as 30s, 5m, 1h30m or 500ms from 1s up to 15m',
+    );
     expect(errorOf(() => reader({ t: 'soon' }).inputs.duration('t', { default: '30s' })).message).toContain('"soon"');
   });
 
@@ -110,11 +112,18 @@ describe('input readers', () => {
       ['a', '1'],
       ['b', 'two=2'],
     ]);
-    expect(errorOf(() => reader({ kv: 'novalue' }).inputs.keyValues('kv')).message).toContain('expected key=value lines');
+    expect(errorOf(() => reader({ kv: 'novalue' }).inputs.keyValues('kv')).message).toContain(
+      'expected key=value lines',
+    );
     expect(errorOf(() => reader({ kv: '=x' }).inputs.keyValues('kv')).message).toContain('"=x"');
     expect(errorOf(() => reader({ kv: 'a=1\na=2' }).inputs.keyValues('kv')).message).toContain('only once');
     expect(
-      errorOf(() => reader({ kv: 'Bad Key=1' }).inputs.keyValues('kv', { keyPattern: /^[a-z]+$/, keyAllowed: 'lower-case letters' })).message,
+      errorOf(() =>
+        reader({ kv: 'Bad Key=1' }).inputs.keyValues('kv', {
+          keyPattern: /^[a-z]+$/,
+          keyAllowed: 'lower-case letters',
+        }),
+      ).message,
     ).toContain('keys must be lower-case letters');
   });
 

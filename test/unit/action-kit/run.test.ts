@@ -30,11 +30,19 @@ describe('runAction', () => {
       { runner, setExitCode: false },
     );
     expect(code).toBe(0);
-    expect(parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))).toEqual({ plain: 'v', multi: 'a\nb', json: '{"x":[1]}', flag: 'true' });
+    expect(parseFileCommands(readFileSync(env.GITHUB_OUTPUT, 'utf8'))).toEqual({
+      plain: 'v',
+      multi: 'a\nb',
+      json: '{"x":[1]}',
+      flag: 'true',
+    });
   });
 
   it.each([
-    [new InputError('Input "x" is required and was not supplied.'), '::error::Input "x" is required and was not supplied.'],
+    [
+      new InputError('Input "x" is required and was not supplied.'),
+      '::error::Input "x" is required and was not supplied.',
+    ],
     [new GateError('2 CRITICAL vulnerabilities'), '::error::2 CRITICAL vulnerabilities'],
   ])('reports %s once, without a stack', async (err, line) => {
     const { lines, runner } = setup();
@@ -49,12 +57,19 @@ describe('runAction', () => {
     await runAction(
       't',
       async () => {
-        throw new ToolError('helm failed with exit code 1', { tool: 'helm', argv: ['helm', 'upgrade', 'r'], exitCode: 1, stderrTail: 'Error: boom' });
+        throw new ToolError('helm failed with exit code 1', {
+          tool: 'helm',
+          argv: ['helm', 'upgrade', 'r'],
+          exitCode: 1,
+          stderrTail: 'Error: boom',
+        });
       },
       { runner, setExitCode: false },
     );
     const err = lines.find((l) => l.startsWith('::error::')) ?? '';
-    expect(err).toContain('helm failed with exit code 1%0Acommand: helm upgrade r%0Aexit code: 1%0Astderr (last lines):%0AError: boom');
+    expect(err).toContain(
+      'helm failed with exit code 1%0Acommand: helm upgrade r%0Aexit code: 1%0Astderr (last lines):%0AError: boom',
+    );
   });
 
   it('internal errors say so and keep the stack for debug; the summary is still written', async () => {
@@ -68,7 +83,9 @@ describe('runAction', () => {
       { runner, setExitCode: false },
     );
     expect(code).toBe(1);
-    expect(lines).toContain('::error::t: internal error: x is undefined. Re-run with debug logging for the stack trace.');
+    expect(lines).toContain(
+      '::error::t: internal error: x is undefined. Re-run with debug logging for the stack trace.',
+    );
     expect(lines.some((l) => l.startsWith('::debug::TypeError: x is undefined'))).toBe(true);
     expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('## partial');
   });
@@ -93,6 +110,8 @@ describe('runAction', () => {
 
 describe('workflow commands', () => {
   it('escapes data and properties like the runner expects', () => {
-    expect(formatCommand('error', { title: 'a:b,c' }, '50% done\nnext')).toBe('::error title=a%3Ab%2Cc::50%25 done%0Anext');
+    expect(formatCommand('error', { title: 'a:b,c' }, '50% done\nnext')).toBe(
+      '::error title=a%3Ab%2Cc::50%25 done%0Anext',
+    );
   });
 });

@@ -5,7 +5,8 @@ describe('Secrets', () => {
   it('redacts a URL secret and every derived spelling (query values, encodings)', () => {
     const masks: string[] = [];
     const s = new Secrets((v) => masks.push(v));
-    const url = 'https://prod-01.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=S3cr3tSigValue';
+    const url =
+      'https://prod-01.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=S3cr3tSigValue';
     s.add(url, { url: true });
     expect(masks).toContain(url);
     expect(masks).toContain('S3cr3tSigValue');
@@ -41,7 +42,13 @@ describe('Summary', () => {
     const { summary } = make();
     summary
       .heading('Deploy <img src=x onerror=alert(1)>')
-      .table(['a', 'b'], [['x | y', '[click](https://evil)'], [new Raw('<b>ok</b>'), 3]])
+      .table(
+        ['a', 'b'],
+        [
+          ['x | y', '[click](https://evil)'],
+          [new Raw('<b>ok</b>'), 3],
+        ],
+      )
       .details('log', '</pre><script>alert(1)</script>');
     const md = summary.markdown();
     expect(md).not.toContain('<img');

@@ -12,7 +12,11 @@ const BUILDAH_ECR =
 
 describe('registrySaid: the registry words of a refused push, once', () => {
   it.each([
-    ['buildah, every format refused', BUILDAH_ECR, "tag invalid: The image tag 'sha-a1b2c3d' already exists in the 'test/imm-rerun-703de3dd' repository and cannot be overwritten because the repository is immutable."],
+    [
+      'buildah, every format refused',
+      BUILDAH_ECR,
+      "tag invalid: The image tag 'sha-a1b2c3d' already exists in the 'test/imm-rerun-703de3dd' repository and cannot be overwritten because the repository is immutable.",
+    ],
     [
       'one format only',
       "Error: writing manifest: uploading manifest 2 to 127.0.0.1:5000/test/a: unknown: Failed to process request due to 'a:2' configured as immutable.",
@@ -23,7 +27,11 @@ describe('registrySaid: the registry words of a refused push, once', () => {
       `time="2026-11-22T02:06:08Z" level=fatal msg="writing manifest: uploading manifest sha-a1b2c3d to 127.0.0.1:38237/test/imm-archive-456aaa83: unknown: Failed to process request due to 'imm-archive-456aaa83:sha-a1b2c3d' configured as immutable."`,
       "unknown: Failed to process request due to 'imm-archive-456aaa83:sha-a1b2c3d' configured as immutable.",
     ],
-    ['anything else: the last line', 'first\nError: denied: requested access to the resource is denied\n', 'Error: denied: requested access to the resource is denied'],
+    [
+      'anything else: the last line',
+      'first\nError: denied: requested access to the resource is denied\n',
+      'Error: denied: requested access to the resource is denied',
+    ],
   ])('%s', (_name, stderr, words) => {
     expect(registrySaid(stderr)).toBe(words);
   });

@@ -52,7 +52,9 @@ describe('computeTags', () => {
   });
 
   it('latest only when asked, last, de-duplicated', () => {
-    expect(computeTags(push('refs/heads/main'), { extraTags: ['latest', 'main-a1b2c3d'], latest: false }).tags).toEqual(['sha-a1b2c3d', 'main-a1b2c3d', 'latest']);
+    expect(computeTags(push('refs/heads/main'), { extraTags: ['latest', 'main-a1b2c3d'], latest: false }).tags).toEqual(
+      ['sha-a1b2c3d', 'main-a1b2c3d', 'latest'],
+    );
     expect(computeTags(push('refs/heads/main'), none).tags).not.toContain('latest');
   });
 
@@ -71,8 +73,17 @@ describe('computeTags', () => {
 describe('ociLabels', () => {
   it('adds the OCI labels and lets the user win', () => {
     const l = ociLabels(
-      { repositoryUrl: 'https://github.com/o/r', sha: SHA, created: '2026-01-01T00:00:00.000Z', version: '1.2.3', title: 'shop' },
-      new Map([['org.opencontainers.image.title', 'Shop'], ['team', 'x']]),
+      {
+        repositoryUrl: 'https://github.com/o/r',
+        sha: SHA,
+        created: '2026-01-01T00:00:00.000Z',
+        version: '1.2.3',
+        title: 'shop',
+      },
+      new Map([
+        ['org.opencontainers.image.title', 'Shop'],
+        ['team', 'x'],
+      ]),
     );
     expect(Object.fromEntries(l)).toEqual({
       'org.opencontainers.image.source': 'https://github.com/o/r',

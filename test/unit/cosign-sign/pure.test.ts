@@ -47,13 +47,22 @@ describe('signerIdentity: the workflow that ran, not the caller', () => {
   });
 
   it('GitHub Enterprise Server: the server URL is the identity base', () => {
-    const claims = decodeClaims(actionsJwt({ iss: 'https://ghe.corp/_services/token', job_workflow_ref: 'a/b/.github/workflows/c.yml@refs/heads/main' }));
-    expect(signerIdentity(claims, 'https://ghe.corp').identity).toBe('https://ghe.corp/a/b/.github/workflows/c.yml@refs/heads/main');
+    const claims = decodeClaims(
+      actionsJwt({
+        iss: 'https://ghe.corp/_services/token',
+        job_workflow_ref: 'a/b/.github/workflows/c.yml@refs/heads/main',
+      }),
+    );
+    expect(signerIdentity(claims, 'https://ghe.corp').identity).toBe(
+      'https://ghe.corp/a/b/.github/workflows/c.yml@refs/heads/main',
+    );
   });
 
   it('refuses tokens it cannot build an exact identity from', () => {
     expect(() => signerIdentity(decodeClaims(actionsJwt({ iss: ISSUER })), '')).toThrow(/job_workflow_ref/);
-    expect(() => signerIdentity(decodeClaims(actionsJwt({ iss: ISSUER, job_workflow_ref: 'x' })), '')).toThrow(/job_workflow_ref/);
+    expect(() => signerIdentity(decodeClaims(actionsJwt({ iss: ISSUER, job_workflow_ref: 'x' })), '')).toThrow(
+      /job_workflow_ref/,
+    );
     expect(() => decodeClaims('abc')).toThrow(/not a JWT/);
     expect(() => decodeClaims(actionsJwt({ sub: 'x' }))).toThrow(/"iss"/);
   });
@@ -117,7 +126,10 @@ describe('decideTlog', () => {
   it('private repository, auto: refused with the choices', () => {
     const d = decideTlog({ ...base, setting: 'auto', visibility: 'private' });
     expect(d.ok).toBe(false);
-    if (!d.ok) expect(d.reason).toMatch(/example-org\/shop is private.*repository name, the workflow path.*set tlog-upload: true.*rekor-url.*mode: key and tlog-upload: false/);
+    if (!d.ok)
+      expect(d.reason).toMatch(
+        /example-org\/shop is private.*repository name, the workflow path.*set tlog-upload: true.*rekor-url.*mode: key and tlog-upload: false/,
+      );
   });
   it('private repository, explicit true: upload with a warning for the summary', () => {
     const d = decideTlog({ ...base, setting: 'true', visibility: 'internal' });
@@ -125,10 +137,16 @@ describe('decideTlog', () => {
     expect(d.ok && d.warning).toMatch(/internal repository.*publicly and permanently/);
   });
   it('on-prem Rekor is not public', () => {
-    expect(decideTlog({ ...base, publicRekor: false, setting: 'auto', visibility: 'private' })).toEqual({ ok: true, upload: true });
+    expect(decideTlog({ ...base, publicRekor: false, setting: 'auto', visibility: 'private' })).toEqual({
+      ok: true,
+      upload: true,
+    });
   });
   it('no tlog: key mode only', () => {
-    expect(decideTlog({ ...base, keyless: false, setting: 'false', visibility: 'private' })).toEqual({ ok: true, upload: false });
+    expect(decideTlog({ ...base, keyless: false, setting: 'false', visibility: 'private' })).toEqual({
+      ok: true,
+      upload: false,
+    });
     const d = decideTlog({ ...base, setting: 'false', visibility: 'public' });
     expect(d.ok).toBe(false);
   });
@@ -136,7 +154,18 @@ describe('decideTlog', () => {
 
 describe('mergeAnnotations', () => {
   it('defaults first, user values win on a clash', () => {
-    expect(mergeAnnotations([['repository', 'a/b'], ['commit', 'c']], [['commit', 'override'], ['team', 'x']])).toEqual([
+    expect(
+      mergeAnnotations(
+        [
+          ['repository', 'a/b'],
+          ['commit', 'c'],
+        ],
+        [
+          ['commit', 'override'],
+          ['team', 'x'],
+        ],
+      ),
+    ).toEqual([
       ['repository', 'a/b'],
       ['commit', 'override'],
       ['team', 'x'],
@@ -148,12 +177,20 @@ describe('withRetries: bounded by the total budget', () => {
   function clock() {
     let t = 1_000_000;
     const sleeps: number[] = [];
-    return { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)), random: () => 0.5, sleeps, advance: (ms: number) => (t += ms) };
+    return {
+      now: () => t,
+      sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)),
+      random: () => 0.5,
+      sleeps,
+      advance: (ms: number) => (t += ms),
+    };
   }
   const policy = { baseDelayMs: 5_000, maxDelayMs: 60_000, maxAttemptMs: 240_000, minAttemptMs: 20_000 };
 
   it('backoff doubles up to the cap, with jitter around it', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 0.5))).toEqual([5000, 10000, 20000, 40000, 60000, 60000, 60000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 0.5))).toEqual([
+      5000, 10000, 20000, 40000, 60000, 60000, 60000,
+    ]);
     expect(backoffDelay(1, policy, () => 0)).toBe(3750);
     expect(backoffDelay(1, policy, () => 1)).toBe(6250);
   });
@@ -165,14 +202,24 @@ describe('withRetries: bounded by the total budget', () => {
       { kind: 'transient', reason: '503', error: new Error('503') },
       { kind: 'ok', value: 'signed' },
     ];
-    const r = await withRetries('sign', async () => outcomes.shift()!, { ...policy, deadline: c.now() + 600_000 }, { ...c, log: new MemoryLogger() });
+    const r = await withRetries(
+      'sign',
+      async () => outcomes.shift()!,
+      { ...policy, deadline: c.now() + 600_000 },
+      { ...c, log: new MemoryLogger() },
+    );
     expect(r).toMatchObject({ attempts: 3, outcome: { kind: 'ok', value: 'signed' } });
     expect(c.sleeps).toEqual([5000, 10000]);
   });
 
   it('a permanent failure stops at once', async () => {
     const c = clock();
-    const r = await withRetries('sign', async () => ({ kind: 'permanent', reason: 'DENIED', error: new Error('x') }) as const, { ...policy, deadline: c.now() + 600_000 }, { ...c, log: new MemoryLogger() });
+    const r = await withRetries(
+      'sign',
+      async () => ({ kind: 'permanent', reason: 'DENIED', error: new Error('x') }) as const,
+      { ...policy, deadline: c.now() + 600_000 },
+      { ...c, log: new MemoryLogger() },
+    );
     expect(r.attempts).toBe(1);
     expect(c.sleeps).toEqual([]);
   });

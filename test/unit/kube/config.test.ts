@@ -20,16 +20,35 @@ import { canary } from '../../helpers/canary.js';
 const TOKEN = canary('kubeconfig token');
 const OTHER_TOKEN = canary('kubeconfig token of another user');
 const ID_TOKEN = canary('auth-provider id-token');
-const KEY_PEM = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPrivateKeyMaterialLine1xxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END EC PRIVATE KEY-----\n';
-const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBcertificateMaterialLine1yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n-----END CERTIFICATE-----\n';
+const KEY_PEM =
+  '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPrivateKeyMaterialLine1xxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END EC PRIVATE KEY-----\n';
+const CERT_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBcertificateMaterialLine1yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n-----END CERTIFICATE-----\n';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 type User = Record<string, unknown>;
-function doc(user: User, opts: { server?: string; current?: string | null; cluster?: Record<string, unknown>; extraUsers?: { name: string; user: User }[] } = {}) {
+function doc(
+  user: User,
+  opts: {
+    server?: string;
+    current?: string | null;
+    cluster?: Record<string, unknown>;
+    extraUsers?: { name: string; user: User }[];
+  } = {},
+) {
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'c1', cluster: { server: opts.server ?? 'https://api.example.test:6443', 'certificate-authority-data': b64(CERT_PEM), ...opts.cluster } }],
+    clusters: [
+      {
+        name: 'c1',
+        cluster: {
+          server: opts.server ?? 'https://api.example.test:6443',
+          'certificate-authority-data': b64(CERT_PEM),
+          ...opts.cluster,
+        },
+      },
+    ],
     users: [{ name: 'u1', user }, ...(opts.extraUsers ?? [])],
     contexts: [
       { name: 'ctx1', context: { cluster: 'c1', user: 'u1' } },
@@ -54,30 +73,53 @@ describe('inspectKubeconfig', () => {
 
   it('token user: context, server, host, secrets', () => {
     const f = inspectKubeconfig(doc({ token: TOKEN }), policy);
-    expect(f).toMatchObject({ context: 'ctx1', cluster: 'c1', user: 'u1', server: 'https://api.example.test:6443', host: 'api.example.test:6443', authMethod: 'token', warnings: [] });
+    expect(f).toMatchObject({
+      context: 'ctx1',
+      cluster: 'c1',
+      user: 'u1',
+      server: 'https://api.example.test:6443',
+      host: 'api.example.test:6443',
+      authMethod: 'token',
+      warnings: [],
+    });
     expect(f.secretValues).toEqual([TOKEN]);
   });
 
   it('client certificate: both the base64 and the decoded PEM are secrets', () => {
-    const f = inspectKubeconfig(doc({ 'client-certificate-data': b64(CERT_PEM), 'client-key-data': b64(KEY_PEM) }), policy);
+    const f = inspectKubeconfig(
+      doc({ 'client-certificate-data': b64(CERT_PEM), 'client-key-data': b64(KEY_PEM) }),
+      policy,
+    );
     expect(f.authMethod).toBe('client-certificate');
     expect(f.secretValues).toEqual(expect.arrayContaining([b64(KEY_PEM), KEY_PEM, b64(CERT_PEM), CERT_PEM]));
   });
 
   it('registers credentials of users other than the current one too', () => {
-    const f = inspectKubeconfig(doc({ token: TOKEN }, { extraUsers: [{ name: 'other', user: { token: OTHER_TOKEN } }] }), policy);
+    const f = inspectKubeconfig(
+      doc({ token: TOKEN }, { extraUsers: [{ name: 'other', user: { token: OTHER_TOKEN } }] }),
+      policy,
+    );
     expect(f.secretValues).toContain(OTHER_TOKEN);
   });
 
   it('uses the only context when current-context is not set, and refuses ambiguity', () => {
-    const one = { ...doc({ token: TOKEN }, { current: null }), contexts: [{ name: 'only', context: { cluster: 'c1', user: 'u1' } }] };
+    const one = {
+      ...doc({ token: TOKEN }, { current: null }),
+      contexts: [{ name: 'only', context: { cluster: 'c1', user: 'u1' } }],
+    };
     expect(inspectKubeconfig(one, policy).context).toBe('only');
-    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }, { current: null }), policy)).message).toMatch(/no current-context .* 2 contexts \(ctx1, ctx2\)/);
+    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }, { current: null }), policy)).message).toMatch(
+      /no current-context .* 2 contexts \(ctx1, ctx2\)/,
+    );
   });
 
   it('an explicit context wins', () => {
-    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }), { ...policy, context: 'ctx2' })).message).toMatch(/user "nobody", which does not exist; refusing an unauthenticated/);
-    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }), { ...policy, context: 'nope' })).message).toMatch(/context "nope" does not exist/);
+    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }), { ...policy, context: 'ctx2' })).message).toMatch(
+      /user "nobody", which does not exist; refusing an unauthenticated/,
+    );
+    expect(inputError(() => inspectKubeconfig(doc({ token: TOKEN }), { ...policy, context: 'nope' })).message).toMatch(
+      /context "nope" does not exist/,
+    );
   });
 
   it('reports insecure-skip-tls-verify', () => {
@@ -88,15 +130,39 @@ describe('inspectKubeconfig', () => {
   it.each<[string, unknown, RegExp]>([
     ['not a mapping', 'just text', /expected a kubeconfig/],
     ['another kind', { kind: 'Pod' }, /expected kind: Config/],
-    ['exec plugin', doc({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws', args: ['eks', 'get-token'] } }), /exec credential plugin.*allow-exec-auth: true/],
-    ['exec plugin on an unused user', doc({ token: TOKEN }, { extraUsers: [{ name: 'evil', user: { exec: { command: 'sh' } } }] }), /user "evil" has an exec/],
+    [
+      'exec plugin',
+      doc({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws', args: ['eks', 'get-token'] } }),
+      /exec credential plugin.*allow-exec-auth: true/,
+    ],
+    [
+      'exec plugin on an unused user',
+      doc({ token: TOKEN }, { extraUsers: [{ name: 'evil', user: { exec: { command: 'sh' } } }] }),
+      /user "evil" has an exec/,
+    ],
     ['auth-provider', doc({ 'auth-provider': { name: 'oidc', config: {} } }), /auth-provider.*allow-exec-auth/],
-    ['token-file (would send a runner file to the server)', doc({ 'token-file': '/etc/shadow' }), /references a file \(token-file\)/],
-    ['client-key file', doc({ 'client-certificate-data': b64(CERT_PEM), 'client-key': '/root/.ssh/id_rsa' }), /client-key/],
+    [
+      'token-file (would send a runner file to the server)',
+      doc({ 'token-file': '/etc/shadow' }),
+      /references a file \(token-file\)/,
+    ],
+    [
+      'client-key file',
+      doc({ 'client-certificate-data': b64(CERT_PEM), 'client-key': '/root/.ssh/id_rsa' }),
+      /client-key/,
+    ],
     ['no credentials at all', doc({}), /no credentials .* refusing an unauthenticated connection/],
     ['username without password', doc({ username: 'admin' }), /no credentials/],
-    ['plain http to a remote host', doc({ token: TOKEN }, { server: 'http://api.example.test:8080' }), /plain http .* Use https/],
-    ['server with credentials in the URL', doc({ token: TOKEN }, { server: 'https://a:b@api.example.test' }), /must not contain credentials/],
+    [
+      'plain http to a remote host',
+      doc({ token: TOKEN }, { server: 'http://api.example.test:8080' }),
+      /plain http .* Use https/,
+    ],
+    [
+      'server with credentials in the URL',
+      doc({ token: TOKEN }, { server: 'https://a:b@api.example.test' }),
+      /must not contain credentials/,
+    ],
     ['no server', doc({ token: TOKEN }, { server: '' }), /no valid server URL/],
     ['unnamed user', { ...doc({ token: TOKEN }), users: [{ user: { token: TOKEN } }] }, /users\[0\] has no name/],
     ['clusters not a list', { ...doc({ token: TOKEN }), clusters: { c1: {} } }, /"clusters" must be a list/],
@@ -109,17 +175,23 @@ describe('inspectKubeconfig', () => {
 
   it('allows exec / auth-provider when asked', () => {
     expect(inspectKubeconfig(doc({ exec: { command: 'aws' } }), { allowExecAuth: true }).authMethod).toBe('exec');
-    const ap = inspectKubeconfig(doc({ 'auth-provider': { name: 'oidc', config: { 'id-token': ID_TOKEN } } }), { allowExecAuth: true });
+    const ap = inspectKubeconfig(doc({ 'auth-provider': { name: 'oidc', config: { 'id-token': ID_TOKEN } } }), {
+      allowExecAuth: true,
+    });
     expect(ap.authMethod).toBe('auth-provider');
     expect(ap.secretValues).toContain(ID_TOKEN);
   });
 
   it('plain http to loopback is allowed (local clusters)', () => {
-    expect(inspectKubeconfig(doc({ token: TOKEN }, { server: 'http://127.0.0.1:8080' }), policy).host).toBe('127.0.0.1:8080');
+    expect(inspectKubeconfig(doc({ token: TOKEN }, { server: 'http://127.0.0.1:8080' }), policy).host).toBe(
+      '127.0.0.1:8080',
+    );
   });
 
   it('names the input it was given', () => {
-    expect(inputError(() => inspectKubeconfig({}, { allowExecAuth: false, inputName: 'cluster-config' })).message).toMatch(/^Input "cluster-config"/);
+    expect(
+      inputError(() => inspectKubeconfig({}, { allowExecAuth: false, inputName: 'cluster-config' })).message,
+    ).toMatch(/^Input "cluster-config"/);
   });
 });
 
@@ -137,7 +209,12 @@ describe('parseKubeconfigText / loadKubeconfig', () => {
     const secrets = new Secrets((v) => masked.push(v));
     const text = JSON.stringify(doc({ 'client-certificate-data': b64(CERT_PEM), 'client-key-data': b64(KEY_PEM) }));
     const access = await loadKubeconfig(text, { allowExecAuth: false, secrets });
-    expect(access).toMatchObject({ source: 'kubeconfig', host: 'api.example.test:6443', context: 'ctx1', authMethod: 'client-certificate' });
+    expect(access).toMatchObject({
+      source: 'kubeconfig',
+      host: 'api.example.test:6443',
+      context: 'ctx1',
+      authMethod: 'client-certificate',
+    });
     expect(access.kubeConfig.getCurrentCluster()?.server).toBe('https://api.example.test:6443');
     expect(secrets.redact(`key ${b64(KEY_PEM)} and ${KEY_PEM}`)).not.toMatch(/PrivateKeyMaterial|LS0t/);
     expect(masked.some((m) => m.includes('PrivateKeyMaterialLine1'))).toBe(true);
@@ -156,17 +233,40 @@ describe('loadInCluster', () => {
   it('builds the cluster from the env and the token file, and masks the token', async () => {
     const prefix = saDir({ token: `${TOKEN}\n`, 'ca.crt': CERT_PEM });
     const secrets = new Secrets();
-    const a = await loadInCluster({ env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }, secrets, pathPrefix: prefix });
-    expect(a).toMatchObject({ source: 'in-cluster', server: 'https://10.96.0.1:443', host: '10.96.0.1', authMethod: 'service-account' });
+    const a = await loadInCluster({
+      env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      secrets,
+      pathPrefix: prefix,
+    });
+    expect(a).toMatchObject({
+      source: 'in-cluster',
+      server: 'https://10.96.0.1:443',
+      host: '10.96.0.1',
+      authMethod: 'service-account',
+    });
     expect(secrets.has(TOKEN)).toBe(true);
-    const ipv6 = await loadInCluster({ env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' }, secrets, pathPrefix: prefix });
+    const ipv6 = await loadInCluster({
+      env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' },
+      secrets,
+      pathPrefix: prefix,
+    });
     expect(ipv6.server).toBe('https://[fd00::1]:6443');
   });
 
   it.each<[string, Record<string, string>, Record<string, string>, RegExp]>([
     ['not in a pod', {}, { token: TOKEN, 'ca.crt': CERT_PEM }, /not a pod in a cluster/],
-    ['no token mounted', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, {}, /no service-account token mounted/],
-    ['empty token', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, { token: '\n', 'ca.crt': CERT_PEM }, /is empty/],
+    [
+      'no token mounted',
+      { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      {},
+      /no service-account token mounted/,
+    ],
+    [
+      'empty token',
+      { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      { token: '\n', 'ca.crt': CERT_PEM },
+      /is empty/,
+    ],
   ])('refuses: %s', async (_t, env, files, re) => {
     const err = await loadInCluster({ env, secrets: new Secrets(), pathPrefix: saDir(files) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
@@ -191,12 +291,18 @@ describe('kubeconfig file under RUNNER_TEMP', () => {
     const state = parseFileCommands(readFileSync(stateFile, 'utf8'));
     expect(state[KUBECONFIG_STATE]).toBe(path);
     const log = new MemoryLogger();
-    cleanupKubeconfig(createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }), log);
+    cleanupKubeconfig(
+      createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
+      log,
+    );
     expect(existsSync(path)).toBe(false);
     expect(existsSync(join(path, '..'))).toBe(false);
     expect(log.text()).toMatch(/Removed the kubeconfig/);
     // idempotent: a second post run (or a missing file) is fine
-    cleanupKubeconfig(createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }), log);
+    cleanupKubeconfig(
+      createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
+      log,
+    );
     cleanupKubeconfig(createRunner({ env: { RUNNER_TEMP: temp }, out: () => {} }), log);
   });
 

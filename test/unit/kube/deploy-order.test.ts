@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { claimDeployOrder, decideOrder, OlderRunError, workflowKey, workflowPath, type OrderApi, type OrderRecord } from '@polyglot-cd/kube';
+import {
+  claimDeployOrder,
+  decideOrder,
+  OlderRunError,
+  workflowKey,
+  workflowPath,
+  type OrderApi,
+  type OrderRecord,
+} from '@polyglot-cd/kube';
 
-const run = (runNumber: number, workflow = 'acme/shop/.github/workflows/deploy.yml') => ({ workflow, runNumber, runId: `r${runNumber}`, sha: 'a'.repeat(40) });
+const run = (runNumber: number, workflow = 'acme/shop/.github/workflows/deploy.yml') => ({
+  workflow,
+  runNumber,
+  runId: `r${runNumber}`,
+  sha: 'a'.repeat(40),
+});
 
 /** An in-memory ConfigMap store with resourceVersion preconditions, like the API server's. */
-function memoryApi(opts: { conflictsBefore?: number } = {}): OrderApi & { record: OrderRecord | undefined; writes: number } {
+function memoryApi(
+  opts: { conflictsBefore?: number } = {},
+): OrderApi & { record: OrderRecord | undefined; writes: number } {
   let conflicts = opts.conflictsBefore ?? 0;
   const s = {
     record: undefined as OrderRecord | undefined,
@@ -37,7 +52,9 @@ function memoryApi(opts: { conflictsBefore?: number } = {}): OrderApi & { record
 
 describe('deploy order', () => {
   it('keys each workflow by its path without the ref', () => {
-    expect(workflowPath('acme/shop/.github/workflows/deploy.yml@refs/heads/main')).toBe('acme/shop/.github/workflows/deploy.yml');
+    expect(workflowPath('acme/shop/.github/workflows/deploy.yml@refs/heads/main')).toBe(
+      'acme/shop/.github/workflows/deploy.yml',
+    );
     expect(workflowKey('acme/shop/.github/workflows/deploy.yml')).toMatch(/^w-[0-9a-f]{16}$/);
     expect(workflowKey('a')).not.toBe(workflowKey('b'));
   });
@@ -50,7 +67,9 @@ describe('deploy order', () => {
     expect(decideOrder(data, run(43), 't2').allowed).toBe(true);
     const older = decideOrder(data, run(41), 't2');
     expect(older).toMatchObject({ allowed: false });
-    expect((older as { reason: string }).reason).toContain('run #42 of acme/shop/.github/workflows/deploy.yml (commit aaaaaaaaaaaa, run id r42) already deployed this release at t1; this run #41');
+    expect((older as { reason: string }).reason).toContain(
+      'run #42 of acme/shop/.github/workflows/deploy.yml (commit aaaaaaaaaaaa, run id r42) already deployed this release at t1; this run #41',
+    );
     // another workflow's numbers are not compared
     expect(decideOrder(data, run(1, 'acme/shop/.github/workflows/hotfix.yml'), 't2').allowed).toBe(true);
   });
@@ -70,12 +89,23 @@ describe('deploy order', () => {
 
   it('a newer run that wins the race in between makes this one older: refused, not written', async () => {
     const api = memoryApi({ conflictsBefore: 1 });
-    await api.create('ns', 'polyglot-cd-order-shop', (decideOrder({}, run(50), 't') as { data: Record<string, string> }).data, {});
+    await api.create(
+      'ns',
+      'polyglot-cd-order-shop',
+      (decideOrder({}, run(50), 't') as { data: Record<string, string> }).data,
+      {},
+    );
     await expect(claimDeployOrder(api, 'ns', 'shop', run(51))).rejects.toThrow(/run #99 .* this run #51/);
   });
 
   it('gives up after repeated conflicts instead of looping', async () => {
-    const api: OrderApi = { read: async () => ({ data: {}, resourceVersion: '1' }), create: async () => 'conflict', replace: async () => 'conflict' };
-    await expect(claimDeployOrder(api, 'ns', 'shop', run(1), { attempts: 3 })).rejects.toThrow('3 concurrent updates in a row');
+    const api: OrderApi = {
+      read: async () => ({ data: {}, resourceVersion: '1' }),
+      create: async () => 'conflict',
+      replace: async () => 'conflict',
+    };
+    await expect(claimDeployOrder(api, 'ns', 'shop', run(1), { attempts: 3 })).rejects.toThrow(
+      '3 concurrent updates in a row',
+    );
   });
 });

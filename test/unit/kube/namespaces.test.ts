@@ -19,11 +19,20 @@ import { readFixture, fixtureJson } from '../../helpers/fixtures.js';
 
 const apiErr = (code: number, body: string | object, headers: Record<string, string> = {}) =>
   new ApiException(code, 'Unknown API Status Code!', typeof body === 'string' ? body : JSON.stringify(body), headers);
-const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
+const status = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  code,
+  reason,
+  message,
+});
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
 type Call = { op: string; args: Record<string, unknown> };
-function scripted(handlers: Partial<Record<'list' | 'read' | 'delete', (args: Record<string, unknown>, n: number) => unknown>>) {
+function scripted(
+  handlers: Partial<Record<'list' | 'read' | 'delete', (args: Record<string, unknown>, n: number) => unknown>>,
+) {
   const calls: Call[] = [];
   const counts = { list: 0, read: 0, delete: 0 };
   const run = async (op: 'list' | 'read' | 'delete', args: Record<string, unknown>) => {
@@ -47,7 +56,9 @@ describe('apiStatus', () => {
     const s403 = apiStatus(apiErr(403, readFixture('k8s/status-403-namespace-terminating.json')));
     expect(s403).toMatchObject({ code: 403, reason: 'Forbidden' });
     expect(s403?.causes[0]?.reason).toBe('NamespaceTerminating');
-    expect(describeStatus(apiErr(404, readFixture('k8s/status-404-namespace-notfound.json')))).toMatch(/^HTTP 404 NotFound: namespaces ".*" not found$/);
+    expect(describeStatus(apiErr(404, readFixture('k8s/status-404-namespace-notfound.json')))).toMatch(
+      /^HTTP 404 NotFound: namespaces ".*" not found$/,
+    );
     expect(apiStatus(apiErr(503, '<html>bad gateway</html>'))).toMatchObject({ code: 503, reason: '', message: '' });
     expect(apiStatus(apiErr(429, '{}', { 'retry-after': '3' }))?.retryAfterMs).toBe(3000);
     expect(apiStatus(new Error('fetch failed'))).toBeUndefined();
@@ -77,32 +88,47 @@ describe('withRetries', () => {
 
   it('gives up after the attempts, naming the last error', async () => {
     let n = 0;
-    const err = await withRetries('list namespaces', async () => {
-      n++;
-      throw apiErr(500, status(500, 'InternalError', 'etcdserver: request timed out'));
-    }, { ...noSleep, attempts: 3 }).catch((e: unknown) => e);
+    const err = await withRetries(
+      'list namespaces',
+      async () => {
+        n++;
+        throw apiErr(500, status(500, 'InternalError', 'etcdserver: request timed out'));
+      },
+      { ...noSleep, attempts: 3 },
+    ).catch((e: unknown) => e);
     expect(n).toBe(3);
     expect(err).toBeInstanceOf(KubeApiError);
-    expect((err as Error).message).toBe('list namespaces: HTTP 500 InternalError: etcdserver: request timed out (gave up after 3 attempts)');
+    expect((err as Error).message).toBe(
+      'list namespaces: HTTP 500 InternalError: etcdserver: request timed out (gave up after 3 attempts)',
+    );
   });
 
   it('never retries 403 / 404 / 409', async () => {
     for (const code of [403, 404, 409]) {
       let n = 0;
-      await withRetries('x', async () => {
-        n++;
-        throw apiErr(code, '{}');
-      }, noSleep).catch(() => undefined);
+      await withRetries(
+        'x',
+        async () => {
+          n++;
+          throw apiErr(code, '{}');
+        },
+        noSleep,
+      ).catch(() => undefined);
       expect(n).toBe(1);
     }
   });
 });
 
 describe('listNamespaces', () => {
-  const page1 = fixtureJson<{ metadata: { continue: string }; items: NamespaceItem[] }>('k8s/namespace-list.page1.json');
+  const page1 = fixtureJson<{ metadata: { continue: string }; items: NamespaceItem[] }>(
+    'k8s/namespace-list.page1.json',
+  );
   const page2 = fixtureJson<{ items: NamespaceItem[] }>('k8s/namespace-list.page2-last.json');
   // client-node maps the JSON `continue` to `_continue`
-  const asClient = (p: { metadata?: { continue?: string }; items: NamespaceItem[] }) => ({ items: p.items, metadata: { _continue: p.metadata?.continue } });
+  const asClient = (p: { metadata?: { continue?: string }; items: NamespaceItem[] }) => ({
+    items: p.items,
+    metadata: { _continue: p.metadata?.continue },
+  });
 
   it('follows continue tokens to the last page (recorded pages)', async () => {
     const { api, calls } = scripted({ list: (_a, n) => asClient(n === 0 ? page1 : page2) });
@@ -118,7 +144,10 @@ describe('listNamespaces', () => {
   it('restarts from the start on 410 Gone (expired token), without duplicates', async () => {
     const restarts: string[] = [];
     const { api, calls } = scripted({
-      list: (_a, n) => (n === 1 ? apiErr(410, status(410, 'Expired', 'The provided continue parameter is too old')) : asClient(n % 2 === 0 ? page1 : page2)),
+      list: (_a, n) =>
+        n === 1
+          ? apiErr(410, status(410, 'Expired', 'The provided continue parameter is too old'))
+          : asClient(n % 2 === 0 ? page1 : page2),
     });
     const r = await listNamespaces(api, { limit: 3, onRestart: (w) => restarts.push(w) });
     expect(r.restarts).toBe(1);
@@ -128,13 +157,20 @@ describe('listNamespaces', () => {
   });
 
   it('stops restarting after maxRestarts', async () => {
-    const { api } = scripted({ list: (_a, n) => (n % 2 === 1 ? apiErr(410, status(410, 'Expired', 'too old')) : asClient(page1)) });
+    const { api } = scripted({
+      list: (_a, n) => (n % 2 === 1 ? apiErr(410, status(410, 'Expired', 'too old')) : asClient(page1)),
+    });
     await expect(listNamespaces(api, { maxRestarts: 2 })).rejects.toMatchObject({ code: 410 });
   });
 
   it('403 is fatal with the reason', async () => {
-    const { api } = scripted({ list: () => apiErr(403, status(403, 'Forbidden', 'namespaces is forbidden: User "ci" cannot list resource "namespaces"')) });
-    await expect(listNamespaces(api)).rejects.toThrow(/list namespaces is forbidden: HTTP 403 Forbidden: namespaces is forbidden: User "ci" cannot list/);
+    const { api } = scripted({
+      list: () =>
+        apiErr(403, status(403, 'Forbidden', 'namespaces is forbidden: User "ci" cannot list resource "namespaces"')),
+    });
+    await expect(listNamespaces(api)).rejects.toThrow(
+      /list namespaces is forbidden: HTTP 403 Forbidden: namespaces is forbidden: User "ci" cannot list/,
+    );
   });
 });
 
@@ -142,7 +178,10 @@ describe('deleteNamespace', () => {
   it('sends the UID precondition and background propagation', async () => {
     const { api, calls } = scripted({ delete: () => ({ status: { phase: 'Terminating' } }) });
     expect(await deleteNamespace(api, 'pr-7', 'uid-7')).toBe('accepted');
-    expect(calls[0]?.args).toEqual({ name: 'pr-7', body: { preconditions: { uid: 'uid-7' }, propagationPolicy: 'Background' } });
+    expect(calls[0]?.args).toEqual({
+      name: 'pr-7',
+      body: { preconditions: { uid: 'uid-7' }, propagationPolicy: 'Background' },
+    });
   });
 
   it('refuses to delete without a UID', async () => {
@@ -153,19 +192,59 @@ describe('deleteNamespace', () => {
 
   it.each<[string, () => Error, string]>([
     ['404 is success', () => apiErr(404, readFixture('k8s/status-404-namespace-notfound.json')), 'gone'],
-    ['409 while terminating is wait', () => apiErr(409, status(409, 'Conflict', 'Operation cannot be fulfilled on namespaces "pr-7": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.')), 'terminating'],
-    ['409 conflict (recorded) is wait', () => apiErr(409, readFixture('k8s/status-409-namespace-conflict.json')), 'terminating'],
-    ['409 precondition failed: another namespace now', () => apiErr(409, status(409, 'Conflict', 'Operation cannot be fulfilled on namespaces "pr-7": Precondition failed: UID in precondition: uid-7, UID in object meta: uid-8')), 'uid-changed'],
+    [
+      '409 while terminating is wait',
+      () =>
+        apiErr(
+          409,
+          status(
+            409,
+            'Conflict',
+            'Operation cannot be fulfilled on namespaces "pr-7": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+          ),
+        ),
+      'terminating',
+    ],
+    [
+      '409 conflict (recorded) is wait',
+      () => apiErr(409, readFixture('k8s/status-409-namespace-conflict.json')),
+      'terminating',
+    ],
+    [
+      '409 precondition failed: another namespace now',
+      () =>
+        apiErr(
+          409,
+          status(
+            409,
+            'Conflict',
+            'Operation cannot be fulfilled on namespaces "pr-7": Precondition failed: UID in precondition: uid-7, UID in object meta: uid-8',
+          ),
+        ),
+      'uid-changed',
+    ],
   ])('%s', async (_t, mk, outcome) => {
     const { api } = scripted({ delete: () => mk() });
     expect(await deleteNamespace(api, 'pr-7', 'uid-7')).toBe(outcome);
   });
 
   it('403 is fatal with the API reason, not retried', async () => {
-    const { api, calls } = scripted({ delete: () => apiErr(403, status(403, 'Forbidden', 'namespaces "pr-7" is forbidden: User "system:serviceaccount:ci:cleanup" cannot delete resource "namespaces"')) });
+    const { api, calls } = scripted({
+      delete: () =>
+        apiErr(
+          403,
+          status(
+            403,
+            'Forbidden',
+            'namespaces "pr-7" is forbidden: User "system:serviceaccount:ci:cleanup" cannot delete resource "namespaces"',
+          ),
+        ),
+    });
     const err = await deleteNamespace(api, 'pr-7', 'u', { ...noSleep }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
-    expect((err as Error).message).toMatch(/forbidden: HTTP 403 Forbidden: namespaces "pr-7" is forbidden: User "system:serviceaccount:ci:cleanup" cannot delete/);
+    expect((err as Error).message).toMatch(
+      /forbidden: HTTP 403 Forbidden: namespaces "pr-7" is forbidden: User "system:serviceaccount:ci:cleanup" cannot delete/,
+    );
     expect(calls).toHaveLength(1);
   });
 
@@ -184,8 +263,13 @@ describe('waitForNamespaceGone', () => {
   };
 
   it('gone on 404', async () => {
-    const { api } = scripted({ read: (_a, n) => (n < 3 ? terminating : apiErr(404, readFixture('k8s/status-404-namespace-notfound.json'))) });
-    const r = await waitForNamespaceGone(api, 'preview-pr-42', terminating.metadata?.uid as string, { timeoutMs: 60_000, ...clock() });
+    const { api } = scripted({
+      read: (_a, n) => (n < 3 ? terminating : apiErr(404, readFixture('k8s/status-404-namespace-notfound.json'))),
+    });
+    const r = await waitForNamespaceGone(api, 'preview-pr-42', terminating.metadata?.uid as string, {
+      timeoutMs: 60_000,
+      ...clock(),
+    });
     expect(r.gone).toBe(true);
   });
 
@@ -196,7 +280,10 @@ describe('waitForNamespaceGone', () => {
 
   it('on timeout reports the recorded deletion conditions and finalizers, bounded', async () => {
     const { api, calls } = scripted({ read: () => terminating });
-    const r = await waitForNamespaceGone(api, 'preview-pr-42', terminating.metadata?.uid as string, { timeoutMs: 30_000, ...clock() });
+    const r = await waitForNamespaceGone(api, 'preview-pr-42', terminating.metadata?.uid as string, {
+      timeoutMs: 30_000,
+      ...clock(),
+    });
     expect(r.gone).toBe(false);
     if (!r.gone) {
       expect(r.waitedMs).toBeGreaterThanOrEqual(30_000);

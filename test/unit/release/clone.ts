@@ -12,19 +12,46 @@
  * from.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../../helpers/action-env.js';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 }).trim();
+  return execFileSync('git', ['-C', dir, ...args], {
+    encoding: 'utf8',
+    env: GIT_ENV,
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
 }
 
 /** Runs a command; resolves to its exit code and output (never rejects). */
-export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ code: number; out: string }> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -48,7 +75,9 @@ export async function cleanClone(opts: { snapshot?: boolean } = {}): Promise<str
   git(dir, 'clone', '-q', '--no-hardlinks', repoRoot, join(dir, 'repo'));
   const clone = join(dir, 'repo');
   if (opts.snapshot) {
-    const files = git(repoRoot, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0').filter(Boolean);
+    const files = git(repoRoot, 'ls-files', '-z', '--cached', '--others', '--exclude-standard')
+      .split('\0')
+      .filter(Boolean);
     for (const f of files) {
       const src = join(repoRoot, f);
       const dest = join(clone, f);
@@ -66,9 +95,17 @@ export async function cleanClone(opts: { snapshot?: boolean } = {}): Promise<str
   }
   const installed = join(repoRoot, 'node_modules', '.pnpm', 'lock.yaml');
   if (!existsSync(installed) || !readFileSync(installed).equals(readFileSync(join(clone, 'pnpm-lock.yaml')))) {
-    throw new Error(`${repoRoot}/node_modules is not installed from the clone's pnpm-lock.yaml: run pnpm install --frozen-lockfile`);
+    throw new Error(
+      `${repoRoot}/node_modules is not installed from the clone's pnpm-lock.yaml: run pnpm install --frozen-lockfile`,
+    );
   }
-  const trees = ['node_modules', ...git(clone, 'ls-files', '-z', '--', '*/package.json').split('\0').filter(Boolean).map((p) => join(dirname(p), 'node_modules'))];
+  const trees = [
+    'node_modules',
+    ...git(clone, 'ls-files', '-z', '--', '*/package.json')
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => join(dirname(p), 'node_modules')),
+  ];
   for (const tree of trees.filter((t) => existsSync(join(repoRoot, t)))) {
     const cp = await run('cp', ['-al', join(repoRoot, tree), join(clone, tree)], { cwd: clone, timeoutMs: 120_000 });
     if (cp.code !== 0) throw new Error(`cp -al ${tree} failed: ${cp.out}`);
@@ -85,7 +122,8 @@ export async function cleanClone(opts: { snapshot?: boolean } = {}): Promise<str
     }
   }
   const tools = realpathSync(join(clone, 'node_modules', '@polyglot-cd', 'tools'));
-  if (tools !== join(realpathSync(clone), 'packages', 'tools')) throw new Error(`the clone's @polyglot-cd/tools resolves to ${tools}, outside the clone`);
+  if (tools !== join(realpathSync(clone), 'packages', 'tools'))
+    throw new Error(`the clone's @polyglot-cd/tools resolves to ${tools}, outside the clone`);
   return clone;
 }
 

@@ -20,7 +20,13 @@ interface Plan {
   sha: string;
   prerelease: boolean;
   notesFrom: string;
-  dist: { ok: boolean; changed: string[]; added: string[]; missing: string[]; files: { path: string; sha256: string }[] };
+  dist: {
+    ok: boolean;
+    changed: string[];
+    added: string[];
+    missing: string[];
+    files: { path: string; sha256: string }[];
+  };
   majorMove: { move: boolean; from: string; to: string; reason: string };
   problems: string[];
 }
@@ -66,7 +72,13 @@ const CHANGELOG = `# Changelog
 
 function repo(): { dir: string; git: (...a: string[]) => string; commit: (msg: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-release-'));
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+  };
   const git = (...a: string[]): string => execFileSync('git', ['-C', dir, ...a], { encoding: 'utf8', env }).trim();
   git('init', '-q', '-b', 'main');
   mkdirSync(join(dir, 'scripts'));
@@ -86,7 +98,11 @@ function repo(): { dir: string; git: (...a: string[]) => string; commit: (msg: s
   return { dir, git, commit };
 }
 
-function plan(dir: string, args: { version?: string; tag?: string; allowUnreleased?: boolean }, env: Record<string, string> = {}): { ok: boolean; plan: Plan; lines: string[] } {
+function plan(
+  dir: string,
+  args: { version?: string; tag?: string; allowUnreleased?: boolean },
+  env: Record<string, string> = {},
+): { ok: boolean; plan: Plan; lines: string[] } {
   const lines: string[] = [];
   const saved = { ...process.env };
   Object.assign(process.env, env);
@@ -129,14 +145,30 @@ describe('blobId', () => {
 });
 
 describe('releasePlan', () => {
-  it('a fresh dist/: the rebuild is byte-identical, the notes are the version\'s section, v1 is created', () => {
+  it("a fresh dist/: the rebuild is byte-identical, the notes are the version's section, v1 is created", () => {
     const { dir, git } = repo();
     const r = plan(dir, { version: '1.1.0' });
     expect(r.plan.problems).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.plan).toMatchObject({ tag: 'v1.1.0', major: 'v1', sha: git('rev-parse', 'HEAD'), notesFrom: '## [1.1.0]', dist: { ok: true, changed: [], added: [], missing: [] } });
-    expect(r.plan.dist.files.map((f) => f.path)).toEqual(['dist/alpha/index.js', 'dist/alpha/licenses.txt', 'dist/beta/index.js', 'dist/beta/licenses.txt']);
-    expect(r.plan.majorMove).toEqual({ move: true, from: '', to: r.plan.sha, reason: `v1 does not exist yet: it is created at ${r.plan.sha}` });
+    expect(r.plan).toMatchObject({
+      tag: 'v1.1.0',
+      major: 'v1',
+      sha: git('rev-parse', 'HEAD'),
+      notesFrom: '## [1.1.0]',
+      dist: { ok: true, changed: [], added: [], missing: [] },
+    });
+    expect(r.plan.dist.files.map((f) => f.path)).toEqual([
+      'dist/alpha/index.js',
+      'dist/alpha/licenses.txt',
+      'dist/beta/index.js',
+      'dist/beta/licenses.txt',
+    ]);
+    expect(r.plan.majorMove).toEqual({
+      move: true,
+      from: '',
+      to: r.plan.sha,
+      reason: `v1 does not exist yet: it is created at ${r.plan.sha}`,
+    });
     expect(r.lines).toContain('  dist     ok: the rebuild is byte-identical to the committed dist/ (4 files)');
     expect(r.lines.at(-1)).toBe('✔ release plan for v1.1.0: ready');
   });
@@ -148,7 +180,9 @@ describe('releasePlan', () => {
     const r = plan(dir, { version: '1.1.0' });
     expect(r.ok).toBe(false);
     expect(r.plan.dist).toMatchObject({ ok: false, changed: ['dist/beta/index.js'], added: [], missing: [] });
-    expect(r.plan.problems.join('\n')).toContain('is not what its sources build (1 file(s)): run `pnpm build` and commit dist/\n    changed dist/beta/index.js');
+    expect(r.plan.problems.join('\n')).toContain(
+      'is not what its sources build (1 file(s)): run `pnpm build` and commit dist/\n    changed dist/beta/index.js',
+    );
   });
 
   it('a bundle the commit lacks and a committed file no build writes both fail', () => {
@@ -157,7 +191,12 @@ describe('releasePlan', () => {
     writeFileSync(join(dir, 'dist', 'alpha', 'stale.js'), 'old');
     commit('gamma without its bundle, a stale file in dist/alpha');
     const r = plan(dir, { version: '1.1.0' });
-    expect(r.plan.dist).toMatchObject({ ok: false, changed: [], added: ['dist/gamma/index.js', 'dist/gamma/licenses.txt'], missing: ['dist/alpha/stale.js'] });
+    expect(r.plan.dist).toMatchObject({
+      ok: false,
+      changed: [],
+      added: ['dist/gamma/index.js', 'dist/gamma/licenses.txt'],
+      missing: ['dist/alpha/stale.js'],
+    });
   });
 
   it('a build that is not reproducible fails against the commit it built before', () => {
@@ -178,7 +217,9 @@ describe('releasePlan', () => {
     const { dir } = repo();
     const strict = plan(dir, { version: '1.2.0' });
     expect(strict.ok).toBe(false);
-    expect(strict.plan.problems).toEqual(['CHANGELOG.md has no non-empty section ## [1.2.0] (Keep a Changelog): add one before tagging v1.2.0']);
+    expect(strict.plan.problems).toEqual([
+      'CHANGELOG.md has no non-empty section ## [1.2.0] (Keep a Changelog): add one before tagging v1.2.0',
+    ]);
     const dry = plan(dir, { version: '1.2.0', allowUnreleased: true });
     expect(dry.ok).toBe(true);
     expect(dry.plan.notesFrom).toBe('## [Unreleased]');
@@ -191,7 +232,9 @@ describe('releasePlan', () => {
     writeFileSync(join(dir, 'CHANGELOG.md'), `${CHANGELOG}\n`);
     const head = commit('later');
     const r = plan(dir, { tag: 'v1.1.0' });
-    expect(r.plan.problems[0]).toBe(`tag v1.1.0 is ${git('rev-parse', 'v1.1.0')}, but HEAD is ${head}: check out the tag first`);
+    expect(r.plan.problems[0]).toBe(
+      `tag v1.1.0 is ${git('rev-parse', 'v1.1.0')}, but HEAD is ${head}: check out the tag first`,
+    );
     git('checkout', '-q', 'v1.1.0');
     expect(plan(dir, { tag: 'v1.1.0' }).ok).toBe(true);
   });
@@ -203,21 +246,40 @@ describe('releasePlan', () => {
     git('tag', 'v1');
     writeFileSync(join(dir, 'CHANGELOG.md'), `${CHANGELOG}\n`);
     const second = commit('second');
-    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toEqual({ move: true, from: first, to: second, reason: `v1 moves from ${first} to ${second}` });
+    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toEqual({
+      move: true,
+      from: first,
+      to: second,
+      reason: `v1 moves from ${first} to ${second}`,
+    });
     // a prerelease never moves it
-    expect(plan(dir, { version: '1.1.0-rc.1', allowUnreleased: true }).plan.majorMove).toMatchObject({ move: false, reason: 'v1.1.0-rc.1 is a prerelease: v1 stays' });
+    expect(plan(dir, { version: '1.1.0-rc.1', allowUnreleased: true }).plan.majorMove).toMatchObject({
+      move: false,
+      reason: 'v1.1.0-rc.1 is a prerelease: v1 stays',
+    });
     // a patch of an older line after a newer release: v1 stays on the newer one
     git('tag', 'v1.2.0', first);
-    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toMatchObject({ move: false, from: first, reason: 'v1.2.0 is newer than v1.1.0: v1 stays' });
+    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toMatchObject({
+      move: false,
+      from: first,
+      reason: 'v1.2.0 is newer than v1.1.0: v1 stays',
+    });
     // already there
     git('tag', '-f', 'v1', second);
     git('tag', '-d', 'v1.2.0');
-    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toMatchObject({ move: false, reason: 'v1 is at the release commit already' });
+    expect(plan(dir, { version: '1.1.0' }).plan.majorMove).toMatchObject({
+      move: false,
+      reason: 'v1 is at the release commit already',
+    });
   });
 });
 
 describe('release-plan.mjs (command line)', () => {
-  const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env } });
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [SCRIPT, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
+    });
 
   it('plan writes the plan as shell assignments for the workflow step, and the job summary', () => {
     const { dir, git } = repo();
@@ -229,15 +291,32 @@ describe('release-plan.mjs (command line)', () => {
     expect(r.status).toBe(0);
     const sha = git('rev-parse', 'HEAD');
     // sourced by bash as the workflow step does
-    const vars = execFileSync('bash', ['-c', '. "$1"; printf "%s|" "$PLAN_VERSION" "$PLAN_TAG" "$PLAN_MAJOR" "$PLAN_SHA" "$PLAN_PRERELEASE" "$PLAN_DIST_OK" "$PLAN_MOVE_MAJOR" "$PLAN_MAJOR_FROM" "$PLAN_MAJOR_REASON"', 'bash', env], { encoding: 'utf8' });
+    const vars = execFileSync(
+      'bash',
+      [
+        '-c',
+        '. "$1"; printf "%s|" "$PLAN_VERSION" "$PLAN_TAG" "$PLAN_MAJOR" "$PLAN_SHA" "$PLAN_PRERELEASE" "$PLAN_DIST_OK" "$PLAN_MOVE_MAJOR" "$PLAN_MAJOR_FROM" "$PLAN_MAJOR_REASON"',
+        'bash',
+        env,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(vars).toBe(`1.1.0|v1.1.0|v1|${sha}|false|true|true||v1 does not exist yet: it is created at ${sha}|`);
     expect(readFileSync(summary, 'utf8')).toContain('| dist check | ok: byte-identical rebuild (4 files) |');
   });
 
   it('envFile quotes every value for the shell', () => {
-    const text = envFile({ version: '1.0.0', tag: 'v1.0.0', major: 'v1', sha: 'a', prerelease: false, dist: { ok: false }, majorMove: { move: false, from: '', reason: "it's $(id) `x` \\ \"q\"" } }) as string;
+    const text = envFile({
+      version: '1.0.0',
+      tag: 'v1.0.0',
+      major: 'v1',
+      sha: 'a',
+      prerelease: false,
+      dist: { ok: false },
+      majorMove: { move: false, from: '', reason: 'it\'s $(id) `x` \\ "q"' },
+    }) as string;
     const out = execFileSync('bash', ['-c', `${text}\nprintf %s "$PLAN_MAJOR_REASON"`], { encoding: 'utf8' });
-    expect(out).toBe("it's $(id) `x` \\ \"q\"");
+    expect(out).toBe('it\'s $(id) `x` \\ "q"');
   });
 
   it('plan exits 1 on a stale dist/, 2 on wrong usage; POLYGLOT_CD_RELEASE_DRY_RUN allows the Unreleased notes', () => {
@@ -255,7 +334,7 @@ describe('release-plan.mjs (command line)', () => {
     expect(cli(['plan', '--version', '1.1.0;id', '--root', dir]).stderr).toContain('not a release version');
   });
 
-  it('notes prints the version\'s section and fails without one', () => {
+  it("notes prints the version's section and fails without one", () => {
     const { dir } = repo();
     const r = cli(['notes', '--tag', 'v1.1.0', '--root', dir]);
     expect(r.status).toBe(0);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { githubContext } from '@polyglot-cd/action-kit';
-import { adaptiveCard, buildModel, fitPayload, messageCard, render, TRUNCATION_MARKER, type ModelInput } from '../../../actions/teams-notify/src/card.js';
+import {
+  adaptiveCard,
+  buildModel,
+  fitPayload,
+  messageCard,
+  render,
+  TRUNCATION_MARKER,
+  type ModelInput,
+} from '../../../actions/teams-notify/src/card.js';
 import { baseEnv } from '../../helpers/action-env.js';
 import { fixtureJson } from '../../helpers/fixtures.js';
 
@@ -20,7 +28,8 @@ const input: ModelInput = {
 /** The keys of every object in a JSON tree, by path (arrays by their first element). */
 function shape(v: unknown, path = ''): string[] {
   if (Array.isArray(v)) return v.length ? shape(v[0], `${path}[]`) : [];
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [`${path}.${k}`, ...shape(x, `${path}.${k}`)]);
+  if (v && typeof v === 'object')
+    return Object.entries(v).flatMap(([k, x]) => [`${path}.${k}`, ...shape(x, `${path}.${k}`)]);
   return [];
 }
 
@@ -43,7 +52,10 @@ describe('card model', () => {
     expect(m.links).toEqual([
       { title: 'Open app', url: 'https://pr-42.preview.example.com' },
       { title: 'View workflow run', url: 'https://github.com/example-org/shop/actions/runs/987654321' },
-      { title: 'View commit', url: 'https://github.com/example-org/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' },
+      {
+        title: 'View commit',
+        url: 'https://github.com/example-org/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      },
     ]);
   });
 
@@ -85,8 +97,13 @@ describe('Adaptive Card (Workflows envelope)', () => {
   it('links the short commit and uses only Action.OpenUrl (no Action.Submit in webhooks)', () => {
     const c = JSON.parse(render(buildModel(input, gh), 'adaptive-card'));
     const facts = c.attachments[0].content.body[1].facts;
-    expect(facts).toContainEqual({ title: 'Commit', value: '[a1b2c3d](https://github.com/example-org/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678)' });
-    expect(new Set(c.attachments[0].content.actions.map((a: { type: string }) => a.type))).toEqual(new Set(['Action.OpenUrl']));
+    expect(facts).toContainEqual({
+      title: 'Commit',
+      value: '[a1b2c3d](https://github.com/example-org/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678)',
+    });
+    expect(new Set(c.attachments[0].content.actions.map((a: { type: string }) => a.type))).toEqual(
+      new Set(['Action.OpenUrl']),
+    );
   });
 });
 
@@ -109,17 +126,30 @@ describe('fitPayload', () => {
     expect(f.body).toBe(render(m, 'adaptive-card'));
   });
 
-  it.each(['adaptive-card', 'message-card'] as const)('shortens huge fields with a visible marker to stay under 28 KB (%s)', (format) => {
-    const m = buildModel({ ...input, title: 'T'.repeat(40_000), facts: [['Log', 'é'.repeat(30_000)], ['Short', 'kept']] }, gh);
-    const f = fitPayload(m, format);
-    expect(f.truncated).toBe(true);
-    expect(f.bytes).toBeLessThanOrEqual(27 * 1024);
-    expect(Buffer.byteLength(f.body)).toBe(f.bytes);
-    expect(f.body).toContain(TRUNCATION_MARKER);
-    expect(f.body).toContain('kept');
-    expect(() => JSON.parse(f.body)).not.toThrow();
-    expect(m.title.length).toBe(40_000); // the model passed in is not mutated
-  });
+  it.each(['adaptive-card', 'message-card'] as const)(
+    'shortens huge fields with a visible marker to stay under 28 KB (%s)',
+    (format) => {
+      const m = buildModel(
+        {
+          ...input,
+          title: 'T'.repeat(40_000),
+          facts: [
+            ['Log', 'é'.repeat(30_000)],
+            ['Short', 'kept'],
+          ],
+        },
+        gh,
+      );
+      const f = fitPayload(m, format);
+      expect(f.truncated).toBe(true);
+      expect(f.bytes).toBeLessThanOrEqual(27 * 1024);
+      expect(Buffer.byteLength(f.body)).toBe(f.bytes);
+      expect(f.body).toContain(TRUNCATION_MARKER);
+      expect(f.body).toContain('kept');
+      expect(() => JSON.parse(f.body)).not.toThrow();
+      expect(m.title.length).toBe(40_000); // the model passed in is not mutated
+    },
+  );
 
   it('drops trailing facts when there are too many, and says how many', () => {
     const facts = Array.from({ length: 2000 }, (_, i) => [`fact-${i}`, `value-${i}`] as const);

@@ -41,7 +41,9 @@ describe('deliver', () => {
   });
 
   it('429 with Retry-After, then 500, then 202: waits as told, then backs off', async () => {
-    const h = harness([{ status: 429, headers: { 'retry-after': '7' } }, { status: 500 }, { status: 202 }], { random: 1 });
+    const h = harness([{ status: 429, headers: { 'retry-after': '7' } }, { status: 500 }, { status: 202 }], {
+      random: 1,
+    });
     expect(await deliver(url, '{}', opts, h.deps)).toEqual({ delivered: true, statusCode: 202, attempts: 3 });
     expect(h.sleeps).toEqual([7000, 2000]);
   });
@@ -55,7 +57,9 @@ describe('deliver', () => {
   });
 
   it('backoff is exponential with jitter, at least 1 s apart, capped', async () => {
-    const h = harness([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }], { random: 1 });
+    const h = harness([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }], {
+      random: 1,
+    });
     const r = await deliver(url, '{}', { maxAttempts: 5, totalTimeoutMs: 600_000, maxDelayMs: 5_000 }, h.deps);
     expect(r).toMatchObject({ delivered: false, statusCode: 503, attempts: 5 });
     expect(h.sleeps).toEqual([1000, 2000, 4000, 5000]);
@@ -83,7 +87,10 @@ describe('deliver', () => {
   });
 
   it('a 200 whose body reports throttling (connector style) is retried', async () => {
-    const h = harness([{ status: 200, body: 'Microsoft Teams endpoint returned HTTP error 429 with ContextId …' }, { status: 200, body: '1' }]);
+    const h = harness([
+      { status: 200, body: 'Microsoft Teams endpoint returned HTTP error 429 with ContextId …' },
+      { status: 200, body: '1' },
+    ]);
     expect(await deliver(url, '{}', opts, h.deps)).toEqual({ delivered: true, statusCode: 200, attempts: 2 });
   });
 

@@ -31,20 +31,52 @@ async function toolError(p: Promise<unknown>): Promise<ToolError> {
 }
 
 describe('CommandRunner', () => {
-  it('never hands a child the step\'s inputs or the runner\'s tokens from the base environment', async () => {
+  it("never hands a child the step's inputs or the runner's tokens from the base environment", async () => {
     const password = canary('INPUT_PASSWORD of the step');
     const request = canary('ACTIONS_ID_TOKEN_REQUEST_TOKEN');
     const runtime = canary('ACTIONS_RUNTIME_TOKEN');
-    const base = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', INPUT_PASSWORD: password, 'INPUT_KEY-PASSWORD': password, ACTIONS_ID_TOKEN_REQUEST_TOKEN: request, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/_apis/token', ACTIONS_RUNTIME_TOKEN: runtime, KEPT: 'yes' };
+    const base = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      INPUT_PASSWORD: password,
+      'INPUT_KEY-PASSWORD': password,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: request,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/_apis/token',
+      ACTIONS_RUNTIME_TOKEN: runtime,
+      KEPT: 'yes',
+    };
     const printEnv = ['-e', 'console.log(JSON.stringify(process.env))'];
     const log = new MemoryLogger();
-    const seen = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv)).stdout) as Record<string, string>;
+    const seen = JSON.parse(
+      (await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv)).stdout,
+    ) as Record<string, string>;
     expect(seen['KEPT']).toBe('yes');
-    for (const k of ['INPUT_PASSWORD', 'INPUT_KEY-PASSWORD', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_RUNTIME_TOKEN']) expect(seen[k], k).toBeUndefined();
+    for (const k of [
+      'INPUT_PASSWORD',
+      'INPUT_KEY-PASSWORD',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'ACTIONS_RUNTIME_TOKEN',
+    ])
+      expect(seen[k], k).toBeUndefined();
     // only on purpose: a variable passed for one call, or a name the action lists
-    const perCall = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv, { env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: request } })).stdout) as Record<string, string>;
+    const perCall = JSON.parse(
+      (
+        await new CommandRunner({ log, secrets: new Secrets(), env: base }).run(node, printEnv, {
+          env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: request },
+        })
+      ).stdout,
+    ) as Record<string, string>;
     expect(perCall['ACTIONS_ID_TOKEN_REQUEST_TOKEN']).toBe(request);
-    const listed = JSON.parse((await new CommandRunner({ log, secrets: new Secrets(), env: base, passThrough: ['ACTIONS_ID_TOKEN_REQUEST_URL'] }).run(node, printEnv)).stdout) as Record<string, string>;
+    const listed = JSON.parse(
+      (
+        await new CommandRunner({
+          log,
+          secrets: new Secrets(),
+          env: base,
+          passThrough: ['ACTIONS_ID_TOKEN_REQUEST_URL'],
+        }).run(node, printEnv)
+      ).stdout,
+    ) as Record<string, string>;
     expect(listed['ACTIONS_ID_TOKEN_REQUEST_URL']).toBe('https://runner/_apis/token');
     expect(listed['ACTIONS_ID_TOKEN_REQUEST_TOKEN']).toBeUndefined();
   });
@@ -58,7 +90,9 @@ describe('CommandRunner', () => {
 
   it('captures stdout and stderr and passes stdin', async () => {
     const { runner } = make();
-    const r = await runner.run(node, ['-e', 'process.stdin.pipe(process.stdout); console.error("to-err")'], { input: 'from-stdin' });
+    const r = await runner.run(node, ['-e', 'process.stdin.pipe(process.stdout); console.error("to-err")'], {
+      input: 'from-stdin',
+    });
     expect(r.stdout).toBe('from-stdin');
     expect(r.stderr.trim()).toBe('to-err');
     expect(r.exitCode).toBe(0);
@@ -68,10 +102,17 @@ describe('CommandRunner', () => {
     const { runner, secrets } = make();
     secrets.add(STDIN_SECRET);
     const e = await toolError(
-      runner.run(node, ['-e', 'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{console.error("line1\\nauth failed for "+s);process.exit(3)})'], {
-        tool: 'fake',
-        input: STDIN_SECRET,
-      }),
+      runner.run(
+        node,
+        [
+          '-e',
+          'let s="";process.stdin.on("data",(c)=>s+=c).on("end",()=>{console.error("line1\\nauth failed for "+s);process.exit(3)})',
+        ],
+        {
+          tool: 'fake',
+          input: STDIN_SECRET,
+        },
+      ),
     );
     expect(e.details.tool).toBe('fake');
     expect(e.details.exitCode).toBe(3);
@@ -103,7 +144,10 @@ describe('CommandRunner', () => {
     const { runner } = make({ killGraceMs: 300 });
     const started = Date.now();
     const e = await toolError(
-      runner.run(node, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], { timeoutMs: 300, tool: 'stubborn' }),
+      runner.run(node, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], {
+        timeoutMs: 300,
+        tool: 'stubborn',
+      }),
     );
     expect(e.details.timedOut).toBe(true);
     expect(e.message).toBe('stubborn timed out after 0s');
@@ -113,7 +157,10 @@ describe('CommandRunner', () => {
   it('streams output lines to the log, redacted', async () => {
     const { runner, secrets, log } = make();
     secrets.add(STREAMED_SECRET);
-    await runner.run(node, ['-e', 'console.log("step 1"); console.log("token " + process.env.S)'], { stream: true, env: { S: STREAMED_SECRET } });
+    await runner.run(node, ['-e', 'console.log("step 1"); console.log("token " + process.env.S)'], {
+      stream: true,
+      env: { S: STREAMED_SECRET },
+    });
     expect(log.lines.filter((l) => l.level === 'info').map((l) => l.message)).toEqual(['step 1', 'token ***']);
   });
 
@@ -129,8 +176,14 @@ describe('CommandRunner', () => {
        process.on('SIGTERM', () => { writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(143); });
        writeFileSync(${JSON.stringify(ready)}, 'ok'); setInterval(() => {}, 1000);`,
     );
-    const parent = spawn(node, ['--import', './test/helpers/ts-hooks.mjs', 'test/fakes/signal-parent.ts', childScript], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn(
+      node,
+      ['--import', './test/helpers/ts-hooks.mjs', 'test/fakes/signal-parent.ts', childScript],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     parent.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -138,7 +191,8 @@ describe('CommandRunner', () => {
     const closed = new Promise<number | null>((r) => parent.on('close', r));
     // wait until the child tool is running, then cancel the "job"
     const deadline = Date.now() + 15_000;
-    while (!existsSync(ready) && Date.now() < deadline && parent.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    while (!existsSync(ready) && Date.now() < deadline && parent.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(ready), `child never started: ${err}`).toBe(true);
     parent.kill('SIGTERM');
     const code = await closed;
@@ -147,7 +201,9 @@ describe('CommandRunner', () => {
     const report = JSON.parse(out.trim().split('\n').pop() ?? '{}');
     expect(report.cancelled).toBe(true);
     expect(report.message).toBe('child was stopped: the job was cancelled (SIGTERM)');
-    expect(report.log.some((m: string) => m.startsWith('Received SIGTERM: passing it to 1 running tool(s)'))).toBe(true);
+    expect(report.log.some((m: string) => m.startsWith('Received SIGTERM: passing it to 1 running tool(s)'))).toBe(
+      true,
+    );
     expect(code).toBe(0);
   });
 });

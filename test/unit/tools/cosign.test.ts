@@ -32,21 +32,64 @@ function fill(text: string, extra: Record<string, string> = {}): string {
 
 describe('Cosign.signArgs', () => {
   it.each([
-    ['keyless on the public instance: signing config from TUF, nothing else', { ref: REF }, ['sign', '--yes', '--', REF]],
+    [
+      'keyless on the public instance: signing config from TUF, nothing else',
+      { ref: REF },
+      ['sign', '--yes', '--', REF],
+    ],
     [
       'keyless on-prem: explicit URLs need --use-signing-config=false',
       { ref: REF, fulcioUrl: 'https://fulcio.corp', rekorUrl: 'https://rekor.corp' },
-      ['sign', '--yes', '--use-signing-config=false', '--fulcio-url', 'https://fulcio.corp', '--rekor-url', 'https://rekor.corp', '--', REF],
+      [
+        'sign',
+        '--yes',
+        '--use-signing-config=false',
+        '--fulcio-url',
+        'https://fulcio.corp',
+        '--rekor-url',
+        'https://rekor.corp',
+        '--',
+        REF,
+      ],
     ],
     [
       'key mode without a transparency log',
       { ref: REF, key: 'awskms:///alias/signing', tlogUpload: false },
-      ['sign', '--yes', '--key', 'awskms:///alias/signing', '--use-signing-config=false', '--tlog-upload=false', '--', REF],
+      [
+        'sign',
+        '--yes',
+        '--key',
+        'awskms:///alias/signing',
+        '--use-signing-config=false',
+        '--tlog-upload=false',
+        '--',
+        REF,
+      ],
     ],
     [
       'annotations, registry CA and an insecure registry, in order',
-      { ref: REF, annotations: [['repo', 'example-org/shop'], ['note', 'a=b c']], registry: { caFile: '/ca.pem', insecure: true } },
-      ['sign', '--yes', '-a', 'repo=example-org/shop', '-a', 'note=a=b c', '--registry-cacert', '/ca.pem', '--allow-insecure-registry', '--allow-http-registry', '--', REF],
+      {
+        ref: REF,
+        annotations: [
+          ['repo', 'example-org/shop'],
+          ['note', 'a=b c'],
+        ],
+        registry: { caFile: '/ca.pem', insecure: true },
+      },
+      [
+        'sign',
+        '--yes',
+        '-a',
+        'repo=example-org/shop',
+        '-a',
+        'note=a=b c',
+        '--registry-cacert',
+        '/ca.pem',
+        '--allow-insecure-registry',
+        '--allow-http-registry',
+        '--',
+        REF,
+      ],
     ],
   ] as const)('%s', (_, opts, want) => {
     expect(Cosign.signArgs(opts as Parameters<typeof Cosign.signArgs>[0])).toEqual(want);
@@ -152,19 +195,33 @@ describe('Cosign.classifyFailure on recorded failures', () => {
     expect(c.reason).toMatch(reason);
   });
 
-  it('cosign 3.1.3\'s verify failures (recorded from the real cosign in real-cosign.registry.test.ts) are permanent, with their own line as the reason', () => {
-    const wrongKey = 'Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\nmain.go:74: error during command execution: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n';
-    expect(Cosign.classifyFailure(wrongKey)).toMatchObject({ kind: 'permanent', reason: expect.stringMatching(/^Error: no matching attestations/) });
+  it("cosign 3.1.3's verify failures (recorded from the real cosign in real-cosign.registry.test.ts) are permanent, with their own line as the reason", () => {
+    const wrongKey =
+      'Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\nmain.go:74: error during command execution: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n';
+    expect(Cosign.classifyFailure(wrongKey)).toMatchObject({
+      kind: 'permanent',
+      reason: expect.stringMatching(/^Error: no matching attestations/),
+    });
     const unsigned = 'Error: no signatures found\nmain.go:74: error during command execution: no signatures found\n';
     expect(Cosign.classifyFailure(unsigned)).toMatchObject({ kind: 'permanent', reason: 'Error: no signatures found' });
   });
 
   it('our own attempt timeout is transient; DNS failure and unknown errors are permanent; TUF 403 is transient', () => {
     expect(Cosign.classifyFailure('', { timedOut: true }).kind).toBe('transient');
-    expect(Cosign.classifyFailure('Error: Post "https://rekor.corp/api/v1/log/entries": dial tcp: lookup rekor.corp: no such host').kind).toBe('permanent');
+    expect(
+      Cosign.classifyFailure(
+        'Error: Post "https://rekor.corp/api/v1/log/entries": dial tcp: lookup rekor.corp: no such host',
+      ).kind,
+    ).toBe('permanent');
     expect(Cosign.classifyFailure('Error: something new\n').reason).toBe('Error: something new');
-    expect(Cosign.classifyFailure('Error: updating local metadata and targets: error updating to TUF remote mirror: 403 Forbidden').kind).toBe('transient');
-    expect(Cosign.classifyFailure('read tcp 10.1.0.4:40112->140.82.112.34:443: read: connection reset by peer').kind).toBe('transient');
+    expect(
+      Cosign.classifyFailure(
+        'Error: updating local metadata and targets: error updating to TUF remote mirror: 403 Forbidden',
+      ).kind,
+    ).toBe('transient');
+    expect(
+      Cosign.classifyFailure('read tcp 10.1.0.4:40112->140.82.112.34:443: read: connection reset by peer').kind,
+    ).toBe('transient');
   });
 });
 
@@ -173,7 +230,10 @@ describe('cosign manifest', () => {
     const spec = manifest.tools['cosign'];
     expect(spec?.defaultVersion).toMatch(/^3\./);
     const amd = spec?.versions[spec.defaultVersion]?.['linux-amd64'];
-    expect(amd).toMatchObject({ format: 'binary', sha256: '4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71' });
+    expect(amd).toMatchObject({
+      format: 'binary',
+      sha256: '4629c757b7618056f8ddd7e2625ae9fdd94c0372a65049520bc7d9df9efc7f71',
+    });
     expect(amd?.binarySha256).toBe(amd?.sha256);
     expect(spec?.source).toMatch(/cosign_checksums\.txt/);
   });

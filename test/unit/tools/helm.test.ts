@@ -51,8 +51,25 @@ describe('Helm.parseVersion / versionSatisfies', () => {
 describe('Helm.upgradeArgs', () => {
   it('Helm 3: --wait and --atomic, positionals after --', () => {
     expect(Helm.upgradeArgs(base, v('v3.10.1'))).toEqual([
-      'upgrade', '--install', '--namespace', 'pr-42', '--output', 'json', '--timeout', '300s', '--history-max', '10',
-      '--values', '/tmp/a.yaml', '--values', '/tmp/generated.json', '--wait', '--atomic', '--', 'shop', './charts/app',
+      'upgrade',
+      '--install',
+      '--namespace',
+      'pr-42',
+      '--output',
+      'json',
+      '--timeout',
+      '300s',
+      '--history-max',
+      '10',
+      '--values',
+      '/tmp/a.yaml',
+      '--values',
+      '/tmp/generated.json',
+      '--wait',
+      '--atomic',
+      '--',
+      'shop',
+      './charts/app',
     ]);
   });
 
@@ -82,18 +99,57 @@ describe('Helm.upgradeArgs', () => {
   });
 
   it('never uses --set of any kind', () => {
-    for (const ver of ['v3.10.1', 'v4.2.4']) expect(Helm.upgradeArgs(base, v(ver)).some((a) => a.startsWith('--set'))).toBe(false);
+    for (const ver of ['v3.10.1', 'v4.2.4'])
+      expect(Helm.upgradeArgs(base, v(ver)).some((a) => a.startsWith('--set'))).toBe(false);
   });
 });
 
 describe('other argv builders', () => {
   it.each([
     [Helm.statusArgs('shop', 'pr-42'), ['status', '--namespace', 'pr-42', '--output', 'json', '--', 'shop']],
-    [Helm.historyArgs('shop', 'pr-42', 5), ['history', '--namespace', 'pr-42', '--output', 'json', '--max', '5', '--', 'shop']],
-    [Helm.rollbackArgs('shop', 'pr-42', 3, { timeoutSeconds: 60, historyMax: 10, wait: true }, 3), ['rollback', '--namespace', 'pr-42', '--timeout', '60s', '--history-max', '10', '--wait', '--', 'shop', '3']],
-    [Helm.rollbackArgs('shop', 'pr-42', 3, { timeoutSeconds: 60, historyMax: 10, wait: true }, 4), ['rollback', '--namespace', 'pr-42', '--timeout', '60s', '--history-max', '10', '--wait=watcher', '--', 'shop', '3']],
-    [Helm.uninstallArgs('shop', 'pr-42', { timeoutSeconds: 60, wait: false }, 4), ['uninstall', '--namespace', 'pr-42', '--timeout', '60s', '--', 'shop']],
-    [Helm.templateArgs({ ...base }), ['template', '--namespace', 'pr-42', '--values', '/tmp/a.yaml', '--values', '/tmp/generated.json', '--', 'shop', './charts/app']],
+    [
+      Helm.historyArgs('shop', 'pr-42', 5),
+      ['history', '--namespace', 'pr-42', '--output', 'json', '--max', '5', '--', 'shop'],
+    ],
+    [
+      Helm.rollbackArgs('shop', 'pr-42', 3, { timeoutSeconds: 60, historyMax: 10, wait: true }, 3),
+      ['rollback', '--namespace', 'pr-42', '--timeout', '60s', '--history-max', '10', '--wait', '--', 'shop', '3'],
+    ],
+    [
+      Helm.rollbackArgs('shop', 'pr-42', 3, { timeoutSeconds: 60, historyMax: 10, wait: true }, 4),
+      [
+        'rollback',
+        '--namespace',
+        'pr-42',
+        '--timeout',
+        '60s',
+        '--history-max',
+        '10',
+        '--wait=watcher',
+        '--',
+        'shop',
+        '3',
+      ],
+    ],
+    [
+      Helm.uninstallArgs('shop', 'pr-42', { timeoutSeconds: 60, wait: false }, 4),
+      ['uninstall', '--namespace', 'pr-42', '--timeout', '60s', '--', 'shop'],
+    ],
+    [
+      Helm.templateArgs({ ...base }),
+      [
+        'template',
+        '--namespace',
+        'pr-42',
+        '--values',
+        '/tmp/a.yaml',
+        '--values',
+        '/tmp/generated.json',
+        '--',
+        'shop',
+        './charts/app',
+      ],
+    ],
   ])('%j', (got, want) => expect(got).toEqual(want));
 });
 
@@ -112,12 +168,20 @@ describe('parsers on helm’s recorded output', () => {
 
   it('status (Helm 3 shape: zero times as "")', () => {
     const r = Helm.parseRelease(readFixture('helm/status.helm-v3.json'));
-    expect(r).toMatchObject({ name: 'flummoxed-chickadee', status: 'deployed', firstDeployed: '', lastDeployed: '2016-01-16T00:00:00Z' });
+    expect(r).toMatchObject({
+      name: 'flummoxed-chickadee',
+      status: 'deployed',
+      firstDeployed: '',
+      lastDeployed: '2016-01-16T00:00:00Z',
+    });
   });
 
   it('history: revisions oldest first, last good revision', () => {
     const h = Helm.parseHistory(readFixture('helm/history.json'));
-    expect(h.map((e) => [e.revision, e.status])).toEqual([[3, 'superseded'], [4, 'deployed']]);
+    expect(h.map((e) => [e.revision, e.status])).toEqual([
+      [3, 'superseded'],
+      [4, 'deployed'],
+    ]);
     expect(h[1]).toMatchObject({ chart: 'foo-0.1.0-beta.1', appVersion: '1.0', description: 'Release mock' });
     expect(Helm.lastGoodRevision(h)?.revision).toBe(4);
     expect(splitChartRef(h[1]?.chart ?? '')).toEqual({ name: 'foo', version: '0.1.0-beta.1' });
@@ -130,9 +194,13 @@ describe('parsers on helm’s recorded output', () => {
   });
 
   it('the last good revision skips failed and pending ones', () => {
-    const h = Helm.parseHistory(JSON.stringify([
-      { revision: 1, status: 'superseded' }, { revision: 2, status: 'failed' }, { revision: 3, status: 'pending-upgrade' },
-    ]));
+    const h = Helm.parseHistory(
+      JSON.stringify([
+        { revision: 1, status: 'superseded' },
+        { revision: 2, status: 'failed' },
+        { revision: 3, status: 'pending-upgrade' },
+      ]),
+    );
     expect(Helm.lastGoodRevision(h)?.revision).toBe(1);
     expect(Helm.lastGoodRevision(Helm.parseHistory('[{"revision":1,"status":"pending-install"}]'))).toBeUndefined();
   });
@@ -145,7 +213,9 @@ describe('parsers on helm’s recorded output', () => {
 
   it('recognises helm’s errors', () => {
     expect(Helm.isReleaseNotFound('Error: release: not found')).toBe(true);
-    expect(Helm.isOperationInProgress('Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress')).toBe(true);
+    expect(
+      Helm.isOperationInProgress('Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress'),
+    ).toBe(true);
     expect(Helm.isPending('pending-upgrade')).toBe(true);
     expect(Helm.isPending('failed')).toBe(false);
   });
@@ -155,7 +225,9 @@ describe('manifest', () => {
   it('pins Helm 4 as the default, with published archive hashes, and keeps 3.10.1', () => {
     const helm = manifest.tools['helm'];
     expect(helm?.defaultVersion).toBe('4.2.4');
-    expect(helm?.versions['4.2.4']?.['linux-amd64']?.sha256).toBe('c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3');
+    expect(helm?.versions['4.2.4']?.['linux-amd64']?.sha256).toBe(
+      'c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3',
+    );
     expect(helm?.versions['3.10.1']?.['linux-amd64']?.binarySha256).toMatch(/^[a-f0-9]{64}$/);
     expect(helm?.source).toContain('releases/tag/v4.2.4');
   });

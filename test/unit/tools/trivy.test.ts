@@ -6,7 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@polyglot-cd/action-kit';
-import { currentPlatform, manifest, resolveToolFile, Trivy, TrivyReportError, type TrivyScanOptions } from '@polyglot-cd/tools';
+import {
+  currentPlatform,
+  manifest,
+  resolveToolFile,
+  Trivy,
+  TrivyReportError,
+  type TrivyScanOptions,
+} from '@polyglot-cd/tools';
 import { fixturePath, readFixture } from '../../helpers/fixtures.js';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -43,7 +50,9 @@ describe('Trivy.parseReport on every recorded report', () => {
 
   it('keeps the fields the gate and the summary need (juice-shop)', () => {
     const r = Trivy.parseReport(readFixture('trivy/securecodebox/juice-shop-v12.10.2.json'));
-    expect(r.repoDigests).toEqual(['bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b']);
+    expect(r.repoDigests).toEqual([
+      'bkimminich/juice-shop@sha256:33238f8c6291415c499265629b1b82ef791f5a33dff09f25c07264204a26f89b',
+    ]);
     expect(r.trivyVersion).toBe(''); // from an older Trivy that did not print it
     expect(r.os).toEqual({ family: 'alpine', name: '3.11.12', eosl: true });
     const v = r.results[1]?.vulnerabilities.find((x) => x.id === 'CVE-2021-3807' && x.pkgPath.includes('wide-align'));
@@ -60,7 +69,9 @@ describe('Trivy.parseReport on every recorded report', () => {
 
   it('edge cases: no Results key, Results: [], a Result with no Vulnerabilities key', () => {
     expect(Trivy.parseReport(readFixture('trivy/alpine-39-skip.json')).results).toEqual([]);
-    expect(Trivy.parseReport(readFixture('trivy/securecodebox/juice-shop-v12.10.2-empty-results.json')).results).toEqual([]);
+    expect(
+      Trivy.parseReport(readFixture('trivy/securecodebox/juice-shop-v12.10.2-empty-results.json')).results,
+    ).toEqual([]);
     const sl = Trivy.parseReport(readFixture('trivy/sl-micro-rancher5.4.json'));
     expect(sl.results).toHaveLength(1);
     expect(sl.results[0]?.vulnerabilities).toEqual([]);
@@ -73,8 +84,16 @@ describe('Trivy.parseReport on every recorded report', () => {
     ['no SchemaVersion', { ...base, SchemaVersion: undefined }, /SchemaVersion null/],
     ['the legacy bare array (Trivy < 0.20)', [{ Target: 'x', Vulnerabilities: [] }], /bare JSON array.*legacy/],
     ['Results is an object', { ...base, Results: {} }, /Results is not an array/],
-    ['Vulnerabilities is a string', { ...base, Results: [{ Target: 't', Vulnerabilities: 'none' }] }, /Results\[0\]\.Vulnerabilities is not an array/],
-    ['a finding that is not an object', { ...base, Results: [{ Target: 't', Vulnerabilities: [null] }] }, /Vulnerabilities\[0\] is not an object/],
+    [
+      'Vulnerabilities is a string',
+      { ...base, Results: [{ Target: 't', Vulnerabilities: 'none' }] },
+      /Results\[0\]\.Vulnerabilities is not an array/,
+    ],
+    [
+      'a finding that is not an object',
+      { ...base, Results: [{ Target: 't', Vulnerabilities: [null] }] },
+      /Vulnerabilities\[0\] is not an object/,
+    ],
   ])('refuses %s', (_, doc, message) => {
     expect(() => Trivy.parseReport(JSON.stringify(doc))).toThrow(TrivyReportError);
     expect(() => Trivy.parseReport(JSON.stringify(doc))).toThrow(message);
@@ -90,9 +109,22 @@ describe('Trivy.parseVersionInfo', () => {
   it('reads the VersionInfo shape (pkg/version testcache metadata)', () => {
     const out = JSON.stringify({
       Version: '0.74.0',
-      VulnerabilityDB: { Version: 2, NextUpdate: '2023-07-20T18:11:37.696263532Z', UpdatedAt: '2023-07-20T12:11:37.696263932Z', DownloadedAt: '2023-07-25T07:01:41.239158Z' },
-      JavaDB: { Version: 1, NextUpdate: '2023-07-28T01:03:52.169192565Z', UpdatedAt: '2023-07-25T01:03:52.169192765Z', DownloadedAt: '2023-07-25T09:37:48.906152Z' },
-      CheckBundle: { Digest: 'sha256:829832357626da2677955e3b427191212978ba20012b6eaa03229ca28569ae43', DownloadedAt: '2023-07-23T16:40:33.122462Z' },
+      VulnerabilityDB: {
+        Version: 2,
+        NextUpdate: '2023-07-20T18:11:37.696263532Z',
+        UpdatedAt: '2023-07-20T12:11:37.696263932Z',
+        DownloadedAt: '2023-07-25T07:01:41.239158Z',
+      },
+      JavaDB: {
+        Version: 1,
+        NextUpdate: '2023-07-28T01:03:52.169192565Z',
+        UpdatedAt: '2023-07-25T01:03:52.169192765Z',
+        DownloadedAt: '2023-07-25T09:37:48.906152Z',
+      },
+      CheckBundle: {
+        Digest: 'sha256:829832357626da2677955e3b427191212978ba20012b6eaa03229ca28569ae43',
+        DownloadedAt: '2023-07-23T16:40:33.122462Z',
+      },
     });
     const info = Trivy.parseVersionInfo(out);
     expect(info.version).toBe('0.74.0');
@@ -115,7 +147,12 @@ describe('Trivy.parseVersionInfo', () => {
 describe('Trivy.dbMayUpdate (trivy pkg/db NeedsUpdate/isNewDB)', () => {
   const now = new Date('2026-11-29T12:00:00Z');
   const at = (h: number): Date => new Date(now.getTime() + h * 3_600_000);
-  const db = (next: number, downloaded: number, version = 2) => ({ version, updatedAt: at(-10), nextUpdate: at(next), downloadedAt: at(downloaded) });
+  const db = (next: number, downloaded: number, version = 2) => ({
+    version,
+    updatedAt: at(-10),
+    nextUpdate: at(next),
+    downloadedAt: at(downloaded),
+  });
   it.each([
     ['no DB yet', undefined, false, true],
     ['NextUpdate ahead', db(2, -10), false, false],
@@ -141,9 +178,24 @@ describe('Trivy.scanArgs', () => {
 
   it('the minimal scan: JSON to a file, every severity, exit code 0, explicit ignore file, image after --', () => {
     expect(Trivy.scanArgs(base)).toEqual([
-      'image', '--format', 'json', '--output', '/tmp/r/report.json', '--exit-code', '0',
-      '--severity', 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL', '--scanners', 'vuln', '--timeout', '600s',
-      '--ignorefile', '/tmp/r/none.trivyignore', '--no-progress', '--', `registry.local:5000/shop/api@sha256:${'b'.repeat(64)}`,
+      'image',
+      '--format',
+      'json',
+      '--output',
+      '/tmp/r/report.json',
+      '--exit-code',
+      '0',
+      '--severity',
+      'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL',
+      '--scanners',
+      'vuln',
+      '--timeout',
+      '600s',
+      '--ignorefile',
+      '/tmp/r/none.trivyignore',
+      '--no-progress',
+      '--',
+      `registry.local:5000/shop/api@sha256:${'b'.repeat(64)}`,
     ]);
   });
 
@@ -158,8 +210,15 @@ describe('Trivy.scanArgs', () => {
       skipDbUpdate: true,
     });
     expect(args.slice(16)).toEqual([
-      '--ignore-unfixed', '--cache-dir', '/cache/trivy', '--db-repository', 'mirror.local/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
-      '--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--input=/work/-image.tar',
+      '--ignore-unfixed',
+      '--cache-dir',
+      '/cache/trivy',
+      '--db-repository',
+      'mirror.local/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
+      '--skip-db-update',
+      '--skip-java-db-update',
+      '--skip-check-update',
+      '--input=/work/-image.tar',
     ]);
     expect(args).toContain('vuln,secret');
     expect(args).not.toContain('--');
@@ -176,7 +235,7 @@ describe('Trivy.scanArgs', () => {
 });
 
 describe('a failed run', () => {
-  it('the recorded DB-download failure is recognised, with Trivy\'s own reason', () => {
+  it("the recorded DB-download failure is recognised, with Trivy's own reason", () => {
     expect(Trivy.isDbDownloadFailure(dbFailure)).toBe(true);
     expect(Trivy.failureReason(dbFailure)).toBe(
       'init error: DB error: failed to download vulnerability DB: OCI artifact error: failed to download vulnerability DB: failed to download artifact from any source',
@@ -190,11 +249,14 @@ describe('a failed run', () => {
       '\t* GET https://ghcr.io/v2/aquasecurity/trivy-db/manifests/2: TOOMANYREQUESTS: retry-after: 35.852µs, allowed: 44000/minute',
     ].join('\n');
     expect(Trivy.isDbDownloadFailure(stderr)).toBe(true);
-    expect(Trivy.failureReason(stderr)).toMatch(/^init error: DB error: .* 1 error occurred: \* GET https:\/\/ghcr.io\/.*TOOMANYREQUESTS/);
+    expect(Trivy.failureReason(stderr)).toMatch(
+      /^init error: DB error: .* 1 error occurred: \* GET https:\/\/ghcr.io\/.*TOOMANYREQUESTS/,
+    );
   });
 
   it('other failures are not DB failures', () => {
-    const stderr = '2026-01-01T00:00:00Z\tFATAL\tFatal error\trun error: image scan error: unable to find the specified image "x"';
+    const stderr =
+      '2026-01-01T00:00:00Z\tFATAL\tFatal error\trun error: image scan error: unable to find the specified image "x"';
     expect(Trivy.isDbDownloadFailure(stderr)).toBe(false);
     expect(Trivy.failureReason(stderr)).toBe('run error: image scan error: unable to find the specified image "x"');
     expect(Trivy.failureReason('plain last line\n')).toBe('plain last line');
@@ -219,7 +281,9 @@ describe('versions', () => {
     for (const byPlatform of Object.values(spec?.versions ?? {})) {
       for (const entry of Object.values(byPlatform)) expect(entry.sha256).toMatch(/^[a-f0-9]{64}$/);
     }
-    expect(resolveToolFile(manifest, 'trivy', spec?.defaultVersion as string, 'linux-amd64').entry.file).toMatch(/_Linux-64bit\.tar\.gz$/);
+    expect(resolveToolFile(manifest, 'trivy', spec?.defaultVersion as string, 'linux-amd64').entry.file).toMatch(
+      /_Linux-64bit\.tar\.gz$/,
+    );
   });
 
   it.each(['0.69.4', '0.69.5', 'v0.69.6'])('%s is refused as compromised', (v) => {

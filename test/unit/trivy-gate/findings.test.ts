@@ -38,17 +38,23 @@ function expectedSeverities(rel: string, scanners: readonly TrivyScanner[], igno
   const doc = JSON.parse(readFixture(`trivy/${rel}`)) as RawDoc;
   const out: string[] = [];
   for (const r of doc.Results ?? []) {
-    if (scanners.includes('vuln')) for (const v of r.Vulnerabilities ?? []) if (!ignoreUnfixed || (v.FixedVersion ?? '') !== '') out.push(v.Severity);
+    if (scanners.includes('vuln'))
+      for (const v of r.Vulnerabilities ?? [])
+        if (!ignoreUnfixed || (v.FixedVersion ?? '') !== '') out.push(v.Severity);
     if (scanners.includes('secret')) for (const s of r.Secrets ?? []) out.push(s.Severity);
-    if (scanners.includes('misconfig')) for (const m of r.Misconfigurations ?? []) if (m.Status === 'FAIL') out.push(m.Severity);
+    if (scanners.includes('misconfig'))
+      for (const m of r.Misconfigurations ?? []) if (m.Status === 'FAIL') out.push(m.Severity);
   }
   return out;
 }
 
-const tally = (sevs: string[]): Record<string, number> => Object.fromEntries(ORDER.map((s) => [s, sevs.filter((x) => x === s).length]));
+const tally = (sevs: string[]): Record<string, number> =>
+  Object.fromEntries(ORDER.map((s) => [s, sevs.filter((x) => x === s).length]));
 
 const cases = reports.flatMap((rel) =>
-  ([['vuln'], ['vuln', 'secret', 'misconfig']] as TrivyScanner[][]).flatMap((scanners) => [false, true].map((ignoreUnfixed) => ({ rel, scanners, ignoreUnfixed }))),
+  ([['vuln'], ['vuln', 'secret', 'misconfig']] as TrivyScanner[][]).flatMap((scanners) =>
+    [false, true].map((ignoreUnfixed) => ({ rel, scanners, ignoreUnfixed })),
+  ),
 );
 
 describe('counts and decision for every recorded report', () => {
@@ -82,7 +88,10 @@ describe('findings', () => {
       ['secret', 'aws-access-key-id', 'CRITICAL', 'deploy.sh'],
       ['secret', 'mysecret', 'HIGH', 'deploy.sh'],
     ]);
-    const m = extractFindings(Trivy.parseReport(readFixture('trivy/dockerfile.json')), { scanners: ['misconfig'], ignoreUnfixed: false }).findings;
+    const m = extractFindings(Trivy.parseReport(readFixture('trivy/dockerfile.json')), {
+      scanners: ['misconfig'],
+      ignoreUnfixed: false,
+    }).findings;
     expect(m.map((f) => [f.kind, f.id, f.severity])).toEqual([['misconfiguration', 'DS-0002', 'HIGH']]);
     expect(m[0]?.altIds.length).toBeLessThanOrEqual(1);
   });
@@ -103,7 +112,10 @@ describe('findings', () => {
   });
 
   it('sorts most severe first, then by CVSS, then fixable first', () => {
-    const x = extractFindings(Trivy.parseReport(readFixture('trivy/securecodebox/juice-shop-v12.10.2.json')), { scanners: ['vuln'], ignoreUnfixed: false });
+    const x = extractFindings(Trivy.parseReport(readFixture('trivy/securecodebox/juice-shop-v12.10.2.json')), {
+      scanners: ['vuln'],
+      ignoreUnfixed: false,
+    });
     const sorted = sortFindings(x.findings);
     const ranks = sorted.map((f) => ORDER.indexOf(f.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
@@ -123,11 +135,29 @@ describe('findings', () => {
 });
 
 describe('summary line', () => {
-  const counts = (c: Partial<Record<string, number>>) => ({ UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0, total: 0, ...c });
+  const counts = (c: Partial<Record<string, number>>) => ({
+    UNKNOWN: 0,
+    LOW: 0,
+    MEDIUM: 0,
+    HIGH: 0,
+    CRITICAL: 0,
+    total: 0,
+    ...c,
+  });
   it.each([
     [counts({ CRITICAL: 2, total: 2 }), false, 'CRITICAL', '2 CRITICAL, 0 HIGH — failed (threshold CRITICAL)'],
-    [counts({ MEDIUM: 4, LOW: 1, total: 5 }), true, 'CRITICAL', '0 CRITICAL, 0 HIGH, 4 MEDIUM, 1 LOW — passed (threshold CRITICAL)'],
-    [counts({ HIGH: 1, UNKNOWN: 3, total: 4 }), false, 'HIGH', '0 CRITICAL, 1 HIGH, 3 UNKNOWN — failed (threshold HIGH)'],
+    [
+      counts({ MEDIUM: 4, LOW: 1, total: 5 }),
+      true,
+      'CRITICAL',
+      '0 CRITICAL, 0 HIGH, 4 MEDIUM, 1 LOW — passed (threshold CRITICAL)',
+    ],
+    [
+      counts({ HIGH: 1, UNKNOWN: 3, total: 4 }),
+      false,
+      'HIGH',
+      '0 CRITICAL, 1 HIGH, 3 UNKNOWN — failed (threshold HIGH)',
+    ],
     [counts({ CRITICAL: 1, total: 1 }), true, 'NONE', '1 CRITICAL, 0 HIGH — passed (report only, fail-on NONE)'],
   ] as const)('%j', (c, passed, failOn, want) => {
     expect(summaryLine(c, passed, failOn as FailOn)).toBe(want);
@@ -135,7 +165,7 @@ describe('summary line', () => {
 });
 
 describe('the input lists', () => {
-  it('are the tools package\'s lists (inputs.ts keeps its own copy off the start path)', async () => {
+  it("are the tools package's lists (inputs.ts keeps its own copy off the start path)", async () => {
     const { SEVERITIES, SCANNERS } = await import('../../../actions/trivy-gate/src/inputs.js');
     const { TRIVY_SEVERITIES, TRIVY_SCANNERS } = await import('@polyglot-cd/tools');
     expect([...SEVERITIES]).toEqual([...TRIVY_SEVERITIES]);

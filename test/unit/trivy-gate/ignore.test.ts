@@ -26,28 +26,59 @@ const yamlRules = (rel: string, schema?: typeof CORE_SCHEMA): IgnoreRule[] =>
 
 function vuln(over: Partial<Finding>): Finding {
   return {
-    kind: 'vulnerability', id: 'CVE-2019-0001', altIds: [], severity: 'HIGH', target: 'app', resultClass: 'lang-pkgs', title: '', url: '',
-    pkgName: 'p', pkgPath: '', purl: '', installedVersion: '1', fixedVersion: '2', status: 'fixed', ...over,
+    kind: 'vulnerability',
+    id: 'CVE-2019-0001',
+    altIds: [],
+    severity: 'HIGH',
+    target: 'app',
+    resultClass: 'lang-pkgs',
+    title: '',
+    url: '',
+    pkgName: 'p',
+    pkgPath: '',
+    purl: '',
+    installedVersion: '1',
+    fixedVersion: '2',
+    status: 'fixed',
+    ...over,
   };
 }
 
-describe('.trivyignore.yaml (Trivy\'s unit-test file)', () => {
+describe(".trivyignore.yaml (Trivy's unit-test file)", () => {
   it.each([
     ['js-yaml default schema (Date objects)', undefined],
     ['YAML 1.2 core schema (strings)', CORE_SCHEMA],
   ])('parsed with %s: same rules and expiries', (_, schema) => {
     const rules = yamlRules('.trivyignore.yaml', schema);
     expect(rules.map((r) => r.id)).toEqual([
-      'CVE-2019-0001', 'CVE-2019-0002', 'CVE-2019-0003', 'CVE-2019-0004', 'CVE-2019-0005', 'CVE-2019-0006', 'CVE-2019-0007',
-      'ID100', 'ID200', 'ID300', 'AVD-ID400',
-      'generic-unwanted-rule', 'generic-unwanted-rule2', 'generic-wanted-rule',
-      'GPL-3.0', 'MIT', 'GPL-2.0-or-later', 'Apache-2.0 WITH LLVM-exception', 'LLVM-exception',
+      'CVE-2019-0001',
+      'CVE-2019-0002',
+      'CVE-2019-0003',
+      'CVE-2019-0004',
+      'CVE-2019-0005',
+      'CVE-2019-0006',
+      'CVE-2019-0007',
+      'ID100',
+      'ID200',
+      'ID300',
+      'AVD-ID400',
+      'generic-unwanted-rule',
+      'generic-unwanted-rule2',
+      'generic-wanted-rule',
+      'GPL-3.0',
+      'MIT',
+      'GPL-2.0-or-later',
+      'Apache-2.0 WITH LLVM-exception',
+      'LLVM-exception',
     ]);
     const byId = new Map(rules.map((r) => [r.id, r]));
     expect(byId.get('CVE-2019-0005')?.expiresAt?.toISOString()).toBe('2023-01-01T00:00:00.000Z');
     expect(byId.get('CVE-2019-0006')?.expiresAt?.toISOString()).toBe('2020-01-01T00:00:00.000Z');
     expect(byId.get('CVE-2019-0001')?.expiresAt).toBeUndefined();
-    expect(byId.get('CVE-2019-0007')?.purls).toEqual(['pkg:golang/github.com/aquasecurity/aaa@9.9.9', 'pkg:golang/github.com/aquasecurity/bar']);
+    expect(byId.get('CVE-2019-0007')?.purls).toEqual([
+      'pkg:golang/github.com/aquasecurity/aaa@9.9.9',
+      'pkg:golang/github.com/aquasecurity/bar',
+    ]);
     expect(byId.get('CVE-2019-0001')?.kinds).toEqual(['vulnerability']);
     expect(byId.get('MIT')?.kinds).toEqual([]); // licenses: read, apply to nothing
   });
@@ -64,7 +95,7 @@ describe('.trivyignore.yaml (Trivy\'s unit-test file)', () => {
   });
 });
 
-describe('.trivyignore (Trivy\'s unit-test file)', () => {
+describe(".trivyignore (Trivy's unit-test file)", () => {
   const rules = parseTrivyignore(readFixture('trivy/.trivyignore'), '.trivyignore');
   it('ids, exp: suffixes, extra fields and comments', () => {
     expect(rules.map((r) => [r.id, r.expiresAt?.toISOString().slice(0, 10) ?? null, r.where])).toEqual([
@@ -88,7 +119,10 @@ describe('.trivyignore (Trivy\'s unit-test file)', () => {
     const out = applyIgnores(findings, parseTrivyignore(file, '.trivyignore'), NOW);
     const countRaw = (id: string): number => findings.filter((f) => f.id === id).length;
     expect(out.suppressed.map((s) => s.finding.id).sort()).toEqual(
-      [...Array(countRaw('CVE-2019-1549')).fill('CVE-2019-1549'), ...Array(countRaw('CVE-2019-1551')).fill('CVE-2019-1551')].sort(),
+      [
+        ...Array(countRaw('CVE-2019-1549')).fill('CVE-2019-1549'),
+        ...Array(countRaw('CVE-2019-1551')).fill('CVE-2019-1551'),
+      ].sort(),
     );
     expect(out.kept.filter((f) => f.id === 'CVE-2019-14697')).toHaveLength(countRaw('CVE-2019-14697'));
     expect(out.expired).toHaveLength(1);
@@ -100,7 +134,15 @@ describe('.trivyignore (Trivy\'s unit-test file)', () => {
 
 describe('expiry', () => {
   it('an entry expires at UTC midnight of its date (Trivy: now.After(expiredAt))', () => {
-    const r: IgnoreRule = { id: 'x', kinds: 'any', paths: [], purls: [], statement: '', where: 'f:1', expiresAt: parseExpiry('2026-06-01', 'f:1') };
+    const r: IgnoreRule = {
+      id: 'x',
+      kinds: 'any',
+      paths: [],
+      purls: [],
+      statement: '',
+      where: 'f:1',
+      expiresAt: parseExpiry('2026-06-01', 'f:1'),
+    };
     expect(isExpired(r, NOW)).toBe(true);
     expect(isExpired(r, new Date('2026-05-31T23:59:59Z'))).toBe(false);
     expect(isExpired({ ...r, expiresAt: parseExpiry('2026-06-02', 'f:1') }, NOW)).toBe(false);
@@ -113,20 +155,63 @@ describe('expiry', () => {
 });
 
 describe('matching (Trivy semantics)', () => {
-  const rule = (over: Partial<IgnoreRule>): IgnoreRule => ({ id: 'CVE-2019-0001', kinds: ['vulnerability'], paths: [], purls: [], statement: '', where: 'f', ...over });
+  const rule = (over: Partial<IgnoreRule>): IgnoreRule => ({
+    id: 'CVE-2019-0001',
+    kinds: ['vulnerability'],
+    paths: [],
+    purls: [],
+    statement: '',
+    where: 'f',
+    ...over,
+  });
   it.each([
     ['same id', rule({}), vuln({}), true],
     ['other id', rule({}), vuln({ id: 'CVE-2019-0002' }), false],
     ['a secret rule does not hide a vulnerability', rule({ kinds: ['secret'] }), vuln({}), false],
-    ['**/*-lock.json matches a nested lock file', rule({ paths: ['**/*-lock.json'] }), vuln({ pkgPath: 'app/web/package-lock.json' }), true],
-    ['**/*-lock.json matches at the root', rule({ paths: ['**/*-lock.json'] }), vuln({ pkgPath: 'package-lock.json' }), true],
+    [
+      '**/*-lock.json matches a nested lock file',
+      rule({ paths: ['**/*-lock.json'] }),
+      vuln({ pkgPath: 'app/web/package-lock.json' }),
+      true,
+    ],
+    [
+      '**/*-lock.json matches at the root',
+      rule({ paths: ['**/*-lock.json'] }),
+      vuln({ pkgPath: 'package-lock.json' }),
+      true,
+    ],
     ['* stays in one directory', rule({ paths: ['app/*.json'] }), vuln({ pkgPath: 'app/x/y.json' }), false],
     ['paths match the target too', rule({ paths: ['Ruby'] }), vuln({ target: 'Ruby' }), true],
-    ['purl without version matches any version', rule({ purls: ['pkg:golang/github.com/aquasecurity/bar'] }), vuln({ purl: 'pkg:golang/github.com/aquasecurity/bar@1.2.3' }), true],
-    ['purl with version matches that version only', rule({ purls: ['pkg:npm/ansi-regex@3.0.0'] }), vuln({ purl: 'pkg:npm/ansi-regex@4.1.0' }), false],
-    ['purl qualifiers are ignored', rule({ purls: ['pkg:apk/alpine/musl@1.1.20-r4'] }), vuln({ purl: 'pkg:apk/alpine/musl@1.1.20-r4?arch=x86_64&distro=3.9.4' }), true],
-    ['paths and purls must both match', rule({ paths: ['other/**'], purls: ['pkg:npm/a'] }), vuln({ purl: 'pkg:npm/a@1', pkgPath: 'app/package.json' }), false],
-    ['a misconfiguration by its AVD id', rule({ id: 'AVD-DS-0002', kinds: ['misconfiguration'] }), vuln({ kind: 'misconfiguration', id: 'DS-0002', altIds: ['AVD-DS-0002'] }), true],
+    [
+      'purl without version matches any version',
+      rule({ purls: ['pkg:golang/github.com/aquasecurity/bar'] }),
+      vuln({ purl: 'pkg:golang/github.com/aquasecurity/bar@1.2.3' }),
+      true,
+    ],
+    [
+      'purl with version matches that version only',
+      rule({ purls: ['pkg:npm/ansi-regex@3.0.0'] }),
+      vuln({ purl: 'pkg:npm/ansi-regex@4.1.0' }),
+      false,
+    ],
+    [
+      'purl qualifiers are ignored',
+      rule({ purls: ['pkg:apk/alpine/musl@1.1.20-r4'] }),
+      vuln({ purl: 'pkg:apk/alpine/musl@1.1.20-r4?arch=x86_64&distro=3.9.4' }),
+      true,
+    ],
+    [
+      'paths and purls must both match',
+      rule({ paths: ['other/**'], purls: ['pkg:npm/a'] }),
+      vuln({ purl: 'pkg:npm/a@1', pkgPath: 'app/package.json' }),
+      false,
+    ],
+    [
+      'a misconfiguration by its AVD id',
+      rule({ id: 'AVD-DS-0002', kinds: ['misconfiguration'] }),
+      vuln({ kind: 'misconfiguration', id: 'DS-0002', altIds: ['AVD-DS-0002'] }),
+      true,
+    ],
   ])('%s', (_, r, f, want) => {
     expect(ruleMatches(r, f)).toBe(want);
   });
@@ -144,22 +229,32 @@ describe('files that do not parse are errors, not "ignore nothing"', () => {
     ['a misspelt section', 'vulnerability:\n  - id: CVE-2019-0001\n', /unknown section "vulnerability"/],
     ['an entry without id', 'vulnerabilities:\n  - paths: ["a"]\n', /vulnerabilities\[0\]: id is required/],
     ['an unknown field', 'vulnerabilities:\n  - id: CVE-1\n    expires: 2025-01-01\n', /unknown field "expires"/],
-    ['a bad date', 'vulnerabilities:\n  - id: CVE-1\n    expired_at: 2025-13-01\n', /expiry "2025-13-01" is not a date/],
+    [
+      'a bad date',
+      'vulnerabilities:\n  - id: CVE-1\n    expired_at: 2025-13-01\n',
+      /expiry "2025-13-01" is not a date/,
+    ],
     ['paths not a list', 'secrets:\n  - id: x\n    paths: a/b\n', /paths must be a list of strings/],
-    ['purls outside vulnerabilities', 'secrets:\n  - id: x\n    purls: [a]\n', /purls are only allowed for vulnerabilities/],
+    [
+      'purls outside vulnerabilities',
+      'secrets:\n  - id: x\n    purls: [a]\n',
+      /purls are only allowed for vulnerabilities/,
+    ],
   ])('%s', (_, text, message) => {
     // the gate parses with the YAML 1.2 core schema (see the next test)
     expect(() => rulesFromYaml(load(text, { schema: CORE_SCHEMA }), 'f.yaml')).toThrow(IgnoreFileError);
     expect(() => rulesFromYaml(load(text, { schema: CORE_SCHEMA }), 'f.yaml')).toThrow(message);
   });
 
-  it('why the core schema: js-yaml\'s default schema rolls an impossible date over silently', () => {
+  it("why the core schema: js-yaml's default schema rolls an impossible date over silently", () => {
     const doc = load('vulnerabilities:\n  - id: CVE-1\n    expired_at: 2025-13-01\n');
     expect(rulesFromYaml(doc, 'f.yaml')[0]?.expiresAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('a bad exp: in the plain format names the line', () => {
-    expect(() => parseTrivyignore('CVE-1\nCVE-2 exp:2025-02-30\n', '.trivyignore')).toThrow(/\.trivyignore:2: expiry "2025-02-30"/);
+    expect(() => parseTrivyignore('CVE-1\nCVE-2 exp:2025-02-30\n', '.trivyignore')).toThrow(
+      /\.trivyignore:2: expiry "2025-02-30"/,
+    );
   });
 
   it('an empty YAML file is no rules', () => {
