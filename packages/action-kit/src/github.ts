@@ -1,4 +1,4 @@
-import type { Env } from './runner.js';
+import type { Env } from './runner-protocol.js';
 
 /** The run's Git and GitHub context, read from the runner's GITHUB_* variables. */
 export interface GitHubContext {

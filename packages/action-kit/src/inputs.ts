@@ -3,7 +3,7 @@
  * what is allowed, and is an InputError, so `runAction` shows it without a stack.
  */
 import { InputError } from './errors.js';
-import type { Runner } from './runner.js';
+import type { RunnerProtocol } from './runner-protocol.js';
 import type { Secrets } from './secrets.js';
 
 export interface ReadOptions {
@@ -99,9 +99,9 @@ export function parseList(text: string): string[] {
 }
 
 export class Inputs {
-  private readonly runner: Runner;
+  private readonly runner: RunnerProtocol;
   private readonly secrets: Secrets;
-  constructor(runner: Runner, secrets: Secrets) {
+  constructor(runner: RunnerProtocol, secrets: Secrets) {
     this.runner = runner;
     this.secrets = secrets;
   }

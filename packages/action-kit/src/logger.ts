@@ -1,4 +1,4 @@
-import type { Runner } from './runner.js';
+import type { RunnerProtocol } from './runner-protocol.js';
 import type { Secrets } from './secrets.js';
 
 /** What actions and tools log through. Every implementation redacts registered secrets. */
@@ -13,9 +13,9 @@ export interface Logger {
 }
 
 export class RunnerLogger implements Logger {
-  private readonly runner: Runner;
+  private readonly runner: RunnerProtocol;
   private readonly secrets: Secrets;
-  constructor(runner: Runner, secrets: Secrets) {
+  constructor(runner: RunnerProtocol, secrets: Secrets) {
     this.runner = runner;
     this.secrets = secrets;
   }

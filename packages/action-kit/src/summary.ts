@@ -4,7 +4,7 @@
  * a summary that cannot be written is a warning.
  */
 import type { Logger } from './logger.js';
-import type { Runner } from './runner.js';
+import type { RunnerProtocol } from './runner-protocol.js';
 import type { Secrets } from './secrets.js';
 
 export function escapeHtml(text: string): string {
@@ -44,10 +44,10 @@ export class Summary {
   readonly #parts: string[] = [];
   #written = false;
 
-  private readonly runner: Runner;
+  private readonly runner: RunnerProtocol;
   private readonly secrets: Secrets;
   private readonly log: Logger;
-  constructor(runner: Runner, secrets: Secrets, log: Logger) {
+  constructor(runner: RunnerProtocol, secrets: Secrets, log: Logger) {
     this.runner = runner;
     this.secrets = secrets;
     this.log = log;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRunner, Inputs, InputError, parseDuration, parseList, Secrets } from '@polyglot-cd/action-kit';
+import { createRunnerProtocol, Inputs, InputError, parseDuration, parseList, Secrets } from '@polyglot-cd/action-kit';
 import { canary } from '../../helpers/canary.js';
 
 function reader(values: Record<string, string>) {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) env[`INPUT_${k.toUpperCase()}`] = v;
   const masked: string[] = [];
-  const runner = createRunner({ env, out: (l) => masked.push(l) });
+  const runner = createRunnerProtocol({ env, out: (l) => masked.push(l) });
   const secrets = new Secrets((v) => masked.push(v));
   return { inputs: new Inputs(runner, secrets), secrets, masked };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { code, createRunner, escapeMarkdown, link, MemoryLogger, Raw, Secrets, Summary } from '@polyglot-cd/action-kit';
+import {
+  code,
+  createRunnerProtocol,
+  escapeMarkdown,
+  link,
+  MemoryLogger,
+  Raw,
+  Secrets,
+  Summary,
+} from '@polyglot-cd/action-kit';
 
 describe('Secrets', () => {
   it('redacts a URL secret and every derived spelling (query values, encodings)', () => {
@@ -32,7 +41,7 @@ describe('Secrets', () => {
 describe('Summary', () => {
   function make(file?: string) {
     const env: Record<string, string> = file ? { GITHUB_STEP_SUMMARY: file } : {};
-    const runner = createRunner({ env, out: () => {} });
+    const runner = createRunnerProtocol({ env, out: () => {} });
     const secrets = new Secrets();
     const log = new MemoryLogger();
     return { summary: new Summary(runner, secrets, log), secrets, log };

@@ -9,7 +9,7 @@ import { EOL } from 'node:os';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface Runner {
+export interface RunnerProtocol {
   readonly env: Env;
   /** raw input value as the runner passes it (`INPUT_<NAME>`), trimmed; '' when unset */
   getInput(name: string): string;
@@ -51,13 +51,13 @@ function fileCommandValue(name: string, value: string): string {
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 
-export interface RunnerOptions {
+export interface RunnerProtocolOptions {
   env?: Env;
   /** where log lines go (default: process.stdout) */
   out?: (line: string) => void;
 }
 
-export function createRunner(opts: RunnerOptions = {}): Runner {
+export function createRunnerProtocol(opts: RunnerProtocolOptions = {}): RunnerProtocol {
   const env = opts.env ?? process.env;
   const out = opts.out ?? ((line: string) => void process.stdout.write(line + EOL));
   const command = (cmd: string, props: Record<string, string>, message: string): void =>
