@@ -11,12 +11,12 @@
  * `rememberKubeconfig` so the action's `post:` step (`cleanupKubeconfig`) removes it even when the
  * main step failed.
  *
- * `@kubernetes/client-node` and `js-yaml` are imported lazily inside the functions that need them:
+ * `@kubernetes/client-node` and `yaml` are imported lazily inside the functions that need them:
  * importing this module costs nothing at an action's start.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkYamlExpansion, InputError, type Env, type Secrets } from '@polyglot-cd/action-kit';
+import { checkYamlExpansion, InputError, MAX_YAML_NODES, type Env, type Secrets } from '@polyglot-cd/action-kit';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export type AuthMethod =
@@ -100,47 +100,14 @@ function normalizeKey(key: string): string {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/**
- * Validates a parsed kubeconfig (pure) and says which context, cluster, user and server it will
- * use. Throws an InputError that never quotes a credential.
- * - the context is `policy.context`, else `current-context`, else the only context;
- * - `exec` / `auth-provider` users are refused (anywhere in the file) unless allowExecAuth;
- * - `token-file`, `client-certificate` and `client-key` file references are refused: a kubeconfig
- *   from an input must embed its credentials (a file reference would send a file of this runner to
- *   the server named in the input);
- * - the user must carry credentials: no unauthenticated connection;
- * - the server must be https (plain http only to a loopback address).
- */
-export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): KubeconfigFacts {
-  const input = policy.inputName ?? 'kubeconfig';
-  const fail = (why: string): never => {
-    throw new InputError(`Input "${input}": ${why}`, input);
-  };
-  if (!isObj(doc)) return fail('expected a kubeconfig (YAML with clusters, users and contexts)');
-  const kind = str(doc['kind']);
-  if (kind !== '' && kind !== 'Config') fail(`expected kind: Config, got kind: ${JSON.stringify(kind.slice(0, 40))}`);
-  const clusters = named(doc['clusters'], 'clusters', input);
-  const users = named(doc['users'], 'users', input);
-  const contexts = named(doc['contexts'], 'contexts', input);
+type Fail = (why: string) => never;
 
-  // credentials anywhere in the file are secrets, whichever context is used
+/** Checks every user (refused file and program entries) and returns each credential value in it. */
+function userSecrets(users: Map<string, Obj>, policy: KubeconfigPolicy, fail: Fail): string[] {
   const secretValues: string[] = [];
   for (const [name, u] of users) {
     const user = isObj(u['user']) ? u['user'] : {};
-    for (const key of Object.keys(user)) {
-      const kind = USER_KEYS_REFUSED.get(normalizeKey(key));
-      if (kind === undefined || user[key] === undefined || user[key] === null) continue;
-      if (kind === 'program' && !policy.allowExecAuth) {
-        fail(
-          `user "${name}" has ${key === 'exec' || normalizeKey(key) === 'exec' ? 'an exec credential plugin, which runs a program on this runner' : `an ${key} entry`}; refused (set allow-exec-auth: true to allow it)`,
-        );
-      }
-      if (kind === 'file') {
-        fail(
-          `user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`,
-        );
-      }
-    }
+    refuseUserKeys(name, user, policy, fail);
     for (const key of ['token', 'password']) if (str(user[key])) secretValues.push(str(user[key]));
     for (const key of ['client-key-data', 'client-certificate-data']) {
       const v = str(user[key]);
@@ -154,23 +121,39 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
     for (const key of ['access-token', 'id-token', 'refresh-token', 'client-secret'])
       if (str(ap[key])) secretValues.push(str(ap[key]));
   }
+  return secretValues;
+}
 
-  let contextName = policy.context ?? str(doc['current-context']);
-  if (contextName === '') {
-    if (contexts.size === 1) contextName = [...contexts.keys()][0] as string;
-    else
+/** Refuses a user's file references, and its programs unless `allowExecAuth`. */
+function refuseUserKeys(name: string, user: Obj, policy: KubeconfigPolicy, fail: Fail): void {
+  for (const key of Object.keys(user)) {
+    const kind = USER_KEYS_REFUSED.get(normalizeKey(key));
+    if (kind === undefined || user[key] === undefined || user[key] === null) continue;
+    if (kind === 'program' && !policy.allowExecAuth) {
       fail(
-        `no current-context is set and there are ${contexts.size} contexts (${[...contexts.keys()].join(', ') || 'none'})`,
+        `user "${name}" has ${key === 'exec' || normalizeKey(key) === 'exec' ? 'an exec credential plugin, which runs a program on this runner' : `an ${key} entry`}; refused (set allow-exec-auth: true to allow it)`,
       );
+    }
+    if (kind === 'file') {
+      fail(
+        `user "${name}" references a file (${key}); embed the credential instead (token, client-certificate-data, client-key-data)`,
+      );
+    }
   }
-  const ctxEntry = contexts.get(contextName);
-  if (!ctxEntry) fail(`context "${contextName}" does not exist (have: ${[...contexts.keys()].join(', ') || 'none'})`);
-  const ctx = isObj(ctxEntry?.['context']) ? (ctxEntry['context'] as Obj) : {};
-  const clusterName = str(ctx['cluster']);
-  const userName = str(ctx['user']);
-  const clusterEntry = clusters.get(clusterName);
-  if (!clusterEntry) fail(`context "${contextName}" names cluster "${clusterName}", which does not exist`);
-  const cluster = isObj(clusterEntry?.['cluster']) ? (clusterEntry['cluster'] as Obj) : {};
+}
+
+/** `policy.context`, else `current-context`, else the only context. */
+function contextNameOf(doc: Obj, contexts: Map<string, Obj>, policy: KubeconfigPolicy, fail: Fail): string {
+  const contextName = policy.context ?? str(doc['current-context']);
+  if (contextName !== '') return contextName;
+  if (contexts.size === 1) return [...contexts.keys()][0] as string;
+  return fail(
+    `no current-context is set and there are ${contexts.size} contexts (${[...contexts.keys()].join(', ') || 'none'})`,
+  );
+}
+
+/** Refuses a cluster that names its CA by file (any spelling of certificate-authority). */
+function refuseCaFiles(clusters: Map<string, Obj>, fail: Fail): void {
   for (const [cname, c] of clusters) {
     const body = isObj(c['cluster']) ? c['cluster'] : {};
     for (const key of Object.keys(body)) {
@@ -179,14 +162,10 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
       }
     }
   }
-  const userEntry = users.get(userName);
-  if (!userEntry) {
-    fail(
-      `context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`,
-    );
-  }
-  const user = isObj(userEntry?.['user']) ? (userEntry['user'] as Obj) : {};
+}
 
+/** The cluster's server without trailing slashes, and its URL: https, or plain http to a loopback address. */
+function serverOf(cluster: Obj, clusterName: string, fail: Fail): { server: string; url: URL } {
   const server = str(cluster['server']).replace(/\/+$/, '');
   let url: URL | undefined;
   try {
@@ -195,13 +174,76 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    fail(`cluster "${clusterName}" has no valid server URL (expected https://host[:port])`);
+    return fail(`cluster "${clusterName}" has no valid server URL (expected https://host[:port])`);
   }
-  const u = url as URL;
-  if (u.username || u.password) fail(`cluster "${clusterName}": the server URL must not contain credentials`);
-  if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) {
-    fail(`cluster "${clusterName}" uses plain http (${u.host}); credentials would travel unencrypted. Use https`);
+  if (url.username || url.password) fail(`cluster "${clusterName}": the server URL must not contain credentials`);
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    fail(`cluster "${clusterName}" uses plain http (${url.host}); credentials would travel unencrypted. Use https`);
   }
+  return { server, url };
+}
+
+/** How the user authenticates, from the first credential it carries; undefined when it carries none. */
+function authMethodOf(user: Obj): AuthMethod | undefined {
+  if (str(user['token'])) return 'token';
+  if (str(user['client-certificate-data']) && str(user['client-key-data'])) return 'client-certificate';
+  if (str(user['username']) && str(user['password'])) return 'basic';
+  if (isObj(user['exec'])) return 'exec';
+  if (isObj(user['auth-provider'])) return 'auth-provider';
+  return undefined;
+}
+
+/** The `context`, `cluster` or `user` body of a named entry ({} when it has none). */
+function bodyOf(entry: Obj | undefined, key: string): Obj {
+  const body = entry?.[key];
+  return isObj(body) ? body : {};
+}
+
+/**
+ * Validates a parsed kubeconfig (pure) and says which context, cluster, user and server it will
+ * use. Throws an InputError that never quotes a credential.
+ * - the context is `policy.context`, else `current-context`, else the only context;
+ * - `exec` / `auth-provider` users are refused (anywhere in the file) unless allowExecAuth;
+ * - `token-file`, `client-certificate` and `client-key` file references are refused: a kubeconfig
+ *   from an input must embed its credentials (a file reference would send a file of this runner to
+ *   the server named in the input);
+ * - the user must carry credentials: no unauthenticated connection;
+ * - the server must be https (plain http only to a loopback address).
+ */
+export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): KubeconfigFacts {
+  const input = policy.inputName ?? 'kubeconfig';
+  const fail: Fail = (why) => {
+    throw new InputError(`Input "${input}": ${why}`, input);
+  };
+  if (!isObj(doc)) return fail('expected a kubeconfig (YAML with clusters, users and contexts)');
+  const kind = str(doc['kind']);
+  if (kind !== '' && kind !== 'Config') fail(`expected kind: Config, got kind: ${JSON.stringify(kind.slice(0, 40))}`);
+  const clusters = named(doc['clusters'], 'clusters', input);
+  const users = named(doc['users'], 'users', input);
+  const contexts = named(doc['contexts'], 'contexts', input);
+
+  // credentials anywhere in the file are secrets, whichever context is used
+  const secretValues = userSecrets(users, policy, fail);
+
+  const contextName = contextNameOf(doc, contexts, policy, fail);
+  const ctxEntry = contexts.get(contextName);
+  if (!ctxEntry) fail(`context "${contextName}" does not exist (have: ${[...contexts.keys()].join(', ') || 'none'})`);
+  const ctx = bodyOf(ctxEntry, 'context');
+  const clusterName = str(ctx['cluster']);
+  const userName = str(ctx['user']);
+  const clusterEntry = clusters.get(clusterName);
+  if (!clusterEntry) fail(`context "${contextName}" names cluster "${clusterName}", which does not exist`);
+  const cluster = bodyOf(clusterEntry, 'cluster');
+  refuseCaFiles(clusters, fail);
+  const userEntry = users.get(userName);
+  if (!userEntry) {
+    fail(
+      `context "${contextName}" names user "${userName}", which does not exist; refusing an unauthenticated connection`,
+    );
+  }
+  const user = bodyOf(userEntry, 'user');
+
+  const { server, url } = serverOf(cluster, clusterName, fail);
   const warnings: string[] = [];
   if (cluster['insecure-skip-tls-verify'] === true) {
     warnings.push(
@@ -209,12 +251,7 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
     );
   }
 
-  let authMethod: AuthMethod | undefined;
-  if (str(user['token'])) authMethod = 'token';
-  else if (str(user['client-certificate-data']) && str(user['client-key-data'])) authMethod = 'client-certificate';
-  else if (str(user['username']) && str(user['password'])) authMethod = 'basic';
-  else if (isObj(user['exec'])) authMethod = 'exec';
-  else if (isObj(user['auth-provider'])) authMethod = 'auth-provider';
+  const authMethod = authMethodOf(user);
   if (!authMethod) {
     fail(
       `user "${userName}" has no credentials (token, client certificate + key, or username + password); refusing an unauthenticated connection`,
@@ -225,23 +262,43 @@ export function inspectKubeconfig(doc: unknown, policy: KubeconfigPolicy): Kubec
     cluster: clusterName,
     user: userName,
     server,
-    host: u.host,
+    host: url.host,
     authMethod: authMethod as AuthMethod,
     secretValues,
     warnings,
   };
 }
 
+/**
+ * How kubeconfig text is parsed: the YAML 1.2 core schema plus `<<` merge keys, which client-go and
+ * @kubernetes/client-node both honour (the inspection must see the merged entries); the parser's own
+ * alias guard bounded like `checkYamlExpansion`, which then counts the result exactly; warnings not
+ * printed (the text may hold credentials).
+ */
+const KUBECONFIG_YAML_OPTIONS = {
+  version: '1.2',
+  merge: true,
+  maxAliasCount: MAX_YAML_NODES,
+  logLevel: 'error',
+} as const;
+
 /** Parses kubeconfig text; a YAML error names the line only (the text may hold credentials). */
 export async function parseKubeconfigText(text: string, inputName = 'kubeconfig'): Promise<unknown> {
-  const yaml = await import('js-yaml');
+  const { parse, YAMLError } = await import('yaml');
   let doc: unknown;
   try {
-    doc = yaml.load(text);
+    doc = parse(text, KUBECONFIG_YAML_OPTIONS);
   } catch (err) {
-    const line = (err as { mark?: { line?: number } }).mark?.line;
+    if (!(err instanceof YAMLError) && /alias count/i.test((err as Error).message)) {
+      // the parser's alias guard (maxAliasCount), worded as checkYamlExpansion words it
+      throw new InputError(
+        `Input "${inputName}" expands to more than ${MAX_YAML_NODES} YAML values through its aliases (*name): refused before anything uses it (an alias bomb)`,
+        inputName,
+      );
+    }
+    const line = err instanceof YAMLError ? err.linePos?.[0]?.line : undefined;
     throw new InputError(
-      `Input "${inputName}" is not valid YAML${typeof line === 'number' ? ` (line ${line + 1})` : ''}; pass the whole kubeconfig file's content`,
+      `Input "${inputName}" is not valid YAML${typeof line === 'number' ? ` (line ${line})` : ''}; pass the whole kubeconfig file's content`,
       inputName,
     );
   }

@@ -84,6 +84,60 @@ function owned(ns: V1Namespace, ownerLabels: Record<string, string>): boolean {
   return Object.entries(ownerLabels).every(([k, v]) => labels[k] === v);
 }
 
+/** The error for a namespace still Terminating when the wait is over, with what blocks its deletion. */
+function stillTerminating(name: string, ns: V1Namespace, elapsedMs: number): NamespaceError {
+  const reasons = terminatingReasons(ns);
+  return new NamespaceError(
+    `Namespace ${name} is still Terminating after ${Math.round(elapsedMs / 1000)}s, so nothing can be deployed into it.` +
+      (reasons.length ? ` Its deletion is blocked: ${reasons.join('; ')}.` : '') +
+      ' Finalizers are never removed automatically: find the resource that still has a finalizer (or the API service that fails discovery), fix it, and run again.',
+  );
+}
+
+/** With `refuseOtherRepository`: the error for a namespace another repository's polyglot-cd owns. */
+function otherRepositoryError(name: string, ns: V1Namespace, o: EnsureNamespaceOptions): NamespaceError | undefined {
+  const theirs = ns.metadata?.labels ?? {};
+  const ourId = o.ownerLabels[LABEL_REPOSITORY_ID];
+  if (
+    o.refuseOtherRepository &&
+    theirs[LABEL_MANAGED_BY] === MANAGED_BY &&
+    ourId &&
+    theirs[LABEL_REPOSITORY_ID] &&
+    theirs[LABEL_REPOSITORY_ID] !== ourId
+  ) {
+    return new NamespaceError(
+      `Namespace ${name} belongs to another repository (${LABEL_REPOSITORY_ID}=${theirs[LABEL_REPOSITORY_ID]}${ns.metadata?.annotations?.[ANNOTATION_REPOSITORY] ? `, ${ns.metadata.annotations[ANNOTATION_REPOSITORY]}` : ''}; this repository is ${ourId}): nothing was deployed. Two repositories share this cluster's pr-<N> names: give each its own cluster or namespace prefix.`,
+    );
+  }
+  return undefined;
+}
+
+/** A namespace that exists and is not terminating: ours gets its annotations refreshed, a foreign one is left as it is. */
+async function useExisting(
+  api: NamespaceApi,
+  name: string,
+  ns: V1Namespace,
+  o: EnsureNamespaceOptions,
+  log: (line: string) => void,
+  elapsedMs: () => number,
+): Promise<EnsureResult> {
+  if (owned(ns, o.ownerLabels)) {
+    try {
+      await api.mergeAnnotations(name, o.annotations);
+    } catch (err) {
+      // the deploy can go on; the expiry just isn't extended
+      log(`could not refresh the annotations of namespace ${name}: ${describeApiError(err)}`);
+    }
+    return { outcome: 'exists-owned', uid: ns.metadata?.uid ?? '', waitedMs: elapsedMs() };
+  }
+  const refusal = otherRepositoryError(name, ns, o);
+  if (refusal) throw refusal;
+  log(
+    `namespace ${name} exists and was not created by this repository's polyglot-cd: deploying into it without changing its labels`,
+  );
+  return { outcome: 'exists-foreign', uid: ns.metadata?.uid ?? '', waitedMs: elapsedMs() };
+}
+
 export async function ensureNamespace(
   api: NamespaceApi,
   name: string,
@@ -131,14 +185,7 @@ export async function ensureNamespace(
     }
     if (isTerminating(ns)) {
       const elapsed = now() - started;
-      if (elapsed >= o.terminatingTimeoutMs) {
-        const reasons = terminatingReasons(ns);
-        throw new NamespaceError(
-          `Namespace ${name} is still Terminating after ${Math.round(elapsed / 1000)}s, so nothing can be deployed into it.` +
-            (reasons.length ? ` Its deletion is blocked: ${reasons.join('; ')}.` : '') +
-            ' Finalizers are never removed automatically: find the resource that still has a finalizer (or the API service that fails discovery), fix it, and run again.',
-        );
-      }
+      if (elapsed >= o.terminatingTimeoutMs) throw stillTerminating(name, ns, elapsed);
       if (!waited)
         log(
           `namespace ${name} is Terminating (being deleted): waiting up to ${Math.round(o.terminatingTimeoutMs / 1000)}s for it to go before creating it again`,
@@ -147,32 +194,7 @@ export async function ensureNamespace(
       await sleep(o.pollMs ?? 1000);
       continue;
     }
-    if (owned(ns, o.ownerLabels)) {
-      try {
-        await api.mergeAnnotations(name, o.annotations);
-      } catch (err) {
-        // the deploy can go on; the expiry just isn't extended
-        log(`could not refresh the annotations of namespace ${name}: ${describeApiError(err)}`);
-      }
-      return { outcome: 'exists-owned', uid: ns.metadata?.uid ?? '', waitedMs: now() - started };
-    }
-    const theirs = ns.metadata?.labels ?? {};
-    const ourId = o.ownerLabels[LABEL_REPOSITORY_ID];
-    if (
-      o.refuseOtherRepository &&
-      theirs[LABEL_MANAGED_BY] === MANAGED_BY &&
-      ourId &&
-      theirs[LABEL_REPOSITORY_ID] &&
-      theirs[LABEL_REPOSITORY_ID] !== ourId
-    ) {
-      throw new NamespaceError(
-        `Namespace ${name} belongs to another repository (${LABEL_REPOSITORY_ID}=${theirs[LABEL_REPOSITORY_ID]}${ns.metadata?.annotations?.[ANNOTATION_REPOSITORY] ? `, ${ns.metadata.annotations[ANNOTATION_REPOSITORY]}` : ''}; this repository is ${ourId}): nothing was deployed. Two repositories share this cluster's pr-<N> names: give each its own cluster or namespace prefix.`,
-      );
-    }
-    log(
-      `namespace ${name} exists and was not created by this repository's polyglot-cd: deploying into it without changing its labels`,
-    );
-    return { outcome: 'exists-foreign', uid: ns.metadata?.uid ?? '', waitedMs: now() - started };
+    return useExisting(api, name, ns, o, log, () => now() - started);
   }
   throw new NamespaceError(`Could not create namespace ${name}: it kept changing`);
 }

@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { Logger, Runner } from '@polyglot-cd/action-kit';
+import { defineAction, type Logger, type RunnerProtocol } from '@polyglot-cd/action-kit';
 
 const DIR_PREFIX = 'polyglot-cd-kube-';
 const FILE_NAME = 'kubeconfig';
@@ -50,12 +50,12 @@ export function removeKubeconfigFile(path: string, runnerTemp: string | undefine
 /** The state key under which the main step leaves the kubeconfig path for the post step. */
 export const KUBECONFIG_STATE = 'kubeconfig_path';
 
-export function rememberKubeconfig(runner: Runner, path: string): void {
+export function rememberKubeconfig(runner: RunnerProtocol, path: string): void {
   runner.saveState(KUBECONFIG_STATE, path);
 }
 
 /** For an action's `post:` step: removes the kubeconfig the main step wrote, if any. Never throws. */
-export function cleanupKubeconfig(runner: Runner, log: Logger): void {
+export function cleanupKubeconfig(runner: RunnerProtocol, log: Logger): void {
   const path = runner.getState(KUBECONFIG_STATE);
   if (!path) return;
   try {
@@ -66,4 +66,19 @@ export function cleanupKubeconfig(runner: Runner, log: Logger): void {
       `Could not remove the kubeconfig written by this action: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+}
+
+/**
+ * The post step of an action that writes a kubeconfig (`post-if: always()`): removes the file if it is
+ * still there, e.g. after a cancelled main step. No inputs, no outputs, no summary of its own.
+ */
+export function kubeconfigPostStep(name: string) {
+  return defineAction<Record<string, never>, Record<string, never>>({
+    name: `${name} (post)`,
+    inputs: () => ({}),
+    initial: () => ({}),
+    run: async (ctx) => cleanupKubeconfig(ctx.protocol, ctx.log),
+    outputs: () => ({}),
+    summary: () => {},
+  });
 }

@@ -13,6 +13,7 @@
  * The API is passed in (`NamespaceClient`): the real CoreV1Api fits it.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import type { NamespaceFacts } from './ownership.js';
 
 export interface NamespaceItem extends NamespaceFacts {
@@ -116,11 +117,33 @@ export function isRetryable(err: unknown): boolean {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Runs `fn`, retrying 429 / 5xx / network errors with exponential backoff and full jitter. */
+/** A server's Retry-After is honoured up to this many times `maxDelayMs`. */
+const RETRY_AFTER_CAP_FACTOR = 4;
+
+/**
+ * The wait before attempt `attempt + 1`: the shared backoff of @polyglot-cd/tools (exponential, equal
+ * jitter, capped at `maxDelayMs`), or the server's Retry-After, never less than `baseDelayMs` nor more
+ * than RETRY_AFTER_CAP_FACTOR times `maxDelayMs`.
+ */
+export function retryDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
+  if (retryAfterMs === undefined) return backoffDelay(attempt, policy, undefined, random);
+  const retryAfterPolicy = { ...policy, maxDelayMs: policy.maxDelayMs * RETRY_AFTER_CAP_FACTOR };
+  return backoffDelay(attempt, retryAfterPolicy, Math.max(retryAfterMs, policy.baseDelayMs), random);
+}
+
+/** Runs `fn`, retrying 429 / 5xx / network errors with exponential backoff and jitter (`retryDelay`). */
 export async function withRetries<T>(what: string, fn: () => Promise<T>, o: RetryOptions = {}): Promise<T> {
-  const attempts = o.attempts ?? 5;
-  const base = o.baseDelayMs ?? 250;
-  const max = o.maxDelayMs ?? 8000;
+  const policy: RetryPolicy = {
+    attempts: o.attempts ?? 5,
+    baseDelayMs: o.baseDelayMs ?? 250,
+    maxDelayMs: o.maxDelayMs ?? 8000,
+  };
+  const attempts = policy.attempts;
   const sleep = o.sleep ?? defaultSleep;
   const random = o.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
@@ -133,9 +156,7 @@ export async function withRetries<T>(what: string, fn: () => Promise<T>, o: Retr
         }
         throw err;
       }
-      const s = apiStatus(err);
-      const backoff = Math.round(Math.max(base / 2, random() * Math.min(max, base * 2 ** (attempt - 1))));
-      const delay = s?.retryAfterMs !== undefined ? Math.min(max * 4, Math.max(s.retryAfterMs, base)) : backoff;
+      const delay = retryDelay(attempt, policy, apiStatus(err)?.retryAfterMs, random);
       o.onRetry?.(what, attempt, delay, describeStatus(err));
       await sleep(delay);
     }

@@ -14,6 +14,7 @@
  *   (`--retry 0`, `--retry-times 0`) and the bound the user sets is the real one.
  */
 import type { CommandOptions, CommandRunner } from './command-runner.js';
+import { releaseAtLeast, releaseFromParts } from './version-range.js';
 
 export interface BuildahVersion {
   version: string;
@@ -86,7 +87,7 @@ export class Buildah {
 
   /** Features used here (--retry, --digestfile, --iidfile, COPY --chmod) exist from buildah 1.24. */
   static versionSatisfies(v: BuildahVersion, min = { major: 1, minor: 24 }): boolean {
-    return v.major > min.major || (v.major === min.major && v.minor >= min.minor);
+    return releaseAtLeast(releaseFromParts(v.major, v.minor, v.patch), releaseFromParts(min.major, min.minor, 0));
   }
 
   static buildArgs(o: BuildahBuildOptions): string[] {
@@ -163,7 +164,7 @@ export class Skopeo {
 
   /** --preserve-digests exists from skopeo 1.6. */
   static versionSatisfies(v: BuildahVersion): boolean {
-    return v.major > 1 || (v.major === 1 && v.minor >= 6);
+    return releaseAtLeast(releaseFromParts(v.major, v.minor, v.patch), '1.6.0');
   }
 
   /**

@@ -13,6 +13,7 @@
  * SIGSTORE_ID_TOKEN and registry credentials in a DOCKER_CONFIG file (see the cosign-sign action).
  */
 import type { CommandRunner } from './command-runner.js';
+import { sameMajorAtLeast } from './version-range.js';
 
 export const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
 export const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
@@ -260,18 +261,7 @@ export class Cosign {
 
   /** `major` matches and the version is at least `min` (x.y.z, pre-release suffix ignored). */
   static versionSatisfies(version: string, min: string): boolean {
-    const parse = (s: string): number[] =>
-      s
-        .replace(/^v/, '')
-        .split(/[-+]/)[0]!
-        .split('.')
-        .map((n) => Number(n) || 0);
-    const [a, b] = [parse(version), parse(min)];
-    if (a[0] !== b[0]) return false;
-    for (let i = 1; i < 3; i++) {
-      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-    }
-    return true;
+    return sameMajorAtLeast(version, min);
   }
 
   async version(): Promise<string> {

@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { CommandOptions, CommandRunner } from './command-runner.js';
+import { releaseAtLeast } from './version-range.js';
 
 export interface DockerBuildOptions {
   context: string;
@@ -47,8 +48,7 @@ export class Docker {
 
   /** The metadata file needs buildx ≥ 0.6. */
   static versionSatisfies(version: string): boolean {
-    const [maj = 0, min = 0] = version.split('.').map(Number);
-    return maj > 0 || min >= 6;
+    return releaseAtLeast(version, '0.6.0');
   }
 
   static loginArgs(registry: string, username: string): string[] {

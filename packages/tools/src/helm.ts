@@ -11,6 +11,7 @@
  */
 import { ToolError } from '@polyglot-cd/action-kit';
 import type { CommandOptions, CommandResult, CommandRunner } from './command-runner.js';
+import { releaseFromParts, releaseSatisfies, versionParts } from './version-range.js';
 
 export type HelmMajor = 3 | 4;
 
@@ -77,8 +78,6 @@ export interface HelmRunOptions {
   okExitCodes?: readonly number[];
 }
 
-const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
-
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
@@ -128,50 +127,19 @@ export class Helm {
 
   static parseVersion(text: string): HelmVersion | undefined {
     const raw = text.trim();
-    const m = VERSION_RE.exec(raw);
-    if (!m) return undefined;
-    return {
-      major: Number(m[1]),
-      minor: Number(m[2]),
-      patch: Number(m[3]),
-      raw: raw.startsWith('v') ? raw : `v${raw}`,
-    };
+    const parts = versionParts(raw);
+    if (!parts) return undefined;
+    return { ...parts, raw: raw.startsWith('v') ? raw : `v${raw}` };
   }
 
   /**
-   * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
-   * or bare (equal); missing minor/patch count as 0.
+   * A constraint check (semver, via version-range.ts): space-separated comparators (`>=3.10.0 <5`), each
+   * `>=`, `>`, `<=`, `<`, `=` or bare (equal); missing minor/patch count as 0; a pre-release suffix of
+   * the version is ignored.
    */
   static versionSatisfies(version: HelmVersion | string, constraint: string): boolean {
     const v = typeof version === 'string' ? Helm.parseVersion(version) : version;
-    if (!v) return false;
-    const cmp = (a: number[], b: number[]): number => {
-      for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
-      return 0;
-    };
-    const have = [v.major, v.minor, v.patch];
-    return constraint
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .every((c) => {
-        const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
-        if (!m) throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
-        const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
-        const d = cmp(have, want);
-        switch (m[1]) {
-          case '>=':
-            return d >= 0;
-          case '>':
-            return d > 0;
-          case '<=':
-            return d <= 0;
-          case '<':
-            return d < 0;
-          default:
-            return d === 0;
-        }
-      });
+    return releaseSatisfies(v && releaseFromParts(v.major, v.minor, v.patch), constraint);
   }
 
   /** `--wait` for this major: Helm 4 needs an explicit strategy, or it only waits for hooks. */

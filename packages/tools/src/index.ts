@@ -9,3 +9,4 @@ export * from './registry.js';
 export * from './trivy.js';
 export * from './buildah.js';
 export * from './docker.js';
+export * from './version-range.js';

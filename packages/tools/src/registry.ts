@@ -368,10 +368,7 @@ export class RegistryClient {
     const auth = this.#opts.auth;
     if (challenge.scheme === 'basic') {
       if (!auth) return false;
-      const header =
-        'token' in auth
-          ? `Bearer ${auth.token}`
-          : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+      const header = 'token' in auth ? `Bearer ${auth.token}` : basicHeader(auth);
       this.#authHeaders.set('', header);
       return true;
     }
@@ -379,6 +376,16 @@ export class RegistryClient {
       this.#authHeaders.set(scope, `Bearer ${auth.token}`);
       return true;
     }
+    const url = this.#tokenUrl(challenge, scope);
+    const headers: Record<string, string> = {};
+    if (auth) headers['authorization'] = basicHeader(auth);
+    const res = await this.#requestToken(url, headers);
+    this.#authHeaders.set(scope, `Bearer ${this.#tokenFrom(res, url, auth !== undefined)}`);
+    return true;
+  }
+
+  /** The token service's URL from a Bearer challenge: its realm (https, or http for an insecure registry), service and scope. */
+  #tokenUrl(challenge: Challenge, scope: string): URL {
     const realm = challenge.params['realm'];
     let url: URL;
     try {
@@ -396,11 +403,14 @@ export class RegistryClient {
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     const wanted = challenge.params['scope'] ?? scope;
     if (wanted) url.searchParams.set('scope', wanted);
-    const headers: Record<string, string> = {};
-    if (auth) headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    return url;
+  }
+
+  /** GETs a token, retrying transport errors and retryable statuses; the last answer, whatever its status. */
+  async #requestToken(url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const tls = await this.#tls();
-    let res: HttpResponse | undefined;
     for (let attempt = 1; ; attempt++) {
+      let res: HttpResponse;
       try {
         res = await this.#send({
           method: 'GET',
@@ -430,11 +440,15 @@ export class RegistryClient {
         );
         continue;
       }
-      break;
+      return res;
     }
+  }
+
+  /** The token in the token service's answer; a RegistryError for a refusal, another status or no token. */
+  #tokenFrom(res: HttpResponse, url: URL, hadCredentials: boolean): string {
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${auth ? '' : ' (none were given)'}`,
+        `the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${hadCredentials ? '' : ' (none were given)'}`,
         res.status === 401 ? 'unauthorized' : 'denied',
         res.status,
       );
@@ -459,9 +473,13 @@ export class RegistryClient {
         res.status,
       );
     }
-    this.#authHeaders.set(scope, `Bearer ${token}`);
-    return true;
+    return token;
   }
+}
+
+/** `Basic base64(username:password)` */
+function basicHeader(auth: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
 }
 
 /** The registry's own error text (`{"errors":[{"code","message"}]}`), short and single-line. */

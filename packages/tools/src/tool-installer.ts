@@ -271,20 +271,8 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   const { spec, entry } = resolveToolFile(manifest, name, v, platform);
 
   // 1. PATH, only with the pinned binary's hash
-  if (entry.binarySha256) {
-    for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-      const candidate = join(dir, spec.binary);
-      if (!isFile(candidate)) continue;
-      const check = await verifySha256(candidate, entry.binarySha256, env);
-      if (check.ok) {
-        log.info(
-          `Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`,
-        );
-        return { name, version: v, path: candidate, source: 'path' };
-      }
-      log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
-    }
-  }
+  const onPath = await fromPath(name, v, spec, entry, env, log);
+  if (onPath) return onPath;
 
   // 2. tool cache: checked against the pin in this job
   const cacheDir = toolCacheDir(env, name, v, platform);
@@ -294,6 +282,50 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
   }
 
   // 3. download, verify, extract, cache
+  return downloadTool({ name, v, platform, spec, entry, cacheDir, opts, env });
+}
+
+/** The pinned binary on PATH (its SHA-256 is the manifest's), or undefined; only for tools with a binary pin. */
+async function fromPath(
+  name: string,
+  v: string,
+  spec: ToolSpec,
+  entry: PlatformFile,
+  env: Env,
+  log: Logger,
+): Promise<InstalledTool | undefined> {
+  if (!entry.binarySha256) return undefined;
+  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, spec.binary);
+    if (!isFile(candidate)) continue;
+    const check = await verifySha256(candidate, entry.binarySha256, env);
+    if (check.ok) {
+      log.info(
+        `Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`,
+      );
+      return { name, version: v, path: candidate, source: 'path' };
+    }
+    log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
+  }
+  return undefined;
+}
+
+/** One tool build to download: what ensureTool resolved for it. */
+interface DownloadJob {
+  name: string;
+  v: string;
+  platform: string;
+  spec: ToolSpec;
+  entry: PlatformFile;
+  cacheDir: string | undefined;
+  opts: EnsureToolOptions;
+  env: Env;
+}
+
+/** Downloads the pinned file, verifies it (and the binary in it), then caches it or keeps it for this job. */
+async function downloadTool(job: DownloadJob): Promise<InstalledTool> {
+  const { name, v, platform, spec, entry, cacheDir, opts, env } = job;
+  const log = opts.log;
   const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
   const url = `${base}/${entry.file}`;
   const temp = env['RUNNER_TEMP'] || (await import('node:os')).tmpdir();
@@ -331,18 +363,25 @@ export async function ensureTool(name: string, version: string, opts: EnsureTool
       await fsp().rename(staged, keep);
       return { name, version: v, path: join(keep, spec.binary), source: 'download' };
     }
-    await fsp().rm(cacheDir, { recursive: true, force: true });
-    await fsp().mkdir(join(cacheDir, '..'), { recursive: true });
-    await fsp().rename(staged, cacheDir);
-    await fsp().writeFile(`${cacheDir}.complete`, '');
-    log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
-    if (entry.binarySha256) return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
-    // no pin for the binary itself: this job runs the copy it extracted, never the cache's
-    const path = await extractForJob(name, v, spec, entry, join(cacheDir, cachedFileName(entry)), opts, env);
-    return { name, version: v, path, source: 'download' };
+    return await installIntoCache(job, staged, base);
   } finally {
     await fsp().rm(work, { recursive: true, force: true });
   }
+}
+
+/** Moves a verified, staged install into the tool cache; the path this job runs. */
+async function installIntoCache(job: DownloadJob, staged: string, base: string): Promise<InstalledTool> {
+  const { name, v, spec, entry, opts, env } = job;
+  const cacheDir = job.cacheDir as string;
+  await fsp().rm(cacheDir, { recursive: true, force: true });
+  await fsp().mkdir(join(cacheDir, '..'), { recursive: true });
+  await fsp().rename(staged, cacheDir);
+  await fsp().writeFile(`${cacheDir}.complete`, '');
+  opts.log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
+  if (entry.binarySha256) return { name, version: v, path: join(cacheDir, spec.binary), source: 'download' };
+  // no pin for the binary itself: this job runs the copy it extracted, never the cache's
+  const path = await extractForJob(name, v, spec, entry, join(cacheDir, cachedFileName(entry)), opts, env);
+  return { name, version: v, path, source: 'download' };
 }
 
 /** The name the verified download keeps in the tool cache, beside the binary. */

@@ -15,6 +15,7 @@
  * TRIVY_DISABLE_TELEMETRY: a flag would break a binary too old to know it).
  */
 import type { CommandResult, CommandRunner } from './command-runner.js';
+import { releaseFromParts, releaseSatisfies, versionParts } from './version-range.js';
 
 export const TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type TrivySeverity = (typeof TRIVY_SEVERITIES)[number];
@@ -157,8 +158,6 @@ function dbMeta(v: unknown): TrivyDbMetadata | undefined {
   if (downloaded) out.downloadedAt = downloaded;
   return out;
 }
-
-const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 
 export class Trivy {
   readonly path: string;
@@ -371,8 +370,7 @@ export class Trivy {
   }
 
   static parseVersion(text: string): { major: number; minor: number; patch: number } | undefined {
-    const m = VERSION_RE.exec(text.trim());
-    return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+    return versionParts(text);
   }
 
   /**
@@ -381,31 +379,7 @@ export class Trivy {
    */
   static versionSatisfies(version: string, constraint: string): boolean {
     const v = Trivy.parseVersion(version);
-    if (!v) return false;
-    const have = [v.major, v.minor, v.patch];
-    return constraint
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .every((c) => {
-        const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
-        if (!m) throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
-        const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
-        let d = 0;
-        for (let i = 0; i < 3 && d === 0; i++) d = (have[i] as number) - (want[i] as number);
-        switch (m[1]) {
-          case '>=':
-            return d >= 0;
-          case '>':
-            return d > 0;
-          case '<=':
-            return d <= 0;
-          case '<':
-            return d < 0;
-          default:
-            return d === 0;
-        }
-      });
+    return releaseSatisfies(v && releaseFromParts(v.major, v.minor, v.patch), constraint);
   }
 
   async version(cacheDir?: string): Promise<TrivyVersionInfo> {

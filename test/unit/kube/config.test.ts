@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRunner, InputError, MemoryLogger, Secrets } from '@polyglot-cd/action-kit';
+import { createRunnerProtocol, InputError, MemoryLogger, Secrets } from '@polyglot-cd/action-kit';
 import {
   cleanupKubeconfig,
   inspectKubeconfig,
@@ -195,6 +195,57 @@ describe('inspectKubeconfig', () => {
   });
 });
 
+describe('parseKubeconfigText: the yaml parser', () => {
+  it('names the 1-based line of the error', async () => {
+    const err = await parseKubeconfigText('apiVersion: v1\nkind: Config\nusers:\n  - name: u\n   bad: [\n').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^Input "kubeconfig" is not valid YAML \(line 5\)/);
+  });
+
+  it('refuses an alias bomb, worded as the expansion check words it', async () => {
+    const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const err = await parseKubeconfigText(
+      `x-bomb:\n${lines.join('\n').replace(/^/gm, '  ')}\n`,
+      'cluster-config',
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(
+      /^Input "cluster-config" expands to more than 100000 YAML values through its aliases \(\*name\): refused/,
+    );
+  });
+
+  it('reads `<<` merge keys as client-go does, so a merged exec entry is seen and refused', async () => {
+    const text = [
+      'x-exec: &exec',
+      '  exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}',
+      'clusters: [{name: c, cluster: {server: "https://k8s.example:6443"}}]',
+      'users:',
+      '- name: u',
+      '  user:',
+      '    <<: *exec',
+      `    token: ${TOKEN}`,
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+    ].join('\n');
+    const parsed = (await parseKubeconfigText(text)) as { users: { user: Record<string, unknown> }[] };
+    expect(Object.keys(parsed.users[0]?.user ?? {}).sort()).toEqual(['exec', 'token']);
+    expect(() => inspectKubeconfig(parsed, { allowExecAuth: false })).toThrow(/exec credential plugin/);
+  });
+
+  it('keeps YAML 1.2 core scalars: `yes` and `on` are strings, 0o17 is octal, a date stays text', async () => {
+    expect(await parseKubeconfigText('a: yes\nb: on\nc: 0o17\nd: 2001-12-14\n')).toEqual({
+      a: 'yes',
+      b: 'on',
+      c: 15,
+      d: '2001-12-14',
+    });
+  });
+});
+
 describe('parseKubeconfigText / loadKubeconfig', () => {
   it('a YAML error names the line, never the content', async () => {
     const text = `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${TOKEN}\n  : : bad: [\n`;
@@ -287,12 +338,12 @@ describe('kubeconfig file under RUNNER_TEMP', () => {
     // main step saves the path; the runner hands it to the post step as STATE_<name>
     const stateFile = join(temp, 'state');
     writeFileSync(stateFile, '');
-    rememberKubeconfig(createRunner({ env: { GITHUB_STATE: stateFile }, out: () => {} }), path);
+    rememberKubeconfig(createRunnerProtocol({ env: { GITHUB_STATE: stateFile }, out: () => {} }), path);
     const state = parseFileCommands(readFileSync(stateFile, 'utf8'));
     expect(state[KUBECONFIG_STATE]).toBe(path);
     const log = new MemoryLogger();
     cleanupKubeconfig(
-      createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
+      createRunnerProtocol({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
       log,
     );
     expect(existsSync(path)).toBe(false);
@@ -300,10 +351,10 @@ describe('kubeconfig file under RUNNER_TEMP', () => {
     expect(log.text()).toMatch(/Removed the kubeconfig/);
     // idempotent: a second post run (or a missing file) is fine
     cleanupKubeconfig(
-      createRunner({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
+      createRunnerProtocol({ env: { RUNNER_TEMP: temp, [`STATE_${KUBECONFIG_STATE}`]: path }, out: () => {} }),
       log,
     );
-    cleanupKubeconfig(createRunner({ env: { RUNNER_TEMP: temp }, out: () => {} }), log);
+    cleanupKubeconfig(createRunnerProtocol({ env: { RUNNER_TEMP: temp }, out: () => {} }), log);
   });
 
   it('each write gets its own directory', () => {

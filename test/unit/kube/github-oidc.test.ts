@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRunner, InputError, Inputs, Secrets } from '@polyglot-cd/action-kit';
+import { createRunnerProtocol, InputError, Inputs, Secrets } from '@polyglot-cd/action-kit';
 import {
   EXEC_CREDENTIAL_FLAG,
   execCredential,
@@ -19,7 +19,7 @@ const CA =
 function read(values: Record<string, string>, other = { kubeconfig: false, inCluster: false }) {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return readGithubOidcInputs(new Inputs(createRunner({ env, out: () => {} }), new Secrets()), other);
+  return readGithubOidcInputs(new Inputs(createRunnerProtocol({ env, out: () => {} }), new Secrets()), other);
 }
 
 function jwt(claims: Record<string, unknown>): string {

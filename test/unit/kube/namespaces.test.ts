@@ -10,11 +10,13 @@ import {
   describeStatus,
   KubeApiError,
   listNamespaces,
+  retryDelay,
   waitForNamespaceGone,
   withRetries,
   type NamespaceClient,
   type NamespaceItem,
 } from '@polyglot-cd/kube';
+import { backoffDelay } from '@polyglot-cd/tools/retry';
 import { readFixture, fixtureJson } from '../../helpers/fixtures.js';
 
 const apiErr = (code: number, body: string | object, headers: Record<string, string> = {}) =>
@@ -116,6 +118,44 @@ describe('withRetries', () => {
       ).catch(() => undefined);
       expect(n).toBe(1);
     }
+  });
+});
+
+describe("retryDelay: the tools backoff, with the API server's Retry-After", () => {
+  const policy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000 };
+
+  it('is exactly the shared backoffDelay without a Retry-After (equal jitter: half to all of the step)', () => {
+    for (const attempt of [1, 2, 3, 6, 10]) {
+      for (const r of [0, 0.25, 0.5, 0.999]) {
+        expect(retryDelay(attempt, policy, undefined, () => r)).toBe(backoffDelay(attempt, policy, undefined, () => r));
+      }
+    }
+    expect(retryDelay(1, policy, undefined, () => 0)).toBe(125);
+    expect(retryDelay(3, policy, undefined, () => 0.5)).toBe(750);
+    // capped at maxDelayMs
+    expect(retryDelay(10, policy, undefined, () => 0.999)).toBeLessThanOrEqual(8000);
+    expect(retryDelay(10, policy, undefined, () => 0)).toBe(4000);
+  });
+
+  it('honours Retry-After: at least the base delay, at most four times maxDelayMs, no jitter', () => {
+    expect(retryDelay(1, policy, 2000, () => 0.9)).toBe(2000);
+    expect(retryDelay(4, policy, 0, () => 0.9)).toBe(250);
+    expect(retryDelay(1, policy, 20_000, () => 0)).toBe(20_000);
+    expect(retryDelay(1, policy, 120_000, () => 0)).toBe(32_000);
+  });
+
+  it('withRetries waits the shared backoff between attempts', async () => {
+    const delays: number[] = [];
+    let n = 0;
+    await withRetries(
+      'x',
+      async () => {
+        if (++n < 4) throw apiErr(503, 'unavailable');
+        return 'ok';
+      },
+      { sleep: async () => {}, random: () => 0, onRetry: (_w, _a, d) => delays.push(d) },
+    );
+    expect(delays).toEqual([125, 250, 500]);
   });
 });
 

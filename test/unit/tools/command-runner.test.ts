@@ -176,14 +176,10 @@ describe('CommandRunner', () => {
        process.on('SIGTERM', () => { writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(143); });
        writeFileSync(${JSON.stringify(ready)}, 'ok'); setInterval(() => {}, 1000);`,
     );
-    const parent = spawn(
-      node,
-      ['--import', './test/helpers/ts-hooks.mjs', 'test/fakes/signal-parent.ts', childScript],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const parent = spawn(node, ['--import', './test/helpers/ts-hooks.ts', 'test/fakes/signal-parent.ts', childScript], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     parent.stdout.on('data', (c: Buffer) => (out += c.toString()));
