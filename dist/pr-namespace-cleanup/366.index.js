@@ -21,8 +21,8 @@ exports.splitChartRef = splitChartRef;
  * Values are passed only as files (`--values`), never through `--set`.
  */
 const action_kit_1 = __webpack_require__(5092);
+const version_range_js_1 = __webpack_require__(9676);
 exports.PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
-const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 function str(v) {
     return typeof v === 'string' ? v : '';
 }
@@ -64,54 +64,19 @@ class Helm {
     }
     static parseVersion(text) {
         const raw = text.trim();
-        const m = VERSION_RE.exec(raw);
-        if (!m)
+        const parts = (0, version_range_js_1.versionParts)(raw);
+        if (!parts)
             return undefined;
-        return {
-            major: Number(m[1]),
-            minor: Number(m[2]),
-            patch: Number(m[3]),
-            raw: raw.startsWith('v') ? raw : `v${raw}`,
-        };
+        return { ...parts, raw: raw.startsWith('v') ? raw : `v${raw}` };
     }
     /**
-     * A small constraint check: space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=`
-     * or bare (equal); missing minor/patch count as 0.
+     * A constraint check (semver, via version-range.ts): space-separated comparators (`>=3.10.0 <5`), each
+     * `>=`, `>`, `<=`, `<`, `=` or bare (equal); missing minor/patch count as 0; a pre-release suffix of
+     * the version is ignored.
      */
     static versionSatisfies(version, constraint) {
         const v = typeof version === 'string' ? Helm.parseVersion(version) : version;
-        if (!v)
-            return false;
-        const cmp = (a, b) => {
-            for (let i = 0; i < 3; i++)
-                if ((a[i] ?? 0) !== (b[i] ?? 0))
-                    return (a[i] ?? 0) - (b[i] ?? 0);
-            return 0;
-        };
-        const have = [v.major, v.minor, v.patch];
-        return constraint
-            .trim()
-            .split(/\s+/)
-            .filter(Boolean)
-            .every((c) => {
-            const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
-            if (!m)
-                throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
-            const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
-            const d = cmp(have, want);
-            switch (m[1]) {
-                case '>=':
-                    return d >= 0;
-                case '>':
-                    return d > 0;
-                case '<=':
-                    return d <= 0;
-                case '<':
-                    return d < 0;
-                default:
-                    return d === 0;
-            }
-        });
+        return (0, version_range_js_1.releaseSatisfies)(v && (0, version_range_js_1.releaseFromParts)(v.major, v.minor, v.patch), constraint);
     }
     /** `--wait` for this major: Helm 4 needs an explicit strategy, or it only waits for hooks. */
     static waitFlag(major) {
@@ -329,6 +294,87 @@ class Helm {
     }
 }
 exports.Helm = Helm;
+
+
+/***/ }),
+
+/***/ 9676:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.versionParts = versionParts;
+exports.releaseOf = releaseOf;
+exports.releaseFromParts = releaseFromParts;
+exports.constraintRange = constraintRange;
+exports.releaseSatisfies = releaseSatisfies;
+exports.releaseAtLeast = releaseAtLeast;
+exports.sameMajorAtLeast = sameMajorAtLeast;
+/**
+ * Version checks for the tool wrappers, on the `semver` package. A tool's version is compared by its
+ * release (major.minor.patch): a pre-release or build suffix (`4.0.0-rc.1`, `3.14.0+g1a2b`) is ignored,
+ * as a tool's own `--version` output is what is checked, not a published package range.
+ */
+const semver_1 = __importDefault(__webpack_require__(1132));
+/** A whole version: optional `v`, major.minor.patch, optional pre-release or build suffix. */
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
+/** The numbers of a whole version (`v3.10.1`, `4.0.0-rc.1`); undefined for anything else (`v3.10`, `dev`). */
+function versionParts(version) {
+    const m = VERSION.exec(version.trim());
+    return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+/** `v3.10.1`, `3.10.1-rc.1+build` → `3.10.1`; undefined for anything else. */
+function releaseOf(version) {
+    const v = versionParts(version);
+    return v && (semver_1.default.valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
+}
+/** `major.minor.patch` of numbers, for the tools whose parsers already split the version. */
+function releaseFromParts(major, minor, patch) {
+    return `${major}.${minor}.${patch}`;
+}
+const COMPARATOR = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
+/**
+ * A constraint of space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=` or bare
+ * (equal), as a semver range where a missing minor or patch counts as 0 (`<5` is `<5.0.0`, `3.10` is
+ * `=3.10.0`). Throws `invalid version constraint "…"` for anything else.
+ */
+function constraintRange(constraint) {
+    const comparators = constraint
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((c) => {
+        const m = COMPARATOR.exec(c);
+        if (!m)
+            throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
+        return `${m[1] ?? '='}${Number(m[2])}.${Number(m[3] ?? 0)}.${Number(m[4] ?? 0)}`;
+    });
+    return new semver_1.default.Range(comparators.join(' '));
+}
+/**
+ * Whether a release (`releaseOf`) satisfies every comparator of the constraint (`constraintRange`);
+ * undefined (a version that did not parse) satisfies nothing.
+ */
+function releaseSatisfies(release, constraint) {
+    if (release === undefined)
+        return false;
+    return semver_1.default.satisfies(release, constraintRange(constraint));
+}
+/** Whether the version's release is at least `min` (both read with `semver.coerce`); false when either does not read. */
+function releaseAtLeast(version, min) {
+    const have = semver_1.default.coerce(version);
+    const want = semver_1.default.coerce(min);
+    return have !== null && want !== null && semver_1.default.gte(have, want);
+}
+/** `releaseAtLeast`, within the same major version as `min`. */
+function sameMajorAtLeast(version, min) {
+    const have = semver_1.default.coerce(version);
+    const want = semver_1.default.coerce(min);
+    return have !== null && want !== null && have.major === want.major && semver_1.default.gte(have, want);
+}
 
 
 /***/ })

@@ -29,6 +29,29 @@ function withheld(name) {
     return name.startsWith('INPUT_') || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_') || name === 'ACTIONS_RUNTIME_TOKEN';
 }
 const MAX_CAPTURE = 64 * 1024 * 1024;
+/** One output stream of a child: its first MAX_CAPTURE bytes (whole chunks) and, when streamed, its unfinished line. */
+class CapturedStream {
+    #chunks = [];
+    #length = 0;
+    #line = '';
+    /** Keeps the chunk; when `lines` is set, returns the lines it completes. */
+    add(chunk, lines) {
+        if (this.#length < MAX_CAPTURE)
+            this.#chunks.push(chunk);
+        this.#length += chunk.length;
+        if (!lines)
+            return [];
+        const parts = (this.#line + chunk.toString('utf8')).split(/\r?\n/);
+        this.#line = parts.pop() ?? '';
+        return parts;
+    }
+    partialLine() {
+        return this.#line;
+    }
+    text() {
+        return Buffer.concat(this.#chunks).toString('utf8');
+    }
+}
 class CommandRunner {
     #log;
     #secrets;
@@ -54,121 +77,138 @@ class CommandRunner {
     run(file, args, opts = {}) {
         const tool = opts.tool ?? file.split('/').pop() ?? file;
         const argv = this.display(file, args);
+        const refusal = this.#refusal(tool, file, args, argv);
+        if (refusal)
+            return Promise.reject(refusal);
+        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
+        const call = { file, args, tool, argv, env, opts, timeoutMs: opts.timeoutMs ?? this.#defaultTimeoutMs };
+        this.#log.debug(`run: ${argv.join(' ')}`);
+        return new Promise((resolve, reject) => this.#execute(call, resolve, reject));
+    }
+    /** Why a call must not start: a secret on its argv, or a job being cancelled. */
+    #refusal(tool, file, args, argv) {
         for (const a of [file, ...args]) {
             if (this.#secrets.redact(a) !== a) {
-                return Promise.reject(new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`));
+                return new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`);
             }
         }
         if (this.#cancelSignal) {
-            return Promise.reject(this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true }));
+            return this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true });
         }
-        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
-        const timeoutMs = opts.timeoutMs ?? this.#defaultTimeoutMs;
+        return undefined;
+    }
+    /** Spawns the child, feeds its stdin, captures its output and settles once it has closed. */
+    #execute(call, resolve, reject) {
+        const { file, tool, argv, opts } = call;
         const started = Date.now();
-        this.#log.debug(`run: ${argv.join(' ')}`);
-        return new Promise((resolve, reject) => {
-            let child;
-            try {
-                child = (0, node_child_process_1.spawn)(file, [...args], {
-                    cwd: opts.cwd,
-                    env: env,
-                    shell: false,
-                    stdio: ['pipe', 'pipe', 'pipe'],
-                    windowsHide: true,
-                });
-            }
-            catch (err) {
-                reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+        let child;
+        try {
+            child = (0, node_child_process_1.spawn)(file, [...call.args], {
+                cwd: opts.cwd,
+                env: call.env,
+                shell: false,
+                stdio: ['pipe', 'pipe', 'pipe'],
+                windowsHide: true,
+            });
+        }
+        catch (err) {
+            reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+            return;
+        }
+        this.#track(child);
+        const output = this.#capture(child, opts.stream === true);
+        child.stdin?.on('error', () => {
+            // the child may exit before reading its stdin; its exit code tells what happened
+        });
+        if (opts.input !== undefined)
+            child.stdin?.end(opts.input);
+        else
+            child.stdin?.end();
+        const deadline = this.#deadline(child, tool, call.timeoutMs);
+        let settled = false;
+        child.on('error', (err) => {
+            if (settled)
                 return;
-            }
-            this.#track(child);
-            const out = [];
-            const errb = [];
-            let outLen = 0;
-            let errLen = 0;
-            let timedOut = false;
-            let killTimer;
-            const lineBuf = { out: '', err: '' };
-            const streamLines = (key, chunk) => {
-                if (!opts.stream)
-                    return;
-                lineBuf[key] += chunk.toString('utf8');
-                const lines = lineBuf[key].split(/\r?\n/);
-                lineBuf[key] = lines.pop() ?? '';
-                for (const l of lines)
-                    this.#log.info(this.#secrets.redact(l));
-            };
-            child.stdout?.on('data', (c) => {
-                if (outLen < MAX_CAPTURE)
-                    out.push(c);
-                outLen += c.length;
-                streamLines('out', c);
-            });
-            child.stderr?.on('data', (c) => {
-                if (errLen < MAX_CAPTURE)
-                    errb.push(c);
-                errLen += c.length;
-                streamLines('err', c);
-            });
-            child.stdin?.on('error', () => {
-                // the child may exit before reading its stdin; its exit code tells what happened
-            });
-            if (opts.input !== undefined)
-                child.stdin?.end(opts.input);
+            settled = true;
+            deadline.clear();
+            this.#untrack(child);
+            const msg = err.code === 'ENOENT'
+                ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
+                : `${tool} could not be started: ${err.message}`;
+            reject(this.#toolError(tool, argv, msg, null, null, ''));
+        });
+        child.on('close', (code, signal) => {
+            if (settled)
+                return;
+            settled = true;
+            deadline.clear();
+            this.#untrack(child);
+            const { stdout, stderr } = output.finish();
+            const failure = this.#failure(call, code, signal, stderr, deadline.timedOut());
+            if (failure)
+                reject(failure);
             else
-                child.stdin?.end();
-            const timer = setTimeout(() => {
-                timedOut = true;
-                this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
-                killTimer.unref();
-            }, timeoutMs);
-            timer.unref();
-            let settled = false;
-            child.on('error', (err) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(timer);
-                this.#untrack(child);
-                const msg = err.code === 'ENOENT'
-                    ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
-                    : `${tool} could not be started: ${err.message}`;
-                reject(this.#toolError(tool, argv, msg, null, null, ''));
-            });
-            child.on('close', (code, signal) => {
-                if (settled)
-                    return;
-                settled = true;
+                resolve({ exitCode: code, stdout, stderr, durationMs: Date.now() - started });
+        });
+    }
+    /** Collects a child's stdout and stderr (up to MAX_CAPTURE each) and logs their lines when streaming. */
+    #capture(child, stream) {
+        const streams = { out: new CapturedStream(), err: new CapturedStream() };
+        const logLine = (line) => this.#log.info(this.#secrets.redact(line));
+        const onData = (key) => (chunk) => {
+            const lines = streams[key].add(chunk, stream);
+            for (const l of lines)
+                logLine(l);
+        };
+        child.stdout?.on('data', onData('out'));
+        child.stderr?.on('data', onData('err'));
+        return {
+            finish: () => {
+                if (stream) {
+                    for (const rest of [streams.out.partialLine(), streams.err.partialLine()])
+                        if (rest)
+                            logLine(rest);
+                }
+                return { stdout: streams.out.text(), stderr: streams.err.text() };
+            },
+        };
+    }
+    /** Stops the child when the timeout passes: SIGTERM, then SIGKILL after the grace period. */
+    #deadline(child, tool, timeoutMs) {
+        let timedOut = false;
+        let killTimer;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
+            killTimer.unref();
+        }, timeoutMs);
+        timer.unref();
+        return {
+            clear: () => {
                 clearTimeout(timer);
                 if (killTimer)
                     clearTimeout(killTimer);
-                this.#untrack(child);
-                if (opts.stream) {
-                    if (lineBuf.out)
-                        this.#log.info(this.#secrets.redact(lineBuf.out));
-                    if (lineBuf.err)
-                        this.#log.info(this.#secrets.redact(lineBuf.err));
-                }
-                const stdout = Buffer.concat(out).toString('utf8');
-                const stderr = Buffer.concat(errb).toString('utf8');
-                const durationMs = Date.now() - started;
-                const ok = opts.okExitCodes ?? [0];
-                if (timedOut) {
-                    reject(this.#toolError(tool, argv, `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true }));
-                }
-                else if (this.#cancelSignal && code !== 0) {
-                    reject(this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true }));
-                }
-                else if (code === null || !ok.includes(code)) {
-                    reject(this.#toolError(tool, argv, `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`, code, signal, stderr));
-                }
-                else {
-                    resolve({ exitCode: code, stdout, stderr, durationMs });
-                }
-            });
-        });
+            },
+            timedOut: () => timedOut,
+        };
+    }
+    /** The error a closed child ends in (timeout, cancellation, a failing exit), or undefined on success. */
+    #failure(call, code, signal, stderr, timedOut) {
+        const { tool, argv } = call;
+        if (timedOut) {
+            return this.#toolError(tool, argv, `${tool} timed out after ${Math.round(call.timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true });
+        }
+        if (this.#cancelSignal && code !== 0) {
+            return this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true });
+        }
+        const ok = call.opts.okExitCodes ?? [0];
+        if (code === null || !ok.includes(code)) {
+            const how = code === null ? `signal ${signal}` : `exit code ${code}`;
+            return this.#toolError(tool, argv, `${tool} failed with ${how}`, code, signal, stderr);
+        }
+        return undefined;
     }
     #toolError(tool, argv, message, exitCode, signal, stderr, extra = {}) {
         return new action_kit_1.ToolError(this.#secrets.redact(message), {

@@ -2,6 +2,131 @@ export const id = 986;
 export const ids = [986];
 export const modules = {
 
+/***/ 1923:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.versionProblem = versionProblem;
+exports.expiryProblem = expiryProblem;
+exports.analyse = analyse;
+exports.digestCheck = digestCheck;
+exports.dbCheck = dbCheck;
+exports.gateFailureMessage = gateFailureMessage;
+exports.summaryModel = summaryModel;
+exports.isNetworkFailure = isNetworkFailure;
+const findings_js_1 = __webpack_require__(6399);
+const ignore_js_1 = __webpack_require__(6751);
+const sarif_js_1 = __webpack_require__(4564);
+/** Why the `version` input cannot be used (refused or not pinned with its SHA-256), or undefined. */
+function versionProblem(version, pinned) {
+    if (version === '' || !pinned)
+        return undefined;
+    const refusal = pinned.refused?.[version];
+    if (refusal)
+        return `trivy ${version} is refused: ${refusal}`;
+    if (!pinned.versions[version])
+        return `not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`;
+    return undefined;
+}
+/** The require-expiry refusal naming every entry without expiry, or undefined. */
+function expiryProblem(rules) {
+    const noExpiry = rules.filter((r) => r.expiresAt === undefined && (0, ignore_js_1.appliesToSomething)(r));
+    if (noExpiry.length === 0)
+        return undefined;
+    return `Input "require-expiry" is true, and ${noExpiry.length} ignore entr${noExpiry.length === 1 ? 'y has' : 'ies have'} no expiry: ${noExpiry
+        .map((r) => `${r.id} (${r.where})`)
+        .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`;
+}
+/** One report against the inputs and the ignore rules. */
+function analyse(report, rules, inputs, now) {
+    const extracted = (0, findings_js_1.extractFindings)(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
+    const outcome = (0, ignore_js_1.applyIgnores)(extracted.findings, rules, now);
+    const kept = (0, findings_js_1.sortFindings)(outcome.kept);
+    const counts = (0, findings_js_1.countBySeverity)(kept);
+    const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
+    const passed = failed.length === 0;
+    const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
+    const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, {
+        trivyVersion: '',
+        artifactName: report.artifactName || inputs.image || inputs.input,
+        severities: inputs.severities,
+    });
+    return { extracted, outcome, kept, counts, failed, passed, line, sarif };
+}
+/**
+ * Whether the report is about the image asked for: 'ok', 'unchecked' (the report lists no
+ * RepoDigests), or the reason it is not.
+ */
+function digestCheck(image, repoDigests) {
+    const digest = image.slice(image.indexOf('@') + 1);
+    if (repoDigests.length === 0)
+        return 'unchecked';
+    if (repoDigests.some((d) => d.endsWith(`@${digest}`)))
+        return 'ok';
+    return `the report is for ${repoDigests.join(', ')}, not ${image}`;
+}
+/** The vulnerability DB must be fresh enough to trust a clean result (only when vuln is scanned). */
+function dbCheck(info, inputs, now) {
+    if (!inputs.scanners.includes('vuln'))
+        return {};
+    const dbUpdatedAt = info.vulnerabilityDb?.updatedAt;
+    if (!dbUpdatedAt) {
+        if (inputs.maxDbAgeMs === 0)
+            return {};
+        const where = inputs.cacheDir ? ` in ${inputs.cacheDir}` : '';
+        const reason = `trivy version --format json reports no vulnerability DB${where}, so its age cannot be checked`;
+        return { problem: { kind: 'missing', reason } };
+    }
+    const dbAgeHours = (now.getTime() - dbUpdatedAt.getTime()) / 3_600_000;
+    const maxH = inputs.maxDbAgeMs / 3_600_000;
+    if (inputs.maxDbAgeMs > 0 && dbAgeHours > maxH) {
+        const reason = `the vulnerability DB was updated ${dbUpdatedAt.toISOString()}, ${dbAgeHours.toFixed(1)} h ago: older than max-db-age (${maxH} h). A stale DB misses recent vulnerabilities; update it (drop skip-db-update, or refresh the mirror)`;
+        return { dbUpdatedAt, dbAgeHours, problem: { kind: 'stale', reason } };
+    }
+    return { dbUpdatedAt, dbAgeHours };
+}
+/** The GateError message: the summary line and the first failing findings. */
+function gateFailureMessage(a, failOn) {
+    const top = a.failed
+        .slice(0, 5)
+        .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
+    return `Trivy gate failed: ${a.line}. ${a.failed.length} finding(s) at or above ${failOn}, e.g. ${top.join('; ')}${a.failed.length > 5 ? '; …' : ''}`;
+}
+/** The summary's model of a decided gate. */
+function summaryModel(a, inputs, f) {
+    return {
+        target: f.target,
+        passed: a.passed,
+        failOn: inputs.failOn,
+        line: a.line,
+        counts: a.counts,
+        findings: a.kept,
+        failingCount: a.failed.length,
+        severities: inputs.severities,
+        scanners: inputs.scanners,
+        suppressed: a.outcome.suppressed,
+        expired: a.outcome.expired,
+        noExpiry: a.outcome.noExpiry,
+        ignoreFile: f.ignoreFile,
+        requireExpiry: inputs.requireExpiry,
+        ignoreUnfixed: inputs.ignoreUnfixed,
+        unfixedDropped: a.extracted.unfixedDropped,
+        trivyVersion: f.trivyVersion,
+        ...(f.db.dbUpdatedAt ? { dbUpdatedAt: f.db.dbUpdatedAt } : {}),
+        ...(f.db.dbAgeHours !== undefined ? { dbAgeHours: f.db.dbAgeHours } : {}),
+        reportPath: f.reportPath,
+        sarifPath: f.sarifPath,
+    };
+}
+/** trivy could not reach a registry (the image's or a DB's): refused connection, DNS, timeouts. */
+function isNetworkFailure(stderr) {
+    return /connection refused|no such host|i\/o timeout|TLS handshake timeout|network is unreachable|connection reset by peer/i.test(stderr);
+}
+
+
+/***/ }),
+
 /***/ 6399:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -174,10 +299,38 @@ const command_runner_1 = __webpack_require__(7988);
 const manifest_1 = __webpack_require__(2879);
 const tool_installer_1 = __webpack_require__(145);
 const trivy_1 = __webpack_require__(3252);
-const findings_js_1 = __webpack_require__(6399);
+const decision_js_1 = __webpack_require__(1923);
 const ignore_js_1 = __webpack_require__(6751);
-const render_js_1 = __webpack_require__(9685);
-const sarif_js_1 = __webpack_require__(4564);
+/**
+ * How ignore YAML is parsed: the YAML 1.2 core schema (dates stay text, so an impossible date such as
+ * 2025-13-01 is an error instead of a silent roll-over), the parser's own alias guard bounded like
+ * `checkYamlExpansion`, warnings not printed.
+ */
+const IGNORE_YAML_OPTIONS = {
+    version: '1.2',
+    schema: 'core',
+    maxAliasCount: action_kit_1.MAX_YAML_NODES,
+    logLevel: 'error',
+};
+/** Parses one .trivyignore.yaml; what does not parse is an IgnoreFileError naming the line. */
+async function parseIgnoreYaml(text, label) {
+    const { parse, YAMLError } = await __webpack_require__.e(/* import() */ 985).then(__webpack_require__.t.bind(__webpack_require__, 8985, 19));
+    let doc;
+    try {
+        doc = parse(text, IGNORE_YAML_OPTIONS);
+    }
+    catch (err) {
+        if (!(err instanceof YAMLError) && /alias count/i.test(err.message)) {
+            // the parser's alias guard (maxAliasCount), worded as checkYamlExpansion words it
+            throw new ignore_js_1.IgnoreFileError(`${label} expands to more than ${action_kit_1.MAX_YAML_NODES} YAML values through its aliases (*name): refused (an alias bomb)`);
+        }
+        const line = err instanceof YAMLError ? err.linePos?.[0]?.line : undefined;
+        const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        throw new ignore_js_1.IgnoreFileError(`${label} is not valid YAML${typeof line === 'number' ? ` (line ${line})` : ''}: ${message}`);
+    }
+    (0, action_kit_1.checkYamlExpansion)('ignore-file', doc);
+    return doc;
+}
 /** Loads every ignore file; a file that does not parse is the user's to fix (an InputError). */
 async function loadIgnoreRules(files, workspace) {
     const rules = [];
@@ -185,22 +338,10 @@ async function loadIgnoreRules(files, workspace) {
         const label = file.startsWith(workspace + '/') ? file.slice(workspace.length + 1) : file;
         const text = (0, node_fs_1.readFileSync)(file, 'utf8');
         try {
-            if (/\.ya?ml$/i.test(file)) {
-                const { load, CORE_SCHEMA } = await __webpack_require__.e(/* import() */ 580).then(__webpack_require__.bind(__webpack_require__, 2580));
-                let doc;
-                try {
-                    // the YAML 1.2 core schema keeps dates as text, so an impossible date (2025-13-01) is an
-                    // error here instead of js-yaml's silent roll-over to another day
-                    doc = load(text, { filename: label, schema: CORE_SCHEMA });
-                }
-                catch (err) {
-                    throw new ignore_js_1.IgnoreFileError(`${label} is not valid YAML: ${err.message.split('\n')[0]}`);
-                }
-                rules.push(...(0, ignore_js_1.rulesFromYaml)(doc, label));
-            }
-            else {
+            if (/\.ya?ml$/i.test(file))
+                rules.push(...(0, ignore_js_1.rulesFromYaml)(await parseIgnoreYaml(text, label), label));
+            else
                 rules.push(...(0, ignore_js_1.parseTrivyignore)(text, label));
-            }
         }
         catch (err) {
             if (err instanceof ignore_js_1.IgnoreFileError)
@@ -210,230 +351,214 @@ async function loadIgnoreRules(files, workspace) {
     }
     return rules;
 }
-/** The scan could not produce a decision: outputs and summary say so, then a ToolError. */
-class Undecided extends Error {
-    details;
-    constructor(message, details) {
-        super(message);
-        this.details = details;
-    }
-}
 const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
-/** Everything after input validation: loaded lazily by main, so a bad input costs no more than the inputs. */
-async function runGate(ctx, inputs, deps = {}) {
-    const { log, outputs, summary, env } = ctx;
+/**
+ * The gate's phases, in order: checks before anything runs, install, one scan, the report analysed,
+ * the binary's version, the report's digest and the DB's age checked, SARIF written, the decision.
+ * Fills in `report`; the kit turns it into outputs and a summary.
+ */
+async function runGate(ctx, inputs, report, deps = {}) {
     const now = deps.now ?? (() => new Date());
-    const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-    const target = inputs.image || inputs.input;
-    // the version must be pinned (with its SHA-256) and not refused: checked before anything happens
-    const pinned = manifest_1.manifest.tools['trivy'];
-    if (inputs.version !== '' && pinned) {
-        const refusal = pinned.refused?.[inputs.version];
-        if (refusal)
-            throw new action_kit_1.InputError(`Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`, 'version');
-        if (!pinned.versions[inputs.version]) {
-            throw new action_kit_1.InputError(`Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`, 'version');
-        }
-    }
-    const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
-    if (inputs.ignoreFiles.length > 0)
-        log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', ')}`);
-    const noExpiry = rules.filter((r) => r.expiresAt === undefined && (0, ignore_js_1.appliesToSomething)(r));
-    if (inputs.requireExpiry && noExpiry.length > 0) {
-        throw new action_kit_1.InputError(`Input "require-expiry" is true, and ${noExpiry.length} ignore entr${noExpiry.length === 1 ? 'y has' : 'ies have'} no expiry: ${noExpiry
-            .map((r) => `${r.id} (${r.where})`)
-            .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`, 'require-expiry');
-    }
-    const work = (0, node_path_1.join)(env['RUNNER_TEMP'] || (0, node_os_1.tmpdir)(), `trivy-gate-${(0, node_crypto_1.randomUUID)().slice(0, 8)}`);
-    (0, node_fs_1.mkdirSync)(work, { recursive: true, mode: 0o700 });
-    const reportPath = (0, node_path_1.join)(work, 'report.json');
-    const emptyIgnore = (0, node_path_1.join)(work, 'none.trivyignore');
-    (0, node_fs_1.writeFileSync)(emptyIgnore, '', { mode: 0o600 });
-    const sarifPath = inputs.sarifFile || (0, node_path_1.join)(work, 'trivy.sarif');
-    const undecided = (reason, extra = []) => {
-        outputs.set('passed', false);
-        outputs.set('summary', `not decided — ${reason}`);
-        outputs.set('report', (0, node_fs_1.existsSync)(reportPath) ? reportPath : '');
-        summary.raw((0, render_js_1.renderUndecided)(target, reason, extra));
-    };
+    report.target = inputs.image || inputs.input;
+    report.stage = 'checks';
+    let work;
     try {
-        const version = inputs.version || manifest_1.manifest.tools['trivy']?.defaultVersion;
-        const tool = await log.group(`Install trivy ${version}`, () => (0, tool_installer_1.ensureTool)('trivy', version, {
-            log,
-            secrets: ctx.secrets,
-            env,
-            ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
-        }));
-        const runner = new command_runner_1.CommandRunner({ log, secrets: ctx.secrets, env });
-        // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
-        // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
-        const runDir = (0, node_path_1.join)(work, 'run');
-        (0, node_fs_1.mkdirSync)(runDir, { mode: 0o700 });
-        const trivy = new trivy_1.Trivy(tool.path, runner, {}, runDir);
-        const cacheDir = inputs.cacheDir || undefined;
-        const scanTarget = inputs.image
-            ? { image: inputs.image }
-            : { input: await ociLayoutOf(inputs.input, work, runner) };
-        const scanOptions = {
-            target: scanTarget,
-            output: reportPath,
-            scanners: inputs.scanners,
-            timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
-            ignoreUnfixed: inputs.ignoreUnfixed,
-            ignoreFile: emptyIgnore,
-            dbRepositories: inputs.dbRepositories,
-            skipDbUpdate: inputs.skipDbUpdate,
-            ...(cacheDir ? { cacheDir } : {}),
-        };
-        // `trivy version` runs beside the scan: the binary's version (a binary named by POLYGLOT_CD_TRIVY_BIN
-        // is not hash-checked, so a refused, compromised version is caught by it and its report is not
-        // used; installs through the manifest are SHA-256-verified and never run a refused version), and
-        // the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule says it is
-        // due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked is the
-        // one the report came from.
-        let beside;
-        await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, scanOptions, inputs, {
-            log,
-            sleep,
-            // started once the scan runs (starting a process blocks this thread: the scan goes first)
-            started: () => {
-                beside ??= trivy.version(cacheDir);
-                beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
-            },
-        }));
-        const before = await beside;
-        const versionInfo = inputs.scanners.includes('vuln') && trivy_1.Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
-            ? trivy.version(cacheDir)
-            : Promise.resolve(before);
-        versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
-        // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
-        // used (no output, no file) until the version and the DB are checked.
-        const report = readReport(scanOptions);
-        const extracted = (0, findings_js_1.extractFindings)(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
-        const outcome = (0, ignore_js_1.applyIgnores)(extracted.findings, rules, now());
-        const kept = (0, findings_js_1.sortFindings)(outcome.kept);
-        const counts = (0, findings_js_1.countBySeverity)(kept);
-        const failed = (0, findings_js_1.failing)(kept, inputs.failOn);
-        const passed = failed.length === 0;
-        const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
-        const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, {
-            trivyVersion: '',
-            artifactName: report.artifactName || target,
-            severities: inputs.severities,
-        });
+        checkVersionInput(inputs);
+        const rules = await loadRules(ctx, inputs);
+        work = workDir(ctx.env, inputs);
+        report.stage = 'scan';
+        const tool = await install(ctx, inputs, work);
+        const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
+        const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
+        // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
+        // (no output, no file) until the version and the DB are checked
+        const doc = readReport(report, scanOptions);
+        const analysis = (0, decision_js_1.analyse)(doc, rules, inputs, now());
         const info = await versionInfo;
-        const refusal = manifest_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
-        if (refusal)
-            throw new action_kit_1.InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
-        log.info(`trivy ${info.version} (${tool.source})`);
-        // the report must be about the image we were asked to scan
-        if (inputs.image) {
-            const digest = inputs.image.slice(inputs.image.indexOf('@') + 1);
-            if (report.repoDigests.length === 0) {
-                log.warning(`The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`);
-            }
-            else if (!report.repoDigests.some((d) => d.endsWith(`@${digest}`))) {
-                throw new Undecided(`the report is for ${report.repoDigests.join(', ')}, not ${inputs.image}`, {
-                    tool: 'trivy',
-                    argv: [],
-                    exitCode: 0,
-                    stderrTail: '',
-                });
-            }
-        }
-        // the vulnerability DB must be fresh enough to trust a clean result
-        let dbUpdatedAt;
-        let dbAgeHours;
-        if (inputs.scanners.includes('vuln')) {
-            dbUpdatedAt = info.vulnerabilityDb?.updatedAt;
-            if (dbUpdatedAt)
-                dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
-            if (inputs.maxDbAgeMs > 0) {
-                if (!dbUpdatedAt) {
-                    throw new Undecided(`trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`, {
-                        tool: 'trivy',
-                        argv: trivy_1.Trivy.versionArgs(cacheDir),
-                        exitCode: 0,
-                        stderrTail: '',
-                    });
-                }
-                const maxH = inputs.maxDbAgeMs / 3_600_000;
-                if (dbAgeHours > maxH) {
-                    throw new Undecided(`the vulnerability DB was updated ${dbUpdatedAt.toISOString()}, ${dbAgeHours.toFixed(1)} h ago: older than max-db-age (${maxH} h). A stale DB misses recent vulnerabilities; update it (drop skip-db-update, or refresh the mirror)`, { tool: 'trivy', argv: trivy_1.Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '' });
-                }
-            }
-        }
-        if (extracted.unknownSeverities.length > 0) {
-            log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
-        }
-        sarif.runs[0].tool.driver.version = info.version;
-        (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(sarifPath), { recursive: true });
-        (0, node_fs_1.writeFileSync)(sarifPath, JSON.stringify(sarif) + '\n');
-        outputs.set('passed', passed);
-        outputs.set('critical', counts.CRITICAL);
-        outputs.set('high', counts.HIGH);
-        outputs.set('medium', counts.MEDIUM);
-        outputs.set('low', counts.LOW);
-        outputs.set('unknown', counts.UNKNOWN);
-        outputs.set('total', counts.total);
-        outputs.set('report', reportPath);
-        outputs.set('sarif', sarifPath);
-        outputs.set('summary', line);
-        for (const e of outcome.expired) {
-            log.warning(`Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`);
-        }
-        for (const r of outcome.noExpiry)
-            log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
-        summary.raw((0, render_js_1.renderSummary)({
-            target,
-            passed,
-            failOn: inputs.failOn,
-            line,
-            counts,
-            findings: kept,
-            failingCount: failed.length,
-            severities: inputs.severities,
-            scanners: inputs.scanners,
-            suppressed: outcome.suppressed,
-            expired: outcome.expired,
-            noExpiry: outcome.noExpiry,
-            ignoreFile: inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', '),
-            requireExpiry: inputs.requireExpiry,
-            ignoreUnfixed: inputs.ignoreUnfixed,
-            unfixedDropped: extracted.unfixedDropped,
+        checkBinaryVersion(ctx.log, tool, info);
+        checkDigest(ctx.log, report, inputs.image, doc);
+        const db = (0, decision_js_1.dbCheck)(info, inputs, now());
+        if (db.problem)
+            throw dbProblem(report, db.problem, inputs.cacheDir);
+        writeSarif(ctx.log, analysis, info.version, work.sarifPath);
+        report.decided = (0, decision_js_1.summaryModel)(analysis, inputs, {
+            target: report.target,
             trivyVersion: info.version,
-            ...(dbUpdatedAt ? { dbUpdatedAt } : {}),
-            ...(dbAgeHours !== undefined ? { dbAgeHours } : {}),
-            reportPath,
-            sarifPath,
-        }));
-        log.info(line);
-        if (!passed) {
-            const top = failed
-                .slice(0, 5)
-                .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
-            throw new action_kit_1.GateError(`Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`);
-        }
+            db,
+            reportPath: work.reportPath,
+            sarifPath: work.sarifPath,
+            ignoreFile: inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', '),
+        });
+        warnAboutIgnores(ctx.log, analysis.outcome);
+        ctx.log.info(analysis.line);
+        if (!analysis.passed)
+            throw new action_kit_1.GateError((0, decision_js_1.gateFailureMessage)(analysis, inputs.failOn));
     }
     catch (err) {
-        if (err instanceof Undecided) {
-            undecided(err.message);
-            throw new action_kit_1.ToolError(`Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`, err.details);
-        }
-        if (err instanceof action_kit_1.InputError)
-            undecided(err.message);
-        if (err instanceof action_kit_1.ToolError && err.details.tool === 'trivy') {
-            const reason = trivy_1.Trivy.failureReason(err.details.stderrTail) || err.message;
-            undecided(reason);
+        if (!report.decided) {
+            report.reason ||= reasonOf(err);
+            if (work && (0, node_fs_1.existsSync)(work.reportPath))
+                report.reportPath = work.reportPath;
         }
         throw err;
     }
 }
+/** The version must be pinned (with its SHA-256) and not refused: checked before anything happens. */
+function checkVersionInput(inputs) {
+    const problem = (0, decision_js_1.versionProblem)(inputs.version, manifest_1.manifest.tools['trivy']);
+    if (problem)
+        throw new action_kit_1.InputError(`Input "version" has an invalid value "${inputs.version}": ${problem}`, 'version');
+}
+async function loadRules(ctx, inputs) {
+    const rules = await loadIgnoreRules(inputs.ignoreFiles, ctx.env['GITHUB_WORKSPACE'] || process.cwd());
+    if (inputs.ignoreFiles.length > 0)
+        ctx.log.info(`Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', ')}`);
+    const problem = inputs.requireExpiry ? (0, decision_js_1.expiryProblem)(rules) : undefined;
+    if (problem)
+        throw new action_kit_1.InputError(problem, 'require-expiry');
+    return rules;
+}
+function workDir(env, inputs) {
+    const dir = (0, node_path_1.join)(env['RUNNER_TEMP'] || (0, node_os_1.tmpdir)(), `trivy-gate-${(0, node_crypto_1.randomUUID)().slice(0, 8)}`);
+    (0, node_fs_1.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    const emptyIgnore = (0, node_path_1.join)(dir, 'none.trivyignore');
+    (0, node_fs_1.writeFileSync)(emptyIgnore, '', { mode: 0o600 });
+    return {
+        dir,
+        reportPath: (0, node_path_1.join)(dir, 'report.json'),
+        emptyIgnore,
+        sarifPath: inputs.sarifFile || (0, node_path_1.join)(dir, 'trivy.sarif'),
+    };
+}
+async function install(ctx, inputs, work) {
+    const { log, env } = ctx;
+    const version = inputs.version || manifest_1.manifest.tools['trivy']?.defaultVersion;
+    const tool = await log.group(`Install trivy ${version}`, () => (0, tool_installer_1.ensureTool)('trivy', version, {
+        log,
+        secrets: ctx.secrets,
+        env,
+        ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
+    }));
+    const runner = new command_runner_1.CommandRunner({ log, secrets: ctx.secrets, env });
+    // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
+    // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
+    const runDir = (0, node_path_1.join)(work.dir, 'run');
+    (0, node_fs_1.mkdirSync)(runDir, { mode: 0o700 });
+    return { trivy: new trivy_1.Trivy(tool.path, runner, {}, runDir), runner, path: tool.path, source: tool.source };
+}
+async function scanOptionsFor(inputs, work, runner) {
+    const scanTarget = inputs.image
+        ? { image: inputs.image }
+        : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
+    return {
+        target: scanTarget,
+        output: work.reportPath,
+        scanners: inputs.scanners,
+        timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+        ignoreUnfixed: inputs.ignoreUnfixed,
+        ignoreFile: work.emptyIgnore,
+        dbRepositories: inputs.dbRepositories,
+        skipDbUpdate: inputs.skipDbUpdate,
+        ...(inputs.cacheDir ? { cacheDir: inputs.cacheDir } : {}),
+    };
+}
+/**
+ * The scan, with `trivy version` beside it: the binary's version (a binary named by
+ * POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused, compromised version is caught by it and its
+ * report is not used; installs through the manifest are SHA-256-verified and never run a refused
+ * version), and the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule
+ * says it is due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked
+ * is the one the report came from. The version is returned still running, wrapped so it is not awaited.
+ */
+async function scan(ctx, trivy, o, inputs, deps, now) {
+    const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const cacheDir = inputs.cacheDir || undefined;
+    let beside;
+    const target = inputs.image || inputs.input;
+    await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, o, inputs, {
+        log: ctx.log,
+        sleep,
+        // started once the scan runs (starting a process blocks this thread: the scan goes first)
+        started: () => {
+            beside ??= trivy.version(cacheDir);
+            beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
+        },
+    }));
+    const before = await beside;
+    const versionInfo = inputs.scanners.includes('vuln') && trivy_1.Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
+        ? trivy.version(cacheDir)
+        : Promise.resolve(before);
+    versionInfo.catch(() => undefined); // awaited by the caller; not unhandled if the report fails first
+    return { versionInfo };
+}
+/** A binary that reports a refused version: its report is not used. */
+function checkBinaryVersion(log, tool, info) {
+    const refusal = manifest_1.manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
+    if (refusal)
+        throw new action_kit_1.InputError(`${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`);
+    log.info(`trivy ${info.version} (${tool.source})`);
+}
+/** The report must be about the image the gate was asked to scan. */
+function checkDigest(log, report, image, doc) {
+    if (!image)
+        return;
+    const check = (0, decision_js_1.digestCheck)(image, doc.repoDigests);
+    if (check === 'ok')
+        return;
+    if (check === 'unchecked') {
+        const digest = image.slice(image.indexOf('@') + 1);
+        log.warning(`The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${image}`);
+        return;
+    }
+    report.reason = check;
+    throw new action_kit_1.ToolError(notDecided(check), { tool: 'trivy', argv: [], exitCode: 0, stderrTail: '' });
+}
+/** A stale DB is the DB source's failure (a mirror not refreshed); no DB at all is trivy's. */
+function dbProblem(report, p, cacheDir) {
+    report.reason = p.reason;
+    if (p.kind === 'stale')
+        return new action_kit_1.InfraError(`Trivy gate not decided: ${p.reason}. This is an infrastructure failure, not a pass.`, {
+            service: 'vulnerability DB',
+            attempts: 1,
+        });
+    return new action_kit_1.ToolError(notDecided(p.reason), {
+        tool: 'trivy',
+        argv: trivy_1.Trivy.versionArgs(cacheDir || undefined),
+        exitCode: 0,
+        stderrTail: '',
+    });
+}
+function notDecided(reason) {
+    return `Trivy gate not decided: ${reason}. Not a pass.`;
+}
+function writeSarif(log, a, trivyVersion, sarifPath) {
+    if (a.extracted.unknownSeverities.length > 0)
+        log.warning(`Unknown severities in the report, counted as UNKNOWN: ${a.extracted.unknownSeverities.join(', ')}`);
+    a.sarif.runs[0].tool.driver.version = trivyVersion;
+    (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(sarifPath), { recursive: true });
+    (0, node_fs_1.writeFileSync)(sarifPath, JSON.stringify(a.sarif) + '\n');
+}
+function warnAboutIgnores(log, outcome) {
+    for (const e of outcome.expired) {
+        log.warning(`Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`);
+    }
+    for (const r of outcome.noExpiry)
+        log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
+}
+/** Why no decision was made, for the outputs: trivy's own reason when trivy failed. */
+function reasonOf(err) {
+    const tool = err instanceof action_kit_1.ToolError ? err : err instanceof Error && err.cause instanceof action_kit_1.ToolError ? err.cause : undefined;
+    if (tool && tool.details.tool === 'trivy') {
+        const reason = trivy_1.Trivy.failureReason(tool.details.stderrTail);
+        if (reason)
+            return reason;
+    }
+    return err instanceof Error ? err.message : String(err);
+}
 /**
  * One scan, retried only when Trivy produced no report because the vulnerability DB could not be
- * downloaded (a registry outage or rate limit). Any other failure, or a retry budget spent, is an
- * infrastructure error carrying Trivy's own message: never a pass.
+ * downloaded (a registry outage or rate limit). A DB or registry that cannot be reached is an
+ * infrastructure error, any other failure a tool error, both carrying Trivy's own message: never a pass.
  */
 async function scanWithRetries(trivy, o, inputs, d) {
     for (let attempt = 1;; attempt++) {
@@ -454,22 +579,39 @@ async function scanWithRetries(trivy, o, inputs, d) {
                 await d.sleep(delay);
                 continue;
             }
-            const what = dbFailure
-                ? `the vulnerability DB could not be downloaded${attempt > 1 ? ` (${attempt} attempts)` : ''}`
-                : err.details.timedOut
-                    ? 'Trivy timed out'
-                    : 'Trivy failed';
-            const hint = dbFailure
-                ? inputs.dbRepositories.length
-                    ? ' Check the db-repository mirrors.'
-                    : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
-                : '';
-            throw new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, err.details);
+            throw scanFailure(err, reason, attempt, dbFailure, inputs);
         }
     }
 }
+function scanFailure(err, reason, attempts, dbFailure, inputs) {
+    if (err.details.cancelled)
+        return err;
+    const network = !dbFailure && (0, decision_js_1.isNetworkFailure)(err.details.stderrTail);
+    const what = dbFailure
+        ? `the vulnerability DB could not be downloaded${attempts > 1 ? ` (${attempts} attempts)` : ''}`
+        : network
+            ? 'a registry could not be reached'
+            : err.details.timedOut
+                ? 'Trivy timed out'
+                : 'Trivy failed';
+    const hint = dbFailure
+        ? inputs.dbRepositories.length
+            ? ' Check the db-repository mirrors.'
+            : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
+        : '';
+    if (dbFailure || network) {
+        const mirrors = inputs.dbRepositories.length ? ` at ${inputs.dbRepositories.join(', ')}` : '';
+        const service = dbFailure ? `vulnerability DB${mirrors}` : 'registry';
+        return new action_kit_1.InfraError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, { service, attempts }, { cause: err });
+    }
+    return new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is not a pass.`, err.details);
+}
 /** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
-function readReport(o) {
+function readReport(report, o) {
+    const fail = (reason) => {
+        report.reason = reason;
+        return new action_kit_1.ToolError(notDecided(reason), { tool: 'trivy', argv: trivy_1.Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+    };
     let text;
     try {
         const st = (0, node_fs_1.statSync)(o.output);
@@ -478,25 +620,14 @@ function readReport(o) {
         text = (0, node_fs_1.readFileSync)(o.output, 'utf8');
     }
     catch {
-        throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, {
-            tool: 'trivy',
-            argv: trivy_1.Trivy.scanArgs(o),
-            exitCode: 0,
-            stderrTail: '',
-        });
+        throw fail(`trivy exited 0 but wrote no report to ${o.output}`);
     }
     try {
         return trivy_1.Trivy.parseReport(text);
     }
     catch (err) {
-        if (err instanceof trivy_1.TrivyReportError) {
-            throw new Undecided(`the report cannot be used: ${err.message}`, {
-                tool: 'trivy',
-                argv: trivy_1.Trivy.scanArgs(o),
-                exitCode: 0,
-                stderrTail: '',
-            });
-        }
+        if (err instanceof trivy_1.TrivyReportError)
+            throw fail(`the report cannot be used: ${err.message}`);
         throw err;
     }
 }
@@ -546,7 +677,7 @@ class IgnoreFileError extends Error {
 }
 exports.IgnoreFileError = IgnoreFileError;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** `YYYY-MM-DD` (or a Date from js-yaml) as UTC midnight; anything else is an error. */
+/** `YYYY-MM-DD` (or a Date from a YAML 1.1 parser) as UTC midnight; anything else is an error. */
 function parseExpiry(value, where) {
     if (value instanceof Date) {
         if (Number.isNaN(value.getTime()))
@@ -741,179 +872,6 @@ function applyIgnores(findings, rules, now) {
 
 /***/ }),
 
-/***/ 9685:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_ROWS = void 0;
-exports.renderSummary = renderSummary;
-exports.renderUndecided = renderUndecided;
-/**
- * The job-summary section, as Markdown built from escaped parts: the decision, counts per severity
- * (and per kind), the top findings with package, installed and fixed version and a linked id, the
- * rest collapsed, what the ignore rules suppressed, which entries expired, which have no expiry.
- * Pure: every report string is escaped here (report contents are attacker-influenced: package
- * names, titles and paths come from the scanned image).
- */
-const action_kit_1 = __webpack_require__(5092);
-const trivy_1 = __webpack_require__(3252);
-/** Most rows in one collapsed table; the JSON report has them all. */
-exports.MAX_ROWS = 500;
-const md = (s) => (0, action_kit_1.escapeMarkdown)(s);
-const row = (cells) => `| ${cells.join(' | ')} |`;
-const date = (d) => d.toISOString().slice(0, 10);
-const KIND_COLUMN = {
-    vuln: { kind: 'vulnerability', title: 'Vulnerabilities' },
-    secret: { kind: 'secret', title: 'Secrets' },
-    misconfig: { kind: 'misconfiguration', title: 'Misconfigurations' },
-};
-function idCell(f) {
-    return f.url ? (0, action_kit_1.link)(f.id, f.url) : md(f.id);
-}
-function findingRow(f) {
-    if (f.kind === 'vulnerability') {
-        return row([
-            f.severity,
-            idCell(f),
-            md(f.pkgName),
-            md(f.installedVersion),
-            f.fixedVersion ? md(f.fixedVersion) : '_none_',
-            md(f.pkgPath || f.target),
-        ]);
-    }
-    const where = f.line ? `${f.target}:${f.line}` : f.target;
-    return row([f.severity, idCell(f), md(f.title), '', '', md(where)]);
-}
-const FINDING_HEADER = [
-    row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']),
-    row(['---', '---', '---', '---', '---', '---']),
-];
-function findingTable(findings) {
-    const shown = findings.slice(0, exports.MAX_ROWS);
-    const more = findings.length - shown.length;
-    return ([...FINDING_HEADER, ...shown.map(findingRow)].join('\n') +
-        (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : ''));
-}
-function details(title, body) {
-    return `<details><summary>${(0, action_kit_1.escapeHtml)(title)}</summary>\n\n${body}\n\n</details>\n\n`;
-}
-function ruleLabel(r) {
-    return `${md(r.id)} (${md(r.where)})`;
-}
-function renderSummary(m) {
-    const top = m.top ?? 10;
-    const out = [];
-    out.push(`## Trivy gate: ${m.passed ? 'passed' : 'failed'}\n\n`);
-    out.push(`**${md(m.line)}**\n\n`);
-    const facts = [
-        ['Scanned', `<code>${(0, action_kit_1.escapeHtml)(m.target)}</code>`],
-        [
-            'Fails on',
-            m.failOn === 'NONE'
-                ? 'nothing (report only)'
-                : m.failOn === 'UNKNOWN'
-                    ? 'any finding'
-                    : `${m.failOn}${m.failOn === 'CRITICAL' ? '' : ' and above'}`,
-        ],
-        ['Findings at or above the threshold', String(m.failingCount)],
-        ['Reported severities', m.severities.join(', ')],
-        ['Scanners', m.scanners.join(', ')],
-        ['Trivy', md(m.trivyVersion || 'unknown')],
-    ];
-    if (m.dbUpdatedAt)
-        facts.push([
-            'Vulnerability DB',
-            `updated ${m.dbUpdatedAt.toISOString().replace(/\.\d+Z$/, 'Z')}${m.dbAgeHours !== undefined ? ` (${m.dbAgeHours.toFixed(1)} h old)` : ''}`,
-        ]);
-    if (m.ignoreUnfixed)
-        facts.push(['Unfixed vulnerabilities', `left out (ignore-unfixed): ${m.unfixedDropped}`]);
-    facts.push(['Ignore file', m.ignoreFile ? `<code>${(0, action_kit_1.escapeHtml)(m.ignoreFile)}</code>` : 'none']);
-    facts.push(['JSON report', `<code>${(0, action_kit_1.escapeHtml)(m.reportPath)}</code>`]);
-    if (m.sarifPath)
-        facts.push(['SARIF', `<code>${(0, action_kit_1.escapeHtml)(m.sarifPath)}</code>`]);
-    out.push([row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k, v]))].join('\n') + '\n\n');
-    // counts per severity and kind
-    const cols = m.scanners.map((s) => KIND_COLUMN[s]);
-    const countRows = [...trivy_1.TRIVY_SEVERITIES].reverse().map((sev) => {
-        const byKind = cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind && f.severity === sev).length));
-        const mark = m.severities.includes(sev) ? sev : `${sev} (not listed)`;
-        return row([mark, ...(cols.length > 1 ? byKind : []), `**${m.counts[sev]}**`]);
-    });
-    const header = ['Severity', ...(cols.length > 1 ? cols.map((c) => c.title) : []), 'Total'];
-    out.push([
-        row(header),
-        row(header.map(() => '---')),
-        ...countRows,
-        row([
-            '**Total**',
-            ...(cols.length > 1 ? cols.map((c) => String(m.findings.filter((f) => f.kind === c.kind).length)) : []),
-            `**${m.counts.total}**`,
-        ]),
-    ].join('\n') + '\n\n');
-    const listed = m.findings.filter((f) => m.severities.includes(f.severity));
-    if (listed.length > 0) {
-        out.push(`### Top findings (${Math.min(top, listed.length)} of ${listed.length})\n\n`);
-        out.push(findingTable(listed.slice(0, top)) + '\n\n');
-        if (listed.length > top)
-            out.push(details(`All ${listed.length} findings`, findingTable(listed)));
-    }
-    else {
-        out.push(`No findings at ${m.severities.join(', ')}.\n\n`);
-    }
-    if (m.suppressed.length > 0) {
-        const header = [
-            row(['Severity', 'ID', 'Package or target', 'Ignore entry', 'Statement', 'Expires']),
-            row(['---', '---', '---', '---', '---', '---']),
-        ];
-        const rows = m.suppressed
-            .slice(0, exports.MAX_ROWS)
-            .map(({ finding: f, rule }) => row([
-            f.severity,
-            idCell(f),
-            md(f.pkgName || f.target),
-            md(rule.where),
-            md(rule.statement || '—'),
-            rule.expiresAt ? date(rule.expiresAt) : '**never**',
-        ]));
-        out.push(`### Suppressed by ignore entries (${m.suppressed.length})\n\n`);
-        out.push(details(`${m.suppressed.length} suppressed finding(s)`, [...header, ...rows].join('\n')));
-    }
-    if (m.expired.length > 0) {
-        out.push(`### Expired ignore entries (${m.expired.length})\n\n`);
-        out.push('These entries have passed their expiry date and no longer suppress anything:\n\n');
-        for (const e of m.expired) {
-            const n = e.matched.length;
-            out.push(`- ${ruleLabel(e.rule)}, expired ${date(e.rule.expiresAt)}: ${n === 0 ? 'matches no finding in this report' : `${n} finding(s) it matches are counted again`}\n`);
-        }
-        out.push('\n');
-    }
-    if (m.noExpiry.length > 0) {
-        out.push(`### Ignore entries without expiry (${m.noExpiry.length})\n\n`);
-        out.push(m.requireExpiry
-            ? 'require-expiry is true: add `expired_at: YYYY-MM-DD` (or `exp:YYYY-MM-DD`) to each:\n\n'
-            : 'These never expire. Add `expired_at: YYYY-MM-DD` (or `exp:YYYY-MM-DD`) so accepted risks are reviewed again:\n\n');
-        for (const r of m.noExpiry.slice(0, exports.MAX_ROWS))
-            out.push(`- ${ruleLabel(r)}\n`);
-        out.push('\n');
-    }
-    return out.join('');
-}
-/** The summary when no decision could be made (no report, stale DB, unreadable report). */
-function renderUndecided(target, reason, extra = []) {
-    const facts = [
-        ['Scanned', `<code>${(0, action_kit_1.escapeHtml)(target)}</code>`],
-        ['Result', 'not decided: infrastructure failure, **not a pass**'],
-        ...extra.map(([k, v]) => [k, md(v)]),
-    ];
-    return ('## Trivy gate: not decided\n\n' +
-        [row(['Field', 'Value']), row(['---', '---']), ...facts.map(([k, v]) => row([k, v]))].join('\n') +
-        `\n\nReason: <code>${(0, action_kit_1.escapeHtml)(reason)}</code>\n\n`);
-}
-
-
-/***/ }),
-
 /***/ 4564:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -966,6 +924,51 @@ function describe(f) {
         return `Artifact: ${f.target}\nType: ${f.title}\nSecret ${f.id}\nSeverity: ${f.severity}`;
     return `Artifact: ${f.target}\nMisconfiguration ${f.id}\nSeverity: ${f.severity}\n${f.title}`;
 }
+function ruleFor(f, id, text) {
+    return {
+        id,
+        name: RULE_NAME[f.resultClass] ??
+            (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
+        shortDescription: { text: f.title || id },
+        fullDescription: { text: f.title || id },
+        defaultConfiguration: { level: LEVEL[f.severity] },
+        ...(f.url ? { helpUri: f.url } : {}),
+        help: { text, markdown: text },
+        properties: {
+            precision: 'very-high',
+            'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
+            tags: [f.kind, 'security', f.severity],
+        },
+    };
+}
+function resultFor(f, s, ruleIndex, text, artifactName) {
+    const loc = location(f, artifactName);
+    const result = {
+        ruleId: ruleId(f),
+        ruleIndex,
+        level: LEVEL[f.severity],
+        message: { text },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: loc.uri || 'image', uriBaseId: 'ROOTPATH' },
+                    region: { startLine: loc.line, startColumn: 1, endLine: loc.line, endColumn: 1 },
+                },
+                message: { text: f.kind === 'vulnerability' ? `${f.target}: ${f.pkgName}@${f.installedVersion}` : f.target },
+            },
+        ],
+    };
+    if (s) {
+        result['suppressions'] = [
+            {
+                kind: 'external',
+                status: 'accepted',
+                justification: `${s.rule.statement || 'ignored'} (${s.rule.where}${s.rule.expiresAt ? `, until ${s.rule.expiresAt.toISOString().slice(0, 10)}` : ''})`,
+            },
+        ];
+    }
+    return result;
+}
 function toSarif(kept, suppressed, o) {
     const wanted = new Set(o.severities);
     const rows = [
@@ -981,48 +984,9 @@ function toSarif(kept, suppressed, o) {
         if (i === undefined) {
             i = rules.length;
             index.set(id, i);
-            rules.push({
-                id,
-                name: RULE_NAME[f.resultClass] ??
-                    (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
-                shortDescription: { text: f.title || id },
-                fullDescription: { text: f.title || id },
-                defaultConfiguration: { level: LEVEL[f.severity] },
-                ...(f.url ? { helpUri: f.url } : {}),
-                help: { text, markdown: text },
-                properties: {
-                    precision: 'very-high',
-                    'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
-                    tags: [f.kind, 'security', f.severity],
-                },
-            });
+            rules.push(ruleFor(f, id, text));
         }
-        const loc = location(f, o.artifactName);
-        const result = {
-            ruleId: id,
-            ruleIndex: i,
-            level: LEVEL[f.severity],
-            message: { text },
-            locations: [
-                {
-                    physicalLocation: {
-                        artifactLocation: { uri: loc.uri || 'image', uriBaseId: 'ROOTPATH' },
-                        region: { startLine: loc.line, startColumn: 1, endLine: loc.line, endColumn: 1 },
-                    },
-                    message: { text: f.kind === 'vulnerability' ? `${f.target}: ${f.pkgName}@${f.installedVersion}` : f.target },
-                },
-            ],
-        };
-        if (s) {
-            result['suppressions'] = [
-                {
-                    kind: 'external',
-                    status: 'accepted',
-                    justification: `${s.rule.statement || 'ignored'} (${s.rule.where}${s.rule.expiresAt ? `, until ${s.rule.expiresAt.toISOString().slice(0, 10)}` : ''})`,
-                },
-            ];
-        }
-        return result;
+        return resultFor(f, s, i, text, o.artifactName);
     });
     return {
         version: '2.1.0',
@@ -1077,6 +1041,29 @@ function withheld(name) {
     return name.startsWith('INPUT_') || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_') || name === 'ACTIONS_RUNTIME_TOKEN';
 }
 const MAX_CAPTURE = 64 * 1024 * 1024;
+/** One output stream of a child: its first MAX_CAPTURE bytes (whole chunks) and, when streamed, its unfinished line. */
+class CapturedStream {
+    #chunks = [];
+    #length = 0;
+    #line = '';
+    /** Keeps the chunk; when `lines` is set, returns the lines it completes. */
+    add(chunk, lines) {
+        if (this.#length < MAX_CAPTURE)
+            this.#chunks.push(chunk);
+        this.#length += chunk.length;
+        if (!lines)
+            return [];
+        const parts = (this.#line + chunk.toString('utf8')).split(/\r?\n/);
+        this.#line = parts.pop() ?? '';
+        return parts;
+    }
+    partialLine() {
+        return this.#line;
+    }
+    text() {
+        return Buffer.concat(this.#chunks).toString('utf8');
+    }
+}
 class CommandRunner {
     #log;
     #secrets;
@@ -1102,121 +1089,138 @@ class CommandRunner {
     run(file, args, opts = {}) {
         const tool = opts.tool ?? file.split('/').pop() ?? file;
         const argv = this.display(file, args);
+        const refusal = this.#refusal(tool, file, args, argv);
+        if (refusal)
+            return Promise.reject(refusal);
+        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
+        const call = { file, args, tool, argv, env, opts, timeoutMs: opts.timeoutMs ?? this.#defaultTimeoutMs };
+        this.#log.debug(`run: ${argv.join(' ')}`);
+        return new Promise((resolve, reject) => this.#execute(call, resolve, reject));
+    }
+    /** Why a call must not start: a secret on its argv, or a job being cancelled. */
+    #refusal(tool, file, args, argv) {
         for (const a of [file, ...args]) {
             if (this.#secrets.redact(a) !== a) {
-                return Promise.reject(new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`));
+                return new Error(`refusing to run ${tool}: a secret would appear on its command line (argv: ${argv.join(' ')})`);
             }
         }
         if (this.#cancelSignal) {
-            return Promise.reject(this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true }));
+            return this.#toolError(tool, argv, `${tool} was not started: the job is being cancelled`, null, this.#cancelSignal, '', { cancelled: true });
         }
-        const env = opts.replaceEnv ? { ...opts.env } : { ...this.#env, ...opts.env };
-        const timeoutMs = opts.timeoutMs ?? this.#defaultTimeoutMs;
+        return undefined;
+    }
+    /** Spawns the child, feeds its stdin, captures its output and settles once it has closed. */
+    #execute(call, resolve, reject) {
+        const { file, tool, argv, opts } = call;
         const started = Date.now();
-        this.#log.debug(`run: ${argv.join(' ')}`);
-        return new Promise((resolve, reject) => {
-            let child;
-            try {
-                child = (0, node_child_process_1.spawn)(file, [...args], {
-                    cwd: opts.cwd,
-                    env: env,
-                    shell: false,
-                    stdio: ['pipe', 'pipe', 'pipe'],
-                    windowsHide: true,
-                });
-            }
-            catch (err) {
-                reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+        let child;
+        try {
+            child = (0, node_child_process_1.spawn)(file, [...call.args], {
+                cwd: opts.cwd,
+                env: call.env,
+                shell: false,
+                stdio: ['pipe', 'pipe', 'pipe'],
+                windowsHide: true,
+            });
+        }
+        catch (err) {
+            reject(this.#toolError(tool, argv, `${tool} could not be started: ${err.message}`, null, null, ''));
+            return;
+        }
+        this.#track(child);
+        const output = this.#capture(child, opts.stream === true);
+        child.stdin?.on('error', () => {
+            // the child may exit before reading its stdin; its exit code tells what happened
+        });
+        if (opts.input !== undefined)
+            child.stdin?.end(opts.input);
+        else
+            child.stdin?.end();
+        const deadline = this.#deadline(child, tool, call.timeoutMs);
+        let settled = false;
+        child.on('error', (err) => {
+            if (settled)
                 return;
-            }
-            this.#track(child);
-            const out = [];
-            const errb = [];
-            let outLen = 0;
-            let errLen = 0;
-            let timedOut = false;
-            let killTimer;
-            const lineBuf = { out: '', err: '' };
-            const streamLines = (key, chunk) => {
-                if (!opts.stream)
-                    return;
-                lineBuf[key] += chunk.toString('utf8');
-                const lines = lineBuf[key].split(/\r?\n/);
-                lineBuf[key] = lines.pop() ?? '';
-                for (const l of lines)
-                    this.#log.info(this.#secrets.redact(l));
-            };
-            child.stdout?.on('data', (c) => {
-                if (outLen < MAX_CAPTURE)
-                    out.push(c);
-                outLen += c.length;
-                streamLines('out', c);
-            });
-            child.stderr?.on('data', (c) => {
-                if (errLen < MAX_CAPTURE)
-                    errb.push(c);
-                errLen += c.length;
-                streamLines('err', c);
-            });
-            child.stdin?.on('error', () => {
-                // the child may exit before reading its stdin; its exit code tells what happened
-            });
-            if (opts.input !== undefined)
-                child.stdin?.end(opts.input);
+            settled = true;
+            deadline.clear();
+            this.#untrack(child);
+            const msg = err.code === 'ENOENT'
+                ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
+                : `${tool} could not be started: ${err.message}`;
+            reject(this.#toolError(tool, argv, msg, null, null, ''));
+        });
+        child.on('close', (code, signal) => {
+            if (settled)
+                return;
+            settled = true;
+            deadline.clear();
+            this.#untrack(child);
+            const { stdout, stderr } = output.finish();
+            const failure = this.#failure(call, code, signal, stderr, deadline.timedOut());
+            if (failure)
+                reject(failure);
             else
-                child.stdin?.end();
-            const timer = setTimeout(() => {
-                timedOut = true;
-                this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
-                killTimer.unref();
-            }, timeoutMs);
-            timer.unref();
-            let settled = false;
-            child.on('error', (err) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(timer);
-                this.#untrack(child);
-                const msg = err.code === 'ENOENT'
-                    ? `${tool} was not found (${this.#secrets.redact(file)}): is it installed and on PATH?`
-                    : `${tool} could not be started: ${err.message}`;
-                reject(this.#toolError(tool, argv, msg, null, null, ''));
-            });
-            child.on('close', (code, signal) => {
-                if (settled)
-                    return;
-                settled = true;
+                resolve({ exitCode: code, stdout, stderr, durationMs: Date.now() - started });
+        });
+    }
+    /** Collects a child's stdout and stderr (up to MAX_CAPTURE each) and logs their lines when streaming. */
+    #capture(child, stream) {
+        const streams = { out: new CapturedStream(), err: new CapturedStream() };
+        const logLine = (line) => this.#log.info(this.#secrets.redact(line));
+        const onData = (key) => (chunk) => {
+            const lines = streams[key].add(chunk, stream);
+            for (const l of lines)
+                logLine(l);
+        };
+        child.stdout?.on('data', onData('out'));
+        child.stderr?.on('data', onData('err'));
+        return {
+            finish: () => {
+                if (stream) {
+                    for (const rest of [streams.out.partialLine(), streams.err.partialLine()])
+                        if (rest)
+                            logLine(rest);
+                }
+                return { stdout: streams.out.text(), stderr: streams.err.text() };
+            },
+        };
+    }
+    /** Stops the child when the timeout passes: SIGTERM, then SIGKILL after the grace period. */
+    #deadline(child, tool, timeoutMs) {
+        let timedOut = false;
+        let killTimer;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            this.#log.warning(`${tool} did not finish within ${Math.round(timeoutMs / 1000)}s: stopping it`);
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), this.#killGraceMs);
+            killTimer.unref();
+        }, timeoutMs);
+        timer.unref();
+        return {
+            clear: () => {
                 clearTimeout(timer);
                 if (killTimer)
                     clearTimeout(killTimer);
-                this.#untrack(child);
-                if (opts.stream) {
-                    if (lineBuf.out)
-                        this.#log.info(this.#secrets.redact(lineBuf.out));
-                    if (lineBuf.err)
-                        this.#log.info(this.#secrets.redact(lineBuf.err));
-                }
-                const stdout = Buffer.concat(out).toString('utf8');
-                const stderr = Buffer.concat(errb).toString('utf8');
-                const durationMs = Date.now() - started;
-                const ok = opts.okExitCodes ?? [0];
-                if (timedOut) {
-                    reject(this.#toolError(tool, argv, `${tool} timed out after ${Math.round(timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true }));
-                }
-                else if (this.#cancelSignal && code !== 0) {
-                    reject(this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true }));
-                }
-                else if (code === null || !ok.includes(code)) {
-                    reject(this.#toolError(tool, argv, `${tool} failed with ${code === null ? `signal ${signal}` : `exit code ${code}`}`, code, signal, stderr));
-                }
-                else {
-                    resolve({ exitCode: code, stdout, stderr, durationMs });
-                }
-            });
-        });
+            },
+            timedOut: () => timedOut,
+        };
+    }
+    /** The error a closed child ends in (timeout, cancellation, a failing exit), or undefined on success. */
+    #failure(call, code, signal, stderr, timedOut) {
+        const { tool, argv } = call;
+        if (timedOut) {
+            return this.#toolError(tool, argv, `${tool} timed out after ${Math.round(call.timeoutMs / 1000)}s`, code, signal, stderr, { timedOut: true });
+        }
+        if (this.#cancelSignal && code !== 0) {
+            return this.#toolError(tool, argv, `${tool} was stopped: the job was cancelled (${this.#cancelSignal})`, code, signal, stderr, { cancelled: true });
+        }
+        const ok = call.opts.okExitCodes ?? [0];
+        if (code === null || !ok.includes(code)) {
+            const how = code === null ? `signal ${signal}` : `exit code ${code}`;
+            return this.#toolError(tool, argv, `${tool} failed with ${how}`, code, signal, stderr);
+        }
+        return undefined;
     }
     #toolError(tool, argv, message, exitCode, signal, stderr, extra = {}) {
         return new action_kit_1.ToolError(this.#secrets.redact(message), {
@@ -1518,19 +1522,9 @@ async function ensureTool(name, version, opts) {
     }
     const { spec, entry } = resolveToolFile(manifest, name, v, platform);
     // 1. PATH, only with the pinned binary's hash
-    if (entry.binarySha256) {
-        for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
-            const candidate = (0, node_path_1.join)(dir, spec.binary);
-            if (!isFile(candidate))
-                continue;
-            const check = await verifySha256(candidate, entry.binarySha256, env);
-            if (check.ok) {
-                log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`);
-                return { name, version: v, path: candidate, source: 'path' };
-            }
-            log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
-        }
-    }
+    const onPath = await fromPath(name, v, spec, entry, env, log);
+    if (onPath)
+        return onPath;
     // 2. tool cache: checked against the pin in this job
     const cacheDir = toolCacheDir(env, name, v, platform);
     if (cacheDir && (0, node_fs_1.existsSync)(`${cacheDir}.complete`)) {
@@ -1539,6 +1533,29 @@ async function ensureTool(name, version, opts) {
             return hit;
     }
     // 3. download, verify, extract, cache
+    return downloadTool({ name, v, platform, spec, entry, cacheDir, opts, env });
+}
+/** The pinned binary on PATH (its SHA-256 is the manifest's), or undefined; only for tools with a binary pin. */
+async function fromPath(name, v, spec, entry, env, log) {
+    if (!entry.binarySha256)
+        return undefined;
+    for (const dir of (env['PATH'] ?? '').split(node_path_1.delimiter).filter(Boolean)) {
+        const candidate = (0, node_path_1.join)(dir, spec.binary);
+        if (!isFile(candidate))
+            continue;
+        const check = await verifySha256(candidate, entry.binarySha256, env);
+        if (check.ok) {
+            log.info(`Using ${name} ${v} found on PATH at ${candidate} (SHA-256 verified${check.stamped ? ' earlier in this job; the file is unchanged since' : ''})`);
+            return { name, version: v, path: candidate, source: 'path' };
+        }
+        log.debug(`Ignoring ${candidate}: not the pinned ${name} ${v} build (sha256 ${check.got})`);
+    }
+    return undefined;
+}
+/** Downloads the pinned file, verifies it (and the binary in it), then caches it or keeps it for this job. */
+async function downloadTool(job) {
+    const { name, v, platform, spec, entry, cacheDir, opts, env } = job;
+    const log = opts.log;
     const base = (opts.baseUrl || env['POLYGLOT_CD_TOOLS_BASE_URL'] || spec.defaultBaseUrl).replace(/\/+$/, '');
     const url = `${base}/${entry.file}`;
     const temp = env['RUNNER_TEMP'] || (await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8161, 23))).tmpdir();
@@ -1568,20 +1585,26 @@ async function ensureTool(name, version, opts) {
             await fsp().rename(staged, keep);
             return { name, version: v, path: (0, node_path_1.join)(keep, spec.binary), source: 'download' };
         }
-        await fsp().rm(cacheDir, { recursive: true, force: true });
-        await fsp().mkdir((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
-        await fsp().rename(staged, cacheDir);
-        await fsp().writeFile(`${cacheDir}.complete`, '');
-        log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
-        if (entry.binarySha256)
-            return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
-        // no pin for the binary itself: this job runs the copy it extracted, never the cache's
-        const path = await extractForJob(name, v, spec, entry, (0, node_path_1.join)(cacheDir, cachedFileName(entry)), opts, env);
-        return { name, version: v, path, source: 'download' };
+        return await installIntoCache(job, staged, base);
     }
     finally {
         await fsp().rm(work, { recursive: true, force: true });
     }
+}
+/** Moves a verified, staged install into the tool cache; the path this job runs. */
+async function installIntoCache(job, staged, base) {
+    const { name, v, spec, entry, opts, env } = job;
+    const cacheDir = job.cacheDir;
+    await fsp().rm(cacheDir, { recursive: true, force: true });
+    await fsp().mkdir((0, node_path_1.join)(cacheDir, '..'), { recursive: true });
+    await fsp().rename(staged, cacheDir);
+    await fsp().writeFile(`${cacheDir}.complete`, '');
+    opts.log.info(`Installed ${name} ${v} from ${base} (SHA-256 verified) into the tool cache`);
+    if (entry.binarySha256)
+        return { name, version: v, path: (0, node_path_1.join)(cacheDir, spec.binary), source: 'download' };
+    // no pin for the binary itself: this job runs the copy it extracted, never the cache's
+    const path = await extractForJob(name, v, spec, entry, (0, node_path_1.join)(cacheDir, cachedFileName(entry)), opts, env);
+    return { name, version: v, path, source: 'download' };
 }
 /** The name the verified download keeps in the tool cache, beside the binary. */
 function cachedFileName(entry) {
@@ -1730,11 +1753,12 @@ async function download(url, dest, opts, name, version, cacheDir) {
 /***/ }),
 
 /***/ 3252:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Trivy = exports.TrivyReportError = exports.TRIVY_DB_SCHEMA_VERSION = exports.TRIVY_SCANNERS = exports.TRIVY_SEVERITIES = void 0;
+const version_range_js_1 = __webpack_require__(9676);
 exports.TRIVY_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 exports.TRIVY_SCANNERS = ['vuln', 'secret', 'misconfig'];
 /** The vulnerability DB schema trivy reads (trivy-db `db.SchemaVersion`, v2 since Trivy 0.23). */
@@ -1790,7 +1814,6 @@ function dbMeta(v) {
         out.downloadedAt = downloaded;
     return out;
 }
-const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 class Trivy {
     path;
     #runner;
@@ -1998,8 +2021,7 @@ class Trivy {
         return /failed to download (?:vulnerability|Java) DB|DB error: failed to download|TOOMANYREQUESTS/i.test(stderr);
     }
     static parseVersion(text) {
-        const m = VERSION_RE.exec(text.trim());
-        return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+        return (0, version_range_js_1.versionParts)(text);
     }
     /**
      * Space-separated comparators (`>=0.50.0 <1`), each `>=`, `>`, `<=`, `<`, `=` or bare (equal); a
@@ -2007,34 +2029,7 @@ class Trivy {
      */
     static versionSatisfies(version, constraint) {
         const v = Trivy.parseVersion(version);
-        if (!v)
-            return false;
-        const have = [v.major, v.minor, v.patch];
-        return constraint
-            .trim()
-            .split(/\s+/)
-            .filter(Boolean)
-            .every((c) => {
-            const m = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
-            if (!m)
-                throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
-            const want = [Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)];
-            let d = 0;
-            for (let i = 0; i < 3 && d === 0; i++)
-                d = have[i] - want[i];
-            switch (m[1]) {
-                case '>=':
-                    return d >= 0;
-                case '>':
-                    return d > 0;
-                case '<=':
-                    return d <= 0;
-                case '<':
-                    return d < 0;
-                default:
-                    return d === 0;
-            }
-        });
+        return (0, version_range_js_1.releaseSatisfies)(v && (0, version_range_js_1.releaseFromParts)(v.major, v.minor, v.patch), constraint);
     }
     async version(cacheDir) {
         const iso = this.#isolation();
@@ -2062,6 +2057,87 @@ class Trivy {
     }
 }
 exports.Trivy = Trivy;
+
+
+/***/ }),
+
+/***/ 9676:
+/***/ (function(__unused_webpack_module, exports, __webpack_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.versionParts = versionParts;
+exports.releaseOf = releaseOf;
+exports.releaseFromParts = releaseFromParts;
+exports.constraintRange = constraintRange;
+exports.releaseSatisfies = releaseSatisfies;
+exports.releaseAtLeast = releaseAtLeast;
+exports.sameMajorAtLeast = sameMajorAtLeast;
+/**
+ * Version checks for the tool wrappers, on the `semver` package. A tool's version is compared by its
+ * release (major.minor.patch): a pre-release or build suffix (`4.0.0-rc.1`, `3.14.0+g1a2b`) is ignored,
+ * as a tool's own `--version` output is what is checked, not a published package range.
+ */
+const semver_1 = __importDefault(__webpack_require__(1132));
+/** A whole version: optional `v`, major.minor.patch, optional pre-release or build suffix. */
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
+/** The numbers of a whole version (`v3.10.1`, `4.0.0-rc.1`); undefined for anything else (`v3.10`, `dev`). */
+function versionParts(version) {
+    const m = VERSION.exec(version.trim());
+    return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+/** `v3.10.1`, `3.10.1-rc.1+build` → `3.10.1`; undefined for anything else. */
+function releaseOf(version) {
+    const v = versionParts(version);
+    return v && (semver_1.default.valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
+}
+/** `major.minor.patch` of numbers, for the tools whose parsers already split the version. */
+function releaseFromParts(major, minor, patch) {
+    return `${major}.${minor}.${patch}`;
+}
+const COMPARATOR = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
+/**
+ * A constraint of space-separated comparators (`>=3.10.0 <5`), each `>=`, `>`, `<=`, `<`, `=` or bare
+ * (equal), as a semver range where a missing minor or patch counts as 0 (`<5` is `<5.0.0`, `3.10` is
+ * `=3.10.0`). Throws `invalid version constraint "…"` for anything else.
+ */
+function constraintRange(constraint) {
+    const comparators = constraint
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((c) => {
+        const m = COMPARATOR.exec(c);
+        if (!m)
+            throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
+        return `${m[1] ?? '='}${Number(m[2])}.${Number(m[3] ?? 0)}.${Number(m[4] ?? 0)}`;
+    });
+    return new semver_1.default.Range(comparators.join(' '));
+}
+/**
+ * Whether a release (`releaseOf`) satisfies every comparator of the constraint (`constraintRange`);
+ * undefined (a version that did not parse) satisfies nothing.
+ */
+function releaseSatisfies(release, constraint) {
+    if (release === undefined)
+        return false;
+    return semver_1.default.satisfies(release, constraintRange(constraint));
+}
+/** Whether the version's release is at least `min` (both read with `semver.coerce`); false when either does not read. */
+function releaseAtLeast(version, min) {
+    const have = semver_1.default.coerce(version);
+    const want = semver_1.default.coerce(min);
+    return have !== null && want !== null && semver_1.default.gte(have, want);
+}
+/** `releaseAtLeast`, within the same major version as `min`. */
+function sameMajorAtLeast(version, min) {
+    const have = semver_1.default.coerce(version);
+    const want = semver_1.default.coerce(min);
+    return have !== null && want !== null && have.major === want.major && semver_1.default.gte(have, want);
+}
 
 
 /***/ }),

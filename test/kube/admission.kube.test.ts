@@ -11,10 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindNamespaceRole } from '@polyglot-cd/kube';
 import { coreV1, kubeConfig, rawApi, serviceAccountKubeconfig, uniqueName, waitFor } from './harness.js';
+
+/** Every document of a YAML stream as plain values; the first syntax error is thrown. */
+function parseAll(text: string): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors[0]) throw doc.errors[0];
+    return doc.toJS() as unknown;
+  });
+}
 
 const rbacDir = fileURLToPath(new URL('../../examples/rbac/', import.meta.url));
 
@@ -33,7 +41,7 @@ function examplePolicies(): Policy[] {
   for (const file of readdirSync(rbacDir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()) {
-    const docs = loadAll(readFileSync(join(rbacDir, file), 'utf8')) as ({
+    const docs = parseAll(readFileSync(join(rbacDir, file), 'utf8')) as ({
       kind?: string;
       metadata: { name: string };
       spec: Record<string, unknown>;

@@ -52,9 +52,10 @@ function tagProblem(tag: string): string | undefined {
   return undefined;
 }
 
-/** Reads and validates every input before any side effect. The password is masked at read. */
-export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
-  const { inputs, env } = ctx;
+type Raw = ActionContext['inputs'];
+
+/** registry/repository without tag or digest; the host lower-cased. */
+function readImage(inputs: Raw): { image: string; host: string } {
   const rawImage = inputs.required('image', {
     hint: 'Give the registry and repository without a tag, e.g. image: ghcr.io/my-org/shop.',
   });
@@ -90,8 +91,14 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
       'the repository must follow the OCI grammar: lower-case letters and digits separated by . _ __ - or /',
     );
   }
+  return { image, host: host.toLowerCase() };
+}
 
-  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+/** What is pushed: an archive (from-archive), or a build of context and file. */
+function readSource(
+  inputs: Raw,
+  workspace: string,
+): Pick<BuildPushInputs, 'fromArchive' | 'push' | 'context' | 'file'> {
   const fromArchiveRaw = inputs.optional('from-archive');
   const push = inputs.bool('push', true);
   let fromArchive = '';
@@ -106,7 +113,6 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     }
     if (!push) inputs.fail('push', 'false', 'from-archive pushes an archive: push must be true');
   }
-
   const contextRaw = inputs.optional('context', '.');
   const context = isAbsolute(contextRaw) ? contextRaw : resolve(workspace, contextRaw);
   const fileRaw = inputs.optional('file');
@@ -123,7 +129,13 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
         inputs.fail('file', '', `no Containerfile or Dockerfile in the context ${context}; set file: to its path`);
     }
   }
+  return { fromArchive, push, context, file };
+}
 
+/** How the image is built and tagged. */
+function readBuild(
+  inputs: Raw,
+): Pick<BuildPushInputs, 'builder' | 'extraTags' | 'latest' | 'labels' | 'buildArgs' | 'target' | 'platforms'> {
   const builder = inputs.oneOf('builder', BUILDERS, 'auto');
   const extraTags = inputs.list('tags');
   for (const t of extraTags) {
@@ -155,7 +167,19 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
       'buildah builds one platform per run here; use builder: docker (buildx) for a multi-platform image',
     );
   }
+  return {
+    builder,
+    extraTags: Object.freeze(extraTags),
+    latest,
+    labels,
+    buildArgs,
+    target,
+    platforms: Object.freeze(platforms),
+  };
+}
 
+/** The login: username and password together, to the image's own registry. The password is masked at read. */
+function readLogin(inputs: Raw, host: string): Pick<BuildPushInputs, 'registry' | 'username' | 'password'> {
   const username = inputs.optional('username');
   const password = inputs.optional('password', '', { secret: true });
   if (username && !password)
@@ -165,14 +189,21 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
   if (registryRaw && !HOSTPORT_RE.test(registryRaw))
     inputs.fail('registry', registryRaw, 'expected a registry host[:port] without scheme or path, e.g. ghcr.io');
   const registry = username ? (registryRaw || host).toLowerCase() : '';
-  if (registry && registry !== host.toLowerCase()) {
+  if (registry && registry !== host) {
     inputs.fail(
       'registry',
       registryRaw,
-      `the login registry must be the image's registry (${host.toLowerCase()}); log in to other registries in an earlier step`,
+      `the login registry must be the image's registry (${host}); log in to other registries in an earlier step`,
     );
   }
+  return { registry, username, password };
+}
 
+/** How the registry is reached: a private CA, insecure hosts, push attempts. */
+function readTransport(
+  inputs: Raw,
+  workspace: string,
+): Pick<BuildPushInputs, 'caFile' | 'insecureRegistries' | 'pushAttempts'> {
   const caFileRaw = inputs.optional('ca-file');
   let caFile = '';
   if (caFileRaw) {
@@ -191,34 +222,36 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     if (!HOSTPORT_RE.test(h))
       inputs.fail('insecure-registries', h, 'expected registry host[:port] entries, e.g. registry.local:5000');
   const pushAttempts = inputs.int('push-attempts', { default: 5, min: 1, max: 10 });
+  return { caFile, insecureRegistries: Object.freeze(insecureRegistries), pushAttempts };
+}
+
+/** SOURCE_DATE_EPOCH (reproducible-builds.org), whole seconds, when set. */
+function sourceDateEpoch(env: ActionContext['env']): number | undefined {
   const epochRaw = (env['SOURCE_DATE_EPOCH'] ?? '').trim();
   if (epochRaw && !/^\d{1,11}$/.test(epochRaw)) {
     throw new InputError(
       `SOURCE_DATE_EPOCH is ${JSON.stringify(epochRaw.slice(0, 40))}: expected whole seconds since 1970 (e.g. the commit time, git log -1 --format=%ct)`,
     );
   }
-  const sourceDateEpoch = epochRaw ? Number(epochRaw) : undefined;
+  return epochRaw ? Number(epochRaw) : undefined;
+}
 
+/** Reads and validates every input before any side effect. The password is masked at read. */
+export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
+  const { inputs, env } = ctx;
+  const { image, host } = readImage(inputs);
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const source = readSource(inputs, workspace);
+  const build = readBuild(inputs);
+  const login = readLogin(inputs, host);
+  const transport = readTransport(inputs, workspace);
   return Object.freeze({
     image,
-    imageRegistry: host.toLowerCase(),
-    context,
-    file,
-    builder,
-    extraTags: Object.freeze(extraTags),
-    latest,
-    labels,
-    buildArgs,
-    target,
-    platforms: Object.freeze(platforms),
-    push,
-    fromArchive,
-    registry,
-    username,
-    password,
-    caFile,
-    insecureRegistries: Object.freeze(insecureRegistries),
-    pushAttempts,
-    sourceDateEpoch,
+    imageRegistry: host,
+    ...source,
+    ...build,
+    ...login,
+    ...transport,
+    sourceDateEpoch: sourceDateEpoch(env),
   });
 }

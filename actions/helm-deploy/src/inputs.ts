@@ -86,9 +86,9 @@ export function kubeconfigCredentials(text: string): string[] {
   return out;
 }
 
-/** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
-export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
-  const { inputs } = ctx;
+type Inputs = ActionContext['inputs'];
+
+function readRelease(inputs: Inputs): string {
   const release = inputs.required('release', { hint: 'Name the Helm release, e.g. release: shop.' });
   if (release.length > 53 || !RELEASE_RE.test(release)) {
     inputs.fail(
@@ -97,38 +97,42 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
       'expected a Helm release name: lower-case letters, digits and -, starting and ending with a letter or digit, at most 53 characters',
     );
   }
+  return release;
+}
 
+/** The namespace to deploy to: pr-<N> for a pull request, else the namespace input. */
+function readNamespace(inputs: Inputs): { namespace: string; pr: number | undefined } {
   const prText = inputs.optional('pr-number');
   const nsText = inputs.optional('namespace');
-  let namespace: string;
-  let pr: number | undefined;
   if (prText !== '' && nsText !== '') {
     inputs.fail('namespace', nsText, 'set either namespace or pr-number, not both (pr-number deploys to pr-<N>)');
   }
   if (prText !== '') {
-    pr = parsePrNumber(prText);
+    const pr = parsePrNumber(prText);
     if (pr === undefined)
       inputs.fail(
         'pr-number',
         prText,
         'expected a pull request number: digits only, 1 to 999999999, no leading zero (^[1-9][0-9]{0,8}$)',
       );
-    namespace = prNamespace(pr as number);
-  } else if (nsText !== '') {
-    if (nsText.length > 63 || !DNS1123_LABEL_RE.test(nsText)) {
-      inputs.fail(
-        'namespace',
-        nsText,
-        'expected a Kubernetes namespace name: lower-case letters, digits and -, at most 63 characters',
-      );
-    }
-    if (isSystemNamespace(nsText))
-      inputs.fail('namespace', nsText, 'default and kube-* namespaces are never deployed to');
-    namespace = nsText;
-  } else {
-    namespace = inputs.fail('namespace', '', 'set namespace (e.g. shop-staging) or pr-number (deploys to pr-<N>)');
+    return { namespace: prNamespace(pr as number), pr };
   }
+  if (nsText === '')
+    return inputs.fail('namespace', '', 'set namespace (e.g. shop-staging) or pr-number (deploys to pr-<N>)');
+  if (nsText.length > 63 || !DNS1123_LABEL_RE.test(nsText)) {
+    inputs.fail(
+      'namespace',
+      nsText,
+      'expected a Kubernetes namespace name: lower-case letters, digits and -, at most 63 characters',
+    );
+  }
+  if (isSystemNamespace(nsText))
+    inputs.fail('namespace', nsText, 'default and kube-* namespaces are never deployed to');
+  return { namespace: nsText, pr: undefined };
+}
 
+/** pr-<N>.<domain> for a pull request with a domain, else ''. */
+function readIngressHost(inputs: Inputs, namespace: string, pr: number | undefined): string {
   const domain = inputs.optional('domain').toLowerCase();
   if (domain !== '' && (domain.startsWith('*.') || !HOST_PATTERN_RE.test(domain))) {
     inputs.fail(
@@ -141,7 +145,13 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     inputs.fail('domain', domain, 'domain is only used with pr-number (the host becomes pr-<N>.<domain>)');
   const ingressHost = pr !== undefined && domain !== '' ? prHost(namespace, domain) : '';
   if (ingressHost.length > 253) inputs.fail('domain', domain, 'pr-<N>.<domain> must be at most 253 characters');
+  return ingressHost;
+}
 
+/** The chart, its version, the values files and the values input (still YAML text). */
+function readChart(
+  inputs: Inputs,
+): Pick<DeployInputs, 'chart' | 'chartVersion' | 'valuesFiles' | 'valuesYaml'> & { valuesFiles: string[] } {
   const chart = inputs.optional('chart');
   if (chart.startsWith('-') || /[\0\r\n]/.test(chart)) {
     inputs.fail('chart', chart, 'expected a chart path, repo/chart or oci:// reference (it may not start with -)');
@@ -151,18 +161,23 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     inputs.fail('chart-version', chartVersion, 'expected a chart version or SemVer constraint such as 1.4.2 or ^1.4');
   }
   if (chartVersion.startsWith('-')) inputs.fail('chart-version', chartVersion, 'a version may not start with -');
-
   const valuesFiles = inputs.list('values-files');
   for (const f of valuesFiles) {
     if (f.startsWith('-') || /[\0]/.test(f))
       inputs.fail('values-files', f, 'expected file paths (one per line); a path may not start with -');
   }
-  const valuesYaml = inputs.optional('values');
+  return { chart, chartVersion, valuesFiles, valuesYaml: inputs.optional('values') };
+}
 
-  const imagesText = inputs.optional('images');
-  const images = parseImages(imagesText);
-  if (!Array.isArray(images)) inputs.fail('images', images.value, images.reason);
+function readImages(inputs: Inputs): ImageRef[] {
+  const images = parseImages(inputs.optional('images'));
+  if (!Array.isArray(images)) return inputs.fail('images', images.value, images.reason);
+  return images;
+}
 
+/** Cluster access: the kubeconfig input, in-cluster, or keyless; and the deploy order policy. */
+function readAccess(ctx: ActionContext): Pick<DeployInputs, 'kubeconfig' | 'inCluster' | 'githubOidc' | 'ordering'> {
+  const { inputs } = ctx;
   const inCluster = inputs.bool('in-cluster', false);
   // Not masked as a whole: the runner masks line by line, which would blank every `apiVersion: v1` in
   // the logs. Its credential values are masked right here, and again exactly once it is parsed.
@@ -180,16 +195,18 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
       "required: pass the kubeconfig content from an environment secret (kubeconfig: ${{ secrets.KUBECONFIG }}), set cluster-oidc-audience and cluster-server for keyless access with the job's GitHub OIDC token, or set in-cluster: true on a self-hosted runner pod; ~/.kube/config is never used",
     );
   }
+  return { kubeconfig, inCluster, githubOidc, ordering };
+}
 
+/** The pinned helm version, and the mirror it is downloaded from. */
+function readHelm(inputs: Inputs): Pick<DeployInputs, 'helmVersion' | 'toolsBaseUrl'> {
+  const pinned = Object.keys(manifest.tools['helm']?.versions ?? {});
   const helmVersion = inputs.matching(
     'helm-version',
     /^v?\d+\.\d+\.\d+$/,
-    `expected an exact pinned version (${Object.keys(manifest.tools['helm']?.versions ?? {}).join(', ')})`,
-    {
-      default: manifest.tools['helm']?.defaultVersion ?? '',
-    },
+    `expected an exact pinned version (${pinned.join(', ')})`,
+    { default: manifest.tools['helm']?.defaultVersion ?? '' },
   );
-  const pinned = Object.keys(manifest.tools['helm']?.versions ?? {});
   if (!pinned.includes(helmVersion.replace(/^v/, ''))) {
     inputs.fail(
       'helm-version',
@@ -200,7 +217,14 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   const toolsBaseUrl = inputs.optional('tools-base-url');
   if (toolsBaseUrl !== '' && !/^https?:\/\/[^\s]+$/.test(toolsBaseUrl))
     inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s):// URL of a mirror of https://get.helm.sh');
+  return { helmVersion: helmVersion.replace(/^v/, ''), toolsBaseUrl };
+}
 
+/** canary-weight and canary-component, checked against the images. */
+function readCanary(
+  inputs: Inputs,
+  images: readonly ImageRef[],
+): Pick<DeployInputs, 'canaryComponent' | 'canaryWeight'> {
   const canaryWeight = inputs.int('canary-weight', { default: 0, min: 0, max: 100 });
   const canaryComponent = inputs.optional('canary-component');
   if (canaryComponent !== '' && !COMPONENT_RE.test(canaryComponent)) {
@@ -210,32 +234,46 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
       'expected a component name of charts/app (a DNS label of at most 23 characters, e.g. backend)',
     );
   }
-  if (canaryWeight > 0) {
-    if (canaryComponent === '')
-      inputs.fail(
-        'canary-component',
-        '',
-        `required with canary-weight ${canaryWeight}: name the component whose new image runs as the canary`,
-      );
-    if (!(images as ImageRef[]).some((i) => i.component === canaryComponent)) {
+  if (canaryWeight === 0) {
+    if (canaryComponent !== '')
       inputs.fail(
         'canary-component',
         canaryComponent,
-        `must be one of the components in images (${(images as ImageRef[]).map((i) => i.component).join(', ') || 'images is empty'}): the canary runs that component's new digest`,
+        'is only used with canary-weight 1-100 (percent of its requests sent to the canary)',
       );
-    }
-  } else if (canaryComponent !== '') {
+    return { canaryComponent, canaryWeight };
+  }
+  if (canaryComponent === '')
+    inputs.fail(
+      'canary-component',
+      '',
+      `required with canary-weight ${canaryWeight}: name the component whose new image runs as the canary`,
+    );
+  if (!images.some((i) => i.component === canaryComponent)) {
     inputs.fail(
       'canary-component',
       canaryComponent,
-      'is only used with canary-weight 1-100 (percent of its requests sent to the canary)',
+      `must be one of the components in images (${images.map((i) => i.component).join(', ') || 'images is empty'}): the canary runs that component's new digest`,
     );
   }
+  return { canaryComponent, canaryWeight };
+}
 
+/** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
+export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
+  const { inputs } = ctx;
+  const release = readRelease(inputs);
+  const { namespace, pr } = readNamespace(inputs);
+  const ingressHost = readIngressHost(inputs, namespace, pr);
+  const chart = readChart(inputs);
+  const images = readImages(inputs);
+  const access = readAccess(ctx);
+  const helm = readHelm(inputs);
+  const canary = readCanary(inputs, images);
   return Object.freeze({
     release,
-    chart,
-    chartVersion,
+    ...chart,
+    valuesFiles: Object.freeze(chart.valuesFiles),
     namespace,
     pr,
     ingressHost,
@@ -248,32 +286,25 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     ),
     namespaceTtlMs: inputs.duration('namespace-ttl', { default: '168h', min: '1h', max: '8760h' }),
     terminatingTimeoutMs: inputs.duration('terminating-timeout', { default: '2m', min: '0s', max: '30m' }),
-    valuesFiles: Object.freeze(valuesFiles),
-    valuesYaml,
-    images: Object.freeze(images as ImageRef[]),
-    kubeconfig,
-    inCluster,
-    githubOidc,
-    ordering,
-    orderRun: ordering === 'run-number' ? orderRun(ctx) : undefined,
+    images: Object.freeze(images),
+    ...access,
+    orderRun: access.ordering === 'run-number' ? orderRun(ctx) : undefined,
     allowExecAuth: inputs.bool('allow-exec-auth', false),
-    helmVersion: helmVersion.replace(/^v/, ''),
-    toolsBaseUrl,
+    ...helm,
     timeoutMs: inputs.duration('timeout', { default: '5m', min: '10s', max: '2h' }),
     historyMax: inputs.int('history-max', { default: 10, min: 0, max: 1000 }),
     rollbackOnFailure: inputs.bool('rollback-on-failure', true),
     stuckAfterMs: inputs.duration('stuck-after', { default: '15m', min: '0s', max: '24h' }),
     dryRun: inputs.bool('dry-run', false),
     logLines: inputs.int('log-lines', { default: 20, min: 0, max: 500 }),
-    canaryComponent,
-    canaryWeight,
+    ...canary,
     verify: signatureVerification(inputs),
   });
 }
 
 const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
-function signatureVerification(inputs: ActionContext['inputs']): SignatureVerification | undefined {
+function signatureVerification(inputs: Inputs): SignatureVerification | undefined {
   const on = inputs.bool('verify-signatures', false);
   const publicKey = inputs.optional('verify-key');
   const certificateIdentity = inputs.optional('certificate-identity');

@@ -1,5 +1,6 @@
 // The post step (runs even when the main step failed): removes the kubeconfig the main step wrote.
-import { runAction } from '@polyglot-cd/action-kit';
-import { cleanupKubeconfig } from '@polyglot-cd/kube';
+import { kubeconfigPostStep } from '@polyglot-cd/kube/kubeconfig-file';
 
-void runAction('helm-deploy (post)', async (ctx) => cleanupKubeconfig(ctx.runner, ctx.log));
+export const post = kubeconfigPostStep('helm-deploy');
+
+void post.start();

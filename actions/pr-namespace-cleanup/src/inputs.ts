@@ -33,31 +33,35 @@ export interface CleanupInputs {
   repositoryId: string;
 }
 
-/** Reads and validates every input (and the runner variables they depend on) before any side effect. */
-export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
-  const { inputs, env } = ctx;
-  inputs.required('mode', { hint: 'Use mode: pr (on pull_request closed) or mode: gc (on a schedule).' });
-  const mode = inputs.oneOf('mode', MODES, 'pr');
+type Reader = ActionContext['inputs'];
 
+/** pr-number: required in mode pr, refused in mode gc. */
+function readPr(inputs: Reader, mode: Mode): number | undefined {
   const rawPr = inputs.optional('pr-number');
-  let pr: number | undefined;
   if (mode === 'pr') {
     if (rawPr === '') {
       inputs.required('pr-number', {
         hint: 'In mode pr, pass the closed PR, e.g. pr-number: ${{ github.event.pull_request.number }}.',
       });
     }
-    pr =
+    return (
       parsePrNumber(rawPr) ??
       inputs.fail(
         'pr-number',
         rawPr,
         'expected a PR number: digits only, 1 to 999999999, no sign, spaces or leading zero',
-      );
-  } else if (rawPr !== '') {
-    inputs.fail('pr-number', rawPr, 'pr-number is only used in mode pr; mode gc finds the namespaces by their labels');
+      )
+    );
   }
+  if (rawPr !== '')
+    inputs.fail('pr-number', rawPr, 'pr-number is only used in mode pr; mode gc finds the namespaces by their labels');
+  return undefined;
+}
 
+/** One way to reach the cluster: kubeconfig, in-cluster, or keyless with the job's OIDC token. */
+function readAccess(
+  inputs: Reader,
+): Pick<CleanupInputs, 'kubeconfig' | 'inCluster' | 'githubOidc' | 'allowExecAuth' | 'context'> {
   const kubeconfig = inputs.optional('kubeconfig');
   const inCluster = inputs.bool('in-cluster', false);
   if (kubeconfig !== '' && inCluster) {
@@ -75,31 +79,26 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     /^[A-Za-z0-9][A-Za-z0-9_.@:/-]{0,252}$/,
     'expected a kubeconfig context name',
   );
+  return { kubeconfig, inCluster, githubOidc, allowExecAuth, context };
+}
 
+function readPolicy(inputs: Reader, mode: Mode): { protectedNames: string[]; maxAgeMs: number } {
   const protectedNames = inputs.list('protected');
   for (const entry of protectedNames) {
     const problem = protectedEntryProblem(entry);
     if (problem) inputs.fail('protected', entry, problem);
   }
-
   const rawMaxAge = inputs.optional('max-age');
   let maxAgeMs = 0;
   if (rawMaxAge !== '') {
     if (mode !== 'gc') inputs.fail('max-age', rawMaxAge, 'max-age is only used in mode gc');
     maxAgeMs = inputs.duration('max-age', { default: '0s', min: '1h', max: '8760h' });
   }
-  const waitTimeoutMs = inputs.duration('wait-timeout', { default: '5m', min: '0s', max: '1h' });
-  const dryRun = inputs.bool('dry-run', false);
-  const concurrency = inputs.int('concurrency', { default: 8, min: 1, max: 32 });
-  const pageSize = inputs.int('page-size', { default: 500, min: 1, max: 5000 });
-  const uninstallReleases = inputs.bool('uninstall-releases', true);
-  const helmVersion = inputs.matching(
-    'helm-version',
-    /^v?\d+\.\d+\.\d+$/,
-    'expected an exact helm version such as 3.10.1 or 4.2.4',
-  );
+  return { protectedNames, maxAgeMs };
+}
 
-  // gc asks GitHub which PRs are closed; pr mode needs no token
+/** gc asks GitHub which PRs are closed; pr mode needs no token. */
+function readGithubToken(inputs: Reader, mode: Mode): string {
   const githubToken = inputs.optional('github-token', '', { secret: true });
   if (mode === 'gc' && githubToken === '') {
     inputs.required('github-token', {
@@ -107,7 +106,11 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
       hint: 'Mode gc checks PR states through the GitHub API: github-token: ${{ github.token }} (pull-requests: read).',
     });
   }
+  return githubToken;
+}
 
+/** The runner variables the run depends on: the repository, its id (ownership proof), the API URL. */
+function readRunner(env: ActionContext['env']): Pick<CleanupInputs, 'githubApiUrl' | 'repository' | 'repositoryId'> {
   const gh = githubContext(env);
   const [owner, repo, extra] = gh.repository.split('/');
   if (!owner || !repo || extra !== undefined) {
@@ -123,17 +126,35 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
   }
   const apiUrl = parseHttpUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
   if (!apiUrl) throw new InputError(`GITHUB_API_URL is not an http(s) URL: ${JSON.stringify(env['GITHUB_API_URL'])}`);
+  return { githubApiUrl: apiUrl, repository: { owner, repo, full: gh.repository }, repositoryId: gh.repositoryId };
+}
 
+/** Reads and validates every input (and the runner variables they depend on) before any side effect. */
+export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
+  const { inputs, env } = ctx;
+  inputs.required('mode', { hint: 'Use mode: pr (on pull_request closed) or mode: gc (on a schedule).' });
+  const mode = inputs.oneOf('mode', MODES, 'pr');
+  const pr = readPr(inputs, mode);
+  const access = readAccess(inputs);
+  const policy = readPolicy(inputs, mode);
+  const waitTimeoutMs = inputs.duration('wait-timeout', { default: '5m', min: '0s', max: '1h' });
+  const dryRun = inputs.bool('dry-run', false);
+  const concurrency = inputs.int('concurrency', { default: 8, min: 1, max: 32 });
+  const pageSize = inputs.int('page-size', { default: 500, min: 1, max: 5000 });
+  const uninstallReleases = inputs.bool('uninstall-releases', true);
+  const helmVersion = inputs.matching(
+    'helm-version',
+    /^v?\d+\.\d+\.\d+$/,
+    'expected an exact helm version such as 3.10.1 or 4.2.4',
+  );
+  const githubToken = readGithubToken(inputs, mode);
+  const runner = readRunner(env);
   return Object.freeze({
     mode,
     pr,
-    kubeconfig,
-    inCluster,
-    githubOidc,
-    allowExecAuth,
-    context,
-    protectedNames: Object.freeze(protectedNames),
-    maxAgeMs,
+    ...access,
+    protectedNames: Object.freeze(policy.protectedNames),
+    maxAgeMs: policy.maxAgeMs,
     waitTimeoutMs,
     dryRun,
     concurrency,
@@ -146,8 +167,6 @@ export function getInputs(ctx: ActionContext): Readonly<CleanupInputs> {
     ),
     helmVersion: helmVersion.replace(/^v/, ''),
     githubToken,
-    githubApiUrl: apiUrl,
-    repository: { owner, repo, full: gh.repository },
-    repositoryId: gh.repositoryId,
+    ...runner,
   });
 }

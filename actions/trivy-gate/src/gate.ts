@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { GateError, InputError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
+import {
+  checkYamlExpansion,
+  GateError,
+  InfraError,
+  InputError,
+  MAX_YAML_NODES,
+  ToolError,
+  type ActionContext,
+  type Logger,
+} from '@polyglot-cd/action-kit';
 import { CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { ensureTool } from '@polyglot-cd/tools/tool-installer';
@@ -15,20 +24,57 @@ import {
   type TrivyScanOptions,
   type TrivyVersionInfo,
 } from '@polyglot-cd/tools/trivy';
-import { countBySeverity, extractFindings, failing, sortFindings, summaryLine } from './findings.js';
 import {
-  appliesToSomething,
-  applyIgnores,
-  IgnoreFileError,
-  parseTrivyignore,
-  rulesFromYaml,
-  type IgnoreRule,
-} from './ignore.js';
+  analyse,
+  dbCheck,
+  digestCheck,
+  expiryProblem,
+  gateFailureMessage,
+  isNetworkFailure,
+  summaryModel,
+  versionProblem,
+  type Analysis,
+} from './decision.js';
+import { IgnoreFileError, parseTrivyignore, rulesFromYaml, type IgnoreOutcome, type IgnoreRule } from './ignore.js';
 import type { GateInputs } from './inputs.js';
-import { renderSummary, renderUndecided } from './render.js';
-import { toSarif } from './sarif.js';
+import type { GateReport } from './summary.js';
 
 import type { Deps } from './main.js';
+
+/**
+ * How ignore YAML is parsed: the YAML 1.2 core schema (dates stay text, so an impossible date such as
+ * 2025-13-01 is an error instead of a silent roll-over), the parser's own alias guard bounded like
+ * `checkYamlExpansion`, warnings not printed.
+ */
+const IGNORE_YAML_OPTIONS = {
+  version: '1.2',
+  schema: 'core',
+  maxAliasCount: MAX_YAML_NODES,
+  logLevel: 'error',
+} as const;
+
+/** Parses one .trivyignore.yaml; what does not parse is an IgnoreFileError naming the line. */
+async function parseIgnoreYaml(text: string, label: string): Promise<unknown> {
+  const { parse, YAMLError } = await import('yaml');
+  let doc: unknown;
+  try {
+    doc = parse(text, IGNORE_YAML_OPTIONS);
+  } catch (err) {
+    if (!(err instanceof YAMLError) && /alias count/i.test((err as Error).message)) {
+      // the parser's alias guard (maxAliasCount), worded as checkYamlExpansion words it
+      throw new IgnoreFileError(
+        `${label} expands to more than ${MAX_YAML_NODES} YAML values through its aliases (*name): refused (an alias bomb)`,
+      );
+    }
+    const line = err instanceof YAMLError ? err.linePos?.[0]?.line : undefined;
+    const message = ((err as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new IgnoreFileError(
+      `${label} is not valid YAML${typeof line === 'number' ? ` (line ${line})` : ''}: ${message}`,
+    );
+  }
+  checkYamlExpansion('ignore-file', doc);
+  return doc;
+}
 
 /** Loads every ignore file; a file that does not parse is the user's to fix (an InputError). */
 export async function loadIgnoreRules(files: readonly string[], workspace: string): Promise<IgnoreRule[]> {
@@ -37,20 +83,8 @@ export async function loadIgnoreRules(files: readonly string[], workspace: strin
     const label = file.startsWith(workspace + '/') ? file.slice(workspace.length + 1) : file;
     const text = readFileSync(file, 'utf8');
     try {
-      if (/\.ya?ml$/i.test(file)) {
-        const { load, CORE_SCHEMA } = await import('js-yaml');
-        let doc: unknown;
-        try {
-          // the YAML 1.2 core schema keeps dates as text, so an impossible date (2025-13-01) is an
-          // error here instead of js-yaml's silent roll-over to another day
-          doc = load(text, { filename: label, schema: CORE_SCHEMA });
-        } catch (err) {
-          throw new IgnoreFileError(`${label} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-        }
-        rules.push(...rulesFromYaml(doc, label));
-      } else {
-        rules.push(...parseTrivyignore(text, label));
-      }
+      if (/\.ya?ml$/i.test(file)) rules.push(...rulesFromYaml(await parseIgnoreYaml(text, label), label));
+      else rules.push(...parseTrivyignore(text, label));
     } catch (err) {
       if (err instanceof IgnoreFileError) throw new InputError(`Input "ignore-file": ${err.message}`, 'ignore-file');
       throw err;
@@ -59,289 +93,271 @@ export async function loadIgnoreRules(files: readonly string[], workspace: strin
   return rules;
 }
 
-/** The scan could not produce a decision: outputs and summary say so, then a ToolError. */
-class Undecided extends Error {
-  readonly details: ConstructorParameters<typeof ToolError>[1];
-  constructor(message: string, details: ConstructorParameters<typeof ToolError>[1]) {
-    super(message);
-    this.details = details;
-  }
-}
-
 const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
 
-/** Everything after input validation: loaded lazily by main, so a bad input costs no more than the inputs. */
-export async function runGate(ctx: ActionContext, inputs: GateInputs, deps: Deps = {}): Promise<void> {
-  const { log, outputs, summary, env } = ctx;
+interface Work {
+  dir: string;
+  reportPath: string;
+  emptyIgnore: string;
+  sarifPath: string;
+}
+
+interface Installed {
+  trivy: Trivy;
+  runner: CommandRunner;
+  /** where the binary is and where it came from, for messages */
+  path: string;
+  source: string;
+}
+
+/**
+ * The gate's phases, in order: checks before anything runs, install, one scan, the report analysed,
+ * the binary's version, the report's digest and the DB's age checked, SARIF written, the decision.
+ * Fills in `report`; the kit turns it into outputs and a summary.
+ */
+export async function runGate(
+  ctx: ActionContext,
+  inputs: Readonly<GateInputs>,
+  report: GateReport,
+  deps: Deps = {},
+): Promise<void> {
   const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-  const target = inputs.image || inputs.input;
-
-  // the version must be pinned (with its SHA-256) and not refused: checked before anything happens
-  const pinned = manifest.tools['trivy'];
-  if (inputs.version !== '' && pinned) {
-    const refusal = pinned.refused?.[inputs.version];
-    if (refusal)
-      throw new InputError(
-        `Input "version" has an invalid value "${inputs.version}": trivy ${inputs.version} is refused: ${refusal}`,
-        'version',
-      );
-    if (!pinned.versions[inputs.version]) {
-      throw new InputError(
-        `Input "version" has an invalid value "${inputs.version}": not pinned in the tool manifest with its SHA-256 (pinned: ${Object.keys(pinned.versions).join(', ')})`,
-        'version',
-      );
-    }
-  }
-
-  const rules = await loadIgnoreRules(inputs.ignoreFiles, workspace);
-  if (inputs.ignoreFiles.length > 0)
-    log.info(
-      `Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`,
-    );
-  const noExpiry = rules.filter((r) => r.expiresAt === undefined && appliesToSomething(r));
-  if (inputs.requireExpiry && noExpiry.length > 0) {
-    throw new InputError(
-      `Input "require-expiry" is true, and ${noExpiry.length} ignore entr${noExpiry.length === 1 ? 'y has' : 'ies have'} no expiry: ${noExpiry
-        .map((r) => `${r.id} (${r.where})`)
-        .join(', ')}. Add expired_at: YYYY-MM-DD (.trivyignore.yaml) or exp:YYYY-MM-DD (.trivyignore) to each.`,
-      'require-expiry',
-    );
-  }
-
-  const work = join(env['RUNNER_TEMP'] || tmpdir(), `trivy-gate-${randomUUID().slice(0, 8)}`);
-  mkdirSync(work, { recursive: true, mode: 0o700 });
-  const reportPath = join(work, 'report.json');
-  const emptyIgnore = join(work, 'none.trivyignore');
-  writeFileSync(emptyIgnore, '', { mode: 0o600 });
-  const sarifPath = inputs.sarifFile || join(work, 'trivy.sarif');
-
-  const undecided = (reason: string, extra: [string, string][] = []): void => {
-    outputs.set('passed', false);
-    outputs.set('summary', `not decided — ${reason}`);
-    outputs.set('report', existsSync(reportPath) ? reportPath : '');
-    summary.raw(renderUndecided(target, reason, extra));
-  };
-
+  report.target = inputs.image || inputs.input;
+  report.stage = 'checks';
+  let work: Work | undefined;
   try {
-    const version = inputs.version || (manifest.tools['trivy']?.defaultVersion as string);
-    const tool = await log.group(`Install trivy ${version}`, () =>
-      ensureTool('trivy', version, {
-        log,
-        secrets: ctx.secrets,
-        env,
-        ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
-      }),
-    );
-    const runner = new CommandRunner({ log, secrets: ctx.secrets, env });
-    // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
-    // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
-    const runDir = join(work, 'run');
-    mkdirSync(runDir, { mode: 0o700 });
-    const trivy = new Trivy(tool.path, runner, {}, runDir);
-    const cacheDir = inputs.cacheDir || undefined;
-    const scanTarget = inputs.image
-      ? { image: inputs.image }
-      : { input: await ociLayoutOf(inputs.input, work, runner) };
-
-    const scanOptions: TrivyScanOptions = {
-      target: scanTarget,
-      output: reportPath,
-      scanners: inputs.scanners,
-      timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
-      ignoreUnfixed: inputs.ignoreUnfixed,
-      ignoreFile: emptyIgnore,
-      dbRepositories: inputs.dbRepositories,
-      skipDbUpdate: inputs.skipDbUpdate,
-      ...(cacheDir ? { cacheDir } : {}),
-    };
-
-    // `trivy version` runs beside the scan: the binary's version (a binary named by POLYGLOT_CD_TRIVY_BIN
-    // is not hash-checked, so a refused, compromised version is caught by it and its report is not
-    // used; installs through the manifest are SHA-256-verified and never run a refused version), and
-    // the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule says it is
-    // due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked is the
-    // one the report came from.
-    let beside: Promise<TrivyVersionInfo> | undefined;
-    await log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
-      scanWithRetries(trivy, scanOptions, inputs, {
-        log,
-        sleep,
-        // started once the scan runs (starting a process blocks this thread: the scan goes first)
-        started: () => {
-          beside ??= trivy.version(cacheDir);
-          beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
-        },
-      }),
-    );
-    const before = await (beside as Promise<TrivyVersionInfo>);
-    const versionInfo =
-      inputs.scanners.includes('vuln') && Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
-        ? trivy.version(cacheDir)
-        : Promise.resolve(before);
-    versionInfo.catch(() => undefined); // awaited below; not unhandled if the report fails first
-
-    // While a second `trivy version` runs, the report is read, parsed and analysed; nothing of it is
-    // used (no output, no file) until the version and the DB are checked.
-    const report = readReport(scanOptions);
-    const extracted = extractFindings(report, { scanners: inputs.scanners, ignoreUnfixed: inputs.ignoreUnfixed });
-    const outcome = applyIgnores(extracted.findings, rules, now());
-    const kept = sortFindings(outcome.kept);
-    const counts = countBySeverity(kept);
-    const failed = failing(kept, inputs.failOn);
-    const passed = failed.length === 0;
-    const line = summaryLine(counts, passed, inputs.failOn);
-    const sarif = toSarif(kept, outcome.suppressed, {
-      trivyVersion: '',
-      artifactName: report.artifactName || target,
-      severities: inputs.severities,
-    });
-
+    checkVersionInput(inputs);
+    const rules = await loadRules(ctx, inputs);
+    work = workDir(ctx.env, inputs);
+    report.stage = 'scan';
+    const tool = await install(ctx, inputs, work);
+    const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
+    const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
+    // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
+    // (no output, no file) until the version and the DB are checked
+    const doc = readReport(report, scanOptions);
+    const analysis = analyse(doc, rules, inputs, now());
     const info = await versionInfo;
-    const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
-    if (refusal)
-      throw new InputError(
-        `${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`,
-      );
-    log.info(`trivy ${info.version} (${tool.source})`);
-
-    // the report must be about the image we were asked to scan
-    if (inputs.image) {
-      const digest = inputs.image.slice(inputs.image.indexOf('@') + 1);
-      if (report.repoDigests.length === 0) {
-        log.warning(
-          `The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${inputs.image}`,
-        );
-      } else if (!report.repoDigests.some((d) => d.endsWith(`@${digest}`))) {
-        throw new Undecided(`the report is for ${report.repoDigests.join(', ')}, not ${inputs.image}`, {
-          tool: 'trivy',
-          argv: [],
-          exitCode: 0,
-          stderrTail: '',
-        });
-      }
-    }
-
-    // the vulnerability DB must be fresh enough to trust a clean result
-    let dbUpdatedAt: Date | undefined;
-    let dbAgeHours: number | undefined;
-    if (inputs.scanners.includes('vuln')) {
-      dbUpdatedAt = info.vulnerabilityDb?.updatedAt;
-      if (dbUpdatedAt) dbAgeHours = (now().getTime() - dbUpdatedAt.getTime()) / 3_600_000;
-      if (inputs.maxDbAgeMs > 0) {
-        if (!dbUpdatedAt) {
-          throw new Undecided(
-            `trivy version --format json reports no vulnerability DB${cacheDir ? ` in ${cacheDir}` : ''}, so its age cannot be checked`,
-            {
-              tool: 'trivy',
-              argv: Trivy.versionArgs(cacheDir),
-              exitCode: 0,
-              stderrTail: '',
-            },
-          );
-        }
-        const maxH = inputs.maxDbAgeMs / 3_600_000;
-        if ((dbAgeHours as number) > maxH) {
-          throw new Undecided(
-            `the vulnerability DB was updated ${dbUpdatedAt.toISOString()}, ${(dbAgeHours as number).toFixed(1)} h ago: older than max-db-age (${maxH} h). A stale DB misses recent vulnerabilities; update it (drop skip-db-update, or refresh the mirror)`,
-            { tool: 'trivy', argv: Trivy.versionArgs(cacheDir), exitCode: 0, stderrTail: '' },
-          );
-        }
-      }
-    }
-
-    if (extracted.unknownSeverities.length > 0) {
-      log.warning(`Unknown severities in the report, counted as UNKNOWN: ${extracted.unknownSeverities.join(', ')}`);
-    }
-    sarif.runs[0].tool.driver.version = info.version;
-    mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, JSON.stringify(sarif) + '\n');
-
-    outputs.set('passed', passed);
-    outputs.set('critical', counts.CRITICAL);
-    outputs.set('high', counts.HIGH);
-    outputs.set('medium', counts.MEDIUM);
-    outputs.set('low', counts.LOW);
-    outputs.set('unknown', counts.UNKNOWN);
-    outputs.set('total', counts.total);
-    outputs.set('report', reportPath);
-    outputs.set('sarif', sarifPath);
-    outputs.set('summary', line);
-
-    for (const e of outcome.expired) {
-      log.warning(
-        `Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`,
-      );
-    }
-    for (const r of outcome.noExpiry)
-      log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
-
-    summary.raw(
-      renderSummary({
-        target,
-        passed,
-        failOn: inputs.failOn,
-        line,
-        counts,
-        findings: kept,
-        failingCount: failed.length,
-        severities: inputs.severities,
-        scanners: inputs.scanners,
-        suppressed: outcome.suppressed,
-        expired: outcome.expired,
-        noExpiry: outcome.noExpiry,
-        ignoreFile: inputs.ignoreFiles.map((f) => basename(f)).join(', '),
-        requireExpiry: inputs.requireExpiry,
-        ignoreUnfixed: inputs.ignoreUnfixed,
-        unfixedDropped: extracted.unfixedDropped,
-        trivyVersion: info.version,
-        ...(dbUpdatedAt ? { dbUpdatedAt } : {}),
-        ...(dbAgeHours !== undefined ? { dbAgeHours } : {}),
-        reportPath,
-        sarifPath,
-      }),
-    );
-
-    log.info(line);
-    if (!passed) {
-      const top = failed
-        .slice(0, 5)
-        .map(
-          (f) =>
-            `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`,
-        );
-      throw new GateError(
-        `Trivy gate failed: ${line}. ${failed.length} finding(s) at or above ${inputs.failOn}, e.g. ${top.join('; ')}${failed.length > 5 ? '; …' : ''}`,
-      );
-    }
+    checkBinaryVersion(ctx.log, tool, info);
+    checkDigest(ctx.log, report, inputs.image, doc);
+    const db = dbCheck(info, inputs, now());
+    if (db.problem) throw dbProblem(report, db.problem, inputs.cacheDir);
+    writeSarif(ctx.log, analysis, info.version, work.sarifPath);
+    report.decided = summaryModel(analysis, inputs, {
+      target: report.target,
+      trivyVersion: info.version,
+      db,
+      reportPath: work.reportPath,
+      sarifPath: work.sarifPath,
+      ignoreFile: inputs.ignoreFiles.map((f) => basename(f)).join(', '),
+    });
+    warnAboutIgnores(ctx.log, analysis.outcome);
+    ctx.log.info(analysis.line);
+    if (!analysis.passed) throw new GateError(gateFailureMessage(analysis, inputs.failOn));
   } catch (err) {
-    if (err instanceof Undecided) {
-      undecided(err.message);
-      throw new ToolError(
-        `Trivy gate not decided: ${err.message}. This is an infrastructure failure, not a pass.`,
-        err.details,
-      );
-    }
-    if (err instanceof InputError) undecided(err.message);
-    if (err instanceof ToolError && err.details.tool === 'trivy') {
-      const reason = Trivy.failureReason(err.details.stderrTail) || err.message;
-      undecided(reason);
+    if (!report.decided) {
+      report.reason ||= reasonOf(err);
+      if (work && existsSync(work.reportPath)) report.reportPath = work.reportPath;
     }
     throw err;
   }
 }
 
+/** The version must be pinned (with its SHA-256) and not refused: checked before anything happens. */
+function checkVersionInput(inputs: Readonly<GateInputs>): void {
+  const problem = versionProblem(inputs.version, manifest.tools['trivy']);
+  if (problem) throw new InputError(`Input "version" has an invalid value "${inputs.version}": ${problem}`, 'version');
+}
+
+async function loadRules(ctx: ActionContext, inputs: Readonly<GateInputs>): Promise<IgnoreRule[]> {
+  const rules = await loadIgnoreRules(inputs.ignoreFiles, ctx.env['GITHUB_WORKSPACE'] || process.cwd());
+  if (inputs.ignoreFiles.length > 0)
+    ctx.log.info(
+      `Ignore rules: ${rules.length} entr${rules.length === 1 ? 'y' : 'ies'} from ${inputs.ignoreFiles.map((f) => basename(f)).join(', ')}`,
+    );
+  const problem = inputs.requireExpiry ? expiryProblem(rules) : undefined;
+  if (problem) throw new InputError(problem, 'require-expiry');
+  return rules;
+}
+
+function workDir(env: ActionContext['env'], inputs: Readonly<GateInputs>): Work {
+  const dir = join(env['RUNNER_TEMP'] || tmpdir(), `trivy-gate-${randomUUID().slice(0, 8)}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const emptyIgnore = join(dir, 'none.trivyignore');
+  writeFileSync(emptyIgnore, '', { mode: 0o600 });
+  return {
+    dir,
+    reportPath: join(dir, 'report.json'),
+    emptyIgnore,
+    sarifPath: inputs.sarifFile || join(dir, 'trivy.sarif'),
+  };
+}
+
+async function install(ctx: ActionContext, inputs: Readonly<GateInputs>, work: Work): Promise<Installed> {
+  const { log, env } = ctx;
+  const version = inputs.version || (manifest.tools['trivy']?.defaultVersion as string);
+  const tool = await log.group(`Install trivy ${version}`, () =>
+    ensureTool('trivy', version, {
+      log,
+      secrets: ctx.secrets,
+      env,
+      ...(inputs.toolsBaseUrl ? { baseUrl: inputs.toolsBaseUrl } : {}),
+    }),
+  );
+  const runner = new CommandRunner({ log, secrets: ctx.secrets, env });
+  // trivy runs in an empty directory of its own with an empty config: nothing in the checkout (a
+  // trivy.yaml, .trivyignore or policy a pull request adds) reaches it
+  const runDir = join(work.dir, 'run');
+  mkdirSync(runDir, { mode: 0o700 });
+  return { trivy: new Trivy(tool.path, runner, {}, runDir), runner, path: tool.path, source: tool.source };
+}
+
+async function scanOptionsFor(
+  inputs: Readonly<GateInputs>,
+  work: Work,
+  runner: CommandRunner,
+): Promise<TrivyScanOptions> {
+  const scanTarget = inputs.image
+    ? { image: inputs.image }
+    : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
+  return {
+    target: scanTarget,
+    output: work.reportPath,
+    scanners: inputs.scanners,
+    timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
+    ignoreUnfixed: inputs.ignoreUnfixed,
+    ignoreFile: work.emptyIgnore,
+    dbRepositories: inputs.dbRepositories,
+    skipDbUpdate: inputs.skipDbUpdate,
+    ...(inputs.cacheDir ? { cacheDir: inputs.cacheDir } : {}),
+  };
+}
+
+/**
+ * The scan, with `trivy version` beside it: the binary's version (a binary named by
+ * POLYGLOT_CD_TRIVY_BIN is not hash-checked, so a refused, compromised version is caught by it and its
+ * report is not used; installs through the manifest are SHA-256-verified and never run a refused
+ * version), and the vulnerability DB's metadata. The scan changes the DB only when trivy's own rule
+ * says it is due (Trivy.dbMayUpdate); then `trivy version` runs again after the scan, so the DB checked
+ * is the one the report came from. The version is returned still running, wrapped so it is not awaited.
+ */
+async function scan(
+  ctx: ActionContext,
+  trivy: Trivy,
+  o: TrivyScanOptions,
+  inputs: Readonly<GateInputs>,
+  deps: Deps,
+  now: () => Date,
+): Promise<{ versionInfo: Promise<TrivyVersionInfo> }> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const cacheDir = inputs.cacheDir || undefined;
+  let beside: Promise<TrivyVersionInfo> | undefined;
+  const target = inputs.image || inputs.input;
+  await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
+    scanWithRetries(trivy, o, inputs, {
+      log: ctx.log,
+      sleep,
+      // started once the scan runs (starting a process blocks this thread: the scan goes first)
+      started: () => {
+        beside ??= trivy.version(cacheDir);
+        beside.catch(() => undefined); // awaited after the scan; not unhandled if the scan fails first
+      },
+    }),
+  );
+  const before = await (beside as Promise<TrivyVersionInfo>);
+  const versionInfo =
+    inputs.scanners.includes('vuln') && Trivy.dbMayUpdate(before.vulnerabilityDb, now(), inputs.skipDbUpdate)
+      ? trivy.version(cacheDir)
+      : Promise.resolve(before);
+  versionInfo.catch(() => undefined); // awaited by the caller; not unhandled if the report fails first
+  return { versionInfo };
+}
+
+/** A binary that reports a refused version: its report is not used. */
+function checkBinaryVersion(log: Logger, tool: Installed, info: TrivyVersionInfo): void {
+  const refusal = manifest.tools['trivy']?.refused?.[info.version.replace(/^v/, '')];
+  if (refusal)
+    throw new InputError(
+      `${tool.path} is trivy ${info.version}, which is refused: ${refusal}. Its report is not used; replace the binary or pin another version.`,
+    );
+  log.info(`trivy ${info.version} (${tool.source})`);
+}
+
+/** The report must be about the image the gate was asked to scan. */
+function checkDigest(log: Logger, report: GateReport, image: string, doc: TrivyReport): void {
+  if (!image) return;
+  const check = digestCheck(image, doc.repoDigests);
+  if (check === 'ok') return;
+  if (check === 'unchecked') {
+    const digest = image.slice(image.indexOf('@') + 1);
+    log.warning(
+      `The report lists no RepoDigests, so it cannot be checked against ${digest}; trusting the scan of ${image}`,
+    );
+    return;
+  }
+  report.reason = check;
+  throw new ToolError(notDecided(check), { tool: 'trivy', argv: [], exitCode: 0, stderrTail: '' });
+}
+
+/** A stale DB is the DB source's failure (a mirror not refreshed); no DB at all is trivy's. */
+function dbProblem(report: GateReport, p: { kind: 'missing' | 'stale'; reason: string }, cacheDir: string): Error {
+  report.reason = p.reason;
+  if (p.kind === 'stale')
+    return new InfraError(`Trivy gate not decided: ${p.reason}. This is an infrastructure failure, not a pass.`, {
+      service: 'vulnerability DB',
+      attempts: 1,
+    });
+  return new ToolError(notDecided(p.reason), {
+    tool: 'trivy',
+    argv: Trivy.versionArgs(cacheDir || undefined),
+    exitCode: 0,
+    stderrTail: '',
+  });
+}
+
+function notDecided(reason: string): string {
+  return `Trivy gate not decided: ${reason}. Not a pass.`;
+}
+
+function writeSarif(log: Logger, a: Analysis, trivyVersion: string, sarifPath: string): void {
+  if (a.extracted.unknownSeverities.length > 0)
+    log.warning(`Unknown severities in the report, counted as UNKNOWN: ${a.extracted.unknownSeverities.join(', ')}`);
+  a.sarif.runs[0].tool.driver.version = trivyVersion;
+  mkdirSync(dirname(sarifPath), { recursive: true });
+  writeFileSync(sarifPath, JSON.stringify(a.sarif) + '\n');
+}
+
+function warnAboutIgnores(log: Logger, outcome: IgnoreOutcome): void {
+  for (const e of outcome.expired) {
+    log.warning(
+      `Ignore entry ${e.rule.id} (${e.rule.where}) expired on ${e.rule.expiresAt?.toISOString().slice(0, 10)} and no longer suppresses anything${e.matched.length ? ` (${e.matched.length} finding(s) counted again)` : ''}`,
+    );
+  }
+  for (const r of outcome.noExpiry)
+    log.warning(`Ignore entry ${r.id} (${r.where}) has no expiry: add one so the accepted risk is reviewed again`);
+}
+
+/** Why no decision was made, for the outputs: trivy's own reason when trivy failed. */
+function reasonOf(err: unknown): string {
+  const tool =
+    err instanceof ToolError ? err : err instanceof Error && err.cause instanceof ToolError ? err.cause : undefined;
+  if (tool && tool.details.tool === 'trivy') {
+    const reason = Trivy.failureReason(tool.details.stderrTail);
+    if (reason) return reason;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * One scan, retried only when Trivy produced no report because the vulnerability DB could not be
- * downloaded (a registry outage or rate limit). Any other failure, or a retry budget spent, is an
- * infrastructure error carrying Trivy's own message: never a pass.
+ * downloaded (a registry outage or rate limit). A DB or registry that cannot be reached is an
+ * infrastructure error, any other failure a tool error, both carrying Trivy's own message: never a pass.
  */
 async function scanWithRetries(
   trivy: Trivy,
   o: TrivyScanOptions,
-  inputs: GateInputs,
-  d: { log: ActionContext['log']; sleep: (ms: number) => Promise<void>; started: () => void },
+  inputs: Readonly<GateInputs>,
+  d: { log: Logger; sleep: (ms: number) => Promise<void>; started: () => void },
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -361,50 +377,65 @@ async function scanWithRetries(
         await d.sleep(delay);
         continue;
       }
-      const what = dbFailure
-        ? `the vulnerability DB could not be downloaded${attempt > 1 ? ` (${attempt} attempts)` : ''}`
-        : err.details.timedOut
-          ? 'Trivy timed out'
-          : 'Trivy failed';
-      const hint = dbFailure
-        ? inputs.dbRepositories.length
-          ? ' Check the db-repository mirrors.'
-          : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
-        : '';
-      throw new ToolError(
-        `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`,
-        err.details,
-      );
+      throw scanFailure(err, reason, attempt, dbFailure, inputs);
     }
   }
 }
 
+function scanFailure(
+  err: ToolError,
+  reason: string,
+  attempts: number,
+  dbFailure: boolean,
+  inputs: Readonly<GateInputs>,
+): Error {
+  if (err.details.cancelled) return err;
+  const network = !dbFailure && isNetworkFailure(err.details.stderrTail);
+  const what = dbFailure
+    ? `the vulnerability DB could not be downloaded${attempts > 1 ? ` (${attempts} attempts)` : ''}`
+    : network
+      ? 'a registry could not be reached'
+      : err.details.timedOut
+        ? 'Trivy timed out'
+        : 'Trivy failed';
+  const hint = dbFailure
+    ? inputs.dbRepositories.length
+      ? ' Check the db-repository mirrors.'
+      : ' Set db-repository to a mirror (and keep the defaults after it), or retry later.'
+    : '';
+  if (dbFailure || network) {
+    const mirrors = inputs.dbRepositories.length ? ` at ${inputs.dbRepositories.join(', ')}` : '';
+    const service = dbFailure ? `vulnerability DB${mirrors}` : 'registry';
+    return new InfraError(
+      `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`,
+      { service, attempts },
+      { cause: err },
+    );
+  }
+  return new ToolError(
+    `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is not a pass.`,
+    err.details,
+  );
+}
+
 /** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
-function readReport(o: TrivyScanOptions): TrivyReport {
+function readReport(report: GateReport, o: TrivyScanOptions): TrivyReport {
+  const fail = (reason: string): ToolError => {
+    report.reason = reason;
+    return new ToolError(notDecided(reason), { tool: 'trivy', argv: Trivy.scanArgs(o), exitCode: 0, stderrTail: '' });
+  };
   let text: string;
   try {
     const st = statSync(o.output);
     if (!st.isFile() || st.size === 0) throw new Error('empty');
     text = readFileSync(o.output, 'utf8');
   } catch {
-    throw new Undecided(`trivy exited 0 but wrote no report to ${o.output}`, {
-      tool: 'trivy',
-      argv: Trivy.scanArgs(o),
-      exitCode: 0,
-      stderrTail: '',
-    });
+    throw fail(`trivy exited 0 but wrote no report to ${o.output}`);
   }
   try {
     return Trivy.parseReport(text);
   } catch (err) {
-    if (err instanceof TrivyReportError) {
-      throw new Undecided(`the report cannot be used: ${err.message}`, {
-        tool: 'trivy',
-        argv: Trivy.scanArgs(o),
-        exitCode: 0,
-        stderrTail: '',
-      });
-    }
+    if (err instanceof TrivyReportError) throw fail(`the report cannot be used: ${err.message}`);
     throw err;
   }
 }

@@ -9,7 +9,7 @@
  * Matching follows Trivy (pkg/result/ignore.go): exact id (a misconfiguration also by its AVD id),
  * `paths` globs against the package path or the result's target, `purls` with or without version;
  * an entry expires when the current time is after `expired_at` (UTC midnight of that date). Pure:
- * the YAML text is parsed by the caller (js-yaml turns an unquoted date into a Date, a YAML 1.2
+ * the YAML text is parsed by the caller (a YAML 1.1 parser turns an unquoted date into a Date, a YAML 1.2
  * parser leaves a string; both are accepted).
  */
 import type { Finding, FindingKind } from './findings.js';
@@ -46,7 +46,7 @@ export class IgnoreFileError extends Error {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** `YYYY-MM-DD` (or a Date from js-yaml) as UTC midnight; anything else is an error. */
+/** `YYYY-MM-DD` (or a Date from a YAML 1.1 parser) as UTC midnight; anything else is an error. */
 export function parseExpiry(value: unknown, where: string): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new IgnoreFileError(`${where}: expired_at is not a valid date`);

@@ -1,4 +1,3 @@
-import { runAction } from '@polyglot-cd/action-kit';
-import { main } from './main.js';
+import { action } from './main.js';
 
-void runAction('trivy-gate', (ctx) => main(ctx));
+void action.start();

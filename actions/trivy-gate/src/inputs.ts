@@ -50,18 +50,14 @@ function kind(path: string): 'file' | 'dir' | 'missing' | 'other' {
   }
 }
 
-/** Reads and validates every input before anything is installed or run. */
-export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
-  const { inputs, env } = ctx;
-  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
+type Reader = ActionContext['inputs'];
+type Abs = (p: string) => string;
 
-  // the scan target: an image by digest, or an archive from build-push (push: false)
+/** The scan target: an image by digest, or an archive from build-push (push: false). */
+function readTarget(inputs: Reader, abs: Abs): { image: string; input: string } {
   const rawInput = inputs.optional('input');
-  let image = '';
-  let input = '';
   if (rawInput === '') {
-    image = inputs.required('image', {
+    const image = inputs.required('image', {
       hint: 'Pass the image by digest (repo@sha256:…, build-push\'s "image" output), or input: the path of an OCI archive (build-push with push: false).',
     });
     if (!isDigestRef(image)) {
@@ -74,28 +70,29 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
           : 'expected an image by digest, repo@sha256:<64 hex> (build-push\'s "image" output)',
       );
     }
-  } else {
-    if (inputs.optional('image') !== '') {
-      inputs.fail('input', rawInput, 'give either image or input, not both');
-    }
-    input = abs(rawInput);
-    const k = kind(input);
-    if (k === 'missing')
-      inputs.fail(
-        'input',
-        rawInput,
-        `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`,
-      );
-    if (k === 'other') inputs.fail('input', rawInput, 'expected an OCI archive file or an OCI layout directory');
+    return { image, input: '' };
   }
+  if (inputs.optional('image') !== '') inputs.fail('input', rawInput, 'give either image or input, not both');
+  const input = abs(rawInput);
+  const k = kind(input);
+  if (k === 'missing')
+    inputs.fail(
+      'input',
+      rawInput,
+      `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`,
+    );
+  if (k === 'other') inputs.fail('input', rawInput, 'expected an OCI archive file or an OCI layout directory');
+  return { image: '', input };
+}
 
+/** fail-on, and the listed severities (which must include every one that can fail the gate). */
+function readSeverities(inputs: Reader): { failOn: FailOn; severities: TrivySeverity[] } {
   const severityOf = (name: string, value: string): TrivySeverity => {
     const up = value.toUpperCase();
     return (
       TRIVY_SEVERITIES.find((s) => s === up) ?? inputs.fail(name, value, `expected severities from ${SEVERITY_LIST}`)
     );
   };
-
   const rawFailOn = inputs.optional('fail-on', 'CRITICAL');
   const failOn: FailOn =
     rawFailOn.toUpperCase() === 'NONE'
@@ -106,7 +103,6 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
           rawFailOn,
           `expected one severity (${SEVERITY_LIST}; HIGH means HIGH and CRITICAL) or none (report only)`,
         ));
-
   const sevList = inputs.list('severities');
   const severities =
     sevList.length === 0 ? [...TRIVY_SEVERITIES] : [...new Set(sevList.map((s) => severityOf('severities', s)))];
@@ -120,7 +116,10 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
       );
     }
   }
+  return { failOn, severities };
+}
 
+function readScanners(inputs: Reader): TrivyScanner[] {
   const scanList = inputs.list('scanners');
   const scanners =
     scanList.length === 0 ? (['vuln'] as TrivyScanner[]) : [...new Set(scanList.map((s) => s.toLowerCase()))];
@@ -128,17 +127,23 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
     if (!TRIVY_SCANNERS.includes(s as TrivyScanner))
       inputs.fail('scanners', s, `expected ${TRIVY_SCANNERS.join(', ')}`);
   }
+  return scanners as TrivyScanner[];
+}
 
+/** sarif-file and cache-dir, absolute ('' when not given). */
+function readPaths(inputs: Reader, abs: Abs): { sarifFile: string; cacheDir: string } {
   const sarifRaw = inputs.optional('sarif-file');
   const sarifFile = sarifRaw === '' ? '' : abs(sarifRaw);
   if (sarifFile !== '' && kind(sarifFile) === 'dir')
     inputs.fail('sarif-file', sarifRaw, 'is a directory: expected a file path such as trivy.sarif');
-
   const cacheRaw = inputs.optional('cache-dir');
   const cacheDir = cacheRaw === '' ? '' : abs(cacheRaw);
   if (cacheDir !== '' && !['dir', 'missing'].includes(kind(cacheDir)))
     inputs.fail('cache-dir', cacheRaw, 'exists and is not a directory');
+  return { sarifFile, cacheDir };
+}
 
+function readDbRepositories(inputs: Reader): string[] {
   const dbRepositories = inputs.list('db-repository');
   for (const r of dbRepositories) {
     const [repo, tag, ...rest] = r.split(/:(?=[^/:]+$)/);
@@ -150,28 +155,37 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
         'expected OCI repositories such as mirror.example.com/aquasec/trivy-db:2 (mirrors first, one per line)',
       );
   }
+  return dbRepositories;
+}
 
+const DEFAULT_IGNORE_FILES = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'];
+
+/** The ignore files to apply: the ones given, else the workspace's own (except on pull requests). */
+function readIgnoreFiles(ctx: ActionContext, abs: Abs): { ignoreFiles: string[]; given: boolean } {
+  const { inputs, env } = ctx;
   const ignoreRaw = inputs.list('ignore-file');
-  let ignoreFiles: string[];
   if (ignoreRaw.length > 0) {
-    ignoreFiles = ignoreRaw.map(abs);
+    const ignoreFiles = ignoreRaw.map(abs);
     ignoreFiles.forEach((f, i) => {
       if (kind(f) !== 'file') inputs.fail('ignore-file', ignoreRaw[i] as string, `no such file (${f})`);
     });
-  } else if (/^pull_request/.test(env['GITHUB_EVENT_NAME'] ?? '')) {
+    return { ignoreFiles, given: true };
+  }
+  if (/^pull_request/.test(env['GITHUB_EVENT_NAME'] ?? '')) {
     // a pull request must not exempt itself: its own .trivyignore is not picked up by default. Name an
     // ignore file taken from the base branch (the reusable workflows do) to use one.
-    ignoreFiles = [];
-    const found = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].filter((f) => kind(abs(f)) === 'file');
+    const found = DEFAULT_IGNORE_FILES.filter((f) => kind(abs(f)) === 'file');
     if (found.length > 0) {
       ctx.log.notice(
         `${found.join(', ')} in the pull request's checkout not used: on pull_request events only an ignore file the workflow names (ignore-file) applies`,
       );
     }
-  } else {
-    ignoreFiles = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].map(abs).filter((f) => kind(f) === 'file');
+    return { ignoreFiles: [], given: false };
   }
+  return { ignoreFiles: DEFAULT_IGNORE_FILES.map(abs).filter((f) => kind(f) === 'file'), given: false };
+}
 
+function readTool(inputs: Reader): { version: string; toolsBaseUrl: string } {
   const version = inputs.matching(
     'version',
     /^v?\d+\.\d+\.\d+$/,
@@ -180,25 +194,36 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
   const toolsBaseUrl = inputs.optional('tools-base-url');
   if (toolsBaseUrl !== '' && !parseHttpUrl(toolsBaseUrl))
     inputs.fail('tools-base-url', toolsBaseUrl, 'expected an http(s) URL of a mirror of the Trivy releases');
+  return { version: version.replace(/^v/, ''), toolsBaseUrl };
+}
 
+/** Reads and validates every input before anything is installed or run. */
+export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
+  const { inputs, env } = ctx;
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
+  const target = readTarget(inputs, abs);
+  const { failOn, severities } = readSeverities(inputs);
+  const scanners = readScanners(inputs);
+  const paths = readPaths(inputs, abs);
+  const dbRepositories = readDbRepositories(inputs);
+  const ignore = readIgnoreFiles(ctx, abs);
+  const tool = readTool(inputs);
   return Object.freeze({
-    image,
-    input,
+    ...target,
     failOn,
     severities: Object.freeze(severities),
     ignoreUnfixed: inputs.bool('ignore-unfixed', false),
-    scanners: Object.freeze(scanners as TrivyScanner[]),
+    scanners: Object.freeze(scanners),
     timeoutMs: inputs.duration('timeout', { default: '10m', min: '30s', max: '2h' }),
-    sarifFile,
-    cacheDir,
+    ...paths,
     dbRepositories: Object.freeze(dbRepositories),
     skipDbUpdate: inputs.bool('skip-db-update', false),
     maxDbAgeMs: inputs.duration('max-db-age', { default: '48h', max: '720h' }),
-    ignoreFiles: Object.freeze(ignoreFiles),
-    ignoreFilesGiven: ignoreRaw.length > 0,
+    ignoreFiles: Object.freeze(ignore.ignoreFiles),
+    ignoreFilesGiven: ignore.given,
     requireExpiry: inputs.bool('require-expiry', false),
-    version: version.replace(/^v/, ''),
-    toolsBaseUrl,
+    ...tool,
     maxAttempts: inputs.int('max-attempts', { default: 3, min: 1, max: 5 }),
   });
 }

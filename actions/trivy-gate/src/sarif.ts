@@ -91,6 +91,54 @@ function describe(f: Finding): string {
   return `Artifact: ${f.target}\nMisconfiguration ${f.id}\nSeverity: ${f.severity}\n${f.title}`;
 }
 
+function ruleFor(f: Finding, id: string, text: string): Record<string, unknown> {
+  return {
+    id,
+    name:
+      RULE_NAME[f.resultClass] ??
+      (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
+    shortDescription: { text: f.title || id },
+    fullDescription: { text: f.title || id },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    ...(f.url ? { helpUri: f.url } : {}),
+    help: { text, markdown: text },
+    properties: {
+      precision: 'very-high',
+      'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
+      tags: [f.kind, 'security', f.severity],
+    },
+  };
+}
+
+function resultFor(f: Finding, s: Suppression | undefined, ruleIndex: number, text: string, artifactName: string) {
+  const loc = location(f, artifactName);
+  const result: Record<string, unknown> = {
+    ruleId: ruleId(f),
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: loc.uri || 'image', uriBaseId: 'ROOTPATH' },
+          region: { startLine: loc.line, startColumn: 1, endLine: loc.line, endColumn: 1 },
+        },
+        message: { text: f.kind === 'vulnerability' ? `${f.target}: ${f.pkgName}@${f.installedVersion}` : f.target },
+      },
+    ],
+  };
+  if (s) {
+    result['suppressions'] = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: `${s.rule.statement || 'ignored'} (${s.rule.where}${s.rule.expiresAt ? `, until ${s.rule.expiresAt.toISOString().slice(0, 10)}` : ''})`,
+      },
+    ];
+  }
+  return result;
+}
+
 export function toSarif(kept: readonly Finding[], suppressed: readonly Suppression[], o: SarifOptions): SarifLog {
   const wanted = new Set(o.severities);
   const rows: { f: Finding; s?: Suppression }[] = [
@@ -107,49 +155,9 @@ export function toSarif(kept: readonly Finding[], suppressed: readonly Suppressi
     if (i === undefined) {
       i = rules.length;
       index.set(id, i);
-      rules.push({
-        id,
-        name:
-          RULE_NAME[f.resultClass] ??
-          (f.kind === 'vulnerability' ? 'Vulnerability' : f.kind === 'secret' ? 'Secret' : 'Misconfiguration'),
-        shortDescription: { text: f.title || id },
-        fullDescription: { text: f.title || id },
-        defaultConfiguration: { level: LEVEL[f.severity] },
-        ...(f.url ? { helpUri: f.url } : {}),
-        help: { text, markdown: text },
-        properties: {
-          precision: 'very-high',
-          'security-severity': f.cvss3 !== undefined ? f.cvss3.toFixed(1) : DEFAULT_SCORE[f.severity],
-          tags: [f.kind, 'security', f.severity],
-        },
-      });
+      rules.push(ruleFor(f, id, text));
     }
-    const loc = location(f, o.artifactName);
-    const result: Record<string, unknown> = {
-      ruleId: id,
-      ruleIndex: i,
-      level: LEVEL[f.severity],
-      message: { text },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: loc.uri || 'image', uriBaseId: 'ROOTPATH' },
-            region: { startLine: loc.line, startColumn: 1, endLine: loc.line, endColumn: 1 },
-          },
-          message: { text: f.kind === 'vulnerability' ? `${f.target}: ${f.pkgName}@${f.installedVersion}` : f.target },
-        },
-      ],
-    };
-    if (s) {
-      result['suppressions'] = [
-        {
-          kind: 'external',
-          status: 'accepted',
-          justification: `${s.rule.statement || 'ignored'} (${s.rule.where}${s.rule.expiresAt ? `, until ${s.rule.expiresAt.toISOString().slice(0, 10)}` : ''})`,
-        },
-      ];
-    }
-    return result;
+    return resultFor(f, s, i, text, o.artifactName);
   });
 
   return {

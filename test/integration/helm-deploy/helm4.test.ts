@@ -1,6 +1,6 @@
 /**
  * The bundle picks its flags from the major version of the helm that actually runs: with a Helm 4
- * (a fake replaying helm's recorded output, test/fakes/helm4.mjs, since Helm 4 cannot be downloaded
+ * (a fake replaying helm's recorded output, test/fakes/helm4.ts, since Helm 4 cannot be downloaded
  * here) it passes --wait=watcher and --rollback-on-failure, never --atomic or a bare --wait.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';

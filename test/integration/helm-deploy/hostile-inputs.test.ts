@@ -1,7 +1,7 @@
 /**
  * Hostile data in helm-deploy's inputs is refused before any side effect, with the input named: YAML
  * alias bombs (in `values` and in the kubeconfig: 10^9 values from 90 aliases), oversized inputs, and values files or charts outside
- * the workspace. The bundle runs with a helm that records every call (test/fakes/helm4.mjs) and an API
+ * the workspace. The bundle runs with a helm that records every call (test/fakes/helm4.ts) and an API
  * stand-in that records every request: neither may see one. (The happy path with the real helm is
  * deploy.kube.test.ts.)
  */

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
-import { dump, load } from 'js-yaml';
+import { parse as load, stringify as dump } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseFileCommands,
@@ -234,7 +234,7 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
       expect(stuck.code).toBe(1);
       expect(errors(stuck)[0]).toMatch(
         new RegExp(
-          `^::error::Namespace ${ns} is still Terminating after [34]s, so nothing can be deployed into it\\. Its deletion is blocked: .*NamespaceFinalizersRemaining: SomeFinalizersRemain.*example\\.com/hold.*Finalizers are never removed automatically`,
+          `^::error::Namespace ${ns} is still Terminating after \\d+s, so nothing can be deployed into it\\. Its deletion is blocked: .*NamespaceFinalizersRemaining: SomeFinalizersRemain.*example\\.com/hold.*Finalizers are never removed automatically`,
         ),
       );
       expect((await coreV1().readNamespacedConfigMap({ name: 'held', namespace: ns })).metadata?.finalizers).toEqual([
@@ -312,7 +312,7 @@ describe.concurrent.each(HELM_MAJORS.map((major) => ({ major, version: helmOf(ma
         return;
       }
       expect(stdout).toContain(
-        `::error::The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`,
+        `::error::helm-deploy was cancelled: The deploy was cancelled while helm was running; release shop is ${real.info.status} (revision ${real.version}).`,
       );
       const outputs = parseFileCommands(readFileSync(join(ws.dir, 'output'), 'utf8'));
       expect(outputs).toMatchObject({ status: real.info.status, revision: String(real.version) });

@@ -9,7 +9,7 @@
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBundle, workspace, type ActionRun } from '../../helpers/action-env.js';
 import { environmentClaims, startTokenService, type TokenService } from '../../kube/github-oidc.js';
@@ -27,7 +27,7 @@ async function applyExample(file: string, replace: Record<string, string>): Prom
   let text = readFileSync(join(repoRoot, 'examples/rbac', file), 'utf8');
   for (const [k, v] of Object.entries(replace)) text = text.replaceAll(k, v);
   const api = KubernetesObjectApi.makeApiClient(kubeConfig());
-  for (const o of loadAll(text) as ({ kind?: string } | null)[]) {
+  for (const o of parseAllDocuments(text).map((d) => d.toJS() as { kind?: string } | null)) {
     if (!o?.kind) continue;
     await api.create(o as Parameters<typeof api.create>[0]).catch((e: { code?: number }) => {
       if (e.code !== 409) throw e;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Secrets } from '@polyglot-cd/action-kit';
 import { loadInCluster, loadKubeconfig } from '@polyglot-cd/kube';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { kubeconfigPath } from '../../kube/harness.js';
 
 interface AdminConfig {
@@ -16,7 +16,7 @@ interface AdminConfig {
 
 describe('kube config against the local API server', () => {
   const text = readFileSync(kubeconfigPath(), 'utf8');
-  const admin = load(text) as AdminConfig;
+  const admin = parse(text) as AdminConfig;
   const token = admin.users[0]?.user.token as string;
   const server = new URL(admin.clusters[0]?.cluster.server as string);
 

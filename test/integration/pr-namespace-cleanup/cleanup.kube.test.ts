@@ -6,6 +6,7 @@
 // Every test uses its own repository id and random PR numbers: the cluster is shared with other files.
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -625,4 +626,73 @@ describe('paging', () => {
       { timeoutMs: 240_000, intervalMs: 1000 },
     );
   }, 480_000);
+});
+
+/** A port on 127.0.0.1 nothing listens on. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('the outputs and the summary are written after every kind of failure', () => {
+  const EMPTY = { deleted: '[]', 'would-delete': '[]', skipped: '[]', failed: '[]' };
+
+  it('an input error: four empty lists, and the input-error block', async () => {
+    const r = await run(ws(repoId(), { mode: 'pr', 'pr-number': '01' }));
+    expect(r.code).toBe(1);
+    expect(r.outputs).toEqual(EMPTY);
+    expect(r.summary).toContain('| Result | nothing done: the inputs are not valid |');
+    expect(r.summary).toContain('### pr-namespace-cleanup: Input error: fix the input and run again');
+  });
+
+  it('a tool failure: helm fails before its release is uninstalled; the namespace is kept, and the tool block', async () => {
+    const id = repoId();
+    const pr = prBase();
+    const name = `pr-${pr}`;
+    await createNs(name, owned(id, pr).labels, owned(id, pr).annotations);
+    // a release as Helm stores it (a Secret labelled owner=helm), so helm is needed to uninstall it
+    await core.createNamespacedSecret({
+      namespace: name,
+      body: {
+        metadata: { name: 'sh.helm.release.v1.web.v1', labels: { owner: 'helm', name: 'web', version: '1' } },
+        type: 'helm.sh/release.v1',
+      },
+    });
+    const bin = join(mkdtempSync(join(tmpdir(), 'pcd-broken-helm-')), 'helm');
+    writeFileSync(bin, '#!/bin/sh\necho "Error: this helm is broken" >&2\nexit 1\n', { mode: 0o755 });
+    const w = ws(id, { mode: 'pr', 'pr-number': String(pr) });
+    w.env['POLYGLOT_CD_HELM_BIN'] = bin;
+    const r = await run(w);
+    expect(r.code).toBe(1);
+    expect(r.outputs).toEqual(EMPTY);
+    expect(r.summary).toContain(`#${pr}`);
+    expect(r.summary).toContain('| Failed or refused | 0 |');
+    expect(r.summary).toContain('### pr-namespace-cleanup: A tool failed');
+    expect(r.summary).toMatch(/Command: <code>.*helm version --template .*<\/code>, exit code 1/);
+    expect(r.summary).toContain('this helm is broken');
+    expect(await exists(name)).toBe(true);
+  });
+
+  it('an infrastructure failure: a kubeconfig pointing at a closed port; the list is retried, then the infrastructure block', async () => {
+    const port = await closedPort();
+    const kubeconfig = [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:${port}`,
+      `users:\n- name: u\n  user:\n    token: ${canary('cleanup closed-port token')}`,
+      'contexts:\n- name: x\n  context:\n    cluster: c\n    user: u',
+      'current-context: x',
+    ].join('\n');
+    const w = ws(repoId(), { mode: 'gc', kubeconfig });
+    const r = await runInProcess('pr-namespace-cleanup', (ctx) => main(ctx, { sleep: async () => {} }), w);
+    expect(r.code).toBe(1);
+    expect(r.outputs).toEqual(EMPTY);
+    expect(r.summary).toContain(`| API server | 127.0.0.1:${port} |`);
+    expect(r.summary).toContain('**Stopped:**');
+    expect(r.summary).toContain('### pr-namespace-cleanup: Infrastructure failure: gave up after retrying');
+    expect(r.summary).toMatch(new RegExp(`Service: cluster 127\\.0\\.0\\.1:${port}; attempts: [2-9]`));
+  });
 });

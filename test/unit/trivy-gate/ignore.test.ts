@@ -1,9 +1,9 @@
 /**
  * Ignore files: Trivy's real test files and documented example (test/fixtures/trivy), in both
- * formats, parsed by js-yaml's default schema (unquoted dates become Date objects) and by a YAML 1.2
+ * formats, parsed with the YAML 1.1 schema (unquoted dates become Date objects) and by the YAML 1.2
  * core schema (they stay strings); expiry, matching, and files that do not parse.
  */
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Trivy } from '@polyglot-cd/tools';
 import { extractFindings, type Finding } from '../../../actions/trivy-gate/src/findings.js';
@@ -21,8 +21,12 @@ import {
 import { readFixture } from '../../helpers/fixtures.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const yamlRules = (rel: string, schema?: typeof CORE_SCHEMA): IgnoreRule[] =>
-  rulesFromYaml(load(readFixture(`trivy/${rel}`), schema ? { schema } : {}), rel);
+/** '1.1': the YAML 1.1 schema (timestamps become Date objects); '1.2': the core schema the gate uses */
+type Schema = '1.1' | '1.2';
+const CORE: Schema = '1.2';
+const load = (text: string, version: Schema = '1.1'): unknown => parse(text, { version });
+const yamlRules = (rel: string, schema?: Schema): IgnoreRule[] =>
+  rulesFromYaml(load(readFixture(`trivy/${rel}`), schema), rel);
 
 function vuln(over: Partial<Finding>): Finding {
   return {
@@ -46,8 +50,8 @@ function vuln(over: Partial<Finding>): Finding {
 
 describe(".trivyignore.yaml (Trivy's unit-test file)", () => {
   it.each([
-    ['js-yaml default schema (Date objects)', undefined],
-    ['YAML 1.2 core schema (strings)', CORE_SCHEMA],
+    ['the YAML 1.1 schema (Date objects)', undefined],
+    ['the YAML 1.2 core schema (strings)', CORE],
   ])('parsed with %s: same rules and expiries', (_, schema) => {
     const rules = yamlRules('.trivyignore.yaml', schema);
     expect(rules.map((r) => r.id)).toEqual([
@@ -84,7 +88,7 @@ describe(".trivyignore.yaml (Trivy's unit-test file)", () => {
   });
 
   it('the documented example: statement kept, expired_at 2023-09-01 expired, unquoted in both schemas', () => {
-    for (const schema of [undefined, CORE_SCHEMA]) {
+    for (const schema of [undefined, CORE]) {
       const rules = yamlRules('trivyignore.docs-example.yaml', schema);
       const r = rules.find((x) => x.id === 'CVE-2023-29491') as IgnoreRule;
       expect(r.expiresAt?.toISOString()).toBe('2023-09-01T00:00:00.000Z');
@@ -242,11 +246,11 @@ describe('files that do not parse are errors, not "ignore nothing"', () => {
     ],
   ])('%s', (_, text, message) => {
     // the gate parses with the YAML 1.2 core schema (see the next test)
-    expect(() => rulesFromYaml(load(text, { schema: CORE_SCHEMA }), 'f.yaml')).toThrow(IgnoreFileError);
-    expect(() => rulesFromYaml(load(text, { schema: CORE_SCHEMA }), 'f.yaml')).toThrow(message);
+    expect(() => rulesFromYaml(load(text, CORE), 'f.yaml')).toThrow(IgnoreFileError);
+    expect(() => rulesFromYaml(load(text, CORE), 'f.yaml')).toThrow(message);
   });
 
-  it("why the core schema: js-yaml's default schema rolls an impossible date over silently", () => {
+  it('why the core schema: the YAML 1.1 schema rolls an impossible date over silently', () => {
     const doc = load('vulnerabilities:\n  - id: CVE-1\n    expired_at: 2025-13-01\n');
     expect(rulesFromYaml(doc, 'f.yaml')[0]?.expiresAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   });

@@ -14,7 +14,12 @@ import {
   type Finding,
 } from '../../../actions/trivy-gate/src/findings.js';
 import { applyIgnores, parseTrivyignore } from '../../../actions/trivy-gate/src/ignore.js';
-import { MAX_ROWS, renderSummary, renderUndecided, type SummaryModel } from '../../../actions/trivy-gate/src/render.js';
+import {
+  MAX_ROWS,
+  renderSummary,
+  renderUndecided,
+  type SummaryModel,
+} from '../../../actions/trivy-gate/src/summary.js';
 import { SARIF_SCHEMA, toSarif } from '../../../actions/trivy-gate/src/sarif.js';
 import { readFixture } from '../../helpers/fixtures.js';
 

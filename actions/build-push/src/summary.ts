@@ -1,0 +1,111 @@
+/** The report of a build-push run, and the outputs and job summary made from it. Pure. */
+import { code, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
+
+export type Builder = 'docker' | 'buildah' | 'skopeo';
+
+export interface Result {
+  digest: string;
+  pushed: boolean;
+  archive: string;
+  sizeBytes: number | undefined;
+  /** refs an immutable-tag registry refused to rewrite because they already pointed at this digest */
+  existing: string[];
+}
+
+export interface Report {
+  /** registry/repository ('' until the inputs are read) */
+  image: string;
+  /** every computed image:tag reference */
+  refs: string[];
+  builder: Builder | undefined;
+  /** why this builder was chosen */
+  reason: string;
+  result: Result | undefined;
+  /** wall time of the run, seconds (undefined until it ends) */
+  seconds: number | undefined;
+}
+
+export function initialReport(): Report {
+  return { image: '', refs: [], builder: undefined, reason: '', result: undefined, seconds: undefined };
+}
+
+/** Compressed size of an image from its manifest JSON (config + layers); undefined for an index. */
+export function manifestSize(json: string): number | undefined {
+  try {
+    const m = JSON.parse(json) as { config?: { size?: number }; layers?: { size?: number }[] };
+    if (!m.layers) return undefined;
+    return (m.config?.size ?? 0) + m.layers.reduce((a, l) => a + (l.size ?? 0), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined) return 'n/a';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function seconds(r: Report): string {
+  return r.seconds === undefined ? 'n/a' : r.seconds.toFixed(1);
+}
+
+/** The step's outputs: only once there is a result (a failed run leaves digest, image and tags unset). */
+export function outputs(r: Report): Record<string, OutputValue> {
+  const result = r.result;
+  if (!result) return {};
+  const imageRef = `${r.image}@${result.digest}`;
+  const tags = result.pushed ? r.refs : [];
+  return {
+    digest: result.digest,
+    image: result.pushed ? imageRef : undefined,
+    tags,
+    archive: result.archive || undefined,
+    builder: r.builder,
+    metadata: {
+      image: result.pushed ? imageRef : '',
+      repository: r.image,
+      digest: result.digest,
+      tags,
+      computedTags: r.refs,
+      pushed: result.pushed,
+      archive: result.archive,
+      builder: r.builder,
+      builderReason: r.reason,
+      buildSeconds: Number(seconds(r)),
+      sizeBytes: result.sizeBytes ?? null,
+    },
+  };
+}
+
+function resultText(result: Result | undefined, end: Ending): string {
+  if (result) return result.pushed ? 'pushed' : 'built, not pushed (OCI archive)';
+  return end.kind === 'success' ? 'nothing' : 'failed';
+}
+
+export function summary(r: Report, s: Summary, end: Ending): void {
+  const result = r.result;
+  s.heading(`build-push: ${r.image || '(no image)'}`);
+  s.facts([
+    ['Result', resultText(result, end)],
+    ['Image', result?.pushed ? `${r.image}@${result.digest}` : r.image || 'n/a'],
+    ['Digest', result?.digest ?? 'n/a'],
+    ['Builder', `${r.builder ?? 'none'}: ${r.reason || 'not chosen'}`],
+    ['Time', `${seconds(r)} s`],
+    [
+      'Size',
+      `${formatBytes(result?.sizeBytes)}${result?.pushed ? ' (compressed, as stored)' : result?.archive ? ' (archive)' : ''}`,
+    ],
+    ...(result?.archive ? ([['Archive', result.archive]] as [string, string][]) : []),
+  ]);
+  if (r.refs.length)
+    s.raw(`**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${r.refs.map((t) => code(t)).join(' ')}\n\n`);
+  if (result?.existing.length) {
+    s.raw(
+      `**Already in the registry**: the registry refused to rewrite ${result.existing.map((t) => code(t)).join(' ')} (immutable tags); ` +
+        `${result.existing.length > 1 ? 'they' : 'it'} already pointed at this digest ${code(result.digest)}, so nothing changed.\n\n`,
+    );
+  }
+}
