@@ -1,16 +1,15 @@
-/** The local runner CLI (bin/polyglot-cd.mjs): runs a bundle like the runner and shows what it did. */
+/** The local runner CLI (bin/polyglot-cd.ts): runs a bundle like the runner and shows what it did. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 import { canary, captureText } from '../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../helpers/http-server.js';
-// @ts-expect-error: plain ESM script without type declarations
-import { parseFileCommands, renderLogLine, renderSummary } from '../../bin/polyglot-cd.mjs';
+import { parseFileCommands, renderLogLine, renderSummary } from '../../bin/polyglot-cd.ts';
 
-function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cli(args: string[], entry = 'polyglot-cd.ts'): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(repoRoot, 'bin', 'polyglot-cd.mjs'), ...args], {
+    const p = spawn(process.execPath, [join(repoRoot, 'bin', entry), ...args], {
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', NO_COLOR: '1' },
       cwd: repoRoot,
     });
@@ -73,6 +72,13 @@ describe('polyglot-cd run', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--input expects name=value, got "novalue"');
     expect((await cli(['list'])).out.split('\n')).toContain('teams-notify');
+  });
+
+  it('bin/polyglot-cd.js (the package bin) runs the TypeScript entry with the same arguments, output and exit code', async () => {
+    expect((await cli(['list'], 'polyglot-cd.js')).out.split('\n')).toContain('teams-notify');
+    const bad = await cli(['run', 'teams-notify', '--input', 'novalue'], 'polyglot-cd.js');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--input expects name=value, got "novalue"');
   });
 });
 

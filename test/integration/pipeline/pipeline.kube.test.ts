@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(repoRoot, 'bin', 'polyglot-cd.mjs'), ...args], {
+    const p = spawn(process.execPath, [join(repoRoot, 'bin', 'polyglot-cd.ts'), ...args], {
       cwd: app,
       env: {
         PATH: process.env['PATH'] ?? '',

@@ -1,9 +1,9 @@
-/** The local runner's GitHub Actions expressions (bin/lib/expressions.mjs), table-driven. */
+/** The local runner's GitHub Actions expressions (bin/lib/expressions.ts over @actions/expressions), table-driven. */
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM module without type declarations
-import { evaluate, evaluateIf, interpolate, toText } from '../../../bin/lib/expressions.mjs';
+import { evaluate, evaluateIf, interpolate, toText } from '../../../bin/lib/expressions.ts';
+import type { EvalContext } from '../../../bin/lib/expressions.ts';
 
-const ctx = {
+const ctx: EvalContext = {
   contexts: {
     inputs: {
       'pr-number': '42',
@@ -64,13 +64,15 @@ describe('evaluate', () => {
     expect(Array.isArray(got) ? [...got] : got).toEqual(want);
   });
 
+  // the messages are those of GitHub's parser and evaluator (@actions/expressions), with the expression
   it.each([
-    ['inputs.', /expected a property name/],
-    ["fromJSON('{nope')", /fromJSON/],
-    ['nosuch(1)', /unknown function nosuch/],
+    ['inputs.', /Unexpected symbol: 'EOF' in "inputs\."/],
+    ["fromJSON('{nope')", /Error parsing JSON when evaluating fromJson/],
+    ['nosuch(1)', /Unrecognized function: 'nosuch'/],
+    ['nosuch.context', /Unrecognized named-value: 'nosuch'/],
     ["hashFiles('**/x')", /hashFiles\(\) is not supported/],
-    ['1 +', /cannot read/],
-    ['(1', /expected \)/],
+    ['1 +', /Unexpected symbol: '\+'/],
+    ['(1', /Unexpected end of expression/],
   ])('%s is an error, not a guess', (src, re) => {
     expect(() => evaluate(src, ctx)).toThrow(re);
   });

@@ -8,32 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-// @ts-expect-error: plain ESM module without type declarations
-import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
+import { runWorkflow } from '../../../bin/lib/workflow-runner.ts';
+import type { ActionResult, WorkflowResult } from '../../../bin/lib/workflow-runner.ts';
 
 interface Call {
   action: string;
   inputs: Record<string, string>;
   env: Record<string, string>;
 }
-interface Step {
-  job: string;
-  step: string;
-  outcome: string;
-  reason: string;
-  detail?: string;
-}
-interface Result {
-  result: string;
-  jobs: {
-    id: string;
-    result: string;
-    steps: Step[];
-    outputs: Record<string, string>;
-    environment: { name: string; url: string } | null;
-  }[];
-  outputs: Record<string, string>;
-}
+type Result = WorkflowResult;
 
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
 const OWN_SHA = '5eed000000000000000000000000000000c0ffee';
@@ -52,7 +35,7 @@ async function preview(
   } = {},
 ): Promise<{ r: Result; calls: Call[] }> {
   const calls: Call[] = [];
-  const r = (await runWorkflow({
+  const r = await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
     inputs: {
       'pr-number': '42',
@@ -86,7 +69,7 @@ async function preview(
     baseEnv: { PATH: process.env['PATH'] },
     workflowIdentity: { ...IDENTITY, ...opts.identity },
     out: (l: string) => opts.lines?.push(l),
-    runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
+    runAction: async (action, o): Promise<ActionResult> => {
       calls.push({ action, inputs: o.inputs, env: o.env });
       const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
       switch (action) {
@@ -118,7 +101,7 @@ async function preview(
           return { code: 0, outputs: { delivered: 'true' }, summary: '' };
       }
     },
-  })) as Result;
+  });
   return { r, calls };
 }
 
@@ -286,10 +269,10 @@ describe('pr-preview.yml', () => {
 
 describe('pr-preview.yml: the scan gate takes no orders from the pull request', () => {
   it('the ignore rules come from a checkout of the base commit, never from the PR checkout', async () => {
-    const { load } = await import('js-yaml');
+    const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
     type Step = { id?: string; uses?: string; if?: string; run?: string; with?: Record<string, string> };
-    const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as {
+    const wf = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as {
       jobs: Record<string, { steps: Step[] }>;
     };
     const steps = wf.jobs['scan']?.steps ?? [];

@@ -9,18 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-// @ts-expect-error: plain ESM module without type declarations
-import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
+import { runWorkflow } from '../../../bin/lib/workflow-runner.ts';
+import type { ActionResult, WorkflowResult } from '../../../bin/lib/workflow-runner.ts';
 
 interface Call {
   action: string;
   inputs: Record<string, string>;
   job?: string;
 }
-interface Result {
-  result: string;
-  jobs: { id: string; result: string; outputs: Record<string, string>; environment: { name: string } | null }[];
-}
+type Result = WorkflowResult;
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const D = (c: string): string => `sha256:${c.repeat(64)}`;
@@ -61,7 +58,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
   symlinkSync(join(repoRoot, 'test', 'fakes', 'gh'), join(dir, 'gh'));
   const calls: Call[] = [];
   writeFileSync(join(dir, 'head'), `${opts.head ?? SHA}\n`);
-  const r = (await runWorkflow({
+  const r = await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'production.yml'),
     inputs: {
       components: '[{"name":"backend","context":"backend"},{"name":"frontend","context":"frontend"}]',
@@ -98,7 +95,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
     },
     out: opts.out ?? (() => undefined),
     approve: (environment: string) => !(opts.reject ?? []).includes(environment),
-    runAction: async (action: string, o: { inputs: Record<string, string>; env: Record<string, string> }) => {
+    runAction: async (action, o): Promise<ActionResult> => {
       calls.push({ action, inputs: o.inputs, job: o.env['GITHUB_JOB'] });
       if (opts.headAtPromote && o.env['GITHUB_JOB'] === 'production')
         writeFileSync(join(dir, 'head'), `${opts.headAtPromote}\n`);
@@ -131,7 +128,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       }
       return { code: 0, outputs: { delivered: 'true' }, summary: '' };
     },
-  })) as Result;
+  });
   let gh: string[] = [];
   try {
     gh = readFileSync(join(dir, 'gh.log'), 'utf8').trim().split('\n');

@@ -1,5 +1,5 @@
 /**
- * The local workflow runner (bin/lib/workflow-runner.mjs) on small workflow_call files: real bash run
+ * The local workflow runner (bin/lib/workflow-runner.ts) on small workflow_call files: real bash run
  * steps, job order by needs, if: with the implicit success(), matrix legs, outputs across jobs and the
  * local artifact store. Our actions are handed to the runAction callback it is given, which records the
  * evaluated inputs (the real bundles run in test/integration/pipeline/pipeline.kube.test.ts).
@@ -9,30 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM module without type declarations
-import { jobOrder, matrixLegs, runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
-// @ts-expect-error: plain ESM script without type declarations
-import { originRepository } from '../../../bin/lib/pipeline.mjs';
+import { jobOrder, matrixLegs, runWorkflow } from '../../../bin/lib/workflow-runner.ts';
+import type { JobReport, WorkflowResult } from '../../../bin/lib/workflow-runner.ts';
+import { originRepository } from '../../../bin/lib/pipeline.ts';
 
-interface Step {
-  step: string;
-  outcome: string;
-  reason: string;
-  job: string;
-}
-interface Job {
-  id: string;
-  name: string;
-  result: string;
-  outputs: Record<string, string>;
-  environment: { name: string; url: string } | null;
-  steps: Step[];
-}
-interface Result {
-  result: string;
-  jobs: Job[];
-  outputs: Record<string, string>;
-}
+type Job = JobReport;
+type Result = WorkflowResult;
 
 const WORKFLOW = `
 on:
@@ -140,7 +122,7 @@ async function run(
   const { file, dir } = setup(text);
   const lines: string[] = [];
   const calls: { action: string; inputs: Record<string, string> }[] = [];
-  const r = (await runWorkflow({
+  const r = await runWorkflow({
     file,
     inputs,
     secrets: { token: 's3cret' },
@@ -154,7 +136,7 @@ async function run(
     skipAction: (a: string) => (a === 'trivy-gate' ? 'no trivy here' : undefined),
     out: (l: string) => lines.push(l),
     ...extra,
-  })) as Result;
+  });
   return { r, lines, calls };
 }
 
@@ -219,6 +201,37 @@ describe('runWorkflow', () => {
     await expect(run({ names: '["a"]', nope: 'x' })).rejects.toThrow('the workflow declares no input nope');
     await expect(run({})).rejects.toThrow('the workflow needs the input names');
     await expect(run({ names: '["a"]' }, { secrets: {} })).rejects.toThrow('the workflow needs the secret token');
+  });
+
+  it("refuses a workflow GitHub's parser refuses, with its messages and the file's name, before running a step", async () => {
+    const malformed = `
+on:
+  workflow_call:
+    inputs:
+      names: { type: string, required: true }
+jobs:
+  no-runner:
+    steps:
+      - run: echo "NEVER RUN"
+  unknown-key:
+    runs-on: ubuntu-latest
+    timeout: 5
+    steps:
+      - run: echo "NEVER RUN"
+`;
+    const { file } = setup(malformed);
+    const lines: string[] = [];
+    const refused = runWorkflow({
+      file,
+      inputs: { names: '["a"]' },
+      runDir: join(file, '..', 'run'),
+      runAction: () => ({ code: 0, outputs: {}, summary: '' }),
+      out: (l) => lines.push(l),
+    });
+    await expect(refused).rejects.toThrow(`${file} is not a valid workflow (@actions/workflow-parser)`);
+    await expect(refused).rejects.toThrow('wf.yml (Line: 8, Col: 5): Required property is missing: runs-on');
+    await expect(refused).rejects.toThrow("wf.yml (Line: 12, Col: 5): Unexpected value 'timeout'");
+    expect(lines.join('\n')).not.toContain('NEVER RUN');
   });
 });
 
@@ -347,8 +360,7 @@ describe('job order and matrix', () => {
 
 describe('localWorkflowIdentity', () => {
   it('names the polyglot-cd checkout the local pipeline runs: its origin repository and HEAD', async () => {
-    // @ts-expect-error: plain ESM module without type declarations
-    const { localWorkflowIdentity } = await import('../../../bin/lib/pipeline.mjs');
+    const { localWorkflowIdentity } = await import('../../../bin/lib/pipeline.ts');
     const dir = mkdtempSync(join(tmpdir(), 'pcd-identity-'));
     const git = (...args: string[]): string =>
       execFileSync('git', ['-C', dir, ...args], {

@@ -6,15 +6,59 @@
 //   you name), and the real Helm 4 of scripts/setup/helm.sh;
 // - a Teams webhook sink on 127.0.0.1 that prints every card it receives.
 import { spawn, spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns, StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
-export function cacheDir(root) {
+type Log = (line: string) => void;
+
+/** The local registry: its host:port, its URL, and whether this run started it. */
+export interface Registry {
+  host: string;
+  url: string;
+  pid?: number;
+  started: boolean;
+}
+
+interface Kubeconfig {
+  clusters?: ({ name?: string; cluster?: { server?: string } } | null)[];
+  contexts?: ({ name?: string; context?: { cluster?: string } } | null)[];
+  'current-context'?: string;
+}
+
+/** What test/kube/stack.ts records of the local cluster in its stack.json. */
+export interface LocalStack {
+  server: string;
+  node: { name: string; certsDir: string };
+}
+
+export interface TeamsSink {
+  url: string;
+  host: string;
+  cards: unknown[];
+  close: () => Promise<void>;
+}
+
+interface CardItem {
+  type?: string;
+  text?: string;
+  facts?: { title?: string; value?: string }[];
+  items?: CardItem[];
+  columns?: { items?: CardItem[] }[];
+}
+
+interface CardContent {
+  body?: CardItem[];
+  actions?: { title?: string; url?: string }[];
+}
+
+export function cacheDir(root: string): string {
   const base =
     process.env.POLYGLOT_CD_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
   const dir = join(base, 'pipeline', root);
@@ -22,7 +66,7 @@ export function cacheDir(root) {
   return dir;
 }
 
-function probe(url) {
+function probe(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request(new URL('/v2/', url), { timeout: 1500 }, (res) => {
       res.resume();
@@ -34,15 +78,15 @@ function probe(url) {
   });
 }
 
-async function freePort() {
+async function freePort(): Promise<number> {
   const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
   await new Promise((r) => srv.close(r));
   return port;
 }
 
-function which(bin) {
+function which(bin: string): string {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' }).stdout.trim();
 }
 
@@ -51,12 +95,12 @@ function which(bin) {
  * `docker-registry` detached (it outlives this command; `polyglot-cd pipeline down` stops it).
  * Returns { host, url, started }.
  */
-export async function ensureRegistry(log) {
+export async function ensureRegistry(log?: Log): Promise<Registry> {
   const dir = cacheDir('registry');
   const stateFile = join(dir, 'state.json');
   if (existsSync(stateFile)) {
-    const s = JSON.parse(readFileSync(stateFile, 'utf8'));
-    if (s.url && (await probe(s.url))) return { ...s, started: false };
+    const s = JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<Registry>;
+    if (s.url && s.host && (await probe(s.url))) return { ...s, host: s.host, url: s.url, started: false };
   }
   if (!which('docker-registry'))
     throw new Error(
@@ -100,10 +144,10 @@ export async function ensureRegistry(log) {
 }
 
 /** Stops the registry ensureRegistry started (by its PID, if that is still docker-registry). Returns its host, or undefined. */
-export function stopRegistry() {
+export function stopRegistry(): string | undefined {
   const stateFile = join(cacheDir('registry'), 'state.json');
   if (!existsSync(stateFile)) return undefined;
-  const { pid, host } = JSON.parse(readFileSync(stateFile, 'utf8'));
+  const { pid, host } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number; host?: string };
   let cmdline = '';
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -116,7 +160,7 @@ export function stopRegistry() {
 }
 
 /** The container store buildah and skopeo use for the pipeline (vfs, chroot): env for the actions. */
-export function containersEnv() {
+export function containersEnv(): { CONTAINERS_STORAGE_CONF: string; BUILDAH_ISOLATION: string } {
   const dir = cacheDir('containers');
   const conf = join(dir, 'storage.conf');
   if (!existsSync(conf)) {
@@ -131,13 +175,15 @@ export function containersEnv() {
 }
 
 /** The busybox base image in the registry (built once with buildah from busybox-static, as the tests do). */
-export async function ensureBaseImage(root, registry, log) {
+export async function ensureBaseImage(root: string, registry: Registry, log?: Log): Promise<string> {
   const ref = `${registry.host}/polyglot-cd/busybox:1`;
   const env = { ...process.env, ...containersEnv() };
   const have = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], { env, encoding: 'utf8' });
   if (have.status === 0) return ref;
   log?.(`building the base image ${ref} (busybox-static, buildah from scratch)`);
-  const { buildBaseImage } = await import(pathToFileURL(join(root, 'test', 'registry', 'registry.ts')).href);
+  const { buildBaseImage } = (await import(pathToFileURL(join(root, 'test', 'registry', 'registry.ts')).href)) as {
+    buildBaseImage: (opts: { storageConf: string; refs: { ref: string; tlsVerify: boolean }[] }) => Promise<unknown>;
+  };
   await buildBaseImage({ storageConf: containersEnv().CONTAINERS_STORAGE_CONF, refs: [{ ref, tlsVerify: false }] });
   return ref;
 }
@@ -147,7 +193,7 @@ export async function ensureBaseImage(root, registry, log) {
  * scripts/setup/helm.sh built from the Go module proxy (helm-deploy's default major). Returns
  * { bin, version } (version without the leading v).
  */
-export function localHelm(root) {
+export function localHelm(root: string): { bin: string; version: string } {
   let bin = process.env.POLYGLOT_CD_HELM_BIN;
   if (!bin) {
     const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'helm.sh'), '--print', '4'], {
@@ -163,10 +209,10 @@ export function localHelm(root) {
 }
 
 /** The API server URL of `kubeconfig`'s current context (or of its only cluster), or undefined. */
-export function kubeconfigServer(kubeconfig) {
-  let config;
+export function kubeconfigServer(kubeconfig: string): string | undefined {
+  let config: Kubeconfig | null;
   try {
-    config = load(readFileSync(kubeconfig, 'utf8'));
+    config = parse(readFileSync(kubeconfig, 'utf8')) as Kubeconfig | null;
   } catch {
     return undefined;
   }
@@ -180,12 +226,12 @@ export function kubeconfigServer(kubeconfig) {
   return cluster?.cluster?.server;
 }
 
-function clusterScript(root, cmd, stdio) {
+function clusterScript(root: string, cmd: string, stdio: StdioOptions): SpawnSyncReturns<string> {
   return spawnSync('bash', [join(root, 'test', 'kube', 'cluster.sh'), cmd], { cwd: root, encoding: 'utf8', stdio });
 }
 
 /** The kubeconfig of the local cluster if `bash test/kube/cluster.sh` runs one, else undefined. */
-function runningLocalCluster(root) {
+function runningLocalCluster(root: string): string | undefined {
   const r = clusterScript(root, 'status', ['ignore', 'pipe', 'ignore']);
   return r.status === 0 ? r.stdout.trim().split('\n').at(-1) : undefined;
 }
@@ -195,13 +241,13 @@ function runningLocalCluster(root) {
  * undefined when it is another cluster. `kubeconfig` may be any identity on it (e.g. a ServiceAccount's
  * kubeconfig made elsewhere): the local cluster is recognised by its API server URL.
  */
-export function localStackOf(root, kubeconfig) {
+export function localStackOf(root: string, kubeconfig: string): LocalStack | undefined {
   const server = kubeconfigServer(kubeconfig);
   if (!server) return undefined;
-  const stackOf = (admin) => {
+  const stackOf = (admin: string | undefined): LocalStack | undefined => {
     const file = admin && join(dirname(admin), 'stack.json');
     if (!file || !existsSync(file)) return undefined;
-    const info = JSON.parse(readFileSync(file, 'utf8'));
+    const info = JSON.parse(readFileSync(file, 'utf8')) as LocalStack;
     return info.server === server ? info : undefined;
   };
   return stackOf(kubeconfig) ?? stackOf(process.env.POLYGLOT_CD_KUBECONFIG) ?? stackOf(runningLocalCluster(root));
@@ -212,20 +258,26 @@ export function localStackOf(root, kubeconfig) {
  * registry hosts directory, read at every pull). Returns the node's name, or undefined for a cluster
  * you name yourself: its nodes must already be able to pull from the registry.
  */
-export async function trustRegistryOnLocalNode(root, kubeconfig, registry) {
+export async function trustRegistryOnLocalNode(
+  root: string,
+  kubeconfig: string,
+  registry: Registry,
+): Promise<string | undefined> {
   const stack = localStackOf(root, kubeconfig);
   if (!stack) return undefined;
-  const { trustRegistry } = await import(pathToFileURL(join(root, 'test', 'kube', 'registry-hosts.ts')).href);
+  const { trustRegistry } = (await import(pathToFileURL(join(root, 'test', 'kube', 'registry-hosts.ts')).href)) as {
+    trustRegistry: (certsDir: string, host: string) => Promise<unknown>;
+  };
   await trustRegistry(stack.node.certsDir, registry.host);
   return stack.node.name;
 }
 
 /** Removes what trustRegistryOnLocalNode wrote for `host` on the running local cluster's node, if any. */
-export function untrustRegistryOnLocalNode(root, host) {
+export function untrustRegistryOnLocalNode(root: string, host: string): boolean {
   const admin = runningLocalCluster(root);
   const file = admin && join(dirname(admin), 'stack.json');
   if (!host || !file || !existsSync(file)) return false;
-  const dir = join(JSON.parse(readFileSync(file, 'utf8')).node.certsDir, host);
+  const dir = join((JSON.parse(readFileSync(file, 'utf8')) as LocalStack).node.certsDir, host);
   if (!existsSync(dir)) return false;
   rmSync(dir, { recursive: true, force: true });
   return true;
@@ -236,7 +288,7 @@ export function untrustRegistryOnLocalNode(root, host) {
  * test/kube/cluster.sh already runs, or a new one it starts (recorded, so `pipeline down` stops only a
  * cluster the pipeline started).
  */
-export function ensureCluster(root, { kubeconfig, log } = {}) {
+export function ensureCluster(root: string, { kubeconfig, log }: { kubeconfig?: string; log?: Log } = {}): string {
   const named = kubeconfig || process.env.POLYGLOT_CD_KUBECONFIG;
   if (named) {
     if (!existsSync(named))
@@ -248,7 +300,7 @@ export function ensureCluster(root, { kubeconfig, log } = {}) {
   log?.('starting the local cluster: registry, control plane and a real node (bash test/kube/cluster.sh start)');
   const r = clusterScript(root, 'start', ['ignore', 'pipe', 'inherit']);
   if (r.status !== 0) throw new Error(`test/kube/cluster.sh start failed (exit ${r.status})`);
-  const started = r.stdout.trim().split('\n').at(-1);
+  const started = r.stdout.trim().split('\n').at(-1) ?? '';
   writeFileSync(join(cacheDir('cluster'), 'started.json'), JSON.stringify({ kubeconfig: started }));
   return started;
 }
@@ -257,9 +309,11 @@ export function ensureCluster(root, { kubeconfig, log } = {}) {
  * Stops the local cluster if the pipeline started it (ensureCluster) and it still runs; a cluster
  * started otherwise (by you, or a test run) is left alone. Returns a sentence saying what happened.
  */
-export function stopClusterIfStarted(root) {
+export function stopClusterIfStarted(root: string): string {
   const file = join(cacheDir('cluster'), 'started.json');
-  const started = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).kubeconfig : undefined;
+  const started = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { kubeconfig?: string }).kubeconfig
+    : undefined;
   const running = runningLocalCluster(root);
   if (!running) {
     writeFileSync(file, '{}');
@@ -277,13 +331,13 @@ export function stopClusterIfStarted(root) {
  * A Teams webhook sink on 127.0.0.1: answers 202 like Teams Workflows and prints the card.
  * Returns { url, host, cards, close() }.
  */
-export async function startTeamsSink(print) {
-  const cards = [];
+export async function startTeamsSink(print?: (card: string) => void): Promise<TeamsSink> {
+  const cards: unknown[] = [];
   const server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => (body += c));
+    req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      let card;
+      let card: unknown;
       try {
         card = JSON.parse(body);
       } catch {
@@ -294,23 +348,23 @@ export async function startTeamsSink(print) {
       res.writeHead(202).end();
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
   const sig = randomBytes(8).toString('hex');
   return {
     url: `http://127.0.0.1:${port}/workflows/local/triggers/manual/paths/invoke?sig=${sig}`,
     host: '127.0.0.1',
     cards,
-    close: () => new Promise((r) => server.close(r)),
+    close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
 /** A card as text: title, facts, actions. */
-export function renderCard(payload) {
-  const content = payload?.attachments?.[0]?.content;
+export function renderCard(payload: unknown): string {
+  const content = (payload as { attachments?: { content?: CardContent }[] } | null)?.attachments?.[0]?.content;
   if (!content) return `Teams sink received: ${JSON.stringify(payload).slice(0, 500)}`;
   const lines = ['┌ Teams card received by the local sink'];
-  const walk = (items) => {
+  const walk = (items: CardItem[] | undefined): void => {
     for (const it of items ?? []) {
       if (it.type === 'TextBlock') lines.push(`│ ${it.text}`);
       else if (it.type === 'FactSet') for (const f of it.facts ?? []) lines.push(`│   ${f.title}: ${f.value}`);

@@ -1,6 +1,6 @@
 // `polyglot-cd release --dry-run [--version X.Y.Z]`: runs .github/workflows/release.yml on this
 // machine with the local workflow runner, as a workflow_dispatch of that version on this checkout.
-// The plan job runs as on GitHub (scripts/bootstrap.sh, then scripts/release-plan.mjs: the version,
+// The plan job runs as on GitHub (scripts/bootstrap.sh, then scripts/release-plan.ts: the version,
 // the CHANGELOG.md notes, a rebuild of every bundle compared byte for byte with the committed dist/,
 // the major tag move); the jobs after it are shown as skipped with what they would do: the full test
 // command runs in CI, and attesting, creating the release and moving the tag need GitHub.
@@ -8,25 +8,30 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { originRepository } from './pipeline.mjs';
-import { runWorkflow } from './workflow-runner.mjs';
+import { originRepository } from './pipeline.ts';
+import { runWorkflow } from './workflow-runner.ts';
+import type { NeedResult, WorkflowJob, WorkflowResult } from './workflow-runner.ts';
 
 /** The newest released version in CHANGELOG.md (`## [X.Y.Z]`), or undefined. */
-export function newestChangelogVersion(text) {
+export function newestChangelogVersion(text: string): string | undefined {
   const m = /^## \[(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\]/m.exec(text);
   return m?.[1];
 }
 
-function git(root, args) {
+function git(root: string, args: string[]): string {
   const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
 /** Why a job of release.yml does not run in a dry run (undefined: it runs). */
-export function dryRunSkipReason(id, job, needs) {
+export function dryRunSkipReason(
+  id: string,
+  job: Pick<WorkflowJob, 'permissions'>,
+  needs?: Record<string, NeedResult>,
+): string | undefined {
   const plan = needs?.plan?.outputs ?? {};
   if (needs?.plan && needs.plan.result !== 'success') return 'the plan failed: on GitHub this job would not run either';
-  const writes = Object.entries(job.permissions ?? {})
+  const writes = Object.entries(typeof job.permissions === 'object' ? job.permissions : {})
     .filter(([, v]) => v === 'write')
     .map(([k]) => `${k}: write`);
   if (id === 'test')
@@ -48,8 +53,12 @@ export function dryRunSkipReason(id, job, needs) {
 /**
  * Runs the dry run. opts: { root, version, out }. Returns { code, result, plan (the plan job's outputs) }.
  */
-export async function runReleaseDryRun(opts) {
-  const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
+export async function runReleaseDryRun(opts: {
+  root: string;
+  version?: string | undefined;
+  out?: (line: string) => void;
+}): Promise<{ code: number; result: WorkflowResult; plan: Record<string, string> }> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const root = opts.root;
   let version = opts.version;
   if (!version) {

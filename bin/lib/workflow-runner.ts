@@ -1,4 +1,5 @@
-// A local runner for our reusable workflows: it reads the workflow file and runs its jobs in `needs`
+// A local runner for our reusable workflows: it reads the workflow file (validated by GitHub's
+// @actions/workflow-parser, which refuses a file with a schema error) and runs its jobs in `needs`
 // order the way GitHub does (job and step `if:` with the implicit success(), matrix legs, job outputs,
 // `needs.*`, `steps.*`, `env`, `${{ }}` expressions), so `polyglot-cd pipeline` runs exactly what
 // pr-preview.yml says. Steps:
@@ -18,52 +19,199 @@
 // workflow_dispatch workflows (release.yml) run the same way, with the inputs they declare.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
 import { basename, join } from 'node:path';
-import { load } from 'js-yaml';
-import { evaluateIf, interpolate, interpolateDeep, toText } from './expressions.mjs';
+import { parse } from 'yaml';
+import { evaluateIf, interpolate, interpolateDeep, toText } from './expressions.ts';
+import type { EvalContext, Status, Value } from './expressions.ts';
+import { parseFileCommands } from './file-commands.ts';
 
 /** Where the reusable workflows check out polyglot-cd at their own commit; `uses: ./.polyglot-cd/<action>`. */
 export const OWN_PATH = '.polyglot-cd';
 const OWN_USES = /^\.\/\.polyglot-cd\/([a-z0-9-]+)\/?$/;
 
 /** Why a third-party action does not run locally (shown on the skipped step). */
-const SKIPPED_ACTIONS = {
+const SKIPPED_ACTIONS: Record<string, string> = {
   'actions/checkout': 'the local pipeline builds your working tree as it is',
   'github/codeql-action/upload-sarif': 'code scanning is a GitHub service',
   'actions/github-script': 'it calls the GitHub REST API',
   'actions/attest-build-provenance': "an attestation is signed with the job's GitHub OIDC token and stored by GitHub",
 };
 
-const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parseFileCommands(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const heredoc = /^([^<=]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const value = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]);
-      out[heredoc[1]] = value.join('\n');
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+export interface WorkflowStep {
+  id?: string;
+  name?: string;
+  if?: unknown;
+  run?: string;
+  uses?: string;
+  with?: Obj;
+  env?: Obj;
+  'continue-on-error'?: unknown;
+}
+
+export type JobEnvironment = string | { name: string; url?: string };
+
+export interface WorkflowJob {
+  name?: string;
+  needs?: string | string[];
+  if?: unknown;
+  uses?: string;
+  'runs-on'?: unknown;
+  permissions?: Record<string, string> | string;
+  strategy?: unknown;
+  outputs?: Record<string, string>;
+  environment?: JobEnvironment;
+  env?: Obj;
+  steps?: WorkflowStep[];
+}
+
+interface InputDef {
+  type?: string;
+  required?: boolean;
+  default?: unknown;
+}
+
+interface Trigger {
+  inputs?: Record<string, InputDef | null>;
+  secrets?: Record<string, { required?: boolean } | null>;
+  outputs?: Record<string, { value?: string }>;
+}
+
+export interface Workflow {
+  name?: string;
+  on?: { workflow_call?: Trigger | null; workflow_dispatch?: Trigger | null } & Obj;
+  jobs?: Record<string, WorkflowJob>;
+}
+
+/** One step as the report shows it. */
+export interface StepRecord {
+  job: string;
+  step: string;
+  outcome: 'success' | 'failure' | 'skipped';
+  reason: string;
+  detail?: string;
+  secs: number;
+  summary: string;
+  outputs: Record<string, string>;
+  action: string | null;
+}
+
+/** One job as the report shows it (a matrix job: all its legs' steps). */
+export interface JobReport {
+  id: string;
+  name: string;
+  result: 'success' | 'failure' | 'skipped';
+  reason?: string;
+  outputs: Record<string, string>;
+  environment: { name: string; url: string } | null;
+  steps: StepRecord[];
+  started: number;
+  secs: number;
+}
+
+export interface WorkflowResult {
+  result: 'success' | 'failure';
+  jobs: JobReport[];
+  outputs: Record<string, string>;
+}
+
+/** What a finished need shows to the jobs that need it (`needs.<id>`). */
+export interface NeedResult {
+  result: string;
+  outputs: Record<string, string>;
+}
+
+/** What runAction resolves to: the action's exit code, its outputs and its job summary. */
+export interface ActionResult {
+  code: number;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+export interface WorkflowIdentity {
+  repository?: string;
+  sha?: string;
+  file_path?: string;
+}
+
+export interface RunWorkflowOptions {
+  file: string;
+  inputs?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  github?: unknown;
+  runDir: string;
+  runAction: (
+    action: string,
+    opts: { inputs: Record<string, string>; env: Record<string, string> },
+  ) => ActionResult | Promise<ActionResult>;
+  skipAction?: (action: string) => string | undefined;
+  skipJob?: (id: string, job: WorkflowJob, needs: Record<string, NeedResult>) => string | undefined;
+  approve?: (environment: string) => boolean | undefined;
+  environmentSecrets?: Record<string, Record<string, string>>;
+  workflowIdentity?: WorkflowIdentity;
+  baseEnv?: Record<string, string | undefined>;
+  out?: (line: string) => void;
+  mask?: (text: string) => string;
+}
+
+type WorkflowParser = typeof import('@actions/workflow-parser');
+let workflowParser: Promise<WorkflowParser> | undefined;
+
+/**
+ * GitHub's workflow parser. Its package imports its JSON schema without an import attribute, which
+ * Node's own loader refuses; a load hook gives that one import the attribute before the package loads.
+ */
+function loadWorkflowParser(): Promise<WorkflowParser> {
+  if (!workflowParser) {
+    registerHooks({
+      load(url, context, next) {
+        if (url.endsWith('.json') && url.includes('/@actions/workflow-parser/') && !context.importAttributes?.type)
+          return next(url, {
+            ...context,
+            format: 'json',
+            importAttributes: { ...context.importAttributes, type: 'json' },
+          });
+        return next(url, context);
+      },
+    });
+    workflowParser = import('@actions/workflow-parser');
   }
-  return out;
+  return workflowParser;
+}
+
+/** The errors GitHub's workflow parser finds in a workflow file (schema, expressions, job references). */
+export async function validateWorkflow(name: string, content: string): Promise<string[]> {
+  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await loadWorkflowParser();
+  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  if (parsed.value && parsed.context.errors.count === 0) await convertWorkflowTemplate(parsed.context, parsed.value);
+  return parsed.context.errors.getErrors().map((e) => e.message);
+}
+
+/** Reads a workflow file: refused with the parser's messages when GitHub would refuse it, else its YAML. */
+export async function loadWorkflow(file: string): Promise<Workflow> {
+  const content = readFileSync(file, 'utf8');
+  const errors = await validateWorkflow(basename(file), content);
+  if (errors.length)
+    throw new Error(`${file} is not a valid workflow (@actions/workflow-parser):\n  ${errors.join('\n  ')}`);
+  const wf: unknown = parse(content);
+  if (!isObj(wf)) throw new Error(`${file} is not a workflow: its YAML is not a mapping`);
+  return wf as Workflow;
 }
 
 /** Jobs in an order where every job comes after its needs. */
-export function jobOrder(jobs) {
-  const order = [];
-  const state = new Map();
-  const visit = (id, path) => {
+export function jobOrder(jobs: Record<string, WorkflowJob>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): void => {
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') throw new Error(`needs cycle: ${[...path, id].join(' → ')}`);
-    if (!jobs[id]) throw new Error(`job ${path.at(-1)} needs ${id}, which does not exist`);
+    const job = jobs[id];
+    if (!job) throw new Error(`job ${path.at(-1)} needs ${id}, which does not exist`);
     state.set(id, 'visiting');
-    for (const n of needsOf(jobs[id])) visit(n, [...path, id]);
+    for (const n of needsOf(job)) visit(n, [...path, id]);
     state.set(id, 'done');
     order.push(id);
   };
@@ -71,30 +219,37 @@ export function jobOrder(jobs) {
   return order;
 }
 
-function needsOf(job) {
+function needsOf(job: WorkflowJob): string[] {
   return job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
 }
 
+type MatrixLeg = Record<string, Value>;
+
 /** The legs of a job's matrix (cartesian product; include/exclude as GitHub applies them). */
-export function matrixLegs(strategy, ctx) {
-  if (!isObj(strategy) || strategy.matrix === undefined) return [null];
-  const m = interpolateDeep(strategy.matrix, ctx);
+export function matrixLegs(strategy: unknown, ctx: EvalContext): (MatrixLeg | null)[] {
+  if (!isObj(strategy) || strategy['matrix'] === undefined) return [null];
+  const m = interpolateDeep(strategy['matrix'], ctx);
   if (!isObj(m)) throw new Error(`strategy.matrix must be a mapping, got ${JSON.stringify(m)}`);
   const keys = Object.keys(m).filter((k) => k !== 'include' && k !== 'exclude');
-  let legs = [{}];
+  let legs: MatrixLeg[] = [{}];
   for (const k of keys) {
-    if (!Array.isArray(m[k])) throw new Error(`matrix.${k} must be a list, got ${JSON.stringify(m[k])}`);
-    if (m[k].length === 0) throw new Error(`matrix.${k} is empty`);
-    legs = legs.flatMap((leg) => m[k].map((v) => ({ ...leg, [k]: v })));
+    const values = m[k];
+    if (!Array.isArray(values)) throw new Error(`matrix.${k} must be a list, got ${JSON.stringify(values)}`);
+    if (values.length === 0) throw new Error(`matrix.${k} is empty`);
+    legs = legs.flatMap((leg) => values.map((v: Value) => ({ ...leg, [k]: v })));
   }
-  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(m.exclude))
-    legs = legs.filter((leg) => !m.exclude.some((ex) => Object.entries(ex).every(([k, v]) => same(leg[k], v))));
-  if (Array.isArray(m.include)) for (const inc of m.include) legs.push(inc);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const exclude = m['exclude'];
+  if (Array.isArray(exclude))
+    legs = legs.filter(
+      (leg) => !exclude.some((ex: unknown) => isObj(ex) && Object.entries(ex).every(([k, v]) => same(leg[k], v))),
+    );
+  const include = m['include'];
+  if (Array.isArray(include)) for (const inc of include) if (isObj(inc)) legs.push(inc as MatrixLeg);
   return legs;
 }
 
-function globToRegExp(glob) {
+function globToRegExp(glob: string): RegExp {
   return new RegExp(
     `^${glob
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
@@ -103,11 +258,15 @@ function globToRegExp(glob) {
   );
 }
 
-function copyInto(src, destDir) {
+function copyInto(src: string, destDir: string): void {
   mkdirSync(destDir, { recursive: true });
   if (statSync(src).isDirectory()) cpSync(src, destDir, { recursive: true });
   else cpSync(src, join(destDir, basename(src)));
 }
+
+const envName = (env: JobEnvironment): unknown => (isObj(env) ? env.name : env);
+const asText = (v: Value): Record<string, string> =>
+  isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toText(x)])) : {};
 
 /**
  * Runs a workflow_call workflow, or a workflow_dispatch one (its inputs; it declares no secrets).
@@ -119,17 +278,17 @@ function copyInto(src, destDir) {
  *         workflowIdentity ({ repository, sha, file_path }: what the job context's workflow_*
  *         properties say; without it they are empty, as on a GitHub that has none), baseEnv,
  *         out (line printer), mask(text) }
- * Returns { result, jobs: [{ id, name, result, reason (of skipJob), outputs, environment, steps: [...] }], outputs }.
+ * The file is validated by GitHub's workflow parser first: a workflow GitHub would refuse is refused.
  */
-export async function runWorkflow(opts) {
-  const wf = load(readFileSync(opts.file, 'utf8'));
-  const call = wf?.on?.workflow_call ?? wf?.on?.workflow_dispatch ?? {};
-  const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
-  const mask = opts.mask ?? ((s) => s);
-  const wfName = typeof wf?.name === 'string' ? wf.name : basename(opts.file);
+export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowResult> {
+  const wf = await loadWorkflow(opts.file);
+  const call: Trigger = wf.on?.workflow_call ?? wf.on?.workflow_dispatch ?? {};
+  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const mask = opts.mask ?? ((s: string) => s);
+  const wfName = typeof wf.name === 'string' ? wf.name : basename(opts.file);
 
   // inputs with their declared defaults and types
-  const inputs = {};
+  const inputs: Record<string, unknown> = {};
   for (const [k, def] of Object.entries(call.inputs ?? {})) {
     const given = opts.inputs?.[k];
     if (given === undefined && def?.required) throw new Error(`the workflow needs the input ${k}`);
@@ -140,7 +299,7 @@ export async function runWorkflow(opts) {
   }
   for (const k of Object.keys(opts.inputs ?? {}))
     if (!(k in inputs)) throw new Error(`the workflow declares no input ${k}`);
-  const secrets = {};
+  const secrets: Record<string, string> = {};
   for (const [k, def] of Object.entries(call.secrets ?? {})) {
     const v = opts.secrets?.[k];
     // as on GitHub, a required secret must be passed, but it may be empty (fork PRs get none)
@@ -150,14 +309,17 @@ export async function runWorkflow(opts) {
 
   const artifacts = join(opts.runDir, 'artifacts');
   mkdirSync(artifacts, { recursive: true });
-  const results = {};
-  const report = [];
+  const results: Record<string, NeedResult> = {};
+  const report: JobReport[] = [];
+  const jobs = wf.jobs ?? {};
 
-  for (const id of jobOrder(wf.jobs ?? {})) {
-    const job = wf.jobs[id];
-    const needs = Object.fromEntries(needsOf(job).map((n) => [n, results[n]]));
+  for (const id of jobOrder(jobs)) {
+    const job = jobs[id] as WorkflowJob;
+    const needs: Record<string, NeedResult> = Object.fromEntries(
+      needsOf(job).map((n) => [n, results[n] ?? { result: 'skipped', outputs: {} }]),
+    );
     const needResults = Object.values(needs).map((n) => n.result);
-    const jobStatus = {
+    const jobStatus: Status = {
       success: () => needResults.every((r) => r === 'success'),
       failure: () => needResults.some((r) => r === 'failure'),
       cancelled: () => false,
@@ -166,22 +328,16 @@ export async function runWorkflow(opts) {
     // caller's of the same name (a job without one never sees them)
     let jobSecrets = secrets;
     if (job.environment && opts.environmentSecrets) {
-      const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
-      const envName = toText(
-        interpolate(envDef.name, { contexts: { github: opts.github, inputs, needs, vars: {}, matrix: {} } }),
+      const name = toText(
+        interpolate(envName(job.environment), {
+          contexts: { github: opts.github, inputs, needs, vars: {}, matrix: {} },
+        }),
       );
-      jobSecrets = { ...secrets, ...(opts.environmentSecrets[envName] ?? {}) };
+      jobSecrets = { ...secrets, ...(opts.environmentSecrets[name] ?? {}) };
     }
-    const base = {
-      github: opts.github,
-      inputs,
-      secrets: jobSecrets,
-      needs,
-      vars: {},
-      runner: { os: 'Linux', arch: 'X64', temp: '' },
-      env: {},
-    };
-    const entry = {
+    const runner = { os: 'Linux', arch: 'X64', temp: '' };
+    const base = { github: opts.github, inputs, secrets: jobSecrets, needs, vars: {}, runner, env: {} };
+    const entry: JobReport = {
       id,
       name: id,
       result: 'skipped',
@@ -219,27 +375,28 @@ export async function runWorkflow(opts) {
         workflow_sha: identity.sha ?? '',
         workflow_file_path: identity.file_path ?? '',
       };
+      const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
       const ctx = {
         ...base,
         matrix: matrix ?? {},
         strategy: {},
-        runner: { ...base.runner, temp },
-        steps: {},
+        runner: { ...runner, temp },
+        steps,
         job: jobCtx,
+        env: {} as Record<string, Value>,
       };
       const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
       entry.name = matrix ? entry.name : name;
       out(`▶ ${name}`);
       const jobEnv = isObj(job.env) ? interpolateDeep(job.env, { contexts: ctx }) : {};
-      ctx.env = { ...jobEnv };
+      ctx.env = { ...(isObj(jobEnv) ? jobEnv : {}) };
       let legFailed = false;
       // a protected environment: its reviewers approve (the default here) or reject the job, which
       // then fails without running a step, as on GitHub
       if (job.environment && opts.approve) {
-        const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
-        const envName = toText(interpolate(envDef.name, { contexts: ctx }));
-        if (opts.approve(envName) === false) {
-          out(`  ✘ deployment to environment ${envName} rejected`);
+        const approved = toText(interpolate(envName(job.environment), { contexts: ctx }));
+        if (opts.approve(approved) === false) {
+          out(`  ✘ deployment to environment ${approved} rejected`);
           legFailed = true;
         }
       }
@@ -248,8 +405,8 @@ export async function runWorkflow(opts) {
           ? toText(interpolate(step.name, { contexts: ctx }))
           : step.uses
             ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}`
-            : `run ${String(step.run).split('\n')[0].slice(0, 60)}`;
-        const record = {
+            : `run ${(String(step.run).split('\n')[0] ?? '').slice(0, 60)}`;
+        const record: StepRecord = {
           job: name,
           step: label,
           outcome: 'skipped',
@@ -260,24 +417,23 @@ export async function runWorkflow(opts) {
           action: null,
         };
         entry.steps.push(record);
-        const stepStatus = { success: () => !legFailed, failure: () => legFailed, cancelled: () => false };
-        const stepCtx = { contexts: ctx, status: stepStatus };
+        const stepStatus: Status = { success: () => !legFailed, failure: () => legFailed, cancelled: () => false };
+        const stepCtx: EvalContext = { contexts: ctx, status: stepStatus };
         if (!evaluateIf(step.if, stepCtx)) {
           record.reason = `if: ${String(step.if ?? 'success()').trim()}`;
           out(`  ○ ${label} skipped (${record.reason})`);
-          if (step.id) ctx.steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+          if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
           continue;
         }
         const started = Date.now();
-        const env = {
-          ...ctx.env,
-          ...(isObj(step.env)
-            ? Object.fromEntries(Object.entries(interpolateDeep(step.env, stepCtx)).map(([k, v]) => [k, toText(v)]))
-            : {}),
+        const env: Record<string, string> = {
+          ...asText(ctx.env),
+          ...(isObj(step.env) ? asText(interpolateDeep(step.env, stepCtx)) : {}),
         };
-        let outcome = 'success';
-        let outputs = {};
+        let outcome: StepRecord['outcome'] = 'success';
+        let outputs: Record<string, string> = {};
         try {
+          const ownAction = typeof step.uses === 'string' ? OWN_USES.exec(step.uses)?.[1] : undefined;
           if (step.run !== undefined) {
             const r = await runScript(toText(interpolate(step.run, stepCtx)), {
               env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
@@ -287,20 +443,17 @@ export async function runWorkflow(opts) {
             outcome = r.code === 0 ? 'success' : 'failure';
             outputs = r.outputs;
             Object.assign(ctx.env, r.env);
-            if (r.code !== 0) record.reason = `exit ${r.code}`;
-          } else if (typeof step.uses === 'string' && OWN_USES.test(step.uses)) {
-            const action = OWN_USES.exec(step.uses)[1];
-            record.action = action;
-            const skip = opts.skipAction?.(action);
+            if (r.code !== 0) record.reason = r.error ?? `exit ${r.code}`;
+          } else if (ownAction !== undefined) {
+            record.action = ownAction;
+            const skip = opts.skipAction?.(ownAction);
             if (skip) {
               outcome = 'skipped';
               record.reason = skip;
             } else {
-              const withs = Object.fromEntries(
-                Object.entries(interpolateDeep(step.with ?? {}, stepCtx)).map(([k, v]) => [k, toText(v)]),
-              );
+              const withs = asText(interpolateDeep(step.with ?? {}, stepCtx));
               out(`  ● ${label}`);
-              const r = await opts.runAction(action, {
+              const r = await opts.runAction(ownAction, {
                 inputs: withs,
                 env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
               });
@@ -310,43 +463,44 @@ export async function runWorkflow(opts) {
               if (r.code !== 0) record.reason = `exit ${r.code}`;
             }
           } else if (typeof step.uses === 'string') {
-            const name = step.uses.replace(/@.*$/, '');
-            const withs = interpolateDeep(step.with ?? {}, stepCtx);
-            if (name === 'actions/checkout' && toText(withs.path).replace(/^\.\/|\/$/g, '') === OWN_PATH) {
+            const uses = step.uses.replace(/@.*$/, '');
+            const evaluated = interpolateDeep(step.with ?? {}, stepCtx);
+            const withs: Record<string, Value> = isObj(evaluated) ? evaluated : {};
+            if (uses === 'actions/checkout' && toText(withs['path']).replace(/^\.\/|\/$/g, '') === OWN_PATH) {
               outcome = 'skipped';
               record.reason = `polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run`;
-            } else if (name === 'actions/upload-artifact') {
-              const src = toText(withs.path);
+            } else if (uses === 'actions/upload-artifact') {
+              const src = toText(withs['path']);
               if (!existsSync(src)) throw new Error(`upload-artifact: ${src} does not exist`);
-              copyInto(src, join(artifacts, toText(withs.name) || 'artifact'));
-            } else if (name === 'actions/download-artifact') {
-              const dest = toText(withs.path) || temp;
+              copyInto(src, join(artifacts, toText(withs['name']) || 'artifact'));
+            } else if (uses === 'actions/download-artifact') {
+              const dest = toText(withs['path']) || temp;
               const names = readdirSync(artifacts).filter((a) =>
-                withs.name
-                  ? a === toText(withs.name)
-                  : withs.pattern
-                    ? globToRegExp(toText(withs.pattern)).test(a)
+                withs['name']
+                  ? a === toText(withs['name'])
+                  : withs['pattern']
+                    ? globToRegExp(toText(withs['pattern'])).test(a)
                     : true,
               );
-              if (withs.name && names.length === 0)
-                throw new Error(`download-artifact: no artifact named ${toText(withs.name)}`);
+              if (withs['name'] && names.length === 0)
+                throw new Error(`download-artifact: no artifact named ${toText(withs['name'])}`);
               for (const a of names)
-                copyInto(join(artifacts, a), withs.name || withs['merge-multiple'] ? dest : join(dest, a));
+                copyInto(join(artifacts, a), withs['name'] || withs['merge-multiple'] ? dest : join(dest, a));
             } else {
               outcome = 'skipped';
-              record.reason = SKIPPED_ACTIONS[name] ?? 'a third-party action the local runner does not run';
+              record.reason = SKIPPED_ACTIONS[uses] ?? 'a third-party action the local runner does not run';
               const shown = Object.entries(env).filter(([k]) => !/TOKEN|PASSWORD|SECRET|WEBHOOK|KUBECONFIG/i.test(k));
               if (shown.length) record.detail = shown.map(([k, v]) => `${k}=${v}`).join('\n');
             }
           } else throw new Error('a step needs run: or uses:');
         } catch (e) {
           outcome = 'failure';
-          record.reason = e.message;
+          record.reason = (e as Error).message;
         }
         record.secs = (Date.now() - started) / 1000;
         record.outcome = outcome;
         record.outputs = outputs;
-        if (step.id) ctx.steps[step.id] = { outputs, outcome, conclusion: outcome };
+        if (step.id) steps[step.id] = { outputs, outcome, conclusion: outcome };
         const mark = outcome === 'success' ? '✔' : outcome === 'skipped' ? '○' : '✘';
         out(
           `  ${mark} ${label} ${outcome === 'skipped' ? `skipped: ${record.reason}` : `${outcome} in ${record.secs.toFixed(1)}s${record.reason ? ` (${record.reason})` : ''}`}`,
@@ -378,14 +532,24 @@ export async function runWorkflow(opts) {
     entry.secs = (Date.now() - entry.started) / 1000;
     results[id] = { result: entry.result, outputs: entry.outputs };
   }
-  const outputs = {};
+  const outputs: Record<string, string> = {};
   for (const [k, def] of Object.entries(call.outputs ?? {}))
     outputs[k] = toText(interpolate(def.value ?? '', { contexts: { jobs: results } }));
   const result = report.some((j) => j.result === 'failure') ? 'failure' : 'success';
   return { result, jobs: report, outputs };
 }
 
-function runScript(script, { env, dir, out }) {
+interface ScriptResult {
+  code: number;
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  error?: string;
+}
+
+function runScript(
+  script: string,
+  { env, dir, out }: { env: Record<string, string | undefined>; dir: string; out: (line: string) => void },
+): Promise<ScriptResult> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'script.sh');
   writeFileSync(file, script, { mode: 0o700 });
@@ -398,25 +562,30 @@ function runScript(script, { env, dir, out }) {
   return new Promise((resolve) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
       env: { ...env, ...files },
-      cwd: env.GITHUB_WORKSPACE || process.cwd(),
+      cwd: env['GITHUB_WORKSPACE'] || process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buf = '';
-    const onData = (c) => {
+    const onData = (c: Buffer | string): void => {
       buf += c.toString();
       const lines = buf.split('\n');
-      buf = lines.pop();
+      buf = lines.pop() ?? '';
       for (const l of lines) out(l);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('close', (code) => {
       if (buf) out(buf);
-      resolve({
-        code: code ?? 1,
-        outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-        env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
-      });
+      try {
+        resolve({
+          code: code ?? 1,
+          outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+          env: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
+        });
+      } catch (e) {
+        // as on GitHub, a malformed GITHUB_OUTPUT / GITHUB_ENV fails the step
+        resolve({ code: code || 1, outputs: {}, env: {}, error: (e as Error).message });
+      }
     });
   });
 }

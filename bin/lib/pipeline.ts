@@ -24,13 +24,70 @@ import {
   localHelm,
   startTeamsSink,
   trustRegistryOnLocalNode,
-} from './local-stack.mjs';
-import { runWorkflow } from './workflow-runner.mjs';
+} from './local-stack.ts';
+import { runWorkflow } from './workflow-runner.ts';
+import type { ActionResult, WorkflowIdentity, WorkflowResult } from './workflow-runner.ts';
+import type { Registry } from './local-stack.ts';
+
+/** A component of the app: its name, build context and optional Containerfile path. */
+export interface Component {
+  name: string;
+  context: string;
+  file?: string;
+}
+
+/** The github context of a local pull_request run and the GITHUB_* variables that go with it. */
+export interface PrContext {
+  github: {
+    event_name: string;
+    event: { action: string; number: string; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+  env: Record<string, string>;
+}
+
+type RunAction = (
+  action: string,
+  opts: { inputs?: Record<string, string>; env?: Record<string, string | undefined>; quiet?: boolean },
+) => Promise<ActionResult>;
+
+/** The GITHUB_* variables of a local run (see localGitHubEnv in bin/polyglot-cd.ts). */
+export interface LocalGitHubEnv {
+  GITHUB_REPOSITORY: string;
+  GITHUB_SHA: string;
+  GITHUB_ACTOR: string;
+  GITHUB_RUN_ID: string;
+  GITHUB_SERVER_URL: string;
+  [name: string]: string;
+}
+
+/** What `polyglot-cd pipeline` hands the pipelines. */
+export interface PipelineOptions {
+  root: string;
+  cwd: string;
+  pr?: string;
+  kubeconfig?: string;
+  components?: string;
+  keep?: boolean;
+  runAction: RunAction;
+  renderSummary: (md: string) => string;
+  localGitHubEnv: () => LocalGitHubEnv;
+  out?: (line: string) => void;
+}
+
+export interface PrPipelineResult {
+  code: number;
+  result: WorkflowResult;
+  url: string | undefined;
+  registry: Registry;
+  cards: unknown[];
+  kubeconfig: string;
+}
 
 export const PR_RE = /^[1-9][0-9]{0,8}$/;
 
 /** Components of an app: every direct subfolder with a Containerfile or Dockerfile. */
-export function discoverComponents(dir) {
+export function discoverComponents(dir: string): Component[] {
   return readdirSync(dir)
     .filter((d) => /^[a-z][a-z0-9-]{0,22}$/.test(d) && statSync(join(dir, d)).isDirectory())
     .filter((d) => existsSync(join(dir, d, 'Containerfile')) || existsSync(join(dir, d, 'Dockerfile')))
@@ -38,12 +95,12 @@ export function discoverComponents(dir) {
     .map((d) => ({ name: d, context: d }));
 }
 
-function which(bin) {
+function which(bin: string): string {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' }).stdout.trim();
 }
 
 /** Why one of our actions cannot run here, or undefined when it can. */
-export function localSkipReason(action, env = process.env) {
+export function localSkipReason(action: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (action === 'trivy-gate' && !env.POLYGLOT_CD_TRIVY_BIN && !which('trivy')) {
     return 'trivy is not installed here and its vulnerability DB cannot be fetched: not scanned (not a pass); put a trivy with its DB on PATH to scan';
   }
@@ -53,7 +110,7 @@ export function localSkipReason(action, env = process.env) {
   return undefined;
 }
 
-function git(cwd, args) {
+function git(cwd: string, args: string[]): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '';
 }
@@ -62,7 +119,7 @@ function git(cwd, args) {
  * A stable, positive repository id for a local checkout (GitHub's are positive integers): helm-deploy
  * labels PR namespaces with it and pr-namespace-cleanup deletes only namespaces carrying it.
  */
-export function localRepositoryId(repository) {
+export function localRepositoryId(repository: string): string {
   return String(1_000_000_000 + (createHash('sha256').update(repository).digest().readUInt32BE(0) % 1_000_000_000));
 }
 
@@ -71,7 +128,7 @@ export function localRepositoryId(repository) {
  * (`root`): its repository (from the origin remote when that names one, else local/polyglot-cd) and
  * its HEAD commit. The working tree is the commit of the workflow file the local runner interprets.
  */
-export function localWorkflowIdentity(root, workflowFile) {
+export function localWorkflowIdentity(root: string, workflowFile: string): Required<WorkflowIdentity> {
   const sha = git(root, ['rev-parse', 'HEAD']) || '0'.repeat(40);
   return { repository: originRepository(root), sha, file_path: `.github/workflows/${workflowFile}` };
 }
@@ -81,17 +138,27 @@ export function localWorkflowIdentity(root, workflowFile) {
  * ssh://…, git@host:owner/repo(.git)), as the workflows check it; 'local/polyglot-cd' for anything else
  * (no origin, or a local path such as a clone of a clone, whose last two segments are no repository).
  */
-export function originRepository(root) {
+export function originRepository(root: string): string {
   const remote = git(root, ['config', '--get', 'remote.origin.url']);
   const m =
     /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^@/:]+@[^:/]+:)([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
       remote,
     );
-  return m && !/\/\.\.?$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
+  return m?.[1] && !/\/\.\.?$/.test(m[1]) ? m[1] : 'local/polyglot-cd';
 }
 
 /** The github context of a pull_request run of this checkout, and the GITHUB_* env the bundles read. */
-export function prContext({ cwd, pr, localEnv, runDir }) {
+export function prContext({
+  cwd,
+  pr,
+  localEnv,
+  runDir,
+}: {
+  cwd: string;
+  pr: string;
+  localEnv: LocalGitHubEnv;
+  runDir: string;
+}): PrContext {
   const repository = localEnv.GITHUB_REPOSITORY;
   const repositoryId = localRepositoryId(repository);
   const branch = git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']) || 'local';
@@ -138,14 +205,17 @@ export function prContext({ cwd, pr, localEnv, runDir }) {
   return { github, env };
 }
 
-function fmtSecs(s) {
+function fmtSecs(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
 }
 
 /** The step list with durations, then the summary of every action step. */
-export function renderReport(result, { renderSummary, out }) {
+export function renderReport(
+  result: WorkflowResult,
+  { renderSummary, out }: { renderSummary: (md: string) => string; out: (line: string) => void },
+): void {
   out('\nSteps');
-  const rows = result.jobs.flatMap((j) =>
+  const rows: string[][] = result.jobs.flatMap((j) =>
     j.steps.length
       ? j.steps.map((s) => [
           j.result === 'skipped' ? '○' : s.outcome === 'success' ? '✔' : s.outcome === 'skipped' ? '○' : '✘',
@@ -156,9 +226,11 @@ export function renderReport(result, { renderSummary, out }) {
         ])
       : [['○', j.name, '(job skipped)', '', '']],
   );
-  const w = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => r[k].length)));
-  for (const r of rows)
-    out(`  ${r[0]} ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3].padStart(w[3])}  ${r[4]}`.trimEnd());
+  const w = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
+  for (const [mark, job, step, secs, reason] of rows as [string, string, string, string, string][])
+    out(
+      `  ${mark} ${job.padEnd(w[1] ?? 0)}  ${step.padEnd(w[2] ?? 0)}  ${secs.padStart(w[3] ?? 0)}  ${reason}`.trimEnd(),
+    );
   for (const j of result.jobs) {
     for (const s of j.steps) {
       if (!s.summary.trim()) continue;
@@ -168,25 +240,57 @@ export function renderReport(result, { renderSummary, out }) {
   }
 }
 
+interface LocalCall {
+  inputs: Record<string, string>;
+  secrets: Record<string, string>;
+  ctx: PrContext;
+  runDir: string;
+  localEnv: LocalGitHubEnv;
+  stepEnv: Record<string, string | undefined>;
+  mask?: (s: string) => string;
+  out: (line: string) => void;
+}
+
+/** Runs one of our reusable workflows with the local runner and prints its report. */
+async function runLocalWorkflow(opts: PipelineOptions, workflow: string, call: LocalCall): Promise<WorkflowResult> {
+  const { stepEnv, out } = call;
+  const result = await runWorkflow({
+    file: join(opts.root, '.github', 'workflows', workflow),
+    inputs: call.inputs,
+    secrets: call.secrets,
+    github: call.ctx.github,
+    runDir: call.runDir,
+    baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...call.localEnv, ...stepEnv },
+    runAction: (action, { inputs: withs, env }) =>
+      opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
+    skipAction: (a) => localSkipReason(a),
+    workflowIdentity: localWorkflowIdentity(opts.root, workflow),
+    ...(call.mask ? { mask: call.mask } : {}),
+    out,
+  });
+  renderReport(result, { renderSummary: opts.renderSummary, out });
+  return result;
+}
+
 /**
  * Runs pr-preview.yml for PR `pr` on the app in `cwd`. Returns { code, result, url, registry, cards, kubeconfig }.
  * opts: { root, cwd, pr, kubeconfig, components (JSON), keep, runAction, renderSummary, localGitHubEnv, out }
  */
-export async function runPrPipeline(opts) {
-  const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
+export async function runPrPipeline(opts: PipelineOptions): Promise<PrPipelineResult> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   if (!PR_RE.test(String(opts.pr ?? '')))
     throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
   const pr = String(opts.pr);
   const cwd = opts.cwd;
-  const components = opts.components ? JSON.parse(opts.components) : discoverComponents(cwd);
+  const components: unknown = opts.components ? JSON.parse(opts.components) : discoverComponents(cwd);
   if (!Array.isArray(components) || components.length === 0)
     throw new Error(
       `no components in ${cwd}: expected subfolders with a Containerfile, or --components '[{"name":…,"context":…}]'`,
     );
   const started = Date.now();
-  out(`polyglot-cd pipeline pr: PR #${pr} of ${cwd} (${components.map((c) => c.name).join(', ')})\n`);
+  out(`polyglot-cd pipeline pr: PR #${pr} of ${cwd} (${(components as Component[]).map((c) => c.name).join(', ')})\n`);
 
-  const phase = (name, fn) => {
+  const phase = <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
     const t = Date.now();
     return Promise.resolve(fn()).then((v) => {
       out(`✔ ${name} (${fmtSecs((Date.now() - t) / 1000)})`);
@@ -228,22 +332,17 @@ export async function runPrPipeline(opts) {
     const secrets = { kubeconfig: readFileSync(kubeconfig, 'utf8'), 'teams-webhook-url': sink.url };
     const stepEnv = { ...containersEnv(), ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin };
     out(`\nRunning .github/workflows/pr-preview.yml (registry ${registry.host}, kubeconfig ${kubeconfig})\n`);
-    const result = await runWorkflow({
-      file: join(opts.root, '.github', 'workflows', 'pr-preview.yml'),
+    const result = await runLocalWorkflow(opts, 'pr-preview.yml', {
       inputs,
       secrets,
-      github: ctx.github,
+      ctx,
       runDir,
-      baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
-      runAction: (action, { inputs: withs, env }) =>
-        opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
-      skipAction: (a) => localSkipReason(a),
-      workflowIdentity: localWorkflowIdentity(opts.root, 'pr-preview.yml'),
+      localEnv,
+      stepEnv,
       mask: (s) => s.split(sink.url).join('***'),
       out,
     });
-    renderReport(result, { renderSummary: opts.renderSummary, out });
-    const url = result.outputs.url;
+    const url = result.outputs['url'];
     out(
       `\n${result.result === 'success' ? '✔' : '✘'} PR pipeline ${result.result} in ${fmtSecs((Date.now() - started) / 1000)}`,
     );
@@ -257,8 +356,8 @@ export async function runPrPipeline(opts) {
 }
 
 /** Runs pr-cleanup.yml (mode pr) for PR `pr`: the local counterpart of pull_request: closed. */
-export async function runCleanupPipeline(opts) {
-  const out = opts.out ?? ((l) => process.stdout.write(`${l}\n`));
+export async function runCleanupPipeline(opts: PipelineOptions): Promise<{ code: number; result: WorkflowResult }> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   if (!PR_RE.test(String(opts.pr ?? '')))
     throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
   const pr = String(opts.pr);
@@ -271,22 +370,17 @@ export async function runCleanupPipeline(opts) {
     ctx.github.event.action = 'closed';
     const helm = localHelm(opts.root);
     const stepEnv = { ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin };
-    const result = await runWorkflow({
-      file: join(opts.root, '.github', 'workflows', 'pr-cleanup.yml'),
+    const result = await runLocalWorkflow(opts, 'pr-cleanup.yml', {
       inputs: { mode: 'pr', 'pr-number': pr, 'helm-version': helm.version },
       secrets: { kubeconfig: readFileSync(kubeconfig, 'utf8') },
-      github: ctx.github,
+      ctx,
       runDir,
-      baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...localEnv, ...stepEnv },
-      runAction: (action, { inputs: withs, env }) =>
-        opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
-      skipAction: (a) => localSkipReason(a),
-      workflowIdentity: localWorkflowIdentity(opts.root, 'pr-cleanup.yml'),
+      localEnv,
+      stepEnv,
       out,
     });
-    renderReport(result, { renderSummary: opts.renderSummary, out });
     out(
-      `\n${result.result === 'success' ? '✔' : '✘'} cleanup of pr-${pr} ${result.result}; deleted: ${result.outputs.deleted || '[]'}`,
+      `\n${result.result === 'success' ? '✔' : '✘'} cleanup of pr-${pr} ${result.result}; deleted: ${result.outputs['deleted'] || '[]'}`,
     );
     return { code: result.result === 'success' ? 0 : 1, result };
   } finally {

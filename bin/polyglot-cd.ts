@@ -2,6 +2,8 @@
 // polyglot-cd: run the project's actions on your machine, from their bundles, the way the GitHub
 // runner does (INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE files, RUNNER_TEMP,
 // the post step), and show the log, the outputs and the job summary readably.
+// TypeScript run by Node's type stripping (Node 23.6+): `node bin/polyglot-cd.ts …`, or the launcher
+// bin/polyglot-cd.js on any Node (it runs this file with a Node that strips types).
 //
 //   polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
 //   polyglot-cd list
@@ -14,17 +16,20 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseFileCommands } from './lib/file-commands.ts';
+import type { LocalGitHubEnv, PipelineOptions } from './lib/pipeline.ts';
+import type { ActionResult } from './lib/workflow-runner.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-const c = (code, s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = (s) => c('1', s);
-const dim = (s) => c('2', s);
-const red = (s) => c('31', s);
-const yellow = (s) => c('33', s);
-const green = (s) => c('32', s);
+const c = (code: string, s: string): string => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = (s: string): string => c('1', s);
+const dim = (s: string): string => c('2', s);
+const red = (s: string): string => c('31', s);
+const yellow = (s: string): string => c('33', s);
+const green = (s: string): string => c('32', s);
 
-function usage(code = 2) {
+function usage(code = 2): never {
   const text = `usage:
   polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
       Runs dist/<action>/index.js (and its post step) with a temporary runner environment.
@@ -55,14 +60,14 @@ function usage(code = 2) {
   process.exit(code);
 }
 
-export function actions() {
+export function actions(): string[] {
   return readdirSync(join(root, 'dist')).filter(
     (d) => existsSync(join(root, 'dist', d, 'index.js')) && existsSync(join(root, d, 'action.yml')),
   );
 }
 
 /** The Node 24 the actions run on: the `node` devDependency, or this Node if it is 24+. */
-export function node24() {
+export function node24(): string {
   const dep = join(root, 'node_modules', 'node', 'bin', 'node');
   if (existsSync(dep)) return dep;
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
@@ -72,13 +77,13 @@ export function node24() {
   process.exit(2);
 }
 
-function git(args) {
+function git(args: string[]): string {
   const r = spawnSync('git', args, { cwd: process.cwd(), encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
 /** GITHUB_* defaults from the current Git checkout, so cards, tags and labels look like a real run. */
-export function localGitHubEnv() {
+export function localGitHubEnv(): LocalGitHubEnv {
   const sha = git(['rev-parse', 'HEAD']) || '0'.repeat(40);
   const branch = git(['rev-parse', '--abbrev-ref', 'HEAD']) || 'main';
   const remote = git(['config', '--get', 'remote.origin.url']);
@@ -87,7 +92,7 @@ export function localGitHubEnv() {
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: m ? m[1] : `local/${basename(process.cwd())}`,
+    GITHUB_REPOSITORY: m?.[1] ?? `local/${basename(process.cwd())}`,
     GITHUB_REPOSITORY_ID: '0',
     GITHUB_SHA: sha,
     GITHUB_REF: `refs/heads/${branch}`,
@@ -102,27 +107,16 @@ export function localGitHubEnv() {
   };
 }
 
-export function parseFileCommands(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
+export { parseFileCommands };
 
-const unescapeData = (s) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+const unescapeData = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 
 /** Turns one runner log line (workflow commands) into what the Actions UI would show. */
-export function renderLogLine(line, debug) {
+export function renderLogLine(line: string, debug: boolean): string | null {
   const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!m) return line;
   const [, cmd, , data] = m;
-  const text = unescapeData(data);
+  const text = unescapeData(data ?? '');
   switch (cmd) {
     case 'add-mask':
       return null;
@@ -143,7 +137,7 @@ export function renderLogLine(line, debug) {
   }
 }
 
-const entities = (s) =>
+const entities = (s: string): string =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -151,24 +145,25 @@ const entities = (s) =>
     .replace(/&amp;/g, '&');
 
 /** Renders the job-summary Markdown our actions write as plain, aligned terminal text. */
-export function renderSummary(md) {
-  const out = [];
+export function renderSummary(md: string): string {
+  const out: string[] = [];
   const lines = md.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i] ?? '';
     if (/^\|.*\|$/.test(line)) {
-      const rows = [];
-      for (; i < lines.length && /^\|.*\|$/.test(lines[i]); i++) {
-        if (/^\|(\s*---\s*\|)+$/.test(lines[i])) continue;
-        rows.push(splitRow(lines[i]).map((cell) => plain(cell)));
+      const rows: string[][] = [];
+      for (; i < lines.length && /^\|.*\|$/.test(lines[i] ?? ''); i++) {
+        const row = lines[i] ?? '';
+        if (/^\|(\s*---\s*\|)+$/.test(row)) continue;
+        rows.push(splitRow(row).map((cell) => plain(cell)));
       }
       i--;
-      const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
+      const widths = (rows[0] ?? []).map((_, k) => Math.max(...rows.map((r) => (r[k] ?? '').length)));
       rows.forEach((r, n) => {
         out.push(
           '  ' +
             r
-              .map((cell, k) => cell.padEnd(widths[k]))
+              .map((cell, k) => cell.padEnd(widths[k] ?? 0))
               .join('  ')
               .trimEnd(),
         );
@@ -178,12 +173,12 @@ export function renderSummary(md) {
     }
     const h = /^(#{1,6}) (.*)$/.exec(line);
     if (h) {
-      out.push(bold(plain(h[2])));
+      out.push(bold(plain(h[2] ?? '')));
       continue;
     }
     const d = /^<details(?: open)?><summary>(.*)<\/summary>$/.exec(line);
     if (d) {
-      out.push(dim(`[${entities(d[1])}]`));
+      out.push(dim(`[${entities(d[1] ?? '')}]`));
       continue;
     }
     if (/^<\/details>$/.test(line)) continue;
@@ -195,12 +190,12 @@ export function renderSummary(md) {
     .trim();
 }
 
-function splitRow(row) {
-  const cells = [];
+function splitRow(row: string): string[] {
+  const cells: string[] = [];
   let cur = '';
   for (let i = 1; i < row.length - 1; i++) {
     if (row[i] === '\\' && i + 1 < row.length - 1) {
-      cur += row[i] + row[i + 1];
+      cur += row.slice(i, i + 2);
       i++;
     } else if (row[i] === '|') {
       cells.push(cur.trim());
@@ -211,27 +206,41 @@ function splitRow(row) {
   return cells;
 }
 
-function plain(s) {
+function plain(s: string): string {
   return entities(
     s
       .replace(/<br>/g, ' / ')
-      .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_, href, text) => `${text} (${entities(href)})`)
+      .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (_, href: string, text: string) => `${text} (${entities(href)})`)
       .replace(/<\/?(code|b|strong|em)>/g, '')
       .replace(/\\([\\`*_[\]{}()#+!|~-])/g, '$1'),
   );
 }
 
-function parseArgs(argv) {
-  const opts = { inputs: {}, env: {}, debug: false, keep: false };
+interface RunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  debug?: boolean;
+  keep?: boolean;
+  quiet?: boolean;
+}
+
+function parseArgs(argv: string[]): Required<Omit<RunOptions, 'quiet'>> & { inputs: Record<string, string> } {
+  const opts = {
+    inputs: {} as Record<string, string>,
+    env: {} as Record<string, string | undefined>,
+    debug: false,
+    keep: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const kv = (v, flag) => {
+    const kv = (v: string | undefined, flag: string): [string, string] => {
       const eq = (v ?? '').indexOf('=');
       if (eq <= 0) {
         console.error(`polyglot-cd: ${flag} expects name=value, got ${JSON.stringify(v ?? '')}`);
         process.exit(2);
       }
-      return [v.slice(0, eq), v.slice(eq + 1)];
+      const s = v ?? '';
+      return [s.slice(0, eq), s.slice(eq + 1)];
     };
     if (a === '--input' || a === '-i') {
       const [k, v] = kv(argv[++i], a);
@@ -253,22 +262,22 @@ function parseArgs(argv) {
   return opts;
 }
 
-function runStep(file, env, debug) {
+function runStep(file: string, env: Record<string, string | undefined>, debug: boolean): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(node24(), [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buf = '';
-    const onData = (chunk) => {
+    const onData = (chunk: Buffer | string): void => {
       buf += chunk.toString();
       const lines = buf.split('\n');
-      buf = lines.pop();
+      buf = lines.pop() ?? '';
       for (const l of lines) {
         const r = renderLogLine(l, debug);
         if (r !== null) process.stdout.write(`  ${r}\n`);
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => process.stderr.write(d));
-    const forward = (sig) => child.kill(sig);
+    child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    const forward = (sig: NodeJS.Signals): boolean => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
     child.on('close', (code) => {
@@ -281,7 +290,10 @@ function runStep(file, env, debug) {
 }
 
 /** Runs an action's bundle (and post step) like the runner. Resolves to { code, outputs, summary }. */
-export async function runAction(action, { inputs = {}, env = {}, debug = false, keep = false, quiet = false } = {}) {
+export async function runAction(
+  action: string,
+  { inputs = {}, env = {}, debug = false, keep = false, quiet = false }: RunOptions = {},
+): Promise<ActionResult> {
   if (!actions().includes(action)) {
     console.error(`polyglot-cd: no action named ${JSON.stringify(action)} (have: ${actions().join(', ')})`);
     return { code: 2, outputs: {}, summary: '' };
@@ -297,7 +309,7 @@ export async function runAction(action, { inputs = {}, env = {}, debug = false, 
   for (const f of Object.values(files)) writeFileSync(join(dir, f), '', { mode: 0o600 });
   mkdirSync(join(dir, 'temp'));
   mkdirSync(join(dir, 'tool-cache'), { recursive: true });
-  const base = {
+  const base: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     ...Object.fromEntries(
@@ -347,7 +359,7 @@ export async function runAction(action, { inputs = {}, env = {}, debug = false, 
   return { code, outputs, summary };
 }
 
-async function main(argv) {
+async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'list') {
     for (const a of actions()) console.log(a);
@@ -355,18 +367,18 @@ async function main(argv) {
   }
   if (cmd === 'run') {
     const [action, ...args] = rest;
-    if (!action || action.startsWith('-')) usage();
+    if (!action || action.startsWith('-')) return usage();
     const r = await runAction(action, parseArgs(args));
     return r.code;
   }
   if (cmd === 'pipeline') return pipeline(rest);
   if (cmd === 'release') return release(rest);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') usage(0);
-  usage();
+  return usage();
 }
 
-async function release(argv) {
-  const opts = { dryRun: false };
+async function release(argv: string[]): Promise<number> {
+  const opts: { dryRun: boolean; version?: string } = { dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dry-run') opts.dryRun = true;
@@ -382,39 +394,41 @@ async function release(argv) {
     );
     return 2;
   }
-  const { runReleaseDryRun } = await import('./lib/release.mjs');
+  const { runReleaseDryRun } = await import('./lib/release.ts');
   try {
     return (await runReleaseDryRun({ root, version: opts.version })).code;
   } catch (e) {
-    console.error(red(`polyglot-cd release: ${e.message}`));
+    console.error(red(`polyglot-cd release: ${(e as Error).message}`));
     return 1;
   }
 }
 
-async function pipeline(argv) {
+async function pipeline(argv: string[]): Promise<number> {
   // the pipeline imports the test harness's TypeScript (base image) and runs the bundles: Node 24
   if (Number(process.versions.node.split('.')[0]) < 24) {
     const r = spawnSync(node24(), [fileURLToPath(import.meta.url), 'pipeline', ...argv], { stdio: 'inherit' });
     return r.status ?? 1;
   }
   const [sub, ...args] = argv;
-  const opts = {};
+  const opts: Partial<Pick<PipelineOptions, 'pr' | 'kubeconfig' | 'components' | 'keep'>> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--pr' || a === '--kubeconfig' || a === '--components') opts[a.slice(2)] = args[++i];
-    else if (a === '--keep') opts.keep = true;
+    if (a === '--pr' || a === '--kubeconfig' || a === '--components') {
+      const v = args[++i];
+      if (v !== undefined) opts[a === '--pr' ? 'pr' : a === '--kubeconfig' ? 'kubeconfig' : 'components'] = v;
+    } else if (a === '--keep') opts.keep = true;
     else {
       console.error(`polyglot-cd pipeline: unknown option ${a}`);
       usage();
     }
   }
-  const lib = await import('./lib/pipeline.mjs');
-  const common = { ...opts, root, cwd: process.cwd(), runAction, renderSummary, localGitHubEnv };
+  const lib = await import('./lib/pipeline.ts');
+  const common: PipelineOptions = { ...opts, root, cwd: process.cwd(), runAction, renderSummary, localGitHubEnv };
   try {
     if (sub === 'pr') return (await lib.runPrPipeline(common)).code;
     if (sub === 'cleanup') return (await lib.runCleanupPipeline(common)).code;
     if (sub === 'down') {
-      const { stopClusterIfStarted, stopRegistry, untrustRegistryOnLocalNode } = await import('./lib/local-stack.mjs');
+      const { stopClusterIfStarted, stopRegistry, untrustRegistryOnLocalNode } = await import('./lib/local-stack.ts');
       const host = stopRegistry();
       console.log(host ? `local registry ${host} stopped` : 'no local registry recorded');
       if (host && untrustRegistryOnLocalNode(root, host)) console.log(`the local node no longer pulls from ${host}`);
@@ -422,10 +436,10 @@ async function pipeline(argv) {
       return 0;
     }
   } catch (e) {
-    console.error(red(`polyglot-cd pipeline: ${e.message}`));
+    console.error(red(`polyglot-cd pipeline: ${(e as Error).message}`));
     return 1;
   }
-  usage();
+  return usage();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
