@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**/*.mjs', 'test/**/*.ts', 'test/**/*.mjs'],
+    files: ['bin/**/*.ts', 'bin/**/*.js', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
     languageOptions: {
       globals: {

@@ -6,11 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const chartDir = join(repoRoot, 'charts/app');
 export const prodValues = join(chartDir, 'values-prod.yaml');
+/** Every document of a YAML stream as plain values; the first syntax error is thrown. */
+function parseAll(text: string): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors[0]) throw doc.errors[0];
+    return doc.toJS() as unknown;
+  });
+}
+
 /** The two-component example (FastAPI backend + Node.js frontend) the README starts from. */
 export const shopValues = join(chartDir, 'examples/shop.yaml');
 
@@ -116,7 +124,7 @@ export interface K8sObject {
 }
 
 export function parseManifests(yaml: string): K8sObject[] {
-  return loadAll(yaml).filter((d): d is K8sObject => d !== null && typeof d === 'object');
+  return parseAll(yaml).filter((d): d is K8sObject => d !== null && typeof d === 'object');
 }
 
 /** `helm template`, parsed. Throws with helm's stderr if rendering fails. */

@@ -1,7 +1,8 @@
 /**
- * Puts the fake cosign (test/fakes/cosign.mjs) in place for one test: a wrapper script that runs it
- * under this Node 24 (and records each call for the secret canary scan), its scenario file and its
- * call log. Pass `env()` to the action's workspace.
+ * Puts the fake cosign (test/fakes/cosign.ts) in place for one test: a wrapper script that runs it
+ * under the Node 24 running the tests (process.execPath, which strips its types natively; it records
+ * each call for the secret canary scan), its scenario file and its call log. Pass `env()` to the
+ * action's workspace.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ export interface FakeCosign {
 export function fakeCosign(script: FakeCosignScript = {}): FakeCosign {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-fake-cosign-'));
   const bin = join(dir, 'cosign');
-  const fake = new URL('./cosign.mjs', import.meta.url).pathname;
+  const fake = new URL('./cosign.ts', import.meta.url).pathname;
   toolWrapper(bin, 'cosign', [process.execPath, fake]);
   const scriptFile = join(dir, 'script.json');
   writeFileSync(scriptFile, JSON.stringify(script));

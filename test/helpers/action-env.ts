@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative } from 'node:path';
-import { createRunner, inputEnvName, runAction, type ActionMain } from '@polyglot-cd/action-kit';
+import { createRunnerProtocol, inputEnvName, runAction, type ActionMain } from '@polyglot-cd/action-kit';
 import { canaryRunDir, capturesDir } from '../canary/run.js';
 import { currentTestFile } from './canary.js';
 
@@ -73,20 +73,9 @@ export function workspace(inputs: Record<string, string>, extraEnv: Record<strin
   return { dir, env };
 }
 
-/** Parses the file-command format (`name<<delim\nvalue\ndelim`) that GITHUB_OUTPUT uses. */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m) continue;
-    const [, name, delim] = m;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i] ?? '');
-    out[name as string] = value.join('\n');
-  }
-  return out;
-}
+/** Parses the file-command format (`name=value`, `name<<delim\nvalue\ndelim`) that GITHUB_OUTPUT uses: the CLI's reader. */
+import { parseFileCommands } from '../../bin/lib/file-commands.ts';
+export { parseFileCommands };
 
 const runsPerWorkspace = new Map<string, number>();
 
@@ -151,7 +140,7 @@ export function runBundle(action: string, ws: Workspace, opts: { timeoutMs?: num
 /** Runs an action's main in this process, through runAction, with the workspace's environment. */
 export async function runInProcess(name: string, main: ActionMain, ws: Workspace): Promise<ActionRun> {
   const lines: string[] = [];
-  const runner = createRunner({ env: ws.env, out: (l) => lines.push(l) });
-  const code = await runAction(name, main, { runner, setExitCode: false });
+  const runner = createRunnerProtocol({ env: ws.env, out: (l) => lines.push(l) });
+  const code = await runAction(name, main, { protocol: runner, setExitCode: false });
   return collect(ws, code, lines.join('\n'), '');
 }

@@ -1,5 +1,5 @@
 // The local cluster (stack.ts) as a background service for developers and the local pipeline.
-//   node --import ./test/kube/ts-hooks.mjs test/kube/cli.ts start|stop|status   (see cluster.sh)
+//   node --import ./test/helpers/ts-hooks.ts test/kube/cli.ts start|stop|status   (see cluster.sh)
 // `start` forks a detached supervisor that owns the registry, etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler and the real node (containerd, kubelet, kube-proxy), waits
 // until all are ready and prints the admin kubeconfig's path on stdout (progress goes to stderr); the
@@ -66,7 +66,7 @@ async function start(): Promise<number> {
   if (current) await rm(stateFile, { force: true });
   const t0 = Date.now();
   const fd = openSync(supervisorLog, 'w');
-  const hooks = fileURLToPath(new URL('./ts-hooks.mjs', import.meta.url));
+  const hooks = fileURLToPath(new URL('../helpers/ts-hooks.ts', import.meta.url));
   const self = fileURLToPath(import.meta.url);
   const child = spawn(process.execPath, ['--import', hooks, self, 'serve'], {
     detached: true,

@@ -12,4 +12,4 @@ case "${1:-}" in
   *) echo "usage: bash test/kube/cluster.sh start|stop|status" >&2; exit 2 ;;
 esac
 # `pnpm exec` puts the workspace's Node 24 first on PATH; it runs the TypeScript natively.
-exec pnpm exec node --import ./test/kube/ts-hooks.mjs test/kube/cli.ts "$1"
+exec pnpm exec node --import ./test/helpers/ts-hooks.ts test/kube/cli.ts "$1"

@@ -8,10 +8,18 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dump, load } from 'js-yaml';
+import { parse, stringify } from 'yaml';
 import { KUBE_VERSION, resolveBinaries, type ControlPlaneBinaries } from './binaries.js';
 import { createPki, SERVICE_CLUSTER_IP_RANGE } from './pki.js';
 import { freePort, httpsRequest, sleep, startProcess, stopProcess, tail, type Spawned } from './proc.js';
+
+/**
+ * YAML for a Kubernetes component to read, written as YAML 1.1 (the dialect of Go's YAML readers), so
+ * strings such as `on`, `yes` or `0755` come out quoted and stay strings there.
+ */
+function goYaml(value: unknown): string {
+  return stringify(value, { version: '1.1' });
+}
 
 export { SERVICE_CLUSTER_IP_RANGE } from './pki.js';
 
@@ -117,7 +125,7 @@ async function prepareGithubOidc(pkiDir: string, port: number, caPem: string): P
       id_token_signing_alg_values_supported: ['RS256'],
     }),
   );
-  const config = load(await readFile(AUTHENTICATION_EXAMPLE, 'utf8')) as {
+  const config = parse(await readFile(AUTHENTICATION_EXAMPLE, 'utf8')) as {
     jwt: { issuer: { url: string; audiences: string[]; certificateAuthority?: string } }[];
   };
   const jwt = config.jwt[0];
@@ -126,7 +134,7 @@ async function prepareGithubOidc(pkiDir: string, port: number, caPem: string): P
   jwt.issuer.url = issuer;
   jwt.issuer.certificateAuthority = caPem;
   const authenticationConfig = join(dir, 'authentication-config.yaml');
-  await writeFile(authenticationConfig, dump(config), { mode: 0o600 });
+  await writeFile(authenticationConfig, goYaml(config), { mode: 0o600 });
   return { issuer, audience: jwt.issuer.audiences[0] ?? '', keyFile, kid, authenticationConfig };
 }
 
@@ -136,7 +144,7 @@ export function apiGet(server: string, ca: string, token: string, path: string):
 }
 
 function kubeconfigYaml(server: string, caPem: string, user: string, token: string): string {
-  return dump({
+  return goYaml({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [

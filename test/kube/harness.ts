@@ -136,13 +136,15 @@ export async function waitFor<T>(
  */
 export async function serviceAccountKubeconfig(file: string, sa: string, dir: string): Promise<string> {
   const { KubernetesObjectApi } = await import('@kubernetes/client-node');
-  const { loadAll } = await import('js-yaml');
+  const { parseAllDocuments } = await import('yaml');
   const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const text = readFileSync(fileURLToPath(new URL(`../../examples/rbac/${file}`, import.meta.url)), 'utf8');
-  const objects = (loadAll(text) as ({ kind?: string } | null)[]).filter((o): o is { kind: string } =>
-    Boolean(o?.kind),
-  );
+  const docs = parseAllDocuments(text).map((doc) => {
+    if (doc.errors[0]) throw doc.errors[0];
+    return doc.toJS() as { kind?: string } | null;
+  });
+  const objects = docs.filter((o): o is { kind: string } => Boolean(o?.kind));
   const api = KubernetesObjectApi.makeApiClient(kubeConfig());
   for (const o of objects) {
     try {

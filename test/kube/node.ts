@@ -41,11 +41,19 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import { resolveBinary } from './binaries.js';
 import { certIssuer, SERVICE_CLUSTER_IP_RANGE, type CertRequest, type IssuedCert } from './pki.js';
 import { freePort, httpsRequest, startProcess, tail, type HttpsAuth, type Spawned } from './proc.js';
 import { trustRegistry } from './registry-hosts.js';
+
+/**
+ * YAML for a Kubernetes component to read, written as YAML 1.1 (the dialect of Go's YAML readers), so
+ * strings such as `on`, `yes` or `0755` come out quoted and stay strings there.
+ */
+function goYaml(value: unknown): string {
+  return stringify(value, { version: '1.1' });
+}
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -939,7 +947,7 @@ function cniConflist(o: {
 }
 
 function kubeconfigYaml(server: string, caPem: string, user: string, cert: string, key: string): string {
-  return dump({
+  return goYaml({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
@@ -1369,7 +1377,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       localStorageCapacityIsolation: true,
     };
     const kubeletConfigFile = d('kubelet', 'config.yaml');
-    await writeFile(kubeletConfigFile, dump(kubeletConfig));
+    await writeFile(kubeletConfigFile, goYaml(kubeletConfig));
     const kubelet = startProcess(
       'kubelet',
       kubeletBin,
@@ -1402,7 +1410,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       const [hz, metrics] = await Promise.all([freePort(), freePort()]);
       await writeFile(
         st.kubeProxyConfig,
-        dump({
+        goYaml({
           apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
           kind: 'KubeProxyConfiguration',
           clientConnection: { kubeconfig: proxyKubeconfig },

@@ -1,5 +1,5 @@
 // containerd's registry hosts directory of the real node (node.ts): which local registries it may pull
-// from. No relative imports, so the local pipeline (bin/lib/pipeline.mjs, plain Node with type
+// from. No relative imports, so the local pipeline (bin/lib/pipeline.ts, plain Node with type
 // stripping) can import it too.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

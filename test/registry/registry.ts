@@ -8,7 +8,7 @@
 // - storageConf(dir)                a containers-storage config (vfs driver, graphroot in `dir`) so
 //                                   buildah/skopeo never touch the machine's own image store
 //
-// Used by the Vitest global setup of the "registry" project (global-setup.ts) and by scripts/bench.mjs.
+// Used by the Vitest global setup of the "registry" project (global-setup.ts) and by scripts/bench.ts.
 // Everything is killed by PID and removed by the returned stop().
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolWrapper } from '../../helpers/canary.js';
 
-export const fakeTrivyScript = new URL('./trivy.mjs', import.meta.url).pathname;
+export const fakeTrivyScript = new URL('./trivy.ts', import.meta.url).pathname;
 
 /**
- * Writes `<dir>/trivy`, a shell wrapper that runs the fake under this Node 24 and records each call for
- * the secret canary scan; returns its path.
+ * Writes `<dir>/trivy`, a shell wrapper that runs the fake under the Node 24 running the tests
+ * (process.execPath, which strips its types natively) and records each call for the secret canary
+ * scan; returns its path.
  */
 export function fakeTrivyBin(dir = mkdtempSync(join(tmpdir(), 'pcd-fake-trivy-'))): string {
   return toolWrapper(join(dir, 'trivy'), 'trivy', [process.execPath, fakeTrivyScript]);

@@ -2,7 +2,7 @@
  * cosign-sign end to end: the committed bundle (dist/cosign-sign/index.js) under Node 24, against the
  * real local registries (test/registry: Debian docker-registry, plain and TLS + basic auth + private
  * CA) holding an image copied there with skopeo, a real local HTTP server as the job's OIDC token
- * service, and the fake cosign (test/fakes/cosign.mjs) replaying recorded real cosign output. The
+ * service, and the fake cosign (test/fakes/cosign.ts) replaying recorded real cosign output. The
  * retry tests run main() in-process with a virtual clock, so a 10-minute outage takes no time.
  */
 import { existsSync } from 'node:fs';

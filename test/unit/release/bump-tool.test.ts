@@ -1,5 +1,5 @@
 /**
- * scripts/bump-tool.mjs against a local HTTP server serving the recorded checksums files of
+ * scripts/bump-tool.ts against a local HTTP server serving the recorded checksums files of
  * test/fixtures/release (SOURCES.md there) under the upstream paths, never the real network: pinning a
  * version from them reproduces the manifest entry the project committed for it; refused versions,
  * missing platforms, unreachable files and changed upstream hashes write nothing.
@@ -10,28 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
 import { startServer, type ScriptedServer, type Step } from '../../helpers/http-server.js';
-// @ts-expect-error: plain ESM script without type declarations
-import { bumpTool, manifestText, parseChecksums } from '../../../scripts/bump-tool.mjs';
+import { bumpTool, manifestText, parseChecksums } from '../../../scripts/bump-tool.ts';
+import type { Manifest } from '../../../scripts/bump-tool.ts';
 import { run } from './clone.js';
-
-interface Entry {
-  file: string;
-  format: string;
-  pathInArchive?: string;
-  sha256: string;
-  binarySha256?: string;
-}
-interface Manifest {
-  defaultVersion: string;
-  defaultBaseUrl: string;
-  source: string;
-  refused?: Record<string, string>;
-  versions: Record<string, Record<string, Entry>>;
-}
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures', 'release');
 const MANIFESTS = join(repoRoot, 'packages', 'tools', 'manifest');
-const SCRIPT = join(repoRoot, 'scripts', 'bump-tool.mjs');
+const SCRIPT = join(repoRoot, 'scripts', 'bump-tool.ts');
 const committed = (tool: string): Manifest =>
   JSON.parse(readFileSync(join(MANIFESTS, `${tool}.json`), 'utf8')) as Manifest;
 
@@ -74,14 +59,14 @@ describe('bump-tool: pinning from the upstream checksums', () => {
       const dir = manifestsWithout(tool, version);
       const platforms = Object.keys(committed(tool).versions[version] ?? {});
       const before = server.requests.length;
-      const r = (await bumpTool({
+      const r = await bumpTool({
         tool,
         version,
         makeDefault: true,
         baseUrl: `${server.url}/${tool}`,
         manifestDir: dir,
         platforms,
-      })) as { manifest: Manifest; changed: boolean; urls: string[] };
+      });
       expect(r.changed).toBe(true);
       expect(r.manifest.versions[version]).toEqual(committed(tool).versions[version]);
       expect(r.manifest.defaultVersion).toBe(version);
@@ -89,7 +74,7 @@ describe('bump-tool: pinning from the upstream checksums', () => {
       for (const [v, e] of Object.entries(committed(tool).versions))
         if (v !== version) expect(r.manifest.versions[v]).toEqual(e);
       expect(r.manifest.source).toBe(
-        `${committed(tool).source} ${version}: sha256 from ${r.urls.join(', ')} (scripts/bump-tool.mjs).`,
+        `${committed(tool).source} ${version}: sha256 from ${r.urls.join(', ')} (scripts/bump-tool.ts).`,
       );
       // only the checksums files were fetched, never an archive
       expect(server.requests.slice(before).every((q) => /(\.sha256sum|_checksums\.txt)$/.test(q.url))).toBe(true);
@@ -99,12 +84,12 @@ describe('bump-tool: pinning from the upstream checksums', () => {
 
   it("the default version's platforms by default; the same hashes again change nothing", async () => {
     overrides = {};
-    const r = (await bumpTool({
+    const r = await bumpTool({
       tool: 'cosign',
       version: '3.1.3',
       baseUrl: `${server.url}/cosign`,
       manifestDir: manifestsWithout('cosign'),
-    })) as { changed: boolean; entries: Record<string, Entry> };
+    });
     expect(Object.keys(r.entries)).toEqual(['linux-amd64', 'linux-arm64']);
     expect(r.changed).toBe(false);
   });
@@ -183,7 +168,7 @@ describe('bump-tool: pinning from the upstream checksums', () => {
   });
 });
 
-describe('bump-tool.mjs (command line)', () => {
+describe('bump-tool.ts (command line)', () => {
   // asynchronous: the server answering the script runs in this process
   const cli = (args: string[]) => run(process.execPath, [SCRIPT, ...args], { cwd: repoRoot, timeoutMs: 60_000 });
 

@@ -1,33 +1,22 @@
 /**
  * The release dry run: the local workflow runner on workflow_dispatch workflows with jobs the caller
- * skips (bin/lib/workflow-runner.mjs), which jobs of release.yml a dry run skips and why
- * (bin/lib/release.mjs), and `polyglot-cd release --dry-run` end to end on a clean clone of this
+ * skips (bin/lib/workflow-runner.ts), which jobs of release.yml a dry run skips and why
+ * (bin/lib/release.ts), and `polyglot-cd release --dry-run` end to end on a clean clone of this
  * working tree: release.yml's plan job really runs (bootstrap, a rebuild of every bundle, the
  * comparison with the committed dist/) and the publishing jobs are skipped with what they would do.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-// @ts-expect-error: plain ESM module without type declarations
-import { runWorkflow } from '../../../bin/lib/workflow-runner.mjs';
-// @ts-expect-error: plain ESM module without type declarations
-import { dryRunSkipReason, newestChangelogVersion } from '../../../bin/lib/release.mjs';
+import { runWorkflow } from '../../../bin/lib/workflow-runner.ts';
+import type { RunWorkflowOptions, WorkflowResult } from '../../../bin/lib/workflow-runner.ts';
+import { dryRunSkipReason, newestChangelogVersion } from '../../../bin/lib/release.ts';
 import { cleanClone, git, removeClone, run } from './clone.js';
 
-interface Job {
-  id: string;
-  name: string;
-  result: string;
-  reason?: string;
-  outputs: Record<string, string>;
-}
-interface Result {
-  result: string;
-  jobs: Job[];
-}
+type Result = WorkflowResult;
 
 const DISPATCH = `
 on:
@@ -65,13 +54,13 @@ jobs:
 
 async function dispatch(
   inputs: Record<string, string>,
-  skipJob?: unknown,
+  skipJob?: RunWorkflowOptions['skipJob'],
 ): Promise<{ r: Result; lines: string[]; seen: unknown[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'pcd-dispatch-'));
   writeFileSync(join(dir, 'wf.yml'), DISPATCH);
   const lines: string[] = [];
   const seen: unknown[] = [];
-  const r = (await runWorkflow({
+  const r = await runWorkflow({
     file: join(dir, 'wf.yml'),
     inputs,
     github: { event_name: 'workflow_dispatch' },
@@ -82,14 +71,14 @@ async function dispatch(
     },
     skipJob:
       skipJob ??
-      ((id: string, job: unknown, needs: unknown) => {
+      ((id, job, needs) => {
         seen.push([id, needs]);
-        return (job as { permissions?: Record<string, string> }).permissions?.['contents'] === 'write'
-          ? `would publish ${(needs as { plan: { outputs: { tag: string } } }).plan.outputs.tag}`
+        return typeof job.permissions === 'object' && job.permissions['contents'] === 'write'
+          ? `would publish ${needs['plan']?.outputs['tag']}`
           : undefined;
       }),
     out: (l: string) => lines.push(l),
-  })) as Result;
+  });
   return { r, lines, seen };
 }
 
@@ -119,7 +108,7 @@ describe('the local workflow runner on a workflow_dispatch workflow', () => {
 });
 
 describe('release.yml in a dry run', () => {
-  const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'release.yml'), 'utf8')) as {
+  const wf = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'release.yml'), 'utf8')) as {
     jobs: Record<string, { permissions?: Record<string, string> }>;
   };
   const plan = {
@@ -161,12 +150,12 @@ describe('release.yml in a dry run', () => {
         },
       },
     };
-    expect(dryRunSkipReason('publish', wf.jobs['publish'], stays)).toContain(
+    expect(dryRunSkipReason('publish', wf.jobs['publish'] ?? {}, stays)).toContain(
       'v1 stays (v1.5.0 is newer than v1.4.0: v1 stays)',
     );
     const failed = { plan: { result: 'failure', outputs: plan.plan.outputs } };
     for (const id of ['test', 'attest', 'publish'])
-      expect(dryRunSkipReason(id, wf.jobs[id], failed), id).toBe(
+      expect(dryRunSkipReason(id, wf.jobs[id] ?? {}, failed), id).toBe(
         'the plan failed: on GitHub this job would not run either',
       );
   });
@@ -186,7 +175,7 @@ describe('polyglot-cd release --dry-run', () => {
     try {
       const sha = git(clone, 'rev-parse', 'HEAD');
       const cli = (args: string[]) =>
-        run(process.execPath, [join(clone, 'bin', 'polyglot-cd.mjs'), ...args], {
+        run(process.execPath, [join(clone, 'bin', 'polyglot-cd.ts'), ...args], {
           cwd: clone,
           env: { ...process.env, NO_COLOR: '1', TMPDIR: cache },
           timeoutMs: 900_000,

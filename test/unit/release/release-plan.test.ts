@@ -1,8 +1,8 @@
 /**
- * scripts/release-plan.mjs, the plan release.yml and its local dry run share: version parsing, the
- * CHANGELOG.md section, the dist check (a real rebuild through the repository's scripts/build.mjs,
+ * scripts/release-plan.ts, the plan release.yml and its local dry run share: version parsing, the
+ * CHANGELOG.md section, the dist check (a real rebuild through the repository's scripts/build.ts,
  * compared with the release commit's dist/ by git blob id) and the major tag move. Each case runs in
- * a small git repository of its own whose scripts/build.mjs bundles src/*.txt into dist/.
+ * a small git repository of its own whose scripts/build.ts bundles src/*.txt into dist/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,30 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
-// @ts-expect-error: plain ESM script without type declarations
-import { blobId, changelogSection, envFile, parseVersion, releasePlan } from '../../../scripts/release-plan.mjs';
+import { blobId, changelogSection, envFile, parseVersion, releasePlan } from '../../../scripts/release-plan.ts';
+import type { ReleasePlan } from '../../../scripts/release-plan.ts';
 
-interface Plan {
-  version: string;
-  tag: string;
-  major: string;
-  sha: string;
-  prerelease: boolean;
-  notesFrom: string;
-  dist: {
-    ok: boolean;
-    changed: string[];
-    added: string[];
-    missing: string[];
-    files: { path: string; sha256: string }[];
-  };
-  majorMove: { move: boolean; from: string; to: string; reason: string };
-  problems: string[];
-}
+const SCRIPT = join(repoRoot, 'scripts', 'release-plan.ts');
 
-const SCRIPT = join(repoRoot, 'scripts', 'release-plan.mjs');
-
-// a build like scripts/build.mjs: one bundle per source, rebuilt from scratch; FLAKY=1 makes it
+// a build like scripts/build.ts: one bundle per source, rebuilt from scratch; FLAKY=1 makes it
 // write something else each run
 const BUILD = `import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,12 +65,12 @@ function repo(): { dir: string; git: (...a: string[]) => string; commit: (msg: s
   git('init', '-q', '-b', 'main');
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'scripts', 'build.mjs'), BUILD);
+  writeFileSync(join(dir, 'scripts', 'build.ts'), BUILD);
   writeFileSync(join(dir, 'src', 'alpha.txt'), 'alpha v1');
   writeFileSync(join(dir, 'src', 'beta.txt'), 'beta v1');
   writeFileSync(join(dir, 'CHANGELOG.md'), CHANGELOG);
   writeFileSync(join(dir, '.gitignore'), 'dist/.*.building/\n');
-  execFileSync(process.execPath, [join(dir, 'scripts', 'build.mjs')]);
+  execFileSync(process.execPath, [join(dir, 'scripts', 'build.ts')]);
   const commit = (msg: string): string => {
     git('add', '-A');
     git('commit', '-q', '-m', msg);
@@ -102,12 +84,12 @@ function plan(
   dir: string,
   args: { version?: string; tag?: string; allowUnreleased?: boolean },
   env: Record<string, string> = {},
-): { ok: boolean; plan: Plan; lines: string[] } {
+): { ok: boolean; plan: ReleasePlan; lines: string[] } {
   const lines: string[] = [];
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const r = releasePlan({ root: dir, ...args, log: (l: string) => lines.push(l) }) as { ok: boolean; plan: Plan };
+    const r = releasePlan({ root: dir, ...args, log: (l: string) => lines.push(l) });
     return { ...r, lines };
   } finally {
     for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
@@ -274,7 +256,7 @@ describe('releasePlan', () => {
   });
 });
 
-describe('release-plan.mjs (command line)', () => {
+describe('release-plan.ts (command line)', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [SCRIPT, ...args], {
       encoding: 'utf8',
@@ -314,7 +296,7 @@ describe('release-plan.mjs (command line)', () => {
       prerelease: false,
       dist: { ok: false },
       majorMove: { move: false, from: '', reason: 'it\'s $(id) `x` \\ "q"' },
-    }) as string;
+    });
     const out = execFileSync('bash', ['-c', `${text}\nprintf %s "$PLAN_MAJOR_REASON"`], { encoding: 'utf8' });
     expect(out).toBe('it\'s $(id) `x` \\ "q"');
   });

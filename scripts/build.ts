@@ -1,6 +1,6 @@
 // Bundles every action under actions/<name>/src/index.ts into dist/<name>/ with @vercel/ncc, and an
 // action's post step (actions/<name>/src/post.ts, if any) into dist/<name>/post/.
-// Usage: node scripts/build.mjs [name…]
+// Usage: node scripts/build.ts [name…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ const ncc = join(root, 'node_modules', '.bin', 'ncc');
 
 for (const name of names) {
   if (!all.includes(name)) {
-    console.error(`build: no action named ${name} (have: ${all.join(', ')})`);
+    process.stderr.write(`build: no action named ${name} (have: ${all.join(', ')})\n`);
     process.exit(2);
   }
   // Build into a temporary folder and swap it in only when every entry built, so a failed build never
@@ -25,10 +25,10 @@ for (const name of names) {
   if (existsSync(join(root, post))) bundle(post, join(staging, 'post'));
   rmSync(out, { recursive: true, force: true });
   renameSync(staging, out);
-  console.log(`build: dist/${name}`);
+  process.stdout.write(`build: dist/${name}\n`);
 }
 
-function bundle(entry, out) {
+function bundle(entry: string, out: string): void {
   // --transpile-only: types are checked once for the whole workspace by `tsc` (pnpm typecheck); here an
   // unrelated action's type error must not stop this one from bundling.
   const r = spawnSync(
@@ -52,7 +52,7 @@ function bundle(entry, out) {
     },
   );
   if (r.status !== 0) {
-    console.error(`build: ncc failed for ${entry}`);
+    process.stderr.write(`build: ncc failed for ${entry}\n`);
     rmSync(out, { recursive: true, force: true });
     process.exit(r.status ?? 1);
   }

@@ -29,15 +29,36 @@ if (env.FAKE_TRIVY_CWD_LOG)
     JSON.stringify({ cwd: process.cwd(), files: readdirSync(process.cwd()).sort() }) + '\n',
   );
 
-const log = (level, msg) =>
+function log(level: string, msg: string): void {
   process.stderr.write(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\t${level}\t${msg}\n`);
-const die = (msg) => {
+}
+
+function die(msg: string): never {
   process.stderr.write(`${msg}\n`);
   process.exit(1);
-};
+}
+
+/** A command's flags: name -> takes a value. */
+type KnownFlags = Readonly<Record<string, boolean>>;
+/** The flags given: name -> value (for a boolean flag, `'true'` or what follows its `=`). */
+type Flags = Record<string, string>;
+
+/** `<cache-dir>/db/metadata.json` (trivy's pkg/db Metadata). */
+interface DbMetadata {
+  Version?: number;
+  NextUpdate?: string;
+  UpdatedAt?: string;
+  DownloadedAt?: string;
+}
+
+/** What `trivy version --format json` prints (trivy's pkg/types VersionInfo). */
+interface VersionInfo {
+  Version: string;
+  VulnerabilityDB?: DbMetadata;
+}
 
 // flags of `trivy image` / `trivy version` the gate may pass: name -> takes a value
-const IMAGE_FLAGS = {
+const IMAGE_FLAGS: KnownFlags = {
   format: true,
   output: true,
   'exit-code': true,
@@ -56,13 +77,13 @@ const IMAGE_FLAGS = {
   'skip-check-update': false,
   quiet: false,
 };
-const VERSION_FLAGS = { format: true, 'cache-dir': true, config: true };
+const VERSION_FLAGS: KnownFlags = { format: true, 'cache-dir': true, config: true };
 
-function parse(args, known) {
-  const flags = {};
-  const positional = [];
+function parse(args: readonly string[], known: KnownFlags): { flags: Flags; positional: string[] } {
+  const flags: Flags = {};
+  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+    const a = args[i] ?? '';
     if (a === '--') {
       positional.push(...args.slice(i + 1));
       break;
@@ -72,11 +93,12 @@ function parse(args, known) {
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m || !(m[1] in known)) die(`Error: unknown flag: ${a.split('=')[0]}`);
-    const [, name, inline] = m;
+    const name = m?.[1];
+    if (!m || name === undefined || !(name in known)) die(`Error: unknown flag: ${a.split('=')[0]}`);
+    const inline = m[2];
     if (known[name]) {
       if (inline !== undefined) flags[name] = inline;
-      else if (i + 1 < args.length) flags[name] = args[++i];
+      else if (i + 1 < args.length) flags[name] = args[++i] ?? '';
       else die(`Error: flag needs an argument: --${name}`);
     } else {
       flags[name] = inline === undefined ? 'true' : inline;
@@ -85,20 +107,20 @@ function parse(args, known) {
   return { flags, positional };
 }
 
-function cacheDir(flags) {
+function cacheDir(flags: Flags): string {
   if (flags['cache-dir']) return flags['cache-dir'];
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'trivy');
 }
 
-const metadataPath = (flags) => join(cacheDir(flags), 'db', 'metadata.json');
+const metadataPath = (flags: Flags): string => join(cacheDir(flags), 'db', 'metadata.json');
 
 const [command, ...rest] = argv;
 if (command === 'version') {
   const { flags } = parse(rest, VERSION_FLAGS);
-  const info = { Version: env.FAKE_TRIVY_VERSION || '0.74.0' };
+  const info: VersionInfo = { Version: env.FAKE_TRIVY_VERSION || '0.74.0' };
   if (existsSync(metadataPath(flags))) {
-    const meta = JSON.parse(readFileSync(metadataPath(flags), 'utf8'));
+    const meta = JSON.parse(readFileSync(metadataPath(flags), 'utf8')) as DbMetadata;
     if (meta.UpdatedAt && meta.NextUpdate && meta.Version) info.VulnerabilityDB = meta;
   }
   if (flags.format === 'json') process.stdout.write(JSON.stringify(info) + '\n');
@@ -115,7 +137,7 @@ if (!flags.input && positional.length !== 1)
 if (flags.input && positional.length > 0) die('fake trivy: both --input and an image name');
 
 const mode = env.FAKE_TRIVY_MODE || 'ok';
-const imageRuns = () =>
+const imageRuns = (): number =>
   env.FAKE_TRIVY_ARGV_LOG
     ? readFileSync(env.FAKE_TRIVY_ARGV_LOG, 'utf8')
         .split('\n')
@@ -128,12 +150,13 @@ if (mode === 'db-failure' || (mode === 'db-failure-once' && imageRuns() === 1)) 
 
 // trivy's rule for downloading the DB (pkg/db NeedsUpdate/isNewDB): a DB of schema 2 whose NextUpdate
 // is in the future, or that was downloaded within the last hour, is kept
-function dbIsCurrent(path) {
+function dbIsCurrent(path: string): boolean {
   if (!existsSync(path)) return false;
-  const m = JSON.parse(readFileSync(path, 'utf8'));
+  const m = JSON.parse(readFileSync(path, 'utf8')) as DbMetadata;
   if (m.Version !== 2) return false;
   const now = Date.now();
-  return now < Date.parse(m.NextUpdate) || now < Date.parse(m.DownloadedAt) + 3_600_000;
+  // a missing time parses as NaN, which no comparison passes
+  return now < Date.parse(m.NextUpdate ?? '') || now < Date.parse(m.DownloadedAt ?? '') + 3_600_000;
 }
 
 // the vulnerability DB, as trivy keeps it in the cache

@@ -22,30 +22,92 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FakeCosignScript } from './fake-cosign.ts';
+
+/** A recorded successful run: what cosign printed. */
+interface RecordedOutput {
+  source: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** A recorded failure: what cosign printed on stderr and its exit code (1 when not given). */
+interface RecordedFailure {
+  source: string;
+  stderr: string;
+  exit?: number;
+}
+
+/** cosign-recorded.json: the outputs the fake needs by name, and the failures a script step names. */
+interface Recorded {
+  _about: string;
+  version: { source: string; stdout: string };
+  signKeylessOk: RecordedOutput;
+  signKeyOk: RecordedOutput;
+  verifyKeylessOk: RecordedOutput;
+  verifyKeyOk: RecordedOutput;
+  verifyIdentityMismatch: RecordedFailure;
+  verifyNoSignatures: RecordedFailure;
+}
+
+type Command = 'sign' | 'verify';
+
+/** What the fake "signed", by digest: the key, or the identity Fulcio would have certified. */
+interface Signed {
+  key?: string | true | undefined;
+  identity?: string;
+  issuer?: string | undefined;
+  repository?: string | undefined;
+  sha?: string | undefined;
+}
+
+/** Kept beside the scenario file between calls. */
+interface State {
+  calls: Partial<Record<Command, number>>;
+  signed: Record<string, Signed>;
+}
+
+/** The claims of SIGSTORE_ID_TOKEN that the fake reads (GitHub Actions OIDC). */
+interface Claims {
+  job_workflow_ref?: string;
+  iss?: string;
+  repository?: string;
+  sha?: string;
+}
+
+/** A flag -> every value it was given (`true` for a boolean flag). */
+type Flags = Record<string, (string | true | undefined)[]>;
 
 const recorded = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'cosign-recorded.json'), 'utf8'),
-);
+) as Recorded & Partial<Record<string, RecordedFailure>>;
 const argv = process.argv.slice(2);
 const env = process.env;
 if (env.FAKE_COSIGN_LOG) appendFileSync(env.FAKE_COSIGN_LOG, JSON.stringify({ argv, env }) + '\n');
 
-const script = env.FAKE_COSIGN_SCRIPT ? JSON.parse(readFileSync(env.FAKE_COSIGN_SCRIPT, 'utf8')) : {};
+const script: FakeCosignScript = env.FAKE_COSIGN_SCRIPT
+  ? (JSON.parse(readFileSync(env.FAKE_COSIGN_SCRIPT, 'utf8')) as FakeCosignScript)
+  : {};
 const stateFile = env.FAKE_COSIGN_SCRIPT ? `${env.FAKE_COSIGN_SCRIPT}.state` : undefined;
-const state =
-  stateFile && existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { calls: {}, signed: {} };
-const save = () => stateFile && writeFileSync(stateFile, JSON.stringify(state));
+const state: State =
+  stateFile && existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as State)
+    : { calls: {}, signed: {} };
 
-function fill(text, vars) {
-  return text.replace(/\{\{([A-Z]+)\}\}/g, (_, k) => vars[k] ?? `{{${k}}}`);
+function save(): void {
+  if (stateFile) writeFileSync(stateFile, JSON.stringify(state));
 }
 
-function fail(text, code = 1) {
+function fill(text: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(/\{\{([A-Z]+)\}\}/g, (_, k: string) => vars[k] ?? `{{${k}}}`);
+}
+
+function fail(text: string, code = 1): never {
   process.stderr.write(text.endsWith('\n') ? text : text + '\n');
   process.exit(code);
 }
 
-const SIGN_VALUE_FLAGS = [
+const SIGN_VALUE_FLAGS: readonly string[] = [
   '--key',
   '--fulcio-url',
   '--rekor-url',
@@ -55,7 +117,7 @@ const SIGN_VALUE_FLAGS = [
   '--registry-cacert',
   '--timeout',
 ];
-const SIGN_BOOL_FLAGS = [
+const SIGN_BOOL_FLAGS: readonly string[] = [
   '--yes',
   '-y',
   '--use-signing-config=false',
@@ -63,7 +125,7 @@ const SIGN_BOOL_FLAGS = [
   '--allow-insecure-registry',
   '--allow-http-registry',
 ];
-const VERIFY_VALUE_FLAGS = [
+const VERIFY_VALUE_FLAGS: readonly string[] = [
   '--key',
   '--certificate-identity',
   '--certificate-oidc-issuer',
@@ -72,13 +134,21 @@ const VERIFY_VALUE_FLAGS = [
   '--trusted-root',
   '--registry-cacert',
 ];
-const VERIFY_BOOL_FLAGS = ['--insecure-ignore-tlog=true', '--allow-insecure-registry', '--allow-http-registry'];
+const VERIFY_BOOL_FLAGS: readonly string[] = [
+  '--insecure-ignore-tlog=true',
+  '--allow-insecure-registry',
+  '--allow-http-registry',
+];
 
-function parse(args, valueFlags, boolFlags) {
-  const flags = {};
-  let ref;
+function parse(
+  args: readonly string[],
+  valueFlags: readonly string[],
+  boolFlags: readonly string[],
+): { flags: Flags; ref: string } {
+  const flags: Flags = {};
+  let ref: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+    const a = args[i] ?? '';
     if (a === '--') {
       ref = args[i + 1];
       if (args.length !== i + 2) fail(`Error: accepts 1 arg(s), received ${args.length - i - 1}`);
@@ -98,16 +168,26 @@ function parse(args, valueFlags, boolFlags) {
   return { flags, ref };
 }
 
-function step(command) {
+/** The step the script plays for this call of `command` (undefined for an empty list). */
+function step(command: Command): string | undefined {
   const n = (state.calls[command] = (state.calls[command] ?? 0) + 1);
   save();
   const steps = script[command] ?? ['ok'];
   return steps[Math.min(n, steps.length) - 1];
 }
 
-function claimsOf(jwt) {
+/** The recorded failure a script step names; fails the call when there is none. */
+function recordedFailure(name: string | undefined): RecordedFailure {
+  const rec = name === undefined ? undefined : recorded[name];
+  if (!rec) fail(`fake cosign: no recorded output named ${name}`);
+  return rec;
+}
+
+function claimsOf(jwt: string): Claims | undefined {
+  const payload = jwt.split('.')[1];
+  if (payload === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
   } catch {
     return undefined;
   }
@@ -131,16 +211,17 @@ if (command === 'sign') {
       'Error: --tlog-upload=false, --fulcio-url and --rekor-url are ignored with a signing config: pass --use-signing-config=false',
     );
   }
-  const [repo, digest] = ref.split('@');
+  // the action always passes repo@sha256:<64 hex> (packages/tools/src/cosign.ts)
+  const [repo, digest] = ref.split('@') as [string, string];
   const s = step('sign');
   if (s === 'hang') setInterval(() => {}, 1 << 30);
   else if (s !== 'ok') {
-    const rec = recorded[s];
-    if (!rec) fail(`fake cosign: no recorded output named ${s}`);
+    const rec = recordedFailure(s);
     fail(fill(rec.stderr, { REF: ref, REPO: repo, DIGEST: digest, HEX: digest.slice(7) }), rec.exit ?? 1);
   } else {
     let identity = '';
-    if (!flags['--key']) {
+    const key = flags['--key'];
+    if (!key) {
       const claims = env.SIGSTORE_ID_TOKEN ? claimsOf(env.SIGSTORE_ID_TOKEN) : undefined;
       if (!claims?.job_workflow_ref)
         fail(
@@ -149,10 +230,10 @@ if (command === 'sign') {
       identity = `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')}/${claims.job_workflow_ref}`;
       state.signed[digest] = { identity, issuer: claims.iss, repository: claims.repository, sha: claims.sha };
     } else {
-      state.signed[digest] = { key: flags['--key'][0] };
+      state.signed[digest] = { key: key[0] };
     }
     save();
-    const rec = flags['--key'] ? recorded.signKeyOk : recorded.signKeylessOk;
+    const rec = key ? recorded.signKeyOk : recorded.signKeylessOk;
     const index = String(88201941 + Object.keys(state.signed).length);
     process.stderr.write(
       fill(rec.stderr, { REF: ref, REPO: repo, INDEX: index, SIGDIGEST: `sha256:${'5'.repeat(64)}` }),
@@ -163,12 +244,12 @@ if (command === 'sign') {
 
 if (command === 'verify') {
   const { flags, ref } = parse(rest, VERIFY_VALUE_FLAGS, VERIFY_BOOL_FLAGS);
-  const [repo, digest] = ref.split('@');
+  // the action always passes repo@sha256:<64 hex> (packages/tools/src/cosign.ts)
+  const [repo, digest] = ref.split('@') as [string, string];
   const s = step('verify');
   if (s === 'hang') setInterval(() => {}, 1 << 30);
   else if (s !== 'ok') {
-    const rec = recorded[s];
-    if (!rec) fail(`fake cosign: no recorded output named ${s}`);
+    const rec = recordedFailure(s);
     fail(
       fill(rec.stderr, {
         REF: ref,
@@ -219,4 +300,5 @@ if (command === 'verify') {
   }
 }
 
-if (!['sign', 'verify', 'version'].includes(command)) fail(`Error: unknown command "${command}" for "cosign"`);
+const COMMANDS: readonly string[] = ['sign', 'verify', 'version'];
+if (command === undefined || !COMMANDS.includes(command)) fail(`Error: unknown command "${command}" for "cosign"`);

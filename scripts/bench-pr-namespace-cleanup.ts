@@ -4,21 +4,53 @@
 // sequentially (concurrency 1), on two sets of N namespaces made the same way; the rows are printed
 // side by side. Uses POLYGLOT_CD_KUBECONFIG when set, else the cluster test/kube/cluster.sh runs or
 // starts (and stops it again if it started it).
-// Usage: node scripts/bench-pr-namespace-cleanup.mjs [--count N] [--concurrency C]   (or via pnpm bench)
+// Usage: node scripts/bench-pr-namespace-cleanup.ts [--count N] [--concurrency C]   (or via pnpm bench)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+export interface CleanupBenchOptions {
+  /** stale namespaces per run (default 200) */
+  count?: number;
+  /** the bounded-parallel run's concurrency (default 16) */
+  concurrency?: number;
+  /** where a note goes (default: stdout) */
+  log?: (line: string) => void;
+}
+
+export interface CleanupBenchResult {
+  count: number;
+  concurrency: number;
+  /** ms of the bounded-parallel run */
+  parallel: number;
+  /** ms of the sequential run */
+  sequential: number;
+}
+
+/** A set of stale namespaces: the repository id they are labelled with, and their names. */
+interface NamespaceSet {
+  repositoryId: string;
+  names: string[];
+}
+
 const root = new URL('..', import.meta.url).pathname;
-const arg = (name, dflt) => {
+const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
 
-export async function benchCleanup({ count = 200, concurrency = 16, log = console.log } = {}) {
+export async function benchCleanup({
+  count = 200,
+  concurrency = 16,
+  log = out,
+}: CleanupBenchOptions = {}): Promise<CleanupBenchResult> {
   let kubeconfig = process.env.POLYGLOT_CD_KUBECONFIG;
   let started = false;
   if (!kubeconfig) {
@@ -29,7 +61,7 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (r.status !== 0) throw new Error('could not start the local cluster (test/kube/cluster.sh start)');
-    kubeconfig = r.stdout.trim().split('\n').at(-1);
+    kubeconfig = r.stdout.trim().split('\n').at(-1) as string;
   }
   const { KubeConfig, CoreV1Api } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
@@ -42,13 +74,13 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
     res.writeHead(m ? 200 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(m ? { number: Number(m[1]), state: 'closed' } : { message: 'Not Found' }));
   });
-  await new Promise((r) => github.listen(0, '127.0.0.1', r));
-  const apiUrl = `http://127.0.0.1:${github.address().port}`;
+  await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+  const apiUrl = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
 
-  const makeSet = async () => {
+  const makeSet = async (): Promise<NamespaceSet> => {
     const repositoryId = String(randomInt(100_000_000, 999_999_999));
     const base = randomInt(100_000_000, 900_000_000);
-    const names = [];
+    const names: string[] = [];
     for (let i = 0; i < count; i += 25) {
       await Promise.all(
         Array.from({ length: Math.min(25, count - i) }, (_, j) => {
@@ -78,7 +110,7 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
   // let the controller-manager finish the per-namespace work namespace creation queues (the default
   // ServiceAccount, the kube-root-ca.crt ConfigMap; Kubernetes >= 1.24 makes no token Secrets), so both
   // runs start from an idle control plane: a namespace created after the sets gets both
-  const settle = async () => {
+  const settle = async (): Promise<void> => {
     const probe = `bench-probe-${Date.now()}`;
     await core.createNamespace({ body: { metadata: { name: probe } } });
     const deadline = Date.now() + 300_000;
@@ -98,7 +130,7 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
 
   const work = mkdtempSync(join(tmpdir(), 'pcd-bench-cleanup-'));
   const kubeconfigText = readFileSync(kubeconfig, 'utf8');
-  const runGc = async (set, conc) => {
+  const runGc = async (set: NamespaceSet, conc: number): Promise<number> => {
     for (const f of ['output', 'summary', 'state']) writeFileSync(join(work, f), '');
     const env = {
       PATH: process.env.PATH,
@@ -118,22 +150,22 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
       'INPUT_WAIT-TIMEOUT': '10m',
     };
     const t = process.hrtime.bigint();
-    const code = await new Promise((resolve) =>
+    const code = await new Promise<number | null>((resolve) =>
       spawn(process.execPath, [join(root, 'dist/pr-namespace-cleanup/index.js')], { env, stdio: 'ignore' }).on(
         'close',
         resolve,
       ),
     );
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    const out = readFileSync(join(work, 'output'), 'utf8');
-    const deleted = /deleted<<(\S+)\n(.*)\n/.exec(out)?.[2] ?? '[]';
-    const n = JSON.parse(deleted).length;
+    const output = readFileSync(join(work, 'output'), 'utf8');
+    const deleted = /deleted<<(\S+)\n(.*)\n/.exec(output)?.[2] ?? '[]';
+    const n = (JSON.parse(deleted) as unknown[]).length;
     if (code !== 0 || n !== set.names.length)
       throw new Error(`gc run (concurrency ${conc}) exited ${code} and deleted ${n} of ${set.names.length}`);
     return ms;
   };
 
-  const sets = [];
+  const sets: NamespaceSet[] = [];
   try {
     const a = await makeSet();
     sets.push(a);
@@ -153,11 +185,11 @@ export async function benchCleanup({ count = 200, concurrency = 16, log = consol
   }
 }
 
-export function formatCleanupRow(r) {
+export function formatCleanupRow(r: CleanupBenchResult): string {
   return `pr-namespace-cleanup gc, ${r.count} stale namespaces deleted and waited on: concurrency ${r.concurrency} ${(r.parallel / 1000).toFixed(1)} s | sequential ${(r.sequential / 1000).toFixed(1)} s | ${(r.sequential / r.parallel).toFixed(1)}x faster`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await benchCleanup({ count: arg('--count', 200), concurrency: arg('--concurrency', 16) });
-  console.log(formatCleanupRow(r));
+  out(formatCleanupRow(r));
 }

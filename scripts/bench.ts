@@ -3,12 +3,38 @@
 //   cold start = the bundle started with no inputs, up to its "input required" failure: module
 //                evaluation and input validation, the cost every step pays before doing work;
 //   teams-notify is also run end to end, delivering to a local server that answers 202.
-// Usage: node scripts/bench.mjs [--runs N]
+// Usage: node scripts/bench.ts [--runs N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The environment of a measured run: PATH, HOME and the runner's variables, plus `extra`. */
+export type Env = Record<string, string | undefined>;
+
+/** One row of the table: the subject's median time (ms) and peak RSS (MiB) next to the floor's. */
+export interface BenchRow {
+  label: string;
+  subject: number;
+  floor: number;
+  floorRss: number;
+  subjectRss?: number | undefined;
+  /** what the floor is, when it is not `node -e 0` */
+  floorLabel?: string;
+  note?: string;
+}
+
+/** What bench.ts hands the benchmarks it loads (bench-build-push.ts, bench-helm-deploy.ts). */
+export interface BenchContext {
+  /** the repository root */
+  root: string;
+  /** the Node that runs the bundles */
+  node: string;
+  /** the clean environment of a run, with `extra` added */
+  cleanEnv: (extra?: Env) => Env;
+}
 
 const root = new URL('..', import.meta.url).pathname;
 const runsArg = process.argv.indexOf('--runs');
@@ -16,6 +42,9 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
 const node = process.execPath;
 const work = mkdtempSync(join(tmpdir(), 'pcd-bench-'));
 for (const f of ['output', 'summary', 'state']) writeFileSync(join(work, f), '');
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
 
 // peak RSS: an exit hook loaded with --import writes maxRSS (KiB) to a file; used only for RSS runs
 const rssHook = join(work, 'rss-hook.mjs');
@@ -25,7 +54,7 @@ writeFileSync(
   `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
 );
 
-function cleanEnv(extra = {}) {
+function cleanEnv(extra: Env = {}): Env {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME ?? '/root',
@@ -44,34 +73,39 @@ function cleanEnv(extra = {}) {
   };
 }
 
-function timeOnce(args, env) {
+function timeOnce(args: string[], env: Env): number {
   const t = process.hrtime.bigint();
   spawnSync(node, args, { env, stdio: 'ignore' });
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-async function timeOnceAsync(args, env) {
+async function timeOnceAsync(args: string[], env: Env): Promise<number> {
   const t = process.hrtime.bigint();
   await new Promise((resolve) => spawn(node, args, { env, stdio: 'ignore' }).on('close', resolve));
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-function rssOnce(args, env) {
+function rssOnce(args: string[], env: Env): number {
   spawnSync(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' });
   return Number(readFileSync(rssFile, 'utf8')) / 1024;
 }
 
-const median = (xs) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] as number;
 };
 
 /** Alternates floor and subject runs so both see the same machine state. */
-async function measure(label, args, env, { async = false } = {}) {
-  const floor = [];
-  const subject = [];
-  const floorRss = [];
-  const subjectRss = [];
+async function measure(
+  label: string,
+  args: string[],
+  env: Env,
+  { async = false }: { async?: boolean } = {},
+): Promise<BenchRow> {
+  const floor: number[] = [];
+  const subject: number[] = [];
+  const floorRss: number[] = [];
+  const subjectRss: number[] = [];
   for (let i = 0; i < 2; i++) {
     timeOnce(['-e', '0'], env);
     if (async) await timeOnceAsync(args, env);
@@ -94,7 +128,7 @@ async function measure(label, args, env, { async = false } = {}) {
   };
 }
 
-const rows = [];
+const rows: BenchRow[] = [];
 const bundles = readdirSync(join(root, 'dist')).filter((d) => existsSync(join(root, 'dist', d, 'index.js')));
 for (const name of bundles)
   rows.push(await measure(`${name} (cold start)`, [join(root, 'dist', name, 'index.js')], cleanEnv()));
@@ -102,8 +136,8 @@ for (const name of bundles)
 // teams-notify end to end against a local 202 server (the server runs in this process)
 if (bundles.includes('teams-notify')) {
   const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(202).end()));
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const port = server.address().port;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
   const env = cleanEnv({
     'INPUT_WEBHOOK-URL': `http://127.0.0.1:${port}/workflows/bench?sig=bench-secret`,
     INPUT_STATUS: 'success',
@@ -113,7 +147,7 @@ if (bundles.includes('teams-notify')) {
   const args = [join(root, 'dist', 'teams-notify', 'index.js')];
   const row = await measure('teams-notify (deliver to local 202)', args, env, { async: true });
   // RSS for the end-to-end run: the server must answer while we wait, so spawn asynchronously
-  const rss = [];
+  const rss: number[] = [];
   for (let i = 0; i < 5; i++) {
     await new Promise((resolve) =>
       spawn(node, ['--import', rssHook, ...args], { env, stdio: 'ignore' }).on('close', resolve),
@@ -165,29 +199,29 @@ if (bundles.includes('trivy-gate') && existsSync(juice)) {
     row.note = `adds ${(((row.subject - cold.subject) / cold.subject) * 100).toFixed(0)} % to trivy-gate's cold start`;
 }
 
-// build-push: build+push through the bundle vs buildah build + push run directly (scripts/bench-build-push.mjs)
+// build-push: build+push through the bundle vs buildah build + push run directly (scripts/bench-build-push.ts)
 if (bundles.includes('build-push'))
-  rows.push(...(await (await import('./bench-build-push.mjs')).default({ root, node, cleanEnv })));
+  rows.push(...(await (await import('./bench-build-push.ts')).default({ root, node, cleanEnv })));
 
-// helm-deploy: a no-op upgrade through the bundle vs the same helm upgrade run directly (scripts/bench-helm-deploy.mjs)
+// helm-deploy: a no-op upgrade through the bundle vs the same helm upgrade run directly (scripts/bench-helm-deploy.ts)
 if (bundles.includes('helm-deploy'))
-  rows.push(...(await (await import('./bench-helm-deploy.mjs')).default({ root, node, cleanEnv })));
+  rows.push(...(await (await import('./bench-helm-deploy.ts')).default({ root, node, cleanEnv })));
 
-const pad = (s, n) => String(s).padEnd(n);
-console.log(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
-console.log(
+const pad = (s: string, n: number): string => String(s).padEnd(n);
+out(`node ${process.version}, ${RUNS} runs each (median), clean environment (PATH + runner variables)\n`);
+out(
   `${pad('subject', 40)}${pad('time ms', 10)}${pad('node -e 0', 12)}${pad('ratio', 8)}${pad('peak RSS MiB', 14)}${pad('node -e 0', 12)}ratio`,
 );
 for (const r of rows) {
-  console.log(
+  out(
     `${pad(r.label, 40)}${pad(r.subject.toFixed(1), 10)}${pad(r.floor.toFixed(1), 12)}${pad((r.subject / r.floor).toFixed(2) + 'x', 8)}${pad(r.subjectRss?.toFixed(1) ?? '-', 14)}${pad(r.floorRss.toFixed(1), 12)}${r.subjectRss ? (r.subjectRss / r.floorRss).toFixed(2) + 'x' : '-'}${r.note ? `  (${r.note})` : ''}`,
   );
 }
 
 // pr-namespace-cleanup: 200 stale namespaces deleted and waited on, bounded-parallel vs sequential, side
 // by side, on the local control plane. The sequential run takes ~20 minutes (the namespace controller
-// needs seconds per namespace): opt in with --kube (scripts/bench-pr-namespace-cleanup.mjs runs it alone).
+// needs seconds per namespace): opt in with --kube (scripts/bench-pr-namespace-cleanup.ts runs it alone).
 if (process.argv.includes('--kube') && bundles.includes('pr-namespace-cleanup')) {
-  const { benchCleanup, formatCleanupRow } = await import('./bench-pr-namespace-cleanup.mjs');
-  console.log('\n' + formatCleanupRow(await benchCleanup()));
+  const { benchCleanup, formatCleanupRow } = await import('./bench-pr-namespace-cleanup.ts');
+  out('\n' + formatCleanupRow(await benchCleanup()));
 }

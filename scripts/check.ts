@@ -5,49 +5,61 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
-const bin = (n) => join(root, 'node_modules', '.bin', n);
-const started = Date.now();
+/** The parts of Vitest's JSON report (--reporter=json) read here. */
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+}
 
-function step(title, cmd, args) {
+const root = new URL('..', import.meta.url).pathname;
+const bin = (n: string): string => join(root, 'node_modules', '.bin', n);
+const started = Date.now();
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function step(title: string, cmd: string, args: string[]): void {
   const t = Date.now();
-  console.log(`\n=== ${title}`);
+  out(`\n=== ${title}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   const secs = ((Date.now() - t) / 1000).toFixed(1);
   if (r.status !== 0) {
-    console.error(`=== ${title}: FAILED (${secs}s)`);
+    err(`=== ${title}: FAILED (${secs}s)`);
     process.exit(r.status ?? 1);
   }
-  console.log(`=== ${title}: ok (${secs}s)`);
+  out(`=== ${title}: ok (${secs}s)`);
 }
 
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('lint', bin('eslint'), ['--max-warnings=0', '.']);
 step('format', bin('prettier'), ['--check', '.']);
-step('build bundles', process.execPath, ['scripts/build.mjs']);
+step('build bundles', process.execPath, ['scripts/build.ts']);
 
-console.log('\n=== check-dist');
+out('\n=== check-dist');
 const dirty = spawnSync('git', ['status', '--porcelain', '--', 'dist'], { cwd: root, encoding: 'utf8' });
 if (dirty.status !== 0) {
-  console.error(dirty.stderr);
+  err(dirty.stderr);
   process.exit(1);
 }
 // A stale dist/ fails the run, but only at the end, so one CI run shows every problem.
 const distStale = dirty.stdout.trim() !== '';
 if (distStale) {
-  console.error(
+  err(
     '=== check-dist: FAILED: dist/ is not what the sources build. Run `pnpm build` and commit dist/ with the change:\n' +
       dirty.stdout,
   );
 } else {
-  console.log('=== check-dist: ok (dist/ matches the sources)');
+  out('=== check-dist: ok (dist/ matches the sources)');
 }
 
 const report = join(root, '.tmp', 'vitest-report.json');
 mkdirSync(join(root, '.tmp'), { recursive: true });
 rmSync(report, { force: true });
 const t = Date.now();
-console.log('\n=== tests');
+out('\n=== tests');
 const r = spawnSync(
   process.execPath,
   [
@@ -65,21 +77,21 @@ const r = spawnSync(
 let passed = 0;
 let failed = 0;
 try {
-  const j = JSON.parse(readFileSync(report, 'utf8'));
+  const j = JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
   passed = j.numPassedTests;
   failed = j.numFailedTests;
 } catch {
   failed = Math.max(failed, 1);
 }
-console.log(
+out(
   `=== tests: ${r.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - t) / 1000).toFixed(1)}s); all checks took ${((Date.now() - started) / 1000).toFixed(0)}s`,
 );
-console.log(`tests: ${passed} passed, ${failed} failed`);
+out(`tests: ${passed} passed, ${failed} failed`);
 // every test passed, yet the run failed: a global setup or teardown did (the secret canary scan of
 // test/canary/global-setup.ts, a stack that would not start); its message is above
 if (r.status !== 0 && failed === 0)
-  console.error(
+  err(
     'the test run failed outside any test: a global setup or teardown (e.g. the secret canary scan) reported the error above',
   );
-if (distStale) console.error('check-dist failed (see above)');
+if (distStale) err('check-dist failed (see above)');
 process.exit(r.status === 0 && passed > 0 && !distStale ? 0 : 1);

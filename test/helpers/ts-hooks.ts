@@ -1,8 +1,10 @@
 // Lets Node 24 run the workspace's TypeScript sources directly (types are stripped natively):
 // maps a relative `./x.js` import to `./x.ts` when only the .ts file exists, as tsc does.
-// Usage: node --import ./test/helpers/ts-hooks.mjs some-script.ts
-import { registerHooks } from 'node:module';
+// Usage: node --import ./test/helpers/ts-hooks.ts some-script.ts
+// Used by test/kube/cluster.sh and test/kube/cli.ts (the local cluster) and by
+// test/unit/tools/command-runner.test.ts (test/fakes/signal-parent.ts).
 import { existsSync } from 'node:fs';
+import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 registerHooks({

@@ -1,4 +1,4 @@
-// pnpm bench row for helm-deploy (loaded by scripts/bench.mjs): a no-op upgrade of charts/app (two
+// pnpm bench row for helm-deploy (loaded by scripts/bench.ts): a no-op upgrade of charts/app (two
 // components, real pods) through the action's bundle, against the same `helm upgrade --install` with
 // Helm 4's `--wait=watcher --rollback-on-failure` (what `--wait --atomic` is in Helm 3; same values,
 // same flags as the action) run directly, alternated, medians. Both use the real Helm 4 of
@@ -10,32 +10,53 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { BenchContext, BenchRow } from './bench.ts';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The parts of the local stack's stack.json (test/kube) read here. */
+interface Stack {
+  helm: { '4': { bin: string } };
+  images: { web: string };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** The local cluster's admin kubeconfig and whether this bench started it, or why it did not start. */
+type LocalCluster =
+  | { kubeconfigPath: string; started: boolean; error?: undefined }
+  | { error: string; kubeconfigPath?: undefined; started?: undefined };
 
 /** The local cluster's admin kubeconfig, and whether this bench started it (so it stops it again). */
-function localCluster(root) {
+function localCluster(root: string): LocalCluster {
   if (process.env.POLYGLOT_CD_KUBECONFIG) return { kubeconfigPath: process.env.POLYGLOT_CD_KUBECONFIG, started: false };
   const cluster = join(root, 'test', 'kube', 'cluster.sh');
   const wasRunning = spawnSync('bash', [cluster, 'status'], { stdio: ['ignore', 'pipe', 'ignore'] }).status === 0;
   const start = spawnSync('bash', [cluster, 'start'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000 });
-  if (start.status !== 0) return { error: String(start.stderr).trim().split('\n').pop() };
-  return { kubeconfigPath: String(start.stdout).trim().split('\n').pop(), started: !wasRunning };
+  if (start.status !== 0) return { error: String(start.stderr).trim().split('\n').pop() as string };
+  return { kubeconfigPath: String(start.stdout).trim().split('\n').pop() as string, started: !wasRunning };
 }
 
-export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }) {
+export default async function benchHelmDeploy({
+  root,
+  node,
+  cleanEnv,
+  runs = 7,
+}: BenchContext & { runs?: number }): Promise<BenchRow[]> {
   const cluster = localCluster(root);
   if (cluster.error) {
-    console.log(`helm-deploy bench skipped: the local cluster did not start (${cluster.error})`);
+    log(`helm-deploy bench skipped: the local cluster did not start (${cluster.error})`);
     return [];
   }
-  const { kubeconfigPath } = cluster;
+  // unset only when the start failed without a line on stderr: dirname() throws on it
+  const kubeconfigPath = cluster.kubeconfigPath as string;
   const stackFile = join(dirname(kubeconfigPath), 'stack.json');
   if (!existsSync(stackFile)) {
-    console.log(`helm-deploy bench skipped: ${kubeconfigPath} is not the local cluster (no ${stackFile})`);
+    log(`helm-deploy bench skipped: ${kubeconfigPath} is not the local cluster (no ${stackFile})`);
     return [];
   }
-  const stack = JSON.parse(readFileSync(stackFile, 'utf8'));
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Stack;
   const helm = process.env.POLYGLOT_CD_HELM_BIN || stack.helm['4'].bin;
   const helmVersion = spawnSync(helm, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' })
     .stdout.trim()
@@ -94,16 +115,16 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     'shop',
     join(root, 'charts', 'app'),
   ];
-  const timed = (fn) => {
+  const timed = (fn: () => void): number => {
     const t = process.hrtime.bigint();
     fn();
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  const direct = () => {
+  const direct = (): void => {
     const r = spawnSync(helm, directArgs, { env: helmEnv, stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`helm upgrade failed: ${r.stderr}`);
   };
-  const action = () => {
+  const action = (): void => {
     const runDir = mkdtempSync(join(dir, 'run-'));
     for (const f of ['output', 'summary', 'state']) writeFileSync(join(runDir, f), '');
     const env = {
@@ -138,8 +159,8 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
     });
     action(); // install: the pods pull the image and become Ready
     direct();
-    const d = [];
-    const a = [];
+    const d: number[] = [];
+    const a: number[] = [];
     for (let i = 0; i < runs; i++) {
       // alternated, and in the opposite order every other pair, so a drift in the machine's load
       // does not favour one side
@@ -157,9 +178,9 @@ export default async function benchHelmDeploy({ root, node, cleanEnv, runs = 7 }
       throw new Error(
         `helm-deploy bench: expected 2 Ready pods in ${namespace}, found ${ready.length} of ${pods.length}`,
       );
-    const diffs = a.map((x, i) => x - d[i]).sort((x, y) => x - y);
-    const q = (p) => diffs[Math.round((diffs.length - 1) * p)];
-    const row = {
+    const diffs = a.map((x, i) => x - (d[i] as number)).sort((x, y) => x - y);
+    const q = (p: number): number => diffs[Math.round((diffs.length - 1) * p)] as number;
+    const row: BenchRow = {
       label: `helm-deploy (no-op upgrade, helm ${helmVersion})`,
       subject: median(a),
       floor: median(d),

@@ -1,17 +1,18 @@
 // A stand-in for Helm 4 (v4.2.4), which cannot be downloaded here. It replays helm's own recorded
 // output (test/fixtures/helm, copied from helm's golden files) and records every argv it is called
 // with (one JSON line per call in $FAKE_HELM_ARGV_LOG), so a test can check the flags it was given.
-// Usage: node test/fakes/helm4.mjs <helm args…>   (FAKE_HELM_FIXTURES = the fixtures/helm directory)
+// Usage: node test/fakes/helm4.ts <helm args…>   (FAKE_HELM_FIXTURES = the fixtures/helm directory)
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 if (process.env.FAKE_HELM_ARGV_LOG) appendFileSync(process.env.FAKE_HELM_ARGV_LOG, JSON.stringify(args) + '\n');
 const fixtures = process.env.FAKE_HELM_FIXTURES ?? '';
-const fail = (msg) => {
+
+function fail(msg: string): never {
   process.stderr.write(`Error: ${msg}\n`);
   process.exit(1);
-};
+}
 
 switch (args[0]) {
   case 'version':

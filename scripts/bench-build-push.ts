@@ -1,4 +1,4 @@
-// pnpm bench rows for build-push (loaded by scripts/bench.mjs): a fixed two-stage context built and
+// pnpm bench rows for build-push (loaded by scripts/bench.ts): a fixed two-stage context built and
 // pushed to a real local registry (test/registry) through the action's bundle, against the same
 // `buildah build` + `buildah push` run directly, alternated, medians. Needs buildah, skopeo and
 // docker-registry (scripts/system-packages.txt); skipped with a note when they are missing.
@@ -6,15 +6,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Registry from '../test/registry/registry.ts';
+import type { BenchContext, BenchRow, Env } from './bench.ts';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 }) {
-  const reg = await import(join(root, 'test', 'registry', 'registry.ts'));
+export default async function benchBuildPush({
+  root,
+  node,
+  cleanEnv,
+  runs = 5,
+}: BenchContext & { runs?: number }): Promise<BenchRow[]> {
+  const reg = (await import(join(root, 'test', 'registry', 'registry.ts'))) as typeof Registry;
   try {
     reg.checkBinaries(['docker-registry', 'buildah', 'skopeo']);
   } catch (e) {
-    console.log(`build-push bench skipped: ${e.message}`);
+    process.stdout.write(`build-push bench skipped: ${(e as Error).message}\n`);
     return [];
   }
   const dir = mkdtempSync(join(tmpdir(), 'pcd-bench-bp-'));
@@ -33,22 +40,22 @@ export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 })
     const containers = { CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: 'chroot' };
     const conf = join(dir, 'registries.conf');
     writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
-    const timed = (fn) => {
+    const timed = (fn: () => void): number => {
       const t = process.hrtime.bigint();
       fn();
       return Number(process.hrtime.bigint() - t) / 1e6;
     };
-    const sh = (file, args, env) => {
+    const sh = (file: string, args: string[], env: Env): void => {
       const r = spawnSync(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: ${r.stderr}`);
     };
-    const direct = (i) => {
+    const direct = (i: number): void => {
       const ref = `${registry.host}/bench/direct:r${i}`;
       const env = { ...process.env, ...containers, CONTAINERS_REGISTRIES_CONF: conf };
       sh('buildah', ['build', '--isolation', 'chroot', '--layers=false', '-q', '-t', ref, ctx], env);
       sh('buildah', ['push', ref, `docker://${ref}`], env);
     };
-    const action = (i) => {
+    const action = (i: number): void => {
       const runDir = mkdtempSync(join(tmpdir(), 'pcd-bench-bp-run-'));
       for (const f of ['output', 'summary', 'state']) writeFileSync(join(runDir, f), '');
       const env = {
@@ -74,13 +81,13 @@ export default async function benchBuildPush({ root, node, cleanEnv, runs = 5 })
     };
     direct(-1);
     action(-1);
-    const d = [];
-    const a = [];
+    const d: number[] = [];
+    const a: number[] = [];
     for (let i = 0; i < runs; i++) {
       d.push(timed(() => direct(i)));
       a.push(timed(() => action(i)));
     }
-    const row = {
+    const row: BenchRow = {
       label: 'build-push (build+push, buildah)',
       subject: median(a),
       floor: median(d),
