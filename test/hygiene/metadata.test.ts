@@ -6,7 +6,8 @@
 import { AUDIENCE_INPUT, CA_INPUT, SERVER_INPUT } from '@polyglot-cd/kube/github-oidc';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import ts from 'typescript';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 
@@ -37,14 +38,29 @@ export function inputsRead(source: string): Set<string> {
   return names;
 }
 
-function outputsSet(dir: string): Set<string> {
+/**
+ * The outputs an action can set: the keys of every object literal that `outputs(report)` in
+ * src/summary.ts returns (the kit writes exactly those; nested objects are one JSON output).
+ */
+export function outputsReturned(source: string): Set<string> {
+  const file = ts.createSourceFile('summary.ts', source, ts.ScriptTarget.Latest, true);
   const names = new Set<string>();
-  for (const f of readdirSync(dir)) {
-    if (!f.endsWith('.ts')) continue;
-    const src = readFileSync(join(dir, f), 'utf8');
-    for (const m of src.matchAll(/\boutputs\.set\(\s*'([^']+)'/g)) names.add(m[1] as string);
-  }
+  const visit = (node: ts.Node, inOutputs: boolean): void => {
+    if (ts.isFunctionDeclaration(node)) inOutputs = node.name?.text === 'outputs';
+    else if (ts.isFunctionLike(node)) inOutputs = false; // a callback inside outputs() returns its own values
+    if (inOutputs && ts.isReturnStatement(node) && node.expression && ts.isObjectLiteralExpression(node.expression)) {
+      for (const p of node.expression.properties) {
+        if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) names.add(p.name.text);
+      }
+    }
+    ts.forEachChild(node, (child) => visit(child, inOutputs));
+  };
+  visit(file, false);
   return names;
+}
+
+function outputsSet(dir: string): Set<string> {
+  return outputsReturned(readFileSync(join(dir, 'summary.ts'), 'utf8'));
 }
 
 /** names in the first column of README tables: | `name` | … */
@@ -57,6 +73,17 @@ describe('action metadata', () => {
     expect(actions).toContain('teams-notify');
   });
 
+  it('the output scan sees the keys outputs() returns, and nothing nested or from a callback', () => {
+    const src = [
+      'export function outputs(r: R): Record<string, OutputValue> {',
+      "  if (!r.done) return { summary: 'not run' };",
+      "  return { passed: r.ok, 'status-code': r.code, meta: { inner: 1 }, list: r.x.map((y) => ({ cb: y })) };",
+      '}',
+      'function other(): object { return { notAnOutput: 1 }; }',
+    ].join('\n');
+    expect([...outputsReturned(src)].sort()).toEqual(['list', 'meta', 'passed', 'status-code', 'summary']);
+  });
+
   it('the reader scan sees what it should', () => {
     const src =
       "inputs.required('a', {}); inputs.oneOf<Mode>('b', X, 'y'); inputs.duration(\n 'c', {}); ctx.inputs.list('d'); notinputs.optional('e')";
@@ -64,7 +91,7 @@ describe('action metadata', () => {
   });
 
   describe.each(actions)('%s', (name) => {
-    const yml = load(readFileSync(join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYml;
+    const yml = parse(readFileSync(join(repoRoot, name, 'action.yml'), 'utf8')) as ActionYml;
     const declaredIn = Object.keys(yml.inputs ?? {});
     const declaredOut = Object.keys(yml.outputs ?? {});
     const src = join(repoRoot, 'actions', name, 'src');

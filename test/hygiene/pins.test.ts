@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 
@@ -86,7 +86,7 @@ describe('third-party actions are SHA-pinned with a version comment', () => {
     expect(pinProblems(file, text)).toEqual([]);
     // every `uses:` the YAML has was seen by the line scan (none hides in a flow mapping)
     const steps = Object.values(
-      (load(text) as { jobs?: Record<string, { uses?: string; steps?: { uses?: string }[] }> }).jobs ?? {},
+      (parse(text) as { jobs?: Record<string, { uses?: string; steps?: { uses?: string }[] }> }).jobs ?? {},
     )
       .flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)])
       .filter((u): u is string => typeof u === 'string');
@@ -116,7 +116,7 @@ describe('.github/dependabot.yml', () => {
     cooldown?: { 'default-days'?: number };
     groups?: Record<string, unknown>;
   }
-  const config = load(readFileSync(join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as {
+  const config = parse(readFileSync(join(repoRoot, '.github', 'dependabot.yml'), 'utf8')) as {
     version: number;
     updates: Update[];
   };

