@@ -1288,19 +1288,21 @@ exports.manifest = {
 /***/ }),
 
 /***/ 786:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
-/**
- * Bounded retry policy shared by the registry client and the push loops: exponential backoff with
- * jitter, capped, and a server's Retry-After honoured (never beyond `maxDelayMs`).
- */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DEFAULT_RETRY = void 0;
 exports.parseRetryAfter = parseRetryAfter;
 exports.backoffDelay = backoffDelay;
 exports.retryableStatus = retryableStatus;
 exports.retryableTransport = retryableTransport;
+exports.abortableSleep = abortableSleep;
+/**
+ * Bounded retry policy shared by the registry client and the push loops: exponential backoff with
+ * jitter, capped, and a server's Retry-After honoured (never beyond `maxDelayMs`).
+ */
+const action_kit_1 = __webpack_require__(5092);
 exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`. */
 function parseRetryAfter(value, now) {
@@ -1341,6 +1343,28 @@ function retryableTransport(code) {
         'EHOSTUNREACH',
         'ENETUNREACH',
     ].includes(code);
+}
+/**
+ * Waits `ms` (a retry's backoff); rejects at once with CancelledError (from action-kit) when `signal`
+ * aborts, saying what was being waited for.
+ */
+function abortableSleep(ms, signal, waitingFor = 'a retry') {
+    return new Promise((done, fail) => {
+        const cancelled = () => new action_kit_1.CancelledError(`cancelled while waiting to retry ${waitingFor}`);
+        if (signal?.aborted) {
+            fail(cancelled());
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            fail(cancelled());
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            done();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 
 

@@ -9,6 +9,7 @@
  * as "could not check" (their namespaces are kept for the next run), never guessed.
  */
 import type { Logger } from '@polyglot-cd/action-kit';
+import { githubRateLimitWait } from '@polyglot-cd/tools/github-rate-limit';
 import type { PrState } from './plan.js';
 
 export interface PrStateResult {
@@ -35,19 +36,13 @@ export interface RateLimitDecision {
   until?: number;
 }
 
-/** Whether an error is GitHub's rate limit, and until when (pure). */
+/**
+ * Whether an error is GitHub's rate limit, and until when (pure): the rules are packages/tools'
+ * (`githubRateLimitWait`), shared with gitops-update's GitHub client.
+ */
 export function rateLimit(err: HttpishError, now: number): RateLimitDecision {
-  if (err.status !== 403 && err.status !== 429) return { limited: false };
-  const h = err.response?.headers ?? {};
-  const header = (k: string): string => String(h[k] ?? h[k.toLowerCase()] ?? '');
-  const retryAfter = header('retry-after');
-  if (/^\d+$/.test(retryAfter)) return { limited: true, until: now + Number(retryAfter) * 1000 };
-  if (header('x-ratelimit-remaining') === '0') {
-    const reset = header('x-ratelimit-reset');
-    return { limited: true, until: /^\d+$/.test(reset) ? Number(reset) * 1000 + 1000 : now + 60_000 };
-  }
-  if (err.status === 429 || /rate limit/i.test(err.message ?? '')) return { limited: true, until: now + 60_000 };
-  return { limited: false };
+  const wait = githubRateLimitWait(err.status ?? 0, err.response?.headers ?? {}, err.message ?? '', now);
+  return wait === undefined ? { limited: false } : { limited: true, until: now + wait };
 }
 
 export interface GithubLookupOptions {

@@ -8,11 +8,13 @@
 import type { Env } from '@polyglot-cd/action-kit';
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
   url: URL;
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs: number;
+  /** the most of the answer's body kept (default 256 KiB); the rest is dropped */
+  maxBodyBytes?: number;
   /**
    * TLS for https: extra trusted CAs (PEM, added to Node's bundled roots) and/or no certificate check
    * (an `insecure` registry). Through a proxy only `rejectUnauthorized: false` is honoured.
@@ -23,7 +25,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | undefined>;
-  /** the body as text, at most MAX_BODY bytes */
+  /** the body as text, at most `maxBodyBytes` (default 256 KiB) */
   body: string;
 }
 
@@ -73,16 +75,17 @@ async function sendDirect(req: HttpRequest): Promise<HttpResponse> {
       },
       (res) => {
         const chunks: Buffer[] = [];
+        const max = req.maxBodyBytes ?? MAX_BODY;
         let size = 0;
         res.on('data', (c: Buffer) => {
-          if (size < MAX_BODY) chunks.push(c);
+          if (size < max) chunks.push(c);
           size += c.length;
         });
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
             headers: flattenHeaders(res.headers),
-            body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY),
+            body: Buffer.concat(chunks).toString('utf8').slice(0, max),
           }),
         );
         res.on('error', (err) => reject(transportError(err, req.timeoutMs)));
@@ -125,7 +128,7 @@ async function sendViaHttpClient(req: HttpRequest): Promise<HttpResponse> {
     return {
       status: res.message.statusCode ?? 0,
       headers: flattenHeaders(res.message.headers),
-      body: body.slice(0, MAX_BODY),
+      body: body.slice(0, req.maxBodyBytes ?? MAX_BODY),
     };
   } catch (err) {
     if (err instanceof HttpTransportError) throw err;

@@ -10,3 +10,4 @@ export * from './trivy.js';
 export * from './buildah.js';
 export * from './docker.js';
 export * from './version-range.js';
+export * from './github-rate-limit.js';

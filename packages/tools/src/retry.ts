@@ -2,6 +2,7 @@
  * Bounded retry policy shared by the registry client and the push loops: exponential backoff with
  * jitter, capped, and a server's Retry-After honoured (never beyond `maxDelayMs`).
  */
+import { CancelledError } from '@polyglot-cd/action-kit';
 
 export interface RetryPolicy {
   /** total attempts, the first one included (>= 1) */
@@ -57,4 +58,27 @@ export function retryableTransport(code: string): boolean {
     'EHOSTUNREACH',
     'ENETUNREACH',
   ].includes(code);
+}
+
+/**
+ * Waits `ms` (a retry's backoff); rejects at once with CancelledError (from action-kit) when `signal`
+ * aborts, saying what was being waited for.
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal, waitingFor = 'a retry'): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    const cancelled = (): CancelledError => new CancelledError(`cancelled while waiting to retry ${waitingFor}`);
+    if (signal?.aborted) {
+      fail(cancelled());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      fail(cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
