@@ -1,0 +1,3 @@
+import { action } from './main.js';
+
+void action.start();
