@@ -35,7 +35,7 @@ describe('the workflows in .github/workflows keep the contract', () => {
       .filter((y) => y.includes('uses: org/polyglot-cd/.github/workflows/'));
     expect(
       callers.map((y) => /uses: org\/polyglot-cd\/\.github\/workflows\/([\w-]+\.yml)/.exec(y)?.[1]).sort(),
-    ).toEqual(['pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
+    ).toEqual(['gitops.yml', 'pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
     for (const y of callers) expect(show(checkWorkflow('README.md', y, { resolve: repoResolver }))).toEqual([]);
   });
 
@@ -44,7 +44,12 @@ describe('the workflows in .github/workflows keep the contract', () => {
     expect(show(checkOwnRefs(files))).toEqual([]);
     // the one ref is each reusable workflow's own commit: ./.polyglot-cd/<action>, never <owner>/polyglot-cd/<action>@<ref>
     const reusable = files.filter((f) => /^\s+workflow_call:/m.test(f.text));
-    expect(reusable.map((f) => f.file).sort()).toEqual(['pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
+    expect(reusable.map((f) => f.file).sort()).toEqual([
+      'gitops.yml',
+      'pr-cleanup.yml',
+      'pr-preview.yml',
+      'production.yml',
+    ]);
     for (const f of reusable) {
       expect(f.text, f.file).not.toMatch(/uses:\s*['"]?[\w.-]+\/polyglot-cd\/[a-z-]+@/);
       expect(f.text, f.file).toMatch(/uses: \.\/\.polyglot-cd\/[a-z-]+/);
