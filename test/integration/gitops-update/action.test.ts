@@ -141,6 +141,36 @@ describe('gitops-update through plain git (HTTPS, private CA, token auth)', () =
     expect(await head(bare, 'main')).toBe(landed);
   });
 
+  it("a race: 8 runs for 8 tenants at once all land; 2 runs for one key keep the newer run's digest", async () => {
+    const name = `race${++repoCount}`;
+    const bare = await initBare(server.root, name);
+    const tenants = Array.from({ length: 8 }, (_, i) => `t${i}`);
+    const files = Object.fromEntries(tenants.map((t) => [`tenants/${t}-values.yaml`, VALUES]));
+    await commitFiles(bare, { branch: 'main', files, message: 'base' });
+    const url = server.url(name);
+    const target = (t: string): string => `backend tenants/${t}-values.yaml values components.backend.image.digest`;
+    const runs = await Promise.all([
+      ...tenants.map((t, i) => runGit({ 'git-url': url, targets: target(t), 'max-attempts': '12' }, String(70 + i))),
+      // the same key of t0 from two runs: 90 (newer) and 80 (older), started together
+      runGit({ 'git-url': url, targets: target('t0'), images: images('b'), 'max-attempts': '12' }, '90', SHA('9')),
+      runGit({ 'git-url': url, targets: target('t0'), images: images('c'), 'max-attempts': '12' }, '80', SHA('8')),
+    ]);
+    for (const r of runs) expect(r.code, r.stdout).toBe(0);
+    for (const t of tenants.slice(1)) {
+      expect(await show(bare, 'main', `tenants/${t}-values.yaml`)).toContain(`digest: ${D('a')} # polyglot-cd: run=`);
+    }
+    expect(await show(bare, 'main', 'tenants/t0-values.yaml')).toContain(
+      `digest: ${D('b')} # polyglot-cd: run=90 commit=${SHA('9')}`,
+    );
+    // one commit per run that changed something: t1…t7 once each; t0 once for run 90, and once more for
+    // each older run (70, 80) that happened to land before it (a run after it finds a newer stamp, no commit)
+    const commits = (await log(bare, 'main')).length - 1;
+    expect(commits).toBeGreaterThanOrEqual(8);
+    expect(commits).toBeLessThanOrEqual(10);
+    const skipped = runs.filter((r) => r.outputs['changed'] === 'false').length;
+    expect(commits + skipped).toBe(runs.length);
+  }, 120_000);
+
   it('dry run: the diff as an output and in the summary, nothing pushed', async () => {
     const { bare, url } = await gitRepo();
     const before = await head(bare, 'main');
