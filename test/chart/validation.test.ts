@@ -146,6 +146,11 @@ describe('the templates reject', () => {
       { ingress: { host: '' } },
       'ingress.host is required when a component has a path',
     ],
+    [
+      'ingress.host with no component on a path (no Ingress would be made)',
+      { ingress: { host: 'shop.example.com' }, components: { backend: { path: '' }, frontend: { path: '' } } },
+      'ingress.host is "shop.example.com" but no component has a path, so no Ingress would be made: set components.<name>.path',
+    ],
     ['migrations without a component', { migrations: { component: '' } }, 'migrations.component is required'],
     [
       'migrations of an unknown component',

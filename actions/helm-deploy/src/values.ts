@@ -32,8 +32,17 @@ export function generatedValues(user: Values, images: readonly ImageRef[], ingre
     for (const i of images) components[i.component] = { image: { repository: i.repository, digest: i.digest } };
     overlay['components'] = components;
   }
-  if (ingressHost) overlay['ingress'] = { host: ingressHost };
+  // the PR host only where charts/app makes an Ingress (a component with a path): a host with no path
+  // is refused by the chart, so that a forgotten path is never silent
+  if (ingressHost && exposesPath(user)) overlay['ingress'] = { host: ingressHost };
   return mergeValues(user, overlay);
+}
+
+/** Whether some `components.<name>.path` is set: charts/app then makes an Ingress. */
+export function exposesPath(values: Values): boolean {
+  const components = values['components'];
+  if (!isMapping(components)) return false;
+  return Object.values(components).some((c) => isMapping(c) && typeof c['path'] === 'string' && c['path'] !== '');
 }
 
 /** `pr-<N>.<domain>` */

@@ -63,14 +63,17 @@ describe('images', () => {
 describe('generated values', () => {
   it('images and the PR host win over the values input; other values are kept', () => {
     const user = {
-      components: { backend: { port: 8000, image: { repository: 'old', tag: '1' } } },
+      components: { backend: { port: 8000, path: '/api', image: { repository: 'old', tag: '1' } } },
       ingress: { host: 'x', className: 'nginx' },
     };
     const images = parseImages(`backend: r/b@${D('a')}`) as ImageRef[];
     expect(generatedValues(user, images, prHost('pr-7', 'Preview.Example.com.'))).toEqual({
-      components: { backend: { port: 8000, image: { repository: 'r/b', tag: '1', digest: D('a') } } },
+      components: { backend: { port: 8000, path: '/api', image: { repository: 'r/b', tag: '1', digest: D('a') } } },
       ingress: { host: 'pr-7.preview.example.com', className: 'nginx' },
     });
+    // no component with a path: no Ingress, so no PR host (charts/app refuses a host with no path)
+    const worker = { components: { worker: { port: 8000 } } };
+    expect(generatedValues(worker, [], 'pr-7.preview.example.com')).toEqual(worker);
     expect(mergeValues({ a: [1, 2], b: { c: 1 } }, { a: [3], b: null })).toEqual({ a: [3], b: null });
   });
 
