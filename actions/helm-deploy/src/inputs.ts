@@ -9,6 +9,8 @@ import { isSystemNamespace, parsePrNumber, prNamespace, workflowPath, type Deplo
 import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { COMPONENT_RE, parseImages, prHost, type ImageRef } from './values.js';
+import { parseChecks, type HttpCheck } from './http-checks.js';
+import { DOCKER_HUB_HOST, REGISTRY_HOST_RE, sharedRegistryHost, type PullSecretInputs } from './pull-secret.js';
 
 export interface DeployInputs {
   release: string;
@@ -55,6 +57,12 @@ export interface DeployInputs {
   canaryWeight: number;
   /** verify every image's cosign signature before anything is created; undefined = off */
   verify: SignatureVerification | undefined;
+  /** HTTP checks through the API server's service proxy after the upgrade (empty: none) */
+  checks: readonly HttpCheck[];
+  /** how long each check is retried until it passes */
+  checksTimeoutMs: number;
+  /** registry-username, registry-password, pull-secret-registry: the image pull secret; undefined = none */
+  pullSecret: PullSecretInputs | undefined;
 }
 
 export interface SignatureVerification {
@@ -299,7 +307,44 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
     logLines: inputs.int('log-lines', { default: 20, min: 0, max: 500 }),
     ...canary,
     verify: signatureVerification(inputs),
+    ...readChecks(inputs),
+    pullSecret: readPullSecret(inputs, images),
   });
+}
+
+/** The image pull secret's registry and credentials; the password is masked as soon as it is read. */
+function readPullSecret(inputs: Inputs, images: readonly ImageRef[]): PullSecretInputs | undefined {
+  const username = inputs.optional('registry-username');
+  const password = inputs.optional('registry-password', '', { secret: true });
+  const registryText = inputs.optional('pull-secret-registry').toLowerCase();
+  if (username === '' && password === '') {
+    if (registryText !== '')
+      inputs.fail('pull-secret-registry', registryText, 'only used with registry-username and registry-password');
+    return undefined;
+  }
+  if (password === '') inputs.fail('registry-password', '', 'required with registry-username', { secret: true });
+  if (username === '') inputs.fail('registry-username', '', 'required with registry-password');
+  if (/[:\s\p{Cc}]/u.test(username)) {
+    inputs.fail('registry-username', username, 'expected a user name without spaces, control characters or :');
+  }
+  if (/[\0\r\n]/.test(password))
+    inputs.fail('registry-password', password, 'may not contain a line break or NUL', { secret: true });
+  if (registryText !== '') {
+    if (!REGISTRY_HOST_RE.test(registryText))
+      inputs.fail('pull-secret-registry', registryText, 'expected a registry host[:port] such as registry.local:5000');
+    return { registry: registryText === 'docker.io' ? DOCKER_HUB_HOST : registryText, username, password };
+  }
+  const shared = sharedRegistryHost(images);
+  if ('problem' in shared) return inputs.fail('pull-secret-registry', '', shared.problem);
+  return { registry: shared.host, username, password };
+}
+
+/** checks (one per line, each regex compiled here) and checks-timeout. */
+function readChecks(inputs: Inputs): Pick<DeployInputs, 'checks' | 'checksTimeoutMs'> {
+  const checks = parseChecks(inputs.optional('checks'));
+  if (!Array.isArray(checks)) return inputs.fail('checks', checks.value, checks.reason);
+  const checksTimeoutMs = inputs.duration('checks-timeout', { default: '2m', min: '1s', max: '30m' });
+  return { checks: Object.freeze(checks), checksTimeoutMs };
 }
 
 const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';

@@ -3,7 +3,7 @@
  * helm and namespace, order, canary plan, upgrade (attempt, recover, on failure), report. The kit
  * (defineAction) writes the outputs and the summary from the report once the run is over.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   defineAction,
@@ -28,12 +28,14 @@ import { CanaryError, planCanary, type CanaryPlan } from './canary.js';
 import { claimOrder, renderCheck, verifySignatures } from './checks.js';
 import { clusterAccess, type ClusterAccess, type ClusterDeps } from './cluster.js';
 import { bundledChart, chartReference, helmEnv, valuesFilePaths } from './env.js';
+import { proberOf, verifyDeployment } from './http-checks.js';
 import { getInputs, type DeployInputs } from './inputs.js';
 import { ingressUrl, type LoadAll } from './manifest.js';
 import { ensureDeployNamespace } from './namespace.js';
+import { applyPullSecret, pullSecretName } from './pull-secret.js';
 import { initialReport, outputs, summary, type DeployReport } from './summary.js';
 import { dryRun, upgrade, type UpgradeOptions } from './upgrade.js';
-import { generatedValues, mergeValues, type ImageRef, type Values } from './values.js';
+import { generatedValues, isMapping, mergeValues, prIngressHost, type ImageRef, type Values } from './values.js';
 import { parseValuesInput, yamlLoaders } from './yaml.js';
 
 export interface Deps extends ClusterDeps {
@@ -51,6 +53,8 @@ type Github = ReturnType<typeof githubContext>;
 /** What is checked before the cluster is contacted. */
 interface Local {
   userValues: Values;
+  /** the PR host to set (empty: none; see prIngressHost) */
+  ingressHost: string;
   valuesFiles: string[];
   chart: string;
   loadAll: LoadAll;
@@ -69,6 +73,16 @@ interface HelmSetup {
   env: Record<string, string>;
 }
 
+/** A values file as a mapping ({} when it cannot be read or is not one: helm reports that itself). */
+function valuesFileMapping(path: string, load: (text: string) => unknown): Values {
+  try {
+    const v = load(readFileSync(path, 'utf8'));
+    return isMapping(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Everything that can be checked without the cluster is checked before it is contacted. */
 async function localChecks(ctx: ActionContext, inp: Inputs, gh: Github, deps: Deps): Promise<Local> {
   const { load, loadAll } = await yamlLoaders();
@@ -82,7 +96,9 @@ async function localChecks(ctx: ActionContext, inp: Inputs, gh: Github, deps: De
       'pr-number',
     );
   }
-  return { userValues, valuesFiles, chart, loadAll };
+  const layers = [...valuesFiles.map((f) => valuesFileMapping(f, load)), userValues];
+  const ingressHost = prIngressHost(inp.ingressHost, inp.chart === '', layers);
+  return { userValues, ingressHost, valuesFiles, chart, loadAll };
 }
 
 /** The kubeconfig file helm reads (removed by the post step if this one cannot) and a work directory. */
@@ -137,7 +153,7 @@ async function prepare(
     if (!inp.dryRun && inp.createNamespace)
       await renderCheck(
         helm,
-        inp,
+        { ...inp, ingressHost: local.ingressHost },
         { chart: local.chart, valuesFiles: local.valuesFiles, work: files.work },
         local.userValues,
       );
@@ -210,7 +226,8 @@ function upgradeOptions(
   work: string,
 ): UpgradeOptions {
   const images = plan ? plan.stable : inp.images;
-  let generated = mergeValues(generatedValues(local.userValues, images, inp.ingressHost || undefined), {
+  const pullSecret = inp.pullSecret ? pullSecretName(inp.release) : undefined;
+  let generated = mergeValues(generatedValues(local.userValues, images, local.ingressHost || undefined, pullSecret), {
     security: { podSecurity: inp.podSecurity },
   });
   if (plan) generated = mergeValues(generated, { canary: plan.canary });
@@ -280,6 +297,12 @@ async function run(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: 
       );
     }
 
+    // ---- image pull secret (registry credentials): created or updated before the upgrade uses it
+    if (inp.pullSecret && !inp.dryRun) {
+      const o = { ...inp, pullSecret: inp.pullSecret, conn: cluster.conn, kubeConfig: cluster.kubeConfigLoader };
+      await log.group(`Image pull secret in ${inp.namespace}`, () => applyPullSecret(ctx, o));
+    }
+
     // ---- canary plan
     const plan = inp.canaryWeight > 0 ? await canaryPhase(ctx, inp, helm, report) : undefined;
     const opts = upgradeOptions(inp, gh, local, plan, files.work);
@@ -307,6 +330,17 @@ async function run(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: 
       canary: plan?.deployed === true,
       stableImages: plan ? plan.stable : inp.images,
     });
+
+    // ---- verify: HTTP checks through the API server; a canary that fails them is rolled back
+    if (inp.checks.length > 0) {
+      const fullnameOverride = local.userValues['fullnameOverride'];
+      await verifyDeployment({
+        ...{ ctx, inp, report, helm, release, now, sleep: deps.sleep },
+        canary: plan?.deployed === true,
+        prober: () => proberOf(cluster.conn, cluster.kubeConfigLoader),
+        fullnameOverride: typeof fullnameOverride === 'string' ? fullnameOverride : '',
+      });
+    }
   } finally {
     rmSync(files.work, { recursive: true, force: true });
     removeKubeconfigFile(files.kubeconfigPath, files.runnerTemp);

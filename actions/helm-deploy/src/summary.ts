@@ -7,6 +7,7 @@
 import { code, link, Raw, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
 import { renderDiagnostics, type Diagnostics } from '@polyglot-cd/kube';
 import { formatImages } from './canary.js';
+import { resultTable, type CheckResult } from './http-checks.js';
 import type { ManifestDiff } from './manifest.js';
 import type { ImageRef } from './values.js';
 
@@ -40,6 +41,8 @@ export interface DeployReport {
   diff?: ManifestDiff;
   /** a deploy that succeeded (not a dry run): whether a canary runs, and the stable track's images */
   deployed?: { canary: boolean; stableImages: readonly ImageRef[] };
+  /** the HTTP checks after the upgrade (input checks), once they ran */
+  verification?: CheckResult[];
 }
 
 /** The report before the inputs are read. */
@@ -61,6 +64,7 @@ export function outputs(r: DeployReport): Record<string, OutputValue> {
     diagnostics: d && { culprit: d.culprit, namespace: d.namespace, pods: d.pods, events: d.events, errors: d.errors },
     canary: r.deployed && (r.deployed.canary ? 'deployed' : 'none'),
     'stable-images': r.deployed && formatImages(r.deployed.stableImages),
+    verification: r.verification,
   };
 }
 
@@ -101,6 +105,12 @@ export function summary(r: DeployReport, s: Summary, end: Ending): void {
   if (r.diagnostics) {
     s.text(`Culprit: ${r.diagnostics.culprit}`);
     s.details('Diagnostics (pods not ready, Warning events, last log lines)', renderDiagnostics(r.diagnostics));
+  }
+  if (r.verification) {
+    const passed = r.verification.filter((c) => c.passed).length;
+    s.text(`HTTP checks: ${passed} of ${r.verification.length} passed`);
+    const t = resultTable(r.verification);
+    s.table(t.header, t.rows);
   }
   if (r.diff) {
     s.text(

@@ -72,9 +72,69 @@ export class RestError extends Error {
   }
 }
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** An answer of the API server as it came: its status and its body as text (at most `maxBytes`). */
+export interface RestResponse {
+  status: number;
+  body: string;
+}
+
+/**
+ * One request, whatever the status: for paths whose answer is not the API's JSON (a service proxy).
+ * Rejects only when no answer came (connection, TLS, timeout); `err.code` is the transport's code.
+ */
+export async function restRawRequest(
+  conn: RestConnection,
+  method: Method,
+  path: string,
+  o: { timeoutMs?: number; maxBytes?: number; accept?: string } = {},
+): Promise<RestResponse> {
+  const url = new URL(path, conn.server.endsWith('/') ? conn.server : `${conn.server}/`);
+  const mod = url.protocol === 'http:' ? await import('node:http') : await import('node:https');
+  const headers: Record<string, string> = { accept: o.accept ?? '*/*', 'user-agent': 'polyglot-cd' };
+  if (conn.token) headers['authorization'] = `Bearer ${conn.token}`;
+  if (conn.basic)
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${conn.basic.username}:${conn.basic.password}`).toString('base64')}`;
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const maxBytes = o.maxBytes ?? 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const tls = {
+      ca: conn.ca,
+      cert: conn.cert,
+      key: conn.key,
+      rejectUnauthorized: conn.insecureSkipTlsVerify !== true,
+    };
+    const req = mod.request(url, { method, headers, ...tls, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < maxBytes) chunks.push(c.subarray(0, maxBytes - size));
+        size += c.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', (err) =>
+      reject(Object.assign(new Error(`${method} ${url.pathname}: ${err.message}`), { code: codeOf(err) })),
+    );
+    req.end();
+  });
+}
+
+function codeOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+    ? (err as { code: string }).code
+    : '';
+}
+
 export async function restRequest(
   conn: RestConnection,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  method: Method,
   path: string,
   o: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
 ): Promise<unknown> {

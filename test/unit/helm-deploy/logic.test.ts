@@ -18,6 +18,7 @@ import { CanaryError, formatImages, planCanary } from '../../../actions/helm-dep
 import { decideRecovery } from '../../../actions/helm-deploy/src/recover.js';
 import {
   generatedValues,
+  prIngressHost,
   mergeValues,
   parseImages,
   prHost,
@@ -71,9 +72,15 @@ describe('generated values', () => {
       components: { backend: { port: 8000, path: '/api', image: { repository: 'r/b', tag: '1', digest: D('a') } } },
       ingress: { host: 'pr-7.preview.example.com', className: 'nginx' },
     });
-    // no component with a path: no Ingress, so no PR host (charts/app refuses a host with no path)
+    // charts/app: the PR host only when a component has a path, in a values file or the values input
+    const host = 'pr-7.preview.example.com';
     const worker = { components: { worker: { port: 8000 } } };
-    expect(generatedValues(worker, [], 'pr-7.preview.example.com')).toEqual(worker);
+    const web = { components: { web: { path: '/' } } };
+    expect(prIngressHost(host, true, [worker])).toBe('');
+    expect(prIngressHost(host, true, [web, worker])).toBe(host);
+    expect(prIngressHost(host, true, [web, { components: { web: { path: '' } } }])).toBe('');
+    expect(prIngressHost(host, false, [worker])).toBe(host); // another chart: as given
+    expect(prIngressHost('', true, [web])).toBe('');
     expect(mergeValues({ a: [1, 2], b: { c: 1 } }, { a: [3], b: null })).toEqual({ a: [3], b: null });
   });
 
