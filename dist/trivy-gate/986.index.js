@@ -2105,7 +2105,12 @@ exports.sameMajorAtLeast = sameMajorAtLeast;
  * release (major.minor.patch): a pre-release or build suffix (`4.0.0-rc.1`, `3.14.0+g1a2b`) is ignored,
  * as a tool's own `--version` output is what is checked, not a published package range.
  */
-const semver_1 = __importDefault(__webpack_require__(1132));
+// the functions used, not the package's index (which loads all of semver at every action's start)
+const coerce_js_1 = __importDefault(__webpack_require__(3997));
+const gte_js_1 = __importDefault(__webpack_require__(6224));
+const satisfies_js_1 = __importDefault(__webpack_require__(6327));
+const valid_js_1 = __importDefault(__webpack_require__(3496));
+const range_js_1 = __importDefault(__webpack_require__(1162));
 /** A whole version: optional `v`, major.minor.patch, optional pre-release or build suffix. */
 const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 /** The numbers of a whole version (`v3.10.1`, `4.0.0-rc.1`); undefined for anything else (`v3.10`, `dev`). */
@@ -2116,7 +2121,7 @@ function versionParts(version) {
 /** `v3.10.1`, `3.10.1-rc.1+build` → `3.10.1`; undefined for anything else. */
 function releaseOf(version) {
     const v = versionParts(version);
-    return v && (semver_1.default.valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
+    return v && ((0, valid_js_1.default)(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
 }
 /** `major.minor.patch` of numbers, for the tools whose parsers already split the version. */
 function releaseFromParts(major, minor, patch) {
@@ -2139,7 +2144,7 @@ function constraintRange(constraint) {
             throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
         return `${m[1] ?? '='}${Number(m[2])}.${Number(m[3] ?? 0)}.${Number(m[4] ?? 0)}`;
     });
-    return new semver_1.default.Range(comparators.join(' '));
+    return new range_js_1.default(comparators.join(' '));
 }
 /**
  * Whether a release (`releaseOf`) satisfies every comparator of the constraint (`constraintRange`);
@@ -2148,19 +2153,19 @@ function constraintRange(constraint) {
 function releaseSatisfies(release, constraint) {
     if (release === undefined)
         return false;
-    return semver_1.default.satisfies(release, constraintRange(constraint));
+    return (0, satisfies_js_1.default)(release, constraintRange(constraint));
 }
 /** Whether the version's release is at least `min` (both read with `semver.coerce`); false when either does not read. */
 function releaseAtLeast(version, min) {
-    const have = semver_1.default.coerce(version);
-    const want = semver_1.default.coerce(min);
-    return have !== null && want !== null && semver_1.default.gte(have, want);
+    const have = (0, coerce_js_1.default)(version);
+    const want = (0, coerce_js_1.default)(min);
+    return have !== null && want !== null && (0, gte_js_1.default)(have, want);
 }
 /** `releaseAtLeast`, within the same major version as `min`. */
 function sameMajorAtLeast(version, min) {
-    const have = semver_1.default.coerce(version);
-    const want = semver_1.default.coerce(min);
-    return have !== null && want !== null && have.major === want.major && semver_1.default.gte(have, want);
+    const have = (0, coerce_js_1.default)(version);
+    const want = (0, coerce_js_1.default)(min);
+    return have !== null && want !== null && have.major === want.major && (0, gte_js_1.default)(have, want);
 }
 
 

@@ -3,7 +3,12 @@
  * release (major.minor.patch): a pre-release or build suffix (`4.0.0-rc.1`, `3.14.0+g1a2b`) is ignored,
  * as a tool's own `--version` output is what is checked, not a published package range.
  */
-import semver from 'semver';
+// the functions used, not the package's index (which loads all of semver at every action's start)
+import coerce from 'semver/functions/coerce.js';
+import gte from 'semver/functions/gte.js';
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
+import Range from 'semver/classes/range.js';
 
 /** A whole version: optional `v`, major.minor.patch, optional pre-release or build suffix. */
 const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
@@ -23,7 +28,7 @@ export function versionParts(version: string): ReleaseParts | undefined {
 /** `v3.10.1`, `3.10.1-rc.1+build` → `3.10.1`; undefined for anything else. */
 export function releaseOf(version: string): string | undefined {
   const v = versionParts(version);
-  return v && (semver.valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
+  return v && (valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
 }
 
 /** `major.minor.patch` of numbers, for the tools whose parsers already split the version. */
@@ -38,7 +43,7 @@ const COMPARATOR = /^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
  * (equal), as a semver range where a missing minor or patch counts as 0 (`<5` is `<5.0.0`, `3.10` is
  * `=3.10.0`). Throws `invalid version constraint "…"` for anything else.
  */
-export function constraintRange(constraint: string): semver.Range {
+export function constraintRange(constraint: string): Range {
   const comparators = constraint
     .trim()
     .split(/\s+/)
@@ -48,7 +53,7 @@ export function constraintRange(constraint: string): semver.Range {
       if (!m) throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
       return `${m[1] ?? '='}${Number(m[2])}.${Number(m[3] ?? 0)}.${Number(m[4] ?? 0)}`;
     });
-  return new semver.Range(comparators.join(' '));
+  return new Range(comparators.join(' '));
 }
 
 /**
@@ -57,19 +62,19 @@ export function constraintRange(constraint: string): semver.Range {
  */
 export function releaseSatisfies(release: string | undefined, constraint: string): boolean {
   if (release === undefined) return false;
-  return semver.satisfies(release, constraintRange(constraint));
+  return satisfies(release, constraintRange(constraint));
 }
 
 /** Whether the version's release is at least `min` (both read with `semver.coerce`); false when either does not read. */
 export function releaseAtLeast(version: string, min: string): boolean {
-  const have = semver.coerce(version);
-  const want = semver.coerce(min);
-  return have !== null && want !== null && semver.gte(have, want);
+  const have = coerce(version);
+  const want = coerce(min);
+  return have !== null && want !== null && gte(have, want);
 }
 
 /** `releaseAtLeast`, within the same major version as `min`. */
 export function sameMajorAtLeast(version: string, min: string): boolean {
-  const have = semver.coerce(version);
-  const want = semver.coerce(min);
-  return have !== null && want !== null && have.major === want.major && semver.gte(have, want);
+  const have = coerce(version);
+  const want = coerce(min);
+  return have !== null && want !== null && have.major === want.major && gte(have, want);
 }
