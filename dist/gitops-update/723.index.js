@@ -1870,8 +1870,7 @@ async function treeWrites(changes, tree) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DEFAULT_GITHUB_RETRY = void 0;
-exports.parseRepository = parseRepository;
+exports.DEFAULT_GITHUB_RETRY = exports.parseRepository = void 0;
 exports.headRefPath = headRefPath;
 exports.githubTransport = githubTransport;
 /**
@@ -1903,18 +1902,11 @@ exports.githubTransport = githubTransport;
 const action_kit_1 = __webpack_require__(5092);
 const tools_1 = __webpack_require__(6640);
 const git_names_js_1 = __webpack_require__(2506);
+var git_names_js_2 = __webpack_require__(2506);
+Object.defineProperty(exports, "parseRepository", ({ enumerable: true, get: function () { return git_names_js_2.parseRepository; } }));
 const github_api_http_js_1 = __webpack_require__(6486);
 const github_api_tree_js_1 = __webpack_require__(8218);
 exports.DEFAULT_GITHUB_RETRY = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 15_000 };
-/** `owner/name` as GitHub allows it, or an InputError naming the input. */
-function parseRepository(text, input = github_api_http_js_1.DEFAULT_GITHUB_INPUT_NAMES.repository) {
-    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(text.trim());
-    if (!m || m[2] === '.' || m[2] === '..') {
-        throw new action_kit_1.InputError(`Input "${input}": ${JSON.stringify(text)} is not a repository (expected owner/name)`, input);
-    }
-    const [owner, name] = [m[1], m[2]];
-    return { owner, name, path: `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}` };
-}
 /** `heads/<branch>` for a ref URL, each component encoded. */
 function headRefPath(branch) {
     return `heads/${branch.split('/').map(encodeURIComponent).join('/')}`;
@@ -1926,7 +1918,7 @@ function githubTransport(opts) {
         throw new Error('retry.attempts must be >= 1');
     const ctx = {
         api,
-        repo: parseRepository(opts.repository, api.inputs.repository),
+        repo: (0, git_names_js_1.parseRepository)(opts.repository, api.inputs.repository),
         retry,
         random: opts.random ?? Math.random,
         sleep: opts.sleep ?? github_api_http_js_1.abortableSleep,
@@ -6048,7 +6040,12 @@ exports.sameMajorAtLeast = sameMajorAtLeast;
  * release (major.minor.patch): a pre-release or build suffix (`4.0.0-rc.1`, `3.14.0+g1a2b`) is ignored,
  * as a tool's own `--version` output is what is checked, not a published package range.
  */
-const semver_1 = __importDefault(__webpack_require__(1132));
+// the functions used, not the package's index (which loads all of semver at every action's start)
+const coerce_js_1 = __importDefault(__webpack_require__(3997));
+const gte_js_1 = __importDefault(__webpack_require__(6224));
+const satisfies_js_1 = __importDefault(__webpack_require__(6327));
+const valid_js_1 = __importDefault(__webpack_require__(3496));
+const range_js_1 = __importDefault(__webpack_require__(1162));
 /** A whole version: optional `v`, major.minor.patch, optional pre-release or build suffix. */
 const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]*)?$/;
 /** The numbers of a whole version (`v3.10.1`, `4.0.0-rc.1`); undefined for anything else (`v3.10`, `dev`). */
@@ -6059,7 +6056,7 @@ function versionParts(version) {
 /** `v3.10.1`, `3.10.1-rc.1+build` → `3.10.1`; undefined for anything else. */
 function releaseOf(version) {
     const v = versionParts(version);
-    return v && (semver_1.default.valid(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
+    return v && ((0, valid_js_1.default)(releaseFromParts(v.major, v.minor, v.patch)) ?? undefined);
 }
 /** `major.minor.patch` of numbers, for the tools whose parsers already split the version. */
 function releaseFromParts(major, minor, patch) {
@@ -6082,7 +6079,7 @@ function constraintRange(constraint) {
             throw new Error(`invalid version constraint ${JSON.stringify(c)}`);
         return `${m[1] ?? '='}${Number(m[2])}.${Number(m[3] ?? 0)}.${Number(m[4] ?? 0)}`;
     });
-    return new semver_1.default.Range(comparators.join(' '));
+    return new range_js_1.default(comparators.join(' '));
 }
 /**
  * Whether a release (`releaseOf`) satisfies every comparator of the constraint (`constraintRange`);
@@ -6091,19 +6088,19 @@ function constraintRange(constraint) {
 function releaseSatisfies(release, constraint) {
     if (release === undefined)
         return false;
-    return semver_1.default.satisfies(release, constraintRange(constraint));
+    return (0, satisfies_js_1.default)(release, constraintRange(constraint));
 }
 /** Whether the version's release is at least `min` (both read with `semver.coerce`); false when either does not read. */
 function releaseAtLeast(version, min) {
-    const have = semver_1.default.coerce(version);
-    const want = semver_1.default.coerce(min);
-    return have !== null && want !== null && semver_1.default.gte(have, want);
+    const have = (0, coerce_js_1.default)(version);
+    const want = (0, coerce_js_1.default)(min);
+    return have !== null && want !== null && (0, gte_js_1.default)(have, want);
 }
 /** `releaseAtLeast`, within the same major version as `min`. */
 function sameMajorAtLeast(version, min) {
-    const have = semver_1.default.coerce(version);
-    const want = semver_1.default.coerce(min);
-    return have !== null && want !== null && have.major === want.major && semver_1.default.gte(have, want);
+    const have = (0, coerce_js_1.default)(version);
+    const want = (0, coerce_js_1.default)(min);
+    return have !== null && want !== null && have.major === want.major && (0, gte_js_1.default)(have, want);
 }
 
 

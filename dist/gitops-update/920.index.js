@@ -8672,7 +8672,7 @@ module.exports = Pool
 
 
 const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __webpack_require__(5628)
-const { URL } = __webpack_require__(755)
+const { URL } = __webpack_require__(3136)
 const Agent = __webpack_require__(2726)
 const Pool = __webpack_require__(2421)
 const DispatcherBase = __webpack_require__(5338)

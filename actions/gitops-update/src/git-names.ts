@@ -121,3 +121,20 @@ export function checkIdent(author: { name: string; email: string }): void {
     }
   }
 }
+
+export interface RepositoryName {
+  owner: string;
+  name: string;
+  /** `/repos/{owner}/{name}`, encoded */
+  path: string;
+}
+
+/** `owner/name` as GitHub allows it, or an InputError naming the input. */
+export function parseRepository(text: string, input = 'repository'): RepositoryName {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(text.trim());
+  if (!m || m[2] === '.' || m[2] === '..') {
+    throw new InputError(`Input "${input}": ${JSON.stringify(text)} is not a repository (expected owner/name)`, input);
+  }
+  const [owner, name] = [m[1] as string, m[2] as string];
+  return { owner, name, path: `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}` };
+}

@@ -26,11 +26,12 @@
  */
 import { CancelledError, InfraError, InputError, type Logger } from '@polyglot-cd/action-kit';
 import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools';
-import { checkBranchName } from './git-names.js';
+import { checkBranchName, parseRepository, type RepositoryName } from './git-names.js';
+
+export { parseRepository, type RepositoryName } from './git-names.js';
 import {
   abortableSleep,
   createGithubApi,
-  DEFAULT_GITHUB_INPUT_NAMES,
   type GithubApi,
   GithubApiError,
   type GithubApiOptions,
@@ -39,13 +40,6 @@ import { DEFAULT_MAX_FILE_BYTES, GithubTree, newObjectCache, type ObjectCache, t
 import type { FileChange, LandRequest, LandResult, ReadFile, TargetOutcome, Transport } from './types.js';
 
 export const DEFAULT_GITHUB_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 15_000 };
-
-export interface RepositoryName {
-  owner: string;
-  name: string;
-  /** `/repos/{owner}/{name}`, encoded */
-  path: string;
-}
 
 export interface GithubTransportOptions extends GithubApiOptions {
   /** `owner/name` */
@@ -56,16 +50,6 @@ export interface GithubTransportOptions extends GithubApiOptions {
   retry?: RetryPolicy;
   /** larger files are refused (default 180 KiB: DEFAULT_MAX_FILE_BYTES, what the HTTP sender can read) */
   maxFileBytes?: number;
-}
-
-/** `owner/name` as GitHub allows it, or an InputError naming the input. */
-export function parseRepository(text: string, input = DEFAULT_GITHUB_INPUT_NAMES.repository): RepositoryName {
-  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(text.trim());
-  if (!m || m[2] === '.' || m[2] === '..') {
-    throw new InputError(`Input "${input}": ${JSON.stringify(text)} is not a repository (expected owner/name)`, input);
-  }
-  const [owner, name] = [m[1] as string, m[2] as string];
-  return { owner, name, path: `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}` };
 }
 
 /** `heads/<branch>` for a ref URL, each component encoded. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { COMPONENT_RE, parseHttpUrl, parseImages, type ActionContext, type Inputs } from '@polyglot-cd/action-kit';
-import { branchNameProblem, parseRepoUrl, pathProblem } from './git-names.js';
+import { branchNameProblem, parseRepository, parseRepoUrl, pathProblem } from './git-names.js';
 import type { Ordering } from './edit.js';
 import type { MergeMethod } from './pull-request.js';
 import type { Image, Stamp, Target } from './types.js';
@@ -102,9 +102,7 @@ function readDestination(ctx: ActionContext) {
   const gitUrl = inputs.optional('git-url');
   if (gitUrl !== '') parseRepoUrl(gitUrl, 'git-url');
   const repository = gitUrl === '' ? inputs.optional('repository', env['GITHUB_REPOSITORY'] ?? '') : '';
-  if (gitUrl === '' && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(repository)) {
-    inputs.fail('repository', repository, 'expected owner/name of a GitHub repository (or set git-url)');
-  }
+  if (gitUrl === '') parseRepository(repository, 'repository');
   const username = inputs.optional('username');
   if (username.includes(':') || /[\s\p{Cc}]/u.test(username)) {
     inputs.fail('username', username, 'a user name has no ":", space or control character');
