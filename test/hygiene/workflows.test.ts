@@ -33,9 +33,8 @@ describe('the workflows in .github/workflows keep the contract', () => {
     const callers = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
       .map((m) => m[1] as string)
       .filter((y) => y.includes('uses: org/polyglot-cd/.github/workflows/'));
-    expect(
-      callers.map((y) => /uses: org\/polyglot-cd\/\.github\/workflows\/([\w-]+\.yml)/.exec(y)?.[1]).sort(),
-    ).toEqual(['gitops.yml', 'pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
+    const called = callers.map((y) => /uses: org\/polyglot-cd\/\.github\/workflows\/([\w-]+\.yml)/.exec(y)?.[1]);
+    expect([...new Set(called)].sort()).toEqual(['gitops.yml', 'pr-cleanup.yml', 'pr-preview.yml', 'production.yml']);
     for (const y of callers) expect(show(checkWorkflow('README.md', y, { resolve: repoResolver }))).toEqual([]);
   });
 

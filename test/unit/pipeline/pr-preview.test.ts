@@ -4,7 +4,7 @@
  * helm-deploy, the sticky comment and the card, and what a fork PR or a failed scan gate skips.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
@@ -27,6 +27,11 @@ async function preview(
   opts: {
     headRepo?: string;
     failGate?: string;
+    failSecrets?: boolean;
+    verification?: string;
+    /** GITHUB_WORKSPACE: where run steps run (the caller's checkout) */
+    workspace?: string;
+    inputs?: Record<string, string>;
     secrets?: Record<string, string>;
     token?: string;
     eventName?: string;
@@ -35,6 +40,7 @@ async function preview(
   } = {},
 ): Promise<{ r: Result; calls: Call[] }> {
   const calls: Call[] = [];
+  const archives = mkdtempSync(join(tmpdir(), 'pcd-preview-archives-'));
   const r = await runWorkflow({
     file: join(repoRoot, '.github', 'workflows', 'pr-preview.yml'),
     inputs: {
@@ -44,6 +50,7 @@ async function preview(
       'image-prefix': 'registry.example/shop/',
       domain: 'preview.example.com',
       'values-files': 'deploy/values.yaml',
+      ...opts.inputs,
     },
     secrets: opts.secrets ?? {
       kubeconfig: 'apiVersion: v1',
@@ -66,26 +73,45 @@ async function preview(
       },
     },
     runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
-    baseEnv: { PATH: process.env['PATH'] },
+    baseEnv: { PATH: process.env['PATH'], ...(opts.workspace ? { GITHUB_WORKSPACE: opts.workspace } : {}) },
     workflowIdentity: { ...IDENTITY, ...opts.identity },
     out: (l: string) => opts.lines?.push(l),
     runAction: async (action, o): Promise<ActionResult> => {
       calls.push({ action, inputs: o.inputs, env: o.env });
-      const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
+      const target = o.inputs['image'] ?? o.inputs['input'] ?? '';
+      const c = target.includes('backend') ? 'b' : 'f';
       switch (action) {
-        case 'build-push':
-          return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}`, digest: D(c) }, summary: '' };
+        case 'build-push': {
+          if (o.inputs['from-archive']) {
+            const digest = o.inputs['expected-digest'] ?? '';
+            return { code: 0, outputs: { image: `${o.inputs['image']}@${digest}`, digest }, summary: '' };
+          }
+          // push: false writes the OCI archive the gate scans and the push job pushes
+          const archive = join(archives, `${o.inputs['image']?.split('/').pop() ?? 'x'}.oci.tar`);
+          writeFileSync(archive, `archive ${c}`);
+          return { code: 0, outputs: { archive, digest: D(c) }, summary: '' };
+        }
         case 'trivy-gate':
-          return opts.failGate && o.inputs['image']?.includes(opts.failGate)
+          if (o.inputs['path'])
+            return opts.failSecrets
+              ? { code: 1, outputs: { passed: 'false', summary: '1 CRITICAL secret — failed' }, summary: '' }
+              : { code: 0, outputs: { passed: 'true', summary: '0 secrets — passed' }, summary: '' };
+          return opts.failGate && target.includes(opts.failGate)
             ? {
                 code: 1,
-                outputs: { passed: 'false', summary: '1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)', sarif: '' },
+                outputs: {
+                  passed: 'false',
+                  digest: D(c),
+                  summary: '1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)',
+                  sarif: '',
+                },
                 summary: '',
               }
             : {
                 code: 0,
                 outputs: {
                   passed: 'true',
+                  digest: D(c),
                   summary: '0 CRITICAL, 0 HIGH — passed (threshold CRITICAL)',
                   sarif: '/tmp/x.sarif',
                 },
@@ -94,7 +120,12 @@ async function preview(
         case 'helm-deploy':
           return {
             code: 0,
-            outputs: { url: 'https://pr-42.preview.example.com', namespace: 'pr-42', revision: '3' },
+            outputs: {
+              url: 'https://pr-42.preview.example.com',
+              namespace: 'pr-42',
+              revision: '3',
+              ...(opts.verification ? { verification: opts.verification } : {}),
+            },
             summary: '',
           };
         default:
@@ -114,35 +145,48 @@ describe('pr-preview.yml', () => {
   it('a same-repository PR: every digest is scanned and deployed into pr-<N>, commented and notified', async () => {
     const { r, calls } = await preview();
     expect(r.result).toBe('success');
+    // the repository's secret scan first; per component build to an archive, scan it; then push what was scanned
     expect(calls.map((c) => c.action)).toEqual([
-      'build-push',
+      'trivy-gate',
       'build-push',
       'trivy-gate',
+      'build-push',
       'trivy-gate',
+      'build-push',
+      'build-push',
       'helm-deploy',
       'teams-notify',
     ]);
-    expect(calls[0]?.inputs).toMatchObject({
+    expect(calls[0]?.inputs).toMatchObject({ path: '.', scanners: 'secret', 'fail-on': 'CRITICAL' });
+    expect(calls[0]?.inputs['skip-dirs']?.split('\n').filter(Boolean)).toEqual(['.polyglot-cd', 'polyglot-cd-base']);
+    const [, buildB, gateB, buildF, gateF, pushB, pushF] = calls;
+    expect(buildB?.inputs).toMatchObject({
       image: 'registry.example/shop/backend',
       context: 'backend',
       file: '',
+      push: 'false',
       username: 'octocat',
       password: 'ghs_token',
     });
-    expect(calls[1]?.inputs).toMatchObject({
+    expect(buildF?.inputs).toMatchObject({
       image: 'registry.example/shop/frontend',
       context: 'frontend',
       file: 'frontend/Dockerfile',
+      push: 'false',
     });
-    expect(calls.filter((c) => c.action === 'trivy-gate').map((c) => c.inputs['image'])).toEqual([
-      `registry.example/shop/backend@${D('b')}`,
-      `registry.example/shop/frontend@${D('f')}`,
-    ]);
-    expect(calls[2]?.env).toMatchObject({
-      TRIVY_USERNAME: 'octocat',
-      TRIVY_PASSWORD: 'ghs_token',
-      TRIVY_INSECURE: 'false',
+    // the gate scans the archive, not a pushed image: nothing is in the registry yet
+    expect(gateB?.inputs['input']).toMatch(/backend\.oci\.tar$/);
+    expect(gateB?.inputs['image']).toBeUndefined();
+    expect(gateF?.inputs['input']).toMatch(/frontend\.oci\.tar$/);
+    // the push takes the scanned archive and the scanned digest, which build-push checks
+    expect(pushB?.inputs).toMatchObject({
+      image: 'registry.example/shop/backend',
+      'expected-digest': D('b'),
+      username: 'octocat',
+      password: 'ghs_token',
     });
+    expect(pushB?.inputs['from-archive']).toMatch(/polyglot-cd\/archive\/backend\.oci\.tar$/);
+    expect(pushF?.inputs['expected-digest']).toBe(D('f'));
     const deploy = calls.find((c) => c.action === 'helm-deploy');
     expect(deploy?.inputs).toEqual({
       release: 'shop',
@@ -155,6 +199,11 @@ describe('pr-preview.yml', () => {
       'helm-version': '',
       // the preview identity binds itself to examples/rbac/preview.yaml's namespaced role inside pr-<N>
       'namespace-role': 'polyglot-cd-preview-namespace',
+      checks: '',
+      'checks-timeout': '2m',
+      // no pull secret unless asked for (the job token would expire with the job)
+      'registry-username': '',
+      'registry-password': '',
     });
     expect(r.jobs.find((j) => j.id === 'deploy')?.environment).toEqual({
       name: 'pr-42',
@@ -188,7 +237,7 @@ describe('pr-preview.yml', () => {
       `    polyglot-cd's actions come from org/polyglot-cd at ${OWN_SHA}: the commit of this workflow`,
     );
     // every job that runs one of our actions checks it out at that commit first (skipped here: the working tree is it)
-    for (const id of ['build', 'scan', 'deploy', 'notify']) {
+    for (const id of ['secret-scan', 'build', 'push', 'deploy', 'notify']) {
       expect(r.jobs.find((j) => j.id === id)?.steps.map((s) => s.step)).toContain(
         "polyglot-cd at the workflow's own commit",
       );
@@ -221,8 +270,16 @@ describe('pr-preview.yml', () => {
       headRepo: 'mallory/shop',
       secrets: { kubeconfig: '', 'teams-webhook-url': '' },
     });
-    expect(calls.map((c) => c.action)).toEqual(['build-push', 'build-push', 'trivy-gate', 'trivy-gate']);
-    expect(calls[0]?.inputs).toMatchObject({ username: 'octocat', password: 'ghs_token' }); // the fork's read-only job token
+    expect(calls.map((c) => c.action)).toEqual([
+      'trivy-gate',
+      'build-push',
+      'trivy-gate',
+      'build-push',
+      'trivy-gate',
+      'build-push',
+      'build-push',
+    ]);
+    expect(calls[1]?.inputs).toMatchObject({ username: 'octocat', password: 'ghs_token' }); // the fork's read-only job token
     expect([jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual(['skipped', 'skipped']);
     const notify = r.jobs.find((j) => j.id === 'notify');
     expect(notify?.steps.map((s) => [s.step, s.outcome])).toEqual([
@@ -239,31 +296,109 @@ describe('pr-preview.yml', () => {
     expect(r.jobs.find((j) => j.id === 'deploy')?.result).toBe('skipped');
   });
 
-  it('a failed scan gate stops the deploy; the comment and the card say so', async () => {
+  it('a failed scan gate stops the run before anything is pushed; the comment and the card say so', async () => {
     const { r, calls } = await preview({ failGate: 'frontend' });
     expect(r.result).toBe('failure');
+    // the backend passed its gate, but no push job runs while one component failed
     expect(calls.map((c) => c.action)).toEqual([
-      'build-push',
+      'trivy-gate',
       'build-push',
       'trivy-gate',
+      'build-push',
       'trivy-gate',
       'teams-notify',
     ]);
-    expect([jobResult(r, 'scan'), jobResult(r, 'collect'), jobResult(r, 'deploy'), jobResult(r, 'comment')]).toEqual([
-      'failure',
-      'success',
-      'skipped',
-      'success',
-    ]);
+    expect(calls.filter((c) => c.inputs['from-archive'])).toEqual([]);
+    expect([
+      jobResult(r, 'build'),
+      jobResult(r, 'push'),
+      jobResult(r, 'collect'),
+      jobResult(r, 'deploy'),
+      jobResult(r, 'comment'),
+    ]).toEqual(['failure', 'skipped', 'success', 'skipped', 'success']);
     expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure', url: '' });
     expect(calls.at(-1)?.inputs['facts']).toContain('scan frontend=1 CRITICAL, 0 HIGH — failed (threshold CRITICAL)');
     expect(comment(r)).toContain('### Preview: deploy skipped');
-    expect(comment(r)).toContain('| 1 CRITICAL, 0 HIGH — failed (threshold CRITICAL) |');
+  });
+
+  it('a secret found in the repository stops the run before anything is built', async () => {
+    const { r, calls } = await preview({ failSecrets: true });
+    expect(r.result).toBe('failure');
+    expect(calls.map((c) => c.action)).toEqual(['trivy-gate', 'teams-notify']);
+    expect([jobResult(r, 'secret-scan'), jobResult(r, 'build'), jobResult(r, 'deploy')]).toEqual([
+      'failure',
+      'skipped',
+      'skipped',
+    ]);
+    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
+  });
+
+  it("a component's checks run in its folder before its build; a failing one stops it and says which", async () => {
+    const lines: string[] = [];
+    const app = mkdtempSync(join(tmpdir(), 'pcd-preview-app-'));
+    mkdirSync(join(app, 'backend'));
+    writeFileSync(join(app, 'backend', 'marker'), 'ok');
+    const components = JSON.stringify([
+      { name: 'backend', context: 'backend', checks: ['test -f marker', 'echo lint-ran', 'exit 3', 'echo never'] },
+      { name: 'frontend', context: 'frontend' },
+    ]);
+    const { r, calls } = await preview({ inputs: { components }, lines, workspace: app });
+    expect(r.result).toBe('failure');
+    const step = r.jobs.flatMap((j) => j.steps).find((s) => s.step === 'Checks of backend');
+    expect(step?.outcome).toBe('failure');
+    const out = lines.join('\n');
+    expect(out).toContain('lint-ran');
+    expect(out).not.toContain('never');
+    expect(out).toContain("::error::backend: the check 'exit 3' failed: nothing was built");
+    // the backend was not built; the frontend was, but nothing is pushed
+    expect(calls.filter((c) => c.action === 'build-push').map((c) => c.inputs['image'])).toEqual([
+      'registry.example/shop/frontend',
+    ]);
+  });
+
+  it('HTTP checks and the pull secret reach helm-deploy; the verification reaches the comment and the card', async () => {
+    const verification = JSON.stringify([
+      {
+        component: 'frontend',
+        path: '/api/products',
+        status: 200,
+        expected: '200 /Espresso/',
+        passed: true,
+        attempts: 2,
+        ms: 812,
+      },
+      { component: 'backend', path: '/health', status: 200, expected: '200', passed: true, attempts: 1, ms: 40 },
+    ]);
+    const { r, calls } = await preview({
+      inputs: {
+        checks: 'frontend /api/products 200 Espresso\nbackend /health',
+        'pull-secret': 'true',
+        'registry-username': 'bot',
+      },
+      secrets: {
+        kubeconfig: 'k',
+        'registry-password': 'reg-pass',
+        'teams-webhook-url': 'https://x.logic.azure.com/h?sig=s',
+      },
+      verification,
+    });
+    expect(r.result).toBe('success');
+    const deploy = calls.find((c) => c.action === 'helm-deploy');
+    expect(deploy?.inputs).toMatchObject({
+      checks: 'frontend /api/products 200 Espresso\nbackend /health',
+      'registry-username': 'bot',
+      'registry-password': 'reg-pass',
+    });
+    expect(r.outputs['verification']).toBe(verification);
+    expect(comment(r)).toContain('**Checks after the deploy:** 2 passed, 0 failed');
+    expect(calls.at(-1)?.inputs['facts']).toContain('checks=2 passed, 0 failed');
   });
 
   it('without a registry password or job token there is no login (a local registry)', async () => {
     const { calls } = await preview({ secrets: { kubeconfig: 'k' }, token: '' });
-    expect(calls[0]?.inputs).toMatchObject({ username: '', password: '' });
+    const builds = calls.filter((c) => c.action === 'build-push');
+    expect(builds).toHaveLength(4); // two builds, two pushes
+    for (const b of builds) expect(b.inputs).toMatchObject({ username: '', password: '' });
   });
 });
 
@@ -275,21 +410,28 @@ describe('pr-preview.yml: the scan gate takes no orders from the pull request', 
     const wf = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'pr-preview.yml'), 'utf8')) as {
       jobs: Record<string, { steps: Step[] }>;
     };
-    const steps = wf.jobs['scan']?.steps ?? [];
-    const base = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
-    expect(base?.with).toMatchObject({
-      ref: '${{ github.event.pull_request.base.sha }}',
-      path: 'polyglot-cd-base',
-      'persist-credentials': false,
-    });
-    expect(base?.with?.['sparse-checkout']?.split('\n').filter(Boolean)).toEqual(['.trivyignore.yaml', '.trivyignore']);
-    // the only other checkout in the scan job is polyglot-cd's own: the PR's files are not there at all
-    expect(steps.filter((s) => s.uses?.startsWith('actions/checkout@')).map((s) => s.with?.['path'])).toEqual([
-      'polyglot-cd-base',
-      '.polyglot-cd',
-    ]);
-    const gate = steps.find((s) => s.uses === './.polyglot-cd/trivy-gate');
-    expect(gate?.with?.['ignore-file']).toBe('${{ steps.ignore.outputs.files }}');
-    expect(steps.find((s) => s.id === 'ignore')?.run).toContain('polyglot-cd-base/.trivyignore.yaml');
+    for (const job of ['build', 'secret-scan']) {
+      const steps = wf.jobs[job]?.steps ?? [];
+      const base = steps.find((s) => s.with?.['path'] === 'polyglot-cd-base');
+      expect(base?.uses, job).toMatch(/^actions\/checkout@/);
+      expect(base?.with).toMatchObject({
+        ref: '${{ github.event.pull_request.base.sha }}',
+        'persist-credentials': false,
+      });
+      expect(base?.with?.['sparse-checkout']?.split('\n').filter(Boolean)).toEqual([
+        '.trivyignore.yaml',
+        '.trivyignore',
+      ]);
+      const gate = steps.find((s) => s.uses === './.polyglot-cd/trivy-gate');
+      expect(gate?.with?.['ignore-file'], job).toBe('${{ steps.ignore.outputs.files }}');
+      expect(steps.find((s) => s.id === 'ignore')?.run).toContain('polyglot-cd-base/.trivyignore.yaml');
+    }
+  });
+
+  it("a pull request whose base branch has no ignore file gets an empty one: the PR's own .trivyignore is never read", async () => {
+    const { calls } = await preview();
+    const gates = calls.filter((c) => c.action === 'trivy-gate');
+    expect(gates).toHaveLength(3);
+    for (const g of gates) expect(g.inputs['ignore-file']).toMatch(/polyglot-cd-no-ignore\/\.trivyignore\n?$/);
   });
 });

@@ -4,7 +4,7 @@
  * production, then the tenants; production deploys only the newest commit; a failed signature stops
  * every deploy.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,12 @@ interface ReleaseOptions {
   /** the caller's environment secrets (default ENVIRONMENT_SECRETS) */
   environmentSecrets?: Record<string, Record<string, string>>;
   out?: (line: string) => void;
+  /** what the staging release runs (helm-deploy mode read), default STAGING_IMAGES */
+  stagingImages?: string;
+  /** the migrations.hash the production release holds; undefined: no production release yet */
+  appliedHash?: string;
+  /** the caller's checkout (GITHUB_WORKSPACE) */
+  workspace?: string;
 }
 
 const OWN_SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -50,6 +56,7 @@ const ENVIRONMENT_SECRETS = {
   staging: { STAGING_KUBECONFIG: 'staging-kc' },
   production: { PRODUCTION_KUBECONFIG: 'prod-kc' },
   'production-promote': { PRODUCTION_KUBECONFIG: 'prod-kc' },
+  'production-migrations': { PRODUCTION_KUBECONFIG: 'prod-kc' },
   'production-rollback': { PRODUCTION_KUBECONFIG: 'prod-kc' },
 };
 
@@ -92,6 +99,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       PATH: `${dir}:${process.env['PATH']}`,
       FAKE_GH_HEAD_FILE: join(dir, 'head'),
       FAKE_GH_LOG: join(dir, 'gh.log'),
+      ...(opts.workspace ? { GITHUB_WORKSPACE: opts.workspace } : {}),
     },
     out: opts.out ?? (() => undefined),
     approve: (environment: string) => !(opts.reject ?? []).includes(environment),
@@ -99,10 +107,22 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       calls.push({ action, inputs: o.inputs, job: o.env['GITHUB_JOB'] });
       if (opts.headAtPromote && o.env['GITHUB_JOB'] === 'production')
         writeFileSync(join(dir, 'head'), `${opts.headAtPromote}\n`);
-      const c = o.inputs['image']?.includes('backend') ? 'b' : 'f';
-      if (action === 'build-push') return { code: 0, outputs: { image: `${o.inputs['image']}@${D(c)}` }, summary: '' };
+      const c = (o.inputs['image'] ?? o.inputs['input'] ?? '').includes('backend') ? 'b' : 'f';
+      if (action === 'build-push') {
+        if (o.inputs['from-archive']) {
+          const digest = o.inputs['expected-digest'] ?? '';
+          return { code: 0, outputs: { image: `${o.inputs['image']}@${digest}`, digest }, summary: '' };
+        }
+        const archive = join(dir, `${o.inputs['image']?.split('/').pop() ?? 'x'}.oci.tar`);
+        writeFileSync(archive, `archive ${c}`);
+        return { code: 0, outputs: { archive, digest: D(c) }, summary: '' };
+      }
       if (action === 'trivy-gate')
-        return { code: 0, outputs: { passed: 'true', summary: '0 CRITICAL — passed' }, summary: '' };
+        return {
+          code: 0,
+          outputs: { passed: 'true', summary: '0 CRITICAL — passed', ...(o.inputs['input'] ? { digest: D(c) } : {}) },
+          summary: '',
+        };
       if (action === 'cosign-sign') {
         return opts.failSign && c === 'f'
           ? { code: 1, outputs: { signed: 'false', verified: 'false' }, summary: '' }
@@ -116,6 +136,19 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
               },
               summary: '',
             };
+      }
+      if (action === 'helm-deploy' && o.inputs['mode'] === 'read') {
+        const staging = o.inputs['namespace'] === 'staging';
+        const found = staging || opts.appliedHash !== undefined;
+        return {
+          code: 0,
+          outputs: {
+            found: String(found),
+            images: staging ? (opts.stagingImages ?? STAGING_IMAGES) : found ? IMAGES : '',
+            'migrations-hash': staging ? '' : (opts.appliedHash ?? ''),
+          },
+          summary: '',
+        };
       }
       if (action === 'helm-deploy') {
         if (opts.failDeployIn === o.env['GITHUB_JOB']) return { code: 1, outputs: {}, summary: '' };
@@ -141,6 +174,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
 /** what cosign-sign reports for a keyless signature made by this reusable workflow */
 const IDENTITY = 'https://github.com/org/polyglot-cd/.github/workflows/production.yml@refs/tags/v1';
 const STABLE = `backend: ghcr.io/acme/shop-backend@${'sha256:' + '0'.repeat(64)}\nfrontend: ghcr.io/acme/shop-frontend@${'sha256:' + '1'.repeat(64)}`;
+const STAGING_IMAGES = `backend: ghcr.io/acme/shop-backend@${'sha256:' + '5'.repeat(64)}\nfrontend: ghcr.io/acme/shop-frontend@${'sha256:' + '6'.repeat(64)}`;
 const IMAGES = `backend: ghcr.io/acme/shop-backend@${D('b')}\nfrontend: ghcr.io/acme/shop-frontend@${D('f')}`;
 const deploys = (calls: Call[]): [string, string, string, string][] =>
   calls
@@ -156,21 +190,40 @@ describe('production.yml', () => {
   it('builds once, scans, signs and verifies each digest, then deploys the same digests to staging and production', async () => {
     const { r, calls, gh } = await release();
     expect(r.result).toBe('success');
+    // secret scan; per component: build to an archive, scan it; push what was scanned; sign; deploy
     expect(calls.map((c) => c.action)).toEqual([
-      'build-push',
+      'trivy-gate',
       'build-push',
       'trivy-gate',
+      'build-push',
       'trivy-gate',
+      'build-push',
+      'build-push',
       'cosign-sign',
       'cosign-sign',
       'helm-deploy',
       'helm-deploy',
       'teams-notify',
     ]);
-    expect(calls.filter((c) => c.action === 'cosign-sign').map((c) => c.inputs)).toEqual([
-      { image: `ghcr.io/acme/shop-backend@${D('b')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
-      { image: `ghcr.io/acme/shop-frontend@${D('f')}`, verify: 'true', username: 'octocat', password: 'reg-token' },
+    expect(calls.filter((c) => c.inputs['from-archive']).map((c) => c.inputs['expected-digest'])).toEqual([
+      D('b'),
+      D('f'),
     ]);
+    expect(calls.filter((c) => c.action === 'cosign-sign').map((c) => c.inputs)).toEqual(
+      ['backend', 'frontend'].map((name) => ({
+        image: `ghcr.io/acme/shop-${name}@${D(name[0] ?? '')}`,
+        mode: 'keyless',
+        key: '',
+        'key-password': '',
+        'public-key': '',
+        'tlog-upload': 'auto',
+        verify: 'true',
+        username: 'octocat',
+        password: 'reg-token',
+        'ca-file': '',
+        'insecure-registries': '',
+      })),
+    );
     expect(deploys(calls)).toEqual([
       ['staging', IMAGES, 'staging-kc', 'deploy/values.yaml\n\n'],
       ['production', IMAGES, 'prod-kc', 'deploy/values.yaml\ncharts/app/values-prod.yaml\ndeploy/values-prod.yaml\n'],
@@ -321,11 +374,8 @@ describe('production.yml', () => {
         kubeconfig: 'prod-kc',
       });
       expect(promote?.inputs['canary-weight']).toBeUndefined();
-      expect(promote?.inputs).toMatchObject({
-        namespace: 'production',
-        kubeconfig: 'prod-kc',
-        values: 'canary:\n  enabled: false\n',
-      });
+      expect(promote?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc' });
+      expect(promote?.inputs['values']?.trim()).toBe('canary:\n  enabled: false');
       expect(r.jobs.find((j) => j.id === 'promote')?.environment?.name).toBe('production-promote');
       expect(r.jobs.find((j) => j.id === 'rollback')?.result).toBe('skipped');
       expect(gh).toHaveLength(2); // newest-commit check before the canary and again before the promotion
@@ -346,11 +396,8 @@ describe('production.yml', () => {
         ['rollback', STABLE],
       ]);
       const rollback = calls.filter((c) => c.action === 'helm-deploy').at(-1);
-      expect(rollback?.inputs).toMatchObject({
-        namespace: 'production',
-        kubeconfig: 'prod-kc',
-        values: 'canary:\n  enabled: false\n',
-      });
+      expect(rollback?.inputs).toMatchObject({ namespace: 'production', kubeconfig: 'prod-kc' });
+      expect(rollback?.inputs['values']?.trim()).toBe('canary:\n  enabled: false');
       expect(rollback?.inputs['canary-weight']).toBeUndefined();
       expect(r.jobs.find((j) => j.id === 'rollback')?.environment?.name).toBe('production-rollback');
       expect(r.jobs.find((j) => j.id === 'tenants')?.result).toBe('skipped');
@@ -405,5 +452,162 @@ describe('production.yml', () => {
         'skipped',
       ]);
     });
+  });
+});
+
+const PUB = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+/** an app checkout with a migrations folder */
+function appWithMigrations(files: Record<string, string>): string {
+  const app = mkdtempSync(join(tmpdir(), 'pcd-prod-app-'));
+  mkdirSync(join(app, 'backend', 'migrations'), { recursive: true });
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(app, 'backend', 'migrations', name), sql);
+  return app;
+}
+const hashStep = (r: Result): string => r.jobs.find((j) => j.id === 'production')?.outputs['migrations-hash'] ?? '';
+
+describe('production.yml: promote what staging runs', () => {
+  it('reads the staging release, verifies and deploys exactly those digests: no build, scan, sign or staging deploy', async () => {
+    const { r, calls } = await release({ inputs: { promote: 'true', 'certificate-identity': IDENTITY } });
+    expect(r.result).toBe('success');
+    expect(calls.map((c) => c.action)).toEqual(['helm-deploy', 'helm-deploy', 'teams-notify']);
+    const [read, deploy] = calls;
+    expect(read?.inputs).toMatchObject({
+      mode: 'read',
+      namespace: 'staging',
+      kubeconfig: 'staging-kc',
+      release: 'shop',
+    });
+    expect(read?.job).toBe('from-staging');
+    expect(deploy?.inputs).toMatchObject({
+      namespace: 'production',
+      images: STAGING_IMAGES,
+      'verify-signatures': 'true',
+      'certificate-identity': IDENTITY,
+      kubeconfig: 'prod-kc',
+    });
+    for (const id of ['secret-scan', 'build', 'push', 'sign', 'staging'])
+      expect(r.jobs.find((j) => j.id === id)?.result, id).toBe('skipped');
+    expect(calls.at(-1)?.inputs['facts']).toContain('source=promoted from staging (no build)');
+  });
+
+  it('keyless promotion without the signing identity stops before anything is read', async () => {
+    const lines: string[] = [];
+    const { r, calls } = await release({ inputs: { promote: 'true' }, out: (l) => lines.push(l) });
+    expect(r.result).toBe('failure');
+    expect(calls.filter((c) => c.action !== 'teams-notify')).toEqual([]);
+    expect(lines.join('\n')).toContain(
+      '::error::promote with keyless signing verifies the staging images against certificate-identity',
+    );
+  });
+
+  it('a staging release with an image not pinned by digest is not promoted', async () => {
+    const { r, calls } = await release({
+      inputs: { promote: 'true', 'certificate-identity': IDENTITY },
+      stagingImages: 'backend: ghcr.io/acme/shop-backend:latest',
+    });
+    expect(r.result).toBe('failure');
+    expect(calls.filter((c) => c.action === 'helm-deploy').map((c) => c.inputs['mode'])).toEqual(['read']);
+  });
+});
+
+describe('production.yml: signing with a key (on-prem, air-gapped)', () => {
+  it('cosign-sign gets the key through the environment and every deploy verifies with the public key', async () => {
+    const { r, calls } = await release({
+      inputs: { signing: 'key', 'cosign-public-key': PUB, 'transparency-log': 'false' },
+      secrets: {
+        STAGING_KUBECONFIG: '',
+        PRODUCTION_KUBECONFIG: '',
+        'cosign-private-key': 'PRIVATE',
+        'cosign-password': 'pw',
+      },
+    });
+    expect(r.result).toBe('success');
+    const sign = calls.find((c) => c.action === 'cosign-sign');
+    expect(sign?.inputs).toMatchObject({
+      mode: 'key',
+      key: 'env://POLYGLOT_CD_COSIGN_KEY',
+      'key-password': 'pw',
+      'public-key': 'env://POLYGLOT_CD_COSIGN_PUB',
+      'tlog-upload': 'false',
+    });
+    for (const d of calls.filter((c) => c.action === 'helm-deploy'))
+      expect(d.inputs).toMatchObject({ 'verify-key': PUB, 'certificate-identity': '', 'verify-tlog': 'false' });
+  });
+
+  it.each([
+    [{ signing: 'gpg' }, "signing must be keyless or key, not 'gpg'"],
+    [{ signing: 'key' }, 'with signing key, cosign-public-key must be the PEM public key'],
+    [{ 'transparency-log': 'false' }, 'transparency-log false needs signing key'],
+    [{ 'migrations-path': '../etc' }, 'migrations-path must be a folder of the repository'],
+  ])('wrong inputs %j stop the run before anything is built', async (inputs, message) => {
+    const lines: string[] = [];
+    const { r, calls } = await release({ inputs, out: (l) => lines.push(l) });
+    expect(r.result).toBe('failure');
+    expect(calls.filter((c) => c.action !== 'teams-notify')).toEqual([]);
+    expect(lines.join('\n')).toContain(`::error::${message}`);
+  });
+});
+
+describe('production.yml: migrations run only when they changed', () => {
+  const migrations = { '0001_products.sql': 'CREATE TABLE products (id int);\n' };
+
+  it('a first release (no hash recorded): production waits for production-migrations, which runs them and records the hash', async () => {
+    const { r, calls } = await release({
+      inputs: { 'migrations-path': 'backend/migrations' },
+      workspace: appWithMigrations(migrations),
+    });
+    expect(r.result).toBe('success');
+    const hash = hashStep(r);
+    expect(hash).toMatch(/^sha256-[0-9a-f]{64}$/);
+    const helm = calls.filter((c) => c.action === 'helm-deploy');
+    expect(helm.map((c) => [c.job, c.inputs['mode'] ?? 'deploy'])).toEqual([
+      ['staging', 'deploy'],
+      ['production', 'read'],
+      ['production-migrations', 'deploy'],
+    ]);
+    expect(helm.at(-1)?.inputs['values']).toBe(`migrations:\n  enabled: true\n  hash: ${hash}\n`);
+    expect(r.jobs.find((j) => j.id === 'production-migrations')?.environment?.name).toBe('production-migrations');
+    expect(r.outputs['migrations']).toBe('changed');
+    expect(calls.at(-1)?.inputs['facts']).toContain(`migrations=applied (${hash}), after approval`);
+  });
+
+  it('the same migrations as the release applied: deployed with migrations off and the hash kept, no extra approval', async () => {
+    const app = appWithMigrations(migrations);
+    const first = await release({ inputs: { 'migrations-path': 'backend/migrations' }, workspace: app });
+    const hash = hashStep(first.r);
+    const { r, calls } = await release({
+      inputs: { 'migrations-path': 'backend/migrations' },
+      workspace: app,
+      appliedHash: hash,
+    });
+    expect(r.result).toBe('success');
+    const helm = calls.filter((c) => c.action === 'helm-deploy');
+    expect(helm.map((c) => [c.job, c.inputs['mode'] ?? 'deploy'])).toEqual([
+      ['staging', 'deploy'],
+      ['production', 'read'],
+      ['production', 'deploy'],
+    ]);
+    expect(helm.at(-1)?.inputs['values']?.trim()).toBe(`migrations:\n  enabled: false\n  hash: ${hash}`);
+    expect(r.jobs.find((j) => j.id === 'production-migrations')?.result).toBe('skipped');
+    expect(calls.at(-1)?.inputs['facts']).toContain(`migrations=unchanged, skipped (${hash})`);
+  });
+
+  it('a changed file changes the hash; a rejected migration approval leaves production as it was and the card says failure', async () => {
+    const app = appWithMigrations(migrations);
+    const first = hashStep((await release({ inputs: { 'migrations-path': 'backend/migrations' }, workspace: app })).r);
+    writeFileSync(join(app, 'backend', 'migrations', '0002_price.sql'), 'ALTER TABLE products ADD price int;\n');
+    const { r, calls } = await release({
+      inputs: { 'migrations-path': 'backend/migrations' },
+      workspace: app,
+      appliedHash: first,
+      reject: ['production-migrations'],
+    });
+    expect(hashStep(r)).not.toBe(first);
+    expect(calls.filter((c) => c.action === 'helm-deploy').map((c) => [c.job, c.inputs['mode'] ?? 'deploy'])).toEqual([
+      ['staging', 'deploy'],
+      ['production', 'read'],
+    ]);
+    expect(calls.at(-1)?.inputs).toMatchObject({ status: 'failure' });
+    expect(calls.at(-1)?.inputs['facts']).toContain('not applied: failure');
   });
 });
