@@ -2,7 +2,7 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, ToolError } from '@polyglot-cd/action-kit';
+import { GateError, InputError, ToolError } from '@polyglot-cd/action-kit';
 import { Buildah, classifyPushFailure, Skopeo } from '@polyglot-cd/tools/buildah';
 import { Docker } from '@polyglot-cd/tools/docker';
 import { backoffDelay } from '@polyglot-cd/tools/retry';
@@ -91,11 +91,31 @@ export async function pushBuilt(job: Job, built: BuiltImage): Promise<Result> {
   return { digest: digest ?? '', pushed: true, archive: '', sizeBytes: undefined, existing };
 }
 
-/** from-archive: the archive's bytes, pushed by skopeo to every ref. */
+/**
+ * expected-digest: the archive must be the one that was scanned, before anything is pushed. A
+ * policy refusal (GateError): the archive was swapped or rebuilt between the scan and the push.
+ */
+function checkExpected(job: Job, archiveDigest: string): void {
+  const { fromArchive, expectedDigest } = job.inputs;
+  if (!expectedDigest || archiveDigest === expectedDigest) return;
+  throw new GateError(
+    `The archive is not the one that was scanned: ${fromArchive} has the manifest digest ${archiveDigest}, ` +
+      `but expected-digest is ${expectedDigest}. Nothing was pushed. Push the archive the scan read (trivy-gate's input), with its digest output as expected-digest.`,
+  );
+}
+
+/**
+ * from-archive: the archive's bytes, pushed by skopeo to every ref; the registry's digest for every
+ * tag is then read back and must be the archive's (readBack, `check`).
+ */
 export async function pushArchive(job: Job): Promise<Result> {
   const { inputs } = job;
-  await login(job, 'skopeo');
   const archive = await archiveManifest(inputs.fromArchive);
+  checkExpected(job, archive.digest);
+  job.ctx.log.info(
+    `Archive ${inputs.fromArchive}: manifest ${archive.digest}${inputs.expectedDigest ? ', as expected-digest says' : ''}`,
+  );
+  await login(job, 'skopeo');
   const skopeo = new Skopeo(job.runner, { env: job.toolEnv });
   const opts = { ...pushOptions(job), ...(job.regOpts.insecure ? { tlsVerify: false } : {}) };
   const existing: string[] = [];
@@ -105,7 +125,14 @@ export async function pushArchive(job: Job): Promise<Result> {
     );
     if (already) existing.push(ref);
   }
-  return { digest: archive.digest, pushed: true, archive: '', sizeBytes: undefined, existing };
+  return {
+    digest: archive.digest,
+    pushed: true,
+    archive: '',
+    sizeBytes: undefined,
+    existing,
+    check: { archive: archive.digest, expected: inputs.expectedDigest, confirmed: false },
+  };
 }
 
 /** docker buildx: builds and pushes (or writes the archive) in one command, retried on transient push failures. */

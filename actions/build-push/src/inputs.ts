@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { InputError, REPOSITORY_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
+import { InputError, REPOSITORY_RE, SHA256_DIGEST_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
 
 export const BUILDERS = ['auto', 'docker', 'buildah'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
@@ -24,6 +24,8 @@ export interface BuildPushInputs {
   push: boolean;
   /** absolute path of an OCI archive to push instead of building */
   fromArchive: string;
+  /** sha256:<64 hex> the archive's manifest digest must be (trivy-gate's digest output); '' = not given */
+  expectedDigest: string;
   /** login: registry host, username, password (masked); all '' without login */
   registry: string;
   username: string;
@@ -130,6 +132,27 @@ function readSource(
     }
   }
   return { fromArchive, push, context, file };
+}
+
+/** expected-digest: what the archive must be (the digest trivy-gate scanned), only with from-archive. */
+function readExpectedDigest(inputs: Raw, fromArchive: string): string {
+  const expected = inputs.optional('expected-digest');
+  if (!expected) return '';
+  if (!fromArchive) {
+    inputs.fail(
+      'expected-digest',
+      expected,
+      "only allowed with from-archive: it is the digest the archive must have (trivy-gate's digest output of the scan of that archive)",
+    );
+  }
+  if (!SHA256_DIGEST_RE.test(expected)) {
+    inputs.fail(
+      'expected-digest',
+      expected,
+      "expected a manifest digest, sha256:<64 lower-case hex> (trivy-gate's digest output)",
+    );
+  }
+  return expected;
 }
 
 /** How the image is built and tagged. */
@@ -249,6 +272,7 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     image,
     imageRegistry: host,
     ...source,
+    expectedDigest: readExpectedDigest(inputs, source.fromArchive),
     ...build,
     ...login,
     ...transport,

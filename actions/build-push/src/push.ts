@@ -3,13 +3,14 @@
  * registry failure that outlasts push-attempts is the infrastructure's (InfraError); a tag that
  * already points at another digest on an immutable-tag registry is refused by policy (GateError).
  */
+import { createHash } from 'node:crypto';
 import { GateError, InfraError, ToolError } from '@polyglot-cd/action-kit';
 import { classifyPushFailure } from '@polyglot-cd/tools/buildah';
 import { manifestDigest, RegistryClient } from '@polyglot-cd/tools/registry';
 import { backoffDelay } from '@polyglot-cd/tools/retry';
 import type { Job } from './job.js';
 import { registryFailure } from './plan.js';
-import { manifestSize, type Result } from './summary.js';
+import { manifestSize, type DigestCheck, type Result } from './summary.js';
 
 /**
  * The registry's own words from a containers/image push failure: the last line repeats them once per
@@ -115,6 +116,7 @@ export async function readBack(job: Job, result: Result): Promise<Result> {
     } catch (e) {
       throw registryFailure(e, inputs);
     }
+    if (result.check) return confirmArchive(job, result, result.check, manifest);
     if (manifest.digest !== result.digest)
       log.warning(
         `The builder reported ${result.digest}; the registry has ${manifest.digest} (the registry's is used)`,
@@ -122,4 +124,38 @@ export async function readBack(job: Job, result: Result): Promise<Result> {
     log.info(`${refs.length} tag(s) → ${manifest.digest}`);
     return { ...result, digest: manifest.digest, sizeBytes: manifestSize(manifest.body) };
   });
+}
+
+/**
+ * from-archive: every pushed tag (all read back at one digest) must have the archive's digest, and the
+ * manifest the registry serves must hash to it. Otherwise what the registry serves is not what was
+ * pushed (and scanned): a policy refusal (GateError), not a tool failure, since skopeo and the registry
+ * both reported success; the usual cause is another push to the same tags meanwhile.
+ */
+function confirmArchive(
+  job: Job,
+  result: Result,
+  check: DigestCheck,
+  manifest: { digest: string; body: string },
+): Result {
+  const { refs } = job;
+  const served = `sha256:${createHash('sha256').update(manifest.body, 'utf8').digest('hex')}`;
+  // the digest the registry names for the tags, then the one of the bytes it serves
+  const found = manifest.digest !== check.archive ? manifest.digest : served;
+  if (found !== check.archive) {
+    throw new GateError(
+      `The registry does not have the archive's digest: it has ${found} for ${refs.join(', ')}, not ${check.archive}, ` +
+        `the manifest digest of ${job.inputs.fromArchive}${check.expected ? ' (and expected-digest)' : ''}. ` +
+        'The tags do not point at the image that was pushed (and scanned): look for another push to the same tags, and do not deploy them.',
+    );
+  }
+  job.ctx.log.info(
+    `${refs.length} tag(s) → ${check.archive}: the archive's digest${check.expected ? ' and expected-digest' : ''}, checked`,
+  );
+  return {
+    ...result,
+    digest: manifest.digest,
+    sizeBytes: manifestSize(manifest.body),
+    check: { ...check, confirmed: true },
+  };
 }

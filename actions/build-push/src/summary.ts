@@ -10,6 +10,18 @@ export interface Result {
   sizeBytes: number | undefined;
   /** refs an immutable-tag registry refused to rewrite because they already pointed at this digest */
   existing: string[];
+  /** from-archive: the digest every pushed tag must have in the registry */
+  check?: DigestCheck;
+}
+
+/** from-archive: the archive's manifest digest, which the registry must have for every pushed tag. */
+export interface DigestCheck {
+  /** the archive's manifest digest (what was scanned, when expected-digest was given) */
+  archive: string;
+  /** expected-digest, '' when not given; equal to `archive` once anything was pushed */
+  expected: string;
+  /** true once every pushed tag was read back from the registry with the archive's digest */
+  confirmed: boolean;
 }
 
 export interface Report {
@@ -52,10 +64,13 @@ function seconds(r: Report): string {
   return r.seconds === undefined ? 'n/a' : r.seconds.toFixed(1);
 }
 
-/** The step's outputs: only once there is a result (a failed run leaves digest, image and tags unset). */
+/**
+ * The step's outputs: only once there is a result (a failed run leaves digest, image and tags unset),
+ * and for from-archive only once the registry was seen to have the archive's digest.
+ */
 export function outputs(r: Report): Record<string, OutputValue> {
   const result = r.result;
-  if (!result) return {};
+  if (!result || (result.check && !result.check.confirmed)) return {};
   const imageRef = `${r.image}@${result.digest}`;
   const tags = result.pushed ? r.refs : [];
   return {
@@ -80,7 +95,16 @@ export function outputs(r: Report): Record<string, OutputValue> {
   };
 }
 
+/** The from-archive digest check, as one line of the summary. */
+function checkText(c: DigestCheck): string {
+  const expected = c.expected ? `, which equals ${code('expected-digest')} (the digest that was scanned)` : '';
+  if (c.confirmed)
+    return `**Digest checked**: the registry has ${code(c.archive)} for every pushed tag, the archive's manifest digest${expected}.\n\n`;
+  return `**Digest check**: the registry was not seen to have the archive's manifest digest ${code(c.archive)}${c.expected ? ` (expected-digest ${code(c.expected)})` : ''} for every pushed tag.\n\n`;
+}
+
 function resultText(result: Result | undefined, end: Ending): string {
+  if (result?.check && !result.check.confirmed) return 'pushed, but the digest the registry has is not confirmed';
   if (result) return result.pushed ? 'pushed' : 'built, not pushed (OCI archive)';
   return end.kind === 'success' ? 'nothing' : 'failed';
 }
@@ -90,7 +114,7 @@ export function summary(r: Report, s: Summary, end: Ending): void {
   s.heading(`build-push: ${r.image || '(no image)'}`);
   s.facts([
     ['Result', resultText(result, end)],
-    ['Image', result?.pushed ? `${r.image}@${result.digest}` : r.image || 'n/a'],
+    ['Image', result?.pushed && result.check?.confirmed !== false ? `${r.image}@${result.digest}` : r.image || 'n/a'],
     ['Digest', result?.digest ?? 'n/a'],
     ['Builder', `${r.builder ?? 'none'}: ${r.reason || 'not chosen'}`],
     ['Time', `${seconds(r)} s`],
@@ -102,6 +126,7 @@ export function summary(r: Report, s: Summary, end: Ending): void {
   ]);
   if (r.refs.length)
     s.raw(`**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${r.refs.map((t) => code(t)).join(' ')}\n\n`);
+  if (result?.check) s.raw(checkText(result.check));
   if (result?.existing.length) {
     s.raw(
       `**Already in the registry**: the registry refused to rewrite ${result.existing.map((t) => code(t)).join(' ')} (immutable tags); ` +
