@@ -97,6 +97,7 @@ function gateFailureMessage(a, failOn) {
 function summaryModel(a, inputs, f) {
     return {
         target: f.target,
+        digest: f.digest,
         passed: a.passed,
         failOn: inputs.failOn,
         line: a.line,
@@ -122,6 +123,95 @@ function summaryModel(a, inputs, f) {
 /** trivy could not reach a registry (the image's or a DB's): refused connection, DNS, timeouts. */
 function isNetworkFailure(stderr) {
     return /connection refused|no such host|i\/o timeout|TLS handshake timeout|network is unreachable|connection reset by peer/i.test(stderr);
+}
+
+
+/***/ }),
+
+/***/ 4173:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.indexDigest = indexDigest;
+exports.layoutDigest = layoutDigest;
+exports.imageDigest = imageDigest;
+/**
+ * The manifest digest of what the gate scans, for the `digest` output: the digest of an image given
+ * by digest, or of the one manifest an OCI layout's index.json names (the digest build-push keeps when
+ * it pushes the archive with from-archive). The manifest blob is read and hashed, so the digest is the
+ * one of the bytes trivy reads, not only what index.json claims. A docker-save tar has none ('').
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
+const node_path_1 = __webpack_require__(6760);
+const action_kit_1 = __webpack_require__(5092);
+/** Manifests are small: the distribution spec lets registries refuse more than 4 MiB. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The digest index.json names, or why it cannot be used (a sentence about `label`). Pure. */
+function indexDigest(text, label) {
+    let index;
+    try {
+        index = JSON.parse(text);
+    }
+    catch {
+        return { problem: `${label}'s index.json is not JSON` };
+    }
+    const manifests = index?.manifests;
+    if (!Array.isArray(manifests))
+        return { problem: `${label}'s index.json has no manifests list` };
+    if (manifests.length !== 1) {
+        const digests = manifests
+            .map((m) => m?.digest)
+            .filter((d) => typeof d === 'string')
+            .slice(0, 5);
+        return {
+            problem: `${label}'s index.json names ${manifests.length} manifests${digests.length ? ` (${digests.join(', ')})` : ''}; ` +
+                'the gate scans exactly one image, so it could not say which digest it vouches for: pass an archive or layout of one image (build-push with push: false writes one)',
+        };
+    }
+    const digest = manifests[0]?.digest;
+    if (typeof digest !== 'string' || !action_kit_1.SHA256_DIGEST_RE.test(digest))
+        return {
+            problem: `${label}'s index.json names a manifest without a sha256 digest (${JSON.stringify(digest)}): expected sha256:<64 hex>`,
+        };
+    return { digest };
+}
+function inputError(input, why) {
+    return new action_kit_1.InputError(`Input "input" has an invalid value "${input}": ${why}`, 'input');
+}
+/**
+ * The digest of the one manifest of the OCI layout trivy scans (a directory: the input, or the archive
+ * the gate unpacked), checked against the bytes of its blob; '' for a docker-save tar, which trivy
+ * reads as it is (a file). `input` is the input as given, for the messages.
+ */
+function layoutDigest(target, input) {
+    if (!(0, node_fs_1.statSync)(target).isDirectory())
+        return '';
+    const indexPath = (0, node_path_1.join)(target, 'index.json');
+    if (!(0, node_fs_1.existsSync)(indexPath))
+        throw inputError(input, 'the directory has no index.json: expected an OCI layout directory or an OCI archive');
+    const found = indexDigest((0, node_fs_1.readFileSync)(indexPath, 'utf8'), 'the OCI layout');
+    if ('problem' in found)
+        throw inputError(input, found.problem);
+    const blob = (0, node_path_1.join)(target, 'blobs', 'sha256', found.digest.slice('sha256:'.length));
+    let size;
+    try {
+        size = (0, node_fs_1.statSync)(blob).size;
+    }
+    catch {
+        throw inputError(input, `the manifest ${found.digest} that index.json names is not in the layout (blobs/sha256)`);
+    }
+    if (size > MAX_MANIFEST_BYTES)
+        throw inputError(input, `the manifest ${found.digest} is ${size} bytes, over the ${MAX_MANIFEST_BYTES} a manifest may have`);
+    const actual = `sha256:${(0, node_crypto_1.createHash)('sha256').update((0, node_fs_1.readFileSync)(blob)).digest('hex')}`;
+    if (actual !== found.digest)
+        throw inputError(input, `index.json names the manifest ${found.digest}, but that blob's bytes hash to ${actual}: the layout is damaged or was altered`);
+    return found.digest;
+}
+/** The digest of an image given by digest (repo@sha256:…). */
+function imageDigest(image) {
+    return image.slice(image.indexOf('@') + 1);
 }
 
 
@@ -300,6 +390,7 @@ const manifest_1 = __webpack_require__(2879);
 const tool_installer_1 = __webpack_require__(145);
 const trivy_1 = __webpack_require__(3252);
 const decision_js_1 = __webpack_require__(1923);
+const digest_js_1 = __webpack_require__(4173);
 const ignore_js_1 = __webpack_require__(6751);
 /**
  * How ignore YAML is parsed: the YAML 1.2 core schema (dates stay text, so an impossible date such as
@@ -369,6 +460,8 @@ async function runGate(ctx, inputs, report, deps = {}) {
         report.stage = 'scan';
         const tool = await install(ctx, inputs, work);
         const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
+        // what the scan vouches for, read before trivy runs: an archive of several images is refused
+        const digest = 'input' in scanOptions.target ? (0, digest_js_1.layoutDigest)(scanOptions.target.input, inputs.input) : (0, digest_js_1.imageDigest)(inputs.image);
         const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
         // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
         // (no output, no file) until the version and the DB are checked
@@ -383,6 +476,7 @@ async function runGate(ctx, inputs, report, deps = {}) {
         writeSarif(ctx.log, analysis, info.version, work.sarifPath);
         report.decided = (0, decision_js_1.summaryModel)(analysis, inputs, {
             target: report.target,
+            digest,
             trivyVersion: info.version,
             db,
             reportPath: work.reportPath,

@@ -129,6 +129,8 @@ export function gateFailureMessage(a: Pick<Analysis, 'failed' | 'line'>, failOn:
 
 export interface ModelFacts {
   target: string;
+  /** the manifest digest scanned ('' for a docker-save tar) */
+  digest: string;
   trivyVersion: string;
   db: DbCheck;
   reportPath: string;
@@ -140,6 +142,7 @@ export interface ModelFacts {
 export function summaryModel(a: Analysis, inputs: Readonly<GateInputs>, f: ModelFacts): SummaryModel {
   return {
     target: f.target,
+    digest: f.digest,
     passed: a.passed,
     failOn: inputs.failOn,
     line: a.line,

@@ -35,6 +35,7 @@ import {
   versionProblem,
   type Analysis,
 } from './decision.js';
+import { imageDigest, layoutDigest } from './digest.js';
 import { IgnoreFileError, parseTrivyignore, rulesFromYaml, type IgnoreOutcome, type IgnoreRule } from './ignore.js';
 import type { GateInputs } from './inputs.js';
 import type { GateReport } from './summary.js';
@@ -132,6 +133,9 @@ export async function runGate(
     report.stage = 'scan';
     const tool = await install(ctx, inputs, work);
     const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
+    // what the scan vouches for, read before trivy runs: an archive of several images is refused
+    const digest =
+      'input' in scanOptions.target ? layoutDigest(scanOptions.target.input, inputs.input) : imageDigest(inputs.image);
     const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
     // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
     // (no output, no file) until the version and the DB are checked
@@ -145,6 +149,7 @@ export async function runGate(
     writeSarif(ctx.log, analysis, info.version, work.sarifPath);
     report.decided = summaryModel(analysis, inputs, {
       target: report.target,
+      digest,
       trivyVersion: info.version,
       db,
       reportPath: work.reportPath,

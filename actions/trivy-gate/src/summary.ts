@@ -16,6 +16,8 @@ import { SEVERITIES as TRIVY_SEVERITIES } from './inputs.js';
 export interface SummaryModel {
   /** image ref or archive path */
   target: string;
+  /** the manifest digest scanned, the `digest` output ('' for a docker-save tar, which has none) */
+  digest: string;
   passed: boolean;
   failOn: FailOn;
   line: string;
@@ -104,6 +106,10 @@ function failsOn(failOn: FailOn): string {
 function factsTable(m: SummaryModel): string {
   const facts: [string, string][] = [
     ['Scanned', `<code>${escapeHtml(m.target)}</code>`],
+    [
+      'Manifest digest',
+      m.digest ? `<code>${escapeHtml(m.digest)}</code>` : 'none (a docker-save tar has no manifest digest)',
+    ],
     ['Fails on', failsOn(m.failOn)],
     ['Findings at or above the threshold', String(m.failingCount)],
     ['Reported severities', m.severities.join(', ')],
@@ -252,7 +258,7 @@ export function initialReport(): GateReport {
 
 /**
  * The step's outputs. `passed` is written from the first install or scan on (false until decided);
- * before that nothing ran and only `summary` says why.
+ * before that nothing ran and only `summary` says why. `digest` only with a decision: what was scanned.
  */
 export function outputs(r: GateReport): Record<string, OutputValue> {
   const m = r.decided;
@@ -260,6 +266,7 @@ export function outputs(r: GateReport): Record<string, OutputValue> {
     const c = m.counts;
     return {
       passed: m.passed,
+      digest: m.digest,
       critical: c.CRITICAL,
       high: c.HIGH,
       medium: c.MEDIUM,

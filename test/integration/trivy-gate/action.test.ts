@@ -4,6 +4,7 @@
  * inputs fail before trivy runs, DB retries, refused versions, report checks, ignore files.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -413,12 +414,27 @@ describe('every recorded report through the fake trivy', () => {
     ...readdirSync(fixturePath('trivy')).filter((f) => f.endsWith('.json')),
     ...readdirSync(fixturePath('trivy/securecodebox')).map((f) => `securecodebox/${f}`),
   ];
-  // an OCI archive as build-push writes it with push: false: the tar of an OCI layout (index.json, oci-layout)
+  // an OCI archive as build-push writes it with push: false: the tar of an OCI layout (index.json,
+  // oci-layout, the manifest blob it names)
   const layoutSrc = mkdtempSync(join(tmpdir(), 'pcd-archive-'));
+  const manifestJson = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}';
+  const manifestHex = createHash('sha256').update(manifestJson).digest('hex');
+  mkdirSync(join(layoutSrc, 'blobs', 'sha256'), { recursive: true });
+  writeFileSync(join(layoutSrc, 'blobs', 'sha256', manifestHex), manifestJson);
   writeFileSync(join(layoutSrc, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(layoutSrc, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+  const index = {
+    schemaVersion: 2,
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${manifestHex}`,
+        size: manifestJson.length,
+      },
+    ],
+  };
+  writeFileSync(join(layoutSrc, 'index.json'), JSON.stringify(index));
   const archive = join(mkdtempSync(join(tmpdir(), 'pcd-archive-')), 'image.tar');
-  execFileSync('tar', ['-cf', archive, '-C', layoutSrc, 'oci-layout', 'index.json']);
+  execFileSync('tar', ['-cf', archive, '-C', layoutSrc, 'oci-layout', 'index.json', 'blobs']);
   const ORDER = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
   it.each(reports)('%s: outputs match counts computed from the raw JSON (all scanners, fail-on HIGH)', async (rel) => {
@@ -452,7 +468,9 @@ describe('every recorded report through the fake trivy', () => {
     // trivy reads an OCI layout directory, not the archive: the gate unpacked it into its work directory
     const layout = scans[0]?.find((a) => a.startsWith('--input='))?.slice('--input='.length) ?? '';
     expect(layout).toMatch(/\/oci-layout$/);
-    expect(JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'))).toEqual({ schemaVersion: 2, manifests: [] });
+    expect(JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'))).toEqual(index);
+    // the digest output is the manifest the archive names, what was scanned
+    expect(run.outputs['digest']).toBe(`sha256:${manifestHex}`);
     expect(JSON.parse(readFileSync(run.outputs['sarif'] as string, 'utf8')).runs[0].results).toHaveLength(sevs.length);
   });
 });

@@ -4,6 +4,7 @@
  * fake replays the real recorded reports in test/fixtures/trivy and records its argv.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,15 +107,20 @@ describe('trivy-gate bundle', () => {
 
   it('an OCI archive from build-push (push: false) is unpacked and its layout scanned with --input=<absolute path>', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcd-oci-'));
+    const manifest = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}';
+    const hex = createHash('sha256').update(manifest).digest('hex');
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+    writeFileSync(join(dir, 'blobs', 'sha256', hex), manifest);
     writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-    writeFileSync(join(dir, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
-    execFileSync('tar', ['-cf', join(dir, 'image.tar'), '-C', dir, 'oci-layout', 'index.json']);
+    writeFileSync(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[{"digest":"sha256:${hex}","size":1}]}`);
+    execFileSync('tar', ['-cf', join(dir, 'image.tar'), '-C', dir, 'oci-layout', 'index.json', 'blobs']);
     const { run, argv } = await gate(
       { input: join(dir, 'image.tar') },
       { FAKE_TRIVY_REPORT: fixturePath('trivy/alpine-39-skip.json') },
     );
     expect(run.code).toBe(0);
     expect(run.outputs['total']).toBe('0');
+    expect(run.outputs['digest']).toBe(`sha256:${hex}`);
     const scan = argv.find((a) => a[0] === 'image') as string[];
     expect(scan.at(-1)).toMatch(/^--input=\/.*\/oci-layout$/);
     expect(scan).not.toContain('--');

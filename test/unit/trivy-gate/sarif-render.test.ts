@@ -165,6 +165,7 @@ function model(over: Partial<SummaryModel>, findings: Finding[]): SummaryModel {
   const failed = failing(findings, 'CRITICAL');
   return {
     target: 'registry.local/shop@sha256:' + 'a'.repeat(64),
+    digest: 'sha256:' + 'a'.repeat(64),
     passed: failed.length === 0,
     failOn: 'CRITICAL',
     line: summaryLine(counts, failed.length === 0, 'CRITICAL'),
