@@ -141,6 +141,8 @@ Resolution:
   replaces `.Values.defaults.<key>` as a whole.
 - env, autoscaling, pdb, otel: merged key by key (component wins). serviceMonitor: component over the
   top-level `serviceMonitor`.
+- database: true adds env DATABASE_URL from the database's Secret (app.databaseSecretRef), unless env
+  names DATABASE_URL itself.
 */}}
 {{- define "app.component" -}}
 {{- $root := .root -}}
@@ -232,6 +234,12 @@ Resolution:
 {{- $_ := set $sm $ek $ev -}}
 {{- end -}}
 {{- $_ := set $out "serviceMonitor" $sm -}}
+{{- /* database: true adds env DATABASE_URL from the database's Secret (an explicit env entry wins) */ -}}
+{{- $_ := set $out "database" (get $s "database" | default false) -}}
+{{- if and $out.database (not (hasKey $out.env "DATABASE_URL")) -}}
+{{- $ref := include "app.databaseSecretRef" (dict "root" $root "from" (printf "%s.database" $key)) | fromYaml -}}
+{{- $_ := set $out.env "DATABASE_URL" (dict "valueFrom" (dict "secretKeyRef" $ref)) -}}
+{{- end -}}
 {{- $otel := dict "enabled" true -}}
 {{- range $ek, $ev := (get $s "otel" | default dict) -}}
 {{- $_ := set $otel $ek $ev -}}
@@ -339,4 +347,55 @@ namespaceSelector:
 podSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The Secret key holding the DATABASE_URL of components with `database: true`: the in-chart PostgreSQL's
+Secret when postgresql.enabled, else database.existingSecret; neither is an error naming the value.
+Args: dict "root" $ "from" <value path that asked, for the message>. Returns YAML {name, key}.
+*/}}
+{{- define "app.databaseSecretRef" -}}
+{{- $root := .root -}}
+{{- $pg := $root.Values.postgresql | default dict -}}
+{{- $db := $root.Values.database | default dict -}}
+{{- if $pg.enabled -}}
+name: {{ include "app.postgresql.fullname" $root }}
+key: DATABASE_URL
+{{- else if $db.existingSecret -}}
+name: {{ $db.existingSecret }}
+key: {{ $db.existingSecretKey | default "DATABASE_URL" }}
+{{- else -}}
+{{- fail (printf "%s: true needs a database: set postgresql.enabled=true (a PostgreSQL in the release, for previews) or database.existingSecret (the Secret holding the URL, for production)" .from) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of the in-chart PostgreSQL's StatefulSet, Service, Secret and ConfigMap. */}}
+{{- define "app.postgresql.fullname" -}}
+{{- printf "%s-postgresql" (include "app.fullname" .) -}}
+{{- end -}}
+
+{{/* Labels and selector of the in-chart PostgreSQL (component "postgresql"). Arg: the root context. */}}
+{{- define "app.postgresql.selectorLabels" -}}
+{{ include "app.releaseSelectorLabels" . }}
+app.kubernetes.io/component: postgresql
+{{- end -}}
+
+{{- define "app.postgresql.labels" -}}
+{{ include "app.labels" . }}
+app.kubernetes.io/component: postgresql
+{{- end -}}
+
+{{/* The image of the in-chart PostgreSQL: repository@digest, else repository:tag. */}}
+{{- define "app.postgresql.image" -}}
+{{- $img := .Values.postgresql.image -}}
+{{- if not $img.repository -}}
+{{- fail "postgresql.image.repository is required when postgresql.enabled" -}}
+{{- end -}}
+{{- if $img.digest -}}
+{{- printf "%s@%s" $img.repository $img.digest -}}
+{{- else if $img.tag -}}
+{{- printf "%s:%s" $img.repository (toString $img.tag) -}}
+{{- else -}}
+{{- fail "postgresql.image: set digest (preferred, sha256:…) or tag" -}}
+{{- end -}}
 {{- end -}}

@@ -1,0 +1,1 @@
+"""The shop's backend: a FastAPI service over PostgreSQL."""
