@@ -2,6 +2,8 @@
  * The cluster phase: how this run reaches the API server (one of three ways), and what helm is given
  * to reach it the same way.
  */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ActionContext } from '@polyglot-cd/action-kit';
 import {
   inspectKubeconfig,
@@ -9,7 +11,9 @@ import {
   loadKubeconfig,
   parseKubeconfigText,
   restConnection,
+  rememberKubeconfig,
   SERVICE_ACCOUNT_DIR,
+  writeKubeconfigFile,
   type KubeAccess,
   type RestConnection,
 } from '@polyglot-cd/kube';
@@ -17,6 +21,9 @@ import { loadGithubOidc, selfPlugin } from '@polyglot-cd/kube/github-oidc';
 import type { DeployInputs } from './inputs.js';
 
 export type KubeConfig = KubeAccess['kubeConfig'];
+
+/** The inputs that say how the cluster is reached (the same for a deploy and a read). */
+export type ClusterInputs = Readonly<Pick<DeployInputs, 'kubeconfig' | 'inCluster' | 'githubOidc' | 'allowExecAuth'>>;
 
 export interface ClusterDeps {
   /** prefix of the service-account directory for in-cluster mode (tests; default: none) */
@@ -47,7 +54,7 @@ export function inClusterKubeconfig(server: string, dir = SERVICE_ACCOUNT_DIR): 
 }
 
 /** The kubeconfig input, inspected without @kubernetes/client-node (loaded only when needed). */
-async function fromKubeconfig(inp: Readonly<DeployInputs>, ctx: ActionContext): Promise<ClusterAccess> {
+async function fromKubeconfig(inp: ClusterInputs, ctx: ActionContext): Promise<ClusterAccess> {
   const { secrets, log } = ctx;
   const doc = await parseKubeconfigText(inp.kubeconfig);
   const facts = inspectKubeconfig(doc, { allowExecAuth: inp.allowExecAuth });
@@ -79,11 +86,7 @@ async function fromKubeconfig(inp: Readonly<DeployInputs>, ctx: ActionContext): 
  * not handle). Keyless (cluster-oidc-audience) fetches the job's OIDC token once now, so a job without
  * `id-token: write` fails before anything is created.
  */
-export async function clusterAccess(
-  inp: Readonly<DeployInputs>,
-  ctx: ActionContext,
-  deps: ClusterDeps,
-): Promise<ClusterAccess> {
+export async function clusterAccess(inp: ClusterInputs, ctx: ActionContext, deps: ClusterDeps): Promise<ClusterAccess> {
   const { secrets } = ctx;
   if (inp.inCluster) {
     const ic = await loadInCluster({ env: ctx.env, secrets, pathPrefix: deps.serviceAccountPrefix });
@@ -101,4 +104,20 @@ export async function clusterAccess(
     return { access: a, conn: undefined, kubeConfigLoader: async () => a.kubeConfig, kubeconfigText: a.kubeconfigText };
   }
   return fromKubeconfig(inp, ctx);
+}
+
+/** Where this run keeps its files: the kubeconfig helm reads, and a work directory. */
+export interface Files {
+  kubeconfigPath: string;
+  work: string;
+  runnerTemp: string | undefined;
+}
+
+/** The kubeconfig file helm reads (removed by the post step if this one cannot) and a work directory. */
+export function createFiles(ctx: ActionContext, cluster: ClusterAccess): Files {
+  const runnerTemp = ctx.env['RUNNER_TEMP'];
+  const kubeconfigPath = writeKubeconfigFile(cluster.kubeconfigText, runnerTemp);
+  rememberKubeconfig(ctx.protocol, kubeconfigPath);
+  const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
+  return { kubeconfigPath, work, runnerTemp };
 }

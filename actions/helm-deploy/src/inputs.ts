@@ -13,6 +13,7 @@ import { parseChecks, type HttpCheck } from './http-checks.js';
 import { DOCKER_HUB_HOST, REGISTRY_HOST_RE, sharedRegistryHost, type PullSecretInputs } from './pull-secret.js';
 
 export interface DeployInputs {
+  mode: 'deploy';
   release: string;
   /** '' = the bundled charts/app */
   chart: string;
@@ -64,6 +65,71 @@ export interface DeployInputs {
   /** registry-username, registry-password, pull-secret-registry: the image pull secret; undefined = none */
   pullSecret: PullSecretInputs | undefined;
 }
+
+/**
+ * mode: read: only what reaching the cluster and the release takes. Nothing is created or changed:
+ * helm status and helm get values of the release's current revision.
+ */
+export interface ReadInputs extends Pick<
+  DeployInputs,
+  | 'release'
+  | 'namespace'
+  | 'pr'
+  | 'kubeconfig'
+  | 'inCluster'
+  | 'githubOidc'
+  | 'allowExecAuth'
+  | 'helmVersion'
+  | 'toolsBaseUrl'
+> {
+  mode: 'read';
+  /** allow-missing: a release that does not exist reads as status missing, no images, no hash (else an error) */
+  allowMissing: boolean;
+}
+
+export type HelmDeployInputs = DeployInputs | ReadInputs;
+
+/**
+ * The inputs only a deploy uses, with their defaults in helm-deploy/action.yml (the runner passes a
+ * default as if it were given): with mode: read, any other value is refused. chart and chart-version
+ * are checked but not used (a read takes the release as it is deployed).
+ */
+export const DEPLOY_ONLY_INPUTS: Readonly<Record<string, string>> = Object.freeze({
+  domain: '',
+  'create-namespace': 'true',
+  'pod-security': 'restricted',
+  'namespace-role': '',
+  'namespace-ttl': '168h',
+  'terminating-timeout': '2m',
+  'values-files': '',
+  values: '',
+  images: '',
+  'registry-username': '',
+  'registry-password': '',
+  'pull-secret-registry': '',
+  ordering: 'run-number',
+  timeout: '5m',
+  'history-max': '10',
+  'rollback-on-failure': 'true',
+  'stuck-after': '15m',
+  'dry-run': 'false',
+  'log-lines': '20',
+  'canary-weight': '0',
+  'canary-component': '',
+  checks: '',
+  'checks-timeout': '2m',
+  'verify-signatures': 'false',
+  'verify-key': '',
+  'certificate-identity': '',
+  'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com',
+  'verify-tlog': 'true',
+  'insecure-registries': '',
+  'cosign-version': '',
+});
+
+/** Inputs whose value is never quoted in an error: a secret, and a key (its text says nothing). */
+const SECRET_INPUTS = new Set(['registry-password']);
+const KEY_INPUTS = new Set(['verify-key']);
 
 export interface SignatureVerification {
   /** key mode: the public key (PEM) */
@@ -267,9 +333,58 @@ function readCanary(
   return { canaryComponent, canaryWeight };
 }
 
-/** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
-export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
+const READ_TAKES =
+  'mode: read only reads the release as it is deployed, and takes release, namespace or pr-number, allow-missing, the cluster access (kubeconfig, in-cluster, cluster-oidc-audience, cluster-server, cluster-ca, allow-exec-auth), helm-version, tools-base-url, chart and chart-version';
+
+/** mode: read refuses every input only a deploy uses, all of them named in one error. */
+function refuseDeployOnly(inputs: Inputs): void {
+  const given: { name: string; value: string; secret: boolean }[] = [];
+  for (const [name, def] of Object.entries(DEPLOY_ONLY_INPUTS)) {
+    const secret = SECRET_INPUTS.has(name);
+    const value = inputs.optional(name, '', { secret });
+    if (value === '' || value.toLowerCase() === def.toLowerCase()) continue;
+    given.push({ name, value: KEY_INPUTS.has(name) ? '(a key)' : value, secret });
+  }
+  const [first, ...more] = given;
+  if (!first) return;
+  const allowed = `only used with mode: deploy (${READ_TAKES})`;
+  if (more.length === 0) inputs.fail(first.name, first.value, allowed, { secret: first.secret });
+  const shown = given.map((g) => `"${g.name}" (${g.secret ? 'secret value not shown' : JSON.stringify(g.value)})`);
+  throw new InputError(`Inputs ${shown.join(', ')} are ${allowed}`, first.name);
+}
+
+/** mode: read: the release, where it is, how to reach it and which helm asks. */
+function getReadInputs(ctx: ActionContext): Readonly<ReadInputs> {
   const { inputs } = ctx;
+  const release = readRelease(inputs);
+  const { namespace, pr } = readNamespace(inputs);
+  readChart(inputs);
+  refuseDeployOnly(inputs);
+  const { kubeconfig, inCluster, githubOidc } = readAccess(ctx);
+  return Object.freeze({
+    mode: 'read',
+    release,
+    namespace,
+    pr,
+    kubeconfig,
+    inCluster,
+    githubOidc,
+    allowExecAuth: inputs.bool('allow-exec-auth', false),
+    allowMissing: inputs.bool('allow-missing', false),
+    ...readHelm(inputs),
+  });
+}
+
+/** Reads and validates every input before any side effect. The kubeconfig is masked at read. */
+export function getInputs(ctx: ActionContext): Readonly<HelmDeployInputs> {
+  const mode = ctx.inputs.oneOf('mode', ['deploy', 'read'] as const, 'deploy');
+  return mode === 'read' ? getReadInputs(ctx) : getDeployInputs(ctx);
+}
+
+function getDeployInputs(ctx: ActionContext): Readonly<DeployInputs> {
+  const { inputs } = ctx;
+  if (inputs.bool('allow-missing', false))
+    inputs.fail('allow-missing', 'true', 'only used with mode: read (a deploy installs a release that does not exist)');
   const release = readRelease(inputs);
   const { namespace, pr } = readNamespace(inputs);
   const ingressHost = readIngressHost(inputs, namespace, pr);
@@ -279,6 +394,7 @@ export function getInputs(ctx: ActionContext): Readonly<DeployInputs> {
   const helm = readHelm(inputs);
   const canary = readCanary(inputs, images);
   return Object.freeze({
+    mode: 'deploy',
     release,
     ...chart,
     valuesFiles: Object.freeze(chart.valuesFiles),

@@ -1,9 +1,10 @@
 /**
  * helm-deploy: its inputs, its report, and its run as phases in order: local checks, cluster,
- * helm and namespace, order, canary plan, upgrade (attempt, recover, on failure), report. The kit
- * (defineAction) writes the outputs and the summary from the report once the run is over.
+ * helm and namespace, order, canary plan, upgrade (attempt, recover, on failure), report; or, with
+ * mode: read, only the read of what the release runs (read.ts). The kit (defineAction) writes the
+ * outputs and the summary from the report once the run is over.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   defineAction,
@@ -13,26 +14,19 @@ import {
   MemoryLogger,
   type ActionContext,
 } from '@polyglot-cd/action-kit';
-import {
-  clientNodeNamespaceApi,
-  rememberKubeconfig,
-  removeKubeconfigFile,
-  REPOSITORY_ID_RE,
-  restNamespaceApi,
-  writeKubeconfigFile,
-} from '@polyglot-cd/kube';
-import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { clientNodeNamespaceApi, removeKubeconfigFile, REPOSITORY_ID_RE, restNamespaceApi } from '@polyglot-cd/kube';
 import { Helm, type HelmRelease } from '@polyglot-cd/tools/helm';
-import { ensureTool, type InstalledTool } from '@polyglot-cd/tools/tool-installer';
 import { CanaryError, planCanary, type CanaryPlan } from './canary.js';
 import { claimOrder, renderCheck, verifySignatures } from './checks.js';
-import { clusterAccess, type ClusterAccess, type ClusterDeps } from './cluster.js';
-import { bundledChart, chartReference, helmEnv, valuesFilePaths } from './env.js';
+import { clusterAccess, createFiles, type ClusterAccess, type ClusterDeps, type Files } from './cluster.js';
+import { bundledChart, chartReference, valuesFilePaths } from './env.js';
 import { proberOf, verifyDeployment } from './http-checks.js';
-import { getInputs, type DeployInputs } from './inputs.js';
+import { getInputs, type DeployInputs, type HelmDeployInputs } from './inputs.js';
+import { helmEnvOf, installHelm, type HelmSetup } from './install.js';
 import { ingressUrl, type LoadAll } from './manifest.js';
 import { ensureDeployNamespace } from './namespace.js';
 import { applyPullSecret, pullSecretName } from './pull-secret.js';
+import { readRelease } from './read.js';
 import { initialReport, outputs, summary, type DeployReport } from './summary.js';
 import { dryRun, upgrade, type UpgradeOptions } from './upgrade.js';
 import { generatedValues, isMapping, mergeValues, prIngressHost, type ImageRef, type Values } from './values.js';
@@ -58,19 +52,6 @@ interface Local {
   valuesFiles: string[];
   chart: string;
   loadAll: LoadAll;
-}
-
-/** Where this run keeps its files: the kubeconfig helm reads, and a work directory. */
-interface Files {
-  kubeconfigPath: string;
-  work: string;
-  runnerTemp: string | undefined;
-}
-
-interface HelmSetup {
-  helm: Helm;
-  installed: InstalledTool;
-  env: Record<string, string>;
 }
 
 /** A values file as a mapping ({} when it cannot be read or is not one: helm reports that itself). */
@@ -101,31 +82,6 @@ async function localChecks(ctx: ActionContext, inp: Inputs, gh: Github, deps: De
   return { userValues, ingressHost, valuesFiles, chart, loadAll };
 }
 
-/** The kubeconfig file helm reads (removed by the post step if this one cannot) and a work directory. */
-function createFiles(ctx: ActionContext, cluster: ClusterAccess): Files {
-  const runnerTemp = ctx.env['RUNNER_TEMP'];
-  const kubeconfigPath = writeKubeconfigFile(cluster.kubeconfigText, runnerTemp);
-  rememberKubeconfig(ctx.protocol, kubeconfigPath);
-  const work = mkdtempSync(join(runnerTemp as string, 'polyglot-cd-helm-deploy-'));
-  return { kubeconfigPath, work, runnerTemp };
-}
-
-/** helm, pinned; a binary named by POLYGLOT_CD_HELM_BIN is asked its version. */
-async function installHelm(ctx: ActionContext, inp: Inputs, env: Record<string, string>): Promise<HelmSetup> {
-  const { log, secrets } = ctx;
-  const installed = await log.group(`Install helm ${inp.helmVersion}`, () =>
-    ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }),
-  );
-  const cmd = new CommandRunner({ log, secrets, env });
-  // a binary found by its pinned SHA-256 (PATH, cache, download) is that version
-  const pinned = Helm.parseVersion(installed.version);
-  const helm =
-    installed.source !== 'env' && pinned
-      ? new Helm(installed.path, pinned, cmd, env)
-      : await Helm.open(installed.path, cmd, env);
-  return { installed, helm, env };
-}
-
 /**
  * helm; then, before anything exists in the cluster, the render check (values a pull request may not
  * use are refused) and the signatures; then the namespace, whose log lines are replayed after.
@@ -138,15 +94,7 @@ async function prepare(
 ): Promise<HelmSetup> {
   const { log } = ctx;
   const { cluster, files, local } = o;
-  const env = helmEnv(
-    ctx.env,
-    files.kubeconfigPath,
-    inp.kubeconfig === '' ? '' : cluster.access.context,
-    join(files.work, 'helm-home'),
-    {
-      idTokenRequest: inp.githubOidc !== undefined,
-    },
-  );
+  const env = helmEnvOf(ctx, inp, cluster, files);
   const nsLog = new MemoryLogger();
   const helmP = installHelm(ctx, inp, env);
   const nsP = helmP.then(async ({ helm }) => {
@@ -274,7 +222,7 @@ function startReport(report: DeployReport, inp: Inputs): void {
   report.dryRun = inp.dryRun;
 }
 
-async function run(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: Deps): Promise<void> {
+async function deploy(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: Deps): Promise<void> {
   const { log } = ctx;
   const now = deps.now ?? Date.now;
   const started = now();
@@ -347,7 +295,17 @@ async function run(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: 
   }
 }
 
-export const action = defineAction<Inputs, DeployReport, Deps>({
+/** A deploy, or with mode: read only the read of what the release runs (read.ts). */
+async function run(
+  ctx: ActionContext,
+  inp: Readonly<HelmDeployInputs>,
+  report: DeployReport,
+  deps: Deps,
+): Promise<void> {
+  return inp.mode === 'read' ? readRelease(ctx, inp, report, deps) : deploy(ctx, inp, report, deps);
+}
+
+export const action = defineAction<Readonly<HelmDeployInputs>, DeployReport, Deps>({
   name: 'helm-deploy',
   inputs: getInputs,
   initial: initialReport,

@@ -2,7 +2,8 @@
  * The report of one deploy, filled in by its phases, and what the kit makes of it once the run is over:
  * the step's outputs and the job-summary section (release, namespace, revision, chart, image digests
  * per component, URL, duration, API server; the culprit and diagnostics when the deploy failed; the
- * diff of a dry run). Every user-controlled string is escaped by Summary.
+ * diff of a dry run); with mode: read, what the release runs (its images by digest, migrations.hash).
+ * Every user-controlled string is escaped by Summary.
  */
 import { code, link, Raw, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
 import { renderDiagnostics, type Diagnostics } from '@polyglot-cd/kube';
@@ -12,6 +13,8 @@ import type { ManifestDiff } from './manifest.js';
 import type { ImageRef } from './values.js';
 
 export interface DeployReport {
+  /** read: the release was only read (mode: read) */
+  mode: 'deploy' | 'read';
   /** '' until the inputs are read */
   release: string;
   namespace: string;
@@ -43,11 +46,13 @@ export interface DeployReport {
   deployed?: { canary: boolean; stableImages: readonly ImageRef[] };
   /** the HTTP checks after the upgrade (input checks), once they ran */
   verification?: CheckResult[];
+  /** mode: read, once the release was read: its images (sorted by component) and migrations.hash ('' unset) */
+  read?: { images: readonly ImageRef[]; migrationsHash: string };
 }
 
 /** The report before the inputs are read. */
 export function initialReport(): DeployReport {
-  return { release: '', namespace: '', apiHost: '', chart: '', images: [], dryRun: false };
+  return { mode: 'deploy', release: '', namespace: '', apiHost: '', chart: '', images: [], dryRun: false };
 }
 
 export function outputs(r: DeployReport): Record<string, OutputValue> {
@@ -65,6 +70,8 @@ export function outputs(r: DeployReport): Record<string, OutputValue> {
     canary: r.deployed && (r.deployed.canary ? 'deployed' : 'none'),
     'stable-images': r.deployed && formatImages(r.deployed.stableImages),
     verification: r.verification,
+    images: r.read && formatImages(r.read.images),
+    'migrations-hash': r.read?.migrationsHash,
   };
 }
 
@@ -92,9 +99,33 @@ function facts(r: DeployReport): [string, string | Raw][] {
   return rows;
 }
 
+/** mode: read: what was read, and that nothing was changed. */
+function readSummary(r: DeployReport, s: Summary, failed: string): void {
+  s.heading(`Helm read: ${r.release} in ${r.namespace}${failed}`);
+  const rows: [string, string | Raw][] = [
+    ['Release', r.release],
+    ['Namespace', r.namespace],
+    ['Status', r.status ?? 'not read'],
+  ];
+  if (r.revision !== undefined) rows.push(['Revision', String(r.revision)]);
+  if (r.chartName) rows.push(['Chart', `${r.chartName} ${r.chartVersion ?? ''}`.trim()]);
+  for (const i of r.read?.images ?? []) rows.push([`Image: ${i.component}`, new Raw(code(i.ref))]);
+  if (r.read) rows.push(['Migrations hash', r.read.migrationsHash === '' ? '(unset)' : r.read.migrationsHash]);
+  if (r.apiHost) rows.push(['API server', r.apiHost]);
+  if (r.helm) rows.push(['Helm', r.helm]);
+  s.facts(rows);
+  if (r.read)
+    s.text(
+      r.revision === undefined
+        ? 'The release does not exist (allow-missing): nothing was read. Nothing in the cluster was changed.'
+        : `Read with helm history and helm get values --all of revision ${r.revision}: ${r.read.images.length} image(s) by digest. Nothing in the cluster was changed.`,
+    );
+}
+
 /** The deploy's section of the job summary; the kit adds the failure's own block after it. */
 export function summary(r: DeployReport, s: Summary, end: Ending): void {
   const failed = end.kind === 'success' ? '' : ' — failed';
+  if (r.mode === 'read' && r.release) return readSummary(r, s, failed);
   if (!r.release) {
     // the inputs were refused: nothing is known about the deploy
     s.heading(`Helm deploy${failed}`);
