@@ -49,7 +49,7 @@ function analyse(report, rules, inputs, now) {
     const line = (0, findings_js_1.summaryLine)(counts, passed, inputs.failOn);
     const sarif = (0, sarif_js_1.toSarif)(kept, outcome.suppressed, {
         trivyVersion: '',
-        artifactName: report.artifactName || inputs.image || inputs.input,
+        artifactName: report.artifactName || inputs.image || inputs.input || inputs.path,
         severities: inputs.severities,
     });
     return { extracted, outcome, kept, counts, failed, passed, line, sarif };
@@ -90,13 +90,15 @@ function dbCheck(info, inputs, now) {
 function gateFailureMessage(a, failOn) {
     const top = a.failed
         .slice(0, 5)
-        .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`);
+        .map((f) => `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}${f.line ? `:${f.line}` : ''}`}`);
     return `Trivy gate failed: ${a.line}. ${a.failed.length} finding(s) at or above ${failOn}, e.g. ${top.join('; ')}${a.failed.length > 5 ? '; …' : ''}`;
 }
 /** The summary's model of a decided gate. */
 function summaryModel(a, inputs, f) {
     return {
         target: f.target,
+        targetKind: inputs.path ? 'folder' : inputs.image ? 'image' : 'archive',
+        skipDirs: f.skipDirs ?? [],
         digest: f.digest,
         passed: a.passed,
         failOn: inputs.failOn,
@@ -450,7 +452,7 @@ const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 120_000];
  */
 async function runGate(ctx, inputs, report, deps = {}) {
     const now = deps.now ?? (() => new Date());
-    report.target = inputs.image || inputs.input;
+    report.target = inputs.image || inputs.input || inputs.path;
     report.stage = 'checks';
     let work;
     try {
@@ -461,7 +463,7 @@ async function runGate(ctx, inputs, report, deps = {}) {
         const tool = await install(ctx, inputs, work);
         const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
         // what the scan vouches for, read before trivy runs: an archive of several images is refused
-        const digest = 'input' in scanOptions.target ? (0, digest_js_1.layoutDigest)(scanOptions.target.input, inputs.input) : (0, digest_js_1.imageDigest)(inputs.image);
+        const digest = targetDigest(scanOptions, inputs);
         const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
         // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
         // (no output, no file) until the version and the DB are checked
@@ -482,6 +484,7 @@ async function runGate(ctx, inputs, report, deps = {}) {
             reportPath: work.reportPath,
             sarifPath: work.sarifPath,
             ignoreFile: inputs.ignoreFiles.map((f) => (0, node_path_1.basename)(f)).join(', '),
+            skipDirs: inputs.skipDirs,
         });
         warnAboutIgnores(ctx.log, analysis.outcome);
         ctx.log.info(analysis.line);
@@ -541,11 +544,15 @@ async function install(ctx, inputs, work) {
     return { trivy: new trivy_1.Trivy(tool.path, runner, {}, runDir), runner, path: tool.path, source: tool.source };
 }
 async function scanOptionsFor(inputs, work, runner) {
-    const scanTarget = inputs.image
-        ? { image: inputs.image }
-        : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
+    const scanTarget = inputs.path
+        ? { path: inputs.path }
+        : inputs.image
+            ? { image: inputs.image }
+            : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
     return {
         target: scanTarget,
+        // absolute: trivy makes them relative to the folder it walks (walker.FS.BuildSkipPaths)
+        skipDirs: inputs.skipDirs.map((d) => (0, node_path_1.join)(inputs.path, d)),
         output: work.reportPath,
         scanners: inputs.scanners,
         timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
@@ -555,6 +562,12 @@ async function scanOptionsFor(inputs, work, runner) {
         skipDbUpdate: inputs.skipDbUpdate,
         ...(inputs.cacheDir ? { cacheDir: inputs.cacheDir } : {}),
     };
+}
+/** What the scan vouches for, read before trivy runs (an archive of several images is refused); '' for a folder. */
+function targetDigest(o, inputs) {
+    if ('path' in o.target)
+        return '';
+    return 'input' in o.target ? (0, digest_js_1.layoutDigest)(o.target.input, inputs.input) : (0, digest_js_1.imageDigest)(inputs.image);
 }
 /**
  * The scan, with `trivy version` beside it: the binary's version (a binary named by
@@ -568,8 +581,9 @@ async function scan(ctx, trivy, o, inputs, deps, now) {
     const sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const cacheDir = inputs.cacheDir || undefined;
     let beside;
-    const target = inputs.image || inputs.input;
-    await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () => scanWithRetries(trivy, o, inputs, {
+    const target = inputs.image || inputs.input || `the folder ${inputs.path}`;
+    const skipped = inputs.skipDirs.length ? `, skipping ${inputs.skipDirs.join(', ')}` : '';
+    await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}${skipped}) into one JSON report`, () => scanWithRetries(trivy, o, inputs, {
         log: ctx.log,
         sleep,
         // started once the scan runs (starting a process blocks this thread: the scan goes first)
@@ -696,9 +710,9 @@ function scanFailure(err, reason, attempts, dbFailure, inputs) {
     if (dbFailure || network) {
         const mirrors = inputs.dbRepositories.length ? ` at ${inputs.dbRepositories.join(', ')}` : '';
         const service = dbFailure ? `vulnerability DB${mirrors}` : 'registry';
-        return new action_kit_1.InfraError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`, { service, attempts }, { cause: err });
+        return new action_kit_1.InfraError(`Trivy produced no report: ${what}: ${reason}. The ${inputs.path ? 'folder' : 'image'} was not scanned: this is an infrastructure failure, not a pass.${hint}`, { service, attempts }, { cause: err });
     }
-    return new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is not a pass.`, err.details);
+    return new action_kit_1.ToolError(`Trivy produced no report: ${what}: ${reason}. The ${inputs.path ? 'folder' : 'image'} was not scanned: this is not a pass.`, err.details);
 }
 /** The report the scan wrote: it must exist, parse, and have SchemaVersion 2. */
 function readReport(report, o) {
@@ -1957,7 +1971,7 @@ class Trivy {
     }
     static scanArgs(o) {
         const args = [
-            'image',
+            'path' in o.target ? 'fs' : 'image',
             '--format',
             'json',
             '--output',
@@ -1978,19 +1992,39 @@ class Trivy {
             args.push('--ignore-unfixed');
         if (o.cacheDir)
             args.push('--cache-dir', o.cacheDir);
-        if (o.dbRepositories && o.dbRepositories.length > 0)
-            args.push('--db-repository', o.dbRepositories.join(','));
-        // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
-        if (o.skipDbUpdate)
-            args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
+        args.push(...Trivy.dbArgs(o));
+        for (const dir of o.skipDirs ?? [])
+            args.push('--skip-dirs', dir);
         if ('input' in o.target) {
             if (!o.target.input.startsWith('/'))
                 throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
             args.push(`--input=${o.target.input}`);
         }
+        else if ('path' in o.target) {
+            if (!o.target.path.startsWith('/'))
+                throw new Error(`trivy fs needs an absolute path, got ${JSON.stringify(o.target.path)}`);
+            args.push('--', o.target.path);
+        }
         else {
             args.push('--', o.target.image);
         }
+        return args;
+    }
+    /**
+     * The DB flags. Without the vuln scanner trivy opens neither DB (pkg/commands/artifact/run.go
+     * initDB/initJavaDB return early), and --skip-db-update --skip-java-db-update say so explicitly, so a
+     * secret or misconfig scan never downloads one, whatever TRIVY_* the environment sets. No DB download
+     * also means no checks-bundle download (misconfig falls back to its embedded checks).
+     */
+    static dbArgs(o) {
+        const vuln = o.scanners.includes('vuln');
+        const args = [];
+        if (o.dbRepositories && o.dbRepositories.length > 0)
+            args.push('--db-repository', o.dbRepositories.join(','));
+        if (o.skipDbUpdate || !vuln)
+            args.push('--skip-db-update', '--skip-java-db-update');
+        if (o.skipDbUpdate)
+            args.push('--skip-check-update');
         return args;
     }
     /**
@@ -2084,6 +2118,8 @@ class Trivy {
                         primaryUrl: str(v['PrimaryURL']),
                         ...(maxCvss3(v['CVSS']) !== undefined ? { cvss3: maxCvss3(v['CVSS']) } : {}),
                     })),
+                    // a secret's Match and Code are never read: they hold the secret's line (masked by trivy) and
+                    // the lines around it in clear, which may hold other secrets
                     secrets: list(r, 'Secrets', where).map((s) => ({
                         ruleId: str(s['RuleID']),
                         category: str(s['Category']),

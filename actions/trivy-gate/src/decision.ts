@@ -73,7 +73,7 @@ export function analyse(
   const line = summaryLine(counts, passed, inputs.failOn);
   const sarif = toSarif(kept, outcome.suppressed, {
     trivyVersion: '',
-    artifactName: report.artifactName || inputs.image || inputs.input,
+    artifactName: report.artifactName || inputs.image || inputs.input || inputs.path,
     severities: inputs.severities,
   });
   return { extracted, outcome, kept, counts, failed, passed, line, sarif };
@@ -122,7 +122,7 @@ export function gateFailureMessage(a: Pick<Analysis, 'failed' | 'line'>, failOn:
     .slice(0, 5)
     .map(
       (f) =>
-        `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}`}`,
+        `${f.severity} ${f.id}${f.pkgName ? ` in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ''}` : ` in ${f.target}${f.line ? `:${f.line}` : ''}`}`,
     );
   return `Trivy gate failed: ${a.line}. ${a.failed.length} finding(s) at or above ${failOn}, e.g. ${top.join('; ')}${a.failed.length > 5 ? '; …' : ''}`;
 }
@@ -136,12 +136,16 @@ export interface ModelFacts {
   reportPath: string;
   sarifPath: string;
   ignoreFile: string;
+  /** the folders a folder scan skipped (skip-dirs) */
+  skipDirs?: readonly string[];
 }
 
 /** The summary's model of a decided gate. */
 export function summaryModel(a: Analysis, inputs: Readonly<GateInputs>, f: ModelFacts): SummaryModel {
   return {
     target: f.target,
+    targetKind: inputs.path ? 'folder' : inputs.image ? 'image' : 'archive',
+    skipDirs: f.skipDirs ?? [],
     digest: f.digest,
     passed: a.passed,
     failOn: inputs.failOn,

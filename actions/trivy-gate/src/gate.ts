@@ -123,7 +123,7 @@ export async function runGate(
   deps: Deps = {},
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
-  report.target = inputs.image || inputs.input;
+  report.target = inputs.image || inputs.input || inputs.path;
   report.stage = 'checks';
   let work: Work | undefined;
   try {
@@ -134,8 +134,7 @@ export async function runGate(
     const tool = await install(ctx, inputs, work);
     const scanOptions = await scanOptionsFor(inputs, work, tool.runner);
     // what the scan vouches for, read before trivy runs: an archive of several images is refused
-    const digest =
-      'input' in scanOptions.target ? layoutDigest(scanOptions.target.input, inputs.input) : imageDigest(inputs.image);
+    const digest = targetDigest(scanOptions, inputs);
     const { versionInfo } = await scan(ctx, tool.trivy, scanOptions, inputs, deps, now);
     // while a second `trivy version` may run, the report is read and analysed; nothing of it is used
     // (no output, no file) until the version and the DB are checked
@@ -155,6 +154,7 @@ export async function runGate(
       reportPath: work.reportPath,
       sarifPath: work.sarifPath,
       ignoreFile: inputs.ignoreFiles.map((f) => basename(f)).join(', '),
+      skipDirs: inputs.skipDirs,
     });
     warnAboutIgnores(ctx.log, analysis.outcome);
     ctx.log.info(analysis.line);
@@ -222,11 +222,15 @@ async function scanOptionsFor(
   work: Work,
   runner: CommandRunner,
 ): Promise<TrivyScanOptions> {
-  const scanTarget = inputs.image
-    ? { image: inputs.image }
-    : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
+  const scanTarget = inputs.path
+    ? { path: inputs.path }
+    : inputs.image
+      ? { image: inputs.image }
+      : { input: await ociLayoutOf(inputs.input, work.dir, runner) };
   return {
     target: scanTarget,
+    // absolute: trivy makes them relative to the folder it walks (walker.FS.BuildSkipPaths)
+    skipDirs: inputs.skipDirs.map((d) => join(inputs.path, d)),
     output: work.reportPath,
     scanners: inputs.scanners,
     timeoutSeconds: Math.ceil(inputs.timeoutMs / 1000),
@@ -236,6 +240,12 @@ async function scanOptionsFor(
     skipDbUpdate: inputs.skipDbUpdate,
     ...(inputs.cacheDir ? { cacheDir: inputs.cacheDir } : {}),
   };
+}
+
+/** What the scan vouches for, read before trivy runs (an archive of several images is refused); '' for a folder. */
+function targetDigest(o: TrivyScanOptions, inputs: Readonly<GateInputs>): string {
+  if ('path' in o.target) return '';
+  return 'input' in o.target ? layoutDigest(o.target.input, inputs.input) : imageDigest(inputs.image);
 }
 
 /**
@@ -257,8 +267,9 @@ async function scan(
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const cacheDir = inputs.cacheDir || undefined;
   let beside: Promise<TrivyVersionInfo> | undefined;
-  const target = inputs.image || inputs.input;
-  await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}) into one JSON report`, () =>
+  const target = inputs.image || inputs.input || `the folder ${inputs.path}`;
+  const skipped = inputs.skipDirs.length ? `, skipping ${inputs.skipDirs.join(', ')}` : '';
+  await ctx.log.group(`Scan ${target} (${inputs.scanners.join(', ')}${skipped}) into one JSON report`, () =>
     scanWithRetries(trivy, o, inputs, {
       log: ctx.log,
       sleep,
@@ -412,13 +423,13 @@ function scanFailure(
     const mirrors = inputs.dbRepositories.length ? ` at ${inputs.dbRepositories.join(', ')}` : '';
     const service = dbFailure ? `vulnerability DB${mirrors}` : 'registry';
     return new InfraError(
-      `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is an infrastructure failure, not a pass.${hint}`,
+      `Trivy produced no report: ${what}: ${reason}. The ${inputs.path ? 'folder' : 'image'} was not scanned: this is an infrastructure failure, not a pass.${hint}`,
       { service, attempts },
       { cause: err },
     );
   }
   return new ToolError(
-    `Trivy produced no report: ${what}: ${reason}. The image was not scanned: this is not a pass.`,
+    `Trivy produced no report: ${what}: ${reason}. The ${inputs.path ? 'folder' : 'image'} was not scanned: this is not a pass.`,
     err.details,
   );
 }

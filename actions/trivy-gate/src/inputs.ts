@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, posix, resolve, sep } from 'node:path';
 import { isDigestRef, parseHttpUrl, REPOSITORY_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
 // types only: @polyglot-cd/tools (child_process, crypto, the installer) is loaded with the gate, after
 // the inputs are valid, so a bad input costs no more than reading the inputs (pnpm bench)
@@ -7,10 +7,14 @@ import type { TrivyScanner, TrivySeverity } from '@polyglot-cd/tools/trivy';
 import type { FailOn } from './findings.js';
 
 export interface GateInputs {
-  /** exactly one of image / input */
+  /** exactly one of image / input / path */
   image: string;
   /** absolute path of an OCI (or docker-save) archive or OCI layout directory */
   input: string;
+  /** absolute, symlinks resolved: a folder inside the workspace to scan with `trivy fs` */
+  path: string;
+  /** folders under `path` trivy skips, relative to it, normalised (only with path) */
+  skipDirs: readonly string[];
   failOn: FailOn;
   severities: readonly TrivySeverity[];
   ignoreUnfixed: boolean;
@@ -53,26 +57,40 @@ function kind(path: string): 'file' | 'dir' | 'missing' | 'other' {
 type Reader = ActionContext['inputs'];
 type Abs = (p: string) => string;
 
-/** The scan target: an image by digest, or an archive from build-push (push: false). */
-function readTarget(inputs: Reader, abs: Abs): { image: string; input: string } {
-  const rawInput = inputs.optional('input');
-  if (rawInput === '') {
-    const image = inputs.required('image', {
-      hint: 'Pass the image by digest (repo@sha256:…, build-push\'s "image" output), or input: the path of an OCI archive (build-push with push: false).',
-    });
-    if (!isDigestRef(image)) {
-      const tagged = /^[^@\s]+:[^/@\s]+$/.test(image) || REPOSITORY_RE.test(image);
-      inputs.fail(
-        'image',
-        image,
-        tagged
-          ? 'expected an image by digest, repo@sha256:<64 hex>. A tag is refused (not a warning): it can move between the scan and the deploy, so the gate would vouch for an image nobody scanned. Use build-push\'s "image" output.'
-          : 'expected an image by digest, repo@sha256:<64 hex> (build-push\'s "image" output)',
-      );
-    }
-    return { image, input: '' };
+type Target = { image: string; input: string; path: string };
+const TARGETS = ['image', 'input', 'path'] as const;
+
+/** The scan target: an image by digest, an archive from build-push (push: false), or a folder. */
+function readTarget(inputs: Reader, abs: Abs, workspace: string): Target {
+  const given = TARGETS.filter((t) => inputs.optional(t) !== '');
+  if (given.length > 1) {
+    const [first, second] = given as [string, string];
+    inputs.fail(
+      second,
+      inputs.optional(second),
+      `give either ${first} or ${second}, not both: exactly one of image, input or path`,
+    );
   }
-  if (inputs.optional('image') !== '') inputs.fail('input', rawInput, 'give either image or input, not both');
+  if (given[0] === 'input') return { image: '', input: readInput(inputs, abs), path: '' };
+  if (given[0] === 'path') return { image: '', input: '', path: readPath(inputs, workspace) };
+  const image = inputs.required('image', {
+    hint: 'Pass the image by digest (repo@sha256:…, build-push\'s "image" output), input: the path of an OCI archive (build-push with push: false), or path: a folder of the workspace to scan.',
+  });
+  if (!isDigestRef(image)) {
+    const tagged = /^[^@\s]+:[^/@\s]+$/.test(image) || REPOSITORY_RE.test(image);
+    inputs.fail(
+      'image',
+      image,
+      tagged
+        ? 'expected an image by digest, repo@sha256:<64 hex>. A tag is refused (not a warning): it can move between the scan and the deploy, so the gate would vouch for an image nobody scanned. Use build-push\'s "image" output.'
+        : 'expected an image by digest, repo@sha256:<64 hex> (build-push\'s "image" output)',
+    );
+  }
+  return { image, input: '', path: '' };
+}
+
+function readInput(inputs: Reader, abs: Abs): string {
+  const rawInput = inputs.optional('input');
   const input = abs(rawInput);
   const k = kind(input);
   if (k === 'missing')
@@ -82,7 +100,59 @@ function readTarget(inputs: Reader, abs: Abs): { image: string; input: string } 
       `no such file or directory (${input}): expected the OCI archive build-push wrote (push: false)`,
     );
   if (k === 'other') inputs.fail('input', rawInput, 'expected an OCI archive file or an OCI layout directory');
-  return { image: '', input };
+  return input;
+}
+
+const inside = (root: string, p: string): boolean => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/**
+ * path: a folder of the workspace. Resolved with its symlinks (realpath) and checked to be inside the
+ * workspace's own real path, so neither `..` nor a symlinked folder leads trivy out of it; below it,
+ * trivy fs does not follow symlinks (its walker, filepath.WalkDir, reads neither a symlinked folder
+ * nor a symlinked file).
+ */
+function readPath(inputs: Reader, workspace: string): string {
+  const raw = inputs.optional('path');
+  const allowed = `expected a folder inside the workspace (${workspace}), relative to it, e.g. . or services/api`;
+  const wanted = resolve(workspace, raw);
+  let realWorkspace: string;
+  try {
+    realWorkspace = realpathSync(workspace);
+  } catch {
+    return inputs.fail('path', raw, `the workspace ${workspace} (GITHUB_WORKSPACE) does not exist`);
+  }
+  if (!inside(resolve(workspace), wanted))
+    inputs.fail('path', raw, `resolves to ${wanted}, outside the workspace: ${allowed}`);
+  const k = kind(wanted);
+  if (k === 'missing') inputs.fail('path', raw, `no such folder (${wanted}): ${allowed}`);
+  if (k !== 'dir') inputs.fail('path', raw, `${wanted} is not a folder: ${allowed}`);
+  const real = realpathSync(wanted);
+  if (!inside(realWorkspace, real))
+    inputs.fail('path', raw, `is a symlink to ${real}, outside the workspace: ${allowed}`);
+  return real;
+}
+
+/** Characters trivy's --skip-dirs reads as a glob (doublestar): refused, an entry names one folder. */
+const GLOB_CHARS = /[*?[\]{}\\]/;
+
+/** skip-dirs: folders under path, relative to it; no absolute paths, no `..`, no globs. */
+function readSkipDirs(inputs: Reader, path: string): string[] {
+  const entries = inputs.list('skip-dirs');
+  if (entries.length === 0) return [];
+  if (path === '')
+    inputs.fail('skip-dirs', entries.join(', '), 'only with path (a folder scan): set path, or remove skip-dirs');
+  const allowed = 'expected folders relative to path, one per line, e.g. node_modules or vendor/cache';
+  const out: string[] = [];
+  for (const e of entries) {
+    if (isAbsolute(e)) inputs.fail('skip-dirs', e, `is absolute: ${allowed}`);
+    if (GLOB_CHARS.test(e))
+      inputs.fail('skip-dirs', e, `has a glob character (* ? [ ] { } \\): ${allowed}; name each folder`);
+    if (e.split('/').includes('..')) inputs.fail('skip-dirs', e, `has "..": ${allowed}, inside path`);
+    const dir = posix.normalize(e).replace(/\/+$/, '');
+    if (dir === '.' || dir === '') inputs.fail('skip-dirs', e, `would skip path itself: ${allowed}`);
+    if (!out.includes(dir)) out.push(dir);
+  }
+  return out;
 }
 
 /** fail-on, and the listed severities (which must include every one that can fail the gate). */
@@ -202,7 +272,8 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
   const { inputs, env } = ctx;
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
-  const target = readTarget(inputs, abs);
+  const target = readTarget(inputs, abs, resolve(workspace));
+  const skipDirs = readSkipDirs(inputs, target.path);
   const { failOn, severities } = readSeverities(inputs);
   const scanners = readScanners(inputs);
   const paths = readPaths(inputs, abs);
@@ -211,6 +282,7 @@ export function getInputs(ctx: ActionContext): Readonly<GateInputs> {
   const tool = readTool(inputs);
   return Object.freeze({
     ...target,
+    skipDirs: Object.freeze(skipDirs),
     failOn,
     severities: Object.freeze(severities),
     ignoreUnfixed: inputs.bool('ignore-unfixed', false),

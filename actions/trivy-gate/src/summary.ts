@@ -14,8 +14,12 @@ import type { IgnoreRule, Suppression } from './ignore.js';
 import { SEVERITIES as TRIVY_SEVERITIES } from './inputs.js';
 
 export interface SummaryModel {
-  /** image ref or archive path */
+  /** image ref, archive path or folder */
   target: string;
+  /** what `target` is (default image) */
+  targetKind?: 'image' | 'archive' | 'folder';
+  /** the folders a folder scan skipped, relative to it (skip-dirs) */
+  skipDirs?: readonly string[];
   /** the manifest digest scanned, the `digest` output ('' for a docker-save tar, which has none) */
   digest: string;
   passed: boolean;
@@ -75,18 +79,24 @@ function findingRow(f: Finding): string {
   return row([f.severity, idCell(f), md(f.title), '', '', md(where)]);
 }
 
+/** A secret or misconfiguration: the file, the line, the rule and its title; never the matched text. */
+function fileRow(f: Finding): string {
+  return row([f.severity, idCell(f), md(f.title), md(f.target), f.line ? String(f.line) : '']);
+}
+
 const FINDING_HEADER = [
   row(['Severity', 'ID', 'Package', 'Installed', 'Fixed', 'Where']),
   row(['---', '---', '---', '---', '---', '---']),
 ];
+const FILE_HEADER = [row(['Severity', 'Rule', 'Title', 'File', 'Line']), row(['---', '---', '---', '---', '---'])];
 
+/** Vulnerabilities by package; a table of secrets and misconfigurations only, by file and line. */
 function findingTable(findings: readonly Finding[]): string {
   const shown = findings.slice(0, MAX_ROWS);
   const more = findings.length - shown.length;
-  return (
-    [...FINDING_HEADER, ...shown.map(findingRow)].join('\n') +
-    (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '')
-  );
+  const byFile = findings.every((f) => f.kind !== 'vulnerability');
+  const lines = byFile ? [...FILE_HEADER, ...shown.map(fileRow)] : [...FINDING_HEADER, ...shown.map(findingRow)];
+  return lines.join('\n') + (more > 0 ? `\n\n…and ${more} more: see the JSON report.` : '');
 }
 
 function details(title: string, body: string): string {
@@ -103,19 +113,39 @@ function failsOn(failOn: FailOn): string {
   return `${failOn}${failOn === 'CRITICAL' ? '' : ' and above'}`;
 }
 
+/** What was scanned: an image or archive, or a folder and what of it was skipped. */
+function targetFacts(m: SummaryModel): [string, string][] {
+  const scanned: [string, string] = [
+    m.targetKind === 'folder' ? 'Scanned folder' : 'Scanned',
+    `<code>${escapeHtml(m.target)}</code>`,
+  ];
+  if (m.targetKind !== 'folder') {
+    const digest = m.digest
+      ? `<code>${escapeHtml(m.digest)}</code>`
+      : 'none (a docker-save tar has no manifest digest)';
+    return [scanned, ['Manifest digest', digest]];
+  }
+  const skipped = m.skipDirs ?? [];
+  return [
+    scanned,
+    [
+      'Skipped folders',
+      skipped.length ? skipped.map((d) => `<code>${escapeHtml(d)}</code>`).join(', ') : 'none (skip-dirs not set)',
+    ],
+  ];
+}
+
 function factsTable(m: SummaryModel): string {
   const facts: [string, string][] = [
-    ['Scanned', `<code>${escapeHtml(m.target)}</code>`],
-    [
-      'Manifest digest',
-      m.digest ? `<code>${escapeHtml(m.digest)}</code>` : 'none (a docker-save tar has no manifest digest)',
-    ],
+    ...targetFacts(m),
     ['Fails on', failsOn(m.failOn)],
     ['Findings at or above the threshold', String(m.failingCount)],
     ['Reported severities', m.severities.join(', ')],
     ['Scanners', m.scanners.join(', ')],
     ['Trivy', md(m.trivyVersion || 'unknown')],
   ];
+  if (!m.scanners.includes('vuln'))
+    facts.push(['Vulnerability DB', 'not used (no vuln scanner): not downloaded, max-db-age does not apply']);
   if (m.dbUpdatedAt)
     facts.push([
       'Vulnerability DB',
@@ -240,7 +270,7 @@ export function renderUndecided(target: string, reason: string, what = 'the scan
 
 /** What the gate knows, filled in phase by phase; the outputs and the summary are made from it. */
 export interface GateReport {
-  /** image ref or archive path ('' until the inputs are read) */
+  /** image ref, archive path or folder ('' until the inputs are read) */
   target: string;
   /** `checks`: inputs read, nothing installed or scanned yet; `scan`: from the install on */
   stage: 'inputs' | 'checks' | 'scan';

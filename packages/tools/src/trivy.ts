@@ -5,8 +5,9 @@
  * The scan argv pins everything that decides what the report contains, so TRIVY_* variables in the
  * runner's environment cannot change it behind the gate's back: all severities (`--severity`), exit
  * code 0 (the gate decides from the report, never from the exit code), and an explicit ignore file (so
- * a `.trivyignore` in the working directory is never applied silently). The image reference comes
- * after `--`, and an archive path is passed as `--input=<absolute path>`, so no value is read as a flag.
+ * a `.trivyignore` in the working directory is never applied silently). The image reference (or, for
+ * `trivy fs`, the absolute folder path) comes after `--`, and an archive path is passed as
+ * `--input=<absolute path>`, so no value is read as a flag.
  *
  * The scanned repository gives no orders either: every run (scan and version) happens in a working
  * directory of its own (`workDir`, empty) with an explicit, empty `--config`, so a `trivy.yaml`,
@@ -23,8 +24,10 @@ export const TRIVY_SCANNERS = ['vuln', 'secret', 'misconfig'] as const;
 export type TrivyScanner = (typeof TRIVY_SCANNERS)[number];
 
 export interface TrivyScanOptions {
-  /** `repo@sha256:…`, or an OCI/Docker archive (absolute path) */
-  target: { image: string } | { input: string };
+  /** `repo@sha256:…`, an OCI/Docker archive (absolute path), or a folder (absolute path, `trivy fs`) */
+  target: { image: string } | { input: string } | { path: string };
+  /** folders trivy does not walk (`--skip-dirs`, one flag each): absolute, or relative to the target */
+  skipDirs?: readonly string[];
   /** where Trivy writes the JSON report */
   output: string;
   scanners: readonly TrivyScanner[];
@@ -186,7 +189,7 @@ export class Trivy {
 
   static scanArgs(o: TrivyScanOptions): string[] {
     const args = [
-      'image',
+      'path' in o.target ? 'fs' : 'image',
       '--format',
       'json',
       '--output',
@@ -205,16 +208,34 @@ export class Trivy {
     ];
     if (o.ignoreUnfixed) args.push('--ignore-unfixed');
     if (o.cacheDir) args.push('--cache-dir', o.cacheDir);
-    if (o.dbRepositories && o.dbRepositories.length > 0) args.push('--db-repository', o.dbRepositories.join(','));
-    // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
-    if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
+    args.push(...Trivy.dbArgs(o));
+    for (const dir of o.skipDirs ?? []) args.push('--skip-dirs', dir);
     if ('input' in o.target) {
       if (!o.target.input.startsWith('/'))
         throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
       args.push(`--input=${o.target.input}`);
+    } else if ('path' in o.target) {
+      if (!o.target.path.startsWith('/'))
+        throw new Error(`trivy fs needs an absolute path, got ${JSON.stringify(o.target.path)}`);
+      args.push('--', o.target.path);
     } else {
       args.push('--', o.target.image);
     }
+    return args;
+  }
+
+  /**
+   * The DB flags. Without the vuln scanner trivy opens neither DB (pkg/commands/artifact/run.go
+   * initDB/initJavaDB return early), and --skip-db-update --skip-java-db-update say so explicitly, so a
+   * secret or misconfig scan never downloads one, whatever TRIVY_* the environment sets. No DB download
+   * also means no checks-bundle download (misconfig falls back to its embedded checks).
+   */
+  static dbArgs(o: Pick<TrivyScanOptions, 'scanners' | 'dbRepositories' | 'skipDbUpdate'>): string[] {
+    const vuln = o.scanners.includes('vuln');
+    const args: string[] = [];
+    if (o.dbRepositories && o.dbRepositories.length > 0) args.push('--db-repository', o.dbRepositories.join(','));
+    if (o.skipDbUpdate || !vuln) args.push('--skip-db-update', '--skip-java-db-update');
+    if (o.skipDbUpdate) args.push('--skip-check-update');
     return args;
   }
 
@@ -310,6 +331,8 @@ export class Trivy {
             primaryUrl: str(v['PrimaryURL']),
             ...(maxCvss3(v['CVSS']) !== undefined ? { cvss3: maxCvss3(v['CVSS']) as number } : {}),
           })),
+          // a secret's Match and Code are never read: they hold the secret's line (masked by trivy) and
+          // the lines around it in clear, which may hold other secrets
           secrets: list(r, 'Secrets', where).map((s) => ({
             ruleId: str(s['RuleID']),
             category: str(s['Category']),
