@@ -16,6 +16,11 @@
 #   7. test/sigstore/fulcio.sh Fulcio 1.8.8 (the keyless tests' certificate authority; ~1 min once)
 #   8. scripts/setup/zizmor.sh zizmor 1.32.0 from PyPI, hash-pinned, in a venv under
 #                              ~/.cache/polyglot-cd/zizmor/<version> (the workflow audit; seconds once)
+#   9. scripts/setup/base-images.sh  the example app's base images (python, node, node-build,
+#                              postgres) made from Debian bookworm packages with debootstrap and buildah
+#                              (~5 min once), OCI archives under ~/.cache/polyglot-cd/base-images/<key>
+#  10. scripts/setup/task.sh   go-task 3.54.0 built from the Go module proxy (~3 min once), the runner of
+#                              examples/shop's Taskfiles, under ~/.cache/polyglot-cd/task/<version>
 #
 # The cache root is $POLYGLOT_CD_CACHE (default $XDG_CACHE_HOME/polyglot-cd or ~/.cache/polyglot-cd).
 # A line of progress reaches stderr at least every 30 s, however quiet a step is.
@@ -54,4 +59,6 @@ step "trivy and its test DB writer (scripts/setup/trivy.sh)" bash scripts/setup/
 step "cosign (scripts/setup/cosign.sh)" bash scripts/setup/cosign.sh
 step "Fulcio (test/sigstore/fulcio.sh)" bash test/sigstore/fulcio.sh
 step "zizmor (scripts/setup/zizmor.sh)" bash scripts/setup/zizmor.sh
+step "Debian base images of the example app (scripts/setup/base-images.sh)" bash scripts/setup/base-images.sh
+step "go-task for the example app's Taskfiles (scripts/setup/task.sh)" bash scripts/setup/task.sh
 log "ready in $(( SECONDS - total ))s"

@@ -2,6 +2,7 @@
 // - an OCI registry: Debian's `docker-registry` on 127.0.0.1, started once and kept running (data
 //   and state under ~/.cache/polyglot-cd/pipeline/registry), with the busybox base image pushed to it;
 // - the container store for buildah (vfs driver, chroot isolation, under the same cache dir);
+// - the example app's Debian bookworm base images (scripts/setup/base-images.sh), pushed to the registry;
 // - the local Kubernetes cluster of test/kube/cluster.sh, control plane and a real node (or a kubeconfig
 //   you name), and the real Helm 4 of scripts/setup/helm.sh;
 // - a Teams webhook sink on 127.0.0.1 that prints every card it receives.
@@ -12,7 +13,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
@@ -186,6 +187,87 @@ export async function ensureBaseImage(root: string, registry: Registry, log?: Lo
   };
   await buildBaseImage({ storageConf: containersEnv().CONTAINERS_STORAGE_CONF, refs: [{ ref, tlsVerify: false }] });
   return ref;
+}
+
+/** The base images scripts/setup/base-images.sh makes from Debian's packages. */
+const BASE_IMAGE_NAMES = ['python', 'node', 'node-build', 'postgres'] as const;
+
+interface ToolResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool (argv array) without blocking the event loop; stderr goes to ours when `inheritStderr`. */
+function runTool(cmd: string, args: string[], inheritStderr = false): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', inheritStderr ? 'inherit' : 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The manifest digest of an image (`oci-archive:<file>`, `docker://<ref>`), or undefined if skopeo cannot read it. */
+async function imageDigest(transportRef: string): Promise<string | undefined> {
+  const args = ['inspect', '--format', '{{.Digest}}'];
+  if (transportRef.startsWith('docker://')) args.push('--tls-verify=false');
+  const r = await runTool('skopeo', [...args, transportRef]);
+  const digest = r.stdout.trim();
+  return r.status === 0 && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
+}
+
+/** Copies an OCI archive to `<repo>:<tag>` unless the registry already has the same digest there; returns `<repo>@<digest>`. */
+async function pushArchive(archive: string, repo: string, tag: string, log?: Log): Promise<string> {
+  const want = await imageDigest(`oci-archive:${archive}`);
+  if (!want) throw new Error(`skopeo cannot read the OCI archive ${archive}`);
+  const dest = `docker://${repo}:${tag}`;
+  if ((await imageDigest(dest)) !== want) {
+    log?.(`pushing ${basename(archive)} to ${repo}:${tag}`);
+    const r = await runTool('skopeo', [
+      'copy',
+      '--quiet',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      `oci-archive:${archive}`,
+      dest,
+    ]);
+    if (r.status !== 0) throw new Error(`skopeo copy of ${archive} to ${repo}:${tag} failed: ${r.stderr.trim()}`);
+    const got = await imageDigest(dest);
+    if (got !== want) throw new Error(`${repo}:${tag} has digest ${got ?? '(none)'} after the copy, expected ${want}`);
+  }
+  return `${repo}@${want}`;
+}
+
+/** The folder of scripts/setup/base-images.sh's archives (building them when missing: minutes, once). */
+async function baseImageArchives(root: string): Promise<string> {
+  const script = join(root, 'scripts', 'setup', 'base-images.sh');
+  const built = await runTool('bash', [script, '--print'], true);
+  const dir = built.stdout.trim().split('\n').at(-1);
+  if (built.status !== 0 || !dir) throw new Error(`scripts/setup/base-images.sh --print failed (exit ${built.status})`);
+  return dir;
+}
+
+/**
+ * The Debian bookworm base images of the example app (scripts/setup/base-images.sh builds them once per
+ * version, as OCI archives), copied into the registry as `<host>/polyglot-cd/<name>:bookworm` when it
+ * does not already hold the same digest. Returns each image by digest, `<host>/polyglot-cd/<name>@sha256:…`.
+ * $POLYGLOT_CD_BASE_IMAGES names another folder of such archives (`<name>.tar`).
+ */
+export async function ensureBaseImages(
+  root: string,
+  registry: Registry,
+  log?: Log,
+): Promise<Record<(typeof BASE_IMAGE_NAMES)[number], string>> {
+  const dir = process.env.POLYGLOT_CD_BASE_IMAGES || (await baseImageArchives(root));
+  const refs: Partial<Record<(typeof BASE_IMAGE_NAMES)[number], string>> = {};
+  for (const name of BASE_IMAGE_NAMES) {
+    refs[name] = await pushArchive(join(dir, `${name}.tar`), `${registry.host}/polyglot-cd/${name}`, 'bookworm', log);
+  }
+  return refs as Record<(typeof BASE_IMAGE_NAMES)[number], string>;
 }
 
 /**
