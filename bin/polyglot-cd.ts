@@ -7,7 +7,8 @@
 //
 //   polyglot-cd run <action> [--input name=value …] [--env NAME=value …] [--debug] [--keep]
 //   polyglot-cd list
-//   polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
+//   polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--trivy-db <dir>] [--keep]
+//   polyglot-cd pipeline production [--promote] [--reject <environment>]… [--kubeconfig <path>] [--trivy-db <dir>]
 //   polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
 //   polyglot-cd pipeline down
 //   polyglot-cd release --dry-run [--version X.Y.Z]
@@ -39,12 +40,21 @@ function usage(code = 2): never {
       --keep   keep the temporary runner directory and print its path
   polyglot-cd list
       Lists the actions that have a bundle.
-  polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--keep]
+  polyglot-cd pipeline pr --pr <N> [--kubeconfig <path>] [--components <json>] [--trivy-db <dir>] [--keep]
       Runs .github/workflows/pr-preview.yml for pull request N on the app in the current directory,
       against a local registry, buildah, the local cluster (control plane and a real node; the one
-      in $POLYGLOT_CD_KUBECONFIG or test/kube/cluster.sh's, else started), real Helm 4 and a Teams
-      sink that prints the card.
+      in $POLYGLOT_CD_KUBECONFIG or test/kube/cluster.sh's, else started), real Helm 4, the real
+      trivy and a Teams sink that prints the card. Every image is scanned as an OCI archive before it
+      is pushed; --trivy-db names trivy's cache directory (<dir>/db/trivy.db) to scan with, default a
+      local DB with no advisories (bin/lib/local-trivy.ts).
       Components: every subfolder with a Containerfile/Dockerfile (or --components '[{"name","context","file"}]').
+  polyglot-cd pipeline production [--promote] [--reject <environment>]… [--kubeconfig <path>] [--trivy-db <dir>]
+      Runs .github/workflows/production.yml on the app in the current directory, on the same local
+      stand-ins: build once, scan the archive, push the scanned bytes, sign them with a local cosign
+      key, deploy <app>-staging, then <app>-production; the app's migrations (<component>/migrations)
+      run in production only when their hash changed, after the production-migrations approval.
+      --promote deploys what <app>-staging runs (its digests, signatures verified) without a build.
+      Every environment is approved unless named with --reject.
   polyglot-cd pipeline cleanup --pr <N> [--kubeconfig <path>]
       Runs .github/workflows/pr-cleanup.yml (mode pr): deletes namespace pr-<N>.
   polyglot-cd pipeline down
@@ -410,13 +420,22 @@ async function pipeline(argv: string[]): Promise<number> {
     return r.status ?? 1;
   }
   const [sub, ...args] = argv;
-  const opts: Partial<Pick<PipelineOptions, 'pr' | 'kubeconfig' | 'components' | 'keep'>> = {};
+  const opts: Partial<Pick<PipelineOptions, 'pr' | 'kubeconfig' | 'components' | 'keep' | 'trivyDb'>> = {};
+  const production: { promote?: boolean; reject: string[] } = { reject: [] };
+  const valued = {
+    '--pr': 'pr',
+    '--kubeconfig': 'kubeconfig',
+    '--components': 'components',
+    '--trivy-db': 'trivyDb',
+  } as const;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--pr' || a === '--kubeconfig' || a === '--components') {
+    const a = args[i] ?? '';
+    if (a in valued) {
       const v = args[++i];
-      if (v !== undefined) opts[a === '--pr' ? 'pr' : a === '--kubeconfig' ? 'kubeconfig' : 'components'] = v;
+      if (v !== undefined) opts[valued[a as keyof typeof valued]] = v;
     } else if (a === '--keep') opts.keep = true;
+    else if (a === '--promote') production.promote = true;
+    else if (a === '--reject' && args[i + 1] !== undefined) production.reject.push(args[++i] ?? '');
     else {
       console.error(`polyglot-cd pipeline: unknown option ${a}`);
       usage();
@@ -427,6 +446,10 @@ async function pipeline(argv: string[]): Promise<number> {
   try {
     if (sub === 'pr') return (await lib.runPrPipeline(common)).code;
     if (sub === 'cleanup') return (await lib.runCleanupPipeline(common)).code;
+    if (sub === 'production') {
+      const { runProductionPipeline } = await import('./lib/production-pipeline.ts');
+      return (await runProductionPipeline({ ...common, ...production })).code;
+    }
     if (sub === 'down') {
       const { stopClusterIfStarted, stopRegistry, untrustRegistryOnLocalNode } = await import('./lib/local-stack.ts');
       const host = stopRegistry();

@@ -18,16 +18,20 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
   containersEnv,
-  ensureBaseImage,
+  ensureBaseImages,
   ensureCluster,
   ensureRegistry,
   localHelm,
   startTeamsSink,
   trustRegistryOnLocalNode,
 } from './local-stack.ts';
+import { ensureLocalTrivyDb, localTrivy, localTrivyEnv } from './local-trivy.ts';
 import { runWorkflow } from './workflow-runner.ts';
 import type { ActionResult, WorkflowIdentity, WorkflowResult } from './workflow-runner.ts';
-import type { Registry } from './local-stack.ts';
+import type { Registry, TeamsSink } from './local-stack.ts';
+
+/** The base images scripts/setup/base-images.sh makes from Debian's packages. */
+export type BaseImageName = 'python' | 'node' | 'node-build' | 'postgres';
 
 /** A component of the app: its name, build context and optional Containerfile path. */
 export interface Component {
@@ -68,6 +72,8 @@ export interface PipelineOptions {
   pr?: string;
   kubeconfig?: string;
   components?: string;
+  /** trivy's cache directory (<dir>/db/trivy.db) for the scans; default the local empty DB */
+  trivyDb?: string;
   keep?: boolean;
   runAction: RunAction;
   renderSummary: (md: string) => string;
@@ -243,6 +249,10 @@ export function renderReport(
 interface LocalCall {
   inputs: Record<string, string>;
   secrets: Record<string, string>;
+  /** the caller's environment secrets, read only by the jobs that declare that environment */
+  environmentSecrets?: Record<string, Record<string, string>>;
+  /** an environment's reviewers: false rejects the job's deployment */
+  approve?: (environment: string) => boolean;
   ctx: PrContext;
   runDir: string;
   localEnv: LocalGitHubEnv;
@@ -252,7 +262,11 @@ interface LocalCall {
 }
 
 /** Runs one of our reusable workflows with the local runner and prints its report. */
-async function runLocalWorkflow(opts: PipelineOptions, workflow: string, call: LocalCall): Promise<WorkflowResult> {
+export async function runLocalWorkflow(
+  opts: PipelineOptions,
+  workflow: string,
+  call: LocalCall,
+): Promise<WorkflowResult> {
   const { stepEnv, out } = call;
   const result = await runWorkflow({
     file: join(opts.root, '.github', 'workflows', workflow),
@@ -266,30 +280,27 @@ async function runLocalWorkflow(opts: PipelineOptions, workflow: string, call: L
     skipAction: (a) => localSkipReason(a),
     workflowIdentity: localWorkflowIdentity(opts.root, workflow),
     ...(call.mask ? { mask: call.mask } : {}),
+    ...(call.approve ? { approve: call.approve } : {}),
+    ...(call.environmentSecrets ? { environmentSecrets: call.environmentSecrets } : {}),
     out,
   });
   renderReport(result, { renderSummary: opts.renderSummary, out });
   return result;
 }
 
-/**
- * Runs pr-preview.yml for PR `pr` on the app in `cwd`. Returns { code, result, url, registry, cards, kubeconfig }.
- * opts: { root, cwd, pr, kubeconfig, components (JSON), keep, runAction, renderSummary, localGitHubEnv, out }
- */
-export async function runPrPipeline(opts: PipelineOptions): Promise<PrPipelineResult> {
-  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  if (!PR_RE.test(String(opts.pr ?? '')))
-    throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
-  const pr = String(opts.pr);
-  const cwd = opts.cwd;
-  const components: unknown = opts.components ? JSON.parse(opts.components) : discoverComponents(cwd);
-  if (!Array.isArray(components) || components.length === 0)
-    throw new Error(
-      `no components in ${cwd}: expected subfolders with a Containerfile, or --components '[{"name":…,"context":…}]'`,
-    );
-  const started = Date.now();
-  out(`polyglot-cd pipeline pr: PR #${pr} of ${cwd} (${(components as Component[]).map((c) => c.name).join(', ')})\n`);
+/** What a local run of a deploy workflow stands on: the registry, base images, cluster, Helm, trivy, Teams sink. */
+export interface LocalStackReady {
+  registry: Registry;
+  baseImages: Record<BaseImageName, string>;
+  kubeconfig: string;
+  helm: { bin: string; version: string };
+  trivy: { bin: string; db: string };
+  sink: TeamsSink;
+  phase: <T>(name: string, fn: () => T | Promise<T>) => Promise<T>;
+}
 
+/** Starts (or finds) everything a local run of pr-preview.yml or production.yml needs, timing each part. */
+export async function prepareLocalStack(opts: PipelineOptions, out: (line: string) => void): Promise<LocalStackReady> {
   const phase = <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
     const t = Date.now();
     return Promise.resolve(fn()).then((v) => {
@@ -297,40 +308,107 @@ export async function runPrPipeline(opts: PipelineOptions): Promise<PrPipelineRe
       return v;
     });
   };
-  const registry = await phase('local registry', () => ensureRegistry((l) => out(`  ${l}`)));
-  const baseImage = await phase('base image', () => ensureBaseImage(opts.root, registry, (l) => out(`  ${l}`)));
-  const kubeconfig = await phase('local cluster', () =>
-    ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log: (l) => out(`  ${l}`) }),
-  );
+  const log = (l: string): void => out(`  ${l}`);
+  const registry = await phase('local registry', () => ensureRegistry(log));
+  const baseImages = await phase('base images', () => ensureBaseImages(opts.root, registry, log));
+  const kubeconfig = await phase('local cluster', () => ensureCluster(opts.root, { kubeconfig: opts.kubeconfig, log }));
   const node = await trustRegistryOnLocalNode(opts.root, kubeconfig, registry);
   if (node) out(`  the local node pulls from ${registry.host} (${node})`);
   else out(`  not the local cluster: its nodes must be able to pull from ${registry.host}`);
   const helm = await phase('helm', () => localHelm(opts.root));
   out(`  Helm ${helm.version}: ${helm.bin}`);
+  const trivy = await phase('trivy', async () => ({
+    bin: localTrivy(opts.root),
+    db: opts.trivyDb ?? (await ensureLocalTrivyDb(opts.root, log)),
+  }));
+  out(`  trivy ${trivy.bin}, DB ${trivy.db}${opts.trivyDb ? '' : ' (local, no advisories)'}`);
   const sink = await startTeamsSink((card) => out(card.replace(/^/gm, '    ')));
+  return { registry, baseImages, kubeconfig, helm, trivy, sink, phase };
+}
+
+/** The build arguments that point an app's Containerfiles at the locally made base images. */
+export function baseImageBuildArgs(images: Record<BaseImageName, string>): string {
+  return [
+    `PYTHON_IMAGE=${images.python}`,
+    `NODE_IMAGE=${images.node}`,
+    `NODE_BUILD_IMAGE=${images['node-build']}`,
+    `POSTGRES_IMAGE=${images.postgres}`,
+  ].join('\n');
+}
+
+/** Values for charts/app that only a local run adds: the per-namespace PostgreSQL from the local base image. */
+export function localValues(images: Record<BaseImageName, string>): string {
+  const [repository, digest] = images.postgres.split('@');
+  return `postgresql:\n  image:\n    repository: ${repository}\n    digest: ${digest}\n`;
+}
+
+/** The app's first values file, relative to its root: deploy/values.yaml or values.yaml, or ''. */
+function appValuesFile(cwd: string, names: string[]): string {
+  return names
+    .filter((f) => existsSync(join(cwd, f)))
+    .slice(0, 1)
+    .join('\n');
+}
+
+/** The app's HTTP checks after a deploy (helm-deploy's checks), from deploy/checks.txt when present. */
+export function appChecks(cwd: string): string {
+  const file = join(cwd, 'deploy', 'checks.txt');
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .join('\n');
+}
+
+/** Components from --components or the app's folders; at least one. */
+export function appComponents(opts: PipelineOptions): Component[] {
+  const components: unknown = opts.components ? JSON.parse(opts.components) : discoverComponents(opts.cwd);
+  if (!Array.isArray(components) || components.length === 0)
+    throw new Error(
+      `no components in ${opts.cwd}: expected subfolders with a Containerfile, or --components '[{"name":…,"context":…}]'`,
+    );
+  return components as Component[];
+}
+
+/**
+ * Runs pr-preview.yml for PR `pr` on the app in `cwd`. Returns { code, result, url, registry, cards, kubeconfig }.
+ * opts: { root, cwd, pr, kubeconfig, components (JSON), trivyDb, keep, runAction, renderSummary, localGitHubEnv, out }
+ */
+export async function runPrPipeline(opts: PipelineOptions): Promise<PrPipelineResult> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  if (!PR_RE.test(String(opts.pr ?? '')))
+    throw new Error(`--pr must be a pull request number (^[1-9][0-9]{0,8}$), got ${JSON.stringify(opts.pr ?? '')}`);
+  const pr = String(opts.pr);
+  const cwd = opts.cwd;
+  const components = appComponents(opts);
+  const started = Date.now();
+  out(`polyglot-cd pipeline pr: PR #${pr} of ${cwd} (${components.map((c) => c.name).join(', ')})\n`);
+  const stack = await prepareLocalStack(opts, out);
+  const { registry, kubeconfig, helm, trivy, sink } = stack;
   const runDir = mkdtempSync(join(tmpdir(), 'polyglot-cd-pipeline-'));
   try {
     const localEnv = opts.localGitHubEnv();
     const ctx = prContext({ cwd, pr, localEnv, runDir });
     const app = basename(cwd);
-    const valuesFiles = ['deploy/values.yaml', 'values.yaml']
-      .filter((f) => existsSync(join(cwd, f)))
-      .slice(0, 1)
-      .join('\n');
     const inputs = {
       'pr-number': pr,
       components: JSON.stringify(components),
       'image-prefix': `${registry.host}/${app}/`,
       domain: 'preview.localhost',
       release: app,
-      'values-files': valuesFiles,
+      'values-files': appValuesFile(cwd, ['deploy/values.yaml', 'values.yaml']),
+      values: localValues(stack.baseImages),
+      checks: appChecks(cwd),
       'helm-version': helm.version,
-      'build-args': `BASE_IMAGE=${baseImage}`,
+      'build-args': baseImageBuildArgs(stack.baseImages),
       'insecure-registries': registry.host,
       'teams-allowed-hosts': sink.host,
+      'trivy-cache-dir': trivy.db,
+      'trivy-skip-db-update': 'true',
     };
     const secrets = { kubeconfig: readFileSync(kubeconfig, 'utf8'), 'teams-webhook-url': sink.url };
-    const stepEnv = { ...containersEnv(), ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin };
+    const stepEnv = { ...containersEnv(), ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin, ...localTrivyEnv(trivy.bin) };
     out(`\nRunning .github/workflows/pr-preview.yml (registry ${registry.host}, kubeconfig ${kubeconfig})\n`);
     const result = await runLocalWorkflow(opts, 'pr-preview.yml', {
       inputs,

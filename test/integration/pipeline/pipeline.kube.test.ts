@@ -1,13 +1,17 @@
 /**
  * End to end: `polyglot-cd pipeline pr` runs .github/workflows/pr-preview.yml on examples/shop with the
- * real bundles: buildah builds both components from the busybox base image and pushes them to the
- * pipeline's own registry (docker-registry, not the stack's), helm-deploy installs charts/app with the
- * real Helm 4 into pr-<N> on the local cluster, where the real node pulls those digests from that
- * registry and runs them, and teams-notify posts to the pipeline's Teams sink. The app's own answers
- * come back through the API server's service proxy. A second run with a new backend version upgrades in
- * place and rolls the new build out; `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the
- * namespace. Deploy and cleanup run as the ServiceAccounts of examples/rbac (RBAC and admission
- * policies, what the README tells users to apply), not as cluster admin.
+ * real bundles: buildah builds the FastAPI backend and the Node.js frontend from the Debian base images
+ * that scripts/setup/base-images.sh makes (pip install and npm ci in their build stages), each image is
+ * written as an OCI archive and scanned by the real trivy before anything is pushed, and only then are
+ * the scanned bytes pushed to the pipeline's own registry (docker-registry, not the stack's);
+ * helm-deploy installs charts/app with the real Helm 4 into pr-<N> on the local cluster, with the
+ * preview's own PostgreSQL, where the real node pulls those digests and runs them; the chart's
+ * migrations Job creates the schema, and the HTTP checks after the deploy read FastAPI's data from
+ * PostgreSQL through the frontend. teams-notify posts to the pipeline's Teams sink. A planted CRITICAL
+ * stops a run before anything is pushed. A second run with a new backend version upgrades in place;
+ * `polyglot-cd pipeline cleanup` (pr-cleanup.yml) removes the namespace. Deploy and cleanup run as the
+ * ServiceAccounts of examples/rbac (RBAC and admission policies, what the README tells users to apply),
+ * not as cluster admin.
  *
  * The app is a copy of examples/shop in the test's temp dir, so the second run can change the backend's
  * VERSION without touching the checkout.
@@ -21,6 +25,7 @@ import { join } from 'node:path';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/action-env.js';
+import { builtTrivy, makeTrivyDb } from '../../trivy/db.js';
 import {
   appsV1,
   coreV1,
@@ -39,7 +44,9 @@ const app = join(work, 'shop'); // the release is named after the folder: shop
 const pr = String(randomInt(100_000, 999_999));
 const ns = `pr-${pr}`;
 const shop = join(repoRoot, 'examples', 'shop');
-const hasTrivy = spawnSync('sh', ['-c', 'command -v trivy']).status === 0;
+/** trivy DBs of this test: none of the advisories match, and one that plants a CRITICAL in the backend */
+const cleanDb = join(work, 'trivy-clean');
+const plantedDb = join(work, 'trivy-planted');
 const VERSION = readFileSync(join(shop, 'backend', 'app', 'VERSION'), 'utf8').trim();
 
 let previewKubeconfig = '';
@@ -49,6 +56,19 @@ beforeAll(async () => {
   mkdirSync(cache);
   previewKubeconfig = await serviceAccountKubeconfig('preview.yaml', 'preview-deployer', work);
   cleanupKubeconfig = await serviceAccountKubeconfig('cleanup.yaml', 'pr-cleanup', work);
+  await makeTrivyDb(cleanDb, []);
+  // the backend's venv holds fastapi 0.165.0 (requirements.txt): an advisory planted against it
+  await makeTrivyDb(plantedDb, [
+    {
+      id: 'CVE-0000-00001',
+      ecosystem: 'pip',
+      package: 'fastapi',
+      vulnerableVersions: ['<99.0.0'],
+      patchedVersions: ['99.0.0'],
+      severity: 'CRITICAL',
+      title: 'fastapi: planted test vulnerability',
+    },
+  ]);
 });
 
 function cli(args: string[]): Promise<{ code: number; out: string }> {
@@ -62,6 +82,8 @@ function cli(args: string[]): Promise<{ code: number; out: string }> {
         POLYGLOT_CD_CACHE: cache, // a registry and container store of this test's own
         POLYGLOT_CD_KUBECONFIG: kubeconfigPath(),
         POLYGLOT_CD_HELM_BIN: helmOf('4').bin, // the stack's Helm 4, instead of a copy in this cache
+        POLYGLOT_CD_TRIVY_BIN: builtTrivy() ?? '', // scripts/setup/trivy.sh's, instead of a build in this cache
+        POLYGLOT_CD_BASE_IMAGES: baseImagesDir, // scripts/setup/base-images.sh's archives, likewise
       },
     });
     let out = '';
@@ -69,6 +91,18 @@ function cli(args: string[]): Promise<{ code: number; out: string }> {
     p.stderr.on('data', (c: Buffer) => (out += c.toString()));
     p.on('close', (code) => resolve({ code: code ?? -1, out }));
   });
+}
+
+/** the archives scripts/setup/base-images.sh made in the machine's cache (setup.sh built them) */
+const baseImagesDir = spawnSync('bash', [join(repoRoot, 'scripts', 'setup', 'base-images.sh'), '--print'], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+}).stdout.trim();
+
+/** the repositories the pipeline's registry holds (its catalog) */
+async function catalog(): Promise<string[]> {
+  const res = await fetch(`http://${registryHost()}/v2/_catalog?n=1000`);
+  return ((await res.json()) as { repositories?: string[] }).repositories ?? [];
 }
 
 function registryHost(): string {
@@ -167,8 +201,37 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   let firstUid = '';
   let firstImages: Record<string, string> = {};
 
+  it('a CRITICAL in one image stops the run before anything is pushed: the catalog shows nothing new', async () => {
+    const planted = String(Number(pr) + 1);
+    const first = await cli([
+      'pipeline',
+      'pr',
+      '--pr',
+      planted,
+      '--kubeconfig',
+      previewKubeconfig,
+      '--trivy-db',
+      plantedDb,
+    ]);
+    expect(first.code, first.out).toBe(1);
+    // the base images the run pushed for its builds, and nothing else: no shop/backend, and no
+    // shop/frontend either, although its own scan passed
+    expect((await catalog()).sort()).toEqual([
+      'polyglot-cd/node',
+      'polyglot-cd/node-build',
+      'polyglot-cd/postgres',
+      'polyglot-cd/python',
+    ]);
+    expect(first.out).toMatch(/CVE-0000-00001/);
+    expect(first.out).toContain('scan backend: 1 CRITICAL');
+    expect(first.out).toMatch(/scan frontend: 0 CRITICAL.*passed/);
+    expect(first.out).toMatch(/○ push backend/);
+    // nothing deployed: the namespace was never made
+    await expect(coreV1().readNamespace({ name: `pr-${planted}` })).rejects.toMatchObject({ code: 404 });
+  }, 900_000);
+
   it('builds, pushes, deploys into pr-<N> on the real node, serves the app and posts the card', async () => {
-    const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig]);
+    const r = await cli(['pipeline', 'pr', '--pr', pr, '--kubeconfig', previewKubeconfig, '--trivy-db', cleanDb]);
     expect(r.code, r.out).toBe(0);
     const host = registryHost();
 
@@ -190,7 +253,11 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(readFileSync(join(stackInfo().node.certsDir, host, 'hosts.toml'), 'utf8')).toContain(
       `server = "http://${host}"`,
     );
-    const running = (await pods()).filter((p) => !p.terminating);
+    const all = (await pods()).filter((p) => !p.terminating && !p.name.includes('migrations'));
+    // the preview's own PostgreSQL runs beside the app, from the local base image by digest
+    const db = all.filter((p) => p.component === 'postgresql');
+    expect(db.map((p) => [p.ready, p.image.includes('/polyglot-cd/postgres@sha256:')])).toEqual([[true, true]]);
+    const running = all.filter((p) => p.component !== 'postgresql');
     expect(running.map((p) => p.component).sort()).toEqual(['backend', 'frontend']);
     for (const p of running) {
       expect(p.ready, `${p.name} Ready`).toBe(true);
@@ -204,9 +271,15 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
       service: 'backend',
       version: VERSION,
     });
-    expect(await viaServiceProxy('shop-backend:http', 'api/items')).toBe(
-      readFileSync(join(shop, 'backend', 'app', 'api', 'items'), 'utf8'),
-    );
+    // FastAPI's answer from PostgreSQL (the rows migrations/0001 seeded), through the frontend's /api
+    const products = JSON.parse(await viaServiceProxy('shop-frontend:http', 'api/products')) as { name: string }[];
+    expect(products.map((p) => p.name)).toEqual(['teapot', 'mug', 'tea towel']);
+    expect(JSON.parse(await viaServiceProxy('shop-backend:http', 'api/products'))).toEqual(products);
+    // the HTTP checks after the deploy (examples/shop/deploy/checks.txt) saw the same
+    expect(r.out).toContain('HTTP checks: 3 of 3 passed');
+    expect(r.out).toMatch(/frontend.*\/api\/products.*200/);
+    expect(r.out).toContain('**Checks after the deploy:** 3 passed, 0 failed');
+    expect(r.out).toContain('checks: 3 passed, 0 failed'); // the card's fact
     expect(await viaServiceProxy('shop-frontend:http', '')).toBe(
       readFileSync(join(shop, 'frontend', 'app', 'index.html'), 'utf8'),
     );
@@ -230,10 +303,14 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(r.out).toContain(`URL: http://pr-${pr}.preview.localhost`);
     expect(r.out).toContain(`Deployed: http://pr-${pr}.preview.localhost`);
     expect(r.out).toContain('Summary: deploy pr-');
-    if (!hasTrivy) {
-      // no trivy here: shown as skipped with the reason, reported as "not scanned", never as a pass
-      expect(r.out).toMatch(/○ scan backend +uses \.\/\.polyglot-cd\/trivy-gate +trivy is not installed here/);
-      expect(r.out).toContain('scan backend: not scanned (skipped)');
+    // every archive was scanned before the push, and the pushed digest is the scanned one
+    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/trivy-gate +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ push backend +uses \.\/\.polyglot-cd\/build-push +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ secret scan +uses \.\/\.polyglot-cd\/trivy-gate/);
+    expect(r.out).toMatch(/scan backend: 0 CRITICAL.*passed/);
+    for (const c of ['backend', 'frontend']) {
+      const digest = registryDigest(`${host}/shop/${c}:pr-${pr}`);
+      expect(r.out).toMatch(new RegExp(`Manifest digest[^\\n]*${digest}`)); // the scan summary names what was pushed
     }
     expect(r.out).toMatch(/○ sticky PR comment +Post or update the sticky comment +it calls the GitHub REST API/);
     expect(r.out).toContain(`### Preview: http://pr-${pr}.preview.localhost`);
