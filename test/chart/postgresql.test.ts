@@ -151,9 +151,23 @@ describe('postgresql enabled', () => {
     expect(decode(data(secret).DATABASE_URL)).toBe(
       `postgresql://app:${password}@shop-postgresql:5432/app?sslmode=disable`,
     );
-    const ref = { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'shop-postgresql', key: 'DATABASE_URL' } } };
-    expect(dbEnv(one(objs, 'Deployment', 'shop-backend'))).toEqual(ref);
-    expect(dbEnv(one(objs, 'Job', 'shop-migrations'))).toEqual(ref);
+    // in the pods the URL is composed from the Secret's password and the Service's variables: no DNS needed
+    const url = {
+      name: 'DATABASE_URL',
+      value:
+        'postgresql://app:$(DATABASE_PASSWORD)@$(SHOP_POSTGRESQL_SERVICE_HOST):$(SHOP_POSTGRESQL_SERVICE_PORT)/app?sslmode=disable',
+    };
+    const pw = { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-postgresql', key: 'password' } } };
+    for (const o of [one(objs, 'Deployment', 'shop-backend'), one(objs, 'Job', 'shop-migrations')]) {
+      expect(dbEnv(o)).toEqual(url);
+      const names = env(o).map((e) => e.name);
+      // defined before the URL that references it, as $(VAR) expansion needs
+      expect(names.indexOf('DATABASE_PASSWORD')).toBeLessThan(names.indexOf('DATABASE_URL'));
+      expect(env(o).find((e) => e.name === 'DATABASE_PASSWORD')).toEqual(pw);
+    }
+    // the Service whose variables the URL names exists, on 5432
+    const svc = one(objs, 'Service', 'shop-postgresql');
+    expect(svc.spec.ports[0].port).toBe(5432);
     expect(dbEnv(one(objs, 'Deployment', 'shop-frontend'))).toBeUndefined();
     expect(dbEnv(one(objs, 'Deployment', 'shop-worker'))).toBeUndefined();
     // without a live Secret to look up (helm template), each render generates a new password
@@ -239,19 +253,16 @@ describe('examples/shop/deploy', () => {
     const objs = await render({ files: [shopDeploy], values: shopImages });
     expect(names(objs, 'StatefulSet')).toEqual(['shop-postgresql']);
     expect(one(objs, 'StatefulSet', 'shop-postgresql').spec.volumeClaimTemplates).toBeUndefined();
-    expect(dbEnv(one(objs, 'Deployment', 'shop-backend'))?.valueFrom).toEqual({
-      secretKeyRef: { name: 'shop-postgresql', key: 'DATABASE_URL' },
-    });
+    expect(dbEnv(one(objs, 'Deployment', 'shop-backend'))?.value).toContain('@$(SHOP_POSTGRESQL_SERVICE_HOST):');
     const job = one(objs, 'Job', 'shop-migrations');
     expect(job.spec.template.spec.containers[0].command).toEqual(['python', '-m', 'app.migrate']);
     expect(job.metadata.annotations!['helm.sh/hook']).toBe('post-install,pre-upgrade');
-    // BACKEND_URL names the backend's Service and port as the chart renders them
-    const backendUrl = new URL(
-      env(one(objs, 'Deployment', 'shop-frontend')).find((e) => e.name === 'BACKEND_URL')!.value!,
-    );
-    const svc = one(objs, 'Service', backendUrl.hostname);
+    // BACKEND_URL names the variables Kubernetes sets for the backend's Service, as the chart names it
+    const backendUrl = env(one(objs, 'Deployment', 'shop-frontend')).find((e) => e.name === 'BACKEND_URL')!.value!;
+    const m = /^http:\/\/\$\(([A-Z_]+)_SERVICE_HOST\):\$\(([A-Z_]+)_SERVICE_PORT\)$/.exec(backendUrl);
+    expect(m?.[1]).toBe(m?.[2]);
+    const svc = one(objs, 'Service', (m?.[1] ?? '').toLowerCase().replace(/_/g, '-'));
     expect(svc.metadata.labels!['app.kubernetes.io/component']).toBe('backend');
-    expect(svc.spec.ports[0].port).toBe(Number(backendUrl.port));
     expect(names(objs, 'Ingress')).toEqual(['shop']);
   });
 

@@ -234,11 +234,23 @@ Resolution:
 {{- $_ := set $sm $ek $ev -}}
 {{- end -}}
 {{- $_ := set $out "serviceMonitor" $sm -}}
-{{- /* database: true adds env DATABASE_URL from the database's Secret (an explicit env entry wins) */ -}}
+{{- /* database: true adds env DATABASE_URL from the database's Secret (an explicit env entry wins).
+With the in-chart PostgreSQL the URL is composed in the pod from the password in its Secret and the
+Service's environment variables (<NAME>_SERVICE_HOST/_PORT, which the kubelet sets for every Service of
+the namespace that exists when the pod starts; Helm creates the Service before any workload or hook of
+the release): the pod finds the database with or without cluster DNS. DATABASE_PASSWORD sorts before
+DATABASE_URL, so $(DATABASE_PASSWORD) is defined where it is referenced. */ -}}
 {{- $_ := set $out "database" (get $s "database" | default false) -}}
 {{- if and $out.database (not (hasKey $out.env "DATABASE_URL")) -}}
 {{- $ref := include "app.databaseSecretRef" (dict "root" $root "from" (printf "%s.database" $key)) | fromYaml -}}
+{{- $pg := $root.Values.postgresql | default dict -}}
+{{- if $pg.enabled -}}
+{{- $svc := include "app.postgresql.fullname" $root | upper | replace "-" "_" -}}
+{{- $_ := set $out.env "DATABASE_PASSWORD" (dict "valueFrom" (dict "secretKeyRef" (dict "name" $ref.name "key" "password"))) -}}
+{{- $_ := set $out.env "DATABASE_URL" (printf "postgresql://%s:$(DATABASE_PASSWORD)@$(%s_SERVICE_HOST):$(%s_SERVICE_PORT)/%s?sslmode=disable" $pg.auth.username $svc $svc $pg.auth.database) -}}
+{{- else -}}
 {{- $_ := set $out.env "DATABASE_URL" (dict "valueFrom" (dict "secretKeyRef" $ref)) -}}
+{{- end -}}
 {{- end -}}
 {{- $otel := dict "enabled" true -}}
 {{- range $ek, $ev := (get $s "otel" | default dict) -}}
