@@ -5798,7 +5798,7 @@ class Trivy {
     }
     static scanArgs(o) {
         const args = [
-            'image',
+            'path' in o.target ? 'fs' : 'image',
             '--format',
             'json',
             '--output',
@@ -5819,19 +5819,39 @@ class Trivy {
             args.push('--ignore-unfixed');
         if (o.cacheDir)
             args.push('--cache-dir', o.cacheDir);
-        if (o.dbRepositories && o.dbRepositories.length > 0)
-            args.push('--db-repository', o.dbRepositories.join(','));
-        // no DB download also means no checks-bundle download (misconfig falls back to its embedded checks)
-        if (o.skipDbUpdate)
-            args.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update');
+        args.push(...Trivy.dbArgs(o));
+        for (const dir of o.skipDirs ?? [])
+            args.push('--skip-dirs', dir);
         if ('input' in o.target) {
             if (!o.target.input.startsWith('/'))
                 throw new Error(`trivy --input needs an absolute path, got ${JSON.stringify(o.target.input)}`);
             args.push(`--input=${o.target.input}`);
         }
+        else if ('path' in o.target) {
+            if (!o.target.path.startsWith('/'))
+                throw new Error(`trivy fs needs an absolute path, got ${JSON.stringify(o.target.path)}`);
+            args.push('--', o.target.path);
+        }
         else {
             args.push('--', o.target.image);
         }
+        return args;
+    }
+    /**
+     * The DB flags. Without the vuln scanner trivy opens neither DB (pkg/commands/artifact/run.go
+     * initDB/initJavaDB return early), and --skip-db-update --skip-java-db-update say so explicitly, so a
+     * secret or misconfig scan never downloads one, whatever TRIVY_* the environment sets. No DB download
+     * also means no checks-bundle download (misconfig falls back to its embedded checks).
+     */
+    static dbArgs(o) {
+        const vuln = o.scanners.includes('vuln');
+        const args = [];
+        if (o.dbRepositories && o.dbRepositories.length > 0)
+            args.push('--db-repository', o.dbRepositories.join(','));
+        if (o.skipDbUpdate || !vuln)
+            args.push('--skip-db-update', '--skip-java-db-update');
+        if (o.skipDbUpdate)
+            args.push('--skip-check-update');
         return args;
     }
     /**
@@ -5925,6 +5945,8 @@ class Trivy {
                         primaryUrl: str(v['PrimaryURL']),
                         ...(maxCvss3(v['CVSS']) !== undefined ? { cvss3: maxCvss3(v['CVSS']) } : {}),
                     })),
+                    // a secret's Match and Code are never read: they hold the secret's line (masked by trivy) and
+                    // the lines around it in clear, which may hold other secrets
                     secrets: list(r, 'Secrets', where).map((s) => ({
                         ruleId: str(s['RuleID']),
                         category: str(s['Category']),
