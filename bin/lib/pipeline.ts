@@ -342,6 +342,20 @@ export function localValues(images: Record<BaseImageName, string>): string {
   return `postgresql:\n  image:\n    repository: ${repository}\n    digest: ${digest}\n`;
 }
 
+/** The inputs both deploy workflows take from the local stand-ins and the app's own files. */
+export function localStackInputs(stack: LocalStackReady, cwd: string): Record<string, string> {
+  return {
+    values: localValues(stack.baseImages),
+    checks: appChecks(cwd),
+    'helm-version': stack.helm.version,
+    'build-args': baseImageBuildArgs(stack.baseImages),
+    'insecure-registries': stack.registry.host,
+    'teams-allowed-hosts': stack.sink.host,
+    'trivy-cache-dir': stack.trivy.db,
+    'trivy-skip-db-update': 'true',
+  };
+}
+
 /** The app's first values file, relative to its root: deploy/values.yaml or values.yaml, or ''. */
 function appValuesFile(cwd: string, names: string[]): string {
   return names
@@ -398,14 +412,7 @@ export async function runPrPipeline(opts: PipelineOptions): Promise<PrPipelineRe
       domain: 'preview.localhost',
       release: app,
       'values-files': appValuesFile(cwd, ['deploy/values.yaml', 'values.yaml']),
-      values: localValues(stack.baseImages),
-      checks: appChecks(cwd),
-      'helm-version': helm.version,
-      'build-args': baseImageBuildArgs(stack.baseImages),
-      'insecure-registries': registry.host,
-      'teams-allowed-hosts': sink.host,
-      'trivy-cache-dir': trivy.db,
-      'trivy-skip-db-update': 'true',
+      ...localStackInputs(stack, cwd),
     };
     const secrets = { kubeconfig: readFileSync(kubeconfig, 'utf8'), 'teams-webhook-url': sink.url };
     const stepEnv = { ...containersEnv(), ...ctx.env, POLYGLOT_CD_HELM_BIN: helm.bin, ...localTrivyEnv(trivy.bin) };

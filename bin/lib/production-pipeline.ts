@@ -15,14 +15,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { containersEnv } from './local-stack.ts';
 import { localTrivyEnv } from './local-trivy.ts';
-import {
-  appChecks,
-  appComponents,
-  baseImageBuildArgs,
-  localValues,
-  prepareLocalStack,
-  runLocalWorkflow,
-} from './pipeline.ts';
+import { appComponents, localStackInputs, prepareLocalStack, runLocalWorkflow } from './pipeline.ts';
 import type { Component, LocalGitHubEnv, PipelineOptions, PrContext } from './pipeline.ts';
 import type { WorkflowResult } from './workflow-runner.ts';
 
@@ -193,16 +186,9 @@ export async function runProductionPipeline(opts: ProductionPipelineOptions): Pr
         'image-prefix': `${registry.host}/${app}/`,
         release: app,
         'values-files': existsSync(join(cwd, 'deploy', 'values.yaml')) ? 'deploy/values.yaml' : '',
-        values: localValues(stack.baseImages),
         'staging-namespace': namespaces.staging,
         'production-namespace': namespaces.production,
-        checks: appChecks(cwd),
-        'helm-version': helm.version,
-        'build-args': baseImageBuildArgs(stack.baseImages),
-        'insecure-registries': registry.host,
-        'teams-allowed-hosts': sink.host,
-        'trivy-cache-dir': trivy.db,
-        'trivy-skip-db-update': 'true',
+        ...localStackInputs(stack, cwd),
         signing: 'key',
         'cosign-public-key': cosign.key.publicKey,
         'transparency-log': 'false',
