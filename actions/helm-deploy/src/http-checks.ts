@@ -98,7 +98,13 @@ export function resultTable(results: readonly CheckResult[]): { header: string[]
       r.component,
       r.path,
       r.expected,
-      r.status === 0 ? 'no answer' : String(r.status),
+      r.expected === 'Succeeded' && r.component === 'helm test'
+        ? r.passed
+          ? 'Succeeded'
+          : 'not Succeeded'
+        : r.status === 0
+          ? 'no answer'
+          : String(r.status),
       r.passed ? 'passed' : 'FAILED',
       String(r.attempts),
       `${(r.ms / 1000).toFixed(1)} s`,
@@ -300,23 +306,35 @@ export async function verifyDeployment(v: Verify): Promise<void> {
   report.verification = results;
   const failed = results.filter((r) => !r.passed);
   if (failed.length === 0) return;
-  let afterwards = ' The release is left as deployed.';
-  if (v.canary) {
-    const after = await rollBackCanary(ctx, v.helm, {
-      release: v.release,
-      namespace: inp.namespace,
-      timeoutMs: inp.timeoutMs,
-      historyMax: inp.historyMax,
-    });
-    afterwards = after
-      ? ` The canary was rolled back: the release is ${after.status} at revision ${after.revision}.`
-      : ' No earlier revision to roll the canary back to.';
-    if (after) {
-      report.status = after.status;
-      report.revision = after.revision;
-      report.recovered = `canary rolled back to the stable track (revision ${after.revision}) after failed HTTP checks`;
-      if (report.deployed) report.deployed = { ...report.deployed, canary: false };
-    }
-  }
-  throw checksError(failed, unreachable, afterwards);
+  throw checksError(failed, unreachable, await rollBackAfterFailure({ ...v, why: 'failed HTTP checks' }));
+}
+
+/**
+ * After a failed verification: a canary deployed by this run is rolled back to the revision before it
+ * (the report follows). Returns the sentence that says what became of the release.
+ */
+export async function rollBackAfterFailure(v: {
+  ctx: ActionContext;
+  inp: Readonly<Pick<DeployInputs, 'namespace' | 'timeoutMs' | 'historyMax'>>;
+  report: DeployReport;
+  helm: Helm;
+  release: HelmRelease;
+  canary: boolean;
+  /** what failed, for the report's recovered line */
+  why: string;
+}): Promise<string> {
+  if (!v.canary) return ' The release is left as deployed.';
+  const { report } = v;
+  const after = await rollBackCanary(v.ctx, v.helm, {
+    release: v.release,
+    namespace: v.inp.namespace,
+    timeoutMs: v.inp.timeoutMs,
+    historyMax: v.inp.historyMax,
+  });
+  if (!after) return ' No earlier revision to roll the canary back to.';
+  report.status = after.status;
+  report.revision = after.revision;
+  report.recovered = `canary rolled back to the stable track (revision ${after.revision}) after ${v.why}`;
+  if (report.deployed) report.deployed = { ...report.deployed, canary: false };
+  return ` The canary was rolled back: the release is ${after.status} at revision ${after.revision}.`;
 }

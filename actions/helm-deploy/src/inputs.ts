@@ -60,8 +60,10 @@ export interface DeployInputs {
   verify: SignatureVerification | undefined;
   /** HTTP checks through the API server's service proxy after the upgrade (empty: none) */
   checks: readonly HttpCheck[];
-  /** how long each check is retried until it passes */
+  /** how long each check is retried until it passes; with helmTest, helm test's --timeout too */
   checksTimeoutMs: number;
+  /** run `helm test` after the upgrade and the HTTP checks */
+  helmTest: boolean;
   /** registry-username, registry-password, pull-secret-registry: the image pull secret; undefined = none */
   pullSecret: PullSecretInputs | undefined;
 }
@@ -118,6 +120,7 @@ export const DEPLOY_ONLY_INPUTS: Readonly<Record<string, string>> = Object.freez
   'canary-component': '',
   checks: '',
   'checks-timeout': '2m',
+  'helm-test': 'false',
   'verify-signatures': 'false',
   'verify-key': '',
   'certificate-identity': '',
@@ -455,12 +458,12 @@ function readPullSecret(inputs: Inputs, images: readonly ImageRef[]): PullSecret
   return { registry: shared.host, username, password };
 }
 
-/** checks (one per line, each regex compiled here) and checks-timeout. */
-function readChecks(inputs: Inputs): Pick<DeployInputs, 'checks' | 'checksTimeoutMs'> {
+/** checks (one per line, each regex compiled here), checks-timeout and helm-test. */
+function readChecks(inputs: Inputs): Pick<DeployInputs, 'checks' | 'checksTimeoutMs' | 'helmTest'> {
   const checks = parseChecks(inputs.optional('checks'));
   if (!Array.isArray(checks)) return inputs.fail('checks', checks.value, checks.reason);
   const checksTimeoutMs = inputs.duration('checks-timeout', { default: '2m', min: '1s', max: '30m' });
-  return { checks: Object.freeze(checks), checksTimeoutMs };
+  return { checks: Object.freeze(checks), checksTimeoutMs, helmTest: inputs.bool('helm-test', false) };
 }
 
 const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';

@@ -20,6 +20,7 @@ import { CanaryError, planCanary, type CanaryPlan } from './canary.js';
 import { claimOrder, renderCheck, verifySignatures } from './checks.js';
 import { clusterAccess, createFiles, type ClusterAccess, type ClusterDeps, type Files } from './cluster.js';
 import { bundledChart, chartReference, valuesFilePaths } from './env.js';
+import { helmTestPhase } from './helm-test.js';
 import { proberOf, verifyDeployment } from './http-checks.js';
 import { getInputs, type DeployInputs, type HelmDeployInputs } from './inputs.js';
 import { helmEnvOf, installHelm, type HelmSetup } from './install.js';
@@ -222,6 +223,34 @@ function startReport(report: DeployReport, inp: Inputs): void {
   report.dryRun = inp.dryRun;
 }
 
+/** The HTTP checks through the API server (input checks), then helm test (helm-test). */
+async function verifyPhase(
+  ctx: ActionContext,
+  inp: Inputs,
+  report: DeployReport,
+  o: {
+    helm: Helm;
+    release: HelmRelease;
+    plan: CanaryPlan | undefined;
+    local: Local;
+    cluster: ClusterAccess;
+    now: () => number;
+    deps: Deps;
+  },
+): Promise<void> {
+  const { helm, release, cluster, now } = o;
+  const canary = o.plan?.deployed === true;
+  if (inp.checks.length > 0) {
+    const fullnameOverride = o.local.userValues['fullnameOverride'];
+    await verifyDeployment({
+      ...{ ctx, inp, report, helm, release, now, sleep: o.deps.sleep, canary },
+      prober: () => proberOf(cluster.conn, cluster.kubeConfigLoader),
+      fullnameOverride: typeof fullnameOverride === 'string' ? fullnameOverride : '',
+    });
+  }
+  if (inp.helmTest) await helmTestPhase({ ctx, inp, report, helm, release, canary, now });
+}
+
 async function deploy(ctx: ActionContext, inp: Inputs, report: DeployReport, deps: Deps): Promise<void> {
   const { log } = ctx;
   const now = deps.now ?? Date.now;
@@ -279,16 +308,8 @@ async function deploy(ctx: ActionContext, inp: Inputs, report: DeployReport, dep
       stableImages: plan ? plan.stable : inp.images,
     });
 
-    // ---- verify: HTTP checks through the API server; a canary that fails them is rolled back
-    if (inp.checks.length > 0) {
-      const fullnameOverride = local.userValues['fullnameOverride'];
-      await verifyDeployment({
-        ...{ ctx, inp, report, helm, release, now, sleep: deps.sleep },
-        canary: plan?.deployed === true,
-        prober: () => proberOf(cluster.conn, cluster.kubeConfigLoader),
-        fullnameOverride: typeof fullnameOverride === 'string' ? fullnameOverride : '',
-      });
-    }
+    // ---- verify: HTTP checks, then helm test; a canary that fails either is rolled back
+    await verifyPhase(ctx, inp, report, { helm, release, plan, local, cluster, now, deps });
   } finally {
     rmSync(files.work, { recursive: true, force: true });
     removeKubeconfigFile(files.kubeconfigPath, files.runnerTemp);

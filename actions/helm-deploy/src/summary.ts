@@ -8,6 +8,7 @@
 import { code, link, Raw, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
 import { renderDiagnostics, type Diagnostics } from '@polyglot-cd/kube';
 import { formatImages } from './canary.js';
+import { HELM_TEST } from './helm-test.js';
 import { resultTable, type CheckResult } from './http-checks.js';
 import type { ManifestDiff } from './manifest.js';
 import type { ImageRef } from './values.js';
@@ -44,8 +45,10 @@ export interface DeployReport {
   diff?: ManifestDiff;
   /** a deploy that succeeded (not a dry run): whether a canary runs, and the stable track's images */
   deployed?: { canary: boolean; stableImages: readonly ImageRef[] };
-  /** the HTTP checks after the upgrade (input checks), once they ran */
+  /** the HTTP checks after the upgrade (input checks), then the helm test pods (helm-test), once they ran */
   verification?: CheckResult[];
+  /** helm-test: the test pods' logs (helm test --logs), redacted, once helm test ran */
+  helmTestLogs?: string[];
   /** mode: read, once the release was read: its images (sorted by component) and migrations.hash ('' unset) */
   read?: { images: readonly ImageRef[]; migrationsHash: string };
 }
@@ -122,6 +125,20 @@ function readSummary(r: DeployReport, s: Summary, failed: string): void {
     );
 }
 
+/** The HTTP checks and the helm test pods: counts, the table, and the test pods' logs. */
+function verificationSummary(v: readonly CheckResult[], logs: readonly string[] | undefined, s: Summary): void {
+  const tests = v.filter((c) => c.component === HELM_TEST);
+  const checks = v.filter((c) => c.component !== HELM_TEST);
+  if (checks.length > 0) s.text(`HTTP checks: ${checks.filter((c) => c.passed).length} of ${checks.length} passed`);
+  if (tests.length > 0)
+    s.text(`helm test: ${tests.filter((c) => c.passed).length} of ${tests.length} test pods passed`);
+  if (v.length > 0) {
+    const t = resultTable(v);
+    s.table(t.header, t.rows);
+  }
+  if (logs && logs.length > 0) s.details('helm test: pod logs', logs.join('\n'));
+}
+
 /** The deploy's section of the job summary; the kit adds the failure's own block after it. */
 export function summary(r: DeployReport, s: Summary, end: Ending): void {
   const failed = end.kind === 'success' ? '' : ' — failed';
@@ -137,12 +154,7 @@ export function summary(r: DeployReport, s: Summary, end: Ending): void {
     s.text(`Culprit: ${r.diagnostics.culprit}`);
     s.details('Diagnostics (pods not ready, Warning events, last log lines)', renderDiagnostics(r.diagnostics));
   }
-  if (r.verification) {
-    const passed = r.verification.filter((c) => c.passed).length;
-    s.text(`HTTP checks: ${passed} of ${r.verification.length} passed`);
-    const t = resultTable(r.verification);
-    s.table(t.header, t.rows);
-  }
+  if (r.verification) verificationSummary(r.verification, r.helmTestLogs, s);
   if (r.diff) {
     s.text(
       `Dry run: ${r.diff.added.length} new, ${r.diff.changed.length} changed, ${r.diff.removed.length} removed, ${r.diff.unchanged} unchanged object(s)`,

@@ -130,7 +130,10 @@ describe('polyglot-cd pipeline production on examples/shop', () => {
 
     // signed with the local key and verified by every deploy before anything changed
     expect(r.out).toMatch(/✔ sign and verify backend +uses \.\/\.polyglot-cd\/cosign-sign/);
-    expect(r.out).toContain('Signatures');
+    // staging and production each verified both images against the local key's public half
+    expect(
+      r.out.match(/backend: 1 signature\(s\) verified against the verify-key public key/g)?.length,
+    ).toBeGreaterThanOrEqual(2);
     // production had no hash recorded: its own job deployed nothing, production-migrations ran them
     expect(r.out).toContain('environment production-migrations: approved');
     expect(r.out).toContain('migrations: changed');
@@ -153,6 +156,7 @@ describe('polyglot-cd pipeline production on examples/shop', () => {
     expect(await revision(production)).toBe(before + 1);
     expect(await images(production)).toEqual(built);
     expect(await releaseValues(production)).toMatchObject({ migrations: { enabled: false, hash: migrationsHash() } });
+    expect(r.out).toMatch(/backend: 1 signature\(s\) verified against the verify-key public key/);
     expect(r.out).toContain('source: promoted from staging (no build)'); // the card
   }, 900_000);
 });
