@@ -195,6 +195,7 @@ describe('pr-preview.yml', () => {
       kubeconfig: 'apiVersion: v1',
       images: `backend: registry.example/shop/backend@${D('b')}\nfrontend: registry.example/shop/frontend@${D('f')}`,
       'values-files': 'deploy/values.yaml',
+      values: '',
       chart: '',
       'helm-version': '',
       // the preview identity binds itself to examples/rbac/preview.yaml's namespaced role inside pr-<N>

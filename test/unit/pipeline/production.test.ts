@@ -143,7 +143,7 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
         return {
           code: 0,
           outputs: {
-            found: String(found),
+            status: found ? 'deployed' : 'missing',
             images: staging ? (opts.stagingImages ?? STAGING_IMAGES) : found ? IMAGES : '',
             'migrations-hash': staging ? '' : (opts.appliedHash ?? ''),
           },
@@ -565,7 +565,7 @@ describe('production.yml: migrations run only when they changed', () => {
       ['production', 'read'],
       ['production-migrations', 'deploy'],
     ]);
-    expect(helm.at(-1)?.inputs['values']).toBe(`migrations:\n  enabled: true\n  hash: ${hash}\n`);
+    expect(helm.at(-1)?.inputs['values']?.trim()).toBe(`migrations:\n  enabled: true\n  hash: ${hash}`);
     expect(r.jobs.find((j) => j.id === 'production-migrations')?.environment?.name).toBe('production-migrations');
     expect(r.outputs['migrations']).toBe('changed');
     expect(calls.at(-1)?.inputs['facts']).toContain(`migrations=applied (${hash}), after approval`);
