@@ -276,18 +276,27 @@ export async function ensureBaseImages(
  * { bin, version } (version without the leading v).
  */
 export function localHelm(root: string): { bin: string; version: string } {
-  let bin = process.env.POLYGLOT_CD_HELM_BIN;
-  if (!bin) {
-    const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'helm.sh'), '--print', '4'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (r.status !== 0) throw new Error(`scripts/setup/helm.sh --print 4 failed (exit ${r.status})`);
-    bin = r.stdout.trim();
-  }
+  const bin = setupTool(root, 'POLYGLOT_CD_HELM_BIN', 'helm.sh', ['--print', '4']);
   const v = spawnSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' });
   if (v.status !== 0) throw new Error(`${bin} version failed: ${v.stderr.trim()}`);
   return { bin, version: v.stdout.trim().replace(/^v/, '') };
+}
+
+/**
+ * A tool the local pipeline runs: $<envVar> when set, else the binary scripts/setup/<script> builds
+ * from the Go module proxy (building it when missing: minutes, once) and prints with `args`.
+ */
+export function setupTool(root: string, envVar: string, script: string, args: string[] = ['--print']): string {
+  const given = process.env[envVar];
+  if (given) return given;
+  const r = spawnSync('bash', [join(root, 'scripts', 'setup', script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bin = r.stdout.trim();
+  if (r.status !== 0 || !bin || !existsSync(bin))
+    throw new Error(`scripts/setup/${script} ${args.join(' ')} failed (exit ${r.status}): set ${envVar} to the binary`);
+  return bin;
 }
 
 /** The API server URL of `kubeconfig`'s current context (or of its only cluster), or undefined. */

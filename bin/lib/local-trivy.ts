@@ -7,35 +7,19 @@
 // and the digest chain run for real, but an empty DB finds nothing. `--trivy-db <dir>` names another
 // cache directory (<dir>/db/trivy.db and metadata.json), e.g. a copy of trivy's real DB, or one with
 // an advisory planted to see the gate stop the run before anything is pushed.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheDir as pipelineCacheDir, setupTool } from './local-stack.ts';
 
 type Log = (line: string) => void;
 
 /** Rebuilt when older than this, well inside trivy-gate's default max-db-age of 48 h. */
 const MAX_AGE_MS = 24 * 3600_000;
 
-function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.POLYGLOT_CD_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
-}
-
-/**
- * The trivy the local pipeline scans with: $POLYGLOT_CD_TRIVY_BIN, else the one scripts/setup/trivy.sh
- * built (building it when missing: minutes, once).
- */
+/** The trivy the local pipeline scans with: $POLYGLOT_CD_TRIVY_BIN, else scripts/setup/trivy.sh's. */
 export function localTrivy(root: string): string {
-  if (process.env.POLYGLOT_CD_TRIVY_BIN) return process.env.POLYGLOT_CD_TRIVY_BIN;
-  const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'trivy.sh'), '--print'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const bin = r.stdout.trim();
-  if (r.status !== 0 || !bin || !existsSync(bin))
-    throw new Error(`scripts/setup/trivy.sh --print failed (exit ${r.status}): no trivy to scan with`);
-  return bin;
+  return setupTool(root, 'POLYGLOT_CD_TRIVY_BIN', 'trivy.sh');
 }
 
 /** When the DB in `cacheDir` was made (its metadata.json UpdatedAt), or undefined when there is none. */
@@ -54,7 +38,7 @@ export function dbUpdatedAt(cacheDir: string): Date | undefined {
  * when missing or older than a day. Returns the cache directory for trivy-gate's cache-dir.
  */
 export async function ensureLocalTrivyDb(root: string, log?: Log, now = new Date()): Promise<string> {
-  const cacheDir = join(cacheRoot(), 'pipeline', 'trivy-db');
+  const cacheDir = pipelineCacheDir('trivy-db');
   const made = dbUpdatedAt(cacheDir);
   if (made && now.getTime() - made.getTime() < MAX_AGE_MS) return cacheDir;
   log?.(`writing the local vulnerability DB ${cacheDir} (trivy-dbgen, no advisories: it finds nothing)`);

@@ -11,9 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { containersEnv } from './local-stack.ts';
+import { cacheDir, containersEnv, setupTool } from './local-stack.ts';
 import { localTrivyEnv } from './local-trivy.ts';
 import { appComponents, localStackInputs, prepareLocalStack, runLocalWorkflow } from './pipeline.ts';
 import type { Component, LocalGitHubEnv, PipelineOptions, PrContext } from './pipeline.ts';
@@ -34,29 +34,13 @@ export interface ProductionPipelineResult {
   namespaces: { staging: string; production: string };
 }
 
-function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.POLYGLOT_CD_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polyglot-cd');
-}
-
-/** $POLYGLOT_CD_COSIGN_BIN, else the cosign scripts/setup/cosign.sh built (building it when missing). */
-function localCosign(root: string): string {
-  if (process.env.POLYGLOT_CD_COSIGN_BIN) return process.env.POLYGLOT_CD_COSIGN_BIN;
-  const r = spawnSync('bash', [join(root, 'scripts', 'setup', 'cosign.sh'), '--print'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const bin = r.stdout.trim();
-  if (r.status !== 0 || !bin) throw new Error(`scripts/setup/cosign.sh --print failed (exit ${r.status})`);
-  return bin;
-}
-
 /**
  * The local signing key: made once by `cosign generate-key-pair` under <cache>/pipeline/cosign (0700),
  * its password a random value in a 0600 file beside it; the password reaches cosign through its
  * environment only.
  */
 export function ensureSigningKey(cosign: string): { privateKey: string; publicKey: string; password: string } {
-  const dir = join(cacheRoot(), 'pipeline', 'cosign');
+  const dir = cacheDir('cosign');
   const files = { key: join(dir, 'cosign.key'), pub: join(dir, 'cosign.pub'), password: join(dir, 'password') };
   if (!existsSync(files.key) || !existsSync(files.pub) || !existsSync(files.password)) {
     rmSync(dir, { recursive: true, force: true });
@@ -150,10 +134,54 @@ async function ensureNamespaces(kubeconfig: string, names: string[]): Promise<vo
   for (const name of names) {
     try {
       await core.readNamespace({ name });
-    } catch {
+    } catch (e) {
+      if ((e as { code?: number }).code !== 404) throw e;
       await core.createNamespace({ body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': name } } } });
     }
   }
+}
+
+type SigningKey = { privateKey: string; publicKey: string; password: string };
+
+/**
+ * What a caller hands production.yml: the cluster credentials as environment secrets (read only by the
+ * jobs of those environments; the caller maps each name to itself), the signing key and the webhook.
+ */
+function productionSecrets(
+  kubeconfig: string,
+  key: SigningKey,
+  webhook: string,
+): { secrets: Record<string, string>; environmentSecrets: Record<string, Record<string, string>> } {
+  const production = ['production', 'production-migrations', 'production-promote', 'production-rollback'];
+  return {
+    secrets: {
+      STAGING_KUBECONFIG: '',
+      PRODUCTION_KUBECONFIG: '',
+      'cosign-private-key': key.privateKey,
+      'cosign-password': key.password,
+      'teams-webhook-url': webhook,
+    },
+    environmentSecrets: {
+      staging: { STAGING_KUBECONFIG: kubeconfig },
+      ...Object.fromEntries(production.map((e) => [e, { PRODUCTION_KUBECONFIG: kubeconfig }])),
+    },
+  };
+}
+
+/** The environments' reviewers of a local run: every environment approved (and printed) but `reject`. */
+function approver(reject: Set<string>, out: (line: string) => void): (environment: string) => boolean {
+  return (environment) => {
+    const ok = !reject.has(environment);
+    out(
+      `  environment ${environment}: ${ok ? `approved (local run; --reject ${environment} refuses it)` : 'rejected'}`,
+    );
+    return ok;
+  };
+}
+
+/** Replaces every secret in a printed line with ***. */
+function masker(secrets: string[]): (text: string) => string {
+  return (text) => secrets.filter(Boolean).reduce((t, secret) => t.split(secret).join('***'), text);
 }
 
 /** Runs production.yml (build, or --promote) for the app in `cwd`. */
@@ -169,7 +197,7 @@ export async function runProductionPipeline(opts: ProductionPipelineOptions): Pr
   const stack = await prepareLocalStack(opts, out);
   const { registry, kubeconfig, helm, trivy, sink } = stack;
   const cosign = await stack.phase('cosign and the local signing key', () => {
-    const bin = localCosign(opts.root);
+    const bin = setupTool(opts.root, 'POLYGLOT_CD_COSIGN_BIN', 'cosign.sh');
     return { bin, key: ensureSigningKey(bin) };
   });
   const namespaces = { staging: `${app}-staging`, production: `${app}-production` };
@@ -179,7 +207,6 @@ export async function runProductionPipeline(opts: ProductionPipelineOptions): Pr
     const localEnv = opts.localGitHubEnv();
     const ctx = pushContext(localEnv, cwd);
     const kc = readFileSync(kubeconfig, 'utf8');
-    const reject = new Set(opts.reject ?? []);
     const result = await runLocalWorkflow(opts, 'production.yml', {
       inputs: {
         components: JSON.stringify(components),
@@ -195,30 +222,8 @@ export async function runProductionPipeline(opts: ProductionPipelineOptions): Pr
         'migrations-path': appMigrationsPath(cwd, components),
         promote: opts.promote ? 'true' : 'false',
       },
-      secrets: {
-        // environment secrets, mapped to themselves by a caller: the value lives in the environments
-        STAGING_KUBECONFIG: '',
-        PRODUCTION_KUBECONFIG: '',
-        'cosign-private-key': cosign.key.privateKey,
-        'cosign-password': cosign.key.password,
-        'teams-webhook-url': sink.url,
-      },
-      environmentSecrets: {
-        staging: { STAGING_KUBECONFIG: kc },
-        ...Object.fromEntries(
-          ['production', 'production-migrations', 'production-promote', 'production-rollback'].map((e) => [
-            e,
-            { PRODUCTION_KUBECONFIG: kc },
-          ]),
-        ),
-      },
-      approve: (environment) => {
-        const ok = !reject.has(environment);
-        out(
-          `  environment ${environment}: ${ok ? 'approved' : 'rejected'} (local run${ok ? '; --reject ' + environment + ' refuses it' : ''})`,
-        );
-        return ok;
-      },
+      ...productionSecrets(kc, cosign.key, sink.url),
+      approve: approver(new Set(opts.reject ?? []), out),
       ctx,
       runDir,
       localEnv,
@@ -230,7 +235,7 @@ export async function runProductionPipeline(opts: ProductionPipelineOptions): Pr
         POLYGLOT_CD_COSIGN_BIN: cosign.bin,
         ...localTrivyEnv(trivy.bin),
       },
-      mask: (s) => [sink.url, cosign.key.password].reduce((t, secret) => t.split(secret).join('***'), s),
+      mask: masker([sink.url, cosign.key.password, ...cosign.key.privateKey.split('\n').filter((l) => l.length > 16)]),
       out,
     });
     const secs = (Date.now() - started) / 1000;

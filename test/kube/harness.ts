@@ -130,7 +130,7 @@ export async function waitFor<T>(
 
 /**
  * Applies examples/rbac/<file> (RBAC and the ValidatingAdmissionPolicies: everything the README tells
- * users to apply; objects that exist already are kept) and writes a kubeconfig for the ServiceAccount
+ * users to apply; objects that exist already are replaced by what the file says) and writes a kubeconfig for the ServiceAccount
  * `polyglot-cd/<sa>` with a token from the TokenRequest API (valid 1 h), so a test acts with exactly
  * the rights we tell users to grant, not as cluster admin. Returns the kubeconfig's path (0600).
  */
@@ -146,11 +146,14 @@ export async function serviceAccountKubeconfig(file: string, sa: string, dir: st
   });
   const objects = docs.filter((o): o is { kind: string } => Boolean(o?.kind));
   const api = KubernetesObjectApi.makeApiClient(kubeConfig());
-  for (const o of objects) {
+  for (const o of objects as Parameters<typeof api.create>[0][]) {
     try {
-      await api.create(o as Parameters<typeof api.create>[0]);
+      await api.create(o);
     } catch (e) {
       if ((e as { code?: number }).code !== 409) throw e;
+      // there already (a cluster that outlives a run): brought to what the file says today
+      const current = await api.read(o as Parameters<typeof api.read>[0]);
+      await api.replace({ ...o, metadata: { ...o.metadata, resourceVersion: current.metadata?.resourceVersion } });
     }
   }
   const token = await waitFor(`a token for ${sa}`, async () => {
