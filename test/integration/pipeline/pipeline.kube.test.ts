@@ -341,7 +341,8 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     await waitFor(
       'the old pods to be gone',
       async () => {
-        const now = await pods();
+        // the app's pods (the database's pod and the finished migrations Job stay as they are)
+        const now = (await pods()).filter((p) => p.component === 'backend' || p.component === 'frontend');
         return now.length === 2 && now.every((p) => p.ready && !p.terminating && p.imageID === images[p.component]);
       },
       { timeoutMs: 60_000, intervalMs: 250 },
