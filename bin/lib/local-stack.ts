@@ -1,6 +1,6 @@
 // The local stand-ins for what a GitHub run talks to, for `polyglot-cd pipeline`:
 // - an OCI registry: Debian's `docker-registry` on 127.0.0.1, started once and kept running (data
-//   and state under ~/.cache/polyglot-cd/pipeline/registry), with the busybox base image pushed to it;
+//   and state under ~/.cache/polyglot-cd/pipeline/registry);
 // - the container store for buildah (vfs driver, chroot isolation, under the same cache dir);
 // - the example app's Debian bookworm base images (scripts/setup/base-images.sh), pushed to the registry;
 // - the local Kubernetes cluster of test/kube/cluster.sh, control plane and a real node (or a kubeconfig
@@ -173,20 +173,6 @@ export function containersEnv(): { CONTAINERS_STORAGE_CONF: string; BUILDAH_ISOL
     );
   }
   return { CONTAINERS_STORAGE_CONF: conf, BUILDAH_ISOLATION: 'chroot' };
-}
-
-/** The busybox base image in the registry (built once with buildah from busybox-static, as the tests do). */
-export async function ensureBaseImage(root: string, registry: Registry, log?: Log): Promise<string> {
-  const ref = `${registry.host}/polyglot-cd/busybox:1`;
-  const env = { ...process.env, ...containersEnv() };
-  const have = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], { env, encoding: 'utf8' });
-  if (have.status === 0) return ref;
-  log?.(`building the base image ${ref} (busybox-static, buildah from scratch)`);
-  const { buildBaseImage } = (await import(pathToFileURL(join(root, 'test', 'registry', 'registry.ts')).href)) as {
-    buildBaseImage: (opts: { storageConf: string; refs: { ref: string; tlsVerify: boolean }[] }) => Promise<unknown>;
-  };
-  await buildBaseImage({ storageConf: containersEnv().CONTAINERS_STORAGE_CONF, refs: [{ ref, tlsVerify: false }] });
-  return ref;
 }
 
 /** The base images scripts/setup/base-images.sh makes from Debian's packages. */
