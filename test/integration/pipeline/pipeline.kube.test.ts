@@ -295,8 +295,8 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
 
     // the step list, the card, the URL
     expect(r.out).toContain(`Helm ${helmOf('4').version}: ${helmOf('4').bin}`);
-    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/build-push +\d+\.\ds/);
-    expect(r.out).toMatch(/✔ deploy pr-\d+ +uses \.\/\.polyglot-cd\/helm-deploy +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/build-push +(?:\d+\.\d|\d+m\d\d)s/);
+    expect(r.out).toMatch(/✔ deploy pr-\d+ +uses \.\/\.polyglot-cd\/helm-deploy +(?:\d+\.\d|\d+m\d\d)s/);
     expect(r.out).toContain('┌ Teams card received by the local sink');
     expect(r.out).toContain(`Environment: pr-${pr}`);
     expect(r.out).toContain(`polyglot-cd PR preview to pr-${pr}: Succeeded`); // the card is titled with the workflow's name
@@ -304,8 +304,8 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
     expect(r.out).toContain(`Deployed: http://pr-${pr}.preview.localhost`);
     expect(r.out).toContain('Summary: deploy pr-');
     // every archive was scanned before the push, and the pushed digest is the scanned one
-    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/trivy-gate +\d+\.\ds/);
-    expect(r.out).toMatch(/✔ push backend +uses \.\/\.polyglot-cd\/build-push +\d+\.\ds/);
+    expect(r.out).toMatch(/✔ build backend +uses \.\/\.polyglot-cd\/trivy-gate +(?:\d+\.\d|\d+m\d\d)s/);
+    expect(r.out).toMatch(/✔ push backend +uses \.\/\.polyglot-cd\/build-push +(?:\d+\.\d|\d+m\d\d)s/);
     expect(r.out).toMatch(/✔ secret scan +uses \.\/\.polyglot-cd\/trivy-gate/);
     expect(r.out).toMatch(/scan backend: 0 CRITICAL.*passed/);
     for (const c of ['backend', 'frontend']) {
