@@ -8,9 +8,10 @@ import { Docker } from '@polyglot-cd/tools/docker';
 import { backoffDelay } from '@polyglot-cd/tools/retry';
 import { readArchiveManifest } from './archive.js';
 import { login, privateDir, pushOptions, type Job } from './job.js';
+import { buildahCache, buildxCache, cachePushFailed, cacheWriteNote } from './layer-cache.js';
 import { archiveName, labelsFor } from './plan.js';
 import { pushGaveUp, pushTag } from './push.js';
-import type { Result } from './summary.js';
+import type { CacheReport, Result } from './summary.js';
 
 const MINUTE = 60_000;
 
@@ -28,27 +29,42 @@ export interface BuiltImage {
   imageId: string;
 }
 
-/** Builds the image with buildah (one platform), tagged with every ref; resolves to its image ID. */
-export async function buildWithBuildah(job: Job): Promise<BuiltImage> {
+/**
+ * Builds the image with buildah (one platform), tagged with every ref; resolves to its image ID.
+ * With a layer cache, a build that fails on writing the cache runs again without writing it.
+ */
+export async function buildWithBuildah(job: Job, cacheReport: CacheReport): Promise<BuiltImage> {
   const { inputs, refs } = job;
   const buildah = new Buildah(job.runner, { env: job.toolEnv });
   await login(job, 'buildah');
+  const cache = await buildahCache(job, cacheReport);
   const iidFile = join(job.tmp, 'iid');
-  const args = Buildah.buildArgs({
-    context: inputs.context,
-    file: inputs.file,
-    tags: refs,
-    labels: labelsFor(inputs, job.gh, job.version, job.now()),
-    buildArgs: inputs.buildArgs,
-    ...(inputs.target ? { target: inputs.target } : {}),
-    ...(inputs.platforms[0] ? { platform: inputs.platforms[0] } : {}),
-    iidFile,
-    ...(inputs.sourceDateEpoch !== undefined ? { timestamp: inputs.sourceDateEpoch } : {}),
-    ...pushOptions(job),
-  });
-  await job.ctx.log.group(`Build ${inputs.image} with buildah (${refs.length} tags)`, () =>
-    buildah.run(args, { stream: true, timeoutMs: 60 * MINUTE }),
-  );
+  const args = (cacheTo: string[]): string[] =>
+    Buildah.buildArgs({
+      context: inputs.context,
+      file: inputs.file,
+      tags: refs,
+      labels: labelsFor(inputs, job.gh, job.version, job.now()),
+      buildArgs: inputs.buildArgs,
+      ...(inputs.target ? { target: inputs.target } : {}),
+      ...(inputs.platforms[0] ? { platform: inputs.platforms[0] } : {}),
+      iidFile,
+      ...(inputs.sourceDateEpoch !== undefined ? { timestamp: inputs.sourceDateEpoch } : {}),
+      cacheFrom: cache.from,
+      cacheTo,
+      ...pushOptions(job),
+    });
+  const build = (cacheTo: string[]): Promise<unknown> =>
+    job.ctx.log.group(`Build ${inputs.image} with buildah (${refs.length} tags)`, () =>
+      buildah.run(args(cacheTo), { stream: true, timeoutMs: 60 * MINUTE }),
+    );
+  try {
+    await build(cache.to);
+  } catch (e) {
+    if (!cache.to.length || !cachePushFailed(e)) throw e;
+    cacheWriteNote(job, cacheReport, e as ToolError);
+    await build([]);
+  }
   return { buildah, imageId: (await readFile(iidFile, 'utf8')).trim() };
 }
 
@@ -136,13 +152,14 @@ export async function pushArchive(job: Job): Promise<Result> {
 }
 
 /** docker buildx: builds and pushes (or writes the archive) in one command, retried on transient push failures. */
-export async function buildWithDocker(job: Job): Promise<Result> {
+export async function buildWithDocker(job: Job, cacheReport: CacheReport): Promise<Result> {
   const { inputs } = job;
   const { log } = job.ctx;
   const dockerConfig = join(job.tmp, 'docker');
   await mkdir(dockerConfig, { mode: 0o700 });
   // keep the runner's buildx builders and plugins: copy nothing else from ~/.docker
-  const docker = new Docker(job.runner, { env: { DOCKER_CONFIG: dockerConfig } });
+  const cache = buildxCache(job, cacheReport);
+  const docker = new Docker(job.runner, { env: { DOCKER_CONFIG: dockerConfig, ...cache.env } });
   if (inputs.caFile || inputs.insecureRegistries.length) {
     log.warning(
       'With the docker builder, the Docker daemon/BuildKit must trust the registry itself; ca-file and insecure-registries apply to the digest read-back only',
@@ -165,6 +182,8 @@ export async function buildWithDocker(job: Job): Promise<Result> {
     platforms: inputs.platforms,
     output: inputs.push ? { push: true } : { archive },
     metadataFile,
+    cacheFrom: cache.from,
+    cacheTo: cache.to,
   });
   await runBuildx(job, docker, args);
   if (!inputs.push) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, REPOSITORY_RE, SHA256_DIGEST_RE, TAG_RE, type ActionContext } from '@polyglot-cd/action-kit';
+import { buildahCacheRepos, parseCacheInput, type CacheSettings } from './cache.js';
 
 export const BUILDERS = ['auto', 'docker', 'buildah'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
@@ -35,6 +36,8 @@ export interface BuildPushInputs {
   caFile: string;
   insecureRegistries: readonly string[];
   pushAttempts: number;
+  /** the layer cache (cache-from / cache-to), each entry next to the image */
+  cache: CacheSettings;
 }
 
 const HOSTPORT_RE =
@@ -248,6 +251,25 @@ function readTransport(
   return { caFile, insecureRegistries: Object.freeze(insecureRegistries), pushAttempts };
 }
 
+/** cache-from / cache-to: read with the image they must be next to; nothing to cache when an archive is pushed. */
+function readCache(inputs: Raw, image: string, fromArchive: string, builder: BuilderChoice): CacheSettings {
+  const cache: CacheSettings = {
+    from: Object.freeze(parseCacheInput('cache-from', inputs.optional('cache-from'), image)),
+    to: Object.freeze(parseCacheInput('cache-to', inputs.optional('cache-to'), image)),
+  };
+  if (fromArchive && (cache.from.length || cache.to.length)) {
+    const name = cache.from.length ? 'cache-from' : 'cache-to';
+    inputs.fail(
+      name,
+      inputs.optional(name),
+      'from-archive pushes an archive and builds nothing: leave the cache inputs empty',
+    );
+  }
+  // builder: buildah is known now: a cache it cannot use is refused before anything runs
+  if (builder === 'buildah') buildahCacheRepos(cache, image);
+  return Object.freeze(cache);
+}
+
 /** SOURCE_DATE_EPOCH (reproducible-builds.org), whole seconds, when set. */
 function sourceDateEpoch(env: ActionContext['env']): number | undefined {
   const epochRaw = (env['SOURCE_DATE_EPOCH'] ?? '').trim();
@@ -276,6 +298,7 @@ export function getInputs(ctx: ActionContext): Readonly<BuildPushInputs> {
     ...build,
     ...login,
     ...transport,
+    cache: readCache(inputs, image, source.fromArchive, build.builder),
     sourceDateEpoch: sourceDateEpoch(env),
   });
 }

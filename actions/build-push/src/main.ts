@@ -6,7 +6,15 @@ import { getInputs, type BuildPushInputs } from './inputs.js';
 import { checkPlatforms, checkRegistry, chooseBuilder, createJob, prepareToolEnv, type Deps, type Job } from './job.js';
 import { planTags, prNumberFromEvent } from './plan.js';
 import { readBack } from './push.js';
-import { initialReport, outputs, summary, type Builder, type Report, type Result } from './summary.js';
+import {
+  initialReport,
+  outputs,
+  summary,
+  type Builder,
+  type CacheReport,
+  type Report,
+  type Result,
+} from './summary.js';
 
 export type { Deps } from './job.js';
 export { registrySaid } from './push.js';
@@ -22,10 +30,10 @@ function eventJson(path: string | undefined): string | undefined {
 }
 
 /** Builds (or takes the archive) and pushes, by the builder chosen; push: false ends with an archive. */
-async function buildAndPush(job: Job, builder: Builder): Promise<Result> {
-  if (builder === 'docker') return buildWithDocker(job);
+async function buildAndPush(job: Job, builder: Builder, cache: CacheReport): Promise<Result> {
+  if (builder === 'docker') return buildWithDocker(job, cache);
   if (builder === 'skopeo') return pushArchive(job);
-  const built = await buildWithBuildah(job);
+  const built = await buildWithBuildah(job, cache);
   return job.inputs.push ? pushBuilt(job, built) : writeArchive(job, built);
 }
 
@@ -54,7 +62,7 @@ async function run(ctx: ActionContext, inputs: Readonly<BuildPushInputs>, report
     checkPlatforms(job, builder, reason);
 
     // build and push (or write the OCI archive of push: false)
-    report.result = await buildAndPush(job, builder);
+    report.result = await buildAndPush(job, builder, report.cache);
 
     // the report: the digest as the registry has it
     if (report.result.pushed) report.result = await readBack(job, report.result);

@@ -24,6 +24,14 @@ export interface DigestCheck {
   confirmed: boolean;
 }
 
+/** The layer cache a build used: what it read and wrote, and why any part of it was left out. */
+export interface CacheReport {
+  from: string[];
+  to: string[];
+  /** warnings: a cache that could not be read or written (the build went on without it) */
+  notes: string[];
+}
+
 export interface Report {
   /** registry/repository ('' until the inputs are read) */
   image: string;
@@ -35,10 +43,19 @@ export interface Report {
   result: Result | undefined;
   /** wall time of the run, seconds (undefined until it ends) */
   seconds: number | undefined;
+  cache: CacheReport;
 }
 
 export function initialReport(): Report {
-  return { image: '', refs: [], builder: undefined, reason: '', result: undefined, seconds: undefined };
+  return {
+    image: '',
+    refs: [],
+    builder: undefined,
+    reason: '',
+    result: undefined,
+    seconds: undefined,
+    cache: { from: [], to: [], notes: [] },
+  };
 }
 
 /** Compressed size of an image from its manifest JSON (config + layers); undefined for an index. */
@@ -91,6 +108,7 @@ export function outputs(r: Report): Record<string, OutputValue> {
       builderReason: r.reason,
       buildSeconds: Number(seconds(r)),
       sizeBytes: result.sizeBytes ?? null,
+      cache: r.cache,
     },
   };
 }
@@ -127,6 +145,12 @@ export function summary(r: Report, s: Summary, end: Ending): void {
   if (r.refs.length)
     s.raw(`**Tags**${result?.pushed ? '' : ' (computed, not pushed)'}: ${r.refs.map((t) => code(t)).join(' ')}\n\n`);
   if (result?.check) s.raw(checkText(result.check));
+  const { cache } = r;
+  if (cache.from.length || cache.to.length || cache.notes.length) {
+    const list = (l: string[]): string => (l.length ? l.map((c) => code(c)).join(' ') : 'none');
+    s.raw(`**Layer cache**: read ${list(cache.from)}, written ${list(cache.to)}.\n\n`);
+    for (const n of cache.notes) s.raw(`> ${n}\n\n`);
+  }
   if (result?.existing.length) {
     s.raw(
       `**Already in the registry**: the registry refused to rewrite ${result.existing.map((t) => code(t)).join(' ')} (immutable tags); ` +

@@ -40,8 +40,12 @@ export interface BuildahBuildOptions {
   certDir?: string;
   /** chroot (default), oci or rootless */
   isolation?: string;
-  /** keep intermediate layers (default false: one build, no cache to fill) */
+  /** keep intermediate layers (default false: one build, no cache to fill; true with a registry cache) */
   layers?: boolean;
+  /** registry repositories whose tags are cached layers to reuse (`--cache-from`, implies --layers) */
+  cacheFrom?: readonly string[];
+  /** the registry repository every built layer is pushed to as a cache (`--cache-to`, implies --layers) */
+  cacheTo?: readonly string[];
   /** seconds since the epoch for every timestamp in the image, files included (a reproducible build) */
   timestamp?: number;
 }
@@ -95,7 +99,7 @@ export class Buildah {
       'build',
       '--isolation',
       o.isolation ?? 'chroot',
-      `--layers=${o.layers === true}`,
+      `--layers=${o.layers === true || Boolean(o.cacheFrom?.length) || Boolean(o.cacheTo?.length)}`,
       '--iidfile',
       o.iidFile,
       '-f',
@@ -109,6 +113,8 @@ export class Buildah {
     if (o.authFile) args.push('--authfile', o.authFile);
     if (o.certDir) args.push('--cert-dir', o.certDir);
     if (o.timestamp !== undefined) args.push('--timestamp', String(o.timestamp));
+    for (const r of o.cacheFrom ?? []) args.push('--cache-from', r);
+    for (const r of o.cacheTo ?? []) args.push('--cache-to', r);
     args.push('--retry', '2', '--', o.context);
     return args;
   }

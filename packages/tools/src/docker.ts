@@ -21,6 +21,10 @@ export interface DockerBuildOptions {
   /** push to the registry (true) or export an OCI archive to this path */
   output: { push: true } | { archive: string };
   metadataFile: string;
+  /** buildx `--cache-from` values (type=registry,ref=… / type=gha,…) */
+  cacheFrom?: readonly string[];
+  /** buildx `--cache-to` values */
+  cacheTo?: readonly string[];
 }
 
 export class Docker {
@@ -62,6 +66,8 @@ export class Docker {
     for (const [k, v] of o.buildArgs) args.push('--build-arg', `${k}=${v}`);
     if (o.target) args.push('--target', o.target);
     if (o.platforms.length) args.push('--platform', o.platforms.join(','));
+    for (const c of o.cacheFrom ?? []) args.push('--cache-from', c);
+    for (const c of o.cacheTo ?? []) args.push('--cache-to', c);
     if ('push' in o.output) args.push('--push');
     else args.push('--output', `type=oci,dest=${o.output.archive}`);
     args.push('--', o.context);
