@@ -160,6 +160,13 @@ describe('pr-preview.yml', () => {
     expect(calls[0]?.inputs).toMatchObject({ path: '.', scanners: 'secret', 'fail-on': 'CRITICAL' });
     expect(calls[0]?.inputs['skip-dirs']?.split('\n').filter(Boolean)).toEqual(['.polyglot-cd', 'polyglot-cd-base']);
     const [, buildB, gateB, buildF, gateF, pushB, pushF] = calls;
+    // the layer cache: production's (read only) and the pull requests' own; never written where production reads
+    expect(buildB?.inputs['cache-from']?.split('\n')).toEqual([
+      'registry.example/shop/backend-cache',
+      'registry.example/shop/backend-cache-pr',
+    ]);
+    expect(buildB?.inputs['cache-to']).toBe('registry.example/shop/backend-cache-pr');
+    expect(buildF?.inputs['cache-to']).toBe('registry.example/shop/frontend-cache-pr');
     expect(buildB?.inputs).toMatchObject({
       image: 'registry.example/shop/backend',
       context: 'backend',
@@ -400,6 +407,17 @@ describe('pr-preview.yml', () => {
     const builds = calls.filter((c) => c.action === 'build-push');
     expect(builds).toHaveLength(4); // two builds, two pushes
     for (const b of builds) expect(b.inputs).toMatchObject({ username: '', password: '' });
+  });
+
+  it('build-cache: false: no layer cache is read or written', async () => {
+    const { r, calls } = await preview({ inputs: { 'build-cache': 'false' } });
+    expect(r.result).toBe('success');
+    const builds = calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
+    expect(builds).toHaveLength(2);
+    for (const b of builds) {
+      expect(b.inputs['cache-from']?.trim()).toBe('');
+      expect(b.inputs['cache-to']).toBe('');
+    }
   });
 });
 

@@ -205,6 +205,11 @@ describe('production.yml', () => {
       'helm-deploy',
       'teams-notify',
     ]);
+    // the layer cache next to each image, written by production only
+    for (const b of calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false')) {
+      const cache = `${b.inputs['image'] ?? ''}-cache`;
+      expect([b.inputs['cache-from'], b.inputs['cache-to']]).toEqual([cache, cache]);
+    }
     expect(calls.filter((c) => c.inputs['from-archive']).map((c) => c.inputs['expected-digest'])).toEqual([
       D('b'),
       D('f'),
