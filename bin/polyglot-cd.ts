@@ -232,9 +232,11 @@ interface RunOptions {
   debug?: boolean;
   keep?: boolean;
   quiet?: boolean;
+  /** where the action's log lines go (default stdout): the local workflow runner's leg printer */
+  out?: (line: string) => void;
 }
 
-function parseArgs(argv: string[]): Required<Omit<RunOptions, 'quiet'>> & { inputs: Record<string, string> } {
+function parseArgs(argv: string[]): Required<Omit<RunOptions, 'quiet' | 'out'>> & { inputs: Record<string, string> } {
   const opts = {
     inputs: {} as Record<string, string>,
     env: {} as Record<string, string | undefined>,
@@ -272,7 +274,12 @@ function parseArgs(argv: string[]): Required<Omit<RunOptions, 'quiet'>> & { inpu
   return opts;
 }
 
-function runStep(file: string, env: Record<string, string | undefined>, debug: boolean): Promise<number> {
+function runStep(
+  file: string,
+  env: Record<string, string | undefined>,
+  debug: boolean,
+  out?: (line: string) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(node24(), [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buf = '';
@@ -282,11 +289,16 @@ function runStep(file: string, env: Record<string, string | undefined>, debug: b
       buf = lines.pop() ?? '';
       for (const l of lines) {
         const r = renderLogLine(l, debug);
-        if (r !== null) process.stdout.write(`  ${r}\n`);
+        if (r === null) continue;
+        if (out) out(`  ${r}`);
+        else process.stdout.write(`  ${r}\n`);
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    child.stderr.on('data', (d: Buffer) => {
+      if (!out) process.stderr.write(d);
+      else for (const l of d.toString().split('\n')) if (l) out(`  ${l}`);
+    });
     const forward = (sig: NodeJS.Signals): boolean => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -302,7 +314,7 @@ function runStep(file: string, env: Record<string, string | undefined>, debug: b
 /** Runs an action's bundle (and post step) like the runner. Resolves to { code, outputs, summary }. */
 export async function runAction(
   action: string,
-  { inputs = {}, env = {}, debug = false, keep = false, quiet = false }: RunOptions = {},
+  { inputs = {}, env = {}, debug = false, keep = false, quiet = false, out }: RunOptions = {},
 ): Promise<ActionResult> {
   if (!actions().includes(action)) {
     console.error(`polyglot-cd: no action named ${JSON.stringify(action)} (have: ${actions().join(', ')})`);
@@ -340,13 +352,13 @@ export async function runAction(
   for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
   const started = Date.now();
   if (!quiet) console.log(bold(`● ${action}`));
-  let code = await runStep(join(root, 'dist', action, 'index.js'), base, debug);
+  let code = await runStep(join(root, 'dist', action, 'index.js'), base, debug, out);
   const post = join(root, 'dist', action, 'post', 'index.js');
   if (existsSync(post)) {
     const state = parseFileCommands(readFileSync(join(dir, 'state'), 'utf8'));
     const postEnv = { ...base, ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) };
     if (!quiet) console.log(bold(`● ${action} (post)`));
-    const postCode = await runStep(post, postEnv, debug);
+    const postCode = await runStep(post, postEnv, debug, out);
     if (code === 0) code = postCode;
   }
   const outputs = parseFileCommands(readFileSync(join(dir, 'output'), 'utf8'));

@@ -52,7 +52,12 @@ export interface PrContext {
 
 type RunAction = (
   action: string,
-  opts: { inputs?: Record<string, string>; env?: Record<string, string | undefined>; quiet?: boolean },
+  opts: {
+    inputs?: Record<string, string>;
+    env?: Record<string, string | undefined>;
+    quiet?: boolean;
+    out?: (line: string) => void;
+  },
 ) => Promise<ActionResult>;
 
 /** The GITHUB_* variables of a local run (see localGitHubEnv in bin/polyglot-cd.ts). */
@@ -275,8 +280,8 @@ export async function runLocalWorkflow(
     github: call.ctx.github,
     runDir: call.runDir,
     baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, ...call.localEnv, ...stepEnv },
-    runAction: (action, { inputs: withs, env }) =>
-      opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true }),
+    runAction: (action, { inputs: withs, env, out: legOut }) =>
+      opts.runAction(action, { inputs: withs, env: { ...stepEnv, ...env }, quiet: true, out: legOut }),
     skipAction: (a) => localSkipReason(a),
     workflowIdentity: localWorkflowIdentity(opts.root, workflow),
     ...(call.mask ? { mask: call.mask } : {}),

@@ -16,13 +16,17 @@
 //   API; attestations) and is shown as skipped with the reason, never as passed;
 // - a job the caller names in `skipJob` (the release dry run: the jobs that publish) is shown as
 //   skipped with the caller's reason.
+// Jobs run one after the other; the matrix legs of a job run at once (at most the cores and
+// strategy.max-parallel; fail-fast, GitHub's default, stops starting legs once one failed), each in
+// jobs/<job>-<leg index>, its lines printed as one block when it ends.
 // workflow_dispatch workflows (release.yml) run the same way, with the inputs they declare.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { evaluateIf, interpolate, interpolateDeep, toText } from './expressions.ts';
+import { evaluateIf, interpolate, interpolateDeep, toText, truthy } from './expressions.ts';
 import type { EvalContext, Status, Value } from './expressions.ts';
 import { parseFileCommands } from './file-commands.ts';
 
@@ -145,7 +149,12 @@ export interface RunWorkflowOptions {
   runDir: string;
   runAction: (
     action: string,
-    opts: { inputs: Record<string, string>; env: Record<string, string> },
+    opts: {
+      inputs: Record<string, string>;
+      env: Record<string, string>;
+      /** the leg's line printer (masked; held with the leg's other lines while legs run at once) */
+      out: (line: string) => void;
+    },
   ) => ActionResult | Promise<ActionResult>;
   skipAction?: (action: string) => string | undefined;
   skipJob?: (id: string, job: WorkflowJob, needs: Record<string, NeedResult>) => string | undefined;
@@ -155,6 +164,8 @@ export interface RunWorkflowOptions {
   baseEnv?: Record<string, string | undefined>;
   out?: (line: string) => void;
   mask?: (text: string) => string;
+  /** at most this many matrix legs of a job at once (default: os.availableParallelism()) */
+  parallelism?: number;
 }
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
@@ -277,7 +288,7 @@ const asText = (v: Value): Record<string, string> =>
  *         deployment (default: approved), environmentSecrets ({ <environment>: { NAME: value } }),
  *         workflowIdentity ({ repository, sha, file_path }: what the job context's workflow_*
  *         properties say; without it they are empty, as on a GitHub that has none), baseEnv,
- *         out (line printer), mask(text) }
+ *         out (line printer), mask(text), parallelism (most matrix legs of a job at once; default: the cores) }
  * The file is validated by GitHub's workflow parser first: a workflow GitHub would refuse is refused.
  */
 export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowResult> {
@@ -363,171 +374,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRes
       results[id] = { result: 'skipped', outputs: {} };
       continue;
     }
-    let failed = false;
-    for (const matrix of matrixLegs(job.strategy, { contexts: base })) {
-      const legDir = join(opts.runDir, 'jobs', `${id}-${entry.steps.length}`);
-      const temp = join(legDir, 'temp');
-      mkdirSync(temp, { recursive: true });
-      const identity = opts.workflowIdentity ?? {};
-      const jobCtx = {
-        status: 'success',
-        workflow_repository: identity.repository ?? '',
-        workflow_sha: identity.sha ?? '',
-        workflow_file_path: identity.file_path ?? '',
-      };
-      const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
-      const ctx = {
-        ...base,
-        matrix: matrix ?? {},
-        strategy: {},
-        runner: { ...runner, temp },
-        steps,
-        job: jobCtx,
-        env: {} as Record<string, Value>,
-      };
-      const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
-      entry.name = matrix ? entry.name : name;
-      out(`▶ ${name}`);
-      const jobEnv = isObj(job.env) ? interpolateDeep(job.env, { contexts: ctx }) : {};
-      ctx.env = { ...(isObj(jobEnv) ? jobEnv : {}) };
-      let legFailed = false;
-      // a protected environment: its reviewers approve (the default here) or reject the job, which
-      // then fails without running a step, as on GitHub
-      if (job.environment && opts.approve) {
-        const approved = toText(interpolate(envName(job.environment), { contexts: ctx }));
-        if (opts.approve(approved) === false) {
-          out(`  ✘ deployment to environment ${approved} rejected`);
-          legFailed = true;
-        }
-      }
-      for (const [n, step] of (legFailed ? [] : (job.steps ?? [])).entries()) {
-        const label = step.name
-          ? toText(interpolate(step.name, { contexts: ctx }))
-          : step.uses
-            ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}`
-            : `run ${(String(step.run).split('\n')[0] ?? '').slice(0, 60)}`;
-        const record: StepRecord = {
-          job: name,
-          step: label,
-          outcome: 'skipped',
-          reason: '',
-          secs: 0,
-          summary: '',
-          outputs: {},
-          action: null,
-        };
-        entry.steps.push(record);
-        const stepStatus: Status = { success: () => !legFailed, failure: () => legFailed, cancelled: () => false };
-        const stepCtx: EvalContext = { contexts: ctx, status: stepStatus };
-        if (!evaluateIf(step.if, stepCtx)) {
-          record.reason = `if: ${String(step.if ?? 'success()').trim()}`;
-          out(`  ○ ${label} skipped (${record.reason})`);
-          if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
-          continue;
-        }
-        const started = Date.now();
-        const env: Record<string, string> = {
-          ...asText(ctx.env),
-          ...(isObj(step.env) ? asText(interpolateDeep(step.env, stepCtx)) : {}),
-        };
-        let outcome: StepRecord['outcome'] = 'success';
-        let outputs: Record<string, string> = {};
-        try {
-          const ownAction = typeof step.uses === 'string' ? OWN_USES.exec(step.uses)?.[1] : undefined;
-          if (step.run !== undefined) {
-            const r = await runScript(toText(interpolate(step.run, stepCtx)), {
-              env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
-              dir: join(legDir, `step-${n}`),
-              out: (l) => out(`    ${mask(l)}`),
-            });
-            outcome = r.code === 0 ? 'success' : 'failure';
-            outputs = r.outputs;
-            Object.assign(ctx.env, r.env);
-            if (r.code !== 0) record.reason = r.error ?? `exit ${r.code}`;
-          } else if (ownAction !== undefined) {
-            record.action = ownAction;
-            const skip = opts.skipAction?.(ownAction);
-            if (skip) {
-              outcome = 'skipped';
-              record.reason = skip;
-            } else {
-              const withs = asText(interpolateDeep(step.with ?? {}, stepCtx));
-              out(`  ● ${label}`);
-              const r = await opts.runAction(ownAction, {
-                inputs: withs,
-                env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
-              });
-              outcome = r.code === 0 ? 'success' : 'failure';
-              outputs = r.outputs;
-              record.summary = r.summary;
-              if (r.code !== 0) record.reason = `exit ${r.code}`;
-            }
-          } else if (typeof step.uses === 'string') {
-            const uses = step.uses.replace(/@.*$/, '');
-            const evaluated = interpolateDeep(step.with ?? {}, stepCtx);
-            const withs: Record<string, Value> = isObj(evaluated) ? evaluated : {};
-            if (uses === 'actions/checkout' && toText(withs['path']).replace(/^\.\/|\/$/g, '') === OWN_PATH) {
-              outcome = 'skipped';
-              record.reason = `polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run`;
-            } else if (uses === 'actions/upload-artifact') {
-              const src = toText(withs['path']);
-              if (!existsSync(src)) throw new Error(`upload-artifact: ${src} does not exist`);
-              copyInto(src, join(artifacts, toText(withs['name']) || 'artifact'));
-            } else if (uses === 'actions/download-artifact') {
-              const dest = toText(withs['path']) || temp;
-              const names = readdirSync(artifacts).filter((a) =>
-                withs['name']
-                  ? a === toText(withs['name'])
-                  : withs['pattern']
-                    ? globToRegExp(toText(withs['pattern'])).test(a)
-                    : true,
-              );
-              if (withs['name'] && names.length === 0)
-                throw new Error(`download-artifact: no artifact named ${toText(withs['name'])}`);
-              for (const a of names)
-                copyInto(join(artifacts, a), withs['name'] || withs['merge-multiple'] ? dest : join(dest, a));
-            } else {
-              outcome = 'skipped';
-              record.reason = SKIPPED_ACTIONS[uses] ?? 'a third-party action the local runner does not run';
-              const shown = Object.entries(env).filter(([k]) => !/TOKEN|PASSWORD|SECRET|WEBHOOK|KUBECONFIG/i.test(k));
-              if (shown.length) record.detail = shown.map(([k, v]) => `${k}=${v}`).join('\n');
-            }
-          } else throw new Error('a step needs run: or uses:');
-        } catch (e) {
-          outcome = 'failure';
-          record.reason = (e as Error).message;
-        }
-        record.secs = (Date.now() - started) / 1000;
-        record.outcome = outcome;
-        record.outputs = outputs;
-        if (step.id) steps[step.id] = { outputs, outcome, conclusion: outcome };
-        const mark = outcome === 'success' ? '✔' : outcome === 'skipped' ? '○' : '✘';
-        out(
-          `  ${mark} ${label} ${outcome === 'skipped' ? `skipped: ${record.reason}` : `${outcome} in ${record.secs.toFixed(1)}s${record.reason ? ` (${record.reason})` : ''}`}`,
-        );
-        if (record.detail)
-          out(
-            record.detail
-              .split('\n')
-              .map((l) => `      ${mask(l)}`)
-              .join('\n'),
-          );
-        if (outcome === 'failure' && !step['continue-on-error']) legFailed = true;
-      }
-      ctx.job.status = legFailed ? 'failure' : 'success';
-      if (legFailed) failed = true;
-      // job outputs: with a matrix, the last leg to finish wins (as on GitHub)
-      for (const [k, v] of Object.entries(job.outputs ?? {}))
-        entry.outputs[k] = toText(interpolate(v, { contexts: ctx }));
-      if (job.environment) {
-        const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
-        entry.environment = {
-          name: toText(interpolate(envDef.name, { contexts: ctx })),
-          url: envDef.url ? toText(interpolate(envDef.url, { contexts: ctx })) : '',
-        };
-      }
-      if (matrix) entry.name = toText(interpolate(job.name ?? id, { contexts: { ...ctx, matrix: {} } })).trim() || id;
-    }
+    const failed = await runLegs({ opts, id, job, base, runner, entry, wfName, artifacts, out, mask });
     entry.result = failed ? 'failure' : 'success';
     entry.secs = (Date.now() - entry.started) / 1000;
     results[id] = { result: entry.result, outputs: entry.outputs };
@@ -537,6 +384,370 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRes
     outputs[k] = toText(interpolate(def.value ?? '', { contexts: { jobs: results } }));
   const result = report.some((j) => j.result === 'failure') ? 'failure' : 'success';
   return { result, jobs: report, outputs };
+}
+
+/** What the legs of one job share: the run's options, the job, the contexts every leg starts from. */
+interface JobScope {
+  opts: RunWorkflowOptions;
+  id: string;
+  job: WorkflowJob;
+  base: Record<string, unknown>;
+  runner: { os: string; arch: string; temp: string };
+  entry: JobReport;
+  wfName: string;
+  artifacts: string;
+  out: (line: string) => void;
+  mask: (text: string) => string;
+}
+
+/** A leg's place in its job's matrix: the `strategy` context it sees. */
+interface LegStrategy {
+  'fail-fast': boolean;
+  'job-index': number;
+  'job-total': number;
+  'max-parallel': number;
+}
+
+/** One leg as it ended: its steps, whether it failed, and what it sets on the job. */
+interface LegResult {
+  name: string;
+  jobName: string;
+  records: StepRecord[];
+  failed: boolean;
+  outputs: Record<string, string>;
+  environment: JobReport['environment'];
+}
+
+/** strategy.fail-fast (GitHub's default: true) and strategy.max-parallel (unset: no limit of its own). */
+function strategyLimits(strategy: unknown, ctx: EvalContext): { failFast: boolean; maxParallel?: number } {
+  const s = isObj(strategy) ? strategy : {};
+  const ff = interpolate(s['fail-fast'] ?? true, ctx);
+  const failFast = ff !== 'false' && truthy(ff);
+  if (s['max-parallel'] === undefined) return { failFast };
+  const mp = interpolate(s['max-parallel'], ctx);
+  const maxParallel = typeof mp === 'string' && mp.trim() !== '' ? Number(mp) : mp;
+  if (typeof maxParallel !== 'number' || !Number.isInteger(maxParallel) || maxParallel < 1)
+    throw new Error(`strategy.max-parallel must be a whole number of at least 1, got ${JSON.stringify(mp)}`);
+  return { failFast, maxParallel };
+}
+
+/**
+ * Calls run(0) … run(count - 1) in that order, at most `limit` at once, starting none once stop() says
+ * so; waits for every started call, then rethrows the first error. Resolves to how many were started.
+ */
+async function runBounded(
+  count: number,
+  limit: number,
+  stop: () => boolean,
+  run: (i: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < count && errors.length === 0 && !stop()) {
+      const i = next++;
+      try {
+        await run(i);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  if (errors.length) throw errors[0];
+  return next;
+}
+
+/**
+ * Runs a job's matrix legs (a job without a matrix: its one leg) and fills its report; resolves to
+ * whether a leg failed. Legs run at once, at most opts.parallelism (default: the cores) and
+ * strategy.max-parallel; when more than one can run, each leg's lines are held and printed as one block
+ * when it finishes (one leg at a time streams them). The report keeps the legs' steps in matrix order;
+ * job outputs and environment come from the last leg to finish (as on GitHub). With fail-fast (GitHub's
+ * default), a failed leg stops new legs from starting; those running finish.
+ */
+async function runLegs(scope: JobScope): Promise<boolean> {
+  const { opts, id, job, base, entry, out } = scope;
+  const legs = matrixLegs(job.strategy, { contexts: base });
+  const { failFast, maxParallel } = strategyLimits(job.strategy, { contexts: base });
+  const limit = Math.max(
+    1,
+    Math.min(opts.parallelism ?? availableParallelism(), maxParallel ?? legs.length, legs.length),
+  );
+  const buffered = limit > 1;
+  const strategy = (i: number): LegStrategy => ({
+    'fail-fast': failFast,
+    'job-index': i,
+    'job-total': legs.length,
+    'max-parallel': maxParallel ?? legs.length,
+  });
+  if (buffered)
+    out(
+      `▷ ${jobName(job, id, base)}: ${legs.length} legs, ${limit} at once (each leg's output is shown when it finishes)`,
+    );
+  const ended: LegResult[] = [];
+  let failedLeg: string | undefined;
+  const started = await runBounded(
+    legs.length,
+    limit,
+    () => failFast && failedLeg !== undefined,
+    async (i) => {
+      const lines: string[] = [];
+      let leg: LegResult;
+      try {
+        leg = await runLeg(scope, legs[i] ?? null, strategy(i), buffered ? (l) => lines.push(l) : out);
+      } finally {
+        for (const l of lines) out(l);
+      }
+      ended[i] = leg;
+      if (leg.failed) failedLeg ??= leg.name;
+      // the last leg to finish wins (as on GitHub)
+      Object.assign(entry.outputs, leg.outputs);
+      if (leg.environment) entry.environment = leg.environment;
+      entry.name = leg.jobName;
+    },
+  );
+  for (let i = started; i < legs.length; i++) {
+    const ctx = { ...base, matrix: legs[i] ?? {}, strategy: strategy(i) };
+    const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
+    const reason = `fail-fast: ${failedLeg ?? ''} failed`;
+    out(`○ ${name}: not started (${reason})`);
+    ended[i] = {
+      name,
+      jobName: entry.name,
+      records: [notStarted(name, reason)],
+      failed: false,
+      outputs: {},
+      environment: null,
+    };
+  }
+  entry.steps = ended.flatMap((leg) => leg.records);
+  return ended.some((leg) => leg.failed);
+}
+
+/** The report's one line for a leg that never started. */
+function notStarted(job: string, reason: string): StepRecord {
+  return {
+    job,
+    step: '(leg not started)',
+    outcome: 'skipped',
+    reason,
+    secs: 0,
+    summary: '',
+    outputs: {},
+    action: null,
+  };
+}
+
+/** The job's name without a matrix (a matrix job's `name: build ${{ matrix.x }}` → `build`). */
+function jobName(job: WorkflowJob, id: string, base: Record<string, unknown>): string {
+  return toText(interpolate(job.name ?? id, { contexts: { ...base, matrix: {} } })).trim() || id;
+}
+
+/** Runs one leg of a job in a directory of its own (jobs/<job>-<leg index>), printing through `out`. */
+async function runLeg(
+  scope: JobScope,
+  matrix: MatrixLeg | null,
+  strategy: LegStrategy,
+  out: (line: string) => void,
+): Promise<LegResult> {
+  const { opts, id, job, base, runner } = scope;
+  const legDir = join(opts.runDir, 'jobs', `${id}-${strategy['job-index']}`);
+  const temp = join(legDir, 'temp');
+  mkdirSync(temp, { recursive: true });
+  const identity = opts.workflowIdentity ?? {};
+  const jobCtx = {
+    status: 'success',
+    workflow_repository: identity.repository ?? '',
+    workflow_sha: identity.sha ?? '',
+    workflow_file_path: identity.file_path ?? '',
+  };
+  const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
+  const ctx = {
+    ...base,
+    matrix: matrix ?? {},
+    strategy,
+    runner: { ...runner, temp },
+    steps,
+    job: jobCtx,
+    env: {} as Record<string, Value>,
+  };
+  const name = toText(interpolate(job.name ?? id, { contexts: ctx })) || id;
+  out(`▶ ${name}`);
+  const jobEnv = isObj(job.env) ? interpolateDeep(job.env, { contexts: ctx }) : {};
+  ctx.env = { ...(isObj(jobEnv) ? jobEnv : {}) };
+  const records: StepRecord[] = [];
+  let legFailed = false;
+  // a protected environment: its reviewers approve (the default here) or reject the job, which
+  // then fails without running a step, as on GitHub
+  if (job.environment && opts.approve) {
+    const approved = toText(interpolate(envName(job.environment), { contexts: ctx }));
+    if (opts.approve(approved) === false) {
+      out(`  ✘ deployment to environment ${approved} rejected`);
+      legFailed = true;
+    }
+  }
+  for (const [n, step] of (legFailed ? [] : (job.steps ?? [])).entries()) {
+    const label = step.name
+      ? toText(interpolate(step.name, { contexts: ctx }))
+      : step.uses
+        ? `uses ${step.uses.replace(/@[0-9a-f]{40}$/, '')}`
+        : `run ${(String(step.run).split('\n')[0] ?? '').slice(0, 60)}`;
+    const record: StepRecord = {
+      job: name,
+      step: label,
+      outcome: 'skipped',
+      reason: '',
+      secs: 0,
+      summary: '',
+      outputs: {},
+      action: null,
+    };
+    records.push(record);
+    const stepStatus: Status = { success: () => !legFailed, failure: () => legFailed, cancelled: () => false };
+    const stepCtx: EvalContext = { contexts: ctx, status: stepStatus };
+    if (!evaluateIf(step.if, stepCtx)) {
+      record.reason = `if: ${String(step.if ?? 'success()').trim()}`;
+      out(`  ○ ${label} skipped (${record.reason})`);
+      if (step.id) steps[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+      continue;
+    }
+    const started = Date.now();
+    const env: Record<string, string> = {
+      ...asText(ctx.env),
+      ...(isObj(step.env) ? asText(interpolateDeep(step.env, stepCtx)) : {}),
+    };
+    let outcome: StepRecord['outcome'];
+    let outputs: Record<string, string> = {};
+    try {
+      ({ outcome, outputs } = await executeStep(scope, {
+        step,
+        label,
+        record,
+        stepCtx,
+        env,
+        temp,
+        dir: join(legDir, `step-${n}`),
+        jobEnv: ctx.env,
+        out,
+      }));
+    } catch (e) {
+      outcome = 'failure';
+      record.reason = (e as Error).message;
+    }
+    record.secs = (Date.now() - started) / 1000;
+    record.outcome = outcome;
+    record.outputs = outputs;
+    if (step.id) steps[step.id] = { outputs, outcome, conclusion: outcome };
+    const mark = outcome === 'success' ? '✔' : outcome === 'skipped' ? '○' : '✘';
+    out(
+      `  ${mark} ${label} ${outcome === 'skipped' ? `skipped: ${record.reason}` : `${outcome} in ${record.secs.toFixed(1)}s${record.reason ? ` (${record.reason})` : ''}`}`,
+    );
+    if (record.detail)
+      out(
+        record.detail
+          .split('\n')
+          .map((l) => `      ${scope.mask(l)}`)
+          .join('\n'),
+      );
+    if (outcome === 'failure' && !step['continue-on-error']) legFailed = true;
+  }
+  ctx.job.status = legFailed ? 'failure' : 'success';
+  const outputs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(job.outputs ?? {})) outputs[k] = toText(interpolate(v, { contexts: ctx }));
+  let environment: JobReport['environment'] = null;
+  if (job.environment) {
+    const envDef = isObj(job.environment) ? job.environment : { name: job.environment };
+    environment = {
+      name: toText(interpolate(envDef.name, { contexts: ctx })),
+      url: envDef.url ? toText(interpolate(envDef.url, { contexts: ctx })) : '',
+    };
+  }
+  const jobTitle = matrix ? jobName(job, id, { ...ctx, matrix: {} }) : name;
+  return { name, jobName: jobTitle, records, failed: legFailed, outputs, environment };
+}
+
+/** One step to run: a `run:` script, one of our actions, or a third-party action (handled or skipped). */
+interface StepCall {
+  step: WorkflowStep;
+  label: string;
+  record: StepRecord;
+  stepCtx: EvalContext;
+  env: Record<string, string>;
+  temp: string;
+  dir: string;
+  jobEnv: Record<string, Value>;
+  out: (line: string) => void;
+}
+
+/** Runs a step; sets the record's reason, action, summary and detail; a GITHUB_ENV line reaches jobEnv. */
+async function executeStep(
+  scope: JobScope,
+  { step, label, record, stepCtx, env, temp, dir, jobEnv, out }: StepCall,
+): Promise<{ outcome: StepRecord['outcome']; outputs: Record<string, string> }> {
+  const { opts, id, wfName, artifacts, mask } = scope;
+  const ownAction = typeof step.uses === 'string' ? OWN_USES.exec(step.uses)?.[1] : undefined;
+  if (step.run !== undefined) {
+    const r = await runScript(toText(interpolate(step.run, stepCtx)), {
+      env: { ...opts.baseEnv, ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
+      dir,
+      out: (l) => out(`    ${mask(l)}`),
+    });
+    Object.assign(jobEnv, r.env);
+    if (r.code !== 0) record.reason = r.error ?? `exit ${r.code}`;
+    return { outcome: r.code === 0 ? 'success' : 'failure', outputs: r.outputs };
+  }
+  if (ownAction !== undefined) {
+    record.action = ownAction;
+    const skip = opts.skipAction?.(ownAction);
+    if (skip) {
+      record.reason = skip;
+      return { outcome: 'skipped', outputs: {} };
+    }
+    const withs = asText(interpolateDeep(step.with ?? {}, stepCtx));
+    out(`  ● ${label}`);
+    const r = await opts.runAction(ownAction, {
+      inputs: withs,
+      env: { ...env, GITHUB_WORKFLOW: wfName, GITHUB_JOB: id, RUNNER_TEMP: temp },
+      out: (l) => out(`    ${mask(l)}`),
+    });
+    record.summary = r.summary;
+    if (r.code !== 0) record.reason = `exit ${r.code}`;
+    return { outcome: r.code === 0 ? 'success' : 'failure', outputs: r.outputs };
+  }
+  if (typeof step.uses !== 'string') throw new Error('a step needs run: or uses:');
+  const uses = step.uses.replace(/@.*$/, '');
+  const evaluated = interpolateDeep(step.with ?? {}, stepCtx);
+  const withs: Record<string, Value> = isObj(evaluated) ? evaluated : {};
+  if (uses === 'actions/checkout' && toText(withs['path']).replace(/^\.\/|\/$/g, '') === OWN_PATH) {
+    record.reason = `polyglot-cd's actions run from this working tree's bundles (dist/<action>/index.js): it is the commit of the workflow file being run`;
+    return { outcome: 'skipped', outputs: {} };
+  }
+  if (uses === 'actions/upload-artifact') {
+    const src = toText(withs['path']);
+    if (!existsSync(src)) throw new Error(`upload-artifact: ${src} does not exist`);
+    copyInto(src, join(artifacts, toText(withs['name']) || 'artifact'));
+    return { outcome: 'success', outputs: {} };
+  }
+  if (uses === 'actions/download-artifact') {
+    const dest = toText(withs['path']) || temp;
+    const names = readdirSync(artifacts).filter((a) =>
+      withs['name']
+        ? a === toText(withs['name'])
+        : withs['pattern']
+          ? globToRegExp(toText(withs['pattern'])).test(a)
+          : true,
+    );
+    if (withs['name'] && names.length === 0)
+      throw new Error(`download-artifact: no artifact named ${toText(withs['name'])}`);
+    for (const a of names)
+      copyInto(join(artifacts, a), withs['name'] || withs['merge-multiple'] ? dest : join(dest, a));
+    return { outcome: 'success', outputs: {} };
+  }
+  record.reason = SKIPPED_ACTIONS[uses] ?? 'a third-party action the local runner does not run';
+  const shown = Object.entries(env).filter(([k]) => !/TOKEN|PASSWORD|SECRET|WEBHOOK|KUBECONFIG/i.test(k));
+  if (shown.length) record.detail = shown.map(([k, v]) => `${k}=${v}`).join('\n');
+  return { outcome: 'skipped', outputs: {} };
 }
 
 interface ScriptResult {

@@ -73,6 +73,8 @@ async function preview(
       },
     },
     runDir: mkdtempSync(join(tmpdir(), 'pcd-preview-')),
+    // the legs one after the other: the assertions below read the actions' calls in matrix order
+    parallelism: 1,
     baseEnv: { PATH: process.env['PATH'], ...(opts.workspace ? { GITHUB_WORKSPACE: opts.workspace } : {}) },
     workflowIdentity: { ...IDENTITY, ...opts.identity },
     out: (l: string) => opts.lines?.push(l),

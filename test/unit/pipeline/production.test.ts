@@ -95,6 +95,8 @@ async function release(opts: ReleaseOptions = {}): Promise<{ r: Result; calls: C
       event: { repository: { name: 'shop', default_branch: 'main' } },
     },
     runDir: join(dir, 'run'),
+    // the legs one after the other: the assertions below read the actions' calls in matrix order
+    parallelism: 1,
     baseEnv: {
       PATH: `${dir}:${process.env['PATH']}`,
       FAKE_GH_HEAD_FILE: join(dir, 'head'),

@@ -5,7 +5,7 @@
  * evaluated inputs (the real bundles run in test/integration/pipeline/pipeline.kube.test.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -153,11 +153,14 @@ describe('runWorkflow', () => {
       ['always', 'success'],
       ['skipped-when-act-fails', 'success'],
     ]);
-    expect(job(r, 'gather').outputs).toEqual({ all: 'a,b,c,', last: 'c' }); // the last leg's output wins, as on GitHub
+    // the legs run at once, each printed as one block when it ends; the last leg to end sets the outputs, as on GitHub
+    const ended = lines.filter((l) => l.startsWith('▶ make')).map((l) => l.slice('▶ make '.length));
+    expect([...ended].sort()).toEqual(['a', 'b', 'c']);
+    expect(job(r, 'gather').outputs).toEqual({ all: 'a,b,c,', last: ended.at(-1) });
     expect(calls).toEqual([
       { action: 'helm-deploy', inputs: { release: 'app', images: 'a,b,c,', kubeconfig: 's3cret' } },
     ]);
-    expect(job(r, 'act').environment).toEqual({ name: 'env-c', url: 'http://app.example' });
+    expect(job(r, 'act').environment).toEqual({ name: `env-${ended.at(-1) ?? ''}`, url: 'http://app.example' });
     expect(r.outputs).toEqual({ joined: 'a,b,c,', url: 'http://app.example' });
     // GitHub-only and unavailable steps are skipped with their reason, never passed
     const steps = job(r, 'act').steps.map((s) => [s.step, s.outcome, s.reason]);
@@ -169,7 +172,8 @@ describe('runWorkflow', () => {
     expect(steps).toContainEqual(['uses ./.polyglot-cd/trivy-gate', 'skipped', 'no trivy here']);
     expect(lines).toContain('    scan=skipped flag=false');
     expect(lines).toContain('    act was success');
-    expect(lines.filter((l) => l.startsWith('▶ make'))).toEqual(['▶ make a', '▶ make b', '▶ make c']);
+    // the report keeps the legs' steps in matrix order, whichever ended first
+    expect([...new Set(job(r, 'make').steps.map((st) => st.job))]).toEqual(['make a', 'make b', 'make c']);
   });
 
   it('a failing step skips the rest of its job (not failure() steps) and the jobs that need it', async () => {
@@ -233,6 +237,142 @@ jobs:
     await expect(refused).rejects.toThrow("wf.yml (Line: 12, Col: 5): Unexpected value 'timeout'");
     expect(lines.join('\n')).not.toContain('NEVER RUN');
   });
+});
+
+/** shell helpers of the leg tests: waitfor <file> [tries] waits for $SYNC/<file> (0.1 s a try), other names the other leg */
+const WAIT = `waitfor() { for _ in $(seq "\${2:-100}"); do [ -e "$SYNC/$1" ] && return 0; sleep 0.1; done; echo "no $1"; return 1; }
+other() { [ "$N" = p ] && echo q || echo p; }
+`;
+
+/**
+ * Runs a one-job workflow whose legs (matrix.n) run `script` with N (the leg) and SYNC (a directory the
+ * legs meet in). When the runner prints `▶ leg <n>` the test writes $SYNC/<n>.shown: with the legs'
+ * output held per leg, that line comes when leg <n> has ended.
+ */
+async function legs(
+  n: string[],
+  script: string,
+  { strategy = {}, parallelism = 2 }: { strategy?: Record<string, unknown>; parallelism?: number } = {},
+): Promise<{ r: Result; lines: string[]; sync: string; runDir: string }> {
+  const { file, dir } = setup(`
+on:
+  workflow_call:
+    inputs:
+      sync: { type: string, required: true }
+      max: { type: number, default: 0 }
+permissions: {}
+jobs:
+  legs:
+    name: leg \${{ matrix.n }}
+    runs-on: ubuntu-latest
+    strategy: ${JSON.stringify({ matrix: { n }, ...strategy })}
+    env:
+      N: \${{ matrix.n }}
+      SYNC: \${{ inputs.sync }}
+    outputs:
+      last: \${{ steps.s.outputs.n }}
+    steps:
+      - run: ${JSON.stringify(WAIT + script)}
+      - id: s
+        run: echo "n=$N" >> "$GITHUB_OUTPUT"
+`);
+  const sync = join(dir, 'sync');
+  mkdirSync(sync);
+  const runDir = join(dir, 'run');
+  const lines: string[] = [];
+  const r = await runWorkflow({
+    file,
+    inputs: { sync, ...(strategy['max-parallel'] === '${{ inputs.max }}' ? { max: 1 } : {}) },
+    runDir,
+    baseEnv: { PATH: process.env['PATH'] },
+    runAction: () => ({ code: 0, outputs: {}, summary: '' }),
+    out: (l: string) => {
+      lines.push(l);
+      const shown = /^▶ leg (\w+)$/.exec(l)?.[1];
+      if (shown) writeFileSync(join(sync, `${shown}.shown`), '');
+    },
+    mask: (t: string) => t.replaceAll('s3cret', '***'),
+    parallelism,
+  });
+  return { r, lines, sync, runDir };
+}
+
+describe('matrix legs run at once', () => {
+  it('the legs of a job run concurrently, each in a directory of its own, its steps reported in matrix order', async () => {
+    // each leg waits (10 s at most) for the other to start: one after the other, the first would fail
+    const { r, lines, runDir } = await legs(['p', 'q'], 'touch "$SYNC/$N.started"; waitfor "$(other).started"');
+    expect(lines.filter((l) => l.includes('no '))).toEqual([]);
+    expect(r.result).toBe('success');
+    expect(readdirSync(join(runDir, 'jobs')).sort()).toEqual(['legs-0', 'legs-1']);
+    expect(job(r, 'legs').steps.map((s) => s.job)).toEqual(['leg p', 'leg p', 'leg q', 'leg q']);
+    expect(lines[0]).toBe("▷ leg: 2 legs, 2 at once (each leg's output is shown when it finishes)");
+  }, 30_000);
+
+  it('max-parallel: 1 runs the legs one after the other, streaming their lines', async () => {
+    // a leg started while the other has not ended would see it start within 2 s
+    const script = `touch "$SYNC/$N.started"
+if [ ! -e "$SYNC/$(other).ended" ] && waitfor "$(other).started" 20 >/dev/null; then echo "$N overlapped"; else echo "$N alone"; fi
+touch "$SYNC/$N.ended"`;
+    for (const max of [1, '${{ inputs.max }}']) {
+      const { r, lines } = await legs(['p', 'q'], script, { strategy: { 'max-parallel': max }, parallelism: 8 });
+      expect(r.result).toBe('success');
+      expect(lines.filter((l) => /^▶|^ {4}[pq] /.test(l))).toEqual([
+        '▶ leg p',
+        '    p alone',
+        '▶ leg q',
+        '    q alone',
+      ]);
+    }
+  }, 30_000);
+
+  it("the legs' lines are not interleaved: each leg's block is printed whole when it ends, masked", async () => {
+    // both legs print their first line before either prints its second
+    const script = `echo "$N one"; touch "$SYNC/$N.started"; waitfor "$(other).started"; echo "$N two s3cret"`;
+    const { r, lines } = await legs(['p', 'q'], script);
+    expect(r.result).toBe('success');
+    const blocks = lines.filter((l) => /^▶|^ {4}[pq] /.test(l));
+    const block = (x: string): string[] => [`▶ leg ${x}`, `    ${x} one`, `    ${x} two ***`];
+    expect([
+      [...block('p'), ...block('q')],
+      [...block('q'), ...block('p')],
+    ]).toContainEqual(blocks);
+    expect(lines.join('\n')).not.toContain('s3cret');
+  }, 30_000);
+
+  it('the last leg to end sets the job outputs, whatever its place in the matrix', async () => {
+    // p ends only once q has ended
+    const { r, lines } = await legs(['p', 'q'], '[ "$N" = q ] || waitfor q.shown');
+    expect(r.result).toBe('success');
+    expect(lines.filter((l) => l.startsWith('▶'))).toEqual(['▶ leg q', '▶ leg p']);
+    expect(job(r, 'legs').outputs).toEqual({ last: 'p' });
+    expect(job(r, 'legs').steps.map((s) => s.job)).toEqual(['leg p', 'leg p', 'leg q', 'leg q']);
+  }, 30_000);
+
+  it("fail-fast (GitHub's default): a failed leg stops new legs from starting; the running ones finish", async () => {
+    // a fails at once; b runs on until a has ended, then c would be next
+    const script = `touch "$SYNC/$N.started"
+case $N in a) exit 3 ;; b) waitfor a.shown ;; esac`;
+    const { r, lines, sync } = await legs(['a', 'b', 'c'], script);
+    expect(r.result).toBe('failure');
+    expect(job(r, 'legs').result).toBe('failure');
+    expect(existsSync(join(sync, 'c.started'))).toBe(false);
+    expect(lines).toContain('○ leg c: not started (fail-fast: leg a failed)');
+    expect(job(r, 'legs').steps.map((s) => [s.job, s.step, s.outcome])).toEqual([
+      ['leg a', expect.stringMatching(/^run /), 'failure'],
+      ['leg a', expect.stringMatching(/^run /), 'skipped'],
+      ['leg b', expect.stringMatching(/^run /), 'success'],
+      ['leg b', expect.stringMatching(/^run /), 'success'],
+      ['leg c', '(leg not started)', 'skipped'],
+    ]);
+    // fail-fast: false runs every leg
+    const all = await legs(['a', 'b', 'c'], script, { strategy: { 'fail-fast': false } });
+    expect(existsSync(join(all.sync, 'c.started'))).toBe(true);
+    expect(
+      job(all.r, 'legs')
+        .steps.filter((s) => s.job === 'leg c')
+        .map((s) => s.outcome),
+    ).toEqual(['success', 'success']);
+  }, 30_000);
 });
 
 /** a workflow with an own-commit job (the job context's workflow_*), our action after the own checkout, and environment secrets */
