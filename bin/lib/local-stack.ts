@@ -160,16 +160,37 @@ export function stopRegistry(): string | undefined {
   return host;
 }
 
-/** The container store buildah and skopeo use for the pipeline (vfs, chroot): env for the actions. */
+/**
+ * The storage driver of the pipeline's container store: overlay when this process is root and the
+ * kernel has overlayfs (a layer's diff is its upper directory: a cached step costs nothing), else vfs
+ * (every layer a full copy, every diff a walk of two trees). POLYGLOT_CD_STORAGE_DRIVER=vfs|overlay
+ * chooses.
+ */
+export function storageDriver(): 'overlay' | 'vfs' {
+  const asked = process.env.POLYGLOT_CD_STORAGE_DRIVER;
+  if (asked === 'overlay' || asked === 'vfs') return asked;
+  const root = process.getuid?.() === 0;
+  let overlay = false;
+  try {
+    overlay = /\toverlay$/m.test(readFileSync('/proc/filesystems', 'utf8'));
+  } catch {
+    overlay = false;
+  }
+  return root && overlay ? 'overlay' : 'vfs';
+}
+
+/** The container store buildah and skopeo use for the pipeline (storageDriver(), chroot): env for the actions. */
 export function containersEnv(): { CONTAINERS_STORAGE_CONF: string; BUILDAH_ISOLATION: string } {
-  const dir = cacheDir('containers');
+  const driver = storageDriver();
+  // one store per driver: a store's driver cannot change once it holds layers
+  const dir = cacheDir(driver === 'vfs' ? 'containers' : 'containers-overlay');
   const conf = join(dir, 'storage.conf');
   if (!existsSync(conf)) {
     mkdirSync(join(dir, 'root'), { recursive: true });
     mkdirSync(join(dir, 'runroot'), { recursive: true });
     writeFileSync(
       conf,
-      `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`,
+      `[storage]\ndriver = "${driver}"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'runroot')}"\n`,
     );
   }
   return { CONTAINERS_STORAGE_CONF: conf, BUILDAH_ISOLATION: 'chroot' };

@@ -216,8 +216,11 @@ export function prContext({
   return { github, env };
 }
 
-function fmtSecs(s: number): string {
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
+/** 4.2s, or from a minute on whole seconds: 1m02s (119.8 s is 2m00s, not 1m60s). */
+export function fmtSecs(s: number): string {
+  if (s < 59.95) return `${s.toFixed(1)}s`;
+  const whole = Math.round(s);
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
 /** The step list with durations, then the summary of every action step. */

@@ -113,7 +113,13 @@ function registryHost(): string {
 function registryDigest(ref: string): string {
   const r = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], {
     encoding: 'utf8',
-    env: { ...process.env, CONTAINERS_STORAGE_CONF: join(cache, 'pipeline', 'containers', 'storage.conf') },
+    // the pipeline's own store (overlay where the kernel has it, else vfs)
+    env: {
+      ...process.env,
+      CONTAINERS_STORAGE_CONF: ['containers-overlay', 'containers']
+        .map((d) => join(cache, 'pipeline', d, 'storage.conf'))
+        .find((f) => existsSync(f)),
+    },
   });
   if (r.status !== 0) throw new Error(`skopeo inspect ${ref}: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { Digest: string }).Digest;
