@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, isDigestRef, parseHttpUrl, REPOSITORY_RE, type ActionContext } from '@polyglot-cd/action-kit';
-import { GITHUB_OIDC_ISSUER, PUBLIC_FULCIO_URL, PUBLIC_REKOR_URL } from '@polyglot-cd/tools/cosign';
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { parseKeyRef, type KeyRef } from './keyref.js';
 import { REQUEST_TOKEN_ENV, REQUEST_URL_ENV } from './oidc.js';
+import { GITHUB_OIDC_ISSUER, PUBLIC_FULCIO_URL, PUBLIC_REKOR_URL } from './sigstore.js';
 import type { TlogSetting } from './tlog.js';
 
 export const MODES = ['keyless', 'key'] as const;

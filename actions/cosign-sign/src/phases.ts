@@ -186,7 +186,7 @@ async function defaultCheckDigest(
   log: Logger,
   sleep?: (ms: number) => Promise<void>,
 ): Promise<{ exists: boolean; detail: string }> {
-  const { manifestDigest } = await import('@polyglot-cd/tools');
+  const { manifestDigest } = await import('@polyglot-cd/tools/registry');
   const got = await manifestDigest(i.image, {
     ...(i.username ? { auth: { username: i.username, password: i.password } } : {}),
     ...(i.caFile ? { caFile: i.caFile } : {}),

@@ -7,7 +7,7 @@
  * Every failure is redacted (the token, and the spellings of it that could appear) before it is thrown.
  */
 import { ToolError } from '@polyglot-cd/action-kit';
-import type { CommandOptions, CommandResult, CommandRunner } from '@polyglot-cd/tools';
+import type { CommandOptions, CommandResult, CommandRunner } from '@polyglot-cd/tools/command-runner';
 import { join } from 'node:path';
 import { classifyNetworkFailure, TransientGitError } from './git-env.js';
 import type { GitInputNames, RepoUrl } from './git-names.js';

@@ -28,7 +28,8 @@
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CancelledError, InfraError, InputError, type Logger, MemoryLogger, ToolError } from '@polyglot-cd/action-kit';
-import { abortableSleep, backoffDelay, type CommandRunner, type RetryPolicy } from '@polyglot-cd/tools';
+import type { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { abortableSleep, backoffDelay, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import { basicAuthorization, gitEnv, tokenRedactor, TransientGitError } from './git-env.js';
 import {
   checkBranchName,

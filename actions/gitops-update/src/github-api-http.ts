@@ -33,18 +33,16 @@
  * costs more start time than the whole action.
  */
 import { CancelledError, InfraError, InputError, type Logger, MemoryLogger } from '@polyglot-cd/action-kit';
+import { githubRateLimitWait } from '@polyglot-cd/tools/github-rate-limit';
+import { createHttpSender, type HttpSend, HttpTransportError } from '@polyglot-cd/tools/http';
 import {
   abortableSleep as sleepOrCancel,
   backoffDelay,
-  createHttpSender,
-  githubRateLimitWait,
-  type HttpSend,
-  HttpTransportError,
   parseRetryAfter,
   retryableStatus,
   retryableTransport,
   type RetryPolicy,
-} from '@polyglot-cd/tools';
+} from '@polyglot-cd/tools/retry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 

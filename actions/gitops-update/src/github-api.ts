@@ -25,7 +25,7 @@
  * should be written by one workflow run at a time (a `concurrency` group per environment).
  */
 import { CancelledError, InfraError, InputError, type Logger } from '@polyglot-cd/action-kit';
-import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools';
+import { backoffDelay, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import { checkBranchName, parseRepository, type RepositoryName } from './git-names.js';
 
 export { parseRepository, type RepositoryName } from './git-names.js';

@@ -6,7 +6,9 @@
  */
 import { tmpdir } from 'node:os';
 import { githubContext, type ActionContext } from '@polyglot-cd/action-kit';
-import { CommandRunner, createHttpSender, type RetryPolicy } from '@polyglot-cd/tools';
+import { CommandRunner } from '@polyglot-cd/tools/command-runner';
+import { createHttpSender } from '@polyglot-cd/tools/http';
+import type { RetryPolicy } from '@polyglot-cd/tools/retry';
 import { unifiedDiff } from './diff.js';
 import { buildApply } from './edit.js';
 import { gitTransport } from './git.js';

@@ -7,14 +7,13 @@
  * failed HTTP checks. The flags are the same in Helm 3 and 4; parsing the output is pure.
  */
 import { GateError, ToolError, type ActionContext } from '@polyglot-cd/action-kit';
-import { redactCredentials } from '@polyglot-cd/kube';
+import { redactCredentials } from '@polyglot-cd/kube/diagnostics';
 import type { Helm, HelmRelease } from '@polyglot-cd/tools/helm';
-import { rollBackAfterFailure, type CheckResult } from './http-checks.js';
+import { rollBackAfterFailure } from './http-checks.js';
 import type { DeployInputs } from './inputs.js';
 import type { DeployReport } from './summary.js';
+import { HELM_TEST, type CheckResult } from './verification.js';
 
-/** The component of a helm test entry in the verification output (no chart component has a space). */
-export const HELM_TEST = 'helm test';
 /** What a test pod must end as. */
 export const SUCCEEDED = 'Succeeded';
 /** At most this many log lines are kept for the summary. */

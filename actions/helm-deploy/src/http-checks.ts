@@ -5,65 +5,16 @@
  * deploy, and is retried with backoffDelay until it passes or its budget ends. A check that never
  * passes is a GateError (the deployment does not answer as required), or an InfraError when the API
  * server itself did not answer; with a canary deployed, the release is first rolled back to the
- * revision before it. Parsing, the Service name and the result table are pure.
+ * revision before it. The Service name is pure; the parsing and the result table are in verification.ts.
  */
 import { GateError, InfraError, type ActionContext } from '@polyglot-cd/action-kit';
-import { restRawRequest, type RestConnection, type RestResponse } from '@polyglot-cd/kube';
-import { Helm, type HelmRelease } from '@polyglot-cd/tools/helm';
+import { restRawRequest, type RestConnection, type RestResponse } from '@polyglot-cd/kube/rest';
+import type { Helm, HelmRelease } from '@polyglot-cd/tools/helm';
 import { backoffDelay, retryableTransport, type RetryPolicy } from '@polyglot-cd/tools/retry';
 import type { KubeConfig } from './cluster.js';
 import type { DeployInputs } from './inputs.js';
 import type { DeployReport } from './summary.js';
-import { COMPONENT_RE } from './values.js';
-
-export interface HttpCheck {
-  component: string;
-  /** starts with / (a query is allowed) */
-  path: string;
-  status: number;
-  /** the body-regex as written; '' = any body */
-  bodyRegex: string;
-}
-
-export interface CheckResult {
-  component: string;
-  path: string;
-  /** the last HTTP status seen (0: no answer) */
-  status: number;
-  /** what passes: the status, and the body regex when there is one (`200 /ok/`) */
-  expected: string;
-  passed: boolean;
-  attempts: number;
-  ms: number;
-}
-
-/** A path the proxy passes on as is: no dot segments, whitespace or fragment. */
-const PATH_RE = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
-const LINE_RE = /^(\S+)\s+(\S+)(?:\s+([1-5][0-9]{2})(?=\s|$))?(?:\s+(.+))?$/;
-
-/** One check per line (`<component> <path> [<status>] [<body-regex>]`; blank and # lines skipped). Pure. */
-export function parseChecks(text: string): HttpCheck[] | { value: string; reason: string } {
-  const out: HttpCheck[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = LINE_RE.exec(line);
-    const bad = (reason: string) => ({ value: line, reason });
-    if (!m) return bad('expected `<component> <path> [<status>] [<body-regex>]`, e.g. `frontend /healthz 200 ^ok$`');
-    const [, component = '', path = '', status, bodyRegex = ''] = m;
-    if (!COMPONENT_RE.test(component))
-      return bad(`${component} is not a component name of charts/app (a DNS label of at most 23 characters)`);
-    if (!PATH_RE.test(path) || path.split(/[/?]/).some((seg) => seg === '.' || seg === '..'))
-      return bad(`the path ${path} must start with / and hold no whitespace, # or . / .. segments`);
-    try {
-      new RegExp(bodyRegex);
-    } catch (err) {
-      return bad(`the body regex is not a JavaScript regular expression: ${(err as Error).message}`);
-    }
-    out.push({ component, path, status: status === undefined ? 200 : Number(status), bodyRegex: bodyRegex.trim() });
-  }
-  return out;
-}
+import type { CheckResult, HttpCheck } from './verification.js';
 
 /** What charts/app names a component's stable Service: `<fullname>-<component>` (app.component). Pure. */
 export function serviceName(release: string, component: string, fullnameOverride = ''): string {
@@ -88,28 +39,6 @@ export function expectedOf(c: HttpCheck): string {
 /** Whether an answer passes the check. Pure. */
 export function passes(c: HttpCheck, res: RestResponse): boolean {
   return res.status === c.status && (c.bodyRegex === '' || new RegExp(c.bodyRegex).test(res.body));
-}
-
-/** The summary table of the results: header and rows. Pure. */
-export function resultTable(results: readonly CheckResult[]): { header: string[]; rows: string[][] } {
-  return {
-    header: ['Component', 'Path', 'Expected', 'Got', 'Result', 'Attempts', 'Time'],
-    rows: results.map((r) => [
-      r.component,
-      r.path,
-      r.expected,
-      r.expected === 'Succeeded' && r.component === 'helm test'
-        ? r.passed
-          ? 'Succeeded'
-          : 'not Succeeded'
-        : r.status === 0
-          ? 'no answer'
-          : String(r.status),
-      r.passed ? 'passed' : 'FAILED',
-      String(r.attempts),
-      `${(r.ms / 1000).toFixed(1)} s`,
-    ]),
-  };
 }
 
 export interface Prober {
@@ -248,10 +177,12 @@ export async function rollBackCanary(
   o: { release: HelmRelease; namespace: string; timeoutMs: number; historyMax: number },
 ): Promise<HelmRelease | undefined> {
   const history = await helm.history(o.release.name, o.namespace);
-  const good = Helm.lastGoodRevision(history.filter((h) => h.revision < o.release.revision));
+  // Helm's static helpers only here: the inputs load this module at start, and tools/helm loads semver
+  const { Helm: HelmCli } = await import('@polyglot-cd/tools/helm');
+  const good = HelmCli.lastGoodRevision(history.filter((h) => h.revision < o.release.revision));
   if (!good) return undefined;
   await ctx.log.group(`Roll back the canary: ${o.release.name} to revision ${good.revision}`, async () => {
-    const args = Helm.rollbackArgs(
+    const args = HelmCli.rollbackArgs(
       o.release.name,
       o.namespace,
       good.revision,

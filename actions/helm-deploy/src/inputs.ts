@@ -5,12 +5,13 @@ import {
   InputError,
   type ActionContext,
 } from '@polyglot-cd/action-kit';
-import { isSystemNamespace, parsePrNumber, prNamespace, workflowPath, type DeployRun } from '@polyglot-cd/kube';
+import type { DeployRun } from '@polyglot-cd/kube/deploy-order';
 import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
+import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube/ownership';
 import { manifest } from '@polyglot-cd/tools/manifest';
+import { DOCKER_HUB_HOST, REGISTRY_HOST_RE, sharedRegistryHost, type PullSecretInputs } from './registry-host.js';
 import { COMPONENT_RE, parseImages, prHost, type ImageRef } from './values.js';
-import { parseChecks, type HttpCheck } from './http-checks.js';
-import { DOCKER_HUB_HOST, REGISTRY_HOST_RE, sharedRegistryHost, type PullSecretInputs } from './pull-secret.js';
+import { parseChecks, type HttpCheck } from './verification.js';
 
 export interface DeployInputs {
   mode: 'deploy';
@@ -529,6 +530,16 @@ function signatureVerification(inputs: Inputs): SignatureVerification | undefine
     insecureRegistries: Object.freeze(insecureRegistries),
     cosignVersion: version.replace(/^v/, ''),
   };
+}
+
+/**
+ * The workflow file of a workflow ref (`owner/repo/.github/workflows/x.yml@ref` without `@ref`): the
+ * same as workflowPath in @polyglot-cd/kube/deploy-order (a unit test keeps them equal), here because
+ * that module loads node:crypto, which would cost every start (the inputs are read at start).
+ */
+export function workflowPath(workflowRef: string): string {
+  const at = workflowRef.indexOf('@');
+  return at === -1 ? workflowRef : workflowRef.slice(0, at);
 }
 
 /** This run as the deploy order sees it; undefined outside GitHub Actions (no GITHUB_RUN_NUMBER). */

@@ -6,47 +6,13 @@
  * server in the request body only: never to a log line, the summary, an output, argv or a file.
  */
 import { InfraError, type ActionContext } from '@polyglot-cd/action-kit';
-import { describeApiError, LABEL_MANAGED_BY, MANAGED_BY, restRequest, type RestConnection } from '@polyglot-cd/kube';
+import { describeApiError } from '@polyglot-cd/kube/diagnostics';
+import { LABEL_MANAGED_BY, MANAGED_BY } from '@polyglot-cd/kube/ownership';
+import { restRequest, type RestConnection } from '@polyglot-cd/kube/rest';
 import type { KubeConfig } from './cluster.js';
-import type { ImageRef } from './values.js';
-
-export interface PullSecretInputs {
-  /** registry host[:port], the key of the secret's `auths` */
-  registry: string;
-  username: string;
-  /** registered as a secret when read */
-  password: string;
-}
-
-/** Where an image without a registry host is pulled from, as the kubelet's credential lookup keys it. */
-export const DOCKER_HUB_HOST = 'index.docker.io';
-
-/** registry host[:port]: what pull-secret-registry accepts. */
-export const REGISTRY_HOST_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+import type { PullSecretInputs } from './registry-host.js';
 
 export const pullSecretName = (release: string): string => `${release}-registry`;
-
-/**
- * The registry host of an image repository, by Docker's rule: the first path segment when it has a `.`
- * or a `:` or is localhost, else Docker Hub (docker.io itself is keyed as index.docker.io). Pure.
- */
-export function registryHost(repository: string): string {
-  const slash = repository.indexOf('/');
-  const first = slash === -1 ? '' : repository.slice(0, slash);
-  if (first === '' || (!/[.:]/.test(first) && first !== 'localhost')) return DOCKER_HUB_HOST;
-  const host = first.toLowerCase();
-  return host === 'docker.io' ? DOCKER_HUB_HOST : host;
-}
-
-/** The one registry host all `images` share, or the reason there is none. Pure. */
-export function sharedRegistryHost(images: readonly ImageRef[]): { host: string } | { problem: string } {
-  const hosts = [...new Set(images.map((i) => registryHost(i.repository)))];
-  if (hosts.length === 1) return { host: hosts[0] as string };
-  if (hosts.length === 0) return { problem: 'images is empty: name the registry (host[:port]) the secret is for' };
-  return {
-    problem: `the images come from ${hosts.length} registries (${hosts.join(', ')}): name the one the secret is for (host[:port])`,
-  };
-}
 
 /** `user:password`, base64: the `auth` of a Docker config entry. Pure. */
 export function basicAuth(username: string, password: string): string {

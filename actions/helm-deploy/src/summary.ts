@@ -6,12 +6,11 @@
  * Every user-controlled string is escaped by Summary.
  */
 import { code, link, Raw, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
-import { renderDiagnostics, type Diagnostics } from '@polyglot-cd/kube';
+import { renderDiagnostics, type Diagnostics } from '@polyglot-cd/kube/diagnostics';
 import { formatImages } from './canary.js';
-import { HELM_TEST } from './helm-test.js';
-import { resultTable, type CheckResult } from './http-checks.js';
 import type { ManifestDiff } from './manifest.js';
 import type { ImageRef } from './values.js';
+import { HELM_TEST, resultTable, type CheckResult } from './verification.js';
 
 export interface DeployReport {
   /** read: the release was only read (mode: read) */

@@ -1,6 +1,10 @@
 /** Which webhook URLs teams-notify may post to. Pure. */
-import { isIP } from 'node:net';
 import { hostMatches } from '@polyglot-cd/action-kit';
+
+/** node:net's isIP, with node:net loaded on first use, not at start (a missing input never needs it). */
+function isIP(input: string): number {
+  return process.getBuiltinModule('node:net').isIP(input);
+}
 
 /** Teams Workflows (Power Automate) webhook hosts. */
 export const DEFAULT_ALLOWED_HOSTS = ['*.logic.azure.com', '*.environment.api.powerplatform.com'] as const;

@@ -266,3 +266,15 @@ describe('withRetries: bounded by the total budget', () => {
     expect(timeouts).toEqual([150_000, 45_000]);
   });
 });
+
+describe('sigstore.ts', () => {
+  it("is the tools package's cosign constants and quoting (kept off the start path: cosign.ts loads semver)", async () => {
+    const own = await import('../../../actions/cosign-sign/src/sigstore.js');
+    const tools = await import('@polyglot-cd/tools/cosign');
+    expect(own.PUBLIC_FULCIO_URL).toBe(tools.PUBLIC_FULCIO_URL);
+    expect(own.PUBLIC_REKOR_URL).toBe(tools.PUBLIC_REKOR_URL);
+    expect(own.GITHUB_OIDC_ISSUER).toBe(tools.GITHUB_OIDC_ISSUER);
+    for (const arg of ['plain', 'repo@sha256:abc', 'with space', "it's", '$HOME', 'a;b', '', 'x\ny'])
+      expect(own.shellQuote(arg)).toBe(tools.shellQuote(arg));
+  });
+});

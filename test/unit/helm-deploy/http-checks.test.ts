@@ -11,16 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GateError, InfraError } from '@polyglot-cd/action-kit';
 import {
   checksError,
-  parseChecks,
   proxyPath,
-  resultTable,
   runCheck,
   serviceName,
-  type CheckResult,
-  type HttpCheck,
   type Prober,
 } from '../../../actions/helm-deploy/src/http-checks.js';
 import { main } from '../../../actions/helm-deploy/src/main.js';
+import {
+  parseChecks,
+  resultTable,
+  type CheckResult,
+  type HttpCheck,
+} from '../../../actions/helm-deploy/src/verification.js';
 import { repoRoot, runInProcess, workspace } from '../../helpers/action-env.js';
 import { canary } from '../../helpers/canary.js';
 import { startServer, type ScriptedServer } from '../../helpers/http-server.js';

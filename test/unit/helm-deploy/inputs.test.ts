@@ -256,3 +256,17 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
     ).not.toContain(TOKEN);
   });
 });
+
+describe('workflowPath', () => {
+  it("is the kube package's (inputs.ts keeps its own copy off the start path: deploy-order loads node:crypto)", async () => {
+    const { workflowPath } = await import('../../../actions/helm-deploy/src/inputs.js');
+    const kube = await import('@polyglot-cd/kube/deploy-order');
+    for (const ref of [
+      'example-org/shop/.github/workflows/deploy.yml@refs/heads/main',
+      'example-org/shop/.github/workflows/deploy.yml',
+      'example-org/shop/deploy@v1@x',
+      '',
+    ])
+      expect(workflowPath(ref)).toBe(kube.workflowPath(ref));
+  });
+});

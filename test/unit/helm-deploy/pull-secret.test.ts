@@ -13,13 +13,8 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Helm } from '@polyglot-cd/tools';
 import { main } from '../../../actions/helm-deploy/src/main.js';
-import {
-  dockerConfigJson,
-  pullSecretManifest,
-  pullSecretName,
-  registryHost,
-  sharedRegistryHost,
-} from '../../../actions/helm-deploy/src/pull-secret.js';
+import { dockerConfigJson, pullSecretManifest, pullSecretName } from '../../../actions/helm-deploy/src/pull-secret.js';
+import { registryHost, sharedRegistryHost } from '../../../actions/helm-deploy/src/registry-host.js';
 import { generatedValues, parseImages, type ImageRef } from '../../../actions/helm-deploy/src/values.js';
 import { repoRoot, runInProcess, workspace } from '../../helpers/action-env.js';
 import { basicAuth, canary } from '../../helpers/canary.js';
