@@ -843,12 +843,13 @@ exports.CommandRunner = CommandRunner;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Cosign = exports.GITHUB_OIDC_ISSUER = exports.PUBLIC_REKOR_URL = exports.PUBLIC_FULCIO_URL = void 0;
-exports.shellQuote = shellQuote;
+exports.Cosign = exports.shellQuote = exports.PUBLIC_REKOR_URL = exports.PUBLIC_FULCIO_URL = exports.GITHUB_OIDC_ISSUER = void 0;
 const version_range_js_1 = __webpack_require__(9676);
-exports.PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
-exports.PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
-exports.GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+var sigstore_js_1 = __webpack_require__(2380);
+Object.defineProperty(exports, "GITHUB_OIDC_ISSUER", ({ enumerable: true, get: function () { return sigstore_js_1.GITHUB_OIDC_ISSUER; } }));
+Object.defineProperty(exports, "PUBLIC_FULCIO_URL", ({ enumerable: true, get: function () { return sigstore_js_1.PUBLIC_FULCIO_URL; } }));
+Object.defineProperty(exports, "PUBLIC_REKOR_URL", ({ enumerable: true, get: function () { return sigstore_js_1.PUBLIC_REKOR_URL; } }));
+Object.defineProperty(exports, "shellQuote", ({ enumerable: true, get: function () { return sigstore_js_1.shellQuote; } }));
 /** Rekor 409: an equivalent entry is already in the log (sigstore/cosign#4851, mongodb-atlas-kubernetes#2843). */
 const ALREADY_EXISTS = [/createLogEntryConflict/i, /equivalent entry already exists in the transparency log/i];
 /** Faults worth retrying: 5xx and 429 from Fulcio/Rekor/TUF/registry, timeouts, resets (SECURITY.md T30). */
@@ -1051,10 +1052,6 @@ class Cosign {
     }
 }
 exports.Cosign = Cosign;
-/** POSIX-shell quoting for a copy-paste command line. */
-function shellQuote(arg) {
-    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 
 /***/ }),

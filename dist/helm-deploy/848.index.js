@@ -567,8 +567,7 @@ __exportStar(__webpack_require__(2958), exports);
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.workflowKey = exports.orderConfigMapName = exports.OlderRunError = void 0;
-exports.workflowPath = workflowPath;
+exports.workflowPath = exports.workflowKey = exports.orderConfigMapName = exports.OlderRunError = void 0;
 exports.decideOrder = decideOrder;
 exports.claimDeployOrder = claimDeployOrder;
 exports.restOrderApi = restOrderApi;
@@ -588,7 +587,6 @@ exports.clientNodeOrderApi = clientNodeOrderApi;
  * it only one wins each round and the loser re-reads. Run numbers of different workflows are not
  * comparable, so each workflow is ordered among its own runs only.
  */
-const node_crypto_1 = __webpack_require__(7598);
 const rest_js_1 = __webpack_require__(5758);
 class OlderRunError extends Error {
     name = 'OlderRunError';
@@ -596,13 +594,10 @@ class OlderRunError extends Error {
 exports.OlderRunError = OlderRunError;
 const orderConfigMapName = (release) => `polyglot-cd-order-${release}`;
 exports.orderConfigMapName = orderConfigMapName;
-const workflowKey = (workflow) => `w-${(0, node_crypto_1.createHash)('sha256').update(workflow).digest('hex').slice(0, 16)}`;
+const workflowKey = (workflow) => `w-${process.getBuiltinModule('node:crypto').createHash('sha256').update(workflow).digest('hex').slice(0, 16)}`;
 exports.workflowKey = workflowKey;
-/** GITHUB_WORKFLOW_REF without its @ref (`owner/repo/.github/workflows/file.yml`). Pure. */
-function workflowPath(workflowRef) {
-    const at = workflowRef.indexOf('@');
-    return at === -1 ? workflowRef : workflowRef.slice(0, at);
-}
+var workflow_path_js_1 = __webpack_require__(985);
+Object.defineProperty(exports, "workflowPath", ({ enumerable: true, get: function () { return workflow_path_js_1.workflowPath; } }));
 function parseRecorded(text) {
     if (!text)
         return undefined;

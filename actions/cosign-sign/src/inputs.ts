@@ -4,7 +4,7 @@ import { InputError, isDigestRef, parseHttpUrl, REPOSITORY_RE, type ActionContex
 import { manifest } from '@polyglot-cd/tools/manifest';
 import { parseKeyRef, type KeyRef } from './keyref.js';
 import { REQUEST_TOKEN_ENV, REQUEST_URL_ENV } from './oidc.js';
-import { GITHUB_OIDC_ISSUER, PUBLIC_FULCIO_URL, PUBLIC_REKOR_URL } from './sigstore.js';
+import { GITHUB_OIDC_ISSUER, PUBLIC_FULCIO_URL, PUBLIC_REKOR_URL } from '@polyglot-cd/tools/sigstore';
 import type { TlogSetting } from './tlog.js';
 
 export const MODES = ['keyless', 'key'] as const;

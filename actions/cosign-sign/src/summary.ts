@@ -1,6 +1,6 @@
 /** The report of a cosign-sign run, the outputs and job-summary section made from it, and the copy-paste verify command. Pure. */
 import { code, escapeHtml, Raw, type Ending, type OutputValue, type Summary } from '@polyglot-cd/action-kit';
-import { shellQuote } from './sigstore.js';
+import { shellQuote } from '@polyglot-cd/tools/sigstore';
 
 export interface Report {
   /** '' until the inputs are read */

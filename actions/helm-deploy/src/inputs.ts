@@ -6,6 +6,7 @@ import {
   type ActionContext,
 } from '@polyglot-cd/action-kit';
 import type { DeployRun } from '@polyglot-cd/kube/deploy-order';
+import { workflowPath } from '@polyglot-cd/kube/workflow-path';
 import { readGithubOidcInputs, type GithubOidcInputs } from '@polyglot-cd/kube/github-oidc';
 import { isSystemNamespace, parsePrNumber, prNamespace } from '@polyglot-cd/kube/ownership';
 import { manifest } from '@polyglot-cd/tools/manifest';
@@ -530,16 +531,6 @@ function signatureVerification(inputs: Inputs): SignatureVerification | undefine
     insecureRegistries: Object.freeze(insecureRegistries),
     cosignVersion: version.replace(/^v/, ''),
   };
-}
-
-/**
- * The workflow file of a workflow ref (`owner/repo/.github/workflows/x.yml@ref` without `@ref`): the
- * same as workflowPath in @polyglot-cd/kube/deploy-order (a unit test keeps them equal), here because
- * that module loads node:crypto, which would cost every start (the inputs are read at start).
- */
-export function workflowPath(workflowRef: string): string {
-  const at = workflowRef.indexOf('@');
-  return at === -1 ? workflowRef : workflowRef.slice(0, at);
 }
 
 /** This run as the deploy order sees it; undefined outside GitHub Actions (no GITHUB_RUN_NUMBER). */

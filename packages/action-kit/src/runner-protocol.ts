@@ -43,11 +43,24 @@ export function formatCommand(cmd: string, props: Record<string, string>, messag
   return `::${cmd}${p}::${escapeData(message)}`;
 }
 
+/** 128 random bits as hex. Not for secrets: a delimiter only has to be absent from what it encloses. */
+function delimiterId(): string {
+  let id = '';
+  for (let i = 0; i < 4; i++)
+    id += Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
+  return id;
+}
+
+/**
+ * `name<<delimiter` … `delimiter`: the delimiter is drawn again until neither the name nor the value
+ * contains it, so a value can never end the block early whatever it holds (no need for node:crypto,
+ * which would cost every step's start).
+ */
 function fileCommandValue(name: string, value: string): string {
-  // node:crypto is loaded on first use, not at start: most steps set outputs only at the end.
-  const { randomUUID } = process.getBuiltinModule('node:crypto');
-  let delimiter = `ghadelimiter_${randomUUID()}`;
-  while (name.includes(delimiter) || value.includes(delimiter)) delimiter = `ghadelimiter_${randomUUID()}`;
+  let delimiter = `ghadelimiter_${delimiterId()}`;
+  while (name.includes(delimiter) || value.includes(delimiter)) delimiter = `ghadelimiter_${delimiterId()}`;
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 

@@ -13,7 +13,6 @@
  * it only one wins each round and the loser re-reads. Run numbers of different workflows are not
  * comparable, so each workflow is ordered among its own runs only.
  */
-import { createHash } from 'node:crypto';
 import { RestError, restRequest, type RestConnection } from './rest.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -57,13 +56,9 @@ export class OlderRunError extends Error {
 
 export const orderConfigMapName = (release: string): string => `polyglot-cd-order-${release}`;
 export const workflowKey = (workflow: string): string =>
-  `w-${createHash('sha256').update(workflow).digest('hex').slice(0, 16)}`;
+  `w-${process.getBuiltinModule('node:crypto').createHash('sha256').update(workflow).digest('hex').slice(0, 16)}`;
 
-/** GITHUB_WORKFLOW_REF without its @ref (`owner/repo/.github/workflows/file.yml`). Pure. */
-export function workflowPath(workflowRef: string): string {
-  const at = workflowRef.indexOf('@');
-  return at === -1 ? workflowRef : workflowRef.slice(0, at);
-}
+export { workflowPath } from './workflow-path.js';
 
 interface Recorded {
   workflow: string;

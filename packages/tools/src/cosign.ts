@@ -15,9 +15,7 @@
 import type { CommandRunner } from './command-runner.js';
 import { sameMajorAtLeast } from './version-range.js';
 
-export const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
-export const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
-export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+export { GITHUB_OIDC_ISSUER, PUBLIC_FULCIO_URL, PUBLIC_REKOR_URL, shellQuote } from './sigstore.js';
 
 export interface CosignRegistryFlags {
   /** PEM CA bundle for the registry's TLS */
@@ -268,9 +266,4 @@ export class Cosign {
     const r = await this.#runner.run(this.path, ['version', '--json'], { tool: 'cosign', timeoutMs: 30_000 });
     return Cosign.parseVersion(r.stdout + r.stderr);
   }
-}
-
-/** POSIX-shell quoting for a copy-paste command line. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registrySaid } from '../../../actions/build-push/src/main.js';
+import { registrySaid } from '../../../actions/build-push/src/push.js';
 
 // recorded from buildah 1.28.2 pushing to an immutable tag (ECR's refusal, replayed by
 // test/registry/flaky-proxy.ts): containers/image tries every manifest format and repeats the words

@@ -258,15 +258,15 @@ describe('helm-deploy refuses hostile inputs before contacting the cluster', () 
 });
 
 describe('workflowPath', () => {
-  it("is the kube package's (inputs.ts keeps its own copy off the start path: deploy-order loads node:crypto)", async () => {
-    const { workflowPath } = await import('../../../actions/helm-deploy/src/inputs.js');
-    const kube = await import('@polyglot-cd/kube/deploy-order');
-    for (const ref of [
-      'example-org/shop/.github/workflows/deploy.yml@refs/heads/main',
+  it('is the workflow file of a workflow ref, without its @ref', async () => {
+    const { workflowPath } = await import('@polyglot-cd/kube/workflow-path');
+    expect(workflowPath('example-org/shop/.github/workflows/deploy.yml@refs/heads/main')).toBe(
       'example-org/shop/.github/workflows/deploy.yml',
-      'example-org/shop/deploy@v1@x',
-      '',
-    ])
-      expect(workflowPath(ref)).toBe(kube.workflowPath(ref));
+    );
+    expect(workflowPath('example-org/shop/.github/workflows/deploy.yml')).toBe(
+      'example-org/shop/.github/workflows/deploy.yml',
+    );
+    expect(workflowPath('example-org/shop/deploy@v1@x')).toBe('example-org/shop/deploy');
+    expect(workflowPath('')).toBe('');
   });
 });

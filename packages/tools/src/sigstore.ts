@@ -1,8 +1,7 @@
 /**
- * The public Sigstore services, GitHub's OIDC issuer and the shell quoting of the summary's command
- * line: the same as in @polyglot-cd/tools/cosign (a unit test keeps them equal). Kept here so that
- * the inputs and the summary, which every start loads, do not load cosign.ts and the semver it
- * checks versions with (more than the rest of a cold start).
+ * The public Sigstore services, GitHub's OIDC issuer and the shell quoting of a copy-paste cosign
+ * command line. A module of its own, free of the semver cosign.ts checks versions with, so that an
+ * action's start (inputs, summary) can read them cheaply.
  */
 export const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
 export const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
