@@ -29,7 +29,7 @@ type LocalCluster =
   | { error: string; kubeconfigPath?: undefined; started?: undefined };
 
 /** The local cluster's admin kubeconfig, and whether this bench started it (so it stops it again). */
-function localCluster(root: string): LocalCluster {
+export function localCluster(root: string): LocalCluster {
   if (process.env.POLYGLOT_CD_KUBECONFIG) return { kubeconfigPath: process.env.POLYGLOT_CD_KUBECONFIG, started: false };
   const cluster = join(root, 'test', 'kube', 'cluster.sh');
   const wasRunning = spawnSync('bash', [cluster, 'status'], { stdio: ['ignore', 'pipe', 'ignore'] }).status === 0;
@@ -161,7 +161,9 @@ export default async function benchHelmDeploy({
     direct();
     const d: number[] = [];
     const a: number[] = [];
+    const n: number[] = [];
     for (let i = 0; i < runs; i++) {
+      n.push(timed(() => spawnSync(node, ['-e', '0'], { stdio: 'ignore' })));
       // alternated, and in the opposite order every other pair, so a drift in the machine's load
       // does not favour one side
       if (i % 2 === 0) {
@@ -187,7 +189,9 @@ export default async function benchHelmDeploy({
       floorRss: NaN,
       floorLabel: 'helm upgrade',
     };
+    const overhead = median(a) - (median(d) + median(n));
     row.note =
+      `overhead ${Math.round(overhead)} ms over node -e 0 (${Math.round(median(n))} ms) + the same helm command run directly; target ≤ 100 ms. ` +
       `vs the same helm upgrade --install --wait=watcher --rollback-on-failure run directly: overhead ${(((row.subject - row.floor) / row.floor) * 100).toFixed(1)} % ` +
       `(medians; per pair ${Math.round(median(diffs))} ms, quartiles ${Math.round(q(0.25))}..${Math.round(q(0.75))} ms; ${runs} runs each, alternated; 2 real pods)`;
     return [row];
