@@ -3,6 +3,7 @@
  * actions answered by a recorder (the real bundles run in test/integration/pipeline): what reaches
  * helm-deploy, the sticky comment and the card, and what a fork PR or a failed scan gate skips.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -409,6 +410,26 @@ describe('pr-preview.yml', () => {
     const builds = calls.filter((c) => c.action === 'build-push');
     expect(builds).toHaveLength(4); // two builds, two pushes
     for (const b of builds) expect(b.inputs).toMatchObject({ username: '', password: '' });
+  });
+
+  it("every image timestamp is the commit's (SOURCE_DATE_EPOCH from git log), so the same sources build the same digest", async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'pcd-preview-git-'));
+    const git = (...args: string[]): void => {
+      const r = spawnSync('git', args, {
+        cwd: ws,
+        env: { ...process.env, GIT_AUTHOR_DATE: '@1700000000 +0000', GIT_COMMITTER_DATE: '@1700000123 +0000' },
+      });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${String(r.stderr)}`);
+    };
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'x');
+    const { calls } = await preview({ workspace: ws });
+    const builds = calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
+    expect(builds.map((b) => b.env['SOURCE_DATE_EPOCH'])).toEqual(['1700000123', '1700000123']);
+    // not a git checkout: no epoch, the build's own time
+    const none = await preview({ workspace: mkdtempSync(join(tmpdir(), 'pcd-preview-nogit-')) });
+    const unset = none.calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
+    expect(unset.map((b) => b.env['SOURCE_DATE_EPOCH'])).toEqual(['', '']);
   });
 
   it('build-cache: false: no layer cache is read or written', async () => {
