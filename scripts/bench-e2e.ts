@@ -40,6 +40,8 @@ interface Case {
   name: string;
   subject: number;
   floor: number;
+  /** the floor's parts, seconds: builds and pushes, helm upgrade, checks */
+  parts: { build: number; helm: number; checks: number };
   blobs: BlobCount;
 }
 
@@ -390,12 +392,16 @@ export default async function benchE2e({ root, node }: BenchContext): Promise<Ca
       }
       log(`e2e bench: ${name}: the floor`);
       const captured = lastUpgrade(capture);
+      const parts = { build: 0, helm: 0, checks: 0 };
       const floorSecs = await seconds(async () => {
-        const digests = await floorBuilds(floor);
-        await floorHelm(floor, captured, digests);
-        await floorChecks(floor);
+        let digests: Record<string, string> = {};
+        parts.build = await seconds(async () => {
+          digests = await floorBuilds(floor);
+        });
+        parts.helm = await seconds(() => floorHelm(floor, captured, digests));
+        parts.checks = await seconds(() => floorChecks(floor));
       });
-      cases.push({ name, subject, floor: floorSecs, blobs: pushed });
+      cases.push({ name, subject, floor: floorSecs, parts, blobs: pushed });
       log(`e2e bench: ${name}: pipeline ${subject.toFixed(1)} s, floor ${floorSecs.toFixed(1)} s`);
     }
     return cases;
@@ -427,6 +433,11 @@ export function formatE2e(cases: Case[]): string {
       `${pad(c.name, 12)}${pad(c.subject.toFixed(1), 12)}${pad(c.floor.toFixed(1), 10)}${pad((c.subject / c.floor).toFixed(2) + 'x', 8)}${b.layers} layers (${(b.layerBytes / 1024 / 1024).toFixed(1)} MiB), ${b.configs} configs, ${b.manifests} manifests`,
     );
   }
+  lines.push(
+    `the floor's parts (builds and pushes / helm upgrade / checks): ${cases
+      .map((c) => `${c.name} ${c.parts.build.toFixed(1)} / ${c.parts.helm.toFixed(1)} / ${c.parts.checks.toFixed(1)} s`)
+      .join('; ')}`,
+  );
   const cold = cases.find((c) => c.name === 'cold');
   const warm = cases.find((c) => c.name === 'warm');
   if (cold && warm)
