@@ -179,6 +179,9 @@ function valuesFilePaths(files, workspace) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.helmEnvOf = helmEnvOf;
+exports.locateHelm = locateHelm;
+exports.openHelm = openHelm;
+exports.helmCommand = helmCommand;
 exports.installHelm = installHelm;
 /**
  * helm, pinned (the same for a deploy and a read): found or downloaded by its recorded SHA-256, or the
@@ -193,17 +196,32 @@ const env_js_1 = __webpack_require__(5594);
 function helmEnvOf(ctx, inp, cluster, files) {
     return (0, env_js_1.helmEnv)(ctx.env, files.kubeconfigPath, inp.kubeconfig === '' ? '' : cluster.access.context, (0, node_path_1.join)(files.work, 'helm-home'), { idTokenRequest: inp.githubOidc !== undefined });
 }
-/** helm, pinned; a binary named by POLYGLOT_CD_HELM_BIN is asked its version. */
-async function installHelm(ctx, inp, env) {
+/** The helm binary, pinned: found or downloaded by its recorded SHA-256, or named by POLYGLOT_CD_HELM_BIN. */
+function locateHelm(ctx, inp) {
     const { log, secrets } = ctx;
-    const installed = await log.group(`Install helm ${inp.helmVersion}`, () => (0, tool_installer_1.ensureTool)('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }));
-    const cmd = new command_runner_1.CommandRunner({ log, secrets, env });
+    return log.group(`Install helm ${inp.helmVersion}`, () => (0, tool_installer_1.ensureTool)('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }));
+}
+/** The located binary as a Helm: a pinned one is its version; one POLYGLOT_CD_HELM_BIN names is asked. */
+async function openHelm(ctx, installed, env) {
+    const cmd = new command_runner_1.CommandRunner({ log: ctx.log, secrets: ctx.secrets, env });
     // a binary found by its pinned SHA-256 (PATH, cache, download) is that version
     const pinned = helm_1.Helm.parseVersion(installed.version);
     const helm = installed.source !== 'env' && pinned
         ? new helm_1.Helm(installed.path, pinned, cmd, env)
         : await helm_1.Helm.open(installed.path, cmd, env);
     return { installed, helm, env };
+}
+/**
+ * A command of the located binary that needs no version-specific flag (`helm template`), to run while
+ * openHelm asks the version.
+ */
+function helmCommand(ctx, installed, env) {
+    const cmd = new command_runner_1.CommandRunner({ log: ctx.log, secrets: ctx.secrets, env });
+    return { run: (args, opts = {}) => cmd.run(installed.path, args, { tool: 'helm', env, ...opts }) };
+}
+/** helm, pinned; a binary named by POLYGLOT_CD_HELM_BIN is asked its version. */
+async function installHelm(ctx, inp, env) {
+    return openHelm(ctx, await locateHelm(ctx, inp), env);
 }
 
 

@@ -210,10 +210,14 @@ async function prepare(ctx, inp, report, o) {
     const { cluster, files, local } = o;
     const env = (0, install_js_1.helmEnvOf)(ctx, inp, cluster, files);
     const nsLog = new action_kit_1.MemoryLogger();
-    const helmP = (0, install_js_1.installHelm)(ctx, inp, env);
-    const nsP = helmP.then(async ({ helm }) => {
+    const installedP = (0, install_js_1.locateHelm)(ctx, inp);
+    const helmP = installedP.then((installed) => (0, install_js_1.openHelm)(ctx, installed, env));
+    // the render check needs no version-specific flag: it runs while helm is asked its version
+    const renderP = installedP.then(async (installed) => {
         if (!inp.dryRun && inp.createNamespace)
-            await (0, checks_js_1.renderCheck)(helm, { ...inp, ingressHost: local.ingressHost }, { chart: local.chart, valuesFiles: local.valuesFiles, work: files.work }, local.userValues);
+            await (0, checks_js_1.renderCheck)((0, install_js_1.helmCommand)(ctx, installed, env), { ...inp, ingressHost: local.ingressHost }, { chart: local.chart, valuesFiles: local.valuesFiles, work: files.work }, local.userValues);
+    });
+    const nsP = Promise.all([helmP, renderP]).then(async () => {
         if (inp.verify)
             report.signatures = await log.group('Verify image signatures (cosign)', () => (0, checks_js_1.verifySignatures)(ctx, inp, files.work));
         return (0, namespace_js_1.ensureDeployNamespace)(inp, o.gh, {

@@ -30,7 +30,7 @@ import { generatedValues, mergeValues, type Values } from './values.js';
  * chart it cannot fetch yet) is left to the upgrade, which reports it.
  */
 export async function renderCheck(
-  helm: Helm,
+  helm: Pick<Helm, 'run'>,
   inp: Readonly<DeployInputs>,
   files: { chart: string; valuesFiles: readonly string[]; work: string },
   userValues: Values,

@@ -15,7 +15,7 @@ import { bundledChart, chartReference, valuesFilePaths } from './env.js';
 import { helmTestPhase } from './helm-test.js';
 import { proberOf, verifyDeployment } from './http-checks.js';
 import type { DeployInputs } from './inputs.js';
-import { helmEnvOf, installHelm, type HelmSetup } from './install.js';
+import { helmCommand, helmEnvOf, locateHelm, openHelm, type HelmSetup } from './install.js';
 import type { Deps } from './main.js';
 import { ingressUrl, type LoadAll } from './manifest.js';
 import { ensureDeployNamespace } from './namespace.js';
@@ -80,15 +80,19 @@ async function prepare(
   const { cluster, files, local } = o;
   const env = helmEnvOf(ctx, inp, cluster, files);
   const nsLog = new MemoryLogger();
-  const helmP = installHelm(ctx, inp, env);
-  const nsP = helmP.then(async ({ helm }) => {
+  const installedP = locateHelm(ctx, inp);
+  const helmP = installedP.then((installed) => openHelm(ctx, installed, env));
+  // the render check needs no version-specific flag: it runs while helm is asked its version
+  const renderP = installedP.then(async (installed) => {
     if (!inp.dryRun && inp.createNamespace)
       await renderCheck(
-        helm,
+        helmCommand(ctx, installed, env),
         { ...inp, ingressHost: local.ingressHost },
         { chart: local.chart, valuesFiles: local.valuesFiles, work: files.work },
         local.userValues,
       );
+  });
+  const nsP = Promise.all([helmP, renderP]).then(async () => {
     if (inp.verify)
       report.signatures = await log.group('Verify image signatures (cosign)', () =>
         verifySignatures(ctx, inp, files.work),

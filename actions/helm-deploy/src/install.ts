@@ -33,17 +33,24 @@ export function helmEnvOf(
   );
 }
 
-/** helm, pinned; a binary named by POLYGLOT_CD_HELM_BIN is asked its version. */
-export async function installHelm(
+/** The helm binary, pinned: found or downloaded by its recorded SHA-256, or named by POLYGLOT_CD_HELM_BIN. */
+export function locateHelm(
   ctx: ActionContext,
   inp: Readonly<Pick<DeployInputs, 'helmVersion' | 'toolsBaseUrl'>>,
-  env: Record<string, string>,
-): Promise<HelmSetup> {
+): Promise<InstalledTool> {
   const { log, secrets } = ctx;
-  const installed = await log.group(`Install helm ${inp.helmVersion}`, () =>
+  return log.group(`Install helm ${inp.helmVersion}`, () =>
     ensureTool('helm', inp.helmVersion, { log, secrets, env: ctx.env, baseUrl: inp.toolsBaseUrl || undefined }),
   );
-  const cmd = new CommandRunner({ log, secrets, env });
+}
+
+/** The located binary as a Helm: a pinned one is its version; one POLYGLOT_CD_HELM_BIN names is asked. */
+export async function openHelm(
+  ctx: ActionContext,
+  installed: InstalledTool,
+  env: Record<string, string>,
+): Promise<HelmSetup> {
+  const cmd = new CommandRunner({ log: ctx.log, secrets: ctx.secrets, env });
   // a binary found by its pinned SHA-256 (PATH, cache, download) is that version
   const pinned = Helm.parseVersion(installed.version);
   const helm =
@@ -51,4 +58,26 @@ export async function installHelm(
       ? new Helm(installed.path, pinned, cmd, env)
       : await Helm.open(installed.path, cmd, env);
   return { installed, helm, env };
+}
+
+/**
+ * A command of the located binary that needs no version-specific flag (`helm template`), to run while
+ * openHelm asks the version.
+ */
+export function helmCommand(
+  ctx: ActionContext,
+  installed: InstalledTool,
+  env: Record<string, string>,
+): Pick<Helm, 'run'> {
+  const cmd = new CommandRunner({ log: ctx.log, secrets: ctx.secrets, env });
+  return { run: (args, opts = {}) => cmd.run(installed.path, args, { tool: 'helm', env, ...opts }) };
+}
+
+/** helm, pinned; a binary named by POLYGLOT_CD_HELM_BIN is asked its version. */
+export async function installHelm(
+  ctx: ActionContext,
+  inp: Readonly<Pick<DeployInputs, 'helmVersion' | 'toolsBaseUrl'>>,
+  env: Record<string, string>,
+): Promise<HelmSetup> {
+  return openHelm(ctx, await locateHelm(ctx, inp), env);
 }
