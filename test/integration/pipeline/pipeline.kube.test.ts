@@ -207,7 +207,7 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
   let firstUid = '';
   let firstImages: Record<string, string> = {};
 
-  it('a CRITICAL in one image stops the run before anything is pushed: the catalog shows nothing new', async () => {
+  it('a CRITICAL in one image stops the run before anything is pushed: the catalog shows no image of the app', async () => {
     const planted = String(Number(pr) + 1);
     const first = await cli([
       'pipeline',
@@ -220,13 +220,15 @@ describe('polyglot-cd pipeline pr on examples/shop', () => {
       plantedDb,
     ]);
     expect(first.code, first.out).toBe(1);
-    // the base images the run pushed for its builds, and nothing else: no shop/backend, and no
-    // shop/frontend either, although its own scan passed
+    // the base images the run pushed for its builds and the builds' layer cache, nothing else: no
+    // shop/backend image, and no shop/frontend either, although its own scan passed
     expect((await catalog()).sort()).toEqual([
       'polyglot-cd/node',
       'polyglot-cd/node-build',
       'polyglot-cd/postgres',
       'polyglot-cd/python',
+      'shop/backend-cache-pr',
+      'shop/frontend-cache-pr',
     ]);
     expect(first.out).toMatch(/CVE-0000-00001/);
     expect(first.out).toContain('scan backend: 1 CRITICAL');
