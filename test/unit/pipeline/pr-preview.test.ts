@@ -426,6 +426,10 @@ describe('pr-preview.yml', () => {
     const { calls } = await preview({ workspace: ws });
     const builds = calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
     expect(builds.map((b) => b.env['SOURCE_DATE_EPOCH'])).toEqual(['1700000123', '1700000123']);
+    // commit-timestamps: false: the build's own time
+    const off = await preview({ workspace: ws, inputs: { 'commit-timestamps': 'false' } });
+    const own = off.calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
+    expect(own.map((b) => b.env['SOURCE_DATE_EPOCH'])).toEqual(['', '']);
     // not a git checkout: no epoch, the build's own time
     const none = await preview({ workspace: mkdtempSync(join(tmpdir(), 'pcd-preview-nogit-')) });
     const unset = none.calls.filter((c) => c.action === 'build-push' && c.inputs['push'] === 'false');
