@@ -515,13 +515,13 @@ const cache_js_1 = __webpack_require__(9160);
 const PROBE_TAG = 'polyglot-cd-cache-probe';
 /** Whether the registry lets us read `repository` (a repository that does not exist yet is readable: it is an empty cache). */
 async function readable(job, repository) {
-    const slash = repository.indexOf('/');
-    const client = new registry_1.RegistryClient(repository.slice(0, slash), {
+    const ref = (0, registry_1.parseImageRef)(repository);
+    const client = new registry_1.RegistryClient(ref.registry, {
         ...job.regOpts,
         retry: { attempts: 2, baseDelayMs: 500, maxDelayMs: 1000 },
     });
     try {
-        await client.manifestDigest(repository.slice(slash + 1), PROBE_TAG);
+        await client.manifestDigest(ref.repository, PROBE_TAG);
         return undefined;
     }
     catch (e) {
@@ -1649,8 +1649,7 @@ async function sendViaHttpClient(req) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RegistryClient = exports.RegistryError = exports.MANIFEST_MEDIA_TYPES = void 0;
-exports.parseImageRef = parseImageRef;
+exports.RegistryClient = exports.RegistryError = exports.parseImageRef = exports.MANIFEST_MEDIA_TYPES = void 0;
 exports.parseChallenge = parseChallenge;
 exports.registryErrorDetail = registryErrorDetail;
 exports.resolveDigest = resolveDigest;
@@ -1688,6 +1687,7 @@ exports.checkRegistryAccess = checkRegistryAccess;
  * contain credentials or tokens.
  */
 const node_crypto_1 = __webpack_require__(7598);
+const image_ref_js_1 = __webpack_require__(6337);
 const promises_1 = __webpack_require__(1455);
 const http_js_1 = __webpack_require__(3946);
 const retry_js_1 = __webpack_require__(786);
@@ -1697,61 +1697,10 @@ exports.MANIFEST_MEDIA_TYPES = [
     'application/vnd.docker.distribution.manifest.v2+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
 ];
-class RegistryError extends Error {
-    name = 'RegistryError';
-    kind;
-    /** HTTP status of the last answer, 0 when none */
-    status;
-    attempts;
-    constructor(message, kind, status = 0, attempts = 1) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.attempts = attempts;
-    }
-}
-exports.RegistryError = RegistryError;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+var image_ref_js_2 = __webpack_require__(6337);
+Object.defineProperty(exports, "parseImageRef", ({ enumerable: true, get: function () { return image_ref_js_2.parseImageRef; } }));
+Object.defineProperty(exports, "RegistryError", ({ enumerable: true, get: function () { return image_ref_js_2.RegistryError; } }));
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/**
- * Splits `host[:port]/path[:tag][@sha256:…]`. The first component is a registry host when it has a
- * `.` or `:` or is `localhost` (the Docker rule); otherwise the registry is docker.io.
- */
-function parseImageRef(ref) {
-    let rest = ref;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw new RegistryError(`"${ref}" has an invalid digest (expected sha256:<64 hex>)`, 'protocol');
-    }
-    let tag;
-    const slash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > slash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new RegistryError(`"${ref}" has an invalid tag`, 'protocol');
-    }
-    const first = rest.split('/')[0] ?? '';
-    let registry = 'docker.io';
-    let repository = rest;
-    if (rest.includes('/') &&
-        (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
-        registry = first;
-        repository = rest.slice(first.length + 1);
-    }
-    else if (!rest.includes('/')) {
-        repository = `library/${rest}`;
-    }
-    if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
-        throw new RegistryError(`"${ref}" has an invalid repository name (lower-case letters, digits and separators . _ - /)`, 'protocol');
-    }
-    return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
 /** Parses one WWW-Authenticate challenge: `Bearer realm="…",service="…",scope="…"`. */
 function parseChallenge(header) {
     if (!header)
@@ -1797,7 +1746,7 @@ class RegistryClient {
                     this.#ca = await (0, promises_1.readFile)(this.#opts.caFile, 'utf8');
                 }
                 catch (e) {
-                    throw new RegistryError(`cannot read the CA file ${this.#opts.caFile}: ${e.message}`, 'tls');
+                    throw new image_ref_js_1.RegistryError(`cannot read the CA file ${this.#opts.caFile}: ${e.message}`, 'tls');
                 }
             }
         }
@@ -1832,9 +1781,9 @@ class RegistryClient {
                 res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
         }
         if (!DIGEST.test(digest))
-            throw new RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
         if (DIGEST.test(reference) && digest !== reference) {
-            throw new RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
         }
         return digest;
     }
@@ -1850,15 +1799,15 @@ class RegistryClient {
         const detail = registryErrorDetail(res.body);
         const base = `${what} on ${this.registry}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`;
         if (res.status === 401) {
-            return new RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
+            return new image_ref_js_1.RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
         }
         if (res.status === 403)
-            return new RegistryError(`${base}: access denied`, 'denied', 403);
+            return new image_ref_js_1.RegistryError(`${base}: access denied`, 'denied', 403);
         if (res.status === 404)
-            return new RegistryError(`${base}: not found`, 'not-found', 404);
+            return new image_ref_js_1.RegistryError(`${base}: not found`, 'not-found', 404);
         if (res.status >= 500 || res.status === 429 || res.status === 408)
-            return new RegistryError(base, 'server', res.status);
-        return new RegistryError(base, 'protocol', res.status);
+            return new image_ref_js_1.RegistryError(base, 'server', res.status);
+        return new image_ref_js_1.RegistryError(base, 'protocol', res.status);
     }
     /** One logical request: retries, scheme fallback for insecure registries, auth challenge. */
     async #request(method, path, scope, headers) {
@@ -1869,18 +1818,18 @@ class RegistryClient {
                 res = await this.#sendOnce(method, path, { ...headers, ...this.#authHeaderFor(scope) });
             }
             catch (err) {
-                if (err instanceof RegistryError)
+                if (err instanceof image_ref_js_1.RegistryError)
                     throw err;
                 const code = err instanceof http_js_1.HttpTransportError ? err.code : (err.code ?? 'EUNKNOWN');
                 const message = err.message;
                 if (isTlsError(code, message)) {
-                    throw new RegistryError(`TLS with ${this.registry} failed: ${message}. For a private CA pass its PEM file (ca-file); for a registry without valid TLS list it as insecure.`, 'tls', 0, attempt);
+                    throw new image_ref_js_1.RegistryError(`TLS with ${this.registry} failed: ${message}. For a private CA pass its PEM file (ca-file); for a registry without valid TLS list it as insecure.`, 'tls', 0, attempt);
                 }
                 if ((0, retry_js_1.retryableTransport)(code) && attempt < this.#retry.attempts) {
                     await this.#wait(attempt, undefined, `${method} ${path}: ${message}`);
                     continue;
                 }
-                throw new RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
+                throw new image_ref_js_1.RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
             }
             if (res.status === 401 && !authRetried) {
                 authRetried = true;
@@ -1896,7 +1845,7 @@ class RegistryClient {
             }
             if ((0, retry_js_1.retryableStatus)(res.status)) {
                 const e = this.#statusError(res, `${method} ${path}`);
-                throw new RegistryError(`${e.message} (after ${attempt} attempts)`, e.kind, res.status, attempt);
+                throw new image_ref_js_1.RegistryError(`${e.message} (after ${attempt} attempts)`, e.kind, res.status, attempt);
             }
             return res;
         }
@@ -1960,10 +1909,10 @@ class RegistryClient {
             url = new URL(realm ?? '');
         }
         catch {
-            throw new RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
+            throw new image_ref_js_1.RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
         }
         if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.insecure)) {
-            throw new RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
+            throw new image_ref_js_1.RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
         }
         if (challenge.params['service'])
             url.searchParams.set('service', challenge.params['service']);
@@ -1992,7 +1941,7 @@ class RegistryClient {
                     await this.#wait(attempt, undefined, `token request to ${url.host}: ${err.message}`);
                     continue;
                 }
-                throw new RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${err.message}`, 'unreachable', 0, attempt);
+                throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${err.message}`, 'unreachable', 0, attempt);
             }
             if ((0, retry_js_1.retryableStatus)(res.status) && attempt < this.#retry.attempts) {
                 await this.#wait(attempt, (0, retry_js_1.parseRetryAfter)(res.headers['retry-after'], this.#now()), `token request to ${url.host}: HTTP ${res.status}`);
@@ -2004,10 +1953,10 @@ class RegistryClient {
     /** The token in the token service's answer; a RegistryError for a refusal, another status or no token. */
     #tokenFrom(res, url, hadCredentials) {
         if (res.status === 401 || res.status === 403) {
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${hadCredentials ? '' : ' (none were given)'}`, res.status === 401 ? 'unauthorized' : 'denied', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${hadCredentials ? '' : ' (none were given)'}`, res.status === 401 ? 'unauthorized' : 'denied', res.status);
         }
         if (res.status !== 200)
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
         let token;
         try {
             const body = JSON.parse(res.body);
@@ -2017,7 +1966,7 @@ class RegistryClient {
             token = undefined;
         }
         if (typeof token !== 'string' || token === '') {
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
         }
         return token;
     }
@@ -2046,17 +1995,17 @@ function isTlsError(code, message) {
 }
 /** The digest of a manifest as the registry has it; a by-digest ref is confirmed to exist. */
 async function resolveDigest(ref, opts = {}) {
-    const r = parseImageRef(ref);
+    const r = (0, image_ref_js_1.parseImageRef)(ref);
     const reference = r.digest ?? r.tag ?? 'latest';
     const digest = await new RegistryClient(r.registry, opts).manifestDigest(r.repository, reference);
     if (digest === undefined) {
-        throw new RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
+        throw new image_ref_js_1.RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
     }
     return digest;
 }
 /** The digest, or undefined when the registry answers 404 (the tag or digest does not exist). */
 async function manifestDigest(ref, opts = {}) {
-    const r = parseImageRef(ref);
+    const r = (0, image_ref_js_1.parseImageRef)(ref);
     return new RegistryClient(r.registry, opts).manifestDigest(r.repository, r.digest ?? r.tag ?? 'latest');
 }
 /** GET /v2/ with the credentials: the fastest check that a registry is there and accepts us. */

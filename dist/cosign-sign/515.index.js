@@ -1056,59 +1056,13 @@ exports.Cosign = Cosign;
 
 /***/ }),
 
-/***/ 181:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+/***/ 6337:
+/***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RegistryClient = exports.RegistryError = exports.MANIFEST_MEDIA_TYPES = void 0;
+exports.RegistryError = void 0;
 exports.parseImageRef = parseImageRef;
-exports.parseChallenge = parseChallenge;
-exports.registryErrorDetail = registryErrorDetail;
-exports.resolveDigest = resolveDigest;
-exports.manifestDigest = manifestDigest;
-exports.checkRegistryAccess = checkRegistryAccess;
-/**
- * A small OCI distribution client: reads manifests' digests as the registry has them.
- *
- *   import { resolveDigest, manifestDigest, checkRegistryAccess, parseImageRef } from '@polyglot-cd/tools';
- *
- *   resolveDigest('reg.example.com/team/app:1.2.3', opts)  → 'sha256:…'   (throws RegistryError)
- *   resolveDigest('reg.example.com/team/app@sha256:…', opts) → that digest, once the registry confirms
- *       it has the manifest (cosign-sign: check a digest exists before signing)
- *   manifestDigest(ref, opts)     → the digest, or undefined when the registry says 404 (tag unknown)
- *   checkRegistryAccess('reg.example.com', opts) → resolves when /v2/ accepts us (credentials checked)
- *   new RegistryClient(host, opts).fetchManifest(repo, tagOrDigest) → { digest, mediaType, body }
- *   parseImageRef(ref)            → { registry, repository, tag?, digest? }
- *
- *   opts: RegistryOptions = {
- *     auth?: { username, password } | { token },   // basic, or a bearer token used as-is
- *     caFile?: string,        // PEM with extra CAs to trust (private CA), added to Node's roots
- *     insecure?: boolean,     // no certificate check; plain http when the registry does not speak TLS
- *     retry?: RetryPolicy,    // default 5 attempts, 1 s doubling, 30 s cap (Retry-After honoured)
- *     timeoutMs?: number,     // per request, default 30 s
- *     send?, sleep?, now?, random?, log?   // injectable for tests
- *   }
- *
- * Digest: HEAD /v2/<repo>/manifests/<tag|digest> with the OCI and Docker manifest media types in
- * Accept; the `Docker-Content-Digest` header is the answer. If a registry omits it, the manifest is
- * fetched (GET) and its SHA-256 computed. A by-digest reference must come back with the same digest.
- * Auth follows the registry's 401 challenge: `Basic` → the credentials; `Bearer realm=…,service=…,
- * scope=…` → a token from the realm (credentials sent to it as basic auth), cached per scope.
- * Retries: 408/429/5xx and connection resets/timeouts/refusals, bounded, with backoff; a 401 with
- * credentials, a 403 or a 404 is never retried. Errors are RegistryError with a `kind` and never
- * contain credentials or tokens.
- */
-const node_crypto_1 = __webpack_require__(7598);
-const promises_1 = __webpack_require__(1455);
-const http_js_1 = __webpack_require__(3946);
-const retry_js_1 = __webpack_require__(786);
-exports.MANIFEST_MEDIA_TYPES = [
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-];
 class RegistryError extends Error {
     name = 'RegistryError';
     kind;
@@ -1164,6 +1118,67 @@ function parseImageRef(ref) {
     }
     return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RegistryClient = exports.RegistryError = exports.parseImageRef = exports.MANIFEST_MEDIA_TYPES = void 0;
+exports.parseChallenge = parseChallenge;
+exports.registryErrorDetail = registryErrorDetail;
+exports.resolveDigest = resolveDigest;
+exports.manifestDigest = manifestDigest;
+exports.checkRegistryAccess = checkRegistryAccess;
+/**
+ * A small OCI distribution client: reads manifests' digests as the registry has them.
+ *
+ *   import { resolveDigest, manifestDigest, checkRegistryAccess, parseImageRef } from '@polyglot-cd/tools';
+ *
+ *   resolveDigest('reg.example.com/team/app:1.2.3', opts)  → 'sha256:…'   (throws RegistryError)
+ *   resolveDigest('reg.example.com/team/app@sha256:…', opts) → that digest, once the registry confirms
+ *       it has the manifest (cosign-sign: check a digest exists before signing)
+ *   manifestDigest(ref, opts)     → the digest, or undefined when the registry says 404 (tag unknown)
+ *   checkRegistryAccess('reg.example.com', opts) → resolves when /v2/ accepts us (credentials checked)
+ *   new RegistryClient(host, opts).fetchManifest(repo, tagOrDigest) → { digest, mediaType, body }
+ *   parseImageRef(ref)            → { registry, repository, tag?, digest? }
+ *
+ *   opts: RegistryOptions = {
+ *     auth?: { username, password } | { token },   // basic, or a bearer token used as-is
+ *     caFile?: string,        // PEM with extra CAs to trust (private CA), added to Node's roots
+ *     insecure?: boolean,     // no certificate check; plain http when the registry does not speak TLS
+ *     retry?: RetryPolicy,    // default 5 attempts, 1 s doubling, 30 s cap (Retry-After honoured)
+ *     timeoutMs?: number,     // per request, default 30 s
+ *     send?, sleep?, now?, random?, log?   // injectable for tests
+ *   }
+ *
+ * Digest: HEAD /v2/<repo>/manifests/<tag|digest> with the OCI and Docker manifest media types in
+ * Accept; the `Docker-Content-Digest` header is the answer. If a registry omits it, the manifest is
+ * fetched (GET) and its SHA-256 computed. A by-digest reference must come back with the same digest.
+ * Auth follows the registry's 401 challenge: `Basic` → the credentials; `Bearer realm=…,service=…,
+ * scope=…` → a token from the realm (credentials sent to it as basic auth), cached per scope.
+ * Retries: 408/429/5xx and connection resets/timeouts/refusals, bounded, with backoff; a 401 with
+ * credentials, a 403 or a 404 is never retried. Errors are RegistryError with a `kind` and never
+ * contain credentials or tokens.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const image_ref_js_1 = __webpack_require__(6337);
+const promises_1 = __webpack_require__(1455);
+const http_js_1 = __webpack_require__(3946);
+const retry_js_1 = __webpack_require__(786);
+exports.MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+var image_ref_js_2 = __webpack_require__(6337);
+Object.defineProperty(exports, "parseImageRef", ({ enumerable: true, get: function () { return image_ref_js_2.parseImageRef; } }));
+Object.defineProperty(exports, "RegistryError", ({ enumerable: true, get: function () { return image_ref_js_2.RegistryError; } }));
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Parses one WWW-Authenticate challenge: `Bearer realm="…",service="…",scope="…"`. */
 function parseChallenge(header) {
     if (!header)
@@ -1209,7 +1224,7 @@ class RegistryClient {
                     this.#ca = await (0, promises_1.readFile)(this.#opts.caFile, 'utf8');
                 }
                 catch (e) {
-                    throw new RegistryError(`cannot read the CA file ${this.#opts.caFile}: ${e.message}`, 'tls');
+                    throw new image_ref_js_1.RegistryError(`cannot read the CA file ${this.#opts.caFile}: ${e.message}`, 'tls');
                 }
             }
         }
@@ -1244,9 +1259,9 @@ class RegistryClient {
                 res.headers['docker-content-digest'] ?? `sha256:${(0, node_crypto_1.createHash)('sha256').update(res.body, 'utf8').digest('hex')}`;
         }
         if (!DIGEST.test(digest))
-            throw new RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`${this.registry} answered an unexpected digest ${JSON.stringify(digest.slice(0, 100))}`, 'protocol', res.status);
         if (DIGEST.test(reference) && digest !== reference) {
-            throw new RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`${this.registry} returned ${digest} for ${repository}@${reference}`, 'protocol', res.status);
         }
         return digest;
     }
@@ -1262,15 +1277,15 @@ class RegistryClient {
         const detail = registryErrorDetail(res.body);
         const base = `${what} on ${this.registry}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`;
         if (res.status === 401) {
-            return new RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
+            return new image_ref_js_1.RegistryError(`${base}: the registry refused the credentials${this.#opts.auth ? '' : ' (none were given)'}`, 'unauthorized', 401);
         }
         if (res.status === 403)
-            return new RegistryError(`${base}: access denied`, 'denied', 403);
+            return new image_ref_js_1.RegistryError(`${base}: access denied`, 'denied', 403);
         if (res.status === 404)
-            return new RegistryError(`${base}: not found`, 'not-found', 404);
+            return new image_ref_js_1.RegistryError(`${base}: not found`, 'not-found', 404);
         if (res.status >= 500 || res.status === 429 || res.status === 408)
-            return new RegistryError(base, 'server', res.status);
-        return new RegistryError(base, 'protocol', res.status);
+            return new image_ref_js_1.RegistryError(base, 'server', res.status);
+        return new image_ref_js_1.RegistryError(base, 'protocol', res.status);
     }
     /** One logical request: retries, scheme fallback for insecure registries, auth challenge. */
     async #request(method, path, scope, headers) {
@@ -1281,18 +1296,18 @@ class RegistryClient {
                 res = await this.#sendOnce(method, path, { ...headers, ...this.#authHeaderFor(scope) });
             }
             catch (err) {
-                if (err instanceof RegistryError)
+                if (err instanceof image_ref_js_1.RegistryError)
                     throw err;
                 const code = err instanceof http_js_1.HttpTransportError ? err.code : (err.code ?? 'EUNKNOWN');
                 const message = err.message;
                 if (isTlsError(code, message)) {
-                    throw new RegistryError(`TLS with ${this.registry} failed: ${message}. For a private CA pass its PEM file (ca-file); for a registry without valid TLS list it as insecure.`, 'tls', 0, attempt);
+                    throw new image_ref_js_1.RegistryError(`TLS with ${this.registry} failed: ${message}. For a private CA pass its PEM file (ca-file); for a registry without valid TLS list it as insecure.`, 'tls', 0, attempt);
                 }
                 if ((0, retry_js_1.retryableTransport)(code) && attempt < this.#retry.attempts) {
                     await this.#wait(attempt, undefined, `${method} ${path}: ${message}`);
                     continue;
                 }
-                throw new RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
+                throw new image_ref_js_1.RegistryError(`${this.registry} is unreachable: ${message} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`, 'unreachable', 0, attempt);
             }
             if (res.status === 401 && !authRetried) {
                 authRetried = true;
@@ -1308,7 +1323,7 @@ class RegistryClient {
             }
             if ((0, retry_js_1.retryableStatus)(res.status)) {
                 const e = this.#statusError(res, `${method} ${path}`);
-                throw new RegistryError(`${e.message} (after ${attempt} attempts)`, e.kind, res.status, attempt);
+                throw new image_ref_js_1.RegistryError(`${e.message} (after ${attempt} attempts)`, e.kind, res.status, attempt);
             }
             return res;
         }
@@ -1372,10 +1387,10 @@ class RegistryClient {
             url = new URL(realm ?? '');
         }
         catch {
-            throw new RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
+            throw new image_ref_js_1.RegistryError(`${this.registry} sent a Bearer challenge without a valid realm URL`, 'protocol', 401);
         }
         if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#opts.insecure)) {
-            throw new RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
+            throw new image_ref_js_1.RegistryError(`${this.registry} asks for credentials at a non-https token realm (${url.host}); list the registry as insecure to allow it`, 'protocol', 401);
         }
         if (challenge.params['service'])
             url.searchParams.set('service', challenge.params['service']);
@@ -1404,7 +1419,7 @@ class RegistryClient {
                     await this.#wait(attempt, undefined, `token request to ${url.host}: ${err.message}`);
                     continue;
                 }
-                throw new RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${err.message}`, 'unreachable', 0, attempt);
+                throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} is unreachable: ${err.message}`, 'unreachable', 0, attempt);
             }
             if ((0, retry_js_1.retryableStatus)(res.status) && attempt < this.#retry.attempts) {
                 await this.#wait(attempt, (0, retry_js_1.parseRetryAfter)(res.headers['retry-after'], this.#now()), `token request to ${url.host}: HTTP ${res.status}`);
@@ -1416,10 +1431,10 @@ class RegistryClient {
     /** The token in the token service's answer; a RegistryError for a refusal, another status or no token. */
     #tokenFrom(res, url, hadCredentials) {
         if (res.status === 401 || res.status === 403) {
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${hadCredentials ? '' : ' (none were given)'}`, res.status === 401 ? 'unauthorized' : 'denied', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} refused the credentials (HTTP ${res.status})${hadCredentials ? '' : ' (none were given)'}`, res.status === 401 ? 'unauthorized' : 'denied', res.status);
         }
         if (res.status !== 200)
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} answered HTTP ${res.status}`, 'server', res.status);
         let token;
         try {
             const body = JSON.parse(res.body);
@@ -1429,7 +1444,7 @@ class RegistryClient {
             token = undefined;
         }
         if (typeof token !== 'string' || token === '') {
-            throw new RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
+            throw new image_ref_js_1.RegistryError(`the token service ${url.host} of ${this.registry} answered without a token`, 'protocol', res.status);
         }
         return token;
     }
@@ -1458,17 +1473,17 @@ function isTlsError(code, message) {
 }
 /** The digest of a manifest as the registry has it; a by-digest ref is confirmed to exist. */
 async function resolveDigest(ref, opts = {}) {
-    const r = parseImageRef(ref);
+    const r = (0, image_ref_js_1.parseImageRef)(ref);
     const reference = r.digest ?? r.tag ?? 'latest';
     const digest = await new RegistryClient(r.registry, opts).manifestDigest(r.repository, reference);
     if (digest === undefined) {
-        throw new RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
+        throw new image_ref_js_1.RegistryError(`${r.registry}/${r.repository}${r.digest ? '@' : ':'}${reference} was not found in the registry`, 'not-found', 404);
     }
     return digest;
 }
 /** The digest, or undefined when the registry answers 404 (the tag or digest does not exist). */
 async function manifestDigest(ref, opts = {}) {
-    const r = parseImageRef(ref);
+    const r = (0, image_ref_js_1.parseImageRef)(ref);
     return new RegistryClient(r.registry, opts).manifestDigest(r.repository, r.digest ?? r.tag ?? 'latest');
 }
 /** GET /v2/ with the credentials: the fastest check that a registry is there and accepts us. */

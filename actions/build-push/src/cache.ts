@@ -11,7 +11,8 @@
  * - buildah keeps its cache as the tags of a whole repository (every tag is a cache key): there the
  *   ref must be a repository without a tag, and not the image's own repository.
  */
-import { InputError, REPOSITORY_RE, TAG_RE } from '@polyglot-cd/action-kit';
+import { InputError } from '@polyglot-cd/action-kit';
+import { parseImageRef, type ImageRef } from '@polyglot-cd/tools/image-ref';
 
 export type CacheDirection = 'cache-from' | 'cache-to';
 
@@ -66,18 +67,17 @@ function fail(input: CacheDirection, value: string, why: string): never {
   throw new InputError(`Input "${input}" has an invalid value ${JSON.stringify(value)}: ${why}`, input);
 }
 
-/** `host/path[:tag]` of a cache ref, checked against the OCI grammar. */
+/** `host/path[:tag]` of a cache ref: in a registry (not a Docker Hub short name), without a digest. */
 function parseRef(input: CacheDirection, line: string, ref: string): { repository: string; tag: string } {
-  const slash = ref.indexOf('/');
-  const colon = ref.lastIndexOf(':');
-  const hasTag = colon > slash && slash > 0;
-  const repoPart = hasTag ? ref.slice(0, colon) : ref;
-  const tag = hasTag ? ref.slice(colon + 1) : '';
-  const host = slash > 0 ? repoPart.slice(0, slash).toLowerCase() : '';
-  const repository = `${host}/${repoPart.slice(slash + 1)}`;
-  if (ref.includes('@') || !host || !REPOSITORY_RE.test(repository) || (hasTag && !TAG_RE.test(tag)))
+  let r: ImageRef | undefined;
+  try {
+    r = parseImageRef(ref);
+  } catch {
+    r = undefined;
+  }
+  if (!r || r.digest !== undefined || !ref.toLowerCase().startsWith(`${r.registry.toLowerCase()}/`))
     fail(input, line, `the ref must be <registry>/<repository>[:tag] without a digest (${FORMS})`);
-  return { repository, tag };
+  return { repository: `${r.registry.toLowerCase()}/${r.repository}`, tag: r.tag ?? '' };
 }
 
 /** Whether `repository` is the image's own cache: its repository, `-cache`, `-cache-<name>`, or under it. */

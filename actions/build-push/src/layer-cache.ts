@@ -5,7 +5,7 @@
  * then runs again without it (its layers are in local storage by then, so the rerun is quick).
  */
 import { ToolError } from '@polyglot-cd/action-kit';
-import { RegistryClient } from '@polyglot-cd/tools/registry';
+import { parseImageRef, RegistryClient } from '@polyglot-cd/tools/registry';
 import { buildahCacheRepos, buildxCacheFlags } from './cache.js';
 import type { Job } from './job.js';
 import type { CacheReport } from './summary.js';
@@ -15,13 +15,13 @@ const PROBE_TAG = 'polyglot-cd-cache-probe';
 
 /** Whether the registry lets us read `repository` (a repository that does not exist yet is readable: it is an empty cache). */
 async function readable(job: Job, repository: string): Promise<string | undefined> {
-  const slash = repository.indexOf('/');
-  const client = new RegistryClient(repository.slice(0, slash), {
+  const ref = parseImageRef(repository);
+  const client = new RegistryClient(ref.registry, {
     ...job.regOpts,
     retry: { attempts: 2, baseDelayMs: 500, maxDelayMs: 1000 },
   });
   try {
-    await client.manifestDigest(repository.slice(slash + 1), PROBE_TAG);
+    await client.manifestDigest(ref.repository, PROBE_TAG);
     return undefined;
   } catch (e) {
     return (e as Error).message;
