@@ -295,9 +295,13 @@ function runStep(
       }
     };
     child.stdout.on('data', onData);
+    // into a leg's printer: whole lines only (a chunk may end mid-line)
+    let errBuf = '';
     child.stderr.on('data', (d: Buffer) => {
-      if (!out) process.stderr.write(d);
-      else for (const l of d.toString().split('\n')) if (l) out(`  ${l}`);
+      if (!out) return void process.stderr.write(d);
+      const lines = (errBuf + d.toString()).split('\n');
+      errBuf = lines.pop() ?? '';
+      for (const l of lines) if (l) out(`  ${l}`);
     });
     const forward = (sig: NodeJS.Signals): boolean => child.kill(sig);
     process.on('SIGINT', forward);
@@ -306,6 +310,7 @@ function runStep(
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       if (buf) onData('\n');
+      if (errBuf && out) out(`  ${errBuf}`);
       resolve(code ?? 1);
     });
   });
